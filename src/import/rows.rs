@@ -1,0 +1,534 @@
+//! One data row to one outcome: blank, summary, not invoiced, rejected (with a reason a person
+//! understands), or a parsed purchase. Text files and spreadsheets share this path through the
+//! [`Cells`] view, so every format gets the same rules.
+
+use std::borrow::Cow;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::sniff::ColumnMap;
+use super::values::{
+    Currency, DayMonth, DecimalMark, cents, date_is_ambiguous, date_order_hint, decimal_from_f64, parse_components,
+    parse_date, parse_money, parse_quantity, scan_number, whole,
+};
+use crate::rules::profile::{Field, Profile};
+
+/// Quantities above this (in absolute value) are rejected: no order has a billion kits, and
+/// the limit keeps every sum far from decimal overflow.
+pub const MAX_QUANTITY: u64 = 1_000_000_000;
+/// Amounts above this (in absolute value, any currency) are rejected, for the same reason.
+pub const MAX_MONEY: i64 = 10_000_000_000_000;
+
+/// One cell as the importer sees it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Cell<'a> {
+    /// Nothing, or only spaces.
+    Empty,
+    /// Text (trimmed).
+    Text(&'a str),
+    /// A spreadsheet number.
+    Number(f64),
+    /// A spreadsheet date.
+    Date(NaiveDate),
+}
+
+impl<'a> Cell<'a> {
+    /// A text cell, trimmed; blank text is [`Cell::Empty`].
+    pub fn text(s: &'a str) -> Cell<'a> {
+        let t = s.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+        if t.is_empty() { Cell::Empty } else { Cell::Text(t) }
+    }
+
+    fn is_empty(&self) -> bool {
+        matches!(self, Cell::Empty)
+    }
+
+    /// The cell as text: numbers without float noise ("700103", not "700103.0").
+    pub fn as_text(&self) -> Cow<'a, str> {
+        match *self {
+            Cell::Empty => Cow::Borrowed(""),
+            Cell::Text(s) => Cow::Borrowed(s),
+            Cell::Number(f) => match decimal_from_f64(f) {
+                Some(d) => Cow::Owned(d.normalize().to_string()),
+                None => Cow::Owned(f.to_string()),
+            },
+            Cell::Date(d) => Cow::Owned(d.to_string()),
+        }
+    }
+}
+
+/// A row of cells, from a csv record or a sheet row.
+pub trait Cells {
+    /// Number of cells.
+    fn len(&self) -> usize;
+    /// Cell `i` (Empty past the end).
+    fn cell(&self, i: usize) -> Cell<'_>;
+    /// Whether the row has no cells.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl Cells for csv::ByteRecord {
+    fn len(&self) -> usize {
+        csv::ByteRecord::len(self)
+    }
+    fn cell(&self, i: usize) -> Cell<'_> {
+        match self.get(i) {
+            // The text was decoded to UTF-8 before splitting on ASCII delimiters.
+            Some(b) => Cell::text(std::str::from_utf8(b).unwrap_or("")),
+            None => Cell::Empty,
+        }
+    }
+}
+
+/// The per-file conventions decided before the rows are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conventions {
+    /// Decimal mark of amounts and prices.
+    pub decimal_mark: DecimalMark,
+    /// Day/month order of numeric dates.
+    pub date_order: DayMonth,
+}
+
+/// Collects the evidence for a file's conventions over its data rows (import.md, "Values").
+#[derive(Debug, Default)]
+pub struct ConventionScan {
+    comma_seen: bool,
+    order: Option<DayMonth>,
+    ambiguous_seen: bool,
+}
+
+impl ConventionScan {
+    /// Look at one data row.
+    pub fn observe<C: Cells + ?Sized>(&mut self, cells: &C, map: &ColumnMap) {
+        if !self.comma_seen {
+            for f in [Field::Amount, Field::UnitPrice] {
+                if let Some(Cell::Text(t)) = map.get(f).map(|i| cells.cell(i))
+                    && scan_number(t).is_some_and(|s| s.looks_comma_decimal())
+                {
+                    self.comma_seen = true;
+                }
+            }
+        }
+        if self.order.is_none() {
+            for f in [Field::InvoiceDate, Field::OrderDate] {
+                if let Some(Cell::Text(t)) = map.get(f).map(|i| cells.cell(i)) {
+                    match date_order_hint(t) {
+                        Some(o) => {
+                            self.order = Some(o);
+                            break;
+                        }
+                        None => self.ambiguous_seen |= date_is_ambiguous(t),
+                    }
+                }
+            }
+        }
+    }
+
+    /// The decision, and a warning when the day/month order could not be decided.
+    pub fn decide(&self, semicolon_separated: bool) -> (Conventions, Option<String>) {
+        let decimal_mark = if semicolon_separated || self.comma_seen {
+            DecimalMark::Comma
+        } else {
+            DecimalMark::Dot
+        };
+        let (date_order, warning) = match self.order {
+            Some(o) => (o, None),
+            None if semicolon_separated => (DayMonth::DayFirst, None),
+            None => (
+                DayMonth::MonthFirst,
+                self.ambiguous_seen.then(|| {
+                    "no date has a day above 12, so dates like 03/04 are read month first".to_string()
+                }),
+            ),
+        };
+        (
+            Conventions {
+                decimal_mark,
+                date_order,
+            },
+            warning,
+        )
+    }
+}
+
+/// The row-level rules of the profile, ready for matching.
+#[derive(Debug, Clone)]
+pub struct RowRules {
+    summary_words: Vec<String>,
+    not_invoiced: Vec<String>,
+}
+
+impl RowRules {
+    /// From a profile.
+    pub fn new(profile: &Profile) -> RowRules {
+        RowRules {
+            summary_words: profile.summary_words.iter().map(|s| s.to_lowercase()).collect(),
+            not_invoiced: profile.not_invoiced_status.iter().map(|s| s.to_lowercase()).collect(),
+        }
+    }
+
+    fn is_summary_label(&self, text: &str) -> bool {
+        let lower = text.to_lowercase();
+        self.summary_words.iter().any(|w| {
+            lower == *w
+                || lower
+                    .strip_prefix(w.as_str())
+                    .is_some_and(|rest| rest.starts_with([' ', ':']))
+        })
+    }
+
+    fn is_not_invoiced_status(&self, status: &str) -> bool {
+        let lower = status.to_lowercase();
+        self.not_invoiced.iter().any(|p| lower.starts_with(p.as_str()))
+    }
+}
+
+/// A row that parsed as a purchase, borrowing its text from the source.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedRow<'a> {
+    /// Purchase date (invoice date when the file has one).
+    pub date: NaiveDate,
+    /// Order id (invoice number preferred), "" when the file has none.
+    pub order_id: Cow<'a, str>,
+    /// Line id, when the file has a line column.
+    pub line_id: Option<Cow<'a, str>>,
+    /// Part number.
+    pub part: Cow<'a, str>,
+    /// Product name.
+    pub name: Cow<'a, str>,
+    /// Product type cell.
+    pub kind: Cow<'a, str>,
+    /// Quantity as written (sign not yet harmonized with the amount).
+    pub quantity: i64,
+    /// Components from the file (None: not given).
+    pub components: Option<u32>,
+    /// Amount as written, in cents (None: no amount and no price).
+    pub amount: Option<Decimal>,
+    /// Currency of the amount.
+    pub currency: Currency,
+}
+
+/// What a row is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RowOutcome<'a> {
+    /// All cells empty: not a row at all.
+    Blank,
+    /// A total / subtotal line.
+    Summary,
+    /// Cancelled, pending, quoted, or no invoice date yet.
+    NotInvoiced,
+    /// A required value is missing or unreadable.
+    Rejected(String),
+    /// A purchase.
+    Purchase(ParsedRow<'a>),
+}
+
+fn quote(c: &Cell<'_>) -> String {
+    format!("'{}'", c.as_text())
+}
+
+fn mark_hint(mark: DecimalMark) -> &'static str {
+    match mark {
+        DecimalMark::Dot => "this file writes decimals with '.'",
+        DecimalMark::Comma => "this file writes decimals with ','",
+    }
+}
+
+/// Money in a cell: Ok(None) when empty, Err when present but unreadable.
+fn money_cell(c: Cell<'_>, mark: DecimalMark) -> Result<Option<(Decimal, Option<Currency>)>, ()> {
+    match c {
+        Cell::Empty => Ok(None),
+        Cell::Text(t) => parse_money(t, mark).map(Some).ok_or(()),
+        Cell::Number(f) => decimal_from_f64(f).map(|d| Some((d, None))).ok_or(()),
+        Cell::Date(_) => Err(()),
+    }
+}
+
+/// Parse one data row. `cells` must be a data row of a file mapped by `map`.
+pub fn parse_row<'a, C: Cells + ?Sized>(
+    cells: &'a C,
+    map: &ColumnMap,
+    conv: &Conventions,
+    rules: &RowRules,
+) -> RowOutcome<'a> {
+    let n = cells.len();
+    if (0..n).all(|i| cells.cell(i).is_empty()) {
+        return RowOutcome::Blank;
+    }
+    let get = |f: Field| map.get(f).map_or(Cell::Empty, |i| cells.cell(i));
+    let date_cell = map.date().map_or(Cell::Empty, |i| cells.cell(i));
+    let date = match date_cell {
+        Cell::Empty => None,
+        Cell::Date(d) => Some(Ok(d)),
+        Cell::Text(t) => Some(parse_date(t, conv.date_order).ok_or(())),
+        Cell::Number(_) => Some(Err(())),
+    };
+    if !matches!(date, Some(Ok(_))) {
+        let first = (0..n).map(|i| cells.cell(i)).find(|c| !c.is_empty());
+        if let Some(Cell::Text(t)) = first
+            && rules.is_summary_label(t)
+        {
+            return RowOutcome::Summary;
+        }
+    }
+    if let Cell::Text(status) = get(Field::Status)
+        && rules.is_not_invoiced_status(status)
+    {
+        return RowOutcome::NotInvoiced;
+    }
+    if map.has_invoice_date() && date_cell.is_empty() {
+        return RowOutcome::NotInvoiced;
+    }
+
+    let mut reasons: Vec<String> = Vec::new();
+    let date = match date {
+        Some(Ok(d)) => Some(d),
+        Some(Err(())) => {
+            reasons.push(format!("date {} is not a valid date", quote(&date_cell)));
+            None
+        }
+        None => {
+            reasons.push("the date is missing".into());
+            None
+        }
+    };
+    let qty_cell = get(Field::Quantity);
+    let quantity = match qty_cell {
+        Cell::Empty => {
+            reasons.push("the quantity is missing".into());
+            None
+        }
+        Cell::Text(t) => parse_quantity(t, conv.decimal_mark),
+        Cell::Number(f) => decimal_from_f64(f).and_then(whole),
+        Cell::Date(_) => None,
+    };
+    if quantity.is_none() && !qty_cell.is_empty() {
+        reasons.push(format!("quantity {} is not a whole number", quote(&qty_cell)));
+    }
+    let quantity = quantity.filter(|q| {
+        let ok = q.unsigned_abs() <= MAX_QUANTITY;
+        if !ok {
+            reasons.push(format!("quantity {} is implausibly large", quote(&qty_cell)));
+        }
+        ok
+    });
+    let part = get(Field::PartNumber);
+    let name = get(Field::ProductName);
+    if part.is_empty() && name.is_empty() {
+        reasons.push("the product name and part number are both missing".into());
+    }
+    let amount_cell = get(Field::Amount);
+    let amount = money_cell(amount_cell, conv.decimal_mark).unwrap_or_else(|()| {
+        reasons.push(format!(
+            "amount {} is not a readable amount ({})",
+            quote(&amount_cell),
+            mark_hint(conv.decimal_mark)
+        ));
+        None
+    });
+    let price_cell = get(Field::UnitPrice);
+    let price = money_cell(price_cell, conv.decimal_mark).unwrap_or_else(|()| {
+        reasons.push(format!(
+            "unit price {} is not a readable amount ({})",
+            quote(&price_cell),
+            mark_hint(conv.decimal_mark)
+        ));
+        None
+    });
+    let comp_cell = get(Field::Components);
+    let components = match comp_cell {
+        Cell::Empty => None,
+        Cell::Text(t) => parse_components(t).or_else(|| {
+            reasons.push(format!("components {} is not a positive whole number", quote(&comp_cell)));
+            None
+        }),
+        Cell::Number(f) => decimal_from_f64(f)
+            .and_then(whole)
+            .and_then(|v| u32::try_from(v).ok())
+            .filter(|&v| v > 0)
+            .or_else(|| {
+                reasons.push(format!("components {} is not a positive whole number", quote(&comp_cell)));
+                None
+            }),
+        Cell::Date(_) => {
+            reasons.push(format!("components {} is not a positive whole number", quote(&comp_cell)));
+            None
+        }
+    };
+    for (what, cell, value) in [("amount", amount_cell, &amount), ("unit price", price_cell, &price)] {
+        if value.is_some_and(|(v, _)| v.abs() > Decimal::from(MAX_MONEY)) {
+            reasons.push(format!("{what} {} is implausibly large", quote(&cell)));
+        }
+    }
+    let cur_cell = get(Field::Currency);
+    let column_currency = match cur_cell {
+        Cell::Empty => None,
+        c => {
+            let parsed = Currency::parse(&c.as_text());
+            if parsed.is_none() {
+                reasons.push(format!("currency {} is not a currency code", quote(&c)));
+            }
+            parsed
+        }
+    };
+    let (Some(date), Some(quantity), true) = (date, quantity, reasons.is_empty()) else {
+        return RowOutcome::Rejected(reasons.join("; "));
+    };
+    let (amount, written_currency) = match (amount, price) {
+        (Some((a, c)), _) => (Some(cents(a)), c),
+        (None, Some((p, c))) => (Some(cents(p * Decimal::from(quantity))), c),
+        (None, None) => (None, None),
+    };
+    if amount.is_some_and(|a| a.abs() > Decimal::from(MAX_MONEY)) {
+        return RowOutcome::Rejected(format!(
+            "quantity {} times unit price {} is implausibly large",
+            quote(&qty_cell),
+            quote(&price_cell)
+        ));
+    }
+    let currency = column_currency.or(written_currency).unwrap_or(Currency::USD);
+    RowOutcome::Purchase(ParsedRow {
+        date,
+        order_id: map.order_id().map_or(Cow::Borrowed(""), |i| cells.cell(i).as_text()),
+        line_id: map.get(Field::LineId).map(|i| cells.cell(i).as_text()),
+        part: part.as_text(),
+        name: name.as_text(),
+        kind: get(Field::ProductType).as_text(),
+        quantity,
+        components,
+        amount,
+        currency,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::sniff::HeaderNames;
+    use std::str::FromStr;
+
+    struct Row(Vec<&'static str>);
+    impl Cells for Row {
+        fn len(&self) -> usize {
+            self.0.len()
+        }
+        fn cell(&self, i: usize) -> Cell<'_> {
+            self.0.get(i).map_or(Cell::Empty, |s| Cell::text(s))
+        }
+    }
+
+    fn setup(header: &[&str]) -> (ColumnMap, RowRules) {
+        let p = Profile::builtin().unwrap();
+        let header: Vec<String> = header.iter().map(|s| s.to_string()).collect();
+        (ColumnMap::from_header(&HeaderNames::new(&p), &header), RowRules::new(&p))
+    }
+
+    const DOT: Conventions = Conventions {
+        decimal_mark: DecimalMark::Dot,
+        date_order: DayMonth::MonthFirst,
+    };
+
+    fn outcome(header: &[&str], row: Vec<&'static str>) -> RowOutcome<'static> {
+        let (map, rules) = setup(header);
+        let row: &'static Row = Box::leak(Box::new(Row(row)));
+        parse_row(row, &map, &DOT, &rules)
+    }
+
+    const H: &[&str] = &["Invoice Date", "Order", "Product", "Qty", "Amount", "Status"];
+
+    #[test]
+    fn fates_in_order() {
+        assert_eq!(outcome(H, vec!["", " ", "", "", "", ""]), RowOutcome::Blank);
+        assert_eq!(outcome(H, vec!["Grand Total", "", "", "", "720.00", ""]), RowOutcome::Summary);
+        assert_eq!(outcome(H, vec!["", "Subtotal: Q1", "", "", "720.00", ""]), RowOutcome::Summary);
+        assert_eq!(outcome(H, vec!["", "Totally", "", "", "720.00", ""]), RowOutcome::NotInvoiced);
+        assert_eq!(
+            outcome(H, vec!["2026-01-05", "1", "MOC", "2", "10", "Cancelled by user"]),
+            RowOutcome::NotInvoiced
+        );
+        for status in ["void", "Rejected", "PENDING", "Quote", "Quotation 12", "Order confirmation", "canceled"] {
+            assert_eq!(
+                outcome(H, vec!["2026-01-05", "1", "MOC", "2", "10", status]),
+                RowOutcome::NotInvoiced,
+                "{status}"
+            );
+        }
+        // empty invoice date: not invoiced (not a rejection), even with a bad quantity
+        assert_eq!(outcome(H, vec!["", "1", "MOC", "ten", "10", ""]), RowOutcome::NotInvoiced);
+        assert!(matches!(outcome(H, vec!["2026-01-05", "1", "MOC", "2", "10", "Invoiced"]), RowOutcome::Purchase(_)));
+    }
+
+    #[test]
+    fn every_rejection_reason() {
+        let h = &["Order Date", "Order", "SKU", "Product", "Qty", "Price", "Amount", "Components", "Currency"];
+        let cases: &[(Vec<&'static str>, &str)] = &[
+            (vec!["", "1", "X", "MOC", "2", "", "10", "", ""], "the date is missing"),
+            (vec!["2026-13-01", "1", "X", "MOC", "2", "", "10", "", ""], "date '2026-13-01' is not a valid date"),
+            (vec!["2026-01-05", "1", "X", "MOC", "", "", "10", "", ""], "the quantity is missing"),
+            (vec!["2026-01-05", "1", "X", "MOC", "three", "", "10", "", ""], "quantity 'three' is not a whole number"),
+            (vec!["2026-01-05", "1", "X", "MOC", "2.5", "", "10", "", ""], "quantity '2.5' is not a whole number"),
+            (vec!["2026-01-05", "1", "", "", "2", "", "10", "", ""], "the product name and part number are both missing"),
+            (vec!["2026-01-05", "1", "X", "MOC", "2", "", "12,34,5", "", ""], "amount '12,34,5' is not a readable amount"),
+            (vec!["2026-01-05", "1", "X", "MOC", "2", "ten", "", "", ""], "unit price 'ten' is not a readable amount"),
+            (vec!["2026-01-05", "1", "X", "MOC", "2", "", "10", "0", ""], "components '0' is not a positive whole number"),
+            (vec!["2026-01-05", "1", "X", "MOC", "2", "", "10", "", "Euro"], "currency 'Euro' is not a currency code"),
+        ];
+        for (row, want) in cases {
+            match outcome(h, row.clone()) {
+                RowOutcome::Rejected(r) => assert!(r.starts_with(want), "{row:?}: {r}"),
+                other => panic!("{row:?}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn amounts_prices_currency_and_ids() {
+        let h = &["Order Date", "Order", "Line", "SKU", "Product", "Qty", "Price", "Amount", "Currency"];
+        let RowOutcome::Purchase(p) = outcome(h, vec!["2026-01-05", "700103", "2", "20533C", "MOC", "3", "10.005", "", ""]) else {
+            panic!()
+        };
+        assert_eq!(p.amount, Some(Decimal::from_str("30.02").unwrap()), "3 x 10.005 = 30.015 -> 30.02");
+        assert_eq!(p.currency, Currency::USD);
+        assert_eq!((p.order_id.as_ref(), p.line_id.as_deref()), ("700103", Some("2")));
+        let RowOutcome::Purchase(p) = outcome(h, vec!["2026-01-05", "1", "", "X", "MOC", "3", "", "€ 1,234.50", ""]) else {
+            panic!()
+        };
+        assert_eq!((p.amount, p.currency), (Some(Decimal::from_str("1234.50").unwrap()), Currency::EUR));
+        let RowOutcome::Purchase(p) = outcome(h, vec!["2026-01-05", "1", "", "X", "MOC", "3", "", "€ 1,234.50", "gbp"]) else {
+            panic!()
+        };
+        assert_eq!(p.currency, Currency::GBP, "the currency column wins");
+        let RowOutcome::Purchase(p) = outcome(h, vec!["2026-01-05", "1", "", "X", "MOC", "3", "", "", ""]) else {
+            panic!()
+        };
+        assert_eq!(p.amount, None);
+    }
+
+    #[test]
+    fn spreadsheet_cells() {
+        assert_eq!(Cell::Number(700103.0).as_text(), "700103");
+        assert_eq!(Cell::Number(1.5).as_text(), "1.5");
+        assert_eq!(
+            Cell::Date(NaiveDate::from_ymd_opt(2026, 3, 1).unwrap()).as_text(),
+            "2026-03-01"
+        );
+    }
+
+    #[test]
+    fn conventions() {
+        let (map, _) = setup(&["Date", "Product", "Qty", "Amount"]);
+        let mut scan = ConventionScan::default();
+        scan.observe(&Row(vec!["03/04/2026", "MOC", "1", "1,234.50"]), &map);
+        assert_eq!(scan.decide(false).0.date_order, DayMonth::MonthFirst);
+        assert!(scan.decide(false).1.is_some(), "undecidable order warns");
+        assert_eq!(scan.decide(true).0.date_order, DayMonth::DayFirst);
+        scan.observe(&Row(vec!["13/04/2026", "MOC", "1", "12,5"]), &map);
+        let (c, w) = scan.decide(false);
+        assert_eq!(c, Conventions { decimal_mark: DecimalMark::Comma, date_order: DayMonth::DayFirst });
+        assert!(w.is_none());
+    }
+}

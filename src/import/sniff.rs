@@ -1,0 +1,405 @@
+//! Sniffing a text export: its encoding, its delimiter and where its header row is, and the
+//! mapping from header names to the logical fields of import.md.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::rules::profile::{Field, Profile};
+
+/// How many rows from the top may hold the header.
+pub const HEADER_SEARCH_ROWS: usize = 50;
+
+/// The text encodings the importer reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TextEncoding {
+    /// UTF-8 without a byte-order mark.
+    Utf8,
+    /// UTF-8 with a byte-order mark (Excel's "CSV UTF-8").
+    Utf8Bom,
+    /// UTF-16 little endian (Excel's "Unicode Text").
+    Utf16Le,
+    /// UTF-16 big endian.
+    Utf16Be,
+    /// Windows-1252, when the bytes are not valid UTF-8.
+    Windows1252,
+}
+
+impl TextEncoding {
+    /// A name people know.
+    pub fn label(self) -> &'static str {
+        match self {
+            TextEncoding::Utf8 => "UTF-8",
+            TextEncoding::Utf8Bom => "UTF-8 (BOM)",
+            TextEncoding::Utf16Le => "UTF-16 LE",
+            TextEncoding::Utf16Be => "UTF-16 BE",
+            TextEncoding::Windows1252 => "Windows-1252",
+        }
+    }
+}
+
+/// UTF-16 without a byte-order mark shows as a NUL in every other byte of ASCII text.
+fn utf16_without_bom(bytes: &[u8]) -> Option<TextEncoding> {
+    let sample = &bytes[..bytes.len().min(4096) & !1];
+    if sample.len() < 8 {
+        return None;
+    }
+    let pairs = sample.len() / 2;
+    let even_nuls = sample.iter().step_by(2).filter(|&&b| b == 0).count();
+    let odd_nuls = sample.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
+    if odd_nuls * 10 >= pairs * 9 && even_nuls == 0 {
+        Some(TextEncoding::Utf16Le)
+    } else if even_nuls * 10 >= pairs * 9 && odd_nuls == 0 {
+        Some(TextEncoding::Utf16Be)
+    } else {
+        None
+    }
+}
+
+/// Decode a text file: BOMs first, then UTF-8 when valid, else Windows-1252. UTF-8 input is
+/// borrowed, not copied.
+pub fn decode(bytes: &[u8]) -> (Cow<'_, str>, TextEncoding) {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        let (text, _) = encoding_rs::UTF_8.decode_without_bom_handling(rest);
+        return (text, TextEncoding::Utf8Bom);
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+        let (text, _) = encoding_rs::UTF_16LE.decode_without_bom_handling(rest);
+        return (text, TextEncoding::Utf16Le);
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+        let (text, _) = encoding_rs::UTF_16BE.decode_without_bom_handling(rest);
+        return (text, TextEncoding::Utf16Be);
+    }
+    if let Some(enc) = utf16_without_bom(bytes) {
+        let codec = match enc {
+            TextEncoding::Utf16Be => encoding_rs::UTF_16BE,
+            _ => encoding_rs::UTF_16LE,
+        };
+        let (text, _) = codec.decode_without_bom_handling(bytes);
+        return (text, enc);
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => (Cow::Borrowed(text), TextEncoding::Utf8),
+        Err(_) => {
+            let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
+            (text, TextEncoding::Windows1252)
+        }
+    }
+}
+
+/// A header name as compared: lowercase, without spaces, `_`, `-`, `.`, `#`.
+pub fn normalize_header(name: &str) -> String {
+    name.chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '_' | '-' | '.' | '#' | '\u{feff}'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The profile's header names, ready for lookup.
+#[derive(Debug, Clone)]
+pub struct HeaderNames {
+    by_name: HashMap<String, Field>,
+}
+
+impl HeaderNames {
+    /// Build the lookup from a profile.
+    pub fn new(profile: &Profile) -> HeaderNames {
+        let mut by_name = HashMap::new();
+        for (field, names) in &profile.headers {
+            for name in names {
+                by_name.insert(normalize_header(name), *field);
+            }
+        }
+        HeaderNames { by_name }
+    }
+
+    /// The field a header cell names, if any.
+    pub fn field(&self, cell: &str) -> Option<Field> {
+        self.by_name.get(&normalize_header(cell)).copied()
+    }
+
+    /// How many distinct logical fields a row's cells name.
+    pub fn recognized<'a>(&self, cells: impl IntoIterator<Item = &'a str>) -> usize {
+        let mut seen = [false; Field::ALL.len()];
+        for cell in cells {
+            if let Some(f) = self.field(cell) {
+                seen[f.logical().index()] = true;
+            }
+        }
+        seen.iter().filter(|&&s| s).count()
+    }
+}
+
+/// Which column holds each field, resolved from a header row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ColumnMap {
+    /// Column index per field (leftmost wins), indexed by [`Field::index`].
+    pub columns: [Option<usize>; Field::ALL.len()],
+    /// The header cells as written.
+    pub header: Vec<String>,
+}
+
+impl ColumnMap {
+    /// Map a header row.
+    pub fn from_header(names: &HeaderNames, header: &[String]) -> ColumnMap {
+        let mut columns = [None; Field::ALL.len()];
+        for (i, cell) in header.iter().enumerate() {
+            if let Some(f) = names.field(cell) {
+                columns[f.index()].get_or_insert(i);
+            }
+        }
+        ColumnMap {
+            columns,
+            header: header.to_vec(),
+        }
+    }
+
+    /// The column of a field as mapped.
+    pub fn get(&self, field: Field) -> Option<usize> {
+        self.columns[field.index()]
+    }
+
+    /// The purchase date column: the invoice date when there is one, else the order date.
+    pub fn date(&self) -> Option<usize> {
+        self.get(Field::InvoiceDate).or(self.get(Field::OrderDate))
+    }
+
+    /// The order id column: an invoice number when there is one, else the order number.
+    pub fn order_id(&self) -> Option<usize> {
+        self.get(Field::InvoiceNumber).or(self.get(Field::OrderId))
+    }
+
+    /// Whether the file has an invoice date column (an empty one means "not invoiced").
+    pub fn has_invoice_date(&self) -> bool {
+        self.get(Field::InvoiceDate).is_some()
+    }
+
+    /// The first required field that no column provides (import.md, "Required").
+    pub fn missing_required(&self) -> Option<&'static str> {
+        if self.date().is_none() {
+            Some("a date (invoice_date or order_date)")
+        } else if self.get(Field::Quantity).is_none() {
+            Some("quantity")
+        } else if self.get(Field::ProductName).is_none() && self.get(Field::PartNumber).is_none()
+        {
+            Some("a product (product_name or part_number)")
+        } else {
+            None
+        }
+    }
+
+    /// Fields and the header cell each was taken from, for display.
+    pub fn describe(&self) -> Vec<(Field, String)> {
+        Field::ALL
+            .iter()
+            .filter_map(|&f| {
+                let col = self.get(f)?;
+                Some((f, self.header.get(col).cloned().unwrap_or_default()))
+            })
+            .collect()
+    }
+}
+
+/// The delimiters the sniffer tries.
+pub const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
+
+/// A csv reader configured the way every export is read.
+pub fn csv_reader(text: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .double_quote(true)
+        .quoting(true)
+        .from_reader(text)
+}
+
+/// Line numbers of records. The csv reader's own positions point at the blank lines and line
+/// ends it skipped before a record (and count CRLF oddly), so the line where a record really
+/// starts is counted here from its byte offset: skip line ends, count newlines up to there.
+#[derive(Debug)]
+pub struct LineCounter<'a> {
+    text: &'a [u8],
+    pos: usize,
+    line: u32,
+}
+
+impl<'a> LineCounter<'a> {
+    /// Count lines of `text`.
+    pub fn new(text: &'a [u8]) -> LineCounter<'a> {
+        LineCounter { text, pos: 0, line: 1 }
+    }
+
+    /// The 1-based line of the record whose reading began at `byte` (offsets must not go back).
+    pub fn line_of(&mut self, record: &csv::ByteRecord) -> u32 {
+        let byte = record.position().map_or(self.pos, |p| p.byte() as usize);
+        let mut start = byte.max(self.pos).min(self.text.len());
+        while start < self.text.len() && matches!(self.text[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        for i in self.pos..start {
+            let c = self.text[i];
+            if c == b'\n' || (c == b'\r' && self.text.get(i + 1) != Some(&b'\n')) {
+                self.line += 1;
+            }
+        }
+        self.pos = start;
+        self.line
+    }
+}
+
+/// Where a text file's header is.
+#[derive(Debug, Clone)]
+pub struct HeaderFound {
+    /// The delimiter that makes the header recognizable.
+    pub delimiter: u8,
+    /// Records (as counted by the csv reader) before the header record.
+    pub record_index: usize,
+    /// 1-based line of the header.
+    pub line: u32,
+    /// Header cells, trimmed.
+    pub cells: Vec<String>,
+    /// Logical fields recognized.
+    pub recognized: usize,
+}
+
+/// Find the header row and the delimiter together: the delimiter under which a row within
+/// the first [`HEADER_SEARCH_ROWS`] names at least three fields (most fields, then earliest).
+/// On failure, the cells of the first non-empty row, for the error message.
+pub fn find_header(text: &str, names: &HeaderNames) -> Result<HeaderFound, Vec<String>> {
+    let mut best: Option<HeaderFound> = None;
+    let mut fallback: Option<(usize, Vec<String>)> = None;
+    for &delimiter in &DELIMITERS {
+        let mut reader = csv_reader(text.as_bytes(), delimiter);
+        let mut record = csv::ByteRecord::new();
+        let mut index = 0usize;
+        let mut lines = LineCounter::new(text.as_bytes());
+        let mut first_row = true;
+        while index < HEADER_SEARCH_ROWS {
+            match reader.read_byte_record(&mut record) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(_) => break,
+            }
+            let cells: Vec<&str> = record
+                .iter()
+                .map(|f| std::str::from_utf8(f).unwrap_or("").trim())
+                .collect();
+            let recognized = names.recognized(cells.iter().copied());
+            let line = lines.line_of(&record);
+            let non_empty = cells.iter().filter(|c| !c.is_empty()).count();
+            if first_row && non_empty > 0 {
+                first_row = false;
+                if fallback.as_ref().is_none_or(|(n, _)| non_empty > *n) {
+                    fallback = Some((non_empty, cells.iter().map(|c| c.to_string()).collect()));
+                }
+            }
+            if recognized >= 3 {
+                let better = best.as_ref().is_none_or(|b| {
+                    recognized > b.recognized || (recognized == b.recognized && index < b.record_index)
+                });
+                if better {
+                    best = Some(HeaderFound {
+                        delimiter,
+                        record_index: index,
+                        line,
+                        cells: cells.iter().map(|c| c.to_string()).collect(),
+                        recognized,
+                    });
+                }
+                break;
+            }
+            index += 1;
+        }
+    }
+    best.ok_or_else(|| fallback.map(|(_, c)| c).unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names() -> HeaderNames {
+        HeaderNames::new(&Profile::builtin().unwrap())
+    }
+
+    #[test]
+    fn encodings() {
+        let (t, e) = decode(b"a,b\n");
+        assert_eq!((t.as_ref(), e), ("a,b\n", TextEncoding::Utf8));
+        let (t, e) = decode(b"\xEF\xBB\xBFa,b");
+        assert_eq!((t.as_ref(), e), ("a,b", TextEncoding::Utf8Bom));
+        let (t, e) = decode(b"\xFF\xFEa\0,\0b\0");
+        assert_eq!((t.as_ref(), e), ("a,b", TextEncoding::Utf16Le));
+        let (t, e) = decode(b"\xFE\xFF\0a\0,\0b");
+        assert_eq!((t.as_ref(), e), ("a,b", TextEncoding::Utf16Be));
+        let (t, e) = decode(b"Microsoft\xAE 3,50 \x80");
+        assert_eq!((t.as_ref(), e), ("Microsoft® 3,50 €", TextEncoding::Windows1252));
+        let utf16: Vec<u8> = "Order,Qty,Date\n".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let (t, e) = decode(&utf16);
+        assert_eq!((t.as_ref(), e), ("Order,Qty,Date\n", TextEncoding::Utf16Le));
+    }
+
+    #[test]
+    fn header_names_compare_loosely_but_whole() {
+        let n = names();
+        assert_eq!(n.field("Invoice #"), Some(Field::InvoiceNumber));
+        assert_eq!(n.field("ORDER_DATE"), Some(Field::OrderDate));
+        assert_eq!(n.field(" qty. "), Some(Field::Quantity));
+        assert_eq!(n.field("Part-No"), Some(Field::PartNumber));
+        assert_eq!(n.field("Product Names"), None);
+        assert_eq!(n.field("Quantity Ordered"), None);
+    }
+
+    #[test]
+    fn line_numbers_skip_blank_lines_and_handle_crlf() {
+        for (text, want) in [
+            ("a\nb\n\nc\n\"x\ny\"\nz\n", vec![1, 2, 4, 5, 7]),
+            ("a\r\nb\r\n\r\nc\r\n\"x\r\ny\"\r\nz\r\n", vec![1, 2, 4, 5, 7]),
+            ("a\rb\r\rc", vec![1, 2, 4]),
+        ] {
+            let mut reader = csv_reader(text.as_bytes(), b',');
+            let mut lines = LineCounter::new(text.as_bytes());
+            let mut record = csv::ByteRecord::new();
+            let mut got = vec![];
+            while reader.read_byte_record(&mut record).unwrap() {
+                got.push(lines.line_of(&record));
+            }
+            assert_eq!(got, want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn header_after_preamble_with_semicolons() {
+        let text = "Rechnungsexport\nStand: 01.10.2026\n\nInvoice #;Invoice Date;Course Code;Student Kits\nINV-1;01.10.2025;20533C;3\n";
+        let h = find_header(text, &names()).unwrap();
+        assert_eq!(h.delimiter, b';');
+        assert_eq!(h.line, 4);
+        assert_eq!(h.cells[0], "Invoice #");
+    }
+
+    #[test]
+    fn no_header_reports_the_columns_found() {
+        let cols = find_header("foo,bar,baz\n1,2,3\n", &names()).unwrap_err();
+        assert_eq!(cols, vec!["foo", "bar", "baz"]);
+    }
+
+    #[test]
+    fn mapping_prefers_invoice_number_and_invoice_date() {
+        let n = names();
+        let header: Vec<String> = ["Order Date", "Order Number", "Invoice Date", "Invoice No", "Qty", "SKU", "Date"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let m = ColumnMap::from_header(&n, &header);
+        assert_eq!(m.date(), Some(2));
+        assert_eq!(m.order_id(), Some(3));
+        assert_eq!(m.get(Field::OrderDate), Some(0), "leftmost wins");
+        assert!(m.missing_required().is_none());
+        let m = ColumnMap::from_header(&n, &["Order".into(), "Date".into(), "Price".into()]);
+        assert_eq!(m.missing_required(), Some("quantity"));
+    }
+}

@@ -1,0 +1,736 @@
+//! Cell values as exports write them: money in every local form, dates in every order,
+//! quantities, currencies. Parsing is exact (`rust_decimal`) and allocation-free on the row path.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// The decimal mark of a file's numbers (import.md, "Values").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DecimalMark {
+    /// `1,234.50`
+    Dot,
+    /// `1.234,50`
+    Comma,
+}
+
+impl DecimalMark {
+    fn chars(self) -> (u8, u8) {
+        match self {
+            DecimalMark::Dot => (b'.', b','),
+            DecimalMark::Comma => (b',', b'.'),
+        }
+    }
+}
+
+/// The order of day and month in a file's numeric dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DayMonth {
+    /// `03/15/2026`
+    MonthFirst,
+    /// `15/03/2026`
+    DayFirst,
+}
+
+/// Round money to cents, half away from zero (never banker's rounding).
+pub fn cents(d: Decimal) -> Decimal {
+    d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// An ISO 4217 currency code.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Currency([u8; 3]);
+
+impl Currency {
+    /// US dollars, the program's currency.
+    pub const USD: Currency = Currency(*b"USD");
+    /// Euros.
+    pub const EUR: Currency = Currency(*b"EUR");
+    /// Pounds sterling.
+    pub const GBP: Currency = Currency(*b"GBP");
+
+    /// The code as text ("EUR").
+    pub fn as_str(&self) -> &str {
+        // Only ASCII uppercase letters are ever stored.
+        std::str::from_utf8(&self.0).unwrap_or("???")
+    }
+
+    /// Parse a currency cell: a three-letter code (any case) or a symbol.
+    pub fn parse(s: &str) -> Option<Currency> {
+        let s = s.trim();
+        match s {
+            "€" => return Some(Currency::EUR),
+            "£" => return Some(Currency::GBP),
+            "$" | "US$" => return Some(Currency::USD),
+            "¥" => return Some(Currency(*b"JPY")),
+            _ => {}
+        }
+        let b = s.as_bytes();
+        if b.len() == 3 && b.iter().all(u8::is_ascii_alphabetic) {
+            Some(Currency([
+                b[0].to_ascii_uppercase(),
+                b[1].to_ascii_uppercase(),
+                b[2].to_ascii_uppercase(),
+            ]))
+        } else {
+            None
+        }
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Currency {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Currency {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Currency::parse(&s).ok_or_else(|| serde::de::Error::custom(format!("not a currency: {s}")))
+    }
+}
+
+impl FromStr for Currency {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Currency::parse(s).ok_or_else(|| format!("'{s}' is not a currency code"))
+    }
+}
+
+/// A number as written, stripped of currency, spaces and sign: digits and marks only.
+#[derive(Clone, Copy)]
+pub struct Scanned {
+    buf: [u8; 40],
+    len: usize,
+    /// Negative (`-`, `(..)`, trailing `-`).
+    pub negative: bool,
+    /// A currency written in the text (symbol or code).
+    pub currency: Option<Currency>,
+}
+
+impl Scanned {
+    fn digits(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+
+    /// Whether the number ends in `,` and one or two digits (the comma-decimal sign).
+    pub fn looks_comma_decimal(&self) -> bool {
+        let d = self.digits();
+        let n = d.len();
+        (n >= 2 && d[n - 2] == b',' && d[n - 1].is_ascii_digit())
+            || (n >= 3
+                && d[n - 3] == b','
+                && d[n - 2].is_ascii_digit()
+                && d[n - 1].is_ascii_digit())
+    }
+
+    /// The value with the file's decimal mark, or None when the marks are misplaced.
+    pub fn value(&self, mark: DecimalMark) -> Option<Decimal> {
+        let (dec, thou) = mark.chars();
+        let d = self.digits();
+        let (int_part, frac_part) = match d.iter().position(|&c| c == dec) {
+            Some(i) => (&d[..i], Some(&d[i + 1..])),
+            None => (d, None),
+        };
+        let mut mantissa: i128 = 0;
+        let mut digits = 0usize;
+        let mut push = |c: u8| -> Option<()> {
+            mantissa = mantissa.checked_mul(10)?.checked_add(i128::from(c - b'0'))?;
+            digits += 1;
+            (digits <= 28).then_some(())
+        };
+        // Integer part: digit groups; after a thousands mark exactly three digits.
+        let mut group = 0usize;
+        let mut seen_thousands = false;
+        for &c in int_part {
+            if c.is_ascii_digit() {
+                push(c)?;
+                group += 1;
+            } else if c == thou {
+                if group == 0 || (seen_thousands && group != 3) {
+                    return None;
+                }
+                seen_thousands = true;
+                group = 0;
+            } else {
+                return None;
+            }
+        }
+        if seen_thousands && group != 3 {
+            return None;
+        }
+        let mut scale = 0u32;
+        if let Some(frac) = frac_part {
+            if frac.is_empty() {
+                return None;
+            }
+            for &c in frac {
+                if !c.is_ascii_digit() {
+                    return None;
+                }
+                push(c)?;
+                scale += 1;
+            }
+        } else if int_part.is_empty() {
+            return None;
+        }
+        let mut v = Decimal::try_from_i128_with_scale(mantissa, scale).ok()?;
+        if self.negative && !v.is_zero() {
+            v.set_sign_negative(true);
+        }
+        Some(v)
+    }
+}
+
+fn is_space(c: char) -> bool {
+    c.is_whitespace() || c == '\u{a0}' || c == '\u{202f}'
+}
+
+/// Strip a money or quantity text down to digits and marks, noting sign and currency.
+/// None when it holds anything else (words, two signs, unbalanced parentheses).
+pub fn scan_number(s: &str) -> Option<Scanned> {
+    let mut out = Scanned {
+        buf: [0; 40],
+        len: 0,
+        negative: false,
+        currency: None,
+    };
+    let s = s.trim_matches(is_space);
+    if s.is_empty() {
+        return None;
+    }
+    let mut signs = 0;
+    let mut open = false;
+    let mut closed = false;
+    let mut letters = [0u8; 3];
+    let mut nletters = 0usize;
+    let mut after_digits = false;
+    let mut trailing_minus = false;
+    let flush_letters =
+        |letters: &mut [u8; 3], n: &mut usize, out: &mut Scanned| -> Option<()> {
+            match *n {
+                0 => {}
+                3 => {
+                    if out.currency.is_some() {
+                        return None;
+                    }
+                    out.currency = Currency::parse(std::str::from_utf8(&letters[..3]).ok()?);
+                }
+                _ => return None,
+            }
+            *n = 0;
+            Some(())
+        };
+    for c in s.chars() {
+        if c.is_ascii_alphabetic() {
+            // Currency codes are written in capitals; other words make the text unreadable.
+            if c.is_ascii_lowercase() {
+                return None;
+            }
+            if after_digits && out.currency.is_some() {
+                return None;
+            }
+            if nletters >= 3 {
+                return None;
+            }
+            letters[nletters] = c as u8;
+            nletters += 1;
+            continue;
+        }
+        match c {
+            '$' | '€' | '£' | '¥' => {
+                let sym = match c {
+                    '€' => Currency::EUR,
+                    '£' => Currency::GBP,
+                    '¥' => Currency(*b"JPY"),
+                    _ => match &letters[..nletters] {
+                        b"C" => Currency(*b"CAD"),
+                        b"A" => Currency(*b"AUD"),
+                        b"NZ" => Currency(*b"NZD"),
+                        b"HK" => Currency(*b"HKD"),
+                        b"S" => Currency(*b"SGD"),
+                        b"US" | b"" => Currency::USD,
+                        _ => return None,
+                    },
+                };
+                if c == '$' {
+                    nletters = 0;
+                }
+                if out.currency.is_some() {
+                    return None;
+                }
+                out.currency = Some(sym);
+            }
+            '0'..='9' | '.' | ',' => {
+                flush_letters(&mut letters, &mut nletters, &mut out)?;
+                if trailing_minus || closed {
+                    return None;
+                }
+                if out.len >= out.buf.len() {
+                    return None;
+                }
+                out.buf[out.len] = c as u8;
+                out.len += 1;
+                if c.is_ascii_digit() {
+                    after_digits = true;
+                }
+            }
+            '-' | '\u{2212}' => {
+                flush_letters(&mut letters, &mut nletters, &mut out)?;
+                signs += 1;
+                if after_digits {
+                    trailing_minus = true;
+                }
+                out.negative = true;
+            }
+            '+' => {
+                flush_letters(&mut letters, &mut nletters, &mut out)?;
+                if after_digits {
+                    return None;
+                }
+                signs += 1;
+            }
+            '(' => {
+                flush_letters(&mut letters, &mut nletters, &mut out)?;
+                if open || after_digits {
+                    return None;
+                }
+                open = true;
+                signs += 1;
+                out.negative = true;
+            }
+            ')' => {
+                flush_letters(&mut letters, &mut nletters, &mut out)?;
+                if !open || closed {
+                    return None;
+                }
+                closed = true;
+            }
+            c if is_space(c) => {
+                flush_letters(&mut letters, &mut nletters, &mut out)?;
+            }
+            _ => return None,
+        }
+    }
+    flush_letters(&mut letters, &mut nletters, &mut out)?;
+    if signs > 1 || open != closed || !after_digits {
+        return None;
+    }
+    Some(out)
+}
+
+/// Parse money text with the file's decimal mark: the signed value as written (not yet
+/// rounded) and any currency it names. None when unreadable.
+pub fn parse_money(s: &str, mark: DecimalMark) -> Option<(Decimal, Option<Currency>)> {
+    let scanned = scan_number(s)?;
+    Some((scanned.value(mark)?, scanned.currency))
+}
+
+/// Parse a whole quantity (thousands separators as for amounts, signs as for amounts).
+pub fn parse_quantity(s: &str, mark: DecimalMark) -> Option<i64> {
+    let scanned = scan_number(s)?;
+    if scanned.currency.is_some() {
+        return None;
+    }
+    whole(scanned.value(mark)?)
+}
+
+/// A decimal that is a whole number, as i64.
+pub fn whole(d: Decimal) -> Option<i64> {
+    if d.fract().is_zero() {
+        i64::try_from(d.trunc()).ok()
+    } else {
+        None
+    }
+}
+
+/// A spreadsheet number through its shortest decimal form (199.98000000000002 stays noise
+/// until rounded; 0.1 + 0.2 prints as 0.30000000000000004).
+pub fn decimal_from_f64(f: f64) -> Option<Decimal> {
+    if !f.is_finite() {
+        return None;
+    }
+    let text = format!("{f}");
+    Decimal::from_str(&text).ok()
+}
+
+/// Parse a component count: a positive whole number.
+pub fn parse_components(s: &str) -> Option<u32> {
+    let s = s.trim_matches(is_space);
+    let v: u32 = s.parse().ok()?;
+    (v > 0).then_some(v)
+}
+
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+fn month_from_name(name: &str) -> Option<u32> {
+    if name.len() < 3 || !name.is_ascii() {
+        return None;
+    }
+    let lower = name.to_ascii_lowercase();
+    let lower = lower.trim_end_matches('.');
+    if lower == "sept" {
+        return Some(9);
+    }
+    MONTHS
+        .iter()
+        .position(|m| *m == lower || (lower.len() == 3 && m.starts_with(lower)))
+        .map(|i| i as u32 + 1)
+}
+
+/// The pieces of a date text, before day/month order is applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DateParts {
+    /// Year, month, day: unambiguous.
+    Ymd(i32, u32, u32),
+    /// Two numbers and a year whose order depends on the file.
+    Ambiguous(u32, u32, i32),
+}
+
+fn year_of(digits: &str) -> Option<i32> {
+    match digits.len() {
+        2 => Some(2000 + digits.parse::<i32>().ok()?),
+        4 => digits.parse().ok(),
+        _ => None,
+    }
+}
+
+/// Split `s` into leading runs: returns (run, rest).
+fn take_while(s: &str, f: impl Fn(char) -> bool) -> (&str, &str) {
+    let end = s.char_indices().find(|&(_, c)| !f(c)).map_or(s.len(), |(i, _)| i);
+    s.split_at(end)
+}
+
+/// A time (or anything) may follow a date after a space or a `T`.
+fn rest_is_time(rest: &str) -> bool {
+    rest.is_empty()
+        || rest.starts_with(is_space)
+        || ((rest.starts_with('T') || rest.starts_with('t'))
+            && rest[1..].starts_with(|c: char| c.is_ascii_digit()))
+}
+
+fn split_date(s: &str) -> Option<DateParts> {
+    let s = s.trim_matches(is_space);
+    let first = s.chars().next()?;
+    if first.is_ascii_digit() {
+        let (n1, rest) = take_while(s, |c| c.is_ascii_digit());
+        let sep = rest.chars().next()?;
+        if is_space(sep) {
+            // "15 March 2026"
+            let rest = rest.trim_start_matches(is_space);
+            let (name, rest) = take_while(rest, |c| c.is_ascii_alphabetic() || c == '.');
+            let month = month_from_name(name)?;
+            let rest = rest.trim_start_matches(|c: char| is_space(c) || c == ',');
+            let (y, rest) = take_while(rest, |c| c.is_ascii_digit());
+            if !rest_is_time(rest) || n1.len() > 2 {
+                return None;
+            }
+            return Some(DateParts::Ymd(year_of(y)?, month, n1.parse().ok()?));
+        }
+        if !matches!(sep, '-' | '/' | '.') {
+            return None;
+        }
+        let rest = &rest[1..];
+        let (mid, rest2) = if rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            take_while(rest, |c| c.is_ascii_alphabetic())
+        } else {
+            take_while(rest, |c| c.is_ascii_digit())
+        };
+        if mid.is_empty() || !rest2.starts_with(sep) {
+            return None;
+        }
+        let (n3, tail) = take_while(&rest2[1..], |c| c.is_ascii_digit());
+        if !rest_is_time(tail) {
+            return None;
+        }
+        if n1.len() == 4 {
+            // 2026-03-15, 2026/03/15, 2026.03.15
+            if mid.len() > 2 || n3.is_empty() || n3.len() > 2 {
+                return None;
+            }
+            return Some(DateParts::Ymd(
+                n1.parse().ok()?,
+                mid.parse().ok()?,
+                n3.parse().ok()?,
+            ));
+        }
+        if n1.len() > 2 {
+            return None;
+        }
+        let year = year_of(n3)?;
+        if mid.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            // 15-Mar-2026
+            return Some(DateParts::Ymd(year, month_from_name(mid)?, n1.parse().ok()?));
+        }
+        if mid.len() > 2 {
+            return None;
+        }
+        let (a, b) = (n1.parse().ok()?, mid.parse().ok()?);
+        if sep == '.' {
+            // 15.03.2026 is always day first.
+            return Some(DateParts::Ymd(year, b, a));
+        }
+        Some(DateParts::Ambiguous(a, b, year))
+    } else if first.is_ascii_alphabetic() {
+        // Mar 15, 2026 / March 15, 2026
+        let (name, rest) = take_while(s, |c| c.is_ascii_alphabetic() || c == '.');
+        let month = month_from_name(name)?;
+        let rest = rest.trim_start_matches(is_space);
+        let (day, rest) = take_while(rest, |c| c.is_ascii_digit());
+        if day.is_empty() || day.len() > 2 {
+            return None;
+        }
+        let rest = rest.strip_prefix(',').unwrap_or(rest);
+        if !rest.starts_with(is_space) {
+            return None;
+        }
+        let (y, tail) = take_while(rest.trim_start_matches(is_space), |c| c.is_ascii_digit());
+        if !rest_is_time(tail) {
+            return None;
+        }
+        Some(DateParts::Ymd(year_of(y)?, month, day.parse().ok()?))
+    } else {
+        None
+    }
+}
+
+/// What a date value says about the file's day/month order: Some when one part is above 12.
+pub fn date_order_hint(s: &str) -> Option<DayMonth> {
+    match split_date(s)? {
+        DateParts::Ambiguous(a, _, _) if a > 12 => Some(DayMonth::DayFirst),
+        DateParts::Ambiguous(_, b, _) if b > 12 => Some(DayMonth::MonthFirst),
+        _ => None,
+    }
+}
+
+/// Whether a date value is numeric with day and month both 12 or below (03/04/2026): its
+/// meaning depends on the file's order.
+pub fn date_is_ambiguous(s: &str) -> bool {
+    matches!(split_date(s), Some(DateParts::Ambiguous(a, b, _)) if a <= 12 && b <= 12 && a != b)
+}
+
+/// Parse a date in any supported form, with the file's day/month order for numeric forms.
+pub fn parse_date(s: &str, order: DayMonth) -> Option<NaiveDate> {
+    let (y, m, d) = match split_date(s)? {
+        DateParts::Ymd(y, m, d) => (y, m, d),
+        DateParts::Ambiguous(a, b, y) => match order {
+            DayMonth::MonthFirst => (y, a, b),
+            DayMonth::DayFirst => (y, b, a),
+        },
+    };
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dec(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn money_forms() {
+        use DecimalMark::*;
+        let cases: &[(&str, DecimalMark, &str, Option<&str>)] = &[
+            ("1234.5", Dot, "1234.5", None),
+            ("$1,234.50", Dot, "1234.50", Some("USD")),
+            ("-$1,234.50", Dot, "-1234.50", Some("USD")),
+            ("$-1,234.50", Dot, "-1234.50", Some("USD")),
+            ("USD 1,234.50", Dot, "1234.50", Some("USD")),
+            ("1,234.50 USD", Dot, "1234.50", Some("USD")),
+            ("1.234,50 €", Comma, "1234.50", Some("EUR")),
+            ("€1.234,50", Comma, "1234.50", Some("EUR")),
+            ("EUR 1.234,50", Comma, "1234.50", Some("EUR")),
+            ("(12.00)", Dot, "-12.00", None),
+            ("($12.00)", Dot, "-12.00", Some("USD")),
+            ("12.00-", Dot, "-12.00", None),
+            ("£7.5", Dot, "7.5", Some("GBP")),
+            ("1 234,50", Comma, "1234.50", None),
+            ("1\u{a0}234,50 €", Comma, "1234.50", Some("EUR")),
+            ("0", Dot, "0", None),
+            ("1,000,000", Dot, "1000000", None),
+            ("135,00 €", Comma, "135.00", Some("EUR")),
+            ("+5.25", Dot, "5.25", None),
+            ("C$10.00", Dot, "10.00", Some("CAD")),
+        ];
+        for (text, mark, want, cur) in cases {
+            let (v, c) = parse_money(text, *mark).unwrap_or_else(|| panic!("{text}"));
+            assert_eq!(v, dec(want), "{text}");
+            assert_eq!(c.map(|c| c.to_string()), cur.map(|s| s.to_string()), "{text}");
+        }
+    }
+
+    #[test]
+    fn unreadable_money() {
+        use DecimalMark::*;
+        for (text, mark) in [
+            ("1234.5", Comma),
+            ("12,34,5", Dot),
+            ("ten", Dot),
+            ("", Dot),
+            ("$", Dot),
+            ("1.2.3", Dot),
+            ("12,3", Dot),
+            ("--5", Dot),
+            ("(5", Dot),
+            ("5)", Dot),
+            ("5 apples", Dot),
+            ("1,234.5.6", Dot),
+            ("12.", Dot),
+            ("1,23", Dot),
+            ("-5-", Dot),
+        ] {
+            assert!(parse_money(text, mark).is_none(), "{text:?} should be unreadable");
+        }
+    }
+
+    #[test]
+    fn comma_decimal_sign() {
+        for (t, yes) in [
+            ("1.234,50 €", true),
+            ("135,0", true),
+            ("1,234.50", false),
+            ("1,234", false),
+            ("12", false),
+        ] {
+            assert_eq!(scan_number(t).unwrap().looks_comma_decimal(), yes, "{t}");
+        }
+    }
+
+    #[test]
+    fn rounding_is_half_away_from_zero() {
+        assert_eq!(cents(dec("2.345")), dec("2.35"));
+        assert_eq!(cents(dec("2.335")), dec("2.34"));
+        assert_eq!(cents(dec("-2.345")), dec("-2.35"));
+        assert_eq!(cents(dec("0.125")), dec("0.13"));
+    }
+
+    #[test]
+    fn spreadsheet_float_noise() {
+        assert_eq!(
+            cents(decimal_from_f64(199.98000000000002).unwrap()),
+            dec("199.98")
+        );
+        assert_eq!(
+            cents(decimal_from_f64(99.98999999999999).unwrap()),
+            dec("99.99")
+        );
+        assert_eq!(decimal_from_f64(700103.0).unwrap(), dec("700103"));
+        assert!(decimal_from_f64(f64::NAN).is_none());
+    }
+
+    #[test]
+    fn quantities() {
+        use DecimalMark::*;
+        assert_eq!(parse_quantity("12", Dot), Some(12));
+        assert_eq!(parse_quantity("-3", Dot), Some(-3));
+        assert_eq!(parse_quantity("(3)", Dot), Some(-3));
+        assert_eq!(parse_quantity("3-", Dot), Some(-3));
+        assert_eq!(parse_quantity("1,200", Dot), Some(1200));
+        assert_eq!(parse_quantity("1.200", Comma), Some(1200));
+        assert_eq!(parse_quantity("2.00", Dot), Some(2));
+        assert_eq!(parse_quantity("2.5", Dot), None);
+        assert_eq!(parse_quantity("three", Dot), None);
+        assert_eq!(parse_quantity("", Dot), None);
+        assert_eq!(parse_quantity("$3", Dot), None);
+        assert_eq!(parse_components("5"), Some(5));
+        assert_eq!(parse_components("0"), None);
+        assert_eq!(parse_components("-1"), None);
+        assert_eq!(parse_components("1.5"), None);
+    }
+
+    fn ymd(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(y, m, d)
+    }
+
+    #[test]
+    fn date_forms() {
+        use DayMonth::*;
+        let cases: &[(&str, DayMonth, Option<NaiveDate>)] = &[
+            ("2026-03-15", MonthFirst, ymd(2026, 3, 15)),
+            ("2026-3-5", MonthFirst, ymd(2026, 3, 5)),
+            ("2026/03/15", DayFirst, ymd(2026, 3, 15)),
+            ("2026-03-15 10:22:01", MonthFirst, ymd(2026, 3, 15)),
+            ("2026-03-15T10:22:01Z", MonthFirst, ymd(2026, 3, 15)),
+            ("03/15/2026", MonthFirst, ymd(2026, 3, 15)),
+            ("3/5/2026", MonthFirst, ymd(2026, 3, 5)),
+            ("3/5/2026", DayFirst, ymd(2026, 5, 3)),
+            ("15/03/2026", DayFirst, ymd(2026, 3, 15)),
+            ("15/03/2026 08:00", DayFirst, ymd(2026, 3, 15)),
+            ("03/15/26", MonthFirst, ymd(2026, 3, 15)),
+            ("15.03.2026", MonthFirst, ymd(2026, 3, 15)),
+            ("5.3.26", MonthFirst, ymd(2026, 3, 5)),
+            ("15-Mar-2026", MonthFirst, ymd(2026, 3, 15)),
+            ("15-mar-26", MonthFirst, ymd(2026, 3, 15)),
+            ("Mar 15, 2026", DayFirst, ymd(2026, 3, 15)),
+            ("March 15, 2026", MonthFirst, ymd(2026, 3, 15)),
+            ("Sept 1, 2026", MonthFirst, ymd(2026, 9, 1)),
+            ("15 March 2026", MonthFirst, ymd(2026, 3, 15)),
+            ("2028-02-29", MonthFirst, ymd(2028, 2, 29)),
+            // invalid
+            ("2026-13-01", MonthFirst, None),
+            ("2026-02-29", MonthFirst, None),
+            ("15/03/2026", MonthFirst, None),
+            ("03/15/2026", DayFirst, None),
+            ("31.04.2026", DayFirst, None),
+            ("yesterday", MonthFirst, None),
+            ("", MonthFirst, None),
+            ("2026", MonthFirst, None),
+            ("15-Foo-2026", MonthFirst, None),
+            ("03/15/202", MonthFirst, None),
+            ("2026-03-15x", MonthFirst, None),
+        ];
+        for (text, order, want) in cases {
+            assert_eq!(parse_date(text, *order), *want, "{text} ({order:?})");
+        }
+    }
+
+    #[test]
+    fn date_order_hints() {
+        assert_eq!(date_order_hint("15/03/2026"), Some(DayMonth::DayFirst));
+        assert_eq!(date_order_hint("03/15/2026"), Some(DayMonth::MonthFirst));
+        assert_eq!(date_order_hint("03/05/2026"), None);
+        assert_eq!(date_order_hint("2026-03-15"), None);
+        assert_eq!(date_order_hint("15.03.2026"), None);
+    }
+
+    #[test]
+    fn currency_cells() {
+        assert_eq!(Currency::parse("eur"), Some(Currency::EUR));
+        assert_eq!(Currency::parse(" USD "), Some(Currency::USD));
+        assert_eq!(Currency::parse("€"), Some(Currency::EUR));
+        assert_eq!(Currency::parse("Euro"), None);
+    }
+}

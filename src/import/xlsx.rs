@@ -1,0 +1,107 @@
+//! Spreadsheet exports (XLSX, XLS, ODS) through calamine: the first sheet with a header row,
+//! date cells as dates, numeric cells as numbers (ids without ".0", amounts rounded to cents).
+
+use std::io::Cursor;
+
+use calamine::{Data, Reader, open_workbook_auto_from_rs};
+use chrono::NaiveDate;
+
+use super::rows::{Cell, Cells, ConventionScan, parse_row};
+use super::sniff::{ColumnMap, HEADER_SEARCH_ROWS};
+use super::{FileShape, ImportCounts, ImportError, ImportRules, ImportSet, ImportedFile};
+
+/// A sheet row seen as cells.
+struct SheetRow<'a>(&'a [Data]);
+
+fn iso_date(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d").ok()
+}
+
+impl Cells for SheetRow<'_> {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+    fn cell(&self, i: usize) -> Cell<'_> {
+        match self.0.get(i) {
+            None | Some(Data::Empty) => Cell::Empty,
+            Some(Data::String(s)) => Cell::text(s),
+            Some(Data::Int(v)) => Cell::Number(*v as f64),
+            Some(Data::Float(v)) => Cell::Number(*v),
+            Some(Data::Bool(b)) => Cell::Text(if *b { "TRUE" } else { "FALSE" }),
+            Some(Data::DateTime(dt)) => match dt.as_datetime() {
+                Some(d) if dt.is_datetime() => Cell::Date(d.date()),
+                _ => Cell::Number(dt.as_f64()),
+            },
+            Some(Data::DateTimeIso(s)) => iso_date(s).map_or(Cell::text(s), Cell::Date),
+            Some(Data::DurationIso(s)) => Cell::text(s),
+            Some(Data::Error(_)) => Cell::Text("#ERROR"),
+        }
+    }
+}
+
+/// Read a spreadsheet export into `set` (rows appended); the caller dedupes and registers it.
+pub fn read(
+    set: &mut ImportSet,
+    name: &str,
+    bytes: &[u8],
+    rules: &ImportRules,
+) -> Result<ImportedFile, ImportError> {
+    let spreadsheet_error = |e: calamine::Error| ImportError::Spreadsheet {
+        file: name.to_string(),
+        message: e.to_string(),
+    };
+    let mut book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(spreadsheet_error)?;
+    let mut first_columns: Option<Vec<String>> = None;
+    for sheet in book.sheet_names() {
+        let range = book.worksheet_range(&sheet).map_err(spreadsheet_error)?;
+        let first_row = range.start().map_or(0, |(r, _)| r);
+        let rows: Vec<&[Data]> = range.rows().collect();
+        let header_at = rows.iter().take(HEADER_SEARCH_ROWS).position(|r| {
+            let row = SheetRow(r);
+            let texts: Vec<String> = (0..row.len()).map(|i| row.cell(i).as_text().into_owned()).collect();
+            if first_columns.is_none() && texts.iter().any(|t| !t.is_empty()) {
+                first_columns = Some(texts.clone());
+            }
+            rules.headers.recognized(texts.iter().map(String::as_str)) >= 3
+        });
+        let Some(h) = header_at else { continue };
+        let header_row = SheetRow(rows[h]);
+        let cells: Vec<String> = (0..header_row.len())
+            .map(|i| header_row.cell(i).as_text().into_owned())
+            .collect();
+        let columns = ColumnMap::from_header(&rules.headers, &cells);
+        if let Some(field) = columns.missing_required() {
+            return Err(ImportError::MissingField {
+                file: name.to_string(),
+                field,
+                columns: cells,
+            });
+        }
+        let mut scan = ConventionScan::default();
+        for r in &rows[h + 1..] {
+            scan.observe(&SheetRow(r), &columns);
+        }
+        let (conventions, warning) = scan.decide(false);
+        let file = set.files.len() as u32;
+        let mut counts = ImportCounts::default();
+        for (i, r) in rows.iter().enumerate().skip(h + 1) {
+            let row = SheetRow(r);
+            let outcome = parse_row(&row, &columns, &conventions, &rules.rows);
+            set.push(file, first_row + i as u32 + 1, outcome, &mut counts);
+        }
+        return Ok(ImportedFile {
+            name: name.to_string(),
+            sha256: String::new(),
+            shape: FileShape::Spreadsheet { sheet },
+            header_line: first_row + h as u32 + 1,
+            columns,
+            conventions,
+            counts,
+            warnings: warning.into_iter().collect(),
+        });
+    }
+    Err(ImportError::NoHeader {
+        file: name.to_string(),
+        columns: first_columns.unwrap_or_default(),
+    })
+}

@@ -1,0 +1,199 @@
+//! The JSON report of cli.md: money and KPI units as exact decimal strings, counts as integers,
+//! `null` for what is not known. Keys beyond cli.md's are additions, never renamings.
+
+use serde_json::{Map, Value, json};
+
+use super::{ReportError, ReportInput, money, units};
+use crate::import::FileShape;
+use crate::rules::ProductLine;
+use crate::rules::evaluate::{Evaluation, Requirement};
+
+fn opt_bool(v: Option<bool>) -> Value {
+    v.map_or(Value::Null, Value::Bool)
+}
+
+fn levels(eval: &Evaluation) -> Value {
+    let mut out = Map::new();
+    for level in &eval.levels {
+        let mut m = Map::new();
+        for c in &level.checks {
+            m.insert(c.requirement.key().into(), opt_bool(c.met));
+        }
+        m.insert("met".into(), opt_bool(level.met));
+        out.insert(level.id.clone(), Value::Object(m));
+    }
+    Value::Object(out)
+}
+
+fn level_checks(eval: &Evaluation) -> Value {
+    let mut out = Map::new();
+    for level in &eval.levels {
+        let checks: Vec<Value> = level
+            .checks
+            .iter()
+            .map(|c| {
+                let fmt = |d| match c.requirement {
+                    Requirement::Revenue => money(d),
+                    _ => units(d),
+                };
+                json!({
+                    "requirement": c.requirement.key(),
+                    "met": opt_bool(c.met),
+                    "actual": c.actual.map(fmt),
+                    "target": c.target.map(fmt),
+                    "gap": c.gap().map(fmt),
+                })
+            })
+            .collect();
+        out.insert(level.id.clone(), json!({ "name": level.name, "checks": checks }));
+    }
+    Value::Object(out)
+}
+
+fn forecast(eval: &Evaluation) -> Value {
+    let f = &eval.forecast;
+    let mut needed = Map::new();
+    let mut reached = Map::new();
+    for t in &f.targets {
+        let key = match t.requirement {
+            Requirement::Revenue => "revenue_usd",
+            _ => "kpi_units",
+        };
+        let value = match t.requirement {
+            Requirement::Revenue => money(t.needed_per_month),
+            _ => units(t.needed_per_month),
+        };
+        if let Value::Object(m) = needed.entry(t.level.clone()).or_insert_with(|| json!({})) {
+            m.insert(key.into(), Value::String(value));
+        }
+        if let Value::Object(m) = reached.entry(t.level.clone()).or_insert_with(|| json!({})) {
+            m.insert(key.into(), t.reached_on.map_or(Value::Null, |d| Value::String(d.to_string())));
+        }
+    }
+    json!({
+        "completed_months": f.completed_months,
+        "open_months": f.open_months,
+        "run_rate": { "kpi_units": units(f.run_rate.kpi_units), "revenue_usd": money(f.run_rate.revenue_usd) },
+        "at_deadline": { "kpi_units": units(f.at_deadline.kpi_units), "revenue_usd": money(f.at_deadline.revenue_usd) },
+        "planned": { "kpi_units": units(f.planned.kpi_units), "revenue_usd": money(f.planned.revenue_usd) },
+        "needed_per_month": needed,
+        "reached_on": reached,
+    })
+}
+
+fn benefits_at_stake(input: &ReportInput<'_>) -> Value {
+    let Some(v) = &input.eval.verdict else {
+        return Value::Null;
+    };
+    let lost: Vec<Value> = input
+        .profile
+        .benefits
+        .iter()
+        .filter_map(|b| {
+            let now = b.values.get(&v.current)?;
+            let then = v.to.as_ref().and_then(|to| b.values.get(to));
+            (Some(now) != then).then(|| json!({ "benefit": b.name, "now": now, "after": then }))
+        })
+        .collect();
+    match v.outcome {
+        crate::rules::evaluate::Outcome::Drops | crate::rules::evaluate::Outcome::Removed => {
+            Value::Array(lost)
+        }
+        _ => Value::Array(vec![]),
+    }
+}
+
+/// The report as a JSON value.
+pub fn value(input: &ReportInput<'_>) -> Value {
+    let e = input.eval;
+    let monthly: Vec<Value> = e
+        .monthly
+        .iter()
+        .map(|m| {
+            json!({
+                "month": m.month.label(),
+                "kpi_units": units(m.month_total.kpi_units),
+                "revenue_usd": money(m.month_total.revenue_usd),
+                "cumulative_kpi_units": units(m.cumulative.kpi_units),
+                "cumulative_revenue_usd": money(m.cumulative.revenue_usd),
+            })
+        })
+        .collect();
+    let mut by_line = Map::new();
+    for line in ProductLine::ALL {
+        let t = &e.by_line[line.index()];
+        by_line.insert(
+            line.key().into(),
+            json!({ "kits": t.kits, "kpi_units": units(t.kpi_units), "revenue_usd": money(t.revenue_usd) }),
+        );
+    }
+    let files: Vec<Value> = input
+        .set
+        .files
+        .iter()
+        .map(|f| {
+            let (encoding, delimiter, sheet) = match &f.shape {
+                FileShape::Text { encoding, delimiter } => {
+                    (Some(encoding.label()), Some(delimiter.to_string()), None)
+                }
+                FileShape::Spreadsheet { sheet } => (None, None, Some(sheet.clone())),
+            };
+            let columns: Map<String, Value> = f
+                .columns
+                .describe()
+                .into_iter()
+                .map(|(field, header)| (field.key().to_string(), Value::String(header)))
+                .collect();
+            json!({
+                "file": f.name,
+                "sha256": f.sha256,
+                "encoding": encoding,
+                "delimiter": delimiter,
+                "sheet": sheet,
+                "header_line": f.header_line,
+                "columns": columns,
+                "decimal_mark": f.conventions.decimal_mark,
+                "date_order": f.conventions.date_order,
+                "rows": f.counts,
+            })
+        })
+        .collect();
+    json!({
+        "partner": input.partner,
+        "profile": input.profile.id,
+        "anniversary": e.dates.anniversary.to_string(),
+        "deadline": e.dates.deadline.to_string(),
+        "window": { "start": e.dates.window_start.to_string(), "end": e.dates.window_end().to_string() },
+        "as_of": e.as_of.to_string(),
+        "days_to_deadline": e.days_to_deadline,
+        "totals": { "kpi_units": units(e.totals.kpi_units), "revenue_usd": money(e.totals.revenue_usd) },
+        "monthly": monthly,
+        "by_line": by_line,
+        "rows": {
+            "read": e.counts.read,
+            "counted": e.counts.counted,
+            "outside_window": e.counts.outside_window,
+            "duplicates": e.counts.duplicates,
+            "summary": e.counts.summary,
+            "not_invoiced": e.counts.not_invoiced,
+            "rejected": e.rejected.iter().map(|r| json!({ "file": r.file, "line": r.line, "reason": r.reason })).collect::<Vec<_>>(),
+            "needs_rate": e.needs_rate.iter().map(|r| json!({ "file": r.file, "line": r.line, "currency": r.currency, "amount": money(r.amount) })).collect::<Vec<_>>(),
+            "review": e.review.iter().map(|r| json!({ "file": r.file, "line": r.line, "kind": r.kind, "reason": r.reason })).collect::<Vec<_>>(),
+        },
+        "levels": levels(e),
+        "level_checks": level_checks(e),
+        "readiness": e.readiness,
+        "verdict": e.verdict.as_ref().map(|v| json!({ "current": v.current, "outcome": v.outcome, "to": v.to })),
+        "benefits_at_stake": benefits_at_stake(input),
+        "forecast": forecast(e),
+        "files": files,
+        "warnings": e.warnings,
+    })
+}
+
+/// The report as pretty JSON bytes, newline-terminated.
+pub fn render(input: &ReportInput<'_>) -> Result<Vec<u8>, ReportError> {
+    let mut out = serde_json::to_vec_pretty(&value(input)).map_err(|e| ReportError::Write(e.to_string()))?;
+    out.push(b'\n');
+    Ok(out)
+}

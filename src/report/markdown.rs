@@ -1,0 +1,167 @@
+//! A one-page readiness report for people (Markdown: readable as plain text, renders as a page).
+
+use std::fmt::Write;
+
+use rust_decimal::Decimal;
+
+use super::{ReportInput, grouped, grouped_units};
+use crate::rules::ProductLine;
+use crate::rules::evaluate::{Check, Outcome, Requirement};
+
+fn requirement_label(c: &Check) -> String {
+    match c.requirement {
+        Requirement::KpiUnits => "KPI units".into(),
+        Requirement::Revenue => "Revenue (USD)".into(),
+        Requirement::Mct => "Active MCTs at the deadline".into(),
+        Requirement::Exams => "Competency exam rule".into(),
+    }
+}
+
+fn figure(c: &Check, d: Decimal) -> String {
+    match c.requirement {
+        Requirement::Revenue => format!("${}", grouped(d, 2)),
+        _ => grouped_units(d),
+    }
+}
+
+fn status(met: Option<bool>) -> &'static str {
+    match met {
+        Some(true) => "✔ met",
+        Some(false) => "✘ not met",
+        None => "? unknown",
+    }
+}
+
+/// Render the report.
+pub fn render(input: &ReportInput<'_>) -> String {
+    let e = input.eval;
+    let mut s = String::new();
+    let title = input.partner.map_or("Renewal readiness".to_string(), |p| format!("Renewal readiness: {p}"));
+    let _ = writeln!(s, "# {title}\n");
+    let _ = writeln!(
+        s,
+        "As of **{}** · anniversary **{}** · deadline **{}** ({} days) · window {} to {}\n",
+        e.as_of,
+        e.dates.anniversary,
+        e.dates.deadline,
+        e.days_to_deadline,
+        e.dates.window_start,
+        e.dates.window_end()
+    );
+    let _ = writeln!(s, "Program: {}\n", input.profile.name);
+
+    let _ = writeln!(s, "## Verdict\n");
+    match &e.verdict {
+        Some(v) => {
+            let to = v.to.as_deref().unwrap_or("");
+            let line = match v.outcome {
+                Outcome::Qualifies => format!("Meets **{to}**, above the current level {}: the current level is kept (an upgrade is a separate application).", v.current),
+                Outcome::Keeps => format!("**Keeps {}**: every requirement of the current level is met.", v.current),
+                Outcome::Drops => format!("**Drops from {} to {to}** unless the gaps below close by the deadline.", v.current),
+                Outcome::Removed => format!("**Removed from the program** (current level {}) unless the gaps below close by the deadline.", v.current),
+            };
+            let _ = writeln!(s, "{line}\n");
+        }
+        None => {
+            let _ = writeln!(
+                s,
+                "Not known yet: {}.\n",
+                if e.readiness.is_none() {
+                    "trainers (MCTs) and exam passes are not recorded, so no level can be confirmed"
+                } else {
+                    "the partner's current level is not recorded"
+                }
+            );
+        }
+    }
+    if let Some(r) = &e.readiness {
+        let _ = writeln!(s, "Highest level met: **{r}**\n");
+    }
+
+    let _ = writeln!(s, "## Levels\n");
+    let _ = writeln!(s, "| Level | Requirement | Have | Need | Status |");
+    let _ = writeln!(s, "|---|---|---:|---:|---|");
+    for level in &e.levels {
+        for c in &level.checks {
+            let have = c.actual.map_or("?".into(), |a| figure(c, a));
+            let need = c.target.map_or("rule".into(), |t| figure(c, t));
+            let gap = c.gap().map_or(String::new(), |g| format!(", {} short", figure(c, g)));
+            let _ = writeln!(s, "| {} | {} | {have} | {need} | {}{gap} |", level.name, requirement_label(c), status(c.met));
+        }
+    }
+    let _ = writeln!(s);
+
+    let _ = writeln!(s, "## Forecast at the deadline\n");
+    let f = &e.forecast;
+    let _ = writeln!(
+        s,
+        "Run rate over {} completed months: {} KPI units and ${} a month. At this pace the window ends at **{} KPI units** and **${}**{}.\n",
+        f.completed_months,
+        grouped_units(f.run_rate.kpi_units),
+        grouped(f.run_rate.revenue_usd, 2),
+        grouped_units(f.at_deadline.kpi_units),
+        grouped(f.at_deadline.revenue_usd, 2),
+        if f.planned.kpi_units.is_zero() && f.planned.revenue_usd.is_zero() { String::new() } else { " (planned purchases included)".into() }
+    );
+    for t in &f.targets {
+        let (what, need) = match t.requirement {
+            Requirement::Revenue => ("revenue", format!("${}", grouped(t.needed_per_month, 2))),
+            _ => ("KPI units", grouped_units(t.needed_per_month)),
+        };
+        let when = t.reached_on.map_or(String::new(), |d| format!("; reached by {d} at the run rate"));
+        let _ = writeln!(s, "- {} {what}: {need} needed per remaining month{when}", t.level);
+    }
+    let _ = writeln!(s);
+
+    let _ = writeln!(s, "## Month by month\n");
+    let _ = writeln!(s, "| Month | KPI units | Revenue (USD) | Cumulative KPI | Cumulative revenue |");
+    let _ = writeln!(s, "|---|---:|---:|---:|---:|");
+    for m in &e.monthly {
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} |",
+            m.month.label(),
+            grouped_units(m.month_total.kpi_units),
+            grouped(m.month_total.revenue_usd, 2),
+            grouped_units(m.cumulative.kpi_units),
+            grouped(m.cumulative.revenue_usd, 2)
+        );
+    }
+    let _ = writeln!(s, "| **Total** | **{}** | **{}** | | |\n", grouped_units(e.totals.kpi_units), grouped(e.totals.revenue_usd, 2));
+
+    let _ = writeln!(s, "## By product line\n");
+    let _ = writeln!(s, "| Line | Kits | KPI units | Revenue (USD) |");
+    let _ = writeln!(s, "|---|---:|---:|---:|");
+    for line in ProductLine::ALL {
+        let t = &e.by_line[line.index()];
+        let _ = writeln!(s, "| {} | {} | {} | {} |", line.key(), grouped(Decimal::from(t.kits), 0), grouped_units(t.kpi_units), grouped(t.revenue_usd, 2));
+    }
+    let _ = writeln!(s);
+
+    let c = &e.counts;
+    let _ = writeln!(s, "## Rows\n");
+    let _ = writeln!(
+        s,
+        "{} rows read from {} files: {} counted, {} outside the window, {} duplicates, {} summary rows, {} not invoiced, {} rejected.\n",
+        c.read, input.set.files.len(), c.counted, c.outside_window, c.duplicates, c.summary, c.not_invoiced, c.rejected
+    );
+    const SHOWN: usize = 15;
+    for (title, items) in [
+        ("Rejected", e.rejected.iter().map(|r| format!("{} line {}: {}", r.file, r.line, r.reason)).collect::<Vec<_>>()),
+        ("To review", e.review.iter().map(|r| format!("{} line {}: {}", r.file, r.line, r.reason)).collect()),
+        ("Warnings", e.warnings.clone()),
+    ] {
+        if items.is_empty() {
+            continue;
+        }
+        let _ = writeln!(s, "**{title}** ({}):\n", items.len());
+        for item in items.iter().take(SHOWN) {
+            let _ = writeln!(s, "- {item}");
+        }
+        if items.len() > SHOWN {
+            let _ = writeln!(s, "- … and {} more", items.len() - SHOWN);
+        }
+        let _ = writeln!(s);
+    }
+    s
+}

@@ -1,0 +1,131 @@
+//! The readiness report: one evaluation, written as JSON (cli.md), a CSV monthly table, or a
+//! one-page Markdown summary for people.
+
+pub mod csv;
+pub mod json;
+pub mod markdown;
+
+use rust_decimal::Decimal;
+
+use crate::import::ImportSet;
+use crate::import::values::cents;
+use crate::rules::Profile;
+use crate::rules::evaluate::Evaluation;
+
+/// What a report is made of.
+#[derive(Debug, Clone, Copy)]
+pub struct ReportInput<'a> {
+    /// The figures.
+    pub eval: &'a Evaluation,
+    /// The profile they were computed with.
+    pub profile: &'a Profile,
+    /// The imported files and rows.
+    pub set: &'a ImportSet,
+    /// The partner's name, when known.
+    pub partner: Option<&'a str>,
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// The JSON of cli.md.
+    Json,
+    /// The monthly table, UTF-8 with BOM.
+    Csv,
+    /// A one-page report for people.
+    Markdown,
+    /// A PDF summary (a later release).
+    Pdf,
+}
+
+/// A report that could not be produced.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// The format is not available in this build.
+    #[error("the {0} format arrives in a later release")]
+    NotYet(&'static str),
+    /// Serialization failed.
+    #[error("cannot write the report: {0}")]
+    Write(String),
+}
+
+/// Render a report.
+pub fn render(input: &ReportInput<'_>, format: Format) -> Result<Vec<u8>, ReportError> {
+    match format {
+        Format::Json => json::render(input),
+        Format::Csv => Ok(csv::render(input.eval)),
+        Format::Markdown => Ok(markdown::render(input).into_bytes()),
+        Format::Pdf => Err(ReportError::NotYet("pdf")),
+    }
+}
+
+/// Money as an exact string with cents ("1234.50", "0.00").
+pub fn money(d: Decimal) -> String {
+    let mut r = cents(d);
+    if r.is_zero() {
+        r = Decimal::ZERO;
+    }
+    r.rescale(2);
+    r.to_string()
+}
+
+/// KPI units as an exact string without trailing zeros ("89.5", "672").
+pub fn units(d: Decimal) -> String {
+    if d.is_zero() {
+        "0".into()
+    } else {
+        d.normalize().to_string()
+    }
+}
+
+/// A number for people: thousands separators, `decimals` places ("12,345.50").
+pub fn grouped(d: Decimal, decimals: u32) -> String {
+    let mut r = d.round_dp_with_strategy(decimals, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    if r.is_zero() {
+        r = Decimal::ZERO;
+    }
+    r.rescale(decimals);
+    let text = r.abs().to_string();
+    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let mut out = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if !frac.is_empty() {
+        out.push('.');
+        out.push_str(frac);
+    }
+    if r.is_sign_negative() { format!("-{out}") } else { out }
+}
+
+/// KPI units for people: thousands separators, decimals only when there are any.
+pub fn grouped_units(d: Decimal) -> String {
+    let n = d.normalize();
+    grouped(n, n.scale())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn number_forms() {
+        assert_eq!(money(d("1234.5")), "1234.50");
+        assert_eq!(money(d("-0.001")), "0.00");
+        assert_eq!(units(d("89.0")), "89");
+        assert_eq!(units(d("-0")), "0");
+        assert_eq!(grouped(d("1234567.891"), 2), "1,234,567.89");
+        assert_eq!(grouped(d("-1234"), 0), "-1,234");
+        assert_eq!(grouped(d("999"), 2), "999.00");
+        assert_eq!(grouped_units(d("4984.50")), "4,984.5");
+        assert_eq!(grouped_units(d("5000")), "5,000");
+    }
+}

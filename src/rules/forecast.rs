@@ -1,0 +1,137 @@
+//! The forecast at the deadline (R5): run rate of the completed months, the projection, what
+//! is still needed per month for each target, and when each target would be reached.
+//! Computed exactly, rounded once at the end (2 decimals, half away from zero).
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::evaluate::{Figures, Inputs, MonthFigures, Requirement};
+use super::window::Month;
+use crate::import::values::cents;
+
+/// A planned purchase of the scenario, already valued.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlannedFigures {
+    /// When it is planned.
+    pub date: NaiveDate,
+    /// KPI units it would add.
+    pub kpi_units: Decimal,
+    /// USD revenue it would add.
+    pub revenue_usd: Decimal,
+}
+
+/// One target of one level, projected.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TargetForecast {
+    /// Level id.
+    pub level: String,
+    /// KPI units or revenue.
+    pub requirement: Requirement,
+    /// The target.
+    pub target: Decimal,
+    /// What is still needed per remaining month (T's month included).
+    pub needed_per_month: Decimal,
+    /// Last day of the month in which the run rate reaches the target (None: already met,
+    /// no run rate, or after the deadline).
+    pub reached_on: Option<NaiveDate>,
+}
+
+/// The forecast.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Forecast {
+    /// Months of the window that ended before the as-of date.
+    pub completed_months: u32,
+    /// Months of the window after the as-of date's month.
+    pub open_months: u32,
+    /// Average of the completed months.
+    pub run_rate: Figures,
+    /// Actual so far + run rate × open months + planned purchases.
+    pub at_deadline: Figures,
+    /// The planned purchases included in `at_deadline`.
+    pub planned: Figures,
+    /// Each level target.
+    pub targets: Vec<TargetForecast>,
+}
+
+fn round(f: Figures) -> Figures {
+    Figures {
+        kpi_units: cents(f.kpi_units),
+        revenue_usd: cents(f.revenue_usd),
+    }
+}
+
+/// Compute the forecast from the monthly series.
+pub fn forecast(monthly: &[MonthFigures], inputs: &Inputs<'_>) -> Forecast {
+    let t = inputs.as_of;
+    let t_month = Month::of(t);
+    let dates = inputs.dates;
+    let actual = monthly.last().map(|m| m.cumulative).unwrap_or_default();
+    let completed: Vec<&MonthFigures> = monthly.iter().filter(|m| m.month.last_day() < t).collect();
+    let completed_months = completed.len() as u32;
+    let open_months = monthly.iter().filter(|m| m.month > t_month).count() as u32;
+    let t_in_window = monthly.iter().any(|m| m.month == t_month);
+
+    let run_rate = if completed.is_empty() {
+        Figures::default()
+    } else {
+        let n = Decimal::from(completed_months);
+        let mut sum = Figures::default();
+        for m in &completed {
+            sum.kpi_units += m.month_total.kpi_units;
+            sum.revenue_usd += m.month_total.revenue_usd;
+        }
+        Figures {
+            kpi_units: sum.kpi_units / n,
+            revenue_usd: sum.revenue_usd / n,
+        }
+    };
+    let mut planned = Figures::default();
+    for p in inputs.planned.iter().filter(|p| p.date > t && dates.contains(p.date)) {
+        planned.kpi_units += p.kpi_units;
+        planned.revenue_usd += p.revenue_usd;
+    }
+    let open = Decimal::from(open_months);
+    let at_deadline = Figures {
+        kpi_units: actual.kpi_units + run_rate.kpi_units * open + planned.kpi_units,
+        revenue_usd: actual.revenue_usd + run_rate.revenue_usd * open + planned.revenue_usd,
+    };
+    // Months in which purchases can still be made: the open ones and T's own month when it is
+    // in the window (at least one, so that a past deadline still shows the whole gap).
+    let months_left = Decimal::from((open_months + u32::from(t_in_window)).max(1));
+
+    let mut targets = Vec::new();
+    for level in &inputs.profile.levels {
+        let pairs = [
+            (Requirement::KpiUnits, level.kpi_units, actual.kpi_units, run_rate.kpi_units),
+            (Requirement::Revenue, level.revenue_usd, actual.revenue_usd, run_rate.revenue_usd),
+        ];
+        for (requirement, target, have, rate) in pairs {
+            let Some(target) = target else { continue };
+            let short = (target - have).max(Decimal::ZERO);
+            let reached_on = if short.is_zero() || rate <= Decimal::ZERO {
+                None
+            } else {
+                (1..=open_months).find_map(|k| {
+                    (have + rate * Decimal::from(k) >= target)
+                        .then(|| t_month.plus(k as i32).last_day())
+                })
+            };
+            targets.push(TargetForecast {
+                level: level.id.clone(),
+                requirement,
+                target,
+                needed_per_month: cents(short / months_left),
+                reached_on,
+            });
+        }
+    }
+    Forecast {
+        completed_months,
+        open_months,
+        run_rate: round(run_rate),
+        at_deadline: round(at_deadline),
+        planned: round(planned),
+        targets,
+    }
+}

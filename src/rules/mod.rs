@@ -1,0 +1,11 @@
+//! The program's rules: the profile (data), the renewal dates, and the evaluation that turns
+//! imported purchases into the KPI figures, level checks, verdict and forecast.
+
+pub mod evaluate;
+pub mod forecast;
+pub mod profile;
+pub mod window;
+
+pub use evaluate::{Evaluation, Inputs, evaluate};
+pub use profile::{Profile, ProductLine};
+pub use window::{Month, RenewalDates};
