@@ -19,7 +19,11 @@ fn main() {
         .ok()
         .filter(|o| o.status.success())
         .is_some_and(|o| !o.stdout.is_empty());
-    let commit = if dirty { format!("{commit}, modified") } else { commit };
+    let commit = if dirty {
+        format!("{commit}, modified")
+    } else {
+        commit
+    };
     println!("cargo:rustc-env=LPKPI_GIT_COMMIT={commit}");
     for path in [".git/HEAD", ".git/index", ".git/refs/heads"] {
         if std::path::Path::new(path).exists() {

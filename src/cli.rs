@@ -18,7 +18,12 @@ use crate::rules::evaluate::{Inputs, Rates, evaluate};
 use crate::rules::{Profile, RenewalDates};
 
 /// The version line: crate version and the git commit it was built from.
-pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("LPKPI_GIT_COMMIT"), ")");
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("LPKPI_GIT_COMMIT"),
+    ")"
+);
 
 /// lpkpi: Learning Partner KPIs, renewal readiness from the exports you already download.
 #[derive(Debug, Parser)]
@@ -93,11 +98,14 @@ pub struct ReportArgs {
 }
 
 fn parse_day(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("'{s}' is not a date (YYYY-MM-DD)"))
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("'{s}' is not a date (YYYY-MM-DD)"))
 }
 
 fn parse_rate(s: &str) -> Result<(Currency, Decimal), String> {
-    let (cur, rate) = s.split_once('=').ok_or_else(|| format!("'{s}' is not CUR=RATE (EUR=1.08)"))?;
+    let (cur, rate) = s
+        .split_once('=')
+        .ok_or_else(|| format!("'{s}' is not CUR=RATE (EUR=1.08)"))?;
     let cur = Currency::parse(cur).ok_or_else(|| format!("'{cur}' is not a currency code"))?;
     let rate: Decimal = rate
         .trim()
@@ -133,12 +141,18 @@ impl CliError {
 pub fn run(args: Args, today: NaiveDate) -> ExitCode {
     let result = match args.command {
         None => {
-            println!("lpkpi {VERSION}: the window arrives in a later release; try `lpkpi report --help`.");
+            println!(
+                "lpkpi {VERSION}: the window arrives in a later release; try `lpkpi report --help`."
+            );
             Ok(())
         }
         Some(Command::Report(r)) => report(r, today),
-        Some(Command::Import { .. }) => Err(CliError::Usage("lpkpi import: workspaces arrive in a later release".into())),
-        Some(Command::Open { .. }) => Err(CliError::Usage("lpkpi open: the window arrives in a later release".into())),
+        Some(Command::Import { .. }) => Err(CliError::Usage(
+            "lpkpi import: workspaces arrive in a later release".into(),
+        )),
+        Some(Command::Open { .. }) => Err(CliError::Usage(
+            "lpkpi open: the window arrives in a later release".into(),
+        )),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -152,19 +166,26 @@ pub fn run(args: Args, today: NaiveDate) -> ExitCode {
 /// The report as bytes, for a parsed `report` command.
 pub fn report_bytes(r: &ReportArgs, today: NaiveDate) -> Result<Vec<u8>, CliError> {
     if let Some(w) = &r.workspace {
-        return Err(CliError::Usage(format!("{}: workspaces arrive in a later release", w.display())));
+        return Err(CliError::Usage(format!(
+            "{}: workspaces arrive in a later release",
+            w.display()
+        )));
     }
     let profile = match &r.profile {
         Some(p) => Profile::from_path(p),
         None => Profile::builtin(),
     }
     .map_err(|e| CliError::Usage(e.to_string()))?;
-    let classifier = Classifier::new(&profile.rulebook).map_err(|e| CliError::Usage(e.to_string()))?;
+    let classifier =
+        Classifier::new(&profile.rulebook).map_err(|e| CliError::Usage(e.to_string()))?;
     if let Some(level) = &r.level
         && profile.level(level).is_none()
     {
         let ids: Vec<&str> = profile.levels.iter().map(|l| l.id.as_str()).collect();
-        return Err(CliError::Usage(format!("level '{level}' is not one of {}", ids.join(", "))));
+        return Err(CliError::Usage(format!(
+            "level '{level}' is not one of {}",
+            ids.join(", ")
+        )));
     }
     let anniversary = r
         .anniversary
@@ -173,8 +194,10 @@ pub fn report_bytes(r: &ReportArgs, today: NaiveDate) -> Result<Vec<u8>, CliErro
     let mut set = ImportSet::new();
     for path in &r.files {
         let name = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| CliError::Usage(format!("{name}: cannot read the file: {e}")))?;
-        set.add(&name, &bytes, &rules).map_err(|e| CliError::Usage(e.to_string()))?;
+        let bytes = std::fs::read(path)
+            .map_err(|e| CliError::Usage(format!("{name}: cannot read the file: {e}")))?;
+        set.add(&name, &bytes, &rules)
+            .map_err(|e| CliError::Usage(e.to_string()))?;
     }
     let rates = Rates {
         usd_per: r.rates.iter().copied().collect(),
@@ -210,8 +233,9 @@ pub fn report_bytes(r: &ReportArgs, today: NaiveDate) -> Result<Vec<u8>, CliErro
 fn report(r: ReportArgs, today: NaiveDate) -> Result<(), CliError> {
     let bytes = report_bytes(&r, today)?;
     match &r.out {
-        Some(path) => crate::atomic::write(path, &bytes)
-            .map_err(|e| CliError::Usage(format!("{}: cannot write the report: {e}", path.display()))),
+        Some(path) => crate::atomic::write(path, &bytes).map_err(|e| {
+            CliError::Usage(format!("{}: cannot write the report: {e}", path.display()))
+        }),
         None => std::io::stdout()
             .lock()
             .write_all(&bytes)

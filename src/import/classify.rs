@@ -84,7 +84,10 @@ impl Phrase {
         hay.windows(n).any(|w| {
             w[..n - 1] == self.words[..n - 1] && {
                 let (last, want) = (&w[n - 1], &self.words[n - 1]);
-                last == want || (last.len() == want.len() + 1 && last.starts_with(want.as_str()) && last.ends_with('s'))
+                last == want
+                    || (last.len() == want.len() + 1
+                        && last.starts_with(want.as_str())
+                        && last.ends_with('s'))
             }
         })
     }
@@ -153,12 +156,22 @@ impl Classifier {
             type_rules: rulebook.type_rules.iter().map(CompiledRule::new).collect(),
             name_rules: rulebook.name_rules.iter().map(CompiledRule::new).collect(),
             code_rules,
-            packaged_set: rulebook.packaged_set.iter().map(|s| Phrase::new(s)).collect(),
+            packaged_set: rulebook
+                .packaged_set
+                .iter()
+                .map(|s| Phrase::new(s))
+                .collect(),
         })
     }
 
     /// Classify one product: first match wins (catalog, type cell, name and part, course code).
-    pub fn classify(&self, part: &str, name: &str, kind: &str, catalog: &Catalog) -> Classification {
+    pub fn classify(
+        &self,
+        part: &str,
+        name: &str,
+        kind: &str,
+        catalog: &Catalog,
+    ) -> Classification {
         let name_words = words(&format!("{name} {part}"));
         let type_words = words(kind);
         let packaged_set = self
@@ -172,7 +185,11 @@ impl Classifier {
             why,
         };
         if let Some((key, entry)) = catalog.lookup(part, name) {
-            return done(entry.line, entry.components, format!("catalog entry '{key}'"));
+            return done(
+                entry.line,
+                entry.components,
+                format!("catalog entry '{key}'"),
+            );
         }
         if !type_words.is_empty() {
             for rule in &self.type_rules {
@@ -245,49 +262,134 @@ mod tests {
             ("X", "Whatever", "Cloud Workshops", Courseware),
             ("X", "Whatever", "Training Courses", Courseware),
             // a type cell matching nothing goes on to the name
-            ("CAT-LUNCH", "Classroom catering (per student)", "Other", Unknown),
-            ("20533C", "MOC 20533C Implementing Azure", "Other", Courseware),
+            (
+                "CAT-LUNCH",
+                "Classroom catering (per student)",
+                "Other",
+                Unknown,
+            ),
+            (
+                "20533C",
+                "MOC 20533C Implementing Azure",
+                "Other",
+                Courseware,
+            ),
             // "lab" never matches "Collaboration"
-            ("MS-700T00", "MS-700T00 Managing Microsoft Teams, Collaboration Courseware", "", Courseware),
+            (
+                "MS-700T00",
+                "MS-700T00 Managing Microsoft Teams, Collaboration Courseware",
+                "",
+                Courseware,
+            ),
             ("X1", "Team Collaboration workshop", "", Unknown),
             // name rules, in order
             ("FL-COPILOT", "First Look Clinic: Copilot", "", Excluded),
             ("FREE-AI900", "AI-900 Free Content pack", "", Excluded),
             ("X", "Windows Free Edition", "", Excluded),
-            ("MCCV-AZ900", "Microsoft Course Certificate Voucher - Azure Fundamentals", "", Mccv),
-            ("MCCV-SET-5", "Packaged Set: Course Certificate Vouchers (5 courses)", "", Mccv),
+            (
+                "MCCV-AZ900",
+                "Microsoft Course Certificate Voucher - Azure Fundamentals",
+                "",
+                Mccv,
+            ),
+            (
+                "MCCV-SET-5",
+                "Packaged Set: Course Certificate Vouchers (5 courses)",
+                "",
+                Mccv,
+            ),
             ("X", "MCCVL bundle", "", Mccv),
-            ("LAB-AZ104", "Microsoft Labs Online - AZ-104 (180 days)", "", Lab),
+            (
+                "LAB-AZ104",
+                "Microsoft Labs Online - AZ-104 (180 days)",
+                "",
+                Lab,
+            ),
             ("MAL-DP203", "DP-203 Authorized Lab access", "", Lab),
             ("X", "AZ-104 Lab Voucher", "", Lab),
-            ("AZ-104-VCH", "Microsoft Certified Professional Exam Voucher AZ-104", "", Exam),
-            ("EXB-AZ-305", "Exam Bundle AZ-305 with Retake and Practice Test", "", Exam),
+            (
+                "AZ-104-VCH",
+                "Microsoft Certified Professional Exam Voucher AZ-104",
+                "",
+                Exam,
+            ),
+            (
+                "EXB-AZ-305",
+                "Exam Bundle AZ-305 with Retake and Practice Test",
+                "",
+                Exam,
+            ),
             ("AZ-EXAM-SET", "Azure Exam Set (packaged)", "", Exam),
             ("X", "AZ-900 exam with practice tests", "", Exam),
             ("X", "Exam preparation guide", "", Unknown),
             ("MTA-EXV-361", "MTA Exam Voucher 98-361", "", Exam),
-            ("PKG-AZ-ADMIN", "Packaged Set: Azure Administrator learning path", "", Courseware),
-            ("AZ-900T00-A", "Microsoft Azure Fundamentals (DMOC)", "", Courseware),
-            ("DP-900T00", "MOC On-Demand: Azure Data Fundamentals", "", Courseware),
+            (
+                "PKG-AZ-ADMIN",
+                "Packaged Set: Azure Administrator learning path",
+                "",
+                Courseware,
+            ),
+            (
+                "AZ-900T00-A",
+                "Microsoft Azure Fundamentals (DMOC)",
+                "",
+                Courseware,
+            ),
+            (
+                "DP-900T00",
+                "MOC On-Demand: Azure Data Fundamentals",
+                "",
+                Courseware,
+            ),
             ("X", "Azure On Demand", "", Courseware),
-            ("MTA-98-364", "MTA Courseware 98-364 Database Fundamentals", "", Courseware),
+            (
+                "MTA-98-364",
+                "MTA Courseware 98-364 Database Fundamentals",
+                "",
+                Courseware,
+            ),
             ("X", "Official Course AZ-104", "", Courseware),
-            ("405123", "Microsoft Cloud Workshop: Serverless architecture", "", Courseware),
+            (
+                "405123",
+                "Microsoft Cloud Workshop: Serverless architecture",
+                "",
+                Courseware,
+            ),
             ("X", "Student Kits for AZ-104", "", Courseware),
             // course codes (case-sensitive, whole)
             ("AZ-104T00", "Microsoft Azure Administrator", "", Courseware),
-            ("", "AZ-104T00: Microsoft Azure Administrator", "", Courseware),
+            (
+                "",
+                "AZ-104T00: Microsoft Azure Administrator",
+                "",
+                Courseware,
+            ),
             ("AZ-900T00-A", "Azure Fundamentals", "", Courseware),
             ("AZ-900T00A", "Azure Fundamentals", "", Courseware),
-            ("10961", "Automating Administration with Windows PowerShell", "", Courseware),
+            (
+                "10961",
+                "Automating Administration with Windows PowerShell",
+                "",
+                Courseware,
+            ),
             ("40567", "Power BI in a Day", "", Courseware),
             ("", "40567A Power BI in a Day", "", Courseware),
             ("405123", "Serverless architecture", "", Courseware),
-            ("MS-4004", "Empower your workforce with Copilot", "", Courseware),
+            (
+                "MS-4004",
+                "Empower your workforce with Copilot",
+                "",
+                Courseware,
+            ),
             ("az-104t00", "Azure Administrator", "", Unknown),
             ("AZ-104", "Azure Administrator certification", "", Unknown),
             ("AI-900", "AI fundamentals", "", Unknown),
-            ("55238A", "55238A SharePoint Online for Administrators", "", Unknown),
+            (
+                "55238A",
+                "55238A SharePoint Online for Administrators",
+                "",
+                Unknown,
+            ),
             ("50154A", "Something", "", Unknown),
             ("X", "60123 Unrelated", "", Unknown),
             // "Course Certificate Voucher" is mccv, not an exam voucher
@@ -324,6 +426,9 @@ mod tests {
                 components: None,
             },
         );
-        assert_eq!(c.classify("", "Classroom catering", "", &catalog).line, Excluded);
+        assert_eq!(
+            c.classify("", "Classroom catering", "", &catalog).line,
+            Excluded
+        );
     }
 }

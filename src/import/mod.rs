@@ -147,7 +147,11 @@ impl Purchase {
 
     /// Quantity with the return sign applied.
     pub fn signed_quantity(&self) -> i64 {
-        if self.is_return() { -self.quantity.abs() } else { self.quantity }
+        if self.is_return() {
+            -self.quantity.abs()
+        } else {
+            self.quantity
+        }
     }
 
     /// Amount with the return sign applied (0 when none).
@@ -324,10 +328,19 @@ impl ImportSet {
     }
 
     /// Import one file's bytes. Same bytes as an earlier file: nothing changes.
-    pub fn add(&mut self, name: &str, bytes: &[u8], rules: &ImportRules) -> Result<Added, ImportError> {
+    pub fn add(
+        &mut self,
+        name: &str,
+        bytes: &[u8],
+        rules: &ImportRules,
+    ) -> Result<Added, ImportError> {
         let digest: [u8; 32] = Sha256::digest(bytes).into();
         if let Some(&first) = self.hashes.get(&digest) {
-            let first = self.files.get(first).map(|f| f.name.clone()).unwrap_or_default();
+            let first = self
+                .files
+                .get(first)
+                .map(|f| f.name.clone())
+                .unwrap_or_default();
             self.warnings.push(format!(
                 "{name} has the same bytes as {first}, imported before: skipped, its rows were not read"
             ));
@@ -348,6 +361,11 @@ impl ImportSet {
             }
         };
         file.sha256 = sha256;
+        if file.columns.get(Field::Amount).is_none() && file.columns.get(Field::UnitPrice).is_none()
+        {
+            file.warnings
+                .push("no amount or unit price column: its rows add no revenue".into());
+        }
         let index = self.files.len();
         self.files.push(file);
         self.dedupe_file(index, rows_before);
@@ -407,7 +425,8 @@ impl ImportSet {
         let Some(file) = self.files.get(index) else {
             return;
         };
-        let by_line = file.columns.order_id().is_some() && file.columns.get(Field::LineId).is_some();
+        let by_line =
+            file.columns.order_id().is_some() && file.columns.get(Field::LineId).is_some();
         let by_part = file.columns.get(Field::PartNumber).is_some();
         let products = &self.products;
         let rows = &self.rows;

@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use super::sniff::ColumnMap;
 use super::values::{
-    Currency, DayMonth, DecimalMark, cents, date_is_ambiguous, date_order_hint, decimal_from_f64, parse_components,
-    parse_date, parse_money, parse_quantity, scan_number, whole,
+    Currency, DayMonth, DecimalMark, cents, date_is_ambiguous, date_order_hint, decimal_from_f64,
+    parse_components, parse_date, parse_money, parse_quantity, scan_number, whole,
 };
 use crate::rules::profile::{Field, Profile};
 
@@ -38,7 +38,11 @@ impl<'a> Cell<'a> {
     /// A text cell, trimmed; blank text is [`Cell::Empty`].
     pub fn text(s: &'a str) -> Cell<'a> {
         let t = s.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
-        if t.is_empty() { Cell::Empty } else { Cell::Text(t) }
+        if t.is_empty() {
+            Cell::Empty
+        } else {
+            Cell::Text(t)
+        }
     }
 
     fn is_empty(&self) -> bool {
@@ -141,7 +145,8 @@ impl ConventionScan {
             None => (
                 DayMonth::MonthFirst,
                 self.ambiguous_seen.then(|| {
-                    "no date has a day above 12, so dates like 03/04 are read month first".to_string()
+                    "no date has a day above 12, so dates like 03/04 are read month first"
+                        .to_string()
                 }),
             ),
         };
@@ -166,8 +171,16 @@ impl RowRules {
     /// From a profile.
     pub fn new(profile: &Profile) -> RowRules {
         RowRules {
-            summary_words: profile.summary_words.iter().map(|s| s.to_lowercase()).collect(),
-            not_invoiced: profile.not_invoiced_status.iter().map(|s| s.to_lowercase()).collect(),
+            summary_words: profile
+                .summary_words
+                .iter()
+                .map(|s| s.to_lowercase())
+                .collect(),
+            not_invoiced: profile
+                .not_invoiced_status
+                .iter()
+                .map(|s| s.to_lowercase())
+                .collect(),
         }
     }
 
@@ -183,7 +196,9 @@ impl RowRules {
 
     fn is_not_invoiced_status(&self, status: &str) -> bool {
         let lower = status.to_lowercase();
-        self.not_invoiced.iter().any(|p| lower.starts_with(p.as_str()))
+        self.not_invoiced
+            .iter()
+            .any(|p| lower.starts_with(p.as_str()))
     }
 }
 
@@ -307,12 +322,18 @@ pub fn parse_row<'a, C: Cells + ?Sized>(
         Cell::Date(_) => None,
     };
     if quantity.is_none() && !qty_cell.is_empty() {
-        reasons.push(format!("quantity {} is not a whole number", quote(&qty_cell)));
+        reasons.push(format!(
+            "quantity {} is not a whole number",
+            quote(&qty_cell)
+        ));
     }
     let quantity = quantity.filter(|q| {
         let ok = q.unsigned_abs() <= MAX_QUANTITY;
         if !ok {
-            reasons.push(format!("quantity {} is implausibly large", quote(&qty_cell)));
+            reasons.push(format!(
+                "quantity {} is implausibly large",
+                quote(&qty_cell)
+            ));
         }
         ok
     });
@@ -343,7 +364,10 @@ pub fn parse_row<'a, C: Cells + ?Sized>(
     let components = match comp_cell {
         Cell::Empty => None,
         Cell::Text(t) => parse_components(t).or_else(|| {
-            reasons.push(format!("components {} is not a positive whole number", quote(&comp_cell)));
+            reasons.push(format!(
+                "components {} is not a positive whole number",
+                quote(&comp_cell)
+            ));
             None
         }),
         Cell::Number(f) => decimal_from_f64(f)
@@ -351,15 +375,24 @@ pub fn parse_row<'a, C: Cells + ?Sized>(
             .and_then(|v| u32::try_from(v).ok())
             .filter(|&v| v > 0)
             .or_else(|| {
-                reasons.push(format!("components {} is not a positive whole number", quote(&comp_cell)));
+                reasons.push(format!(
+                    "components {} is not a positive whole number",
+                    quote(&comp_cell)
+                ));
                 None
             }),
         Cell::Date(_) => {
-            reasons.push(format!("components {} is not a positive whole number", quote(&comp_cell)));
+            reasons.push(format!(
+                "components {} is not a positive whole number",
+                quote(&comp_cell)
+            ));
             None
         }
     };
-    for (what, cell, value) in [("amount", amount_cell, &amount), ("unit price", price_cell, &price)] {
+    for (what, cell, value) in [
+        ("amount", amount_cell, &amount),
+        ("unit price", price_cell, &price),
+    ] {
         if value.is_some_and(|(v, _)| v.abs() > Decimal::from(MAX_MONEY)) {
             reasons.push(format!("{what} {} is implausibly large", quote(&cell)));
         }
@@ -390,10 +423,14 @@ pub fn parse_row<'a, C: Cells + ?Sized>(
             quote(&price_cell)
         ));
     }
-    let currency = column_currency.or(written_currency).unwrap_or(Currency::USD);
+    let currency = column_currency
+        .or(written_currency)
+        .unwrap_or(Currency::USD);
     RowOutcome::Purchase(ParsedRow {
         date,
-        order_id: map.order_id().map_or(Cow::Borrowed(""), |i| cells.cell(i).as_text()),
+        order_id: map
+            .order_id()
+            .map_or(Cow::Borrowed(""), |i| cells.cell(i).as_text()),
         line_id: map.get(Field::LineId).map(|i| cells.cell(i).as_text()),
         part: part.as_text(),
         name: name.as_text(),
@@ -424,7 +461,10 @@ mod tests {
     fn setup(header: &[&str]) -> (ColumnMap, RowRules) {
         let p = Profile::builtin().unwrap();
         let header: Vec<String> = header.iter().map(|s| s.to_string()).collect();
-        (ColumnMap::from_header(&HeaderNames::new(&p), &header), RowRules::new(&p))
+        (
+            ColumnMap::from_header(&HeaderNames::new(&p), &header),
+            RowRules::new(&p),
+        )
     }
 
     const DOT: Conventions = Conventions {
@@ -438,19 +478,46 @@ mod tests {
         parse_row(row, &map, &DOT, &rules)
     }
 
-    const H: &[&str] = &["Invoice Date", "Order", "Product", "Qty", "Amount", "Status"];
+    const H: &[&str] = &[
+        "Invoice Date",
+        "Order",
+        "Product",
+        "Qty",
+        "Amount",
+        "Status",
+    ];
 
     #[test]
     fn fates_in_order() {
         assert_eq!(outcome(H, vec!["", " ", "", "", "", ""]), RowOutcome::Blank);
-        assert_eq!(outcome(H, vec!["Grand Total", "", "", "", "720.00", ""]), RowOutcome::Summary);
-        assert_eq!(outcome(H, vec!["", "Subtotal: Q1", "", "", "720.00", ""]), RowOutcome::Summary);
-        assert_eq!(outcome(H, vec!["", "Totally", "", "", "720.00", ""]), RowOutcome::NotInvoiced);
         assert_eq!(
-            outcome(H, vec!["2026-01-05", "1", "MOC", "2", "10", "Cancelled by user"]),
+            outcome(H, vec!["Grand Total", "", "", "", "720.00", ""]),
+            RowOutcome::Summary
+        );
+        assert_eq!(
+            outcome(H, vec!["", "Subtotal: Q1", "", "", "720.00", ""]),
+            RowOutcome::Summary
+        );
+        assert_eq!(
+            outcome(H, vec!["", "Totally", "", "", "720.00", ""]),
             RowOutcome::NotInvoiced
         );
-        for status in ["void", "Rejected", "PENDING", "Quote", "Quotation 12", "Order confirmation", "canceled"] {
+        assert_eq!(
+            outcome(
+                H,
+                vec!["2026-01-05", "1", "MOC", "2", "10", "Cancelled by user"]
+            ),
+            RowOutcome::NotInvoiced
+        );
+        for status in [
+            "void",
+            "Rejected",
+            "PENDING",
+            "Quote",
+            "Quotation 12",
+            "Order confirmation",
+            "canceled",
+        ] {
             assert_eq!(
                 outcome(H, vec!["2026-01-05", "1", "MOC", "2", "10", status]),
                 RowOutcome::NotInvoiced,
@@ -458,24 +525,70 @@ mod tests {
             );
         }
         // empty invoice date: not invoiced (not a rejection), even with a bad quantity
-        assert_eq!(outcome(H, vec!["", "1", "MOC", "ten", "10", ""]), RowOutcome::NotInvoiced);
-        assert!(matches!(outcome(H, vec!["2026-01-05", "1", "MOC", "2", "10", "Invoiced"]), RowOutcome::Purchase(_)));
+        assert_eq!(
+            outcome(H, vec!["", "1", "MOC", "ten", "10", ""]),
+            RowOutcome::NotInvoiced
+        );
+        assert!(matches!(
+            outcome(H, vec!["2026-01-05", "1", "MOC", "2", "10", "Invoiced"]),
+            RowOutcome::Purchase(_)
+        ));
     }
 
     #[test]
     fn every_rejection_reason() {
-        let h = &["Order Date", "Order", "SKU", "Product", "Qty", "Price", "Amount", "Components", "Currency"];
+        let h = &[
+            "Order Date",
+            "Order",
+            "SKU",
+            "Product",
+            "Qty",
+            "Price",
+            "Amount",
+            "Components",
+            "Currency",
+        ];
         let cases: &[(Vec<&'static str>, &str)] = &[
-            (vec!["", "1", "X", "MOC", "2", "", "10", "", ""], "the date is missing"),
-            (vec!["2026-13-01", "1", "X", "MOC", "2", "", "10", "", ""], "date '2026-13-01' is not a valid date"),
-            (vec!["2026-01-05", "1", "X", "MOC", "", "", "10", "", ""], "the quantity is missing"),
-            (vec!["2026-01-05", "1", "X", "MOC", "three", "", "10", "", ""], "quantity 'three' is not a whole number"),
-            (vec!["2026-01-05", "1", "X", "MOC", "2.5", "", "10", "", ""], "quantity '2.5' is not a whole number"),
-            (vec!["2026-01-05", "1", "", "", "2", "", "10", "", ""], "the product name and part number are both missing"),
-            (vec!["2026-01-05", "1", "X", "MOC", "2", "", "12,34,5", "", ""], "amount '12,34,5' is not a readable amount"),
-            (vec!["2026-01-05", "1", "X", "MOC", "2", "ten", "", "", ""], "unit price 'ten' is not a readable amount"),
-            (vec!["2026-01-05", "1", "X", "MOC", "2", "", "10", "0", ""], "components '0' is not a positive whole number"),
-            (vec!["2026-01-05", "1", "X", "MOC", "2", "", "10", "", "Euro"], "currency 'Euro' is not a currency code"),
+            (
+                vec!["", "1", "X", "MOC", "2", "", "10", "", ""],
+                "the date is missing",
+            ),
+            (
+                vec!["2026-13-01", "1", "X", "MOC", "2", "", "10", "", ""],
+                "date '2026-13-01' is not a valid date",
+            ),
+            (
+                vec!["2026-01-05", "1", "X", "MOC", "", "", "10", "", ""],
+                "the quantity is missing",
+            ),
+            (
+                vec!["2026-01-05", "1", "X", "MOC", "three", "", "10", "", ""],
+                "quantity 'three' is not a whole number",
+            ),
+            (
+                vec!["2026-01-05", "1", "X", "MOC", "2.5", "", "10", "", ""],
+                "quantity '2.5' is not a whole number",
+            ),
+            (
+                vec!["2026-01-05", "1", "", "", "2", "", "10", "", ""],
+                "the product name and part number are both missing",
+            ),
+            (
+                vec!["2026-01-05", "1", "X", "MOC", "2", "", "12,34,5", "", ""],
+                "amount '12,34,5' is not a readable amount",
+            ),
+            (
+                vec!["2026-01-05", "1", "X", "MOC", "2", "ten", "", "", ""],
+                "unit price 'ten' is not a readable amount",
+            ),
+            (
+                vec!["2026-01-05", "1", "X", "MOC", "2", "", "10", "0", ""],
+                "components '0' is not a positive whole number",
+            ),
+            (
+                vec!["2026-01-05", "1", "X", "MOC", "2", "", "10", "", "Euro"],
+                "currency 'Euro' is not a currency code",
+            ),
         ];
         for (row, want) in cases {
             match outcome(h, row.clone()) {
@@ -487,22 +600,73 @@ mod tests {
 
     #[test]
     fn amounts_prices_currency_and_ids() {
-        let h = &["Order Date", "Order", "Line", "SKU", "Product", "Qty", "Price", "Amount", "Currency"];
-        let RowOutcome::Purchase(p) = outcome(h, vec!["2026-01-05", "700103", "2", "20533C", "MOC", "3", "10.005", "", ""]) else {
+        let h = &[
+            "Order Date",
+            "Order",
+            "Line",
+            "SKU",
+            "Product",
+            "Qty",
+            "Price",
+            "Amount",
+            "Currency",
+        ];
+        let RowOutcome::Purchase(p) = outcome(
+            h,
+            vec![
+                "2026-01-05",
+                "700103",
+                "2",
+                "20533C",
+                "MOC",
+                "3",
+                "10.005",
+                "",
+                "",
+            ],
+        ) else {
             panic!()
         };
-        assert_eq!(p.amount, Some(Decimal::from_str("30.02").unwrap()), "3 x 10.005 = 30.015 -> 30.02");
+        assert_eq!(
+            p.amount,
+            Some(Decimal::from_str("30.02").unwrap()),
+            "3 x 10.005 = 30.015 -> 30.02"
+        );
         assert_eq!(p.currency, Currency::USD);
-        assert_eq!((p.order_id.as_ref(), p.line_id.as_deref()), ("700103", Some("2")));
-        let RowOutcome::Purchase(p) = outcome(h, vec!["2026-01-05", "1", "", "X", "MOC", "3", "", "€ 1,234.50", ""]) else {
+        assert_eq!(
+            (p.order_id.as_ref(), p.line_id.as_deref()),
+            ("700103", Some("2"))
+        );
+        let RowOutcome::Purchase(p) = outcome(
+            h,
+            vec!["2026-01-05", "1", "", "X", "MOC", "3", "", "€ 1,234.50", ""],
+        ) else {
             panic!()
         };
-        assert_eq!((p.amount, p.currency), (Some(Decimal::from_str("1234.50").unwrap()), Currency::EUR));
-        let RowOutcome::Purchase(p) = outcome(h, vec!["2026-01-05", "1", "", "X", "MOC", "3", "", "€ 1,234.50", "gbp"]) else {
+        assert_eq!(
+            (p.amount, p.currency),
+            (Some(Decimal::from_str("1234.50").unwrap()), Currency::EUR)
+        );
+        let RowOutcome::Purchase(p) = outcome(
+            h,
+            vec![
+                "2026-01-05",
+                "1",
+                "",
+                "X",
+                "MOC",
+                "3",
+                "",
+                "€ 1,234.50",
+                "gbp",
+            ],
+        ) else {
             panic!()
         };
         assert_eq!(p.currency, Currency::GBP, "the currency column wins");
-        let RowOutcome::Purchase(p) = outcome(h, vec!["2026-01-05", "1", "", "X", "MOC", "3", "", "", ""]) else {
+        let RowOutcome::Purchase(p) =
+            outcome(h, vec!["2026-01-05", "1", "", "X", "MOC", "3", "", "", ""])
+        else {
             panic!()
         };
         assert_eq!(p.amount, None);
@@ -528,7 +692,13 @@ mod tests {
         assert_eq!(scan.decide(true).0.date_order, DayMonth::DayFirst);
         scan.observe(&Row(vec!["13/04/2026", "MOC", "1", "12,5"]), &map);
         let (c, w) = scan.decide(false);
-        assert_eq!(c, Conventions { decimal_mark: DecimalMark::Comma, date_order: DayMonth::DayFirst });
+        assert_eq!(
+            c,
+            Conventions {
+                decimal_mark: DecimalMark::Comma,
+                date_order: DayMonth::DayFirst
+            }
+        );
         assert!(w.is_none());
     }
 }

@@ -48,7 +48,12 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<TextEncoding> {
     }
     let pairs = sample.len() / 2;
     let even_nuls = sample.iter().step_by(2).filter(|&&b| b == 0).count();
-    let odd_nuls = sample.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
+    let odd_nuls = sample
+        .iter()
+        .skip(1)
+        .step_by(2)
+        .filter(|&&b| b == 0)
+        .count();
     if odd_nuls * 10 >= pairs * 9 && even_nuls == 0 {
         Some(TextEncoding::Utf16Le)
     } else if even_nuls * 10 >= pairs * 9 && odd_nuls == 0 {
@@ -183,8 +188,7 @@ impl ColumnMap {
             Some("a date (invoice_date or order_date)")
         } else if self.get(Field::Quantity).is_none() {
             Some("quantity")
-        } else if self.get(Field::ProductName).is_none() && self.get(Field::PartNumber).is_none()
-        {
+        } else if self.get(Field::ProductName).is_none() && self.get(Field::PartNumber).is_none() {
             Some("a product (product_name or part_number)")
         } else {
             None
@@ -230,7 +234,11 @@ pub struct LineCounter<'a> {
 impl<'a> LineCounter<'a> {
     /// Count lines of `text`.
     pub fn new(text: &'a [u8]) -> LineCounter<'a> {
-        LineCounter { text, pos: 0, line: 1 }
+        LineCounter {
+            text,
+            pos: 0,
+            line: 1,
+        }
     }
 
     /// The 1-based line of the record whose reading began at `byte` (offsets must not go back).
@@ -299,7 +307,8 @@ pub fn find_header(text: &str, names: &HeaderNames) -> Result<HeaderFound, Vec<S
             }
             if recognized >= 3 {
                 let better = best.as_ref().is_none_or(|b| {
-                    recognized > b.recognized || (recognized == b.recognized && index < b.record_index)
+                    recognized > b.recognized
+                        || (recognized == b.recognized && index < b.record_index)
                 });
                 if better {
                     best = Some(HeaderFound {
@@ -337,8 +346,14 @@ mod tests {
         let (t, e) = decode(b"\xFE\xFF\0a\0,\0b");
         assert_eq!((t.as_ref(), e), ("a,b", TextEncoding::Utf16Be));
         let (t, e) = decode(b"Microsoft\xAE 3,50 \x80");
-        assert_eq!((t.as_ref(), e), ("Microsoft® 3,50 €", TextEncoding::Windows1252));
-        let utf16: Vec<u8> = "Order,Qty,Date\n".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        assert_eq!(
+            (t.as_ref(), e),
+            ("Microsoft® 3,50 €", TextEncoding::Windows1252)
+        );
+        let utf16: Vec<u8> = "Order,Qty,Date\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
         let (t, e) = decode(&utf16);
         assert_eq!((t.as_ref(), e), ("Order,Qty,Date\n", TextEncoding::Utf16Le));
     }
@@ -358,7 +373,10 @@ mod tests {
     fn line_numbers_skip_blank_lines_and_handle_crlf() {
         for (text, want) in [
             ("a\nb\n\nc\n\"x\ny\"\nz\n", vec![1, 2, 4, 5, 7]),
-            ("a\r\nb\r\n\r\nc\r\n\"x\r\ny\"\r\nz\r\n", vec![1, 2, 4, 5, 7]),
+            (
+                "a\r\nb\r\n\r\nc\r\n\"x\r\ny\"\r\nz\r\n",
+                vec![1, 2, 4, 5, 7],
+            ),
             ("a\rb\r\rc", vec![1, 2, 4]),
         ] {
             let mut reader = csv_reader(text.as_bytes(), b',');
@@ -390,10 +408,18 @@ mod tests {
     #[test]
     fn mapping_prefers_invoice_number_and_invoice_date() {
         let n = names();
-        let header: Vec<String> = ["Order Date", "Order Number", "Invoice Date", "Invoice No", "Qty", "SKU", "Date"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let header: Vec<String> = [
+            "Order Date",
+            "Order Number",
+            "Invoice Date",
+            "Invoice No",
+            "Qty",
+            "SKU",
+            "Date",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         let m = ColumnMap::from_header(&n, &header);
         assert_eq!(m.date(), Some(2));
         assert_eq!(m.order_id(), Some(3));

@@ -153,7 +153,9 @@ impl Scanned {
         let mut mantissa: i128 = 0;
         let mut digits = 0usize;
         let mut push = |c: u8| -> Option<()> {
-            mantissa = mantissa.checked_mul(10)?.checked_add(i128::from(c - b'0'))?;
+            mantissa = mantissa
+                .checked_mul(10)?
+                .checked_add(i128::from(c - b'0'))?;
             digits += 1;
             (digits <= 28).then_some(())
         };
@@ -224,21 +226,20 @@ pub fn scan_number(s: &str) -> Option<Scanned> {
     let mut nletters = 0usize;
     let mut after_digits = false;
     let mut trailing_minus = false;
-    let flush_letters =
-        |letters: &mut [u8; 3], n: &mut usize, out: &mut Scanned| -> Option<()> {
-            match *n {
-                0 => {}
-                3 => {
-                    if out.currency.is_some() {
-                        return None;
-                    }
-                    out.currency = Currency::parse(std::str::from_utf8(&letters[..3]).ok()?);
+    let flush_letters = |letters: &mut [u8; 3], n: &mut usize, out: &mut Scanned| -> Option<()> {
+        match *n {
+            0 => {}
+            3 => {
+                if out.currency.is_some() {
+                    return None;
                 }
-                _ => return None,
+                out.currency = Currency::parse(std::str::from_utf8(&letters[..3]).ok()?);
             }
-            *n = 0;
-            Some(())
-        };
+            _ => return None,
+        }
+        *n = 0;
+        Some(())
+    };
     for c in s.chars() {
         if c.is_ascii_alphabetic() {
             // Currency codes are written in capitals; other words make the text unreadable.
@@ -428,7 +429,10 @@ fn year_of(digits: &str) -> Option<i32> {
 
 /// Split `s` into leading runs: returns (run, rest).
 fn take_while(s: &str, f: impl Fn(char) -> bool) -> (&str, &str) {
-    let end = s.char_indices().find(|&(_, c)| !f(c)).map_or(s.len(), |(i, _)| i);
+    let end = s
+        .char_indices()
+        .find(|&(_, c)| !f(c))
+        .map_or(s.len(), |(i, _)| i);
     s.split_at(end)
 }
 
@@ -491,7 +495,11 @@ fn split_date(s: &str) -> Option<DateParts> {
         let year = year_of(n3)?;
         if mid.starts_with(|c: char| c.is_ascii_alphabetic()) {
             // 15-Mar-2026
-            return Some(DateParts::Ymd(year, month_from_name(mid)?, n1.parse().ok()?));
+            return Some(DateParts::Ymd(
+                year,
+                month_from_name(mid)?,
+                n1.parse().ok()?,
+            ));
         }
         if mid.len() > 2 {
             return None;
@@ -588,7 +596,11 @@ mod tests {
         for (text, mark, want, cur) in cases {
             let (v, c) = parse_money(text, *mark).unwrap_or_else(|| panic!("{text}"));
             assert_eq!(v, dec(want), "{text}");
-            assert_eq!(c.map(|c| c.to_string()), cur.map(|s| s.to_string()), "{text}");
+            assert_eq!(
+                c.map(|c| c.to_string()),
+                cur.map(|s| s.to_string()),
+                "{text}"
+            );
         }
     }
 
@@ -612,7 +624,10 @@ mod tests {
             ("1,23", Dot),
             ("-5-", Dot),
         ] {
-            assert!(parse_money(text, mark).is_none(), "{text:?} should be unreadable");
+            assert!(
+                parse_money(text, mark).is_none(),
+                "{text:?} should be unreadable"
+            );
         }
     }
 
@@ -638,6 +653,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::excessive_precision)]
     fn spreadsheet_float_noise() {
         assert_eq!(
             cents(decimal_from_f64(199.98000000000002).unwrap()),

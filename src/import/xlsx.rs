@@ -58,7 +58,9 @@ pub fn read(
         let rows: Vec<&[Data]> = range.rows().collect();
         let header_at = rows.iter().take(HEADER_SEARCH_ROWS).position(|r| {
             let row = SheetRow(r);
-            let texts: Vec<String> = (0..row.len()).map(|i| row.cell(i).as_text().into_owned()).collect();
+            let texts: Vec<String> = (0..row.len())
+                .map(|i| row.cell(i).as_text().into_owned())
+                .collect();
             if first_columns.is_none() && texts.iter().any(|t| !t.is_empty()) {
                 first_columns = Some(texts.clone());
             }

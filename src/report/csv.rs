@@ -6,7 +6,9 @@ use crate::rules::evaluate::Evaluation;
 /// The monthly table: month, kpi_units, revenue_usd, cumulative_kpi_units,
 /// cumulative_revenue_usd.
 pub fn render(eval: &Evaluation) -> Vec<u8> {
-    let mut out = String::from("\u{feff}month,kpi_units,revenue_usd,cumulative_kpi_units,cumulative_revenue_usd\r\n");
+    let mut out = String::from(
+        "\u{feff}month,kpi_units,revenue_usd,cumulative_kpi_units,cumulative_revenue_usd\r\n",
+    );
     for m in &eval.monthly {
         out.push_str(&format!(
             "{},{},{},{},{}\r\n",

@@ -45,7 +45,10 @@ fn level_checks(eval: &Evaluation) -> Value {
                 })
             })
             .collect();
-        out.insert(level.id.clone(), json!({ "name": level.name, "checks": checks }));
+        out.insert(
+            level.id.clone(),
+            json!({ "name": level.name, "checks": checks }),
+        );
     }
     Value::Object(out)
 }
@@ -67,7 +70,11 @@ fn forecast(eval: &Evaluation) -> Value {
             m.insert(key.into(), Value::String(value));
         }
         if let Value::Object(m) = reached.entry(t.level.clone()).or_insert_with(|| json!({})) {
-            m.insert(key.into(), t.reached_on.map_or(Value::Null, |d| Value::String(d.to_string())));
+            m.insert(
+                key.into(),
+                t.reached_on
+                    .map_or(Value::Null, |d| Value::String(d.to_string())),
+            );
         }
     }
     json!({
@@ -133,9 +140,10 @@ pub fn value(input: &ReportInput<'_>) -> Value {
         .iter()
         .map(|f| {
             let (encoding, delimiter, sheet) = match &f.shape {
-                FileShape::Text { encoding, delimiter } => {
-                    (Some(encoding.label()), Some(delimiter.to_string()), None)
-                }
+                FileShape::Text {
+                    encoding,
+                    delimiter,
+                } => (Some(encoding.label()), Some(delimiter.to_string()), None),
                 FileShape::Spreadsheet { sheet } => (None, None, Some(sheet.clone())),
             };
             let columns: Map<String, Value> = f
@@ -193,7 +201,8 @@ pub fn value(input: &ReportInput<'_>) -> Value {
 
 /// The report as pretty JSON bytes, newline-terminated.
 pub fn render(input: &ReportInput<'_>) -> Result<Vec<u8>, ReportError> {
-    let mut out = serde_json::to_vec_pretty(&value(input)).map_err(|e| ReportError::Write(e.to_string()))?;
+    let mut out =
+        serde_json::to_vec_pretty(&value(input)).map_err(|e| ReportError::Write(e.to_string()))?;
     out.push(b'\n');
     Ok(out)
 }

@@ -32,11 +32,46 @@ fn status(met: Option<bool>) -> &'static str {
     }
 }
 
+/// Review items with the same reason, as one line listing where they are.
+fn grouped_review(e: &crate::rules::evaluate::Evaluation) -> Vec<String> {
+    let mut groups: Vec<(&str, Vec<String>)> = Vec::new();
+    for r in &e.review {
+        let place = format!("{} line {}", r.file, r.line);
+        match groups.iter_mut().find(|(reason, _)| *reason == r.reason) {
+            Some((_, places)) => places.push(place),
+            None => groups.push((&r.reason, vec![place])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(reason, places)| {
+            let n = places.len();
+            let shown = places
+                .iter()
+                .take(6)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ");
+            let more = if n > 6 {
+                format!(" and {} more", n - 6)
+            } else {
+                String::new()
+            };
+            format!(
+                "{reason} ({n} row{}: {shown}{more})",
+                if n == 1 { "" } else { "s" }
+            )
+        })
+        .collect()
+}
+
 /// Render the report.
 pub fn render(input: &ReportInput<'_>) -> String {
     let e = input.eval;
     let mut s = String::new();
-    let title = input.partner.map_or("Renewal readiness".to_string(), |p| format!("Renewal readiness: {p}"));
+    let title = input.partner.map_or("Renewal readiness".to_string(), |p| {
+        format!("Renewal readiness: {p}")
+    });
     let _ = writeln!(s, "# {title}\n");
     let _ = writeln!(
         s,
@@ -55,10 +90,22 @@ pub fn render(input: &ReportInput<'_>) -> String {
         Some(v) => {
             let to = v.to.as_deref().unwrap_or("");
             let line = match v.outcome {
-                Outcome::Qualifies => format!("Meets **{to}**, above the current level {}: the current level is kept (an upgrade is a separate application).", v.current),
-                Outcome::Keeps => format!("**Keeps {}**: every requirement of the current level is met.", v.current),
-                Outcome::Drops => format!("**Drops from {} to {to}** unless the gaps below close by the deadline.", v.current),
-                Outcome::Removed => format!("**Removed from the program** (current level {}) unless the gaps below close by the deadline.", v.current),
+                Outcome::Qualifies => format!(
+                    "Meets **{to}**, above the current level {}: the current level is kept (an upgrade is a separate application).",
+                    v.current
+                ),
+                Outcome::Keeps => format!(
+                    "**Keeps {}**: every requirement of the current level is met.",
+                    v.current
+                ),
+                Outcome::Drops => format!(
+                    "**Drops from {} to {to}** unless the gaps below close by the deadline.",
+                    v.current
+                ),
+                Outcome::Removed => format!(
+                    "**Removed from the program** (current level {}) unless the gaps below close by the deadline.",
+                    v.current
+                ),
             };
             let _ = writeln!(s, "{line}\n");
         }
@@ -85,8 +132,16 @@ pub fn render(input: &ReportInput<'_>) -> String {
         for c in &level.checks {
             let have = c.actual.map_or("?".into(), |a| figure(c, a));
             let need = c.target.map_or("rule".into(), |t| figure(c, t));
-            let gap = c.gap().map_or(String::new(), |g| format!(", {} short", figure(c, g)));
-            let _ = writeln!(s, "| {} | {} | {have} | {need} | {}{gap} |", level.name, requirement_label(c), status(c.met));
+            let gap = c
+                .gap()
+                .map_or(String::new(), |g| format!(", {} short", figure(c, g)));
+            let _ = writeln!(
+                s,
+                "| {} | {} | {have} | {need} | {}{gap} |",
+                level.name,
+                requirement_label(c),
+                status(c.met)
+            );
         }
     }
     let _ = writeln!(s);
@@ -101,20 +156,33 @@ pub fn render(input: &ReportInput<'_>) -> String {
         grouped(f.run_rate.revenue_usd, 2),
         grouped_units(f.at_deadline.kpi_units),
         grouped(f.at_deadline.revenue_usd, 2),
-        if f.planned.kpi_units.is_zero() && f.planned.revenue_usd.is_zero() { String::new() } else { " (planned purchases included)".into() }
+        if f.planned.kpi_units.is_zero() && f.planned.revenue_usd.is_zero() {
+            String::new()
+        } else {
+            " (planned purchases included)".into()
+        }
     );
     for t in &f.targets {
         let (what, need) = match t.requirement {
             Requirement::Revenue => ("revenue", format!("${}", grouped(t.needed_per_month, 2))),
             _ => ("KPI units", grouped_units(t.needed_per_month)),
         };
-        let when = t.reached_on.map_or(String::new(), |d| format!("; reached by {d} at the run rate"));
-        let _ = writeln!(s, "- {} {what}: {need} needed per remaining month{when}", t.level);
+        let when = t.reached_on.map_or(String::new(), |d| {
+            format!("; reached by {d} at the run rate")
+        });
+        let _ = writeln!(
+            s,
+            "- {} {what}: {need} needed per remaining month{when}",
+            t.level
+        );
     }
     let _ = writeln!(s);
 
     let _ = writeln!(s, "## Month by month\n");
-    let _ = writeln!(s, "| Month | KPI units | Revenue (USD) | Cumulative KPI | Cumulative revenue |");
+    let _ = writeln!(
+        s,
+        "| Month | KPI units | Revenue (USD) | Cumulative KPI | Cumulative revenue |"
+    );
     let _ = writeln!(s, "|---|---:|---:|---:|---:|");
     for m in &e.monthly {
         let _ = writeln!(
@@ -127,14 +195,26 @@ pub fn render(input: &ReportInput<'_>) -> String {
             grouped(m.cumulative.revenue_usd, 2)
         );
     }
-    let _ = writeln!(s, "| **Total** | **{}** | **{}** | | |\n", grouped_units(e.totals.kpi_units), grouped(e.totals.revenue_usd, 2));
+    let _ = writeln!(
+        s,
+        "| **Total** | **{}** | **{}** | | |\n",
+        grouped_units(e.totals.kpi_units),
+        grouped(e.totals.revenue_usd, 2)
+    );
 
     let _ = writeln!(s, "## By product line\n");
     let _ = writeln!(s, "| Line | Kits | KPI units | Revenue (USD) |");
     let _ = writeln!(s, "|---|---:|---:|---:|");
     for line in ProductLine::ALL {
         let t = &e.by_line[line.index()];
-        let _ = writeln!(s, "| {} | {} | {} | {} |", line.key(), grouped(Decimal::from(t.kits), 0), grouped_units(t.kpi_units), grouped(t.revenue_usd, 2));
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} |",
+            line.key(),
+            grouped(Decimal::from(t.kits), 0),
+            grouped_units(t.kpi_units),
+            grouped(t.revenue_usd, 2)
+        );
     }
     let _ = writeln!(s);
 
@@ -143,12 +223,25 @@ pub fn render(input: &ReportInput<'_>) -> String {
     let _ = writeln!(
         s,
         "{} rows read from {} files: {} counted, {} outside the window, {} duplicates, {} summary rows, {} not invoiced, {} rejected.\n",
-        c.read, input.set.files.len(), c.counted, c.outside_window, c.duplicates, c.summary, c.not_invoiced, c.rejected
+        c.read,
+        input.set.files.len(),
+        c.counted,
+        c.outside_window,
+        c.duplicates,
+        c.summary,
+        c.not_invoiced,
+        c.rejected
     );
     const SHOWN: usize = 15;
     for (title, items) in [
-        ("Rejected", e.rejected.iter().map(|r| format!("{} line {}: {}", r.file, r.line, r.reason)).collect::<Vec<_>>()),
-        ("To review", e.review.iter().map(|r| format!("{} line {}: {}", r.file, r.line, r.reason)).collect()),
+        (
+            "Rejected",
+            e.rejected
+                .iter()
+                .map(|r| format!("{} line {}: {}", r.file, r.line, r.reason))
+                .collect::<Vec<_>>(),
+        ),
+        ("To review", grouped_review(e)),
         ("Warnings", e.warnings.clone()),
     ] {
         if items.is_empty() {

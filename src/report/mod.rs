@@ -80,7 +80,10 @@ pub fn units(d: Decimal) -> String {
 
 /// A number for people: thousands separators, `decimals` places ("12,345.50").
 pub fn grouped(d: Decimal, decimals: u32) -> String {
-    let mut r = d.round_dp_with_strategy(decimals, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    let mut r = d.round_dp_with_strategy(
+        decimals,
+        rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+    );
     if r.is_zero() {
         r = Decimal::ZERO;
     }
@@ -98,7 +101,11 @@ pub fn grouped(d: Decimal, decimals: u32) -> String {
         out.push('.');
         out.push_str(frac);
     }
-    if r.is_sign_negative() { format!("-{out}") } else { out }
+    if r.is_sign_negative() {
+        format!("-{out}")
+    } else {
+        out
+    }
 }
 
 /// KPI units for people: thousands separators, decimals only when there are any.

@@ -350,7 +350,7 @@ pub struct Contribution {
     pub kpi_units: Decimal,
     /// USD revenue counted (0 when the line's revenue does not count or a rate is missing).
     pub revenue_usd: Decimal,
-    /// The rate is missing: revenue held back.
+    /// The currency has no rate: revenue held back, the row listed.
     pub needs_rate: bool,
 }
 
@@ -360,15 +360,14 @@ pub fn contribution(p: &Purchase, class: &Classification, inputs: &Inputs<'_>) -
     let components = p.components.or(class.components).unwrap_or(1);
     let kits = p.signed_quantity().saturating_mul(i64::from(components));
     let kpi_units = Decimal::from(kits) * value.kpi_per_kit;
-    let (revenue_usd, needs_rate) = if value.revenue {
-        let amount = p.signed_amount();
-        match inputs.rates.to_usd(amount, p.currency) {
-            Some(usd) => (usd, false),
-            None => (Decimal::ZERO, !amount.is_zero()),
-        }
-    } else {
-        (Decimal::ZERO, false)
+    // Every counted row in a currency without a rate is listed, whatever its line: the
+    // administrator sees the missing rate once, not only where it changes the figures today.
+    let usd = inputs.rates.to_usd(p.signed_amount(), p.currency);
+    let revenue_usd = match usd {
+        Some(usd) if value.revenue => usd,
+        _ => Decimal::ZERO,
     };
+    let needs_rate = usd.is_none();
     Contribution {
         line: class.line,
         kits,
@@ -581,7 +580,10 @@ pub fn evaluate(set: &ImportSet, inputs: &Inputs<'_>) -> Evaluation {
                     if c.line == ProductLine::Unknown {
                         review.push(place(
                             ReviewKind::UnknownProduct,
-                            format!("unknown product '{}': not counted until it is classified", product_label(set, p)),
+                            format!(
+                                "unknown product '{}': not counted until it is classified",
+                                product_label(set, p)
+                            ),
                         ));
                     }
                     if class.packaged_set && p.components.is_none() && class.components.is_none() {
@@ -602,11 +604,7 @@ pub fn evaluate(set: &ImportSet, inputs: &Inputs<'_>) -> Evaluation {
                         });
                         review.push(place(
                             ReviewKind::NeedsRate,
-                            format!(
-                                "amount {} {} has no exchange rate to USD: its revenue is held back",
-                                p.signed_amount(),
-                                p.currency
-                            ),
+                            format!("{} has no exchange rate to USD: revenue held back until one is given", p.currency),
                         ));
                     }
                     RowFate::Counted
@@ -712,15 +710,29 @@ mod tests {
         assert_eq!(v(&levels(t, t, t), "silver"), Some((Qualifies, s("gold"))));
         assert_eq!(v(&levels(f, t, t), "lap"), Some((Qualifies, s("silver"))));
         assert_eq!(v(&levels(f, f, t), "lap"), Some((Keeps, s("lap"))));
-        assert_eq!(v(&levels(None, t, t), "silver"), None, "an unknown level above");
-        assert_eq!(v(&levels(f, None, t), "gold"), None, "unknown next level down");
+        assert_eq!(
+            v(&levels(None, t, t), "silver"),
+            None,
+            "an unknown level above"
+        );
+        assert_eq!(
+            v(&levels(f, None, t), "gold"),
+            None,
+            "unknown next level down"
+        );
         assert_eq!(v(&levels(t, t, t), "platinum"), None);
     }
 
     #[test]
     fn readiness_is_the_highest_level_met() {
-        assert_eq!(readiness(&levels(Some(false), Some(true), None)), Some("silver".into()));
+        assert_eq!(
+            readiness(&levels(Some(false), Some(true), None)),
+            Some("silver".into())
+        );
         assert_eq!(readiness(&levels(Some(false), None, Some(true))), None);
-        assert_eq!(readiness(&levels(Some(false), Some(false), Some(false))), Some("none".into()));
+        assert_eq!(
+            readiness(&levels(Some(false), Some(false), Some(false))),
+            Some("none".into())
+        );
     }
 }

@@ -87,7 +87,11 @@ pub fn forecast(monthly: &[MonthFigures], inputs: &Inputs<'_>) -> Forecast {
         }
     };
     let mut planned = Figures::default();
-    for p in inputs.planned.iter().filter(|p| p.date > t && dates.contains(p.date)) {
+    for p in inputs
+        .planned
+        .iter()
+        .filter(|p| p.date > t && dates.contains(p.date))
+    {
         planned.kpi_units += p.kpi_units;
         planned.revenue_usd += p.revenue_usd;
     }
@@ -103,8 +107,18 @@ pub fn forecast(monthly: &[MonthFigures], inputs: &Inputs<'_>) -> Forecast {
     let mut targets = Vec::new();
     for level in &inputs.profile.levels {
         let pairs = [
-            (Requirement::KpiUnits, level.kpi_units, actual.kpi_units, run_rate.kpi_units),
-            (Requirement::Revenue, level.revenue_usd, actual.revenue_usd, run_rate.revenue_usd),
+            (
+                Requirement::KpiUnits,
+                level.kpi_units,
+                actual.kpi_units,
+                run_rate.kpi_units,
+            ),
+            (
+                Requirement::Revenue,
+                level.revenue_usd,
+                actual.revenue_usd,
+                run_rate.revenue_usd,
+            ),
         ];
         for (requirement, target, have, rate) in pairs {
             let Some(target) = target else { continue };

@@ -7,5 +7,5 @@ pub mod profile;
 pub mod window;
 
 pub use evaluate::{Evaluation, Inputs, evaluate};
-pub use profile::{Profile, ProductLine};
+pub use profile::{ProductLine, Profile};
 pub use window::{Month, RenewalDates};

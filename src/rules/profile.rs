@@ -361,7 +361,10 @@ impl Profile {
         }
         for rule in &self.rulebook.code_rules {
             regex_lite::Regex::new(&rule.pattern).map_err(|e| {
-                invalid(format!("course-code pattern '{}' is invalid: {e}", rule.pattern))
+                invalid(format!(
+                    "course-code pattern '{}' is invalid: {e}",
+                    rule.pattern
+                ))
             })?;
         }
         Ok(())
@@ -379,7 +382,10 @@ mod tests {
         assert_eq!(gold.kpi_units, Some(Decimal::from(5000)));
         assert_eq!(gold.revenue_usd, Some(Decimal::from(500_000)));
         assert_eq!(gold.mcts, Some(4));
-        assert_eq!(p.level("silver").unwrap().kpi_units, Some(Decimal::from(200)));
+        assert_eq!(
+            p.level("silver").unwrap().kpi_units,
+            Some(Decimal::from(200))
+        );
         assert_eq!(p.level("lap").unwrap().mcts, Some(1));
         assert_eq!(
             p.line_value(ProductLine::Mccv).kpi_per_kit,

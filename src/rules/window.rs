@@ -41,7 +41,10 @@ impl Month {
 
     /// Last day of the month.
     pub fn last_day(self) -> NaiveDate {
-        self.plus(1).first_day().pred_opt().unwrap_or(NaiveDate::MAX)
+        self.plus(1)
+            .first_day()
+            .pred_opt()
+            .unwrap_or(NaiveDate::MAX)
     }
 
     /// "2026-03".

@@ -1,0 +1,486 @@
+//! The real binary on the shared fixtures: every figure of expected.json, the keys of cli.md,
+//! the other formats, and the exit statuses.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use serde_json::Value;
+
+fn data() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data")
+}
+
+fn lpkpi(args: &[String]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_lpkpi"))
+        .args(args)
+        .output()
+        .expect("run lpkpi")
+}
+
+fn expected() -> Value {
+    serde_json::from_str(&std::fs::read_to_string(data().join("expected.json")).unwrap()).unwrap()
+}
+
+/// The expected command with file names resolved in tests/data, `swap` replacing file names.
+fn expected_command(swap: &[(&str, &str)]) -> Vec<String> {
+    expected()["_command"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            let a = a.as_str().unwrap();
+            let a = swap
+                .iter()
+                .find(|(from, _)| *from == a)
+                .map_or(a, |(_, to)| *to);
+            let p = data().join(a);
+            if p.exists() {
+                p.display().to_string()
+            } else {
+                a.to_string()
+            }
+        })
+        .collect()
+}
+
+fn run_json(args: &[String]) -> Value {
+    let out = lpkpi(args);
+    assert!(
+        out.status.success(),
+        "exit {:?}: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON on stdout")
+}
+
+fn num(v: &Value) -> Decimal {
+    match v {
+        Value::String(s) => Decimal::from_str(s).unwrap_or_else(|_| panic!("not a decimal: {s}")),
+        Value::Number(n) => Decimal::from_str(&n.to_string()).unwrap(),
+        other => panic!("not a number: {other}"),
+    }
+}
+
+/// Compare `got` with `want` the way ../shared/tools/check-report does: figures as numbers,
+/// dates and names as text, rejected / needs_rate as sets of places.
+fn assert_matches_expected(got: &Value, want: &Value) {
+    for k in ["deadline", "anniversary", "as_of"] {
+        assert_eq!(got[k], want[k], "{k}");
+    }
+    assert_eq!(got["window"], want["window"]);
+    for k in ["kpi_units", "revenue_usd"] {
+        assert_eq!(
+            num(&got["totals"][k]),
+            num(&want["totals"][k]),
+            "totals.{k}"
+        );
+    }
+    let gm = got["monthly"].as_array().unwrap();
+    let wm = want["monthly"].as_array().unwrap();
+    assert_eq!(gm.len(), 12);
+    for (g, w) in gm.iter().zip(wm) {
+        assert_eq!(g["month"], w["month"]);
+        for k in [
+            "kpi_units",
+            "revenue_usd",
+            "cumulative_kpi_units",
+            "cumulative_revenue_usd",
+        ] {
+            assert_eq!(num(&g[k]), num(&w[k]), "monthly {} {k}", w["month"]);
+        }
+    }
+    for (line, w) in want["by_line"].as_object().unwrap() {
+        for k in ["kits", "kpi_units", "revenue_usd"] {
+            assert_eq!(
+                num(&got["by_line"][line][k]),
+                num(&w[k]),
+                "by_line.{line}.{k}"
+            );
+        }
+    }
+    for k in [
+        "read",
+        "counted",
+        "outside_window",
+        "duplicates",
+        "summary",
+        "not_invoiced",
+    ] {
+        assert_eq!(got["rows"][k], want["rows"][k], "rows.{k}");
+    }
+    let places = |v: &Value| {
+        let mut p: Vec<(String, i64)> = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| {
+                let file = Path::new(x["file"].as_str().unwrap())
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .to_string();
+                (file, x["line"].as_i64().unwrap())
+            })
+            .collect();
+        p.sort();
+        p
+    };
+    assert_eq!(
+        places(&got["rows"]["rejected"]),
+        places(&want["rows"]["rejected"])
+    );
+    assert_eq!(
+        places(&got["rows"]["needs_rate"]),
+        places(&want["rows"]["needs_rate"])
+    );
+}
+
+#[test]
+fn fixtures_reproduce_expected_json() {
+    let got = run_json(&expected_command(&[]));
+    assert_matches_expected(&got, &expected());
+}
+
+#[test]
+fn ods_in_place_of_xlsx_gives_the_same_report() {
+    let xlsx = run_json(&expected_command(&[]));
+    let ods = run_json(&expected_command(&[("orders.xlsx", "orders.ods")]));
+    assert_matches_expected(&ods, &expected());
+    for k in ["totals", "monthly", "by_line", "levels", "forecast"] {
+        assert_eq!(xlsx[k], ods[k], "{k}");
+    }
+}
+
+#[test]
+fn every_row_has_one_fate_and_cli_keys_exist() {
+    let got = run_json(&expected_command(&[]));
+    let rows = &got["rows"];
+    let sum: i64 = [
+        "counted",
+        "outside_window",
+        "duplicates",
+        "summary",
+        "not_invoiced",
+    ]
+    .iter()
+    .map(|k| rows[k].as_i64().unwrap())
+    .sum::<i64>()
+        + rows["rejected"].as_array().unwrap().len() as i64;
+    assert_eq!(rows["read"].as_i64().unwrap(), sum);
+    for r in rows["rejected"].as_array().unwrap() {
+        assert!(r["reason"].as_str().is_some_and(|s| s.len() > 10), "{r}");
+    }
+    assert!(rows["review"].is_array());
+    // levels: per cli.md, no roster or competency yet → mct / exams / met unknown, never guessed
+    let levels = &got["levels"];
+    assert_eq!(levels["gold"]["kpi_units"], Value::Bool(false));
+    assert_eq!(levels["gold"]["revenue"], Value::Bool(false));
+    assert_eq!(levels["gold"]["mct"], Value::Null);
+    assert_eq!(levels["gold"]["exams"], Value::Null);
+    assert_eq!(
+        levels["gold"]["met"],
+        Value::Bool(false),
+        "a false requirement decides"
+    );
+    assert_eq!(levels["silver"]["kpi_units"], Value::Bool(true));
+    assert_eq!(levels["silver"]["met"], Value::Null);
+    assert_eq!(levels["lap"]["mct"], Value::Null);
+    assert!(
+        levels["lap"].get("kpi_units").is_none(),
+        "LAP has no KPI requirement"
+    );
+    assert_eq!(got["readiness"], Value::Null);
+    assert_eq!(got["verdict"], Value::Null);
+    let f = &got["forecast"];
+    for k in ["run_rate", "at_deadline"] {
+        num(&f[k]["kpi_units"]);
+        num(&f[k]["revenue_usd"]);
+    }
+    num(&f["needed_per_month"]["gold"]["kpi_units"]);
+    num(&f["needed_per_month"]["gold"]["revenue_usd"]);
+    num(&f["needed_per_month"]["silver"]["kpi_units"]);
+    assert!(f["reached_on"]["gold"].get("kpi_units").is_some());
+    // as of mid-September with the deadline Sept 30: 11 months completed, none open
+    assert_eq!(f["completed_months"], 11);
+    assert_eq!(f["open_months"], 0);
+    // needed = the whole gap in the deadline's month
+    assert_eq!(
+        num(&f["needed_per_month"]["gold"]["kpi_units"]),
+        Decimal::from(5000 - 761)
+    );
+    assert_eq!(
+        num(&f["needed_per_month"]["silver"]["kpi_units"]),
+        Decimal::ZERO
+    );
+    // run rate = the 11 completed months / 11
+    let monthly = got["monthly"].as_array().unwrap();
+    let completed: Decimal = monthly[..11].iter().map(|m| num(&m["kpi_units"])).sum();
+    assert_eq!(
+        num(&f["run_rate"]["kpi_units"]),
+        (completed / Decimal::from(11))
+            .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+    );
+}
+
+#[test]
+fn level_gives_a_verdict_when_capability_is_not_needed() {
+    // With the current level given, the verdict stays null while capability is unknown.
+    let mut args = expected_command(&[]);
+    args.insert(1, "--level".into());
+    args.insert(2, "gold".into());
+    let got = run_json(&args);
+    assert_eq!(got["verdict"], Value::Null);
+    assert_eq!(got["benefits_at_stake"], Value::Null);
+}
+
+#[test]
+fn csv_format_is_the_monthly_table_with_bom() {
+    let mut args = expected_command(&[]);
+    let i = args.iter().position(|a| a == "json").unwrap();
+    args[i] = "csv".into();
+    let out = lpkpi(&args);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let text = text.strip_prefix('\u{feff}').expect("BOM");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "month,kpi_units,revenue_usd,cumulative_kpi_units,cumulative_revenue_usd"
+    );
+    assert_eq!(lines.len(), 13);
+    let want = expected();
+    for (line, m) in lines[1..].iter().zip(want["monthly"].as_array().unwrap()) {
+        let cells: Vec<&str> = line.split(',').collect();
+        assert_eq!(cells[0], m["month"].as_str().unwrap());
+        assert_eq!(Decimal::from_str(cells[1]).unwrap(), num(&m["kpi_units"]));
+        assert_eq!(
+            Decimal::from_str(cells[4]).unwrap(),
+            num(&m["cumulative_revenue_usd"])
+        );
+    }
+}
+
+#[test]
+fn markdown_format_and_out_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_path = dir.path().join("summary.md");
+    let mut args = expected_command(&[]);
+    let i = args.iter().position(|a| a == "json").unwrap();
+    args[i] = "md".into();
+    args.insert(1, "--out".into());
+    args.insert(2, out_path.display().to_string());
+    let out = lpkpi(&args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stdout.is_empty());
+    let md = std::fs::read_to_string(&out_path).unwrap();
+    assert!(md.contains("# Renewal readiness"));
+    assert!(md.contains("| 2025-10 | 114 | 25,776.99 |"), "{md}");
+    assert!(md.contains("bad-rows.csv line 3: quantity 'three' is not a whole number"));
+    assert!(md.contains("4,239 short"));
+}
+
+fn assert_usage_error(args: &[&str], mentions: &str) {
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    let out = lpkpi(&args);
+    assert_eq!(out.status.code(), Some(2), "{args:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(mentions),
+        "stderr {err:?} should mention {mentions:?}"
+    );
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn exit_status_2_names_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let no_header = dir.path().join("notes.csv");
+    std::fs::write(&no_header, "foo,bar,baz\n1,2,3\n").unwrap();
+    let no_qty = dir.path().join("noqty.csv");
+    std::fs::write(
+        &no_qty,
+        "Order Date,Order,Product,Amount\n2026-01-01,1,MOC,10\n",
+    )
+    .unwrap();
+    let basic = data().join("orders-basic.csv").display().to_string();
+    assert_usage_error(&["report", &basic], "anniversary");
+    assert_usage_error(
+        &[
+            "report",
+            "--anniversary",
+            "2026-10-01",
+            "/nonexistent/orders.csv",
+        ],
+        "orders.csv",
+    );
+    assert_usage_error(
+        &[
+            "report",
+            "--anniversary",
+            "2026-10-01",
+            no_header.to_str().unwrap(),
+        ],
+        "notes.csv: no header row found",
+    );
+    assert_usage_error(
+        &[
+            "report",
+            "--anniversary",
+            "2026-10-01",
+            no_header.to_str().unwrap(),
+        ],
+        "'foo', 'bar', 'baz'",
+    );
+    assert_usage_error(
+        &[
+            "report",
+            "--anniversary",
+            "2026-10-01",
+            no_qty.to_str().unwrap(),
+        ],
+        "noqty.csv: the header has no column for quantity",
+    );
+    assert_usage_error(
+        &["report", "--anniversary", "2026-13-01", &basic],
+        "not a date",
+    );
+    assert_usage_error(
+        &[
+            "report",
+            "--anniversary",
+            "2026-10-01",
+            "--rate",
+            "EUR",
+            &basic,
+        ],
+        "CUR=RATE",
+    );
+    assert_usage_error(
+        &[
+            "report",
+            "--anniversary",
+            "2026-10-01",
+            "--format",
+            "xml",
+            &basic,
+        ],
+        "xml",
+    );
+    assert_usage_error(
+        &[
+            "report",
+            "--anniversary",
+            "2026-10-01",
+            "--level",
+            "platinum",
+            &basic,
+        ],
+        "platinum",
+    );
+    assert_usage_error(
+        &[
+            "report",
+            "--anniversary",
+            "2026-10-01",
+            "--format",
+            "pdf",
+            &basic,
+        ],
+        "later release",
+    );
+    assert_usage_error(
+        &[
+            "report",
+            "--anniversary",
+            "2026-10-01",
+            "--profile",
+            "/nonexistent/p.ron",
+            &basic,
+        ],
+        "p.ron",
+    );
+}
+
+#[test]
+fn files_are_read_never_changed_and_copies_are_skipped() {
+    let basic = data().join("orders-basic.csv");
+    let before = std::fs::read(&basic).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("copy.csv");
+    std::fs::write(&copy, &before).unwrap();
+    let once = run_json(&[
+        "report".into(),
+        "--anniversary".into(),
+        "2026-10-01".into(),
+        basic.display().to_string(),
+    ]);
+    let twice = run_json(&[
+        "report".into(),
+        "--anniversary".into(),
+        "2026-10-01".into(),
+        basic.display().to_string(),
+        copy.display().to_string(),
+    ]);
+    assert_eq!(once["rows"], twice["rows"], "the copy's rows are not read");
+    assert_eq!(once["totals"], twice["totals"]);
+    assert!(
+        twice["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w.as_str().unwrap().contains("same bytes"))
+    );
+    assert_eq!(std::fs::read(&basic).unwrap(), before);
+}
+
+#[test]
+fn version_names_the_commit() {
+    let out = lpkpi(&["--version".into()]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("lpkpi 0."), "{text}");
+    assert!(text.contains('('), "{text}");
+}
+
+#[test]
+fn a_profile_file_changes_the_results() {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/programs/learning-partner.ron"),
+    )
+    .unwrap();
+    let edited = text
+        .replace("kpi_units: Some(\"200\")", "kpi_units: Some(\"1000\")")
+        .replace("mccv: (kpi_per_kit: \"0.5\"", "mccv: (kpi_per_kit: \"1\"");
+    assert_ne!(text, edited);
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("next-year.ron");
+    std::fs::write(&profile, edited).unwrap();
+    let base = run_json(&expected_command(&[]));
+    let mut args = expected_command(&[]);
+    args.insert(1, "--profile".into());
+    args.insert(2, profile.display().to_string());
+    let got = run_json(&args);
+    assert_eq!(base["levels"]["silver"]["kpi_units"], Value::Bool(true));
+    assert_eq!(
+        got["levels"]["silver"]["kpi_units"],
+        Value::Bool(false),
+        "761 < 1000"
+    );
+    assert_eq!(got["levels"]["silver"]["met"], Value::Bool(false));
+    // mccv kits 178 now worth 1 each instead of 0.5: +89 KPI units
+    assert_eq!(
+        num(&got["by_line"]["mccv"]["kpi_units"]),
+        Decimal::from(178)
+    );
+    assert_eq!(
+        num(&got["totals"]["kpi_units"]),
+        num(&base["totals"]["kpi_units"]) + Decimal::from(89)
+    );
+}
