@@ -1,7 +1,7 @@
 //! Duplicates across overlapping exports (import.md, "Duplicates"): a multiset union by row
 //! identity, the first imported row standing, differing duplicates listed.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -53,7 +53,7 @@ impl Dedupe {
     /// one file are all kept; a row present n times in one file and m times in another counts
     /// max(n, m) times.
     pub fn file(&mut self, rows: impl Iterator<Item = (u32, Identity)>) -> Vec<(u32, u32)> {
-        let mut in_file: HashMap<Identity, u32> = HashMap::new();
+        let mut in_file: HashMap<Identity, u32> = HashMap::default();
         let mut out = Vec::new();
         for (index, id) in rows {
             let count = in_file.entry(id).or_insert(0);

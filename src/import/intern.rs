@@ -1,7 +1,7 @@
 //! String interning for the row path: order ids, part numbers and product names repeat across
 //! thousands of rows, so each distinct text is stored once and rows hold a 4-byte [`Sym`].
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use serde::{Deserialize, Serialize};
 

@@ -15,7 +15,7 @@ pub mod text;
 pub mod values;
 pub mod xlsx;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;

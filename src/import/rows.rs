@@ -195,10 +195,12 @@ impl RowRules {
     }
 
     fn is_not_invoiced_status(&self, status: &str) -> bool {
-        let lower = status.to_lowercase();
-        self.not_invoiced
-            .iter()
-            .any(|p| lower.starts_with(p.as_str()))
+        self.not_invoiced.iter().any(|p| {
+            status
+                .as_bytes()
+                .get(..p.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(p.as_bytes()))
+        })
     }
 }
 
