@@ -12,19 +12,45 @@ fn main() {
 }
 
 const PRODUCTS: &[(&str, &str, &str)] = &[
-    ("20533C", "MOC 20533C Implementing Microsoft Azure Infrastructure Solutions", "MOC"),
-    ("AZ-104T00", "AZ-104T00: Microsoft Azure Administrator - Student Kit", "Microsoft Training Courseware"),
-    ("MCCV-AZ900", "Microsoft Course Certificate Voucher - Azure Fundamentals", "Course Certificate Voucher"),
-    ("EXB-AZ-305", "Exam Bundle AZ-305 with Retake and Practice Test", "Microsoft Exams"),
-    ("LAB-AZ104", "Microsoft Labs Online - AZ-104 (180 days)", "Microsoft Authorized Labs"),
+    (
+        "20533C",
+        "MOC 20533C Implementing Microsoft Azure Infrastructure Solutions",
+        "MOC",
+    ),
+    (
+        "AZ-104T00",
+        "AZ-104T00: Microsoft Azure Administrator - Student Kit",
+        "Microsoft Training Courseware",
+    ),
+    (
+        "MCCV-AZ900",
+        "Microsoft Course Certificate Voucher - Azure Fundamentals",
+        "Course Certificate Voucher",
+    ),
+    (
+        "EXB-AZ-305",
+        "Exam Bundle AZ-305 with Retake and Practice Test",
+        "Microsoft Exams",
+    ),
+    (
+        "LAB-AZ104",
+        "Microsoft Labs Online - AZ-104 (180 days)",
+        "Microsoft Authorized Labs",
+    ),
     ("FREE-AI900", "AI-900 Free Content pack", "Free content"),
     ("CAT-LUNCH", "Classroom catering (per student)", "Other"),
-    ("MS-700T00", "MS-700T00 Managing Microsoft Teams, Collaboration Courseware", "Microsoft Training Courseware"),
+    (
+        "MS-700T00",
+        "MS-700T00 Managing Microsoft Teams, Collaboration Courseware",
+        "Microsoft Training Courseware",
+    ),
 ];
 
 /// A comma CSV of `n` rows like the Courseware Marketplace export.
 fn csv_export(n: usize) -> Vec<u8> {
-    let mut s = String::from("Order Number,Line,Invoice Date,Part Number,Product Name,Product Type,Quantity,Unit Price,Total,Currency,Status,Components\n");
+    let mut s = String::from(
+        "Order Number,Line,Invoice Date,Part Number,Product Name,Product Type,Quantity,Unit Price,Total,Currency,Status,Components\n",
+    );
     let start = NaiveDate::from_ymd_opt(2025, 10, 1).unwrap_or_default();
     for i in 0..n {
         let (part, name, kind) = PRODUCTS[i % PRODUCTS.len()];
@@ -48,12 +74,20 @@ fn semicolon_export(n: usize) -> Vec<u8> {
     let text = String::from_utf8(csv_export(n)).unwrap_or_default();
     let mut out = String::new();
     for line in text.lines() {
-        let mut rdr = csv::ReaderBuilder::new().has_headers(false).from_reader(line.as_bytes());
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(line.as_bytes());
         if let Some(Ok(rec)) = rdr.records().next() {
             let cells: Vec<String> = rec
                 .iter()
                 .enumerate()
-                .map(|(i, c)| if i == 7 || i == 8 { format!("{} €", c.replace('.', ",")) } else { c.to_string() })
+                .map(|(i, c)| {
+                    if i == 7 || i == 8 {
+                        format!("{} €", c.replace('.', ","))
+                    } else {
+                        c.to_string()
+                    }
+                })
                 .collect();
             out.push_str(&cells.join(";"));
             out.push_str("\r\n");
@@ -67,10 +101,13 @@ fn import_csv(bencher: divan::Bencher, n: usize) {
     let profile = Profile::builtin().unwrap_or_else(|e| panic!("{e}"));
     let rules = ImportRules::new(&profile);
     let bytes = csv_export(n);
-    bencher.counter(divan::counter::ItemsCount::new(n)).bench(|| {
-        let mut set = ImportSet::new();
-        set.add("orders.csv", divan::black_box(&bytes), &rules).map(|_| set.rows.len())
-    });
+    bencher
+        .counter(divan::counter::ItemsCount::new(n))
+        .bench(|| {
+            let mut set = ImportSet::new();
+            set.add("orders.csv", divan::black_box(&bytes), &rules)
+                .map(|_| set.rows.len())
+        });
 }
 
 #[divan::bench(args = [100_000])]
@@ -78,10 +115,13 @@ fn import_cp1252_semicolon(bencher: divan::Bencher, n: usize) {
     let profile = Profile::builtin().unwrap_or_else(|e| panic!("{e}"));
     let rules = ImportRules::new(&profile);
     let bytes = semicolon_export(n);
-    bencher.counter(divan::counter::ItemsCount::new(n)).bench(|| {
-        let mut set = ImportSet::new();
-        set.add("rechnungen.csv", divan::black_box(&bytes), &rules).map(|_| set.rows.len())
-    });
+    bencher
+        .counter(divan::counter::ItemsCount::new(n))
+        .bench(|| {
+            let mut set = ImportSet::new();
+            set.add("rechnungen.csv", divan::black_box(&bytes), &rules)
+                .map(|_| set.rows.len())
+        });
 }
 
 #[divan::bench(args = [100_000])]

@@ -3,19 +3,20 @@
 //! naming the file), 1 anything else.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime, Timelike};
 use clap::{Parser, Subcommand, ValueEnum};
 use rust_decimal::Decimal;
 
-use crate::import::classify::{Catalog, Classifier};
+use crate::import::ImportRules;
 use crate::import::values::Currency;
-use crate::import::{ImportRules, ImportSet};
 use crate::report::{Format, ReportInput};
-use crate::rules::evaluate::{Inputs, Rates, evaluate};
-use crate::rules::{Profile, RenewalDates};
+use crate::rules::Profile;
+use crate::workspace::Document;
+use crate::workspace::model::{ImportOutcome, ProfileChoice, Workspace};
+use crate::workspace::session::Session;
 
 /// The version line: crate version and the git commit it was built from.
 pub const VERSION: &str = concat!(
@@ -39,12 +40,30 @@ pub struct Args {
 pub enum Command {
     /// Compute the readiness report from purchase exports and print or write it.
     Report(ReportArgs),
-    /// Import files into a workspace (a later release).
+    /// Import files into a workspace (created if missing) and save it.
     Import {
         /// The workspace file.
         workspace: PathBuf,
         /// Files to import.
+        #[arg(required = true)]
         files: Vec<PathBuf>,
+    },
+    /// Create a workspace for a partner.
+    New {
+        /// The workspace file to create.
+        workspace: PathBuf,
+        /// Partner (company) name.
+        #[arg(long)]
+        partner: String,
+        /// Current level id (gold, silver, lap).
+        #[arg(long)]
+        level: Option<String>,
+        /// The upcoming anniversary (YYYY-MM-DD).
+        #[arg(long, value_parser = parse_day)]
+        anniversary: Option<NaiveDate>,
+        /// Microsoft partner ID.
+        #[arg(long = "partner-id")]
+        partner_id: Option<String>,
     },
     /// Open the window on a workspace (a later release).
     Open {
@@ -137,8 +156,8 @@ impl CliError {
     }
 }
 
-/// Run a parsed command line; `today` is the default as-of date.
-pub fn run(args: Args, today: NaiveDate) -> ExitCode {
+/// Run a parsed command line; `now` is the local time (its date is the default as-of date).
+pub fn run(args: Args, now: NaiveDateTime) -> ExitCode {
     let result = match args.command {
         None => {
             println!(
@@ -146,10 +165,15 @@ pub fn run(args: Args, today: NaiveDate) -> ExitCode {
             );
             Ok(())
         }
-        Some(Command::Report(r)) => report(r, today),
-        Some(Command::Import { .. }) => Err(CliError::Usage(
-            "lpkpi import: workspaces arrive in a later release".into(),
-        )),
+        Some(Command::Report(r)) => report(r, now.date()),
+        Some(Command::Import { workspace, files }) => import(&workspace, &files, now),
+        Some(Command::New {
+            workspace,
+            partner,
+            level,
+            anniversary,
+            partner_id,
+        }) => new(&workspace, &partner, level, anniversary, partner_id),
         Some(Command::Open { .. }) => Err(CliError::Usage(
             "lpkpi open: the window arrives in a later release".into(),
         )),
@@ -163,71 +187,163 @@ pub fn run(args: Args, today: NaiveDate) -> ExitCode {
     }
 }
 
+fn usage(e: impl std::fmt::Display) -> CliError {
+    CliError::Usage(e.to_string())
+}
+
+fn check_level(profile: &Profile, level: &str) -> Result<(), CliError> {
+    if profile.level(level).is_some() {
+        return Ok(());
+    }
+    let ids: Vec<&str> = profile.levels.iter().map(|l| l.id.as_str()).collect();
+    Err(CliError::Usage(format!(
+        "level '{level}' is not one of {}",
+        ids.join(", ")
+    )))
+}
+
+fn read_file(path: &Path) -> Result<Vec<u8>, CliError> {
+    std::fs::read(path)
+        .map_err(|e| CliError::Usage(format!("{}: cannot read the file: {e}", path.display())))
+}
+
 /// The report as bytes, for a parsed `report` command.
 pub fn report_bytes(r: &ReportArgs, today: NaiveDate) -> Result<Vec<u8>, CliError> {
-    if let Some(w) = &r.workspace {
-        return Err(CliError::Usage(format!(
-            "{}: workspaces arrive in a later release",
-            w.display()
-        )));
+    let mut ws = match &r.workspace {
+        Some(path) => {
+            let bytes = read_file(path)?;
+            crate::workspace::file::parse(&bytes, &path.display().to_string()).map_err(usage)?
+        }
+        None => Workspace::default(),
+    };
+    if let Some(p) = &r.profile {
+        ws.profile = ProfileChoice::Custom(Box::new(Profile::from_path(p).map_err(usage)?));
     }
-    let profile = match &r.profile {
-        Some(p) => Profile::from_path(p),
-        None => Profile::builtin(),
+    let mut session = Session::new(&ws).map_err(usage)?;
+    if let Some(level) = r.level.as_deref().or(ws.partner.level.as_deref()) {
+        check_level(&session.profile, level)?;
     }
-    .map_err(|e| CliError::Usage(e.to_string()))?;
-    let classifier =
-        Classifier::new(&profile.rulebook).map_err(|e| CliError::Usage(e.to_string()))?;
-    if let Some(level) = &r.level
-        && profile.level(level).is_none()
-    {
-        let ids: Vec<&str> = profile.levels.iter().map(|l| l.id.as_str()).collect();
-        return Err(CliError::Usage(format!(
-            "level '{level}' is not one of {}",
-            ids.join(", ")
-        )));
-    }
-    let anniversary = r
-        .anniversary
-        .ok_or_else(|| CliError::Usage("no anniversary: give --anniversary YYYY-MM-DD".into()))?;
-    let rules = ImportRules::new(&profile);
-    let mut set = ImportSet::new();
+    let anniversary = r.anniversary.or(ws.partner.anniversary).ok_or_else(|| {
+        CliError::Usage(match &r.workspace {
+            Some(w) => format!(
+                "{}: no anniversary in the workspace: give --anniversary YYYY-MM-DD",
+                w.display()
+            ),
+            None => "no anniversary: give --anniversary YYYY-MM-DD (or --workspace)".into(),
+        })
+    })?;
     for path in &r.files {
-        let name = path.display().to_string();
-        let bytes = std::fs::read(path)
-            .map_err(|e| CliError::Usage(format!("{name}: cannot read the file: {e}")))?;
-        set.add(&name, &bytes, &rules)
-            .map_err(|e| CliError::Usage(e.to_string()))?;
+        let bytes = read_file(path)?;
+        session
+            .set
+            .add(&path.display().to_string(), &bytes, &session.import_rules)
+            .map_err(usage)?;
     }
-    let rates = Rates {
-        usd_per: r.rates.iter().copied().collect(),
-    };
-    let catalog = Catalog::default();
-    let inputs = Inputs {
-        profile: &profile,
-        classifier: &classifier,
-        catalog: &catalog,
-        rates: &rates,
-        dates: RenewalDates::new(anniversary),
-        as_of: r.as_of.unwrap_or(today),
-        current_level: r.level.as_deref(),
-        capability: None,
-        planned: &[],
-    };
-    let eval = evaluate(&set, &inputs);
+    for (cur, rate) in &r.rates {
+        session.rates.usd_per.insert(*cur, *rate);
+    }
+    let outcome = session.evaluate(
+        &ws,
+        anniversary,
+        r.as_of.unwrap_or(today),
+        r.level.as_deref(),
+    );
     let format = match r.format {
         FormatArg::Json => Format::Json,
         FormatArg::Csv => Format::Csv,
         FormatArg::Md => Format::Markdown,
         FormatArg::Pdf => Format::Pdf,
     };
+    let has_roster = !ws.trainers.is_empty() || !ws.competencies.is_empty();
     let input = ReportInput {
-        eval: &eval,
-        profile: &profile,
-        set: &set,
-        partner: None,
+        eval: &outcome.eval,
+        profile: &session.profile,
+        set: &session.set,
+        partner: Some(ws.partner.name.as_str()).filter(|n| !n.is_empty()),
+        capability: has_roster.then_some(&outcome.capability),
+        dashboard: &ws.dashboard,
     };
-    crate::report::render(&input, format).map_err(|e| CliError::Usage(e.to_string()))
+    crate::report::render(&input, format).map_err(usage)
+}
+
+fn new(
+    path: &Path,
+    partner: &str,
+    level: Option<String>,
+    anniversary: Option<NaiveDate>,
+    partner_id: Option<String>,
+) -> Result<(), CliError> {
+    let mut ws = Workspace::new(partner, level.as_deref(), anniversary);
+    ws.partner.partner_id = partner_id.unwrap_or_default();
+    if let Some(level) = &level {
+        check_level(&ws.profile().map_err(usage)?, level)?;
+    }
+    Document::create(path, ws).map_err(usage)?;
+    println!("{}: created for {partner}", path.display());
+    Ok(())
+}
+
+fn import(path: &Path, files: &[PathBuf], now: NaiveDateTime) -> Result<(), CliError> {
+    let mut doc = Document::open_or_create(path, Workspace::default).map_err(usage)?;
+    let profile = doc.workspace.profile().map_err(usage)?;
+    let rules = ImportRules::new(&profile);
+    // The workspace keeps file names, not paths: they are what administrators recognize, and
+    // a workspace moves between machines.
+    let mut inputs = Vec::new();
+    for f in files {
+        let name = f.file_name().map_or_else(
+            || f.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        inputs.push((name, read_file(f)?));
+    }
+    let now = now.with_nanosecond(0).unwrap_or(now);
+    let before = doc.workspace.clone();
+    let outcomes = doc.workspace.import_files(&inputs, &rules, now);
+    let mut lines = Vec::new();
+    for outcome in outcomes {
+        match outcome {
+            Ok(ImportOutcome::Imported {
+                file,
+                counts,
+                warnings,
+            }) => {
+                lines.push(format!(
+                    "{file}: {} rows read: {} kept, {} duplicates, {} summary, {} not invoiced, {} rejected",
+                    counts.read, counts.kept, counts.duplicates, counts.summary, counts.not_invoiced, counts.rejected
+                ));
+                lines.extend(warnings.iter().map(|w| format!("{file}: {w}")));
+            }
+            Ok(ImportOutcome::AlreadyImported { file, first, at }) => {
+                let when = at.map_or(String::new(), |t| {
+                    format!(" on {}", t.format("%Y-%m-%d %H:%M"))
+                });
+                lines.push(format!(
+                    "{file}: already imported{when} (as {first}): nothing changed"
+                ));
+            }
+            Err(e) => {
+                doc.workspace = before;
+                return Err(CliError::Usage(format!(
+                    "{e} (nothing imported, {} unchanged)",
+                    path.display()
+                )));
+            }
+        }
+    }
+    if doc.workspace != before {
+        doc.save().map_err(usage)?;
+    }
+    for line in lines {
+        println!("{line}");
+    }
+    println!(
+        "{}: {} files, {} rows",
+        path.display(),
+        doc.workspace.batches.len(),
+        doc.workspace.rows.len()
+    );
+    Ok(())
 }
 
 fn report(r: ReportArgs, today: NaiveDate) -> Result<(), CliError> {

@@ -19,3 +19,4 @@ pub mod cli;
 pub mod import;
 pub mod report;
 pub mod rules;
+pub mod workspace;

@@ -6,6 +6,5 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let args = lpkpi::cli::Args::parse();
-    let today = chrono::Local::now().date_naive();
-    lpkpi::cli::run(args, today)
+    lpkpi::cli::run(args, chrono::Local::now().naive_local())
 }

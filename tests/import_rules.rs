@@ -131,7 +131,8 @@ fn overlapping_exports_are_a_multiset_union() {
     assert_eq!(
         set2.add("a-again.csv", a.as_bytes(), &rules).unwrap(),
         Added::AlreadyImported {
-            first: "a.csv".into()
+            first: "a.csv".into(),
+            index: 0
         }
     );
     assert_eq!(set2.rows.len(), set.rows.len());

@@ -134,7 +134,7 @@ fn first_token(name: &str) -> &str {
     name.split_whitespace()
         .next()
         .unwrap_or("")
-        .trim_end_matches(|c: char| c.is_ascii_punctuation())
+        .trim_end_matches(|c: char| !c.is_alphanumeric())
 }
 
 impl Classifier {

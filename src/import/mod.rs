@@ -17,15 +17,17 @@ pub mod xlsx;
 
 use rustc_hash::FxHashMap as HashMap;
 
-use chrono::NaiveDate;
+use std::borrow::Cow;
+
+use chrono::{NaiveDate, NaiveDateTime};
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::rules::profile::{Field, Profile};
 use dedupe::{Dedupe, Identity};
 use intern::{Interner, Sym};
-use rows::{Conventions, RowOutcome, RowRules};
+use rows::{Conventions, ParsedRow, RowOutcome, RowRules};
 use sniff::{ColumnMap, HeaderNames, TextEncoding};
 use values::Currency;
 
@@ -81,8 +83,7 @@ fn list(columns: &[String]) -> String {
 }
 
 /// The import-time fate of a row (import.md: the first that applies, in this order).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case", tag = "fate")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Fate {
     /// A total / subtotal row.
     Summary,
@@ -187,7 +188,7 @@ pub struct Row {
 
 /// Rows of a file per import-time fate. `read = kept + duplicates + summary + not_invoiced +
 /// rejected` always holds.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportCounts {
     /// Data rows after the header, blank rows excluded.
     pub read: u32,
@@ -221,8 +222,7 @@ impl ImportCounts {
 }
 
 /// How a file was read.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case", tag = "kind")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum FileShape {
     /// Delimited text.
     Text {
@@ -239,18 +239,21 @@ pub enum FileShape {
 }
 
 /// One imported file.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ImportedFile {
     /// The name as given (command line) or as dropped.
     pub name: String,
     /// SHA-256 of the file's bytes, hex.
     pub sha256: String,
+    /// When it was imported into a workspace (set by the caller: the library never reads the
+    /// clock).
+    #[serde(default)]
+    pub imported_at: Option<NaiveDateTime>,
     /// How it was read.
     pub shape: FileShape,
     /// Line (row) of the header.
     pub header_line: u32,
     /// Columns mapped to fields.
-    #[serde(skip)]
     pub columns: ColumnMap,
     /// Decimal mark and date order used.
     pub conventions: Conventions,
@@ -282,11 +285,24 @@ impl ImportRules {
 pub enum Added {
     /// The file was read; its index in [`ImportSet::files`].
     File(usize),
-    /// The same bytes were imported before, under this name; nothing changed.
+    /// The same bytes were imported before; nothing changed.
     AlreadyImported {
         /// Name of the earlier file.
         first: String,
+        /// Its index in [`ImportSet::files`].
+        index: usize,
     },
+}
+
+fn sha_from_hex(hex: &str) -> Option<[u8; 32]> {
+    let mut out = [0u8; 32];
+    if hex.len() != 64 {
+        return None;
+    }
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(out)
 }
 
 /// Every file and row imported, in import order.
@@ -335,16 +351,16 @@ impl ImportSet {
         rules: &ImportRules,
     ) -> Result<Added, ImportError> {
         let digest: [u8; 32] = Sha256::digest(bytes).into();
-        if let Some(&first) = self.hashes.get(&digest) {
+        if let Some(&index) = self.hashes.get(&digest) {
             let first = self
                 .files
-                .get(first)
+                .get(index)
                 .map(|f| f.name.clone())
                 .unwrap_or_default();
             self.warnings.push(format!(
                 "{name} has the same bytes as {first}, imported before: skipped, its rows were not read"
             ));
-            return Ok(Added::AlreadyImported { first });
+            return Ok(Added::AlreadyImported { first, index });
         }
         let sha256 = digest.iter().map(|b| format!("{b:02x}")).collect();
         let rows_before = self.rows.len();
@@ -371,6 +387,47 @@ impl ImportSet {
         self.dedupe_file(index, rows_before);
         self.hashes.insert(digest, index);
         Ok(Added::File(index))
+    }
+
+    /// Restore a file imported before (from a workspace): its rows' import-time outcomes as
+    /// stored, in file order; duplicates are decided again by the same rule, so the set is
+    /// exactly what importing the files in this order gave. Returns the file's index.
+    pub fn restore<'a>(
+        &mut self,
+        mut file: ImportedFile,
+        rows: impl IntoIterator<Item = (u32, RowOutcome<'a>)>,
+    ) -> usize {
+        let start = self.rows.len();
+        let index = self.files.len();
+        let mut counts = ImportCounts::default();
+        for (line, outcome) in rows {
+            self.push(index as u32, line, outcome, &mut counts);
+        }
+        file.counts = counts;
+        if let Some(digest) = sha_from_hex(&file.sha256) {
+            self.hashes.entry(digest).or_insert(index);
+        }
+        self.files.push(file);
+        self.dedupe_file(index, start);
+        index
+    }
+
+    /// A row's purchase as text again (for storing it).
+    pub fn parsed(&self, p: &Purchase) -> ParsedRow<'_> {
+        let product = self.product(p);
+        let text = |sym: Option<Sym>| Cow::Borrowed(sym.map_or("", |s| self.text(s)));
+        ParsedRow {
+            date: p.date,
+            order_id: text(Some(p.order_id)),
+            line_id: p.line_id.map(|l| Cow::Borrowed(self.text(l))),
+            part: text(product.map(|x| x.part)),
+            name: text(product.map(|x| x.name)),
+            kind: text(product.map(|x| x.kind)),
+            quantity: p.quantity,
+            components: p.components,
+            amount: p.amount,
+            currency: p.currency,
+        }
     }
 
     fn intern_product(&mut self, part: &str, name: &str, kind: &str) -> u32 {

@@ -365,7 +365,7 @@ pub fn parse_row<'a, C: Cells + ?Sized>(
     let comp_cell = get(Field::Components);
     let components = match comp_cell {
         Cell::Empty => None,
-        Cell::Text(t) => parse_components(t).or_else(|| {
+        Cell::Text(t) => parse_components(t, conv.decimal_mark).or_else(|| {
             reasons.push(format!(
                 "components {} is not a positive whole number",
                 quote(&comp_cell)
@@ -399,17 +399,8 @@ pub fn parse_row<'a, C: Cells + ?Sized>(
             reasons.push(format!("{what} {} is implausibly large", quote(&cell)));
         }
     }
-    let cur_cell = get(Field::Currency);
-    let column_currency = match cur_cell {
-        Cell::Empty => None,
-        c => {
-            let parsed = Currency::parse(&c.as_text());
-            if parsed.is_none() {
-                reasons.push(format!("currency {} is not a currency code", quote(&c)));
-            }
-            parsed
-        }
-    };
+    // A currency cell that is not a code is kept as written: the row then waits for a rate.
+    let column_currency = Currency::from_cell(&get(Field::Currency).as_text());
     let (Some(date), Some(quantity), true) = (date, quantity, reasons.is_empty()) else {
         return RowOutcome::Rejected(reasons.join("; "));
     };
@@ -588,8 +579,8 @@ mod tests {
                 "components '0' is not a positive whole number",
             ),
             (
-                vec!["2026-01-05", "1", "X", "MOC", "2", "", "10", "", "Euro"],
-                "currency 'Euro' is not a currency code",
+                vec!["2026-01-05", "1", "X", "MOC", "(2)", "", "10", "", ""],
+                "quantity '(2)' is not a whole number",
             ),
         ];
         for (row, want) in cases {

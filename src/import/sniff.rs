@@ -13,7 +13,7 @@ pub const HEADER_SEARCH_ROWS: usize = 50;
 
 /// The text encodings the importer reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[serde(rename_all = "snake_case")]
 pub enum TextEncoding {
     /// UTF-8 without a byte-order mark.
     Utf8,
@@ -138,8 +138,44 @@ impl HeaderNames {
     }
 }
 
+/// How a column map is stored: the header as written and the field of each mapped column.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ColumnMapRepr {
+    /// Header cells as written.
+    pub header: Vec<String>,
+    /// Column index per mapped field.
+    pub fields: std::collections::BTreeMap<Field, usize>,
+}
+
+impl From<ColumnMap> for ColumnMapRepr {
+    fn from(m: ColumnMap) -> ColumnMapRepr {
+        let fields = Field::ALL
+            .iter()
+            .filter_map(|&f| m.get(f).map(|c| (f, c)))
+            .collect();
+        ColumnMapRepr {
+            header: m.header,
+            fields,
+        }
+    }
+}
+
+impl From<ColumnMapRepr> for ColumnMap {
+    fn from(r: ColumnMapRepr) -> ColumnMap {
+        let mut columns = [None; Field::ALL.len()];
+        for (f, c) in r.fields {
+            columns[f.index()] = Some(c);
+        }
+        ColumnMap {
+            columns,
+            header: r.header,
+        }
+    }
+}
+
 /// Which column holds each field, resolved from a header row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(into = "ColumnMapRepr", from = "ColumnMapRepr")]
 pub struct ColumnMap {
     /// Column index per field (leftmost wins), indexed by [`Field::index`].
     pub columns: [Option<usize>; Field::ALL.len()],
@@ -264,7 +300,7 @@ impl<'a> LineCounter<'a> {
 pub struct HeaderFound {
     /// The delimiter that makes the header recognizable.
     pub delimiter: u8,
-    /// Records (as counted by the csv reader) before the header record.
+    /// Records (as counted by the csv reader, blank ones included) before the header record.
     pub record_index: usize,
     /// 1-based line of the header.
     pub line: u32,
@@ -283,19 +319,25 @@ pub fn find_header(text: &str, names: &HeaderNames) -> Result<HeaderFound, Vec<S
     for &delimiter in &DELIMITERS {
         let mut reader = csv_reader(text.as_bytes(), delimiter);
         let mut record = csv::ByteRecord::new();
-        let mut index = 0usize;
+        let mut rows = 0usize;
         let mut lines = LineCounter::new(text.as_bytes());
         let mut first_row = true;
-        while index < HEADER_SEARCH_ROWS {
+        let mut index = 0usize;
+        while rows < HEADER_SEARCH_ROWS {
             match reader.read_byte_record(&mut record) {
                 Ok(true) => {}
                 Ok(false) => break,
                 Err(_) => break,
             }
+            index += 1;
             let cells: Vec<&str> = record
                 .iter()
                 .map(|f| std::str::from_utf8(f).unwrap_or("").trim())
                 .collect();
+            // Blank rows (",,,") are not rows: they do not count toward the 50.
+            if cells.iter().all(|c| c.is_empty()) {
+                continue;
+            }
             let recognized = names.recognized(cells.iter().copied());
             let line = lines.line_of(&record);
             let non_empty = cells.iter().filter(|c| !c.is_empty()).count();
@@ -307,13 +349,12 @@ pub fn find_header(text: &str, names: &HeaderNames) -> Result<HeaderFound, Vec<S
             }
             if recognized >= 3 {
                 let better = best.as_ref().is_none_or(|b| {
-                    recognized > b.recognized
-                        || (recognized == b.recognized && index < b.record_index)
+                    recognized > b.recognized || (recognized == b.recognized && line < b.line)
                 });
                 if better {
                     best = Some(HeaderFound {
                         delimiter,
-                        record_index: index,
+                        record_index: index - 1,
                         line,
                         cells: cells.iter().map(|c| c.to_string()).collect(),
                         recognized,
@@ -321,7 +362,7 @@ pub fn find_header(text: &str, names: &HeaderNames) -> Result<HeaderFound, Vec<S
                 }
                 break;
             }
-            index += 1;
+            rows += 1;
         }
     }
     best.ok_or_else(|| fallback.map(|(_, c)| c).unwrap_or_default())

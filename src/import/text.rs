@@ -69,6 +69,7 @@ pub fn read(
     Ok(ImportedFile {
         name: name.to_string(),
         sha256: String::new(),
+        imported_at: None,
         shape: FileShape::Text {
             encoding,
             delimiter: header.delimiter as char,

@@ -42,44 +42,76 @@ pub fn cents(d: Decimal) -> Decimal {
     d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
 }
 
-/// An ISO 4217 currency code.
+/// A currency: an ISO 4217 code ("EUR"), or whatever a currency column said when it is not
+/// one (kept, uppercased, so it can be given a rate). Up to 15 bytes, stored inline.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Currency([u8; 3]);
+pub struct Currency {
+    bytes: [u8; 15],
+    len: u8,
+}
 
 impl Currency {
     /// US dollars, the program's currency.
-    pub const USD: Currency = Currency(*b"USD");
+    pub const USD: Currency = Currency::code(*b"USD");
     /// Euros.
-    pub const EUR: Currency = Currency(*b"EUR");
+    pub const EUR: Currency = Currency::code(*b"EUR");
     /// Pounds sterling.
-    pub const GBP: Currency = Currency(*b"GBP");
+    pub const GBP: Currency = Currency::code(*b"GBP");
 
-    /// The code as text ("EUR").
-    pub fn as_str(&self) -> &str {
-        // Only ASCII uppercase letters are ever stored.
-        std::str::from_utf8(&self.0).unwrap_or("???")
+    const fn code(c: [u8; 3]) -> Currency {
+        let mut bytes = [0u8; 15];
+        bytes[0] = c[0];
+        bytes[1] = c[1];
+        bytes[2] = c[2];
+        Currency { bytes, len: 3 }
     }
 
-    /// Parse a currency cell: a three-letter code (any case) or a symbol.
+    /// The currency as text ("EUR").
+    pub fn as_str(&self) -> &str {
+        // Only whole UTF-8 characters are ever stored.
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or("?")
+    }
+
+    /// The currency a symbol or a three-letter code (any case) names.
     pub fn parse(s: &str) -> Option<Currency> {
         let s = s.trim();
         match s {
             "€" => return Some(Currency::EUR),
             "£" => return Some(Currency::GBP),
-            "$" | "US$" => return Some(Currency::USD),
-            "¥" => return Some(Currency(*b"JPY")),
+            "$" => return Some(Currency::USD),
             _ => {}
         }
         let b = s.as_bytes();
-        if b.len() == 3 && b.iter().all(u8::is_ascii_alphabetic) {
-            Some(Currency([
+        (b.len() == 3 && b.iter().all(u8::is_ascii_alphabetic)).then(|| {
+            Currency::code([
                 b[0].to_ascii_uppercase(),
                 b[1].to_ascii_uppercase(),
                 b[2].to_ascii_uppercase(),
-            ]))
-        } else {
-            None
+            ])
+        })
+    }
+
+    /// A currency column's value: a symbol or code as [`Currency::parse`], else the text
+    /// itself, uppercased (it will need a rate). None for empty text.
+    pub fn from_cell(s: &str) -> Option<Currency> {
+        let s = s.trim();
+        if s.is_empty() {
+            return None;
         }
+        if let Some(c) = Currency::parse(s) {
+            return Some(c);
+        }
+        let upper = s.to_uppercase();
+        let mut end = upper.len().min(15);
+        while !upper.is_char_boundary(end) {
+            end -= 1;
+        }
+        let mut bytes = [0u8; 15];
+        bytes[..end].copy_from_slice(&upper.as_bytes()[..end]);
+        Some(Currency {
+            bytes,
+            len: end as u8,
+        })
     }
 }
 
@@ -104,7 +136,7 @@ impl Serialize for Currency {
 impl<'de> Deserialize<'de> for Currency {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        Currency::parse(&s).ok_or_else(|| serde::de::Error::custom(format!("not a currency: {s}")))
+        Currency::from_cell(&s).ok_or_else(|| serde::de::Error::custom("an empty currency"))
     }
 }
 
@@ -124,6 +156,8 @@ pub struct Scanned {
     pub negative: bool,
     /// A currency written in the text (symbol or code).
     pub currency: Option<Currency>,
+    /// The sign was written as parentheses or a trailing minus (accounting forms).
+    pub accounting_sign: bool,
 }
 
 impl Scanned {
@@ -214,6 +248,7 @@ pub fn scan_number(s: &str) -> Option<Scanned> {
         len: 0,
         negative: false,
         currency: None,
+        accounting_sign: false,
     };
     let s = s.trim_matches(is_space);
     if s.is_empty() {
@@ -257,24 +292,16 @@ pub fn scan_number(s: &str) -> Option<Scanned> {
             continue;
         }
         match c {
-            '$' | '€' | '£' | '¥' => {
+            '$' | '€' | '£' => {
+                // Symbols stand alone: "US$" or "C$" are not forms the exports use.
+                if nletters > 0 {
+                    return None;
+                }
                 let sym = match c {
                     '€' => Currency::EUR,
                     '£' => Currency::GBP,
-                    '¥' => Currency(*b"JPY"),
-                    _ => match &letters[..nletters] {
-                        b"C" => Currency(*b"CAD"),
-                        b"A" => Currency(*b"AUD"),
-                        b"NZ" => Currency(*b"NZD"),
-                        b"HK" => Currency(*b"HKD"),
-                        b"S" => Currency(*b"SGD"),
-                        b"US" | b"" => Currency::USD,
-                        _ => return None,
-                    },
+                    _ => Currency::USD,
                 };
-                if c == '$' {
-                    nletters = 0;
-                }
                 if out.currency.is_some() {
                     return None;
                 }
@@ -299,6 +326,7 @@ pub fn scan_number(s: &str) -> Option<Scanned> {
                 signs += 1;
                 if after_digits {
                     trailing_minus = true;
+                    out.accounting_sign = true;
                 }
                 out.negative = true;
             }
@@ -317,6 +345,7 @@ pub fn scan_number(s: &str) -> Option<Scanned> {
                 open = true;
                 signs += 1;
                 out.negative = true;
+                out.accounting_sign = true;
             }
             ')' => {
                 flush_letters(&mut letters, &mut nletters, &mut out)?;
@@ -345,10 +374,11 @@ pub fn parse_money(s: &str, mark: DecimalMark) -> Option<(Decimal, Option<Curren
     Some((scanned.value(mark)?, scanned.currency))
 }
 
-/// Parse a whole quantity (thousands separators as for amounts, signs as for amounts).
+/// Parse a whole quantity: digits with thousands separators as for amounts, a leading sign
+/// for returns ("2.00" is the whole number 2; "2.5", "(3)" and "3-" are not quantities).
 pub fn parse_quantity(s: &str, mark: DecimalMark) -> Option<i64> {
     let scanned = scan_number(s)?;
-    if scanned.currency.is_some() {
+    if scanned.currency.is_some() || scanned.accounting_sign {
         return None;
     }
     whole(scanned.value(mark)?)
@@ -373,11 +403,10 @@ pub fn decimal_from_f64(f: f64) -> Option<Decimal> {
     Decimal::from_str(&text).ok()
 }
 
-/// Parse a component count: a positive whole number.
-pub fn parse_components(s: &str) -> Option<u32> {
-    let s = s.trim_matches(is_space);
-    let v: u32 = s.parse().ok()?;
-    (v > 0).then_some(v)
+/// Parse a component count: a positive whole number, written as quantities are.
+pub fn parse_components(s: &str, mark: DecimalMark) -> Option<u32> {
+    let v = parse_quantity(s, mark)?;
+    u32::try_from(v).ok().filter(|&v| v > 0)
 }
 
 const MONTHS: [&str; 12] = [
@@ -450,18 +479,6 @@ fn split_date(s: &str) -> Option<DateParts> {
     if first.is_ascii_digit() {
         let (n1, rest) = take_while(s, |c| c.is_ascii_digit());
         let sep = rest.chars().next()?;
-        if is_space(sep) {
-            // "15 March 2026"
-            let rest = rest.trim_start_matches(is_space);
-            let (name, rest) = take_while(rest, |c| c.is_ascii_alphabetic() || c == '.');
-            let month = month_from_name(name)?;
-            let rest = rest.trim_start_matches(|c: char| is_space(c) || c == ',');
-            let (y, rest) = take_while(rest, |c| c.is_ascii_digit());
-            if !rest_is_time(rest) || n1.len() > 2 {
-                return None;
-            }
-            return Some(DateParts::Ymd(year_of(y)?, month, n1.parse().ok()?));
-        }
         if !matches!(sep, '-' | '/' | '.') {
             return None;
         }
@@ -478,9 +495,10 @@ fn split_date(s: &str) -> Option<DateParts> {
         if !rest_is_time(tail) {
             return None;
         }
+        let month_name = mid.starts_with(|c: char| c.is_ascii_alphabetic());
         if n1.len() == 4 {
-            // 2026-03-15, 2026/03/15, 2026.03.15
-            if mid.len() > 2 || n3.is_empty() || n3.len() > 2 {
+            // 2026-03-15, 2026/03/15
+            if sep == '.' || month_name || mid.len() > 2 || n3.is_empty() || n3.len() > 2 {
                 return None;
             }
             return Some(DateParts::Ymd(
@@ -489,27 +507,29 @@ fn split_date(s: &str) -> Option<DateParts> {
                 n3.parse().ok()?,
             ));
         }
-        if n1.len() > 2 {
+        if n1.is_empty() || n1.len() > 2 {
             return None;
         }
         let year = year_of(n3)?;
-        if mid.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        match (sep, month_name) {
             // 15-Mar-2026
-            return Some(DateParts::Ymd(
+            ('-', true) => Some(DateParts::Ymd(
                 year,
                 month_from_name(mid)?,
                 n1.parse().ok()?,
-            ));
+            )),
+            // 15.03.2026 is always day first
+            ('.', false) if mid.len() <= 2 => {
+                Some(DateParts::Ymd(year, mid.parse().ok()?, n1.parse().ok()?))
+            }
+            // 03/15/2026 or 15/03/2026: the file decides
+            ('/', false) if mid.len() <= 2 => Some(DateParts::Ambiguous(
+                n1.parse().ok()?,
+                mid.parse().ok()?,
+                year,
+            )),
+            _ => None,
         }
-        if mid.len() > 2 {
-            return None;
-        }
-        let (a, b) = (n1.parse().ok()?, mid.parse().ok()?);
-        if sep == '.' {
-            // 15.03.2026 is always day first.
-            return Some(DateParts::Ymd(year, b, a));
-        }
-        Some(DateParts::Ambiguous(a, b, year))
     } else if first.is_ascii_alphabetic() {
         // Mar 15, 2026 / March 15, 2026
         let (name, rest) = take_while(s, |c| c.is_ascii_alphabetic() || c == '.');
@@ -591,7 +611,6 @@ mod tests {
             ("1,000,000", Dot, "1000000", None),
             ("135,00 €", Comma, "135.00", Some("EUR")),
             ("+5.25", Dot, "5.25", None),
-            ("C$10.00", Dot, "10.00", Some("CAD")),
         ];
         for (text, mark, want, cur) in cases {
             let (v, c) = parse_money(text, *mark).unwrap_or_else(|| panic!("{text}"));
@@ -623,6 +642,9 @@ mod tests {
             ("12.", Dot),
             ("1,23", Dot),
             ("-5-", Dot),
+            ("US$5", Dot),
+            ("¥10", Dot),
+            ("usd 5", Dot),
         ] {
             assert!(
                 parse_money(text, mark).is_none(),
@@ -672,8 +694,8 @@ mod tests {
         use DecimalMark::*;
         assert_eq!(parse_quantity("12", Dot), Some(12));
         assert_eq!(parse_quantity("-3", Dot), Some(-3));
-        assert_eq!(parse_quantity("(3)", Dot), Some(-3));
-        assert_eq!(parse_quantity("3-", Dot), Some(-3));
+        assert_eq!(parse_quantity("(3)", Dot), None);
+        assert_eq!(parse_quantity("3-", Dot), None);
         assert_eq!(parse_quantity("1,200", Dot), Some(1200));
         assert_eq!(parse_quantity("1.200", Comma), Some(1200));
         assert_eq!(parse_quantity("2.00", Dot), Some(2));
@@ -681,10 +703,11 @@ mod tests {
         assert_eq!(parse_quantity("three", Dot), None);
         assert_eq!(parse_quantity("", Dot), None);
         assert_eq!(parse_quantity("$3", Dot), None);
-        assert_eq!(parse_components("5"), Some(5));
-        assert_eq!(parse_components("0"), None);
-        assert_eq!(parse_components("-1"), None);
-        assert_eq!(parse_components("1.5"), None);
+        assert_eq!(parse_components("5", Dot), Some(5));
+        assert_eq!(parse_components("2.0", Dot), Some(2));
+        assert_eq!(parse_components("0", Dot), None);
+        assert_eq!(parse_components("-1", Dot), None);
+        assert_eq!(parse_components("1.5", Dot), None);
     }
 
     fn ymd(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
@@ -698,6 +721,7 @@ mod tests {
             ("2026-03-15", MonthFirst, ymd(2026, 3, 15)),
             ("2026-3-5", MonthFirst, ymd(2026, 3, 5)),
             ("2026/03/15", DayFirst, ymd(2026, 3, 15)),
+            ("2026/3/5", DayFirst, ymd(2026, 3, 5)),
             ("2026-03-15 10:22:01", MonthFirst, ymd(2026, 3, 15)),
             ("2026-03-15T10:22:01Z", MonthFirst, ymd(2026, 3, 15)),
             ("03/15/2026", MonthFirst, ymd(2026, 3, 15)),
@@ -713,7 +737,6 @@ mod tests {
             ("Mar 15, 2026", DayFirst, ymd(2026, 3, 15)),
             ("March 15, 2026", MonthFirst, ymd(2026, 3, 15)),
             ("Sept 1, 2026", MonthFirst, ymd(2026, 9, 1)),
-            ("15 March 2026", MonthFirst, ymd(2026, 3, 15)),
             ("2028-02-29", MonthFirst, ymd(2028, 2, 29)),
             // invalid
             ("2026-13-01", MonthFirst, None),
@@ -727,6 +750,12 @@ mod tests {
             ("15-Foo-2026", MonthFirst, None),
             ("03/15/202", MonthFirst, None),
             ("2026-03-15x", MonthFirst, None),
+            // forms the spec does not list
+            ("15-03-2026", DayFirst, None),
+            ("03-15-2026", MonthFirst, None),
+            ("2026.03.15", MonthFirst, None),
+            ("15 March 2026", MonthFirst, None),
+            ("15/Mar/2026", MonthFirst, None),
         ];
         for (text, order, want) in cases {
             assert_eq!(parse_date(text, *order), *want, "{text} ({order:?})");
@@ -748,5 +777,13 @@ mod tests {
         assert_eq!(Currency::parse(" USD "), Some(Currency::USD));
         assert_eq!(Currency::parse("€"), Some(Currency::EUR));
         assert_eq!(Currency::parse("Euro"), None);
+        assert_eq!(Currency::from_cell("Euro").unwrap().as_str(), "EURO");
+        assert_eq!(Currency::from_cell("US$").unwrap().as_str(), "US$");
+        assert_eq!(Currency::from_cell("€").unwrap(), Currency::EUR);
+        assert_eq!(
+            Currency::from_cell("Schweizer Franken").unwrap().as_str(),
+            "SCHWEIZER FRANK"
+        );
+        assert_eq!(Currency::from_cell(" "), None);
     }
 }

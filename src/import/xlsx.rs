@@ -94,6 +94,7 @@ pub fn read(
         return Ok(ImportedFile {
             name: name.to_string(),
             sha256: String::new(),
+            imported_at: None,
             shape: FileShape::Spreadsheet { sheet },
             header_line: first_row + h as u32 + 1,
             columns,

@@ -110,6 +110,53 @@ fn benefits_at_stake(input: &ReportInput<'_>) -> Value {
     }
 }
 
+fn capability(input: &ReportInput<'_>) -> Value {
+    let Some(c) = input.capability else {
+        return Value::Null;
+    };
+    json!({
+        "mcts_at_deadline": c.mcts_at_deadline,
+        "mcts_today": c.mcts_today,
+        "trainers": c.trainers.iter().map(|t| json!({
+            "name": t.name,
+            "mct_id": t.mct_id,
+            "expiry": t.expiry.map(|d| d.to_string()),
+            "valid_at_deadline": t.valid_at_deadline,
+            "valid_today": t.valid_today,
+            "lapses_before_deadline": t.lapses_before_deadline,
+        })).collect::<Vec<_>>(),
+        "exam_rules": c.exam_rules.iter().map(|r| json!({
+            "competency": r.competency,
+            "level": r.level,
+            "needed": r.needed,
+            "exams": r.exams,
+            "people": r.people,
+            "met": r.met,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn reconciliation(input: &ReportInput<'_>) -> Value {
+    let e = input.eval;
+    let rows: Vec<Value> = input
+        .dashboard
+        .iter()
+        .filter_map(|d| {
+            let m = e.monthly.iter().find(|m| m.month == d.month)?;
+            Some(json!({
+                "month": d.month.label(),
+                "dashboard_kpi_units": d.kpi_units.map(units),
+                "lpkpi_kpi_units": units(m.month_total.kpi_units),
+                "kpi_units_difference": d.kpi_units.map(|k| units(m.month_total.kpi_units - k)),
+                "dashboard_revenue_usd": d.revenue_usd.map(money),
+                "lpkpi_revenue_usd": money(m.month_total.revenue_usd),
+                "revenue_difference_usd": d.revenue_usd.map(|r| money(m.month_total.revenue_usd - r)),
+            }))
+        })
+        .collect();
+    Value::Array(rows)
+}
+
 /// The report as a JSON value.
 pub fn value(input: &ReportInput<'_>) -> Value {
     let e = input.eval;
@@ -193,6 +240,8 @@ pub fn value(input: &ReportInput<'_>) -> Value {
         "readiness": e.readiness,
         "verdict": e.verdict.as_ref().map(|v| json!({ "current": v.current, "outcome": v.outcome, "to": v.to })),
         "benefits_at_stake": benefits_at_stake(input),
+        "capability": capability(input),
+        "reconciliation": reconciliation(input),
         "forecast": forecast(e),
         "files": files,
         "warnings": e.warnings,

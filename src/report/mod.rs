@@ -10,7 +10,9 @@ use rust_decimal::Decimal;
 use crate::import::ImportSet;
 use crate::import::values::cents;
 use crate::rules::Profile;
+use crate::rules::capability::CapabilityStatus;
 use crate::rules::evaluate::Evaluation;
+use crate::workspace::model::DashboardMonth;
 
 /// What a report is made of.
 #[derive(Debug, Clone, Copy)]
@@ -23,6 +25,10 @@ pub struct ReportInput<'a> {
     pub set: &'a ImportSet,
     /// The partner's name, when known.
     pub partner: Option<&'a str>,
+    /// Trainers and exam rules, when a workspace supplied them.
+    pub capability: Option<&'a CapabilityStatus>,
+    /// The official dashboard's monthly figures, for reconciliation.
+    pub dashboard: &'a [DashboardMonth],
 }
 
 /// Output formats.

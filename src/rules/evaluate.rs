@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::forecast::{Forecast, PlannedFigures, forecast};
 use super::profile::{ProductLine, Profile};
@@ -52,20 +52,25 @@ pub struct LineTotals {
     pub revenue_usd: Decimal,
 }
 
-/// Exchange rates: USD per unit of a currency.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// Exchange rates: USD per unit of a currency, optionally per month.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Rates {
-    /// Rate per currency.
+    /// Rate per currency (any month).
     pub usd_per: BTreeMap<Currency, Decimal>,
+    /// Rate per currency for one month (wins over the general rate).
+    pub monthly: BTreeMap<(Currency, Month), Decimal>,
 }
 
 impl Rates {
-    /// The USD value of `amount` in `currency`, rounded to cents; None without a rate.
-    pub fn to_usd(&self, amount: Decimal, currency: Currency) -> Option<Decimal> {
+    /// The USD value of `amount` in `currency` on `date`, rounded to cents; None without a rate.
+    pub fn to_usd(&self, amount: Decimal, currency: Currency, date: NaiveDate) -> Option<Decimal> {
         if currency == Currency::USD {
             return Some(amount);
         }
-        self.usd_per.get(&currency).map(|r| cents(amount * r))
+        self.monthly
+            .get(&(currency, Month::of(date)))
+            .or_else(|| self.usd_per.get(&currency))
+            .map(|r| cents(amount * r))
     }
 }
 
@@ -362,7 +367,7 @@ pub fn contribution(p: &Purchase, class: &Classification, inputs: &Inputs<'_>) -
     let kpi_units = Decimal::from(kits) * value.kpi_per_kit;
     // Every counted row in a currency without a rate is listed, whatever its line: the
     // administrator sees the missing rate once, not only where it changes the figures today.
-    let usd = inputs.rates.to_usd(p.signed_amount(), p.currency);
+    let usd = inputs.rates.to_usd(p.signed_amount(), p.currency, p.date);
     let revenue_usd = match usd {
         Some(usd) if value.revenue => usd,
         _ => Decimal::ZERO,

@@ -1,6 +1,7 @@
 //! The program's rules: the profile (data), the renewal dates, and the evaluation that turns
 //! imported purchases into the KPI figures, level checks, verdict and forecast.
 
+pub mod capability;
 pub mod evaluate;
 pub mod forecast;
 pub mod profile;

@@ -1,11 +1,26 @@
 //! Anniversary → deadline → window (R3), and the calendar arithmetic the rest of the rules use.
 
 use chrono::{Datelike, NaiveDate};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A calendar month, as a count of months since year 0 (so consecutive months differ by 1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+/// Written as "2026-03".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Month(i32);
+
+impl Serialize for Month {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.label())
+    }
+}
+
+impl<'de> Deserialize<'de> for Month {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Month::parse(&s)
+            .ok_or_else(|| serde::de::Error::custom(format!("'{s}' is not a month (YYYY-MM)")))
+    }
+}
 
 impl Month {
     /// The month holding `date`.
@@ -45,6 +60,13 @@ impl Month {
             .first_day()
             .pred_opt()
             .unwrap_or(NaiveDate::MAX)
+    }
+
+    /// Parse "2026-03".
+    pub fn parse(s: &str) -> Option<Month> {
+        let (y, m) = s.trim().split_once('-')?;
+        let (y, m): (i32, u32) = (y.parse().ok()?, m.parse().ok()?);
+        NaiveDate::from_ymd_opt(y, m, 1).map(Month::of)
     }
 
     /// "2026-03".

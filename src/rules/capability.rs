@@ -1,0 +1,354 @@
+//! Capability (R4): Microsoft Certified Trainers valid at the deadline, and the competency's
+//! exam rules ("K distinct people who each passed one of these exams").
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::evaluate::CapabilityFacts;
+use super::profile::Profile;
+
+/// A trainer on the MCT roster.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Trainer {
+    /// Full name.
+    pub name: String,
+    /// MCT ID or certification profile ID.
+    pub mct_id: String,
+    /// Last day the MCT membership is valid (memberships are annual).
+    pub expiry: Option<NaiveDate>,
+}
+
+impl Trainer {
+    /// Whether the membership is valid on `day` (an unknown expiry counts as valid, with a
+    /// warning in the status).
+    pub fn valid_on(&self, day: NaiveDate) -> bool {
+        self.expiry.is_none_or(|e| e >= day)
+    }
+}
+
+/// An exam a person passed.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ExamPass {
+    /// Exam code ("AZ-104").
+    pub exam: String,
+    /// Day passed.
+    pub date: Option<NaiveDate>,
+    /// Last day the certification counts, when it expires.
+    pub expiry: Option<NaiveDate>,
+}
+
+/// A person with exam passes (trainers, staff).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Person {
+    /// Full name (people are told apart by name, ignoring case and outer spaces).
+    pub name: String,
+    /// Exams passed.
+    pub passes: Vec<ExamPass>,
+}
+
+/// "K distinct people who each passed one of these exams", for one level.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ExamRule {
+    /// The level it applies to ("gold", "silver").
+    pub level: String,
+    /// K: how many distinct people.
+    pub people: u32,
+    /// Exam codes, any of which qualifies.
+    pub exams: Vec<String>,
+}
+
+/// A competency with the Learning Option and its exam rules.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Competency {
+    /// Competency name ("Cloud Platform").
+    pub name: String,
+    /// Its rules, per level.
+    pub rules: Vec<ExamRule>,
+}
+
+/// A trainer's standing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TrainerStatus {
+    /// Name.
+    pub name: String,
+    /// MCT ID.
+    pub mct_id: String,
+    /// Membership expiry, when known.
+    pub expiry: Option<NaiveDate>,
+    /// Valid at the deadline: counts for renewal.
+    pub valid_at_deadline: bool,
+    /// Valid today.
+    pub valid_today: bool,
+    /// Valid today but lapses before the deadline: renew the membership.
+    pub lapses_before_deadline: bool,
+}
+
+/// An exam rule checked at the deadline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExamRuleStatus {
+    /// Competency name.
+    pub competency: String,
+    /// Level id.
+    pub level: String,
+    /// K.
+    pub needed: u32,
+    /// Qualifying exams.
+    pub exams: Vec<String>,
+    /// The people who count (passed one of the exams by the deadline, unexpired then).
+    pub people: Vec<String>,
+    /// Whether enough people count.
+    pub met: bool,
+}
+
+/// Capability at the deadline and today.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CapabilityStatus {
+    /// Every trainer.
+    pub trainers: Vec<TrainerStatus>,
+    /// Trainers valid at the deadline.
+    pub mcts_at_deadline: u32,
+    /// Trainers valid today.
+    pub mcts_today: u32,
+    /// Every exam rule.
+    pub exam_rules: Vec<ExamRuleStatus>,
+    /// What the level checks use.
+    #[serde(skip)]
+    pub facts: CapabilityFacts,
+    /// Things to act on (lapsing memberships, unknown expiries).
+    pub warnings: Vec<String>,
+}
+
+fn person_key(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
+fn exam_key(code: &str) -> String {
+    code.trim().to_uppercase()
+}
+
+/// Evaluate the roster and the exam rules at `deadline`, with `today` for warnings.
+/// An empty roster leaves the MCT count unknown; a level no competency has rules for leaves
+/// its exam requirement unknown.
+pub fn capability(
+    profile: &Profile,
+    trainers: &[Trainer],
+    people: &[Person],
+    competencies: &[Competency],
+    deadline: NaiveDate,
+    today: NaiveDate,
+) -> CapabilityStatus {
+    let mut warnings = Vec::new();
+    let trainer_status: Vec<TrainerStatus> = trainers
+        .iter()
+        .map(|t| {
+            let valid_at_deadline = t.valid_on(deadline);
+            let valid_today = t.valid_on(today);
+            let lapses_before_deadline = valid_today && !valid_at_deadline;
+            if t.expiry.is_none() {
+                warnings.push(format!(
+                    "{}: MCT membership expiry not recorded (counted as valid)",
+                    t.name
+                ));
+            }
+            if lapses_before_deadline {
+                warnings.push(format!(
+                    "{}: MCT membership lapses on {} before the deadline {deadline}: renew it",
+                    t.name,
+                    t.expiry.map_or(String::new(), |e| e.to_string())
+                ));
+            }
+            TrainerStatus {
+                name: t.name.clone(),
+                mct_id: t.mct_id.clone(),
+                expiry: t.expiry,
+                valid_at_deadline,
+                valid_today,
+                lapses_before_deadline,
+            }
+        })
+        .collect();
+    let mcts_at_deadline = trainer_status
+        .iter()
+        .filter(|t| t.valid_at_deadline)
+        .count() as u32;
+    let mcts_today = trainer_status.iter().filter(|t| t.valid_today).count() as u32;
+
+    // exam code → people (display names) who passed it, counted at the deadline
+    let mut passed: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    for p in people {
+        for pass in &p.passes {
+            let counts = pass.date.is_some_and(|d| d <= deadline)
+                && pass.expiry.is_none_or(|e| e >= deadline);
+            if counts {
+                passed
+                    .entry(exam_key(&pass.exam))
+                    .or_default()
+                    .entry(person_key(&p.name))
+                    .or_insert_with(|| p.name.trim().to_string());
+            }
+        }
+    }
+    let mut exam_rules = Vec::new();
+    // level → per competency, whether all its rules for the level are met
+    let mut by_level: BTreeMap<String, BTreeMap<usize, bool>> = BTreeMap::new();
+    for (ci, c) in competencies.iter().enumerate() {
+        for rule in &c.rules {
+            let mut who: BTreeMap<String, String> = BTreeMap::new();
+            for exam in &rule.exams {
+                if let Some(ps) = passed.get(&exam_key(exam)) {
+                    for (k, v) in ps {
+                        who.entry(k.clone()).or_insert_with(|| v.clone());
+                    }
+                }
+            }
+            let met = who.len() as u32 >= rule.people;
+            let entry = by_level
+                .entry(rule.level.clone())
+                .or_default()
+                .entry(ci)
+                .or_insert(true);
+            *entry &= met;
+            exam_rules.push(ExamRuleStatus {
+                competency: c.name.clone(),
+                level: rule.level.clone(),
+                needed: rule.people,
+                exams: rule.exams.clone(),
+                people: who
+                    .into_values()
+                    .collect::<BTreeSet<_>>()
+                    .into_iter()
+                    .collect(),
+                met,
+            });
+        }
+    }
+    let facts = CapabilityFacts {
+        active_mcts: (!trainers.is_empty()).then_some(mcts_at_deadline),
+        exam_rules: profile
+            .levels
+            .iter()
+            .filter(|l| l.exams)
+            .filter_map(|l| {
+                let per_competency = by_level.get(&l.id)?;
+                Some((l.id.clone(), per_competency.values().any(|&m| m)))
+            })
+            .collect(),
+    };
+    CapabilityStatus {
+        trainers: trainer_status,
+        mcts_at_deadline,
+        mcts_today,
+        exam_rules,
+        facts,
+        warnings,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn trainer(name: &str, expiry: Option<&str>) -> Trainer {
+        Trainer {
+            name: name.into(),
+            mct_id: format!("MCT-{name}"),
+            expiry: expiry.map(d),
+        }
+    }
+
+    fn person(name: &str, passes: &[(&str, &str, Option<&str>)]) -> Person {
+        Person {
+            name: name.into(),
+            passes: passes
+                .iter()
+                .map(|(exam, date, expiry)| ExamPass {
+                    exam: exam.to_string(),
+                    date: Some(d(date)),
+                    expiry: expiry.map(d),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn trainers_at_deadline_and_today() {
+        let p = Profile::builtin().unwrap();
+        let trainers = [
+            trainer("Ana", Some("2027-06-30")),
+            trainer("Ben", Some("2026-12-31")), // lapses before the deadline
+            trainer("Cy", Some("2027-02-28")),  // valid on the deadline day itself
+            trainer("Di", Some("2026-01-01")),  // already lapsed
+            trainer("Ed", None),
+        ];
+        let s = capability(&p, &trainers, &[], &[], d("2027-02-28"), d("2026-11-26"));
+        assert_eq!(s.mcts_at_deadline, 3);
+        assert_eq!(s.mcts_today, 4);
+        assert!(s.trainers[1].lapses_before_deadline);
+        assert!(!s.trainers[3].lapses_before_deadline);
+        assert_eq!(s.facts.active_mcts, Some(3));
+        assert_eq!(s.warnings.len(), 2, "{:?}", s.warnings);
+        let empty = capability(&p, &[], &[], &[], d("2027-02-28"), d("2026-11-26"));
+        assert_eq!(
+            empty.facts.active_mcts, None,
+            "no roster: unknown, not zero"
+        );
+    }
+
+    #[test]
+    fn exam_rules_count_distinct_unexpired_people() {
+        let p = Profile::builtin().unwrap();
+        let competency = Competency {
+            name: "Cloud Platform".into(),
+            rules: vec![
+                ExamRule {
+                    level: "silver".into(),
+                    people: 2,
+                    exams: vec!["AZ-104".into(), "AZ-305".into()],
+                },
+                ExamRule {
+                    level: "gold".into(),
+                    people: 3,
+                    exams: vec!["AZ-104".into(), "AZ-305".into()],
+                },
+            ],
+        };
+        let people = [
+            person(
+                "Ana",
+                &[
+                    ("AZ-104", "2025-05-01", None),
+                    ("az-305", "2025-06-01", None),
+                ],
+            ),
+            person(" ana ", &[("AZ-305", "2025-07-01", None)]), // the same person
+            person("Ben", &[("AZ-305", "2026-01-10", Some("2026-12-31"))]), // expired at D
+            person("Cy", &[("AZ-104", "2027-03-01", None)]),    // after the deadline
+            person("Di", &[("AZ-104 ", "2026-02-01", None)]),
+        ];
+        let s = capability(
+            &p,
+            &[],
+            &people,
+            &[competency],
+            d("2027-02-28"),
+            d("2026-11-26"),
+        );
+        assert_eq!(s.exam_rules[0].people, vec!["Ana", "Di"]);
+        assert!(s.exam_rules[0].met);
+        assert!(!s.exam_rules[1].met);
+        assert_eq!(s.facts.exam_rules.get("silver"), Some(&true));
+        assert_eq!(s.facts.exam_rules.get("gold"), Some(&false));
+        assert_eq!(s.facts.exam_rules.get("lap"), None);
+    }
+}

@@ -1,0 +1,79 @@
+//! The workspace: one RON file holding everything an administrator builds up over a renewal
+//! year, surviving crashes, a second copy of the app, and files from older or newer versions.
+//!
+//! - [`model`]: the document (serde data, `#[serde(default)]` everywhere).
+//! - [`format`]: versioned RON text, stable layout, migrations.
+//! - [`file`]: lock, atomic save with `.bak`, recovery file.
+//! - [`session`]: the workspace turned into evaluation inputs, shared by the CLI and the window.
+
+pub mod file;
+pub mod format;
+pub mod model;
+pub mod session;
+
+pub use file::Document;
+pub use model::{FORMAT_VERSION, Workspace};
+
+/// A workspace that cannot be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkspaceError {
+    /// A file operation failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The error.
+        source: std::io::Error,
+    },
+    /// The file is not a workspace lpkpi can read; it is left untouched.
+    #[error("{path}: line {line}, column {column}: {message} (the file is left untouched)")]
+    Parse {
+        /// The file.
+        path: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// Written by a newer lpkpi; opening it here could lose what that version added.
+    #[error(
+        "{path} was written by a newer lpkpi (workspace version {found}; this one reads up to {supported}): update lpkpi to open it (the file is left untouched)"
+    )]
+    Newer {
+        /// The file.
+        path: String,
+        /// Its version.
+        found: u32,
+        /// The newest this build reads.
+        supported: u32,
+    },
+    /// Another process holds the workspace.
+    #[error("{path} is open in another lpkpi (on {host}, process {pid}): close it there first")]
+    Locked {
+        /// The workspace.
+        path: String,
+        /// Host named in the lock file.
+        host: String,
+        /// Process id named in the lock file.
+        pid: String,
+    },
+    /// The file changed on disk since it was read: saving would overwrite someone's work.
+    #[error(
+        "{path} changed on disk since it was opened: not overwritten (reopen it, or save under another name)"
+    )]
+    Changed {
+        /// The file.
+        path: String,
+    },
+    /// `new` on a file that exists.
+    #[error("{path} already exists")]
+    Exists {
+        /// The file.
+        path: String,
+    },
+    /// The workspace could not be written as RON.
+    #[error("cannot write the workspace: {0}")]
+    Serialize(String),
+}

@@ -1,0 +1,406 @@
+//! The workspace document: everything an administrator builds up over a renewal year (partner,
+//! roster, exam passes, imports with every row, catalog fixes, rates, scenario, the official
+//! dashboard's figures), as plain serde data with stable order and exact decimals.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::import::classify::{Catalog, CatalogEntry};
+use crate::import::rows::{ParsedRow, RowOutcome};
+use crate::import::sniff::ColumnMapRepr;
+use crate::import::values::Currency;
+use crate::import::{Added, Fate, ImportCounts, ImportError, ImportRules, ImportSet, ImportedFile};
+use crate::rules::capability::{Competency, Person, Trainer};
+use crate::rules::evaluate::Rates;
+use crate::rules::forecast::PlannedFigures;
+use crate::rules::profile::{ProductLine, Profile, ProfileError};
+use crate::rules::window::Month;
+
+/// The format version this build writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// The partner whose renewal the workspace tracks.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Partner {
+    /// Company name.
+    pub name: String,
+    /// Microsoft partner ID (PartnerID / MPN ID).
+    pub partner_id: String,
+    /// Current level id ("gold", "silver", "lap").
+    pub level: Option<String>,
+    /// The upcoming anniversary (never rolled forward by the app).
+    pub anniversary: Option<NaiveDate>,
+}
+
+/// Which program profile the workspace uses.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub enum ProfileChoice {
+    /// The profile built into this release.
+    #[default]
+    Builtin,
+    /// A profile kept in the workspace (edited, or for another program year).
+    Custom(Box<Profile>),
+}
+
+/// A row as stored: its source, its import-time fate, and the purchase it holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredRow {
+    /// Index of its import batch.
+    pub batch: u32,
+    /// 1-based line in the file (row in a sheet).
+    pub line: u32,
+    /// Import-time fate.
+    pub fate: StoredFate,
+    /// The purchase, for kept and duplicate rows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purchase: Option<StoredPurchase>,
+}
+
+/// Import-time fates as stored (window and rate fates are decided at report time).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StoredFate {
+    /// A purchase.
+    Kept,
+    /// A duplicate of an earlier row.
+    Duplicate,
+    /// A total row.
+    Summary,
+    /// Not invoiced.
+    NotInvoiced,
+    /// Rejected, with the reason.
+    Rejected(String),
+}
+
+/// A purchase as stored: normalized text and exact decimals.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredPurchase {
+    /// Purchase date.
+    pub date: NaiveDate,
+    /// Order id.
+    #[serde(default)]
+    pub order: String,
+    /// Line id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line_id: Option<String>,
+    /// Part number.
+    #[serde(default)]
+    pub part: String,
+    /// Product name.
+    #[serde(default)]
+    pub name: String,
+    /// Product type cell.
+    #[serde(default)]
+    pub kind: String,
+    /// Quantity as written.
+    pub quantity: i64,
+    /// Components from the file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub components: Option<u32>,
+    /// Amount as written, in cents.
+    #[serde(default, with = "rust_decimal::serde::str_option")]
+    pub amount: Option<Decimal>,
+    /// Currency.
+    pub currency: Currency,
+}
+
+/// An exchange rate entered by the administrator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rate {
+    /// Currency.
+    pub currency: Currency,
+    /// The month it applies to (None: every month without its own rate).
+    #[serde(default)]
+    pub month: Option<Month>,
+    /// USD per unit of the currency.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub usd_per: Decimal,
+}
+
+/// A planned purchase (the forecast's scenario; never an actual).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlannedPurchase {
+    /// When it is planned.
+    pub date: NaiveDate,
+    /// What it is.
+    #[serde(default)]
+    pub description: String,
+    /// Product line.
+    pub line: ProductLine,
+    /// Kits (× components for sets).
+    pub kits: i64,
+    /// Expected revenue in USD.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub amount_usd: Decimal,
+}
+
+/// A month of the official KPI dashboard, typed or imported, for reconciliation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DashboardMonth {
+    /// The month.
+    pub month: Month,
+    /// KPI units the dashboard shows for the month.
+    #[serde(default, with = "rust_decimal::serde::str_option")]
+    pub kpi_units: Option<Decimal>,
+    /// Revenue the dashboard shows for the month.
+    #[serde(default, with = "rust_decimal::serde::str_option")]
+    pub revenue_usd: Option<Decimal>,
+}
+
+/// The workspace: one RON file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Workspace {
+    /// Format version of the file.
+    pub version: u32,
+    /// The partner.
+    pub partner: Partner,
+    /// The program profile.
+    pub profile: ProfileChoice,
+    /// Competencies with the Learning Option and their exam rules.
+    pub competencies: Vec<Competency>,
+    /// The MCT roster.
+    pub trainers: Vec<Trainer>,
+    /// People and their exam passes.
+    pub people: Vec<Person>,
+    /// Import batches, in import order.
+    pub batches: Vec<ImportedFile>,
+    /// Every row of every batch, in import order.
+    pub rows: Vec<StoredRow>,
+    /// Catalog overrides by part number or exact product name.
+    pub catalog: BTreeMap<String, CatalogEntry>,
+    /// Exchange rates.
+    pub rates: Vec<Rate>,
+    /// Planned purchases.
+    pub planned: Vec<PlannedPurchase>,
+    /// The official dashboard's monthly figures.
+    pub dashboard: Vec<DashboardMonth>,
+    /// Column mappings chosen by hand, by header signature (the window remembers them).
+    pub mappings: BTreeMap<String, ColumnMapRepr>,
+}
+
+impl Default for Workspace {
+    fn default() -> Workspace {
+        Workspace {
+            version: FORMAT_VERSION,
+            partner: Partner::default(),
+            profile: ProfileChoice::Builtin,
+            competencies: Vec::new(),
+            trainers: Vec::new(),
+            people: Vec::new(),
+            batches: Vec::new(),
+            rows: Vec::new(),
+            catalog: BTreeMap::new(),
+            rates: Vec::new(),
+            planned: Vec::new(),
+            dashboard: Vec::new(),
+            mappings: BTreeMap::new(),
+        }
+    }
+}
+
+/// What importing one file into a workspace did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportOutcome {
+    /// Imported: rows per fate.
+    Imported {
+        /// File name.
+        file: String,
+        /// Rows per fate.
+        counts: ImportCounts,
+        /// Warnings about the file.
+        warnings: Vec<String>,
+    },
+    /// The same bytes were imported before: nothing changed.
+    AlreadyImported {
+        /// File name now.
+        file: String,
+        /// Name it was imported under.
+        first: String,
+        /// When.
+        at: Option<NaiveDateTime>,
+    },
+}
+
+impl StoredPurchase {
+    fn from_parsed(p: &ParsedRow<'_>) -> StoredPurchase {
+        StoredPurchase {
+            date: p.date,
+            order: p.order_id.to_string(),
+            line_id: p.line_id.as_ref().map(|l| l.to_string()),
+            part: p.part.to_string(),
+            name: p.name.to_string(),
+            kind: p.kind.to_string(),
+            quantity: p.quantity,
+            components: p.components,
+            amount: p.amount,
+            currency: p.currency,
+        }
+    }
+
+    fn as_parsed(&self) -> ParsedRow<'_> {
+        ParsedRow {
+            date: self.date,
+            order_id: Cow::Borrowed(&self.order),
+            line_id: self.line_id.as_deref().map(Cow::Borrowed),
+            part: Cow::Borrowed(&self.part),
+            name: Cow::Borrowed(&self.name),
+            kind: Cow::Borrowed(&self.kind),
+            quantity: self.quantity,
+            components: self.components,
+            amount: self.amount,
+            currency: self.currency,
+        }
+    }
+}
+
+impl Workspace {
+    /// A new workspace for a partner.
+    pub fn new(name: &str, level: Option<&str>, anniversary: Option<NaiveDate>) -> Workspace {
+        Workspace {
+            partner: Partner {
+                name: name.to_string(),
+                partner_id: String::new(),
+                level: level.map(str::to_string),
+                anniversary,
+            },
+            ..Workspace::default()
+        }
+    }
+
+    /// The program profile in use.
+    pub fn profile(&self) -> Result<Profile, ProfileError> {
+        match &self.profile {
+            ProfileChoice::Builtin => Profile::builtin(),
+            ProfileChoice::Custom(p) => Ok((**p).clone()),
+        }
+    }
+
+    /// The catalog overrides.
+    pub fn catalog(&self) -> Catalog {
+        Catalog {
+            entries: self.catalog.clone(),
+        }
+    }
+
+    /// The exchange rates.
+    pub fn rates(&self) -> Rates {
+        let mut rates = Rates::default();
+        for r in &self.rates {
+            match r.month {
+                Some(m) => {
+                    rates.monthly.insert((r.currency, m), r.usd_per);
+                }
+                None => {
+                    rates.usd_per.insert(r.currency, r.usd_per);
+                }
+            }
+        }
+        rates
+    }
+
+    /// Planned purchases valued with the profile.
+    pub fn planned_figures(&self, profile: &Profile) -> Vec<PlannedFigures> {
+        self.planned
+            .iter()
+            .map(|p| {
+                let value = profile.line_value(p.line);
+                PlannedFigures {
+                    date: p.date,
+                    kpi_units: Decimal::from(p.kits) * value.kpi_per_kit,
+                    revenue_usd: if value.revenue {
+                        p.amount_usd
+                    } else {
+                        Decimal::ZERO
+                    },
+                }
+            })
+            .collect()
+    }
+
+    /// The imported rows as an [`ImportSet`], rebuilt from the stored rows (duplicates decided
+    /// again by the same rule, so the set equals what importing the files gave).
+    pub fn import_set(&self) -> ImportSet {
+        let mut set = ImportSet::new();
+        let mut rows = self.rows.iter().peekable();
+        for (b, batch) in self.batches.iter().enumerate() {
+            let mut outcomes = Vec::new();
+            while let Some(row) = rows.next_if(|r| r.batch as usize == b) {
+                let outcome = match (&row.fate, &row.purchase) {
+                    (StoredFate::Summary, _) => RowOutcome::Summary,
+                    (StoredFate::NotInvoiced, _) => RowOutcome::NotInvoiced,
+                    (StoredFate::Rejected(reason), _) => RowOutcome::Rejected(reason.clone()),
+                    (StoredFate::Kept | StoredFate::Duplicate, Some(p)) => {
+                        RowOutcome::Purchase(p.as_parsed())
+                    }
+                    (StoredFate::Kept | StoredFate::Duplicate, None) => {
+                        RowOutcome::Rejected("the stored row has lost its purchase data".into())
+                    }
+                };
+                outcomes.push((row.line, outcome));
+            }
+            set.restore(batch.clone(), outcomes);
+        }
+        set
+    }
+
+    /// Import files (name, bytes) at `now`; identical bytes imported before change nothing.
+    pub fn import_files(
+        &mut self,
+        files: &[(String, Vec<u8>)],
+        rules: &ImportRules,
+        now: NaiveDateTime,
+    ) -> Vec<Result<ImportOutcome, ImportError>> {
+        let mut set = self.import_set();
+        let mut outcomes = Vec::new();
+        for (name, bytes) in files {
+            let before = set.rows.len();
+            match set.add(name, bytes, rules) {
+                Ok(Added::File(index)) => {
+                    let Some(file) = set.files.get_mut(index) else {
+                        continue;
+                    };
+                    file.imported_at = Some(now);
+                    let file = file.clone();
+                    outcomes.push(Ok(ImportOutcome::Imported {
+                        file: name.clone(),
+                        counts: file.counts,
+                        warnings: file.warnings.clone(),
+                    }));
+                    let batch = self.batches.len() as u32;
+                    self.batches.push(file);
+                    for row in &set.rows[before..] {
+                        self.rows.push(StoredRow {
+                            batch,
+                            line: row.line,
+                            fate: match &row.fate {
+                                Fate::Kept => StoredFate::Kept,
+                                Fate::Duplicate { .. } => StoredFate::Duplicate,
+                                Fate::Summary => StoredFate::Summary,
+                                Fate::NotInvoiced => StoredFate::NotInvoiced,
+                                Fate::Rejected { reason } => StoredFate::Rejected(reason.clone()),
+                            },
+                            purchase: row
+                                .purchase
+                                .as_ref()
+                                .map(|p| StoredPurchase::from_parsed(&set.parsed(p))),
+                        });
+                    }
+                }
+                Ok(Added::AlreadyImported { first, index }) => {
+                    outcomes.push(Ok(ImportOutcome::AlreadyImported {
+                        file: name.clone(),
+                        first,
+                        at: set.files.get(index).and_then(|f| f.imported_at),
+                    }))
+                }
+                Err(e) => outcomes.push(Err(e)),
+            }
+        }
+        outcomes
+    }
+}

@@ -1,0 +1,95 @@
+//! A workspace turned into what the rules need: the profile compiled, the rows rebuilt as an
+//! import set, rates, catalog, scenario and capability. The command line and the window both
+//! evaluate through this, so they cannot disagree.
+
+use chrono::NaiveDate;
+
+use super::model::Workspace;
+use crate::import::classify::{Catalog, Classifier};
+use crate::import::{ImportRules, ImportSet};
+use crate::rules::capability::{CapabilityStatus, capability};
+use crate::rules::evaluate::{Evaluation, Inputs, Rates, evaluate};
+use crate::rules::forecast::PlannedFigures;
+use crate::rules::profile::{Profile, ProfileError};
+use crate::rules::window::RenewalDates;
+
+/// Everything derived from a workspace that an evaluation needs. Rebuild it when the
+/// workspace changes (not per frame).
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// The program profile.
+    pub profile: Profile,
+    /// Its rulebook, compiled.
+    pub classifier: Classifier,
+    /// Its import rules.
+    pub import_rules: ImportRules,
+    /// The imported rows.
+    pub set: ImportSet,
+    /// Catalog overrides.
+    pub catalog: Catalog,
+    /// Exchange rates.
+    pub rates: Rates,
+    /// The scenario, valued.
+    pub planned: Vec<PlannedFigures>,
+}
+
+/// An evaluation with the capability it used.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// The figures.
+    pub eval: Evaluation,
+    /// Trainers and exam rules at the deadline.
+    pub capability: CapabilityStatus,
+}
+
+impl Session {
+    /// Derive from a workspace.
+    pub fn new(ws: &Workspace) -> Result<Session, ProfileError> {
+        let profile = ws.profile()?;
+        let classifier = Classifier::new(&profile.rulebook)?;
+        let import_rules = ImportRules::new(&profile);
+        let planned = ws.planned_figures(&profile);
+        Ok(Session {
+            classifier,
+            import_rules,
+            set: ws.import_set(),
+            catalog: ws.catalog(),
+            rates: ws.rates(),
+            planned,
+            profile,
+        })
+    }
+
+    /// Evaluate for `anniversary` as of `as_of`, with the workspace's roster and level.
+    pub fn evaluate(
+        &self,
+        ws: &Workspace,
+        anniversary: NaiveDate,
+        as_of: NaiveDate,
+        level: Option<&str>,
+    ) -> Outcome {
+        let dates = RenewalDates::new(anniversary);
+        let capability = capability(
+            &self.profile,
+            &ws.trainers,
+            &ws.people,
+            &ws.competencies,
+            dates.deadline,
+            as_of,
+        );
+        let inputs = Inputs {
+            profile: &self.profile,
+            classifier: &self.classifier,
+            catalog: &self.catalog,
+            rates: &self.rates,
+            dates,
+            as_of,
+            current_level: level.or(ws.partner.level.as_deref()),
+            capability: Some(&capability.facts),
+            planned: &self.planned,
+        };
+        let mut eval = evaluate(&self.set, &inputs);
+        eval.warnings.extend(capability.warnings.iter().cloned());
+        Outcome { eval, capability }
+    }
+}

@@ -1,0 +1,751 @@
+//! The workspace file: round trips, stable bytes, migration, crash safety under SIGKILL, lock
+//! contention between processes, bad files, recovery, and the same figures as a direct report.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::str::FromStr;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use lpkpi::import::ImportRules;
+use lpkpi::import::classify::CatalogEntry;
+use lpkpi::import::values::Currency;
+use lpkpi::rules::capability::{Competency, ExamPass, ExamRule, Person, Trainer};
+use lpkpi::rules::{Month, ProductLine, Profile};
+use lpkpi::workspace::format::{from_ron, to_ron};
+use lpkpi::workspace::model::{
+    DashboardMonth, ImportOutcome, Partner, PlannedPurchase, Rate, StoredFate, StoredPurchase,
+    StoredRow,
+};
+use lpkpi::workspace::session::Session;
+use lpkpi::workspace::{Document, Workspace, WorkspaceError};
+use rust_decimal::Decimal;
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn data() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data")
+}
+
+fn now() -> NaiveDateTime {
+    d("2026-11-20").and_hms_opt(9, 30, 0).unwrap()
+}
+
+const FIXTURES: [&str; 5] = [
+    "orders-basic.csv",
+    "orders-unicode.txt",
+    "rechnungen.csv",
+    "orders.xlsx",
+    "bad-rows.csv",
+];
+
+fn fixture_files() -> Vec<(String, Vec<u8>)> {
+    FIXTURES
+        .iter()
+        .map(|f| (f.to_string(), std::fs::read(data().join(f)).unwrap()))
+        .collect()
+}
+
+fn imported_fixtures() -> Workspace {
+    let mut ws = Workspace::new("Contoso Learning", Some("gold"), Some(d("2026-10-01")));
+    let rules = ImportRules::new(&Profile::builtin().unwrap());
+    for outcome in ws.import_files(&fixture_files(), &rules, now()) {
+        assert!(
+            matches!(outcome, Ok(ImportOutcome::Imported { .. })),
+            "{outcome:?}"
+        );
+    }
+    ws.rates.push(Rate {
+        currency: Currency::EUR,
+        month: None,
+        usd_per: Decimal::from_str("1.10").unwrap(),
+    });
+    ws
+}
+
+fn lpkpi(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_lpkpi"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn workspace_report_equals_the_direct_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = dir.path().join("w.ron");
+    let w = w.to_str().unwrap();
+    let out = lpkpi(&[
+        "new",
+        w,
+        "--partner",
+        "Contoso Learning",
+        "--level",
+        "gold",
+        "--anniversary",
+        "2026-10-01",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let files: Vec<String> = FIXTURES
+        .iter()
+        .map(|f| data().join(f).display().to_string())
+        .collect();
+    let mut args = vec!["import", w];
+    args.extend(files.iter().map(String::as_str));
+    let out = lpkpi(&args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("orders-unicode.txt: 60 rows read: 30 kept, 30 duplicates"),
+        "{text}"
+    );
+
+    let via_ws: serde_json::Value = serde_json::from_slice(
+        &lpkpi(&[
+            "report",
+            "--workspace",
+            w,
+            "--as-of",
+            "2026-09-15",
+            "--rate",
+            "EUR=1.10",
+        ])
+        .stdout,
+    )
+    .unwrap();
+    let mut direct_args = vec![
+        "report",
+        "--anniversary",
+        "2026-10-01",
+        "--as-of",
+        "2026-09-15",
+        "--rate",
+        "EUR=1.10",
+    ];
+    direct_args.extend(files.iter().map(String::as_str));
+    let direct: serde_json::Value = serde_json::from_slice(&lpkpi(&direct_args).stdout).unwrap();
+    for k in [
+        "anniversary",
+        "deadline",
+        "window",
+        "totals",
+        "monthly",
+        "by_line",
+        "levels",
+        "forecast",
+        "readiness",
+    ] {
+        assert_eq!(via_ws[k], direct[k], "{k}");
+    }
+    for k in [
+        "read",
+        "counted",
+        "outside_window",
+        "duplicates",
+        "summary",
+        "not_invoiced",
+        "rejected",
+        "needs_rate",
+    ] {
+        let names = |v: &serde_json::Value| {
+            let mut v = v.clone();
+            if let Some(list) = v.as_array_mut() {
+                for item in list {
+                    let f = item["file"].as_str().map(|f| {
+                        Path::new(f)
+                            .file_name()
+                            .unwrap()
+                            .to_string_lossy()
+                            .to_string()
+                    });
+                    item["file"] = f.into();
+                }
+            }
+            v
+        };
+        assert_eq!(
+            names(&via_ws["rows"][k]),
+            names(&direct["rows"][k]),
+            "rows.{k}"
+        );
+    }
+    assert_eq!(via_ws["partner"], "Contoso Learning");
+
+    // importing the same bytes again changes nothing and says when
+    let before = std::fs::read(w).unwrap();
+    let out = lpkpi(&["import", w, &files[0]]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("orders-basic.csv: already imported on 20"),
+        "{text}"
+    );
+    assert_eq!(
+        std::fs::read(w).unwrap(),
+        before,
+        "nothing changed, not even the bytes"
+    );
+}
+
+#[test]
+fn a_roster_and_a_competency_give_a_verdict() {
+    let mut ws = imported_fixtures();
+    ws.partner.level = Some("silver".into());
+    ws.trainers = vec![
+        Trainer {
+            name: "Ana".into(),
+            mct_id: "1001".into(),
+            expiry: Some(d("2027-03-31")),
+        },
+        Trainer {
+            name: "Ben".into(),
+            mct_id: "1002".into(),
+            expiry: Some(d("2026-09-01")),
+        },
+    ];
+    ws.people = vec![
+        Person {
+            name: "Ana".into(),
+            passes: vec![ExamPass {
+                exam: "AZ-104".into(),
+                date: Some(d("2025-01-10")),
+                expiry: None,
+            }],
+        },
+        Person {
+            name: "Cy".into(),
+            passes: vec![ExamPass {
+                exam: "AZ-305".into(),
+                date: Some(d("2025-02-10")),
+                expiry: None,
+            }],
+        },
+    ];
+    ws.competencies = vec![Competency {
+        name: "Cloud Platform".into(),
+        rules: vec![
+            ExamRule {
+                level: "silver".into(),
+                people: 2,
+                exams: vec!["AZ-104".into(), "AZ-305".into()],
+            },
+            ExamRule {
+                level: "gold".into(),
+                people: 4,
+                exams: vec!["AZ-104".into(), "AZ-305".into()],
+            },
+        ],
+    }];
+    let session = Session::new(&ws).unwrap();
+    let out = session.evaluate(&ws, d("2026-10-01"), d("2026-08-15"), None);
+    let e = &out.eval;
+    // Ben lapses before the deadline: 1 MCT at D, Silver needs 2 → Silver not met; LAP met.
+    assert_eq!(out.capability.mcts_at_deadline, 1);
+    assert_eq!(out.capability.mcts_today, 2);
+    assert!(out.capability.trainers[1].lapses_before_deadline);
+    assert_eq!(e.levels[1].met, Some(false));
+    assert_eq!(e.levels[2].met, Some(true));
+    assert_eq!(e.readiness.as_deref(), Some("lap"));
+    let v = e.verdict.as_ref().unwrap();
+    assert_eq!(
+        (v.outcome, v.to.as_deref()),
+        (lpkpi::rules::evaluate::Outcome::Drops, Some("lap"))
+    );
+    // Adding a trainer valid at the deadline flips the MCT requirement: keeps Silver.
+    ws.trainers.push(Trainer {
+        name: "Di".into(),
+        mct_id: "1003".into(),
+        expiry: Some(d("2027-12-31")),
+    });
+    let out = Session::new(&ws)
+        .unwrap()
+        .evaluate(&ws, d("2026-10-01"), d("2026-08-15"), None);
+    let v = out.eval.verdict.unwrap();
+    assert_eq!(
+        (v.outcome, v.to.as_deref()),
+        (lpkpi::rules::evaluate::Outcome::Keeps, Some("silver"))
+    );
+
+    // and through the binary: levels and readiness are filled
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.ron");
+    Document::create(&path, ws).unwrap();
+    let out = lpkpi(&[
+        "report",
+        "--workspace",
+        path.to_str().unwrap(),
+        "--as-of",
+        "2026-08-15",
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["readiness"], "silver");
+    assert_eq!(json["verdict"]["outcome"], "keeps");
+    assert_eq!(json["levels"]["silver"]["mct"], true);
+    assert_eq!(json["levels"]["silver"]["exams"], true);
+    assert_eq!(json["levels"]["gold"]["exams"], false);
+    assert_eq!(
+        json["capability"]["exam_rules"][0]["people"],
+        serde_json::json!(["Ana", "Cy"])
+    );
+}
+
+#[test]
+fn saving_twice_gives_identical_bytes_and_loads_back_equal() {
+    let ws = imported_fixtures();
+    let a = to_ron(&ws).unwrap();
+    let back = from_ron(&a, "a").unwrap();
+    assert_eq!(back, ws);
+    assert_eq!(to_ron(&back).unwrap(), a);
+    // one purchase per line: an added row is a one-line diff
+    let row_lines = a
+        .lines()
+        .filter(|l| l.trim_start().starts_with("(batch:"))
+        .count();
+    assert_eq!(row_lines, ws.rows.len());
+    // decimals are exact strings
+    assert!(
+        a.contains("amount: Some(\"3.353,40\")") || a.contains("amount: Some(\"3353.40\")"),
+        "amounts as strings"
+    );
+}
+
+#[test]
+fn every_checked_in_version_loads() {
+    // One file per workspace version ever written, with what it must load as.
+    let dir = data().join("workspaces");
+    let v1 = std::fs::read_to_string(dir.join("v1.ron")).unwrap();
+    let ws = from_ron(&v1, "v1.ron").unwrap();
+    assert_eq!(ws.version, lpkpi::workspace::FORMAT_VERSION);
+    assert_eq!(ws.partner.name, "Fabrikam Training");
+    assert_eq!(ws.trainers.len(), 2);
+    assert_eq!(ws.batches.len(), 2);
+    assert_eq!(ws.rows.len(), 4);
+    let session = Session::new(&ws).unwrap();
+    let out = session.evaluate(&ws, ws.partner.anniversary.unwrap(), d("2026-06-01"), None);
+    assert_eq!(out.eval.totals.kpi_units, Decimal::from(12));
+    assert_eq!(out.eval.counts.duplicates, 1);
+    assert_eq!(out.eval.counts.rejected, 1);
+    // an old file without newer fields and without a version still loads
+    let minimal = "(partner: (name: \"Old\"))";
+    assert_eq!(from_ron(minimal, "old").unwrap().partner.name, "Old");
+}
+
+fn assert_refused(bytes: &[u8], mentions: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.ron");
+    std::fs::write(&path, bytes).unwrap();
+    let err = Document::open(&path).unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.contains(mentions),
+        "{message} should mention {mentions}"
+    );
+    assert!(message.len() < 400, "one clear line: {message}");
+    // The CLI refuses too, and nothing touches the file.
+    let csv = data().join("bad-rows.csv");
+    let out = lpkpi(&["import", path.to_str().unwrap(), csv.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = lpkpi(&["report", "--workspace", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        bytes,
+        "the file is left untouched"
+    );
+    assert!(!path.with_file_name("bad.ron.bak").exists());
+}
+
+#[test]
+fn bad_files_give_a_clear_error_and_stay_untouched() {
+    let good = to_ron(&imported_fixtures()).unwrap();
+    // truncated
+    assert_refused(&good.as_bytes()[..good.len() / 2], "line ");
+    // wrong types
+    assert_refused(b"(version: 1, partner: (name: 42))", "line 1");
+    assert_refused(b"(version: \"one\")", "line 1");
+    // deeply nested
+    let nested = format!(
+        "(version: 1, partner: {}{})",
+        "(".repeat(10_000),
+        ")".repeat(10_000)
+    );
+    assert_refused(nested.as_bytes(), "line 1");
+    // 50 MB of garbage
+    let mut garbage = Vec::with_capacity(50 << 20);
+    let mut x: u32 = 12345;
+    while garbage.len() < 50 << 20 {
+        x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+        garbage.push((x >> 16) as u8);
+    }
+    assert_refused(&garbage, "");
+    // a newer version
+    assert_refused(b"(version: 99, partner: (name: \"Future\"))", "newer lpkpi");
+}
+
+#[test]
+fn a_file_changed_on_disk_is_not_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.ron");
+    let mut doc = Document::create(&path, Workspace::new("A", None, None)).unwrap();
+    std::fs::write(
+        &path,
+        to_ron(&Workspace::new("Someone else", None, None)).unwrap(),
+    )
+    .unwrap();
+    doc.workspace.partner.name = "Mine".into();
+    assert!(matches!(doc.save(), Err(WorkspaceError::Changed { .. })));
+    assert!(
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .contains("Someone else")
+    );
+}
+
+#[test]
+fn save_keeps_a_backup_and_recovery_is_offered() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.ron");
+    let mut doc = Document::create(&path, Workspace::new("First", None, None)).unwrap();
+    doc.workspace.partner.name = "Second".into();
+    doc.save().unwrap();
+    let bak = std::fs::read_to_string(path.with_file_name("w.ron.bak")).unwrap();
+    assert!(bak.contains("First"));
+    doc.workspace.partner.name = "Unsaved".into();
+    doc.write_recovery().unwrap();
+    drop(doc);
+    let doc = Document::open(&path).unwrap();
+    assert_eq!(doc.workspace.partner.name, "Second");
+    let (recovered, _) = doc.recovery().expect("recovery offered");
+    assert_eq!(recovered.partner.name, "Unsaved");
+    doc.discard_recovery();
+    assert!(doc.recovery().is_none());
+}
+
+/// Child roles for the multi-process tests: the test binary runs itself with LPKPI_TEST_CHILD.
+#[test]
+#[ignore = "run by the multi-process tests as a child process"]
+fn child_process() {
+    let Ok(role) = std::env::var("LPKPI_TEST_CHILD") else {
+        return;
+    };
+    let (role, path) = role.split_once(':').unwrap();
+    let path = Path::new(path);
+    match role {
+        "save-loop" => {
+            let mut doc = Document::open(path).unwrap();
+            let base = doc.workspace.trainers.len();
+            for i in 0.. {
+                doc.workspace.partner.name = format!("save {}", base + i + 1);
+                doc.workspace.trainers.push(Trainer {
+                    name: format!("T{}", base + i + 1),
+                    mct_id: format!("{i:0200}"),
+                    expiry: Some(d("2027-01-01")),
+                });
+                doc.save().unwrap();
+            }
+        }
+        "hold-lock" => {
+            let _doc = Document::open(path).unwrap();
+            // Straight to the stream: the test harness captures println!.
+            let mut out = std::io::stdout();
+            writeln!(out, "locked").unwrap();
+            out.flush().unwrap();
+            let mut line = String::new();
+            let _ = std::io::stdin().read_line(&mut line);
+        }
+        other => panic!("unknown role {other}"),
+    }
+}
+
+fn child(role: &str, path: &Path) -> Command {
+    let mut c = Command::new(std::env::current_exe().unwrap());
+    c.args([
+        "--exact",
+        "child_process",
+        "--ignored",
+        "--nocapture",
+        "--test-threads=1",
+    ])
+    .env("LPKPI_TEST_CHILD", format!("{role}:{}", path.display()));
+    c
+}
+
+#[test]
+fn killed_while_saving_200_times_the_workspace_always_loads() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crash.ron");
+    drop(Document::create(&path, imported_fixtures()).unwrap());
+    let mut seed: u64 = 0x5eed;
+    let mut saves_seen = 0;
+    for round in 0..200 {
+        let mut c = child("save-loop", &path)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        std::thread::sleep(std::time::Duration::from_millis(5 + (seed >> 33) % 60));
+        c.kill().unwrap(); // SIGKILL
+        c.wait().unwrap();
+        let doc = Document::open(&path).unwrap_or_else(|e| panic!("round {round}: {e}"));
+        let ws = &doc.workspace;
+        // old or new version, never a mix: the name and the roster were saved together
+        let n = ws.trainers.len();
+        if n > 0 {
+            assert_eq!(ws.partner.name, format!("save {n}"), "round {round}");
+        }
+        assert_eq!(ws.rows.len(), 295, "round {round}");
+        saves_seen = n;
+    }
+    eprintln!("saves after 200 kills: {saves_seen}");
+    assert!(saves_seen > 0, "the child got to save at least once");
+    // temporary files a killed save left behind are cleaned up by the next open
+    let leftovers: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn a_second_process_cannot_write_a_locked_workspace() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shared.ron");
+    drop(Document::create(&path, Workspace::new("Shared", None, None)).unwrap());
+    let mut holder = child("hold-lock", &path)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(holder.stdout.take().unwrap());
+    let mut line = String::new();
+    loop {
+        line.clear();
+        assert!(
+            out.read_line(&mut line).unwrap() > 0,
+            "child ended before locking"
+        );
+        if line.trim_end().ends_with("locked") {
+            break;
+        }
+    }
+    match Document::open(&path) {
+        Err(WorkspaceError::Locked { pid, host, .. }) => {
+            assert_eq!(pid, holder.id().to_string());
+            assert!(!host.is_empty());
+        }
+        other => panic!("expected Locked, got {other:?}"),
+    }
+    let csv = data().join("bad-rows.csv");
+    let out = lpkpi(&["import", path.to_str().unwrap(), csv.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("open in another lpkpi") && err.contains(&holder.id().to_string()),
+        "{err}"
+    );
+    // the holder goes away: its lock file stays behind, stale, and is taken over
+    holder.stdin.take().unwrap().write_all(b"\n").unwrap();
+    holder.wait().unwrap();
+    assert!(path.with_file_name("shared.ron.lock").exists());
+    let out = lpkpi(&["import", path.to_str().unwrap(), csv.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+mod roundtrip {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn text() -> impl Strategy<Value = String> {
+        "[ -~äöü€®\"\\\\\n\t]{0,16}"
+    }
+
+    fn day() -> impl Strategy<Value = NaiveDate> {
+        (0i64..4000).prop_map(|n| d("2020-01-01") + chrono::Duration::days(n))
+    }
+
+    fn money() -> impl Strategy<Value = Decimal> {
+        (-1_000_000_000i64..1_000_000_000, 0u32..4).prop_map(|(m, s)| Decimal::new(m, s))
+    }
+
+    fn line() -> impl Strategy<Value = ProductLine> {
+        prop::sample::select(ProductLine::ALL.to_vec())
+    }
+
+    fn row() -> impl Strategy<Value = StoredRow> {
+        let purchase = (
+            day(),
+            text(),
+            prop::option::of(text()),
+            text(),
+            text(),
+            text(),
+            any::<i32>(),
+            prop::option::of(1u32..50),
+            prop::option::of(money()),
+            prop::sample::select(vec!["USD", "EUR", "GBP"]),
+        )
+            .prop_map(
+                |(date, order, line_id, part, name, kind, q, components, amount, cur)| {
+                    StoredPurchase {
+                        date,
+                        order,
+                        line_id,
+                        part,
+                        name,
+                        kind,
+                        quantity: i64::from(q),
+                        components,
+                        amount,
+                        currency: Currency::parse(cur).unwrap(),
+                    }
+                },
+            );
+        let fate = prop_oneof![
+            Just(StoredFate::Kept),
+            Just(StoredFate::Duplicate),
+            Just(StoredFate::Summary),
+            Just(StoredFate::NotInvoiced),
+            text().prop_map(StoredFate::Rejected),
+        ];
+        (0u32..3, 1u32..100_000, fate, prop::option::of(purchase)).prop_map(
+            |(batch, line, fate, purchase)| StoredRow {
+                batch,
+                line,
+                fate,
+                purchase,
+            },
+        )
+    }
+
+    fn workspace() -> impl Strategy<Value = Workspace> {
+        let partner = (
+            text(),
+            text(),
+            prop::option::of(prop::sample::select(vec![
+                "gold".to_string(),
+                "silver".into(),
+                "lap".into(),
+            ])),
+            prop::option::of(day()),
+        )
+            .prop_map(|(name, partner_id, level, anniversary)| Partner {
+                name,
+                partner_id,
+                level,
+                anniversary,
+            });
+        let trainer =
+            (text(), text(), prop::option::of(day())).prop_map(|(name, mct_id, expiry)| Trainer {
+                name,
+                mct_id,
+                expiry,
+            });
+        let pass = (text(), prop::option::of(day()), prop::option::of(day()))
+            .prop_map(|(exam, date, expiry)| ExamPass { exam, date, expiry });
+        let person = (text(), prop::collection::vec(pass, 0..4))
+            .prop_map(|(name, passes)| Person { name, passes });
+        let rule = (text(), 0u32..10, prop::collection::vec(text(), 0..3)).prop_map(
+            |(level, people, exams)| ExamRule {
+                level,
+                people,
+                exams,
+            },
+        );
+        let competency = (text(), prop::collection::vec(rule, 0..3))
+            .prop_map(|(name, rules)| Competency { name, rules });
+        let catalog = prop::collection::btree_map(
+            text(),
+            (line(), prop::option::of(1u32..9))
+                .prop_map(|(line, components)| CatalogEntry { line, components }),
+            0..4,
+        );
+        let rate = (
+            prop::sample::select(vec!["EUR", "GBP", "CHF"]),
+            prop::option::of(day()),
+            money(),
+        )
+            .prop_map(|(c, m, r)| Rate {
+                currency: Currency::parse(c).unwrap(),
+                month: m.map(Month::of),
+                usd_per: r,
+            });
+        let planned = (day(), text(), line(), any::<i16>(), money()).prop_map(
+            |(date, description, line, kits, amount_usd)| PlannedPurchase {
+                date,
+                description,
+                line,
+                kits: i64::from(kits),
+                amount_usd,
+            },
+        );
+        let dash = (day(), prop::option::of(money()), prop::option::of(money())).prop_map(
+            |(m, kpi_units, revenue_usd)| DashboardMonth {
+                month: Month::of(m),
+                kpi_units,
+                revenue_usd,
+            },
+        );
+        (
+            partner,
+            prop::collection::vec(competency, 0..2),
+            prop::collection::vec(trainer, 0..5),
+            prop::collection::vec(person, 0..4),
+            prop::collection::vec(row(), 0..12),
+            catalog,
+            prop::collection::vec(rate, 0..3),
+            prop::collection::vec(planned, 0..3),
+            prop::collection::vec(dash, 0..3),
+        )
+            .prop_map(
+                |(
+                    partner,
+                    competencies,
+                    trainers,
+                    people,
+                    rows,
+                    catalog,
+                    rates,
+                    planned,
+                    dashboard,
+                )| Workspace {
+                    partner,
+                    competencies,
+                    trainers,
+                    people,
+                    rows,
+                    catalog,
+                    rates,
+                    planned,
+                    dashboard,
+                    ..Workspace::default()
+                },
+            )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        #[test]
+        fn load_of_save_is_identity(ws in workspace()) {
+            let text = to_ron(&ws).unwrap();
+            let back = from_ron(&text, "prop").unwrap();
+            prop_assert_eq!(&back, &ws);
+            prop_assert_eq!(to_ron(&back).unwrap(), text);
+        }
+    }
+}
