@@ -130,8 +130,13 @@ pub fn render(input: &ReportInput<'_>) -> String {
     let _ = writeln!(s, "|---|---|---:|---:|---|");
     for level in &e.levels {
         for c in &level.checks {
-            let have = c.actual.map_or("?".into(), |a| figure(c, a));
-            let need = c.target.map_or("rule".into(), |t| figure(c, t));
+            let (have, need) = match c.requirement {
+                Requirement::Exams => ("—".to_string(), "the competency's rule".to_string()),
+                _ => (
+                    c.actual.map_or("?".into(), |a| figure(c, a)),
+                    c.target.map_or("?".into(), |t| figure(c, t)),
+                ),
+            };
             let gap = c
                 .gap()
                 .map_or(String::new(), |g| format!(", {} short", figure(c, g)));
@@ -145,6 +150,65 @@ pub fn render(input: &ReportInput<'_>) -> String {
         }
     }
     let _ = writeln!(s);
+
+    if let Some(v) = &e.verdict
+        && matches!(v.outcome, Outcome::Drops | Outcome::Removed)
+    {
+        let _ = writeln!(s, "## Benefits at stake\n");
+        let _ = writeln!(s, "| Benefit | Now ({}) | After |", v.current);
+        let _ = writeln!(s, "|---|---|---|");
+        for b in &input.profile.benefits {
+            let now = b.values.get(&v.current).map_or("", String::as_str);
+            let after =
+                v.to.as_ref()
+                    .and_then(|t| b.values.get(t))
+                    .map_or("none", String::as_str);
+            if now != after {
+                let _ = writeln!(s, "| {} | {now} | {after} |", b.name);
+            }
+        }
+        let _ = writeln!(s);
+    }
+
+    if let Some(c) = input.capability {
+        let _ = writeln!(s, "## Trainers and exams\n");
+        let _ = writeln!(
+            s,
+            "{} MCTs valid at the deadline ({} today).\n",
+            c.mcts_at_deadline, c.mcts_today
+        );
+        for t in &c.trainers {
+            let state = if t.lapses_before_deadline {
+                "⚠ lapses before the deadline"
+            } else if t.valid_at_deadline {
+                "✔ valid at the deadline"
+            } else {
+                "✘ lapsed"
+            };
+            let expiry = t
+                .expiry
+                .map_or("expiry unknown".to_string(), |d| format!("until {d}"));
+            let _ = writeln!(s, "- {} ({}), {expiry}: {state}", t.name, t.mct_id);
+        }
+        for r in &c.exam_rules {
+            let _ = writeln!(
+                s,
+                "- {} {}: {} of {} people with {} ({}): {}",
+                r.competency,
+                r.level,
+                r.people.len(),
+                r.needed,
+                r.exams.join(" / "),
+                if r.people.is_empty() {
+                    "nobody yet".to_string()
+                } else {
+                    r.people.join(", ")
+                },
+                status(Some(r.met))
+            );
+        }
+        let _ = writeln!(s);
+    }
 
     let _ = writeln!(s, "## Forecast at the deadline\n");
     let f = &e.forecast;
