@@ -65,10 +65,19 @@ pub enum Command {
         #[arg(long = "partner-id")]
         partner_id: Option<String>,
     },
-    /// Open the window on a workspace (a later release).
+    /// Open the window on a workspace.
     Open {
         /// The workspace file.
         workspace: PathBuf,
+        /// Render a panel to this PNG and exit.
+        #[arg(long, value_name = "OUT.png")]
+        screenshot: Option<PathBuf>,
+        /// The panel to show: dashboard, charts, purchases, capability, settings.
+        #[arg(long, default_value = "dashboard")]
+        panel: String,
+        /// Window size, WIDTHxHEIGHT in points.
+        #[arg(long, value_parser = parse_size)]
+        size: Option<(f32, f32)>,
     },
 }
 
@@ -116,6 +125,18 @@ pub struct ReportArgs {
     pub files: Vec<PathBuf>,
 }
 
+fn parse_size(s: &str) -> Result<(f32, f32), String> {
+    let (w, h) = s
+        .split_once('x')
+        .ok_or_else(|| format!("'{s}' is not WIDTHxHEIGHT (1280x800)"))?;
+    match (w.trim().parse::<f32>(), h.trim().parse::<f32>()) {
+        (Ok(w), Ok(h)) if (200.0..=10000.0).contains(&w) && (200.0..=10000.0).contains(&h) => {
+            Ok((w, h))
+        }
+        _ => Err(format!("'{s}' is not WIDTHxHEIGHT (1280x800)")),
+    }
+}
+
 fn parse_day(s: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .map_err(|_| format!("'{s}' is not a date (YYYY-MM-DD)"))
@@ -159,12 +180,7 @@ impl CliError {
 /// Run a parsed command line; `now` is the local time (its date is the default as-of date).
 pub fn run(args: Args, now: NaiveDateTime) -> ExitCode {
     let result = match args.command {
-        None => {
-            println!(
-                "lpkpi {VERSION}: the window arrives in a later release; try `lpkpi report --help`."
-            );
-            Ok(())
-        }
+        None => window(None, None, "dashboard", None, now.date()),
         Some(Command::Report(r)) => report(r, now.date()),
         Some(Command::Import { workspace, files }) => import(&workspace, &files, now),
         Some(Command::New {
@@ -174,9 +190,12 @@ pub fn run(args: Args, now: NaiveDateTime) -> ExitCode {
             anniversary,
             partner_id,
         }) => new(&workspace, &partner, level, anniversary, partner_id),
-        Some(Command::Open { .. }) => Err(CliError::Usage(
-            "lpkpi open: the window arrives in a later release".into(),
-        )),
+        Some(Command::Open {
+            workspace,
+            screenshot,
+            panel,
+            size,
+        }) => window(Some(workspace), screenshot, &panel, size, now.date()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -264,6 +283,37 @@ pub fn report_bytes(r: &ReportArgs, today: NaiveDate) -> Result<Vec<u8>, CliErro
         dashboard: &ws.dashboard,
     };
     crate::report::render(&input, format).map_err(usage)
+}
+
+fn window(
+    workspace: Option<PathBuf>,
+    screenshot: Option<PathBuf>,
+    panel: &str,
+    size: Option<(f32, f32)>,
+    today: NaiveDate,
+) -> Result<(), CliError> {
+    let panel = crate::ui::Panel::parse(panel).ok_or_else(|| {
+        CliError::Usage(format!(
+            "--panel {panel}: not one of dashboard, charts, purchases, capability, settings, log"
+        ))
+    })?;
+    if let Some(w) = &workspace
+        && !w.exists()
+    {
+        return Err(CliError::Usage(format!(
+            "{}: no such workspace (create it with `lpkpi new`)",
+            w.display()
+        )));
+    }
+    let ephemeral = screenshot.is_some();
+    let options = crate::ui::LaunchOptions {
+        workspace,
+        today,
+        screenshot: screenshot.map(|path| crate::ui::ScreenshotRequest { path, panel }),
+        size,
+        ephemeral,
+    };
+    crate::ui::run(options).map_err(|e| CliError::Failed(e.to_string()))
 }
 
 fn new(

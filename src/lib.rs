@@ -10,7 +10,9 @@
 //!   UTF-8, UTF-16 or Windows-1252, XLSX/ODS), mapping their columns, parsing money and dates,
 //!   giving every row exactly one fate, de-duplicating overlapping exports, classifying products.
 //! - [`report`]: the readiness report model and its JSON, CSV and Markdown writers.
+//! - [`workspace`]: the RON workspace file: model, versioned format, lock, atomic saves.
 //! - [`cli`]: the headless commands over the library, with errors turned into exit codes.
+//! - [`ui`]: the desktop window (the only module that uses egui/eframe).
 //!
 //! Nothing here reads the clock: "today" is always passed in.
 
@@ -19,4 +21,5 @@ pub mod cli;
 pub mod import;
 pub mod report;
 pub mod rules;
+pub mod ui;
 pub mod workspace;

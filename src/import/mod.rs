@@ -60,6 +60,12 @@ pub enum ImportError {
         /// The header cells.
         columns: Vec<String>,
     },
+    /// Stopped by the user.
+    #[error("{file}: import cancelled")]
+    Cancelled {
+        /// File name as given.
+        file: String,
+    },
     /// The spreadsheet container could not be opened.
     #[error("{file}: cannot read the spreadsheet: {message}")]
     Spreadsheet {
@@ -280,6 +286,31 @@ impl ImportRules {
     }
 }
 
+/// How to add a file: mappings chosen by hand before, and a progress hook.
+pub struct AddOptions<'a> {
+    /// Column mappings chosen by hand, by header signature: a header with one of these
+    /// signatures is the header, mapped this way.
+    pub remembered: &'a sniff::Remembered,
+    /// Called now and then with the fraction read; returning false cancels the import.
+    pub progress: Option<&'a mut dyn FnMut(f32) -> bool>,
+}
+
+impl<'a> AddOptions<'a> {
+    /// Options with remembered mappings and no progress hook.
+    pub fn new(remembered: &'a sniff::Remembered) -> AddOptions<'a> {
+        AddOptions {
+            remembered,
+            progress: None,
+        }
+    }
+
+    fn report(&mut self, done: f32) -> bool {
+        self.progress.as_mut().is_none_or(|p| p(done))
+    }
+}
+
+static NO_MAPPINGS: sniff::Remembered = sniff::Remembered::new();
+
 /// What adding a file did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Added {
@@ -350,6 +381,17 @@ impl ImportSet {
         bytes: &[u8],
         rules: &ImportRules,
     ) -> Result<Added, ImportError> {
+        self.add_with(name, bytes, rules, &mut AddOptions::new(&NO_MAPPINGS))
+    }
+
+    /// [`ImportSet::add`] with remembered mappings and progress.
+    pub fn add_with(
+        &mut self,
+        name: &str,
+        bytes: &[u8],
+        rules: &ImportRules,
+        options: &mut AddOptions<'_>,
+    ) -> Result<Added, ImportError> {
         let digest: [u8; 32] = Sha256::digest(bytes).into();
         if let Some(&index) = self.hashes.get(&digest) {
             let first = self
@@ -365,9 +407,9 @@ impl ImportSet {
         let sha256 = digest.iter().map(|b| format!("{b:02x}")).collect();
         let rows_before = self.rows.len();
         let result = if is_spreadsheet(bytes) {
-            xlsx::read(self, name, bytes, rules)
+            xlsx::read(self, name, bytes, rules, options)
         } else {
-            text::read(self, name, bytes, rules)
+            text::read(self, name, bytes, rules, options)
         };
         let mut file = match result {
             Ok(file) => file,

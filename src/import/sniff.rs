@@ -308,12 +308,30 @@ pub struct HeaderFound {
     pub cells: Vec<String>,
     /// Logical fields recognized.
     pub recognized: usize,
+    /// A mapping chosen by hand for this header before, which wins over recognition.
+    pub remembered: Option<ColumnMap>,
+}
+
+/// Column mappings chosen by hand, by [`header_signature`].
+pub type Remembered = std::collections::BTreeMap<String, ColumnMapRepr>;
+
+/// A header's identity for remembering its mapping: the normalized cells, in order.
+pub fn header_signature<S: AsRef<str>>(cells: &[S]) -> String {
+    cells
+        .iter()
+        .map(|c| normalize_header(c.as_ref()))
+        .collect::<Vec<_>>()
+        .join("|")
 }
 
 /// Find the header row and the delimiter together: the delimiter under which a row within
 /// the first [`HEADER_SEARCH_ROWS`] names at least three fields (most fields, then earliest).
 /// On failure, the cells of the first non-empty row, for the error message.
-pub fn find_header(text: &str, names: &HeaderNames) -> Result<HeaderFound, Vec<String>> {
+pub fn find_header(
+    text: &str,
+    names: &HeaderNames,
+    remembered: &Remembered,
+) -> Result<HeaderFound, Vec<String>> {
     let mut best: Option<HeaderFound> = None;
     let mut fallback: Option<(usize, Vec<String>)> = None;
     for &delimiter in &DELIMITERS {
@@ -340,6 +358,21 @@ pub fn find_header(text: &str, names: &HeaderNames) -> Result<HeaderFound, Vec<S
             }
             let recognized = names.recognized(cells.iter().copied());
             let line = lines.line_of(&record);
+            if !remembered.is_empty()
+                && let Some(map) = remembered.get(&header_signature(&cells))
+            {
+                return Ok(HeaderFound {
+                    delimiter,
+                    record_index: index - 1,
+                    line,
+                    cells: cells.iter().map(|c| c.to_string()).collect(),
+                    recognized,
+                    remembered: Some(ColumnMap::from(ColumnMapRepr {
+                        header: cells.iter().map(|c| c.to_string()).collect(),
+                        fields: map.fields.clone(),
+                    })),
+                });
+            }
             let non_empty = cells.iter().filter(|c| !c.is_empty()).count();
             if first_row && non_empty > 0 {
                 first_row = false;
@@ -358,6 +391,7 @@ pub fn find_header(text: &str, names: &HeaderNames) -> Result<HeaderFound, Vec<S
                         line,
                         cells: cells.iter().map(|c| c.to_string()).collect(),
                         recognized,
+                        remembered: None,
                     });
                 }
                 break;
@@ -434,7 +468,7 @@ mod tests {
     #[test]
     fn header_after_preamble_with_semicolons() {
         let text = "Rechnungsexport\nStand: 01.10.2026\n\nInvoice #;Invoice Date;Course Code;Student Kits\nINV-1;01.10.2025;20533C;3\n";
-        let h = find_header(text, &names()).unwrap();
+        let h = find_header(text, &names(), &Remembered::new()).unwrap();
         assert_eq!(h.delimiter, b';');
         assert_eq!(h.line, 4);
         assert_eq!(h.cells[0], "Invoice #");
@@ -442,7 +476,7 @@ mod tests {
 
     #[test]
     fn no_header_reports_the_columns_found() {
-        let cols = find_header("foo,bar,baz\n1,2,3\n", &names()).unwrap_err();
+        let cols = find_header("foo,bar,baz\n1,2,3\n", &names(), &Remembered::new()).unwrap_err();
         assert_eq!(cols, vec!["foo", "bar", "baz"]);
     }
 

@@ -5,7 +5,9 @@ use csv::ByteRecord;
 
 use super::rows::{ConventionScan, parse_row};
 use super::sniff::{ColumnMap, LineCounter, csv_reader, decode, find_header};
-use super::{FileShape, ImportCounts, ImportError, ImportRules, ImportSet, ImportedFile};
+use super::{
+    AddOptions, FileShape, ImportCounts, ImportError, ImportRules, ImportSet, ImportedFile,
+};
 
 /// Read a text export into `set` (rows appended); the caller dedupes and registers the file.
 pub fn read(
@@ -13,13 +15,19 @@ pub fn read(
     name: &str,
     bytes: &[u8],
     rules: &ImportRules,
+    options: &mut AddOptions<'_>,
 ) -> Result<ImportedFile, ImportError> {
     let (text, encoding) = decode(bytes);
-    let header = find_header(&text, &rules.headers).map_err(|columns| ImportError::NoHeader {
-        file: name.to_string(),
-        columns,
+    let header = find_header(&text, &rules.headers, options.remembered).map_err(|columns| {
+        ImportError::NoHeader {
+            file: name.to_string(),
+            columns,
+        }
     })?;
-    let columns = ColumnMap::from_header(&rules.headers, &header.cells);
+    let columns = header
+        .remembered
+        .clone()
+        .unwrap_or_else(|| ColumnMap::from_header(&rules.headers, &header.cells));
     if let Some(field) = columns.missing_required() {
         return Err(ImportError::MissingField {
             file: name.to_string(),
@@ -60,6 +68,14 @@ pub fn read(
             }
         }
         let line = lines.line_of(&record);
+        if index % 4096 == 0 {
+            let done = record.position().map_or(0, |p| p.byte()) as f32 / data.len().max(1) as f32;
+            if !options.report(done) {
+                return Err(ImportError::Cancelled {
+                    file: name.to_string(),
+                });
+            }
+        }
         if index > header.record_index {
             let outcome = parse_row(&record, &columns, &conventions, &rules.rows);
             set.push(file, line, outcome, &mut counts);

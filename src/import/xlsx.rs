@@ -7,8 +7,10 @@ use calamine::{Data, Reader, open_workbook_auto_from_rs};
 use chrono::NaiveDate;
 
 use super::rows::{Cell, Cells, ConventionScan, parse_row};
-use super::sniff::{ColumnMap, HEADER_SEARCH_ROWS};
-use super::{FileShape, ImportCounts, ImportError, ImportRules, ImportSet, ImportedFile};
+use super::sniff::{ColumnMap, ColumnMapRepr, HEADER_SEARCH_ROWS, header_signature};
+use super::{
+    AddOptions, FileShape, ImportCounts, ImportError, ImportRules, ImportSet, ImportedFile,
+};
 
 /// A sheet row seen as cells.
 struct SheetRow<'a>(&'a [Data]);
@@ -45,6 +47,7 @@ pub fn read(
     name: &str,
     bytes: &[u8],
     rules: &ImportRules,
+    options: &mut AddOptions<'_>,
 ) -> Result<ImportedFile, ImportError> {
     let spreadsheet_error = |e: calamine::Error| ImportError::Spreadsheet {
         file: name.to_string(),
@@ -56,22 +59,35 @@ pub fn read(
         let range = book.worksheet_range(&sheet).map_err(spreadsheet_error)?;
         let first_row = range.start().map_or(0, |(r, _)| r);
         let rows: Vec<&[Data]> = range.rows().collect();
-        let header_at = rows.iter().take(HEADER_SEARCH_ROWS).position(|r| {
-            let row = SheetRow(r);
-            let texts: Vec<String> = (0..row.len())
-                .map(|i| row.cell(i).as_text().into_owned())
-                .collect();
-            if first_columns.is_none() && texts.iter().any(|t| !t.is_empty()) {
-                first_columns = Some(texts.clone());
-            }
-            rules.headers.recognized(texts.iter().map(String::as_str)) >= 3
-        });
+        let mut remembered = None;
+        let header_at = rows
+            .iter()
+            .filter(|r| r.iter().any(|c| !matches!(c, Data::Empty)))
+            .take(HEADER_SEARCH_ROWS)
+            .find_map(|r| {
+                let row = SheetRow(r);
+                let texts: Vec<String> = (0..row.len())
+                    .map(|i| row.cell(i).as_text().into_owned())
+                    .collect();
+                if first_columns.is_none() {
+                    first_columns = Some(texts.clone());
+                }
+                if let Some(map) = options.remembered.get(&header_signature(&texts)) {
+                    remembered = Some(ColumnMap::from(ColumnMapRepr {
+                        header: texts,
+                        fields: map.fields.clone(),
+                    }));
+                    return Some(*r);
+                }
+                (rules.headers.recognized(texts.iter().map(String::as_str)) >= 3).then_some(*r)
+            })
+            .and_then(|found| rows.iter().position(|r| std::ptr::eq(*r, found)));
         let Some(h) = header_at else { continue };
         let header_row = SheetRow(rows[h]);
         let cells: Vec<String> = (0..header_row.len())
             .map(|i| header_row.cell(i).as_text().into_owned())
             .collect();
-        let columns = ColumnMap::from_header(&rules.headers, &cells);
+        let columns = remembered.unwrap_or_else(|| ColumnMap::from_header(&rules.headers, &cells));
         if let Some(field) = columns.missing_required() {
             return Err(ImportError::MissingField {
                 file: name.to_string(),
@@ -86,7 +102,13 @@ pub fn read(
         let (conventions, warning) = scan.decide(false);
         let file = set.files.len() as u32;
         let mut counts = ImportCounts::default();
+        let total = rows.len().max(1) as f32;
         for (i, r) in rows.iter().enumerate().skip(h + 1) {
+            if i % 4096 == 0 && !options.report(i as f32 / total) {
+                return Err(ImportError::Cancelled {
+                    file: name.to_string(),
+                });
+            }
             let row = SheetRow(r);
             let outcome = parse_row(&row, &columns, &conventions, &rules.rows);
             set.push(file, first_row + i as u32 + 1, outcome, &mut counts);

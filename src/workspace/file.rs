@@ -230,10 +230,65 @@ impl Document {
         Ok(())
     }
 
+    /// Save under a new name chosen by the user (replacing that file, whose previous content
+    /// becomes its `.bak`); the document then lives there, locked.
+    pub fn save_as(&mut self, path: &Path) -> Result<(), WorkspaceError> {
+        if path == self.path {
+            return self.save();
+        }
+        let lock = WorkspaceLock::acquire(path)?;
+        crate::atomic::remove_leftovers(path);
+        let on_disk = match std::fs::read(path) {
+            Ok(bytes) => Some(digest(&bytes)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(source) => {
+                return Err(WorkspaceError::Io {
+                    path: path.display().to_string(),
+                    source,
+                });
+            }
+        };
+        let previous = (
+            std::mem::replace(&mut self.path, path.to_path_buf()),
+            std::mem::replace(&mut self.lock, lock),
+            self.on_disk,
+        );
+        self.on_disk = on_disk;
+        if let Err(e) = self.save() {
+            (self.path, self.lock, self.on_disk) = previous;
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// Create a document at `path`, replacing a file there (kept as `.bak`): Save As for a
+    /// workspace that had no file.
+    pub fn create_or_replace(
+        path: &Path,
+        workspace: Workspace,
+    ) -> Result<Document, WorkspaceError> {
+        let lock = WorkspaceLock::acquire(path)?;
+        crate::atomic::remove_leftovers(path);
+        let on_disk = std::fs::read(path).ok().map(|b| digest(&b));
+        let mut doc = Document {
+            path: path.to_path_buf(),
+            workspace,
+            lock,
+            on_disk,
+        };
+        doc.save()?;
+        Ok(doc)
+    }
+
     /// Write the unsaved state to `NAME.ron.recovery` (atomically), to be offered on the next
     /// open if the app does not get to save.
     pub fn write_recovery(&self) -> Result<(), WorkspaceError> {
-        let text = to_ron(&self.workspace)?;
+        self.write_recovery_of(&self.workspace)
+    }
+
+    /// Write `workspace` (the state being edited) as the recovery file.
+    pub fn write_recovery_of(&self, workspace: &Workspace) -> Result<(), WorkspaceError> {
+        let text = to_ron(workspace)?;
         let path = recovery_path(&self.path);
         crate::atomic::write(&path, text.as_bytes()).map_err(|source| WorkspaceError::Io {
             path: path.display().to_string(),

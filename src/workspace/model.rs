@@ -13,7 +13,9 @@ use crate::import::classify::{Catalog, CatalogEntry};
 use crate::import::rows::{ParsedRow, RowOutcome};
 use crate::import::sniff::ColumnMapRepr;
 use crate::import::values::Currency;
-use crate::import::{Added, Fate, ImportCounts, ImportError, ImportRules, ImportSet, ImportedFile};
+use crate::import::{
+    AddOptions, Added, Fate, ImportCounts, ImportError, ImportRules, ImportSet, ImportedFile,
+};
 use crate::rules::capability::{Competency, Person, Trainer};
 use crate::rules::evaluate::Rates;
 use crate::rules::forecast::PlannedFigures;
@@ -349,6 +351,7 @@ impl Workspace {
     }
 
     /// Import files (name, bytes) at `now`; identical bytes imported before change nothing.
+    /// Headers with a remembered mapping are read with it.
     pub fn import_files(
         &mut self,
         files: &[(String, Vec<u8>)],
@@ -356,40 +359,17 @@ impl Workspace {
         now: NaiveDateTime,
     ) -> Vec<Result<ImportOutcome, ImportError>> {
         let mut set = self.import_set();
+        let first_new = set.files.len();
         let mut outcomes = Vec::new();
         for (name, bytes) in files {
-            let before = set.rows.len();
-            match set.add(name, bytes, rules) {
+            match set.add_with(name, bytes, rules, &mut AddOptions::new(&self.mappings)) {
                 Ok(Added::File(index)) => {
-                    let Some(file) = set.files.get_mut(index) else {
-                        continue;
-                    };
-                    file.imported_at = Some(now);
-                    let file = file.clone();
+                    let file = &set.files[index];
                     outcomes.push(Ok(ImportOutcome::Imported {
                         file: name.clone(),
                         counts: file.counts,
                         warnings: file.warnings.clone(),
                     }));
-                    let batch = self.batches.len() as u32;
-                    self.batches.push(file);
-                    for row in &set.rows[before..] {
-                        self.rows.push(StoredRow {
-                            batch,
-                            line: row.line,
-                            fate: match &row.fate {
-                                Fate::Kept => StoredFate::Kept,
-                                Fate::Duplicate { .. } => StoredFate::Duplicate,
-                                Fate::Summary => StoredFate::Summary,
-                                Fate::NotInvoiced => StoredFate::NotInvoiced,
-                                Fate::Rejected { reason } => StoredFate::Rejected(reason.clone()),
-                            },
-                            purchase: row
-                                .purchase
-                                .as_ref()
-                                .map(|p| StoredPurchase::from_parsed(&set.parsed(p))),
-                        });
-                    }
                 }
                 Ok(Added::AlreadyImported { first, index }) => {
                     outcomes.push(Ok(ImportOutcome::AlreadyImported {
@@ -401,6 +381,36 @@ impl Workspace {
                 Err(e) => outcomes.push(Err(e)),
             }
         }
+        self.append_from(&set, first_new, now);
         outcomes
+    }
+
+    /// Store the files of `set` from index `first_new` on (and their rows) as new import
+    /// batches imported at `now`. `set` must be this workspace's rows plus those files (as
+    /// [`Workspace::import_set`] then [`ImportSet::add_with`] give).
+    pub fn append_from(&mut self, set: &ImportSet, first_new: usize, now: NaiveDateTime) {
+        for (index, file) in set.files.iter().enumerate().skip(first_new) {
+            let mut file = file.clone();
+            file.imported_at = Some(now);
+            let batch = self.batches.len() as u32;
+            self.batches.push(file);
+            for row in set.rows.iter().filter(|r| r.file as usize == index) {
+                self.rows.push(StoredRow {
+                    batch,
+                    line: row.line,
+                    fate: match &row.fate {
+                        Fate::Kept => StoredFate::Kept,
+                        Fate::Duplicate { .. } => StoredFate::Duplicate,
+                        Fate::Summary => StoredFate::Summary,
+                        Fate::NotInvoiced => StoredFate::NotInvoiced,
+                        Fate::Rejected { reason } => StoredFate::Rejected(reason.clone()),
+                    },
+                    purchase: row
+                        .purchase
+                        .as_ref()
+                        .map(|p| StoredPurchase::from_parsed(&set.parsed(p))),
+                });
+            }
+        }
     }
 }

@@ -60,6 +60,19 @@ impl Session {
         })
     }
 
+    /// The same session over another import set (an import preview).
+    pub fn with_set(&self, set: ImportSet) -> Session {
+        Session {
+            profile: self.profile.clone(),
+            classifier: self.classifier.clone(),
+            import_rules: self.import_rules.clone(),
+            set,
+            catalog: self.catalog.clone(),
+            rates: self.rates.clone(),
+            planned: self.planned.clone(),
+        }
+    }
+
     /// Evaluate for `anniversary` as of `as_of`, with the workspace's roster and level.
     pub fn evaluate(
         &self,

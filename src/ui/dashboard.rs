@@ -1,0 +1,292 @@
+//! The dashboard: one card per level with every requirement met or not and its gap, the
+//! deadline, the verdict and what it means, and what needs attention.
+
+use eframe::egui::{self, RichText, Ui};
+use rust_decimal::Decimal;
+
+use super::command::Command;
+use super::state::{AppState, Panel};
+use super::theme;
+use super::widgets::{self, status, status_color, units, usd};
+use crate::rules::evaluate::{Check, Outcome, Requirement};
+
+fn requirement_name(c: &Check) -> &'static str {
+    match c.requirement {
+        Requirement::KpiUnits => "KPI units",
+        Requirement::Revenue => "Revenue",
+        Requirement::Mct => "Certified Trainers (MCT) at the deadline",
+        Requirement::Exams => "Competency exam requirement",
+    }
+}
+
+/// "4,984.5 of 5,000 KPI units, 15.5 short".
+pub fn gap_text(c: &Check) -> String {
+    let fmt = |d: Decimal| match c.requirement {
+        Requirement::Revenue => usd(d),
+        _ => units(d),
+    };
+    let unit = match c.requirement {
+        Requirement::KpiUnits => " KPI units",
+        Requirement::Mct => " MCTs",
+        _ => "",
+    };
+    match (c.actual, c.target) {
+        (Some(a), Some(t)) => match c.gap() {
+            Some(g) => format!("{} of {}{unit}, {} short", fmt(a), fmt(t), fmt(g)),
+            None => format!("{} of {}{unit}", fmt(a), fmt(t)),
+        },
+        (None, Some(t)) => format!("{}{unit} needed; none recorded", fmt(t)),
+        _ => match c.met {
+            Some(true) => "the competency's rule is met".into(),
+            Some(false) => "the competency's rule is not met".into(),
+            None => "no competency with exam rules recorded".into(),
+        },
+    }
+}
+
+/// What a verdict means, in a sentence.
+pub fn verdict_text(state: &AppState) -> (String, Option<bool>) {
+    let Some(out) = state.outcome() else {
+        return (
+            "Enter the anniversary in Settings to see where the partner stands.".into(),
+            None,
+        );
+    };
+    let e = &out.eval;
+    match &e.verdict {
+        Some(v) => {
+            let name = |id: &str| out_level_name(state, id);
+            let to = v.to.as_deref().map(name).unwrap_or_default();
+            let current = name(&v.current);
+            match v.outcome {
+                Outcome::Qualifies => (
+                    format!(
+                        "Qualifies for {to}: above the current level {current} (an upgrade is a separate application)."
+                    ),
+                    Some(true),
+                ),
+                Outcome::Keeps => (
+                    format!("Keeps {current}: every requirement is met."),
+                    Some(true),
+                ),
+                Outcome::Drops => (
+                    format!("Drops from {current} to {to} unless the gaps close by the deadline."),
+                    Some(false),
+                ),
+                Outcome::Removed => (
+                    format!(
+                        "Removed from the program (now {current}) unless the gaps close by the deadline."
+                    ),
+                    Some(false),
+                ),
+            }
+        }
+        None => {
+            let why = if state.workspace.partner.level.is_none() {
+                "set the partner's current level in Settings"
+            } else if state.workspace.trainers.is_empty() {
+                "add the Certified Trainers in Capability"
+            } else {
+                "add the competency's exam rules and passes in Capability"
+            };
+            (format!("No verdict yet: {why}."), None)
+        }
+    }
+}
+
+fn out_level_name(state: &AppState, id: &str) -> String {
+    state
+        .derived
+        .as_ref()
+        .ok()
+        .and_then(|d| d.session.profile.level(id))
+        .map_or_else(|| id.to_string(), |l| l.name.clone())
+}
+
+/// The dashboard panel.
+pub fn dashboard_ui(ui: &mut Ui, state: &AppState, cmds: &mut Vec<Command>) {
+    let ws = &state.workspace;
+    ui.horizontal_wrapped(|ui| {
+        ui.label(
+            RichText::new(if ws.partner.name.is_empty() {
+                "Unnamed partner"
+            } else {
+                &ws.partner.name
+            })
+            .heading(),
+        );
+        if let Some(level) = &ws.partner.level {
+            ui.label(
+                RichText::new(format!("current level: {}", out_level_name(state, level))).weak(),
+            );
+        }
+    });
+    let Some(out) = state.outcome() else {
+        ui.add_space(12.0);
+        ui.label(verdict_text(state).0);
+        if ui.button("Open Settings").clicked() {
+            cmds.push(Command::Show(Panel::Settings));
+        }
+        return;
+    };
+    let e = &out.eval;
+    let days = e.days_to_deadline;
+    let when = if days >= 0 {
+        format!("{days} days to the deadline {}", e.dates.deadline)
+    } else {
+        format!(
+            "the deadline {} passed {} days ago",
+            e.dates.deadline, -days
+        )
+    };
+    ui.label(format!(
+        "As of {} · anniversary {} · {when} · window {} to {}",
+        e.as_of,
+        e.dates.anniversary,
+        e.dates.window_start,
+        e.dates.window_end()
+    ));
+    ui.add_space(8.0);
+
+    let (verdict, good) = verdict_text(state);
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        ui.horizontal(|ui| {
+            let icon = match good {
+                Some(true) => "✔",
+                Some(false) => "⚠",
+                None => "?",
+            };
+            ui.label(
+                RichText::new(format!("{icon} {verdict}"))
+                    .strong()
+                    .color(status_color(ui, good)),
+            );
+        });
+        if let Some(r) = &e.readiness {
+            ui.label(format!(
+                "Highest level met today: {}",
+                if r == "none" {
+                    "none".to_string()
+                } else {
+                    out_level_name(state, r)
+                }
+            ));
+        }
+    });
+    ui.add_space(8.0);
+
+    ui.horizontal_wrapped(|ui| {
+        for level in &e.levels {
+            egui::Frame::group(ui.style())
+                .inner_margin(12.0)
+                .show(ui, |ui| {
+                    ui.set_width(330.0);
+                    ui.set_min_height(200.0);
+                    ui.vertical(|ui| {
+                        ui.horizontal(|ui| {
+                            ui.label(RichText::new(&level.name).font(theme::figure()));
+                            ui.with_layout(
+                                egui::Layout::right_to_left(egui::Align::Center),
+                                |ui| {
+                                    status(ui, level.met);
+                                },
+                            );
+                        });
+                        ui.separator();
+                        for c in &level.checks {
+                            ui.horizontal(|ui| {
+                                status(ui, c.met);
+                                ui.label(RichText::new(requirement_name(c)).strong());
+                            });
+                            ui.label(gap_text(c));
+                            ui.add_space(4.0);
+                        }
+                    });
+                });
+        }
+    });
+
+    if let Some(v) = &e.verdict
+        && matches!(v.outcome, Outcome::Drops | Outcome::Removed)
+        && let Ok(d) = &state.derived
+    {
+        widgets::heading(ui, "Benefits at stake");
+        egui::Grid::new("benefits").striped(true).show(ui, |ui| {
+            ui.label(RichText::new("Benefit").strong());
+            ui.label(
+                RichText::new(format!("Now ({})", out_level_name(state, &v.current))).strong(),
+            );
+            ui.label(RichText::new("After").strong());
+            ui.end_row();
+            for b in &d.session.profile.benefits {
+                let now = b.values.get(&v.current).map_or("", String::as_str);
+                let after =
+                    v.to.as_ref()
+                        .and_then(|t| b.values.get(t))
+                        .map_or("none", String::as_str);
+                if now != after {
+                    ui.label(&b.name);
+                    ui.label(now);
+                    ui.label(after);
+                    ui.end_row();
+                }
+            }
+        });
+    }
+
+    widgets::heading(ui, "Forecast at the deadline");
+    let f = &e.forecast;
+    ui.label(format!(
+        "At the run rate of the {} completed months ({} KPI units and {} a month), the window ends at {} KPI units and {}.",
+        f.completed_months,
+        units(f.run_rate.kpi_units),
+        usd(f.run_rate.revenue_usd),
+        units(f.at_deadline.kpi_units),
+        usd(f.at_deadline.revenue_usd)
+    ));
+    for t in &f.targets {
+        if t.needed_per_month.is_zero() {
+            continue;
+        }
+        let need = match t.requirement {
+            Requirement::Revenue => usd(t.needed_per_month),
+            _ => format!("{} KPI units", units(t.needed_per_month)),
+        };
+        let reach = t
+            .reached_on
+            .map_or(" (not reached at the run rate)".to_string(), |d| {
+                format!(", reached by {d} at the run rate")
+            });
+        ui.label(format!(
+            "{}: {need} needed per remaining month{reach}",
+            out_level_name(state, &t.level)
+        ));
+    }
+
+    widgets::heading(ui, "Needs attention");
+    let c = &e.counts;
+    ui.label(format!(
+        "{} rows read: {} counted, {} outside the window, {} duplicates, {} total rows, {} not invoiced, {} rejected.",
+        c.read, c.counted, c.outside_window, c.duplicates, c.summary, c.not_invoiced, c.rejected
+    ));
+    ui.horizontal(|ui| {
+        if !e.review.is_empty()
+            && ui
+                .button(format!("Review {} rows", e.review.len()))
+                .clicked()
+        {
+            cmds.push(Command::ShowReview);
+        }
+        if c.rejected > 0
+            && ui
+                .button(format!("See {} rejected rows", c.rejected))
+                .clicked()
+        {
+            cmds.push(Command::Show(Panel::Purchases));
+        }
+    });
+    for w in e.warnings.iter().take(8) {
+        ui.label(RichText::new(format!("⚠ {w}")).color(status_color(ui, Some(false))));
+    }
+}

@@ -1,0 +1,347 @@
+//! Slow work off the frame: file dialogs, opening, reading and parsing imports (with progress
+//! and cancel), saving, recovery files, exports. Each job runs on a thread and reports back
+//! through a channel; the frame only polls.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex};
+
+use eframe::egui;
+
+use crate::import::sniff::Remembered;
+use crate::import::{AddOptions, Added, ImportError, ImportRules, ImportSet};
+use crate::workspace::{Document, Workspace};
+
+use super::command::Pick;
+use super::state::{PreviewFile, peek_rows};
+
+/// What a job reports.
+pub enum Done {
+    /// A dialog closed (None: cancelled).
+    Picked(Pick, Option<Vec<PathBuf>>),
+    /// A workspace was opened.
+    Opened(PathBuf, Result<Document, String>),
+    /// Import files were read and parsed.
+    Parsed(Result<Parsed, String>),
+    /// The workspace was saved (revision saved, file) or not.
+    Saved(u64, Result<PathBuf, String>),
+    /// A workspace that had no file was saved to a new one.
+    Created(u64, Result<Document, String>),
+    /// A screenshot arrived.
+    Screenshot(Arc<egui::ColorImage>),
+    /// A file was written (export, chart).
+    Wrote(Result<PathBuf, String>),
+    /// Dropped files were read.
+    Dropped(Vec<(String, Result<Vec<u8>, String>)>),
+    /// A recovery file was written (errors only matter for the log).
+    Recovery(Result<(), String>),
+}
+
+/// A parsed import, for the preview.
+pub struct Parsed {
+    /// The workspace's rows plus the new files.
+    pub set: ImportSet,
+    /// Files in the set before the new ones.
+    pub first_new: usize,
+    /// Per input file.
+    pub files: Vec<PreviewFile>,
+    /// The inputs.
+    pub inputs: Vec<(String, Arc<Vec<u8>>)>,
+    /// Mappings used.
+    pub mappings: Remembered,
+}
+
+/// The job runner.
+pub struct Jobs {
+    tx: Sender<Done>,
+    rx: Receiver<Done>,
+    ctx: egui::Context,
+    /// Progress of the running job, as f32 bits.
+    progress: Arc<AtomicU32>,
+    /// Set to stop the running job.
+    cancel: Arc<AtomicBool>,
+}
+
+impl Jobs {
+    /// A runner that wakes `ctx` when a job is done.
+    pub fn new(ctx: egui::Context) -> Jobs {
+        let (tx, rx) = channel();
+        Jobs {
+            tx,
+            rx,
+            ctx,
+            progress: Arc::new(AtomicU32::new(0)),
+            cancel: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    /// A finished job, if any.
+    pub fn poll(&self) -> Option<Done> {
+        self.rx.try_recv().ok()
+    }
+
+    /// Progress of the running job (0-1).
+    pub fn progress(&self) -> f32 {
+        f32::from_bits(self.progress.load(Ordering::Relaxed))
+    }
+
+    /// Ask the running job to stop.
+    pub fn cancel(&self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+
+    fn spawn(&self, work: impl FnOnce() -> Done + Send + 'static) {
+        let tx = self.tx.clone();
+        let ctx = self.ctx.clone();
+        std::thread::spawn(move || {
+            let done = work();
+            let _ = tx.send(done);
+            ctx.request_repaint();
+        });
+    }
+
+    /// Show a file dialog.
+    pub fn dialog(&self, pick: Pick, start: Option<PathBuf>, file_name: Option<String>) {
+        self.spawn(move || {
+            let mut d = rfd::AsyncFileDialog::new();
+            if let Some(dir) = start {
+                d = d.set_directory(dir);
+            }
+            if let Some(name) = file_name {
+                d = d.set_file_name(name);
+            }
+            let picked = match pick {
+                Pick::Open => {
+                    pollster::block_on(d.add_filter("lpkpi workspace", &["ron"]).pick_file())
+                        .map(|f| vec![f.path().to_path_buf()])
+                }
+                Pick::Import => pollster::block_on(
+                    d.add_filter("Exports", &["csv", "txt", "tsv", "xlsx", "xls", "ods"])
+                        .add_filter("All files", &["*"])
+                        .pick_files(),
+                )
+                .map(|fs| fs.iter().map(|f| f.path().to_path_buf()).collect()),
+                Pick::SaveAs => {
+                    pollster::block_on(d.add_filter("lpkpi workspace", &["ron"]).save_file())
+                        .map(|f| vec![f.path().to_path_buf()])
+                }
+                Pick::Export(format) => {
+                    let (name, ext) = match format {
+                        crate::report::Format::Json => ("JSON", "json"),
+                        crate::report::Format::Csv => ("CSV", "csv"),
+                        crate::report::Format::Markdown => ("Markdown", "md"),
+                        crate::report::Format::Pdf => ("PDF", "pdf"),
+                    };
+                    pollster::block_on(d.add_filter(name, &[ext]).save_file())
+                        .map(|f| vec![f.path().to_path_buf()])
+                }
+                Pick::ChartPng => {
+                    pollster::block_on(d.add_filter("PNG image", &["png"]).save_file())
+                        .map(|f| vec![f.path().to_path_buf()])
+                }
+                Pick::Profile => {
+                    pollster::block_on(d.add_filter("Program profile", &["ron"]).pick_file())
+                        .map(|f| vec![f.path().to_path_buf()])
+                }
+            };
+            Done::Picked(pick, picked)
+        });
+    }
+
+    /// Open (lock and read) a workspace.
+    pub fn open(&self, path: PathBuf) {
+        self.spawn(move || {
+            let doc = Document::open(&path).map_err(|e| e.to_string());
+            Done::Opened(path, doc)
+        });
+    }
+
+    /// Read dropped files.
+    pub fn read_dropped(&self, files: Vec<egui::DroppedFileHandle>) {
+        self.spawn(move || {
+            Done::Dropped(
+                files
+                    .into_iter()
+                    .map(|f| {
+                        let name = f.path().file_name().map_or_else(
+                            || f.path().display().to_string(),
+                            |n| n.to_string_lossy().into_owned(),
+                        );
+                        (name, f.bytes())
+                    })
+                    .collect(),
+            )
+        });
+    }
+
+    /// Read files from disk and parse them on top of `base` (the workspace's rows).
+    pub fn import_paths(
+        &self,
+        paths: Vec<PathBuf>,
+        base: ImportSet,
+        rules: ImportRules,
+        mappings: Remembered,
+    ) {
+        self.reset();
+        let (progress, cancel) = (self.progress.clone(), self.cancel.clone());
+        self.spawn(move || {
+            let mut inputs = Vec::new();
+            for p in &paths {
+                let name = p.file_name().map_or_else(
+                    || p.display().to_string(),
+                    |n| n.to_string_lossy().into_owned(),
+                );
+                match std::fs::read(p) {
+                    Ok(bytes) => inputs.push((name, Arc::new(bytes))),
+                    Err(e) => {
+                        return Done::Parsed(Err(format!("{name}: cannot read the file: {e}")));
+                    }
+                }
+            }
+            Done::Parsed(parse(inputs, base, &rules, mappings, &progress, &cancel))
+        });
+    }
+
+    /// Parse files already in memory on top of `base`.
+    pub fn parse(
+        &self,
+        inputs: Vec<(String, Arc<Vec<u8>>)>,
+        base: ImportSet,
+        rules: ImportRules,
+        mappings: Remembered,
+    ) {
+        self.reset();
+        let (progress, cancel) = (self.progress.clone(), self.cancel.clone());
+        self.spawn(move || Done::Parsed(parse(inputs, base, &rules, mappings, &progress, &cancel)));
+    }
+
+    fn reset(&self) {
+        self.progress.store(0f32.to_bits(), Ordering::Relaxed);
+        self.cancel.store(false, Ordering::Relaxed);
+    }
+
+    /// Save the workspace into its document.
+    pub fn save(&self, doc: Arc<Mutex<Document>>, workspace: Workspace, revision: u64) {
+        self.spawn(move || {
+            let result = match doc.lock() {
+                Ok(mut d) => {
+                    d.workspace = workspace;
+                    d.save().map(|()| d.path.clone()).map_err(|e| e.to_string())
+                }
+                Err(_) => Err("the workspace is unavailable after an earlier failure".into()),
+            };
+            Done::Saved(revision, result)
+        });
+    }
+
+    /// Save to a new file (locking it), switching the document to it; a workspace that had no
+    /// file gets a new document.
+    pub fn save_as(
+        &self,
+        doc: Option<Arc<Mutex<Document>>>,
+        path: PathBuf,
+        workspace: Workspace,
+        revision: u64,
+    ) {
+        self.spawn(move || match doc {
+            Some(doc) => Done::Saved(
+                revision,
+                match doc.lock() {
+                    Ok(mut d) => {
+                        d.workspace = workspace;
+                        d.save_as(&path)
+                            .map(|()| d.path.clone())
+                            .map_err(|e| e.to_string())
+                    }
+                    Err(_) => Err("the workspace is unavailable after an earlier failure".into()),
+                },
+            ),
+            None => Done::Created(
+                revision,
+                Document::create_or_replace(&path, workspace).map_err(|e| e.to_string()),
+            ),
+        });
+    }
+
+    /// Ask for a screenshot of the window; it arrives as [`Done::Screenshot`].
+    pub fn screenshot(&self) {
+        let tx = self.tx.clone();
+        let ctx = self.ctx.clone();
+        self.ctx.request_screenshot(move |image| {
+            let _ = tx.send(Done::Screenshot(image));
+            ctx.request_repaint();
+        });
+    }
+
+    /// Write the recovery file.
+    pub fn recovery(&self, doc: Arc<Mutex<Document>>, workspace: Workspace) {
+        self.spawn(move || {
+            Done::Recovery(match doc.lock() {
+                Ok(d) => d.write_recovery_of(&workspace).map_err(|e| e.to_string()),
+                Err(_) => Err("the workspace is unavailable".into()),
+            })
+        });
+    }
+
+    /// Write bytes to a file atomically.
+    pub fn write(&self, path: PathBuf, bytes: Vec<u8>) {
+        self.spawn(move || {
+            Done::Wrote(
+                crate::atomic::write(&path, &bytes)
+                    .map(|()| path.clone())
+                    .map_err(|e| format!("{}: {e}", path.display())),
+            )
+        });
+    }
+}
+
+fn parse(
+    inputs: Vec<(String, Arc<Vec<u8>>)>,
+    mut set: ImportSet,
+    rules: &ImportRules,
+    mappings: Remembered,
+    progress: &AtomicU32,
+    cancel: &AtomicBool,
+) -> Result<Parsed, String> {
+    let first_new = set.files.len();
+    let mut files = Vec::new();
+    let n = inputs.len().max(1) as f32;
+    for (i, (name, bytes)) in inputs.iter().enumerate() {
+        let mut hook = |done: f32| {
+            progress.store(((i as f32 + done) / n).to_bits(), Ordering::Relaxed);
+            !cancel.load(Ordering::Relaxed)
+        };
+        let mut options = AddOptions::new(&mappings);
+        options.progress = Some(&mut hook);
+        let mut file = PreviewFile {
+            name: name.clone(),
+            index: None,
+            error: None,
+            already: None,
+            peek: Vec::new(),
+        };
+        match set.add_with(name, bytes, rules, &mut options) {
+            Ok(Added::File(index)) => file.index = Some(index),
+            Ok(Added::AlreadyImported { first, .. }) => file.already = Some(first),
+            Err(ImportError::Cancelled { .. }) => return Err("import cancelled".into()),
+            Err(e) => {
+                file.peek = peek_rows(bytes, 12);
+                file.error = Some(e.to_string());
+            }
+        }
+        // the mapping a file was read with can be changed: keep its first rows
+        if file.index.is_some() {
+            file.peek = peek_rows(bytes, 12);
+        }
+        files.push(file);
+    }
+    progress.store(1f32.to_bits(), Ordering::Relaxed);
+    Ok(Parsed {
+        set,
+        first_new,
+        files,
+        inputs,
+        mappings,
+    })
+}

@@ -1,0 +1,93 @@
+//! The desktop window (eframe 0.37, glow): where the figures of the core and the workspace
+//! become decisions. Panels read [`state::AppState`] and push [`command::Command`]s; `app.rs`
+//! applies them after the frame. Slow work (opening, importing, saving, exporting, dialogs)
+//! runs on threads in [`jobs`]; no frame waits on disk.
+
+pub mod app;
+mod capability;
+mod charts;
+pub mod command;
+mod dashboard;
+mod import;
+pub mod jobs;
+mod log;
+mod menu;
+mod purchases;
+mod settings;
+pub mod state;
+mod theme;
+mod widgets;
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+
+pub use app::LpkpiApp;
+pub use state::Panel;
+
+/// The demo workspace the window opens on first start.
+pub const DEMO_WORKSPACE: &str = include_str!("../../assets/demo/demo.ron");
+
+/// The window icon (PNG).
+pub const ICON_PNG: &[u8] = include_bytes!("../../assets/icon/icon.png");
+
+/// Render one panel to a PNG and exit (`lpkpi open W.ron --screenshot out.png`).
+#[derive(Debug, Clone)]
+pub struct ScreenshotRequest {
+    /// Where to write the PNG.
+    pub path: PathBuf,
+    /// Which panel.
+    pub panel: Panel,
+}
+
+/// How the window starts.
+#[derive(Debug, Clone)]
+pub struct LaunchOptions {
+    /// The workspace to open (None: the last one, or the bundled demo).
+    pub workspace: Option<PathBuf>,
+    /// "Today" for the evaluation (the as-of date).
+    pub today: NaiveDate,
+    /// Take a screenshot and exit.
+    pub screenshot: Option<ScreenshotRequest>,
+    /// Window size in points.
+    pub size: Option<(f32, f32)>,
+    /// Do not read or write eframe's persisted state (tests, screenshots).
+    pub ephemeral: bool,
+}
+
+fn icon() -> Option<egui::IconData> {
+    let img = image::load_from_memory_with_format(ICON_PNG, image::ImageFormat::Png).ok()?;
+    let rgba = img.to_rgba8();
+    Some(egui::IconData {
+        width: rgba.width(),
+        height: rgba.height(),
+        rgba: rgba.into_raw(),
+    })
+}
+
+use eframe::egui;
+
+/// Open the window and run until it closes.
+pub fn run(options: LaunchOptions) -> anyhow::Result<()> {
+    let (w, h) = options.size.unwrap_or((1280.0, 820.0));
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("lpkpi")
+        .with_app_id("lpkpi")
+        .with_inner_size([w, h])
+        .with_min_inner_size([720.0, 480.0]);
+    if let Some(icon) = icon() {
+        viewport = viewport.with_icon(std::sync::Arc::new(icon));
+    }
+    let native = eframe::NativeOptions {
+        viewport,
+        persist_window: !options.ephemeral && options.size.is_none(),
+        renderer: eframe::Renderer::Glow,
+        ..Default::default()
+    };
+    eframe::run_native(
+        "lpkpi",
+        native,
+        Box::new(move |cc| Ok(Box::new(LpkpiApp::new(cc, options)))),
+    )
+    .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
+}

@@ -1,0 +1,400 @@
+//! Every row in a virtualized table: sort, filter, totals of what is shown; reclassify a
+//! product (a catalog override) or give a packaged set its component count right from a row;
+//! the review queue one click away.
+
+use eframe::egui::{self, RichText, Ui};
+use egui_extras::{Column, TableBuilder};
+use rust_decimal::Decimal;
+
+use super::command::{Command, Edit};
+use super::state::{AppState, RowView};
+use super::widgets::{self, right, units, usd};
+use crate::import::classify::CatalogEntry;
+use crate::rules::evaluate::RowFate;
+use crate::rules::{Month, ProductLine};
+
+/// Sortable columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortKey {
+    /// File order.
+    #[default]
+    Source,
+    /// Purchase date.
+    Date,
+    /// Product name.
+    Product,
+    /// KPI units.
+    Kpi,
+    /// Revenue.
+    Revenue,
+}
+
+/// The table's filters and sort, and the selected row's draft.
+#[derive(Debug, Clone, Default)]
+pub struct PurchasesView {
+    /// Text in any column.
+    pub text: String,
+    /// One product line.
+    pub line: Option<ProductLine>,
+    /// One fate.
+    pub fate: Option<RowFate>,
+    /// One month.
+    pub month: Option<Month>,
+    /// Only rows to review.
+    pub review_only: bool,
+    /// Sort column and direction.
+    pub sort: (SortKey, bool),
+    /// Components draft for the selected row.
+    pub components: String,
+    cache: Option<(u64, String, Vec<usize>)>,
+}
+
+fn fate_label(f: RowFate) -> &'static str {
+    match f {
+        RowFate::Counted => "counted",
+        RowFate::OutsideWindow => "outside window",
+        RowFate::Duplicate => "duplicate",
+        RowFate::Summary => "total row",
+        RowFate::NotInvoiced => "not invoiced",
+        RowFate::Rejected => "rejected",
+    }
+}
+
+const FATES: [RowFate; 6] = [
+    RowFate::Counted,
+    RowFate::OutsideWindow,
+    RowFate::Duplicate,
+    RowFate::Summary,
+    RowFate::NotInvoiced,
+    RowFate::Rejected,
+];
+
+impl PurchasesView {
+    fn key(&self) -> String {
+        format!(
+            "{}|{:?}|{:?}|{:?}|{}|{:?}",
+            self.text, self.line, self.fate, self.month, self.review_only, self.sort
+        )
+    }
+
+    /// The rows shown, in order (cached until the data or the filters change).
+    pub fn visible(&mut self, rows: &[RowView], generation: u64) -> &[usize] {
+        let key = self.key();
+        let fresh = matches!(&self.cache, Some((g, k, _)) if *g == generation && *k == key);
+        if !fresh {
+            let needle = self.text.to_lowercase();
+            let mut idx: Vec<usize> = rows
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| {
+                    (!self.review_only || r.review)
+                        && self.line.is_none_or(|l| r.line == Some(l))
+                        && self.fate.is_none_or(|f| r.fate == f)
+                        && self
+                            .month
+                            .is_none_or(|m| r.date.is_some_and(|d| Month::of(d) == m))
+                        && (needle.is_empty()
+                            || [&r.order, &r.part, &r.product, &r.file, &r.why]
+                                .iter()
+                                .any(|s| s.to_lowercase().contains(&needle)))
+                })
+                .map(|(i, _)| i)
+                .collect();
+            let (key_col, desc) = self.sort;
+            match key_col {
+                SortKey::Source => {}
+                SortKey::Date => idx.sort_by_key(|&i| rows[i].date),
+                SortKey::Product => idx.sort_by(|&a, &b| rows[a].product.cmp(&rows[b].product)),
+                SortKey::Kpi => idx.sort_by_key(|&i| rows[i].kpi_units),
+                SortKey::Revenue => idx.sort_by_key(|&i| rows[i].revenue_usd),
+            }
+            if desc {
+                idx.reverse();
+            }
+            self.cache = Some((generation, key, idx));
+        }
+        self.cache.as_ref().map_or(&[], |c| &c.2)
+    }
+}
+
+fn sort_button(ui: &mut Ui, view: &mut PurchasesView, key: SortKey, label: &str) {
+    let arrow = match view.sort {
+        (k, false) if k == key => " ▲",
+        (k, true) if k == key => " ▼",
+        _ => "",
+    };
+    if ui
+        .button(RichText::new(format!("{label}{arrow}")).strong())
+        .clicked()
+    {
+        view.sort = if view.sort.0 == key {
+            (key, !view.sort.1)
+        } else {
+            (key, false)
+        };
+    }
+}
+
+/// The purchases panel.
+pub fn purchases_ui(
+    ui: &mut Ui,
+    state: &AppState,
+    view: &mut PurchasesView,
+    cmds: &mut Vec<Command>,
+) {
+    let Ok(derived) = &state.derived else { return };
+    let rows = &derived.rows;
+    if rows.is_empty() {
+        ui.label(if state.outcome().is_none() {
+            "Enter the anniversary in Settings first."
+        } else {
+            "No purchases yet: drop exports on the window, or File ▸ Import…"
+        });
+        return;
+    }
+    ui.horizontal_wrapped(|ui| {
+        widgets::labelled_text(ui, "Filter", &mut view.text, 160.0);
+        egui::ComboBox::from_label("Line")
+            .selected_text(view.line.map_or("all lines", |l| l.key()))
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut view.line, None, "all lines");
+                for l in ProductLine::ALL {
+                    ui.selectable_value(&mut view.line, Some(l), l.key());
+                }
+            });
+        egui::ComboBox::from_label("Fate")
+            .selected_text(view.fate.map_or("all fates", fate_label))
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut view.fate, None, "all fates");
+                for f in FATES {
+                    ui.selectable_value(&mut view.fate, Some(f), fate_label(f));
+                }
+            });
+        let months: Vec<Month> = state
+            .outcome()
+            .map(|o| o.eval.monthly.iter().map(|m| m.month).collect())
+            .unwrap_or_default();
+        egui::ComboBox::from_label("Month")
+            .selected_text(view.month.map_or("all months".to_string(), |m| m.label()))
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut view.month, None, "all months");
+                for m in months {
+                    ui.selectable_value(&mut view.month, Some(m), m.label());
+                }
+            });
+        ui.checkbox(&mut view.review_only, "Needs review only");
+    });
+
+    let visible: Vec<usize> = view.visible(rows, state.derived_gen).to_vec();
+    let (kits, kpi, revenue) =
+        visible
+            .iter()
+            .fold((0i64, Decimal::ZERO, Decimal::ZERO), |(k, u, r), &i| {
+                (
+                    k + rows[i].kits,
+                    u + rows[i].kpi_units,
+                    r + rows[i].revenue_usd,
+                )
+            });
+    ui.label(format!(
+        "{} of {} rows · {} kits · {} KPI units · {} counted revenue",
+        visible.len(),
+        rows.len(),
+        kits,
+        units(kpi),
+        usd(revenue)
+    ));
+
+    // the selected row's details, with reclassification
+    if let Some(sel) = state.selected_row.and_then(|i| rows.get(i)) {
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            row_details(ui, state, sel, view, cmds);
+        });
+    }
+
+    let row_height = 22.0;
+    let selected = state.selected_row;
+    TableBuilder::new(ui)
+        .id_salt("purchases")
+        .striped(true)
+        .sense(egui::Sense::click())
+        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+        .column(Column::auto().at_least(86.0))
+        .column(Column::auto().at_least(70.0))
+        .column(Column::auto().at_least(90.0))
+        .column(Column::remainder().at_least(180.0).clip(true))
+        .column(Column::auto().at_least(80.0))
+        .column(Column::auto().at_least(48.0))
+        .column(Column::auto().at_least(64.0))
+        .column(Column::auto().at_least(96.0))
+        .column(Column::auto().at_least(96.0))
+        .column(Column::auto().at_least(140.0).clip(true))
+        .header(24.0, |mut h| {
+            h.col(|ui| sort_button(ui, view, SortKey::Date, "Date"));
+            h.col(|ui| {
+                ui.strong("Order");
+            });
+            h.col(|ui| {
+                ui.strong("Part");
+            });
+            h.col(|ui| sort_button(ui, view, SortKey::Product, "Product"));
+            h.col(|ui| {
+                ui.strong("Line");
+            });
+            h.col(|ui| {
+                ui.strong("Kits");
+            });
+            h.col(|ui| sort_button(ui, view, SortKey::Kpi, "KPI"));
+            h.col(|ui| sort_button(ui, view, SortKey::Revenue, "Revenue"));
+            h.col(|ui| {
+                ui.strong("Fate");
+            });
+            h.col(|ui| sort_button(ui, view, SortKey::Source, "Source"));
+        })
+        .body(|body| {
+            body.rows(row_height, visible.len(), |mut row| {
+                let i = visible[row.index()];
+                let r = &rows[i];
+                row.set_selected(selected == Some(i));
+                row.col(|ui| {
+                    ui.label(r.date.map_or(String::new(), |d| d.to_string()));
+                });
+                row.col(|ui| {
+                    ui.label(&r.order);
+                });
+                row.col(|ui| {
+                    ui.label(&r.part);
+                });
+                row.col(|ui| {
+                    let text = if r.product.is_empty() {
+                        r.why.clone()
+                    } else {
+                        r.product.clone()
+                    };
+                    let marker = if r.review { "⚠ " } else { "" };
+                    ui.label(format!("{marker}{text}"));
+                });
+                row.col(|ui| {
+                    ui.label(r.line.map_or("", |l| l.key()));
+                });
+                let counted = r.fate == RowFate::Counted;
+                row.col(|ui| {
+                    right(
+                        ui,
+                        if counted {
+                            r.kits.to_string()
+                        } else {
+                            String::new()
+                        },
+                    );
+                });
+                row.col(|ui| {
+                    right(
+                        ui,
+                        if counted {
+                            units(r.kpi_units)
+                        } else {
+                            String::new()
+                        },
+                    );
+                });
+                row.col(|ui| {
+                    right(
+                        ui,
+                        if counted {
+                            usd(r.revenue_usd)
+                        } else {
+                            String::new()
+                        },
+                    );
+                });
+                row.col(|ui| {
+                    ui.label(fate_label(r.fate));
+                });
+                row.col(|ui| {
+                    ui.label(format!("{}:{}", r.file, r.line_no));
+                });
+                if row.response().clicked() {
+                    cmds.push(Command::SelectRow(if selected == Some(i) {
+                        None
+                    } else {
+                        Some(i)
+                    }));
+                }
+            });
+        });
+}
+
+fn row_details(
+    ui: &mut Ui,
+    state: &AppState,
+    r: &RowView,
+    view: &mut PurchasesView,
+    cmds: &mut Vec<Command>,
+) {
+    ui.horizontal(|ui| {
+        ui.label(RichText::new(format!("{}:{}", r.file, r.line_no)).strong());
+        ui.label(if r.product.is_empty() {
+            &r.why
+        } else {
+            &r.product
+        });
+        if ui.button("Close").clicked() {
+            cmds.push(Command::SelectRow(None));
+        }
+    });
+    let Some(key) = r.catalog_key() else {
+        ui.label(&r.why);
+        return;
+    };
+    ui.label(format!(
+        "Classified as {}: {}",
+        r.line.map_or("", |l| l.key()),
+        r.why
+    ));
+    let current = state.workspace.catalog.get(key).cloned();
+    ui.horizontal_wrapped(|ui| {
+        ui.label(format!("Classify '{key}' as"));
+        for l in ProductLine::ALL {
+            let on = r.line == Some(l);
+            if ui.selectable_label(on, l.key()).clicked() && !on {
+                let components = current.as_ref().and_then(|c| c.components);
+                cmds.push(Command::Edit(Edit::Catalog(
+                    key.to_string(),
+                    Some(CatalogEntry {
+                        line: l,
+                        components,
+                    }),
+                )));
+            }
+        }
+        if current.is_some() && ui.button("Clear override").clicked() {
+            cmds.push(Command::Edit(Edit::Catalog(key.to_string(), None)));
+        }
+    });
+    if r.packaged_set || current.as_ref().is_some_and(|c| c.components.is_some()) {
+        ui.horizontal(|ui| {
+            let resp = widgets::labelled_text(ui, "Components per kit", &mut view.components, 48.0);
+            let apply = ui.button("Set components").clicked()
+                || (resp.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)));
+            if apply {
+                match view.components.trim().parse::<u32>() {
+                    Ok(n) if n > 0 => {
+                        let line = r.line.unwrap_or(ProductLine::Courseware);
+                        cmds.push(Command::Edit(Edit::Catalog(
+                            key.to_string(),
+                            Some(CatalogEntry {
+                                line,
+                                components: Some(n),
+                            }),
+                        )));
+                    }
+                    _ => {
+                        ui.label("a positive whole number");
+                    }
+                }
+            }
+        });
+    }
+}

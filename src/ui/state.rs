@@ -1,0 +1,469 @@
+//! What the window shows: the workspace being edited and the figures derived from it
+//! (recomputed when the workspace changes, never per frame), the import preview, jobs and
+//! notifications. Panels read this; only `app.rs` writes it.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use rust_decimal::Decimal;
+
+use crate::import::rows::Cell;
+use crate::import::values::Currency;
+use crate::import::{Fate, ImportCounts, ImportSet};
+use crate::rules::ProductLine;
+use crate::rules::evaluate::{RowFate, contribution};
+use crate::workspace::Workspace;
+use crate::workspace::session::{Outcome, Session};
+
+/// The panels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum Panel {
+    /// Levels, gaps, verdict.
+    #[default]
+    Dashboard,
+    /// Cumulative charts against the targets.
+    Charts,
+    /// Every row.
+    Purchases,
+    /// Trainers, competencies, exam passes.
+    Capability,
+    /// Partner, profile, rates, scenario.
+    Settings,
+    /// Everything the app said.
+    Log,
+}
+
+impl Panel {
+    /// All panels, in tab order.
+    pub const ALL: [Panel; 6] = [
+        Panel::Dashboard,
+        Panel::Charts,
+        Panel::Purchases,
+        Panel::Capability,
+        Panel::Settings,
+        Panel::Log,
+    ];
+
+    /// Tab label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Panel::Dashboard => "Dashboard",
+            Panel::Charts => "Charts",
+            Panel::Purchases => "Purchases",
+            Panel::Capability => "Capability",
+            Panel::Settings => "Settings",
+            Panel::Log => "Log",
+        }
+    }
+
+    /// Parse a `--panel` value.
+    pub fn parse(s: &str) -> Option<Panel> {
+        Panel::ALL
+            .into_iter()
+            .find(|p| p.label().eq_ignore_ascii_case(s))
+    }
+}
+
+/// One row of the purchases table, computed once per change.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowView {
+    /// Purchase date (None for summary / rejected / not invoiced rows).
+    pub date: Option<NaiveDate>,
+    /// Order id.
+    pub order: String,
+    /// Part number.
+    pub part: String,
+    /// Product name (or the reason, for rejected rows).
+    pub product: String,
+    /// Product line, for purchases.
+    pub line: Option<ProductLine>,
+    /// Kits (quantity × components), counted rows only.
+    pub kits: i64,
+    /// KPI units, counted rows only.
+    pub kpi_units: Decimal,
+    /// USD revenue, counted rows only.
+    pub revenue_usd: Decimal,
+    /// Final fate.
+    pub fate: RowFate,
+    /// Source file name.
+    pub file: String,
+    /// Source line.
+    pub line_no: u32,
+    /// Currency of the amount.
+    pub currency: Option<Currency>,
+    /// On the review list.
+    pub review: bool,
+    /// Why it was classified so (or rejected).
+    pub why: String,
+    /// Components from the file.
+    pub components: Option<u32>,
+    /// Whether the product is a packaged set.
+    pub packaged_set: bool,
+}
+
+impl RowView {
+    /// The catalog key for this row's product: its part number, else its name.
+    pub fn catalog_key(&self) -> Option<&str> {
+        if self.line.is_none() {
+            None
+        } else if !self.part.is_empty() {
+            Some(&self.part)
+        } else {
+            Some(&self.product)
+        }
+    }
+}
+
+/// Figures derived from the workspace.
+pub struct Derived {
+    /// Profile, rules, rows, rates.
+    pub session: Session,
+    /// The evaluation (None without an anniversary).
+    pub outcome: Option<Outcome>,
+    /// Rows for the table.
+    pub rows: Vec<RowView>,
+    /// (batches, rows) the session's import set was built from.
+    pub rows_key: (usize, usize),
+}
+
+/// Build the table rows.
+fn row_views(session: &Session, outcome: Option<&Outcome>) -> Vec<RowView> {
+    let set = &session.set;
+    let Some(out) = outcome else {
+        return Vec::new();
+    };
+    let e = &out.eval;
+    let review: std::collections::BTreeSet<(String, u32)> =
+        e.review.iter().map(|r| (r.file.clone(), r.line)).collect();
+    let inputs = crate::rules::evaluate::Inputs {
+        profile: &session.profile,
+        classifier: &session.classifier,
+        catalog: &session.catalog,
+        rates: &session.rates,
+        dates: e.dates,
+        as_of: e.as_of,
+        current_level: None,
+        capability: None,
+        planned: &[],
+    };
+    set.rows
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let file = set
+                .files
+                .get(row.file as usize)
+                .map_or(String::new(), |f| f.name.clone());
+            let fate = e.row_fates.get(i).copied().unwrap_or(RowFate::Rejected);
+            let mut view = RowView {
+                date: None,
+                order: String::new(),
+                part: String::new(),
+                product: String::new(),
+                line: None,
+                kits: 0,
+                kpi_units: Decimal::ZERO,
+                revenue_usd: Decimal::ZERO,
+                fate,
+                review: review.contains(&(file.clone(), row.line)),
+                file,
+                line_no: row.line,
+                currency: None,
+                why: String::new(),
+                components: None,
+                packaged_set: false,
+            };
+            match (&row.fate, &row.purchase) {
+                (Fate::Rejected { reason }, _) => view.why = reason.clone(),
+                (Fate::Summary, _) => view.why = "a total row".into(),
+                (Fate::NotInvoiced, _) => {
+                    view.why = "not invoiced (status or no invoice date)".into()
+                }
+                (_, Some(p)) => {
+                    let parsed = set.parsed(p);
+                    view.date = Some(p.date);
+                    view.order = parsed.order_id.into_owned();
+                    view.part = parsed.part.into_owned();
+                    view.product = parsed.name.into_owned();
+                    view.currency = Some(p.currency);
+                    view.components = p.components;
+                    if let Some(class) = e.classes.get(p.product as usize) {
+                        view.line = Some(class.line);
+                        view.why = class.why.clone();
+                        view.packaged_set = class.packaged_set;
+                        if fate == RowFate::Counted {
+                            let c = contribution(p, class, &inputs);
+                            view.kits = c.kits;
+                            view.kpi_units = c.kpi_units;
+                            view.revenue_usd = c.revenue_usd;
+                        }
+                    }
+                    if let Fate::Duplicate { of, differs } = row.fate {
+                        let first = set.rows.get(of as usize);
+                        view.why = format!(
+                            "duplicate of {} line {}{}",
+                            first
+                                .and_then(|r| set.files.get(r.file as usize))
+                                .map_or("", |f| f.name.as_str()),
+                            first.map_or(0, |r| r.line),
+                            if differs { " (content differs)" } else { "" }
+                        );
+                    }
+                }
+                (Fate::Kept | Fate::Duplicate { .. }, None) => {}
+            }
+            view
+        })
+        .collect()
+}
+
+impl Derived {
+    /// Derive everything from the workspace, reusing `previous`'s rows when the imports did
+    /// not change.
+    pub fn compute(
+        ws: &Workspace,
+        today: NaiveDate,
+        previous: Option<Derived>,
+    ) -> Result<Derived, String> {
+        let rows_key = (ws.batches.len(), ws.rows.len());
+        let mut session = Session::new(ws).map_err(|e| e.to_string())?;
+        if let Some(prev) = previous
+            && prev.rows_key == rows_key
+        {
+            session.set = prev.session.set;
+        }
+        let outcome = ws
+            .partner
+            .anniversary
+            .map(|a| session.evaluate(ws, a, today, None));
+        let rows = row_views(&session, outcome.as_ref());
+        Ok(Derived {
+            session,
+            outcome,
+            rows,
+            rows_key,
+        })
+    }
+}
+
+/// A file of the import preview.
+#[derive(Debug, Clone)]
+pub struct PreviewFile {
+    /// File name.
+    pub name: String,
+    /// Index in the preview's set, when it was read.
+    pub index: Option<usize>,
+    /// Why it could not be read.
+    pub error: Option<String>,
+    /// Already imported before (name it was imported under).
+    pub already: Option<String>,
+    /// The first rows as cells, for mapping by hand.
+    pub peek: Vec<Vec<String>>,
+}
+
+/// What an import would do, before it is confirmed.
+pub struct ImportPreview {
+    /// The workspace's rows plus the new files.
+    pub set: ImportSet,
+    /// Files in the set before the new ones.
+    pub first_new: usize,
+    /// The files, in the order given.
+    pub files: Vec<PreviewFile>,
+    /// Mappings chosen by hand in this preview (stored with the import).
+    pub mappings: crate::import::sniff::Remembered,
+    /// The inputs, to read again after a mapping change.
+    pub inputs: Vec<(String, std::sync::Arc<Vec<u8>>)>,
+    /// Counts per fate over the new files.
+    pub counts: ImportCounts,
+    /// The figures the import would give.
+    pub after: Option<crate::rules::evaluate::Evaluation>,
+}
+
+/// A notification.
+#[derive(Debug, Clone)]
+pub struct Note {
+    /// When.
+    pub at: NaiveDateTime,
+    /// What.
+    pub text: String,
+    /// An error (red) or information.
+    pub error: bool,
+    /// When it appeared (toasts fade after a while).
+    pub shown: Instant,
+}
+
+/// A running job, for the progress bar.
+#[derive(Debug, Clone)]
+pub struct Running {
+    /// What it does.
+    pub label: String,
+    /// Whether it can be cancelled.
+    pub cancellable: bool,
+}
+
+/// The window's state.
+pub struct AppState {
+    /// The workspace being edited.
+    pub workspace: Workspace,
+    /// Its file (None: the demo, or a new workspace not saved yet).
+    pub path: Option<PathBuf>,
+    /// Derived figures (Err: the profile cannot be used).
+    pub derived: Result<Derived, String>,
+    /// Bumped at every recomputation (views cache on it).
+    pub derived_gen: u64,
+    /// The as-of date.
+    pub today: NaiveDate,
+    /// Edits since the start.
+    pub revision: u64,
+    /// The revision on disk.
+    pub saved_revision: u64,
+    /// Undo snapshots (workspace, what the edit was).
+    pub undo: Vec<(Workspace, String)>,
+    /// Redo snapshots.
+    pub redo: Vec<(Workspace, String)>,
+    /// The panel shown.
+    pub panel: Panel,
+    /// An import waiting for confirmation.
+    pub preview: Option<ImportPreview>,
+    /// The job running.
+    pub running: Option<Running>,
+    /// Progress of the running job, 0-1.
+    pub progress: f32,
+    /// Notifications (the log).
+    pub notes: Vec<Note>,
+    /// Unsaved edits found from an earlier session.
+    pub recovery: Option<Workspace>,
+    /// Asking whether to save before closing.
+    pub confirm_quit: bool,
+    /// Recently opened workspaces.
+    pub recent: Vec<PathBuf>,
+    /// The row selected in the purchases table.
+    pub selected_row: Option<usize>,
+    /// Files hovering over the window.
+    pub hovering: Vec<String>,
+}
+
+impl AppState {
+    /// A state showing `workspace`.
+    pub fn new(workspace: Workspace, path: Option<PathBuf>, today: NaiveDate) -> AppState {
+        let derived = Derived::compute(&workspace, today, None);
+        AppState {
+            workspace,
+            path,
+            derived,
+            derived_gen: 0,
+            today,
+            revision: 0,
+            saved_revision: 0,
+            undo: Vec::new(),
+            redo: Vec::new(),
+            panel: Panel::Dashboard,
+            preview: None,
+            running: None,
+            progress: 0.0,
+            notes: Vec::new(),
+            recovery: None,
+            confirm_quit: false,
+            recent: Vec::new(),
+            selected_row: None,
+            hovering: Vec::new(),
+        }
+    }
+
+    /// Unsaved edits exist.
+    pub fn dirty(&self) -> bool {
+        self.revision != self.saved_revision
+    }
+
+    /// The evaluation, when there is one.
+    pub fn outcome(&self) -> Option<&Outcome> {
+        self.derived.as_ref().ok().and_then(|d| d.outcome.as_ref())
+    }
+
+    /// Recompute the derived figures after a change.
+    pub fn recompute(&mut self) {
+        let previous = std::mem::replace(&mut self.derived, Err(String::new())).ok();
+        self.derived = Derived::compute(&self.workspace, self.today, previous);
+        self.derived_gen += 1;
+    }
+
+    /// The window title: workspace, partner, unsaved marker.
+    pub fn title(&self) -> String {
+        let file = self.path.as_ref().and_then(|p| p.file_name()).map_or_else(
+            || {
+                if self.workspace.partner.name == "Northwind Learning" && self.path.is_none() {
+                    "demo workspace".to_string()
+                } else {
+                    "untitled".to_string()
+                }
+            },
+            |n| n.to_string_lossy().into_owned(),
+        );
+        let marker = if self.dirty() { "● " } else { "" };
+        let partner = if self.workspace.partner.name.is_empty() {
+            String::new()
+        } else {
+            format!(" – {}", self.workspace.partner.name)
+        };
+        format!("{marker}{file}{partner} – lpkpi")
+    }
+
+    /// Add a notification.
+    pub fn note(&mut self, at: NaiveDateTime, text: impl Into<String>, error: bool) {
+        self.notes.push(Note {
+            at,
+            text: text.into(),
+            error,
+            shown: Instant::now(),
+        });
+    }
+}
+
+/// The cells of the first rows of a file, for mapping its columns by hand.
+pub fn peek_rows(bytes: &[u8], rows: usize) -> Vec<Vec<String>> {
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        use calamine::Reader;
+        let Ok(mut book) = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)) else {
+            return Vec::new();
+        };
+        let Some(Ok(range)) = book.worksheet_range_at(0) else {
+            return Vec::new();
+        };
+        return range
+            .rows()
+            .take(rows)
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect();
+    }
+    let (text, _) = crate::import::sniff::decode(bytes);
+    // the delimiter that splits the first lines into the most cells
+    let best = crate::import::sniff::DELIMITERS
+        .iter()
+        .copied()
+        .max_by_key(|&d| {
+            let mut reader = crate::import::sniff::csv_reader(text.as_bytes(), d);
+            reader
+                .byte_records()
+                .take(rows)
+                .filter_map(Result::ok)
+                .map(|r| r.len())
+                .sum::<usize>()
+        })
+        .unwrap_or(b',');
+    let mut reader = crate::import::sniff::csv_reader(text.as_bytes(), best);
+    reader
+        .byte_records()
+        .take(rows)
+        .filter_map(Result::ok)
+        .map(|r| {
+            r.iter()
+                .map(|c| {
+                    Cell::text(std::str::from_utf8(c).unwrap_or(""))
+                        .as_text()
+                        .into_owned()
+                })
+                .collect()
+        })
+        .collect()
+}
