@@ -285,6 +285,7 @@ pub fn report_bytes(r: &ReportArgs, today: NaiveDate) -> Result<Vec<u8>, CliErro
     crate::report::render(&input, format).map_err(usage)
 }
 
+#[cfg(feature = "gui")]
 fn window(
     workspace: Option<PathBuf>,
     screenshot: Option<PathBuf>,
@@ -314,6 +315,19 @@ fn window(
         ephemeral,
     };
     crate::ui::run(options).map_err(|e| CliError::Failed(e.to_string()))
+}
+
+#[cfg(not(feature = "gui"))]
+fn window(
+    _workspace: Option<PathBuf>,
+    _screenshot: Option<PathBuf>,
+    _panel: &str,
+    _size: Option<(f32, f32)>,
+    _today: NaiveDate,
+) -> Result<(), CliError> {
+    Err(CliError::Usage(
+        "this lpkpi was built without the window (feature \"gui\")".into(),
+    ))
 }
 
 fn new(

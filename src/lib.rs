@@ -21,5 +21,6 @@ pub mod cli;
 pub mod import;
 pub mod report;
 pub mod rules;
+#[cfg(feature = "gui")]
 pub mod ui;
 pub mod workspace;

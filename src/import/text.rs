@@ -68,7 +68,7 @@ pub fn read(
             }
         }
         let line = lines.line_of(&record);
-        if index % 4096 == 0 {
+        if index.is_multiple_of(4096) {
             let done = record.position().map_or(0, |p| p.byte()) as f32 / data.len().max(1) as f32;
             if !options.report(done) {
                 return Err(ImportError::Cancelled {

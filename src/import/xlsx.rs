@@ -104,7 +104,7 @@ pub fn read(
         let mut counts = ImportCounts::default();
         let total = rows.len().max(1) as f32;
         for (i, r) in rows.iter().enumerate().skip(h + 1) {
-            if i % 4096 == 0 && !options.report(i as f32 / total) {
+            if i.is_multiple_of(4096) && !options.report(i as f32 / total) {
                 return Err(ImportError::Cancelled {
                     file: name.to_string(),
                 });

@@ -71,7 +71,7 @@ pub fn capability_ui(
             ));
         }
         egui::Grid::new("trainers").striped(true).num_columns(5).show(ui, |ui| {
-            for h in ["Name", "MCT ID", "Membership until", "At the deadline", ""] {
+            for h in ["Name", "MCT ID", "Valid until", "At the deadline", ""] {
                 ui.label(RichText::new(h).strong());
             }
             ui.end_row();
@@ -108,7 +108,7 @@ pub fn capability_ui(
         ui.add_space(4.0);
         ui.horizontal_wrapped(|ui| {
             widgets::labelled_text(ui, "Trainer name", &mut view.trainer_name, 160.0);
-            widgets::labelled_text(ui, "MCT ID", &mut view.trainer_id, 110.0);
+            widgets::labelled_text(ui, "Trainer MCT ID", &mut view.trainer_id, 110.0);
             let current = parse_day(&view.trainer_expiry).ok().flatten();
             let mut text = view.trainer_expiry.clone();
             if let Some(d) = widgets::date_field(ui, "Membership until", "trainer-expiry", &mut text, current) {

@@ -117,6 +117,11 @@ impl PurchasesView {
     }
 }
 
+/// A table cell's text: not selectable, so a click selects the row.
+fn cell(ui: &mut Ui, text: impl Into<egui::WidgetText>) {
+    ui.add(egui::Label::new(text).selectable(false));
+}
+
 fn sort_button(ui: &mut Ui, view: &mut PurchasesView, key: SortKey, label: &str) {
     let arrow = match view.sort {
         (k, false) if k == key => " ▲",
@@ -258,13 +263,13 @@ pub fn purchases_ui(
                 let r = &rows[i];
                 row.set_selected(selected == Some(i));
                 row.col(|ui| {
-                    ui.label(r.date.map_or(String::new(), |d| d.to_string()));
+                    cell(ui, r.date.map_or(String::new(), |d| d.to_string()));
                 });
                 row.col(|ui| {
-                    ui.label(&r.order);
+                    cell(ui, &r.order);
                 });
                 row.col(|ui| {
-                    ui.label(&r.part);
+                    cell(ui, &r.part);
                 });
                 row.col(|ui| {
                     let text = if r.product.is_empty() {
@@ -272,11 +277,21 @@ pub fn purchases_ui(
                     } else {
                         r.product.clone()
                     };
+                    // the product is the row's focusable handle: click or Enter selects the row
                     let marker = if r.review { "⚠ " } else { "" };
-                    ui.label(format!("{marker}{text}"));
+                    if ui
+                        .selectable_label(selected == Some(i), format!("{marker}{text}"))
+                        .clicked()
+                    {
+                        cmds.push(Command::SelectRow(if selected == Some(i) {
+                            None
+                        } else {
+                            Some(i)
+                        }));
+                    }
                 });
                 row.col(|ui| {
-                    ui.label(r.line.map_or("", |l| l.key()));
+                    cell(ui, r.line.map_or("", |l| l.key()));
                 });
                 let counted = r.fate == RowFate::Counted;
                 row.col(|ui| {
@@ -310,10 +325,10 @@ pub fn purchases_ui(
                     );
                 });
                 row.col(|ui| {
-                    ui.label(fate_label(r.fate));
+                    cell(ui, fate_label(r.fate));
                 });
                 row.col(|ui| {
-                    ui.label(format!("{}:{}", r.file, r.line_no));
+                    cell(ui, format!("{}:{}", r.file, r.line_no));
                 });
                 if row.response().clicked() {
                     cmds.push(Command::SelectRow(if selected == Some(i) {
@@ -355,10 +370,14 @@ fn row_details(
     ));
     let current = state.workspace.catalog.get(key).cloned();
     ui.horizontal_wrapped(|ui| {
-        ui.label(format!("Classify '{key}' as"));
+        ui.label(format!("'{key}':"));
         for l in ProductLine::ALL {
             let on = r.line == Some(l);
-            if ui.selectable_label(on, l.key()).clicked() && !on {
+            if ui
+                .selectable_label(on, format!("Classify as {}", l.key()))
+                .clicked()
+                && !on
+            {
                 let components = current.as_ref().and_then(|c| c.components);
                 cmds.push(Command::Edit(Edit::Catalog(
                     key.to_string(),

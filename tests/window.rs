@@ -1,0 +1,286 @@
+//! The window, headless (egui_kittest): a dropped export through the preview to the
+//! dashboard, reclassifying a row, adding a trainer, undo, and the charts with and without data.
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use eframe::egui;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use lpkpi::import::ImportRules;
+use lpkpi::import::values::Currency;
+use lpkpi::rules::capability::Trainer;
+use lpkpi::rules::{ProductLine, Profile};
+use lpkpi::ui::LpkpiApp;
+use lpkpi::workspace::Workspace;
+use lpkpi::workspace::model::Rate;
+use lpkpi::workspace::session::Session;
+use rust_decimal::Decimal;
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn data() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data")
+}
+
+const FIXTURES: [&str; 5] = [
+    "orders-basic.csv",
+    "orders-unicode.txt",
+    "rechnungen.csv",
+    "orders.xlsx",
+    "bad-rows.csv",
+];
+
+/// A file dropped on the window, as the integration would hand it over.
+#[derive(Debug)]
+struct Dropped {
+    path: PathBuf,
+}
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &Path {
+        &self.path
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.path).map_err(|e| e.to_string())
+    }
+}
+
+fn partner() -> Workspace {
+    let mut ws = Workspace::new("Contoso Learning", Some("silver"), Some(d("2026-10-01")));
+    ws.rates.push(Rate {
+        currency: Currency::EUR,
+        month: None,
+        usd_per: Decimal::from_str("1.10").unwrap(),
+    });
+    ws
+}
+
+fn imported() -> Workspace {
+    let mut ws = partner();
+    let files: Vec<(String, Vec<u8>)> = FIXTURES
+        .iter()
+        .map(|f| (f.to_string(), std::fs::read(data().join(f)).unwrap()))
+        .collect();
+    let rules = ImportRules::new(&Profile::builtin().unwrap());
+    for o in ws.import_files(
+        &files,
+        &rules,
+        d("2026-09-01").and_hms_opt(8, 0, 0).unwrap(),
+    ) {
+        o.unwrap();
+    }
+    ws
+}
+
+fn harness(ws: Workspace) -> Harness<'static, LpkpiApp> {
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 900.0))
+        .build_eframe(move |cc| LpkpiApp::with_workspace(cc, ws, d("2026-09-15")));
+    h.run_steps(3);
+    h
+}
+
+/// Step the window until `done` holds (jobs run on threads).
+fn wait(h: &mut Harness<'static, LpkpiApp>, what: &str, done: impl Fn(&LpkpiApp) -> bool) {
+    let start = Instant::now();
+    while !done(h.state()) {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "timed out waiting for {what}"
+        );
+        h.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    h.run_steps(2);
+}
+
+fn totals(app: &LpkpiApp) -> (Decimal, Decimal) {
+    let e = &app.state.outcome().expect("an evaluation").eval;
+    (e.totals.kpi_units, e.totals.revenue_usd)
+}
+
+/// Focus a labelled field (keyboard focus, as Tab would) and type into it.
+fn type_into(h: &mut Harness<'static, LpkpiApp>, label: &str, text: &str) {
+    h.get_by_label(label).focus();
+    h.run_steps(1);
+    h.get_by_label(label).type_text(text);
+    h.run_steps(2);
+    assert_eq!(
+        h.get_by_label(label).value().as_deref(),
+        Some(text),
+        "{label}"
+    );
+}
+
+fn click_tab(h: &mut Harness<'static, LpkpiApp>, tab: &str) {
+    h.get_by_label(tab).click();
+    h.run_steps(2);
+}
+
+#[test]
+fn dropped_exports_go_through_the_preview_to_the_dashboard() {
+    let mut h = harness(partner());
+    for f in FIXTURES {
+        h.input_mut().dropped_files.push(Arc::new(Dropped {
+            path: data().join(f),
+        }));
+    }
+    h.step();
+    wait(&mut h, "the import preview", |app| {
+        app.state.preview.is_some()
+    });
+    {
+        let p = h.state().state.preview.as_ref().unwrap();
+        assert_eq!(p.files.len(), 5);
+        assert_eq!(p.counts.read, 295);
+        assert_eq!(p.counts.rejected, 2);
+    }
+    h.get_by_label_contains("rejected rows");
+    h.get_by_label("Confirm import").click();
+    h.run_steps(3);
+    let app = h.state();
+    assert!(app.state.preview.is_none());
+    assert_eq!(app.state.workspace.batches.len(), 5);
+    assert!(app.state.dirty(), "an import is an unsaved change");
+    assert!(app.state.title().starts_with("● "), "{}", app.state.title());
+
+    // the dashboard's figures are the core's report, and the shared expected.json
+    let ws = imported();
+    let core = Session::new(&ws)
+        .unwrap()
+        .evaluate(&ws, d("2026-10-01"), d("2026-09-15"), None)
+        .eval;
+    let e = &app.state.outcome().unwrap().eval;
+    assert_eq!(e.totals, core.totals);
+    assert_eq!(e.monthly, core.monthly);
+    assert_eq!(e.by_line, core.by_line);
+    assert_eq!(e.counts, core.counts);
+    assert_eq!(
+        totals(app),
+        (Decimal::from(761), Decimal::from_str("212852.72").unwrap())
+    );
+    h.get_by_label_contains("761 of 200 KPI units");
+    h.get_by_label_contains("761 of 5,000 KPI units, 4,239 short");
+    h.get_by_label_contains("$212,852.72 of $500,000.00, $287,147.28 short");
+
+    // undo takes the import back
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run_steps(3);
+    assert_eq!(h.state().state.workspace.batches.len(), 0);
+}
+
+#[test]
+fn reclassifying_a_row_changes_the_totals() {
+    let mut h = harness(imported());
+    let before = h.state().state.outcome().unwrap().eval.by_line[ProductLine::Lab.index()];
+    let catering_kits = h
+        .state()
+        .state
+        .derived
+        .as_ref()
+        .unwrap()
+        .rows
+        .iter()
+        .filter(|r| r.part == "CAT-LUNCH" && r.fate == lpkpi::rules::evaluate::RowFate::Counted)
+        .map(|r| r.kits)
+        .sum::<i64>();
+    assert!(catering_kits > 0);
+    click_tab(&mut h, "Purchases");
+    type_into(&mut h, "Filter", "CAT-LUNCH");
+    h.get_by_label_contains("of 295 rows");
+    h.get_all_by_label("CAT-LUNCH")
+        .next()
+        .expect("a catering row")
+        .click();
+    h.run_steps(3);
+    assert!(h.state().state.selected_row.is_some());
+    h.get_by_label("Classify as lab").click();
+    h.run_steps(3);
+    let app = h.state();
+    assert_eq!(
+        app.state.workspace.catalog.get("CAT-LUNCH").map(|c| c.line),
+        Some(ProductLine::Lab)
+    );
+    let after = app.state.outcome().unwrap().eval.by_line[ProductLine::Lab.index()];
+    assert_eq!(
+        after.kits,
+        before.kits + catering_kits,
+        "the catering kits moved to lab"
+    );
+    assert!(
+        after.revenue_usd > before.revenue_usd,
+        "and their revenue now counts"
+    );
+}
+
+#[test]
+fn adding_a_trainer_flips_the_mct_requirement_and_undo_restores() {
+    let mut ws = imported();
+    ws.trainers.push(Trainer {
+        name: "Ana Ruiz".into(),
+        mct_id: "1001".into(),
+        expiry: Some(d("2027-06-30")),
+    });
+    let mut h = harness(ws);
+    let silver_mct = |app: &LpkpiApp| {
+        app.state.outcome().unwrap().eval.levels[1]
+            .checks
+            .iter()
+            .find(|c| c.requirement == lpkpi::rules::evaluate::Requirement::Mct)
+            .unwrap()
+            .met
+    };
+    assert_eq!(silver_mct(h.state()), Some(false), "Silver needs 2 MCTs");
+    click_tab(&mut h, "Capability");
+    for (field, text) in [
+        ("Trainer name", "Ben Ode"),
+        ("Trainer MCT ID", "1002"),
+        ("Membership until", "2027-12-31"),
+    ] {
+        type_into(&mut h, field, text);
+    }
+    h.get_by_label("Add trainer").click();
+    h.run_steps(3);
+    assert_eq!(h.state().state.workspace.trainers.len(), 2);
+    assert_eq!(
+        h.state().state.workspace.trainers[1].expiry,
+        Some(d("2027-12-31"))
+    );
+    assert_eq!(silver_mct(h.state()), Some(true));
+    // undo restores the roster and the requirement
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run_steps(3);
+    assert_eq!(h.state().state.workspace.trainers.len(), 1);
+    assert_eq!(silver_mct(h.state()), Some(false));
+    // and redo brings it back
+    h.key_press_modifiers(
+        egui::Modifiers::COMMAND.plus(egui::Modifiers::SHIFT),
+        egui::Key::Z,
+    );
+    h.run_steps(3);
+    assert_eq!(silver_mct(h.state()), Some(true));
+}
+
+#[test]
+fn charts_render_with_data_and_with_none() {
+    let mut h = harness(imported());
+    click_tab(&mut h, "Charts");
+    h.get_by_label("Save chart as PNG…");
+    h.get_by_label("Revenue (USD)").click();
+    h.run_steps(3);
+    h.get_by_label_contains("Actual $212,852.72");
+
+    let mut empty = harness(Workspace::default());
+    click_tab(&mut empty, "Charts");
+    empty.get_by_label_contains("No chart yet");
+
+    let mut no_rows = harness(partner());
+    click_tab(&mut no_rows, "Charts");
+    no_rows.get_by_label_contains("Actual 0");
+}
