@@ -66,6 +66,9 @@ pub struct LpkpiApp {
     chart_rect: Option<egui::Rect>,
     chart_path: Option<PathBuf>,
     screenshot_frames: u32,
+    /// The file dialog being waited for (answers to older requests are ignored).
+    dialog_request: u64,
+    dialog_open: bool,
 }
 
 fn now() -> NaiveDateTime {
@@ -120,6 +123,8 @@ impl LpkpiApp {
             chart_rect: None,
             chart_path: None,
             screenshot_frames: 0,
+            dialog_request: 0,
+            dialog_open: false,
         }
     }
 
@@ -450,7 +455,13 @@ impl LpkpiApp {
                     Pick::ChartPng => Some("kpi-chart.png".into()),
                     _ => None,
                 };
-                self.jobs.dialog(pick, start, name);
+                self.dialog_request += 1;
+                self.dialog_open = true;
+                self.state.running = Some(Running {
+                    label: "Waiting for the file dialog (none appears? drop the files on the window instead)".into(),
+                    cancellable: true,
+                });
+                self.jobs.dialog(self.dialog_request, pick, start, name);
             }
             Command::Open(path) => {
                 if self.state.dirty() {
@@ -485,7 +496,15 @@ impl LpkpiApp {
                 self.state.preview = None;
                 self.info("Import cancelled: nothing changed");
             }
-            Command::CancelJob => self.jobs.cancel(),
+            Command::CancelJob => {
+                if self.dialog_open {
+                    self.dialog_open = false;
+                    self.dialog_request += 1;
+                    self.state.running = None;
+                } else {
+                    self.jobs.cancel();
+                }
+            }
             Command::MapColumns { header, fields } => self.map_columns(header, fields),
             Command::Edit(edit) => self.edit(edit),
             Command::Undo => self.undo(false),
@@ -565,7 +584,12 @@ impl LpkpiApp {
 
     fn job_done(&mut self, done: Done, ctx: &egui::Context) {
         match done {
-            Done::Picked(pick, paths) => {
+            Done::Picked(request, pick, paths) => {
+                if request != self.dialog_request {
+                    return;
+                }
+                self.dialog_open = false;
+                self.state.running = None;
                 let Some(mut paths) = paths.filter(|p| !p.is_empty()) else {
                     if pick == Pick::Import {
                         self.info("No file picked (on Linux the file dialog needs the xdg desktop portal: you can also drop files on the window)");

@@ -18,8 +18,8 @@ use super::state::{PreviewFile, peek_rows};
 
 /// What a job reports.
 pub enum Done {
-    /// A dialog closed (None: cancelled).
-    Picked(Pick, Option<Vec<PathBuf>>),
+    /// A dialog closed (None: cancelled): the request number, what it picked.
+    Picked(u64, Pick, Option<Vec<PathBuf>>),
     /// A workspace was opened.
     Opened(PathBuf, Result<Document, String>),
     /// Import files were read and parsed.
@@ -102,7 +102,13 @@ impl Jobs {
     }
 
     /// Show a file dialog.
-    pub fn dialog(&self, pick: Pick, start: Option<PathBuf>, file_name: Option<String>) {
+    pub fn dialog(
+        &self,
+        request: u64,
+        pick: Pick,
+        start: Option<PathBuf>,
+        file_name: Option<String>,
+    ) {
         self.spawn(move || {
             let mut d = rfd::AsyncFileDialog::new();
             if let Some(dir) = start {
@@ -145,7 +151,7 @@ impl Jobs {
                         .map(|f| vec![f.path().to_path_buf()])
                 }
             };
-            Done::Picked(pick, picked)
+            Done::Picked(request, pick, picked)
         });
     }
 
