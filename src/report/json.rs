@@ -89,25 +89,9 @@ fn forecast(eval: &Evaluation) -> Value {
 }
 
 fn benefits_at_stake(input: &ReportInput<'_>) -> Value {
-    let Some(v) = &input.eval.verdict else {
-        return Value::Null;
-    };
-    let lost: Vec<Value> = input
-        .profile
-        .benefits
-        .iter()
-        .filter_map(|b| {
-            let now = b.values.get(&v.current)?;
-            let then = v.to.as_ref().and_then(|to| b.values.get(to));
-            (Some(now) != then).then(|| json!({ "benefit": b.name, "now": now, "after": then }))
-        })
-        .collect();
-    match v.outcome {
-        crate::rules::evaluate::Outcome::Drops | crate::rules::evaluate::Outcome::Removed => {
-            Value::Array(lost)
-        }
-        _ => Value::Array(vec![]),
-    }
+    input.eval.verdict.as_ref().map_or(Value::Null, |v| {
+        json!(crate::rules::evaluate::benefits_at_stake(input.profile, v))
+    })
 }
 
 fn capability(input: &ReportInput<'_>) -> Value {

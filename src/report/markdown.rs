@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 
 use super::{ReportInput, grouped, grouped_units};
 use crate::rules::ProductLine;
-use crate::rules::evaluate::{Check, Outcome, Requirement};
+use crate::rules::evaluate::{Check, Outcome, Requirement, benefits_at_stake};
 
 fn requirement_label(c: &Check) -> String {
     match c.requirement {
@@ -157,15 +157,9 @@ pub fn render(input: &ReportInput<'_>) -> String {
         let _ = writeln!(s, "## Benefits at stake\n");
         let _ = writeln!(s, "| Benefit | Now ({}) | After |", v.current);
         let _ = writeln!(s, "|---|---|---|");
-        for b in &input.profile.benefits {
-            let now = b.values.get(&v.current).map_or("", String::as_str);
-            let after =
-                v.to.as_ref()
-                    .and_then(|t| b.values.get(t))
-                    .map_or("none", String::as_str);
-            if now != after {
-                let _ = writeln!(s, "| {} | {now} | {after} |", b.name);
-            }
+        for b in benefits_at_stake(input.profile, v) {
+            let after = b.after.as_deref().unwrap_or("none");
+            let _ = writeln!(s, "| {} | {} | {after} |", b.benefit, b.now);
         }
         let _ = writeln!(s);
     }

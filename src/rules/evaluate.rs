@@ -504,6 +504,38 @@ pub fn verdict(levels: &[LevelStatus], current: &str) -> Option<Verdict> {
     make(Outcome::Removed, None)
 }
 
+/// A benefit whose value changes with the verdict (R6).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BenefitChange {
+    /// Benefit name.
+    pub benefit: String,
+    /// Its value at the current level.
+    pub now: String,
+    /// Its value after (None when the partner is removed or the level does not list it).
+    pub after: Option<String>,
+}
+
+/// The benefits at stake: those whose value changes when the verdict drops the partner a
+/// level or removes it (empty when it keeps or qualifies).
+pub fn benefits_at_stake(profile: &Profile, verdict: &Verdict) -> Vec<BenefitChange> {
+    if !matches!(verdict.outcome, Outcome::Drops | Outcome::Removed) {
+        return Vec::new();
+    }
+    profile
+        .benefits
+        .iter()
+        .filter_map(|b| {
+            let now = b.values.get(&verdict.current)?;
+            let after = verdict.to.as_ref().and_then(|to| b.values.get(to));
+            (Some(now) != after).then(|| BenefitChange {
+                benefit: b.name.clone(),
+                now: now.clone(),
+                after: after.cloned(),
+            })
+        })
+        .collect()
+}
+
 /// Evaluate an import set.
 pub fn evaluate(set: &ImportSet, inputs: &Inputs<'_>) -> Evaluation {
     let dates = inputs.dates;

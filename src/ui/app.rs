@@ -91,6 +91,7 @@ impl LpkpiApp {
                 .unwrap_or_default()
         };
         let mut state = AppState::new(demo(), None, options.today);
+        state.demo = true;
         state.recent = persisted.recent.clone();
         state.panel = options
             .screenshot
@@ -140,6 +141,7 @@ impl LpkpiApp {
             screenshot: None,
             size: None,
             ephemeral: true,
+            failure: Default::default(),
         };
         let mut app = LpkpiApp::new(cc, options);
         app.state = AppState::new(workspace, None, today);
@@ -638,6 +640,13 @@ impl LpkpiApp {
                         }
                     }
                     Err(e) => {
+                        if self.options.screenshot.is_some() {
+                            if let Ok(mut f) = self.options.failure.lock() {
+                                *f = Some(e.clone());
+                            }
+                            self.allow_close = true;
+                            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+                        }
                         self.error(format!("Cannot open: {e}"));
                         self.info("Showing the demo workspace instead");
                     }

@@ -8,7 +8,7 @@ use super::command::Command;
 use super::state::{AppState, Panel};
 use super::theme;
 use super::widgets::{self, status, status_color, units, usd};
-use crate::rules::evaluate::{Check, Outcome, Requirement};
+use crate::rules::evaluate::{Check, Outcome, Requirement, benefits_at_stake};
 
 fn requirement_name(c: &Check) -> &'static str {
     match c.requirement {
@@ -219,18 +219,11 @@ pub fn dashboard_ui(ui: &mut Ui, state: &AppState, cmds: &mut Vec<Command>) {
             );
             ui.label(RichText::new("After").strong());
             ui.end_row();
-            for b in &d.session.profile.benefits {
-                let now = b.values.get(&v.current).map_or("", String::as_str);
-                let after =
-                    v.to.as_ref()
-                        .and_then(|t| b.values.get(t))
-                        .map_or("none", String::as_str);
-                if now != after {
-                    ui.label(&b.name);
-                    ui.label(now);
-                    ui.label(after);
-                    ui.end_row();
-                }
+            for b in benefits_at_stake(&d.session.profile, v) {
+                ui.label(&b.benefit);
+                ui.label(&b.now);
+                ui.label(b.after.as_deref().unwrap_or("none"));
+                ui.end_row();
             }
         });
     }

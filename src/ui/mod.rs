@@ -53,6 +53,8 @@ pub struct LaunchOptions {
     pub size: Option<(f32, f32)>,
     /// Do not read or write eframe's persisted state (tests, screenshots).
     pub ephemeral: bool,
+    /// Set when a screenshot run could not open its workspace (the run then fails).
+    pub failure: std::sync::Arc<std::sync::Mutex<Option<String>>>,
 }
 
 fn icon() -> Option<egui::IconData> {
@@ -84,10 +86,15 @@ pub fn run(options: LaunchOptions) -> anyhow::Result<()> {
         renderer: eframe::Renderer::Glow,
         ..Default::default()
     };
+    let failure = options.failure.clone();
     eframe::run_native(
         "lpkpi",
         native,
         Box::new(move |cc| Ok(Box::new(LpkpiApp::new(cc, options)))),
     )
-    .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
+    .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))?;
+    match failure.lock().ok().and_then(|mut f| f.take()) {
+        Some(e) => Err(anyhow::anyhow!(e)),
+        None => Ok(()),
+    }
 }

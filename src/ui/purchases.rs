@@ -294,36 +294,11 @@ pub fn purchases_ui(
                     cell(ui, r.line.map_or("", |l| l.key()));
                 });
                 let counted = r.fate == RowFate::Counted;
-                row.col(|ui| {
-                    right(
-                        ui,
-                        if counted {
-                            r.kits.to_string()
-                        } else {
-                            String::new()
-                        },
-                    );
-                });
-                row.col(|ui| {
-                    right(
-                        ui,
-                        if counted {
-                            units(r.kpi_units)
-                        } else {
-                            String::new()
-                        },
-                    );
-                });
-                row.col(|ui| {
-                    right(
-                        ui,
-                        if counted {
-                            usd(r.revenue_usd)
-                        } else {
-                            String::new()
-                        },
-                    );
-                });
+                for figure in [r.kits.to_string(), units(r.kpi_units), usd(r.revenue_usd)] {
+                    row.col(|ui| {
+                        right(ui, if counted { figure } else { String::new() });
+                    });
+                }
                 row.col(|ui| {
                     cell(ui, fate_label(r.fate));
                 });

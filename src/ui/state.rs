@@ -123,8 +123,8 @@ pub struct Derived {
     pub outcome: Option<Outcome>,
     /// Rows for the table.
     pub rows: Vec<RowView>,
-    /// (batches, rows) the session's import set was built from.
-    pub rows_key: (usize, usize),
+    /// The imports (batch digests and row count) the session's import set was built from.
+    pub rows_key: (Vec<String>, usize),
 }
 
 /// Build the table rows.
@@ -226,7 +226,13 @@ impl Derived {
         today: NaiveDate,
         previous: Option<Derived>,
     ) -> Result<Derived, String> {
-        let rows_key = (ws.batches.len(), ws.rows.len());
+        let rows_key = (
+            ws.batches
+                .iter()
+                .map(|b| b.sha256.clone())
+                .collect::<Vec<_>>(),
+            ws.rows.len(),
+        );
         let mut session = Session::new(ws).map_err(|e| e.to_string())?;
         if let Some(prev) = previous
             && prev.rows_key == rows_key
@@ -342,6 +348,8 @@ pub struct AppState {
     pub selected_row: Option<usize>,
     /// Files hovering over the window.
     pub hovering: Vec<String>,
+    /// Showing the bundled demo (not a file of the user's).
+    pub demo: bool,
 }
 
 impl AppState {
@@ -368,6 +376,7 @@ impl AppState {
             recent: Vec::new(),
             selected_row: None,
             hovering: Vec::new(),
+            demo: false,
         }
     }
 
@@ -390,16 +399,14 @@ impl AppState {
 
     /// The window title: workspace, partner, unsaved marker.
     pub fn title(&self) -> String {
-        let file = self.path.as_ref().and_then(|p| p.file_name()).map_or_else(
-            || {
-                if self.workspace.partner.name == "Northwind Learning" && self.path.is_none() {
-                    "demo workspace".to_string()
-                } else {
-                    "untitled".to_string()
-                }
-            },
-            |n| n.to_string_lossy().into_owned(),
-        );
+        let file = match (&self.path, self.demo) {
+            (Some(p), _) => p.file_name().map_or_else(
+                || p.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            ),
+            (None, true) => "demo workspace".to_string(),
+            (None, false) => "untitled".to_string(),
+        };
         let marker = if self.dirty() { "● " } else { "" };
         let partner = if self.workspace.partner.name.is_empty() {
             String::new()
