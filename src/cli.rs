@@ -313,6 +313,7 @@ fn window(
         screenshot: screenshot.map(|path| crate::ui::ScreenshotRequest { path, panel }),
         size,
         ephemeral,
+        typed_paths: std::env::var_os("LPKPI_TYPED_PATHS").is_some(),
         failure: Default::default(),
     };
     crate::ui::run(options).map_err(|e| CliError::Failed(e.to_string()))

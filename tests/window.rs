@@ -284,3 +284,140 @@ fn charts_render_with_data_and_with_none() {
     click_tab(&mut no_rows, "Charts");
     no_rows.get_by_label_contains("Actual 0");
 }
+
+/// The whole loop a new user does: a new workspace, drop the shared fixtures, fix an unknown
+/// product, add trainers and the exam rule, read the verdict, export the summary, save.
+#[test]
+fn the_whole_loop_from_drop_to_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(partner());
+    for f in FIXTURES {
+        h.input_mut().dropped_files.push(Arc::new(Dropped {
+            path: data().join(f),
+        }));
+    }
+    h.step();
+    wait(&mut h, "the import preview", |app| {
+        app.state.preview.is_some()
+    });
+    h.get_by_label("Confirm import").click();
+    h.run_steps(3);
+
+    // fix an unknown product: the catering rows are not training
+    click_tab(&mut h, "Purchases");
+    h.get_by_label("Needs review only").click();
+    h.run_steps(2);
+    type_into(&mut h, "Filter", "catering");
+    h.get_all_by_label("CAT-LUNCH")
+        .next()
+        .expect("a catering row")
+        .click();
+    h.run_steps(3);
+    h.get_by_label("Classify as excluded").click();
+    h.run_steps(3);
+    assert_eq!(
+        h.state()
+            .state
+            .workspace
+            .catalog
+            .get("CAT-LUNCH")
+            .map(|c| c.line),
+        Some(ProductLine::Excluded)
+    );
+
+    // two trainers, one person with an exam, the Silver exam rule
+    click_tab(&mut h, "Capability");
+    for (name, id) in [("Ana Ruiz", "1001"), ("Ben Ode", "1002")] {
+        type_into(&mut h, "Trainer name", name);
+        type_into(&mut h, "Trainer MCT ID", id);
+        type_into(&mut h, "Membership until", "2027-06-30");
+        h.get_by_label("Add trainer").click();
+        h.run_steps(3);
+    }
+    type_into(&mut h, "Person", "Ana Ruiz");
+    h.get_by_label("Add person").click();
+    h.run_steps(3);
+    h.get_by_label("Passed by").click();
+    h.run_steps(2);
+    h.get_all_by_label("Ana Ruiz").last().unwrap().click();
+    h.run_steps(2);
+    type_into(&mut h, "Exam", "AZ-104");
+    type_into(&mut h, "Passed on", "2025-04-02");
+    h.get_by_label("Add pass").click();
+    h.run_steps(3);
+    type_into(&mut h, "Competency", "Cloud Platform");
+    h.get_by_label("Rule level").click();
+    h.run_steps(2);
+    h.get_by_label("Silver").click();
+    h.run_steps(2);
+    type_into(&mut h, "People needed", "1");
+    type_into(&mut h, "Exams (comma-separated)", "AZ-104, AZ-305");
+    h.get_by_label("Add rule").click();
+    h.run_steps(3);
+    let ws = &h.state().state.workspace;
+    assert_eq!(
+        (ws.trainers.len(), ws.people.len(), ws.competencies.len()),
+        (2, 1, 1)
+    );
+
+    // the verdict
+    click_tab(&mut h, "Dashboard");
+    h.get_by_label_contains("Keeps Silver");
+    let v = h
+        .state()
+        .state
+        .outcome()
+        .unwrap()
+        .eval
+        .verdict
+        .clone()
+        .unwrap();
+    assert_eq!(
+        (v.outcome, v.to.as_deref()),
+        (lpkpi::rules::evaluate::Outcome::Keeps, Some("silver"))
+    );
+
+    // export the summary (Ctrl+E), typing the path
+    let summary = dir.path().join("summary.md");
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
+    h.run_steps(2);
+    let prompt = h.get_by_label("Path");
+    prompt.focus();
+    h.run_steps(1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("Path")
+        .type_text(&summary.display().to_string());
+    h.run_steps(2);
+    h.get_by_label("Use this path").click();
+    h.run_steps(2);
+    wait(&mut h, "the export", |_| summary.exists());
+    let md = std::fs::read_to_string(&summary).unwrap();
+    assert!(md.contains("# Renewal readiness: Contoso Learning"), "{md}");
+    assert!(md.contains("**Keeps silver**"), "{md}");
+
+    // save the workspace as a file, then the title loses its unsaved marker
+    let saved = dir.path().join("contoso.ron");
+    h.key_press_modifiers(
+        egui::Modifiers::COMMAND.plus(egui::Modifiers::SHIFT),
+        egui::Key::S,
+    );
+    h.run_steps(2);
+    h.get_by_label("Path").focus();
+    h.run_steps(1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("Path")
+        .type_text(&saved.display().to_string());
+    h.run_steps(2);
+    h.get_by_label("Use this path").click();
+    h.run_steps(2);
+    wait(&mut h, "the save", |app| !app.state.dirty());
+    let back =
+        lpkpi::workspace::format::from_ron(&std::fs::read_to_string(&saved).unwrap(), "saved")
+            .unwrap();
+    assert_eq!(back, h.state().state.workspace);
+    assert!(
+        h.state().state.title().starts_with("contoso.ron"),
+        "{}",
+        h.state().state.title()
+    );
+}

@@ -24,7 +24,7 @@ use super::{DEMO_WORKSPACE, LaunchOptions, ScreenshotRequest, theme};
 use crate::import::sniff::{ColumnMapRepr, Remembered, header_signature};
 use crate::import::{ImportCounts, ImportSet};
 use crate::report::{Format, ReportInput};
-use crate::rules::profile::{Field, Profile};
+use crate::rules::profile::Field;
 use crate::workspace::format::from_ron;
 use crate::workspace::model::ProfileChoice;
 use crate::workspace::{Document, Workspace};
@@ -69,6 +69,8 @@ pub struct LpkpiApp {
     /// The file dialog being waited for (answers to older requests are ignored).
     dialog_request: u64,
     dialog_open: bool,
+    /// What the pending file dialog picks, and its suggested file name.
+    dialog_pick: Option<(Pick, Option<PathBuf>)>,
 }
 
 fn now() -> NaiveDateTime {
@@ -126,6 +128,7 @@ impl LpkpiApp {
             screenshot_frames: 0,
             dialog_request: 0,
             dialog_open: false,
+            dialog_pick: None,
         }
     }
 
@@ -141,6 +144,7 @@ impl LpkpiApp {
             screenshot: None,
             size: None,
             ephemeral: true,
+            typed_paths: true,
             failure: Default::default(),
         };
         let mut app = LpkpiApp::new(cc, options);
@@ -459,11 +463,61 @@ impl LpkpiApp {
                 };
                 self.dialog_request += 1;
                 self.dialog_open = true;
+                let suggested = match (&start, &name) {
+                    (Some(dir), Some(n)) => Some(dir.join(n)),
+                    (None, Some(n)) => std::env::current_dir().ok().map(|d| d.join(n)),
+                    (Some(dir), None) => Some(dir.join("")),
+                    (None, None) => std::env::current_dir().ok().map(|d| d.join("")),
+                };
+                self.dialog_pick = Some((pick, suggested));
+                if self.options.typed_paths {
+                    self.apply(Command::TypePath);
+                    return;
+                }
                 self.state.running = Some(Running {
                     label: "Waiting for the file dialog (none appears? drop the files on the window instead)".into(),
                     cancellable: true,
                 });
                 self.jobs.dialog(self.dialog_request, pick, start, name);
+            }
+            Command::TypePath => {
+                if let Some((pick, suggested)) = self.dialog_pick.clone() {
+                    // answers of the dialog still pending are ignored from now on
+                    self.dialog_request += 1;
+                    self.dialog_open = false;
+                    self.state.running = None;
+                    let what = match pick {
+                        Pick::Open => "Workspace to open",
+                        Pick::Import => "Files to import (one per line)",
+                        Pick::SaveAs => "Save the workspace as",
+                        Pick::Export(_) => "Export the summary to",
+                        Pick::ChartPng => "Save the chart as",
+                        Pick::Profile => "Program profile to load",
+                    };
+                    self.state.path_prompt = Some((
+                        what.to_string(),
+                        suggested.map_or(String::new(), |p| p.display().to_string()),
+                    ));
+                }
+            }
+            Command::PathTyped(text) => {
+                self.state.path_prompt = None;
+                let paths: Vec<PathBuf> = text
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(PathBuf::from)
+                    .collect();
+                if let Some((pick, _)) = self.dialog_pick.take() {
+                    let ctx = self.jobs.ctx();
+                    self.dialog_request += 1;
+                    let request = self.dialog_request;
+                    self.job_done(Done::Picked(request, pick, Some(paths)), &ctx);
+                }
+            }
+            Command::CancelPath => {
+                self.state.path_prompt = None;
+                self.dialog_pick = None;
             }
             Command::Open(path) => {
                 if self.state.dirty() {
@@ -526,19 +580,15 @@ impl LpkpiApp {
                     let before = self.state.workspace.clone();
                     self.state.workspace = ws;
                     self.changed(before, "restore unsaved edits".into());
-                    if let Some(doc) = &self.doc
-                        && let Ok(d) = doc.lock()
-                    {
-                        d.discard_recovery();
+                    if let Some(doc) = &self.doc {
+                        self.jobs.discard_recovery(doc.clone());
                     }
                 }
             }
             Command::DeclineRecovery => {
                 self.state.recovery = None;
-                if let Some(doc) = &self.doc
-                    && let Ok(d) = doc.lock()
-                {
-                    d.discard_recovery();
+                if let Some(doc) = &self.doc {
+                    self.jobs.discard_recovery(doc.clone());
                 }
             }
             Command::Quit => {
@@ -562,10 +612,7 @@ impl LpkpiApp {
                 self.chart_rect = Some(rect);
                 self.apply(Command::Dialog(Pick::ChartPng));
             }
-            Command::LoadProfile(path) => match Profile::from_path(&path) {
-                Ok(p) => self.edit(Edit::Profile(ProfileChoice::Custom(Box::new(p)))),
-                Err(e) => self.error(e.to_string()),
-            },
+            Command::LoadProfile(path) => self.jobs.profile(path),
             Command::SelectRow(i) => {
                 self.state.selected_row = i;
                 self.views.purchases.components = i
@@ -628,16 +675,13 @@ impl LpkpiApp {
             Done::Opened(path, result) => {
                 self.state.running = None;
                 match result {
-                    Ok(doc) => {
+                    Ok((doc, recovery)) => {
                         let ws = doc.workspace.clone();
-                        let recovery = doc.recovery();
                         self.doc = Some(Arc::new(Mutex::new(doc)));
                         self.replace_workspace(ws, Some(path.clone()));
                         self.remember_recent(&path);
                         self.info(format!("Opened {}", path.display()));
-                        if let Some((ws, _)) = recovery {
-                            self.state.recovery = Some(ws);
-                        }
+                        self.state.recovery = recovery;
                     }
                     Err(e) => {
                         if self.options.screenshot.is_some() {
@@ -709,6 +753,10 @@ impl LpkpiApp {
                 }
             }
             Done::Screenshot(image) => self.screenshot_arrived(&image, ctx),
+            Done::Profile(result) => match result {
+                Ok(p) => self.edit(Edit::Profile(ProfileChoice::Custom(Box::new(p)))),
+                Err(e) => self.error(e),
+            },
         }
     }
 
@@ -787,6 +835,27 @@ impl LpkpiApp {
                 });
             });
         }
+        if let Some((what, text)) = &mut self.state.path_prompt {
+            egui::Modal::new(egui::Id::unique("path-prompt")).show(ctx, |ui| {
+                ui.label(RichText::new(what.as_str()).heading());
+                let multi = what.starts_with("Files to import");
+                let edit = if multi {
+                    egui::TextEdit::multiline(text).desired_rows(4)
+                } else {
+                    egui::TextEdit::singleline(text)
+                };
+                let l = ui.label("Path");
+                ui.add(edit.desired_width(520.0)).labelled_by(l.id);
+                ui.horizontal(|ui| {
+                    if ui.button("Use this path").clicked() {
+                        cmds.push(Command::PathTyped(text.clone()));
+                    }
+                    if ui.button("Cancel").clicked() {
+                        cmds.push(Command::CancelPath);
+                    }
+                });
+            });
+        }
         if self.state.recovery.is_some() {
             egui::Modal::new(egui::Id::unique("recovery")).show(ctx, |ui| {
                 ui.label(RichText::new("Unsaved edits found").heading());
@@ -817,6 +886,9 @@ impl LpkpiApp {
                 );
                 if r.cancellable && ui.button("Cancel").clicked() {
                     cmds.push(Command::CancelJob);
+                }
+                if self.dialog_open && ui.button("Type a path instead").clicked() {
+                    cmds.push(Command::TypePath);
                 }
             } else if let Some(out) = self.state.outcome() {
                 let e = &out.eval;

@@ -92,6 +92,12 @@ pub enum Command {
     New,
     /// Pick a file with a dialog.
     Dialog(Pick),
+    /// Type a path instead of using the file dialog.
+    TypePath,
+    /// A typed path (or paths, one per line, for imports) for the pending pick.
+    PathTyped(String),
+    /// Close the path prompt.
+    CancelPath,
     /// Open this workspace.
     Open(PathBuf),
     /// Save (Save As when the workspace has no file yet).

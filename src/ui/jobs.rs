@@ -20,8 +20,10 @@ use super::state::{PreviewFile, peek_rows};
 pub enum Done {
     /// A dialog closed (None: cancelled): the request number, what it picked.
     Picked(u64, Pick, Option<Vec<PathBuf>>),
-    /// A workspace was opened.
-    Opened(PathBuf, Result<Document, String>),
+    /// A workspace was opened, with the unsaved edits of an earlier session if any.
+    Opened(PathBuf, Result<(Document, Option<Workspace>), String>),
+    /// A program profile was read.
+    Profile(Result<crate::rules::Profile, String>),
     /// Import files were read and parsed.
     Parsed(Result<Parsed, String>),
     /// The workspace was saved (revision saved, file) or not.
@@ -74,6 +76,11 @@ impl Jobs {
             progress: Arc::new(AtomicU32::new(0)),
             cancel: Arc::new(AtomicBool::new(false)),
         }
+    }
+
+    /// The context jobs wake.
+    pub fn ctx(&self) -> egui::Context {
+        self.ctx.clone()
     }
 
     /// A finished job, if any.
@@ -158,8 +165,30 @@ impl Jobs {
     /// Open (lock and read) a workspace.
     pub fn open(&self, path: PathBuf) {
         self.spawn(move || {
-            let doc = Document::open(&path).map_err(|e| e.to_string());
+            let doc = Document::open(&path)
+                .map(|d| {
+                    let recovery = d.recovery().map(|(ws, _)| ws);
+                    (d, recovery)
+                })
+                .map_err(|e| e.to_string());
             Done::Opened(path, doc)
+        });
+    }
+
+    /// Read a program profile.
+    pub fn profile(&self, path: PathBuf) {
+        self.spawn(move || {
+            Done::Profile(crate::rules::Profile::from_path(&path).map_err(|e| e.to_string()))
+        });
+    }
+
+    /// Forget the recovery file of a document.
+    pub fn discard_recovery(&self, doc: Arc<Mutex<Document>>) {
+        self.spawn(move || {
+            if let Ok(d) = doc.lock() {
+                d.discard_recovery();
+            }
+            Done::Recovery(Ok(()))
         });
     }
 

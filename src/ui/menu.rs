@@ -117,6 +117,20 @@ pub fn menu_bar(ui: &mut Ui, state: &AppState, cmds: &mut Vec<Command>) {
                     cmds.push(Command::Show(p));
                 }
             }
+            ui.separator();
+            ui.menu_button("Theme", |ui| {
+                // egui keeps the choice with its own persisted options
+                let current = ui.ctx().options(|o| o.theme_preference);
+                for (pref, label) in [
+                    (egui::ThemePreference::System, "Follow the system"),
+                    (egui::ThemePreference::Light, "Light"),
+                    (egui::ThemePreference::Dark, "Dark"),
+                ] {
+                    if ui.selectable_label(current == pref, label).clicked() {
+                        ui.ctx().set_theme(pref);
+                    }
+                }
+            });
         });
     });
 }

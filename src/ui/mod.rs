@@ -53,6 +53,9 @@ pub struct LaunchOptions {
     pub size: Option<(f32, f32)>,
     /// Do not read or write eframe's persisted state (tests, screenshots).
     pub ephemeral: bool,
+    /// Ask for paths in the window instead of native file dialogs (tests; desktops without a
+    /// file-dialog portal).
+    pub typed_paths: bool,
     /// Set when a screenshot run could not open its workspace (the run then fails).
     pub failure: std::sync::Arc<std::sync::Mutex<Option<String>>>,
 }

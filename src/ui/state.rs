@@ -350,6 +350,8 @@ pub struct AppState {
     pub hovering: Vec<String>,
     /// Showing the bundled demo (not a file of the user's).
     pub demo: bool,
+    /// A path typed instead of a file dialog: (what it is for, the text so far).
+    pub path_prompt: Option<(String, String)>,
 }
 
 impl AppState {
@@ -377,6 +379,7 @@ impl AppState {
             selected_row: None,
             hovering: Vec::new(),
             demo: false,
+            path_prompt: None,
         }
     }
 

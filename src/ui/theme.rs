@@ -5,7 +5,8 @@ use eframe::egui::{self, FontFamily, FontId, TextStyle};
 /// DejaVu Sans, the fallback for symbols the default fonts lack (✔ ✘ ⚠ ⏶ ●).
 const DEJAVU: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 
-/// Apply fonts, the type scale and spacing to both themes; the theme follows the system.
+/// Apply fonts, the type scale and spacing to both themes (the theme follows the system until
+/// the user picks one in View ▸ Theme; egui persists that choice).
 pub fn apply(ctx: &egui::Context) {
     let mut fonts = egui::FontDefinitions::default();
     fonts.font_data.insert(
@@ -20,7 +21,6 @@ pub fn apply(ctx: &egui::Context) {
             .push("dejavu".into());
     }
     ctx.set_fonts(fonts);
-    ctx.set_theme(egui::ThemePreference::System);
     for theme in [egui::Theme::Light, egui::Theme::Dark] {
         ctx.style_mut_of(theme, |style| {
             style.text_styles = [
