@@ -58,6 +58,9 @@ pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     tmp.flush()?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
+    // the rename itself must reach the disk before a power loss can revert it
+    #[cfg(unix)]
+    std::fs::File::open(dir)?.sync_all()?;
     Ok(())
 }
 

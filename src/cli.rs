@@ -350,9 +350,6 @@ fn new(
 }
 
 fn import(path: &Path, files: &[PathBuf], now: NaiveDateTime) -> Result<(), CliError> {
-    let mut doc = Document::open_or_create(path, Workspace::default).map_err(usage)?;
-    let profile = doc.workspace.profile().map_err(usage)?;
-    let rules = ImportRules::new(&profile);
     // The workspace keeps file names, not paths: they are what administrators recognize, and
     // a workspace moves between machines.
     let mut inputs = Vec::new();
@@ -363,9 +360,19 @@ fn import(path: &Path, files: &[PathBuf], now: NaiveDateTime) -> Result<(), CliE
         );
         inputs.push((name, read_file(f)?));
     }
+    // All or nothing: a new workspace file is created only when every file imports.
+    let mut doc = if path.exists() {
+        Some(Document::open(path).map_err(usage)?)
+    } else {
+        None
+    };
+    let before = doc
+        .as_ref()
+        .map_or_else(Workspace::default, |d| d.workspace.clone());
+    let mut ws = before.clone();
+    let rules = ImportRules::new(&ws.profile().map_err(usage)?);
     let now = now.with_nanosecond(0).unwrap_or(now);
-    let before = doc.workspace.clone();
-    let outcomes = doc.workspace.import_files(&inputs, &rules, now);
+    let outcomes = ws.import_files(&inputs, &rules, now);
     let mut lines = Vec::new();
     for outcome in outcomes {
         match outcome {
@@ -389,7 +396,6 @@ fn import(path: &Path, files: &[PathBuf], now: NaiveDateTime) -> Result<(), CliE
                 ));
             }
             Err(e) => {
-                doc.workspace = before;
                 return Err(CliError::Usage(format!(
                     "{e} (nothing imported, {} unchanged)",
                     path.display()
@@ -397,18 +403,27 @@ fn import(path: &Path, files: &[PathBuf], now: NaiveDateTime) -> Result<(), CliE
             }
         }
     }
-    if doc.workspace != before {
-        doc.save().map_err(usage)?;
+    match &mut doc {
+        Some(d) if ws != before => {
+            d.workspace = ws;
+            d.save().map_err(usage)?;
+        }
+        Some(_) => {}
+        None => {
+            doc = Some(Document::create(path, ws).map_err(usage)?);
+        }
     }
     for line in lines {
         println!("{line}");
     }
-    println!(
-        "{}: {} files, {} rows",
-        path.display(),
-        doc.workspace.batches.len(),
-        doc.workspace.rows.len()
-    );
+    if let Some(d) = &doc {
+        println!(
+            "{}: {} files, {} rows",
+            path.display(),
+            d.workspace.batches.len(),
+            d.workspace.rows.len()
+        );
+    }
     Ok(())
 }
 

@@ -621,3 +621,24 @@ mod roundtrip {
         }
     }
 }
+
+#[test]
+fn a_duplicate_matching_a_later_row_of_the_same_identity_does_not_differ() {
+    let s = Setup::new("2026-10-01", "2026-09-15");
+    // file A holds two different rows with the same (order, line); B repeats the second one
+    let a =
+        format!("{LINES_HEADER}9,1,2026-01-05,20533C,MOC,2,100\n9,1,2026-01-05,20533C,MOC,5,250\n");
+    let b = format!("{LINES_HEADER}9,1,2026-01-05,20533C,MOC,5,250\n");
+    let set = s.import(&[("a.csv", &a), ("b.csv", &b)]);
+    assert!(
+        matches!(
+            set.rows[2].fate,
+            Fate::Duplicate {
+                of: 1,
+                differs: false
+            }
+        ),
+        "{:?}",
+        set.rows[2].fate
+    );
+}

@@ -595,7 +595,7 @@ mod roundtrip {
             text(),
             text(),
             text(),
-            any::<i32>(),
+            -1_000_000_000i64..1_000_000_000,
             prop::option::of(1u32..50),
             prop::option::of(money()),
             prop::sample::select(vec!["USD", "EUR", "GBP"]),
@@ -609,7 +609,7 @@ mod roundtrip {
                         part,
                         name,
                         kind,
-                        quantity: i64::from(q),
+                        quantity: q,
                         components,
                         amount,
                         currency: Currency::parse(cur).unwrap(),
@@ -678,7 +678,7 @@ mod roundtrip {
         let rate = (
             prop::sample::select(vec!["EUR", "GBP", "CHF"]),
             prop::option::of(day()),
-            money(),
+            (1i64..1_000_000_000, 0u32..4).prop_map(|(m, s)| Decimal::new(m, s + 3)),
         )
             .prop_map(|(c, m, r)| Rate {
                 currency: Currency::parse(c).unwrap(),
@@ -748,4 +748,82 @@ mod roundtrip {
             prop_assert_eq!(to_ron(&back).unwrap(), text);
         }
     }
+}
+
+#[test]
+fn save_as_never_replaces_a_file_it_cannot_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let damaged = dir.path().join("damaged.ron");
+    std::fs::write(&damaged, b"(version: 1, partner: (name: \"half").unwrap();
+    let err =
+        Document::create_or_replace(&damaged, Workspace::new("Other", None, None)).unwrap_err();
+    assert!(err.to_string().contains("choose another name"), "{err}");
+    assert_eq!(
+        std::fs::read(&damaged).unwrap(),
+        b"(version: 1, partner: (name: \"half"
+    );
+    assert!(!damaged.with_file_name("damaged.ron.bak").exists());
+    // a readable workspace is replaced, the old one kept as .bak
+    let good = dir.path().join("good.ron");
+    drop(Document::create(&good, Workspace::new("Old", None, None)).unwrap());
+    drop(Document::create_or_replace(&good, Workspace::new("New", None, None)).unwrap());
+    assert!(
+        std::fs::read_to_string(good.with_file_name("good.ron.bak"))
+            .unwrap()
+            .contains("Old")
+    );
+}
+
+#[test]
+fn rows_without_their_batch_are_rejected_not_lost() {
+    let mut ws = imported_fixtures();
+    let mut orphan = ws.rows[0].clone();
+    orphan.batch = 99;
+    ws.rows.push(orphan);
+    let session = Session::new(&ws).unwrap();
+    let e = session
+        .evaluate(&ws, d("2026-10-01"), d("2026-09-15"), None)
+        .eval;
+    assert_eq!(e.counts.read, 296);
+    assert!(
+        e.rejected.iter().any(|r| r.reason.contains("batch 99")),
+        "{:?}",
+        e.rejected
+    );
+    assert!(e.counts.balanced());
+}
+
+#[test]
+fn implausible_values_are_refused_on_load() {
+    let mut ws = Workspace::new("X", None, None);
+    ws.rates.push(Rate {
+        currency: Currency::EUR,
+        month: None,
+        usd_per: Decimal::from(10_000_000),
+    });
+    let err = from_ron(&to_ron(&ws).unwrap(), "w").unwrap_err();
+    assert!(
+        err.to_string().contains("not a plausible USD rate"),
+        "{err}"
+    );
+}
+
+#[test]
+fn import_into_a_new_workspace_is_all_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = dir.path().join("new.ron");
+    let bad = dir.path().join("notes.csv");
+    std::fs::write(&bad, "foo,bar,baz\n1,2,3\n").unwrap();
+    let good = data().join("orders-basic.csv");
+    let out = lpkpi(&[
+        "import",
+        w.to_str().unwrap(),
+        good.to_str().unwrap(),
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!w.exists(), "no workspace is created when an import fails");
+    let out = lpkpi(&["import", w.to_str().unwrap(), good.to_str().unwrap()]);
+    assert!(out.status.success());
+    assert!(w.exists());
 }

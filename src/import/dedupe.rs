@@ -34,12 +34,12 @@ pub enum Identity {
 }
 
 /// What the set remembers of one identity.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Seen {
     /// The highest count in any one file imported so far.
     max_per_file: u32,
-    /// The first row imported with this identity.
-    first: u32,
+    /// The rows kept with this identity, in import order.
+    kept: Vec<u32>,
 }
 
 /// The running multiset union.
@@ -49,28 +49,31 @@ pub struct Dedupe {
 }
 
 impl Dedupe {
-    /// Decide the duplicates among one file's kept rows: `rows` yields (row index, identity) in file order; returns (duplicate row, row that stands). Rows identical within
-    /// one file are all kept; a row present n times in one file and m times in another counts
-    /// max(n, m) times.
-    pub fn file(&mut self, rows: impl Iterator<Item = (u32, Identity)>) -> Vec<(u32, u32)> {
+    /// Decide the duplicates among one file's kept rows: `rows` yields (row index, identity)
+    /// in file order; returns (duplicate row, the rows kept before with that identity). Rows
+    /// identical within one file are all kept; a row present n times in one file and m times
+    /// in another counts max(n, m) times.
+    pub fn file(&mut self, rows: impl Iterator<Item = (u32, Identity)>) -> Vec<(u32, Vec<u32>)> {
         let mut in_file: HashMap<Identity, u32> = HashMap::default();
         let mut out = Vec::new();
+        let mut kept_here: Vec<(Identity, u32)> = Vec::new();
         for (index, id) in rows {
             let count = in_file.entry(id).or_insert(0);
             *count += 1;
             match self.seen.get(&id) {
-                Some(seen) if seen.max_per_file >= *count => out.push((index, seen.first)),
-                Some(_) => {}
-                None => {
-                    self.seen.insert(
-                        id,
-                        Seen {
-                            max_per_file: 0,
-                            first: index,
-                        },
-                    );
-                }
+                Some(seen) if seen.max_per_file >= *count => out.push((index, seen.kept.clone())),
+                _ => kept_here.push((id, index)),
             }
+        }
+        for (id, index) in kept_here {
+            self.seen
+                .entry(id)
+                .or_insert_with(|| Seen {
+                    max_per_file: 0,
+                    kept: Vec::new(),
+                })
+                .kept
+                .push(index);
         }
         for (id, count) in in_file {
             if let Some(seen) = self.seen.get_mut(&id) {

@@ -32,11 +32,6 @@ impl Interner {
     pub fn get(&self, sym: Sym) -> &str {
         self.strings.get(sym.0 as usize).map_or("", |s| s)
     }
-
-    /// The handle of `s` if it was interned.
-    pub fn lookup(&self, s: &str) -> Option<Sym> {
-        self.map.get(s).copied()
-    }
 }
 
 #[cfg(test)]
@@ -51,6 +46,5 @@ mod tests {
         assert_eq!(i.intern("AZ-104T00"), a);
         assert_ne!(a, b);
         assert_eq!(i.get(b), "20533C");
-        assert_eq!(i.lookup("nope"), None);
     }
 }

@@ -406,6 +406,7 @@ impl ImportSet {
         }
         let sha256 = digest.iter().map(|b| format!("{b:02x}")).collect();
         let rows_before = self.rows.len();
+        let products_before = self.products.len();
         let result = if is_spreadsheet(bytes) {
             xlsx::read(self, name, bytes, rules, options)
         } else {
@@ -415,6 +416,9 @@ impl ImportSet {
             Ok(file) => file,
             Err(e) => {
                 self.rows.truncate(rows_before);
+                for p in self.products.drain(products_before..) {
+                    self.product_index.remove(&p);
+                }
                 return Err(e);
             }
         };
@@ -554,12 +558,23 @@ impl ImportSet {
             .dedupe
             .file(identities)
             .into_iter()
-            .map(|(i, of)| {
-                let differs = match (purchase(i), purchase(of)) {
-                    (Some(a), Some(b)) => !a.same_content(b, products),
-                    _ => false,
-                };
-                (i, Fate::Duplicate { of, differs })
+            .map(|(i, earlier)| {
+                // the earlier row it repeats: one with the same content if any, else the first
+                let same = earlier
+                    .iter()
+                    .copied()
+                    .find(|&e| match (purchase(i), purchase(e)) {
+                        (Some(a), Some(b)) => a.same_content(b, products),
+                        _ => false,
+                    });
+                let of = same.or_else(|| earlier.first().copied()).unwrap_or(i);
+                (
+                    i,
+                    Fate::Duplicate {
+                        of,
+                        differs: same.is_none(),
+                    },
+                )
             })
             .collect();
         let file = &mut self.files[index];

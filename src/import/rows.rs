@@ -375,7 +375,7 @@ pub fn parse_row<'a, C: Cells + ?Sized>(
         Cell::Number(f) => decimal_from_f64(f)
             .and_then(whole)
             .and_then(|v| u32::try_from(v).ok())
-            .filter(|&v| v > 0)
+            .filter(|&v| v > 0 && v <= super::values::MAX_COMPONENTS)
             .or_else(|| {
                 reasons.push(format!(
                     "components {} is not a positive whole number",

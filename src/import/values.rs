@@ -200,7 +200,7 @@ impl Scanned {
             if c.is_ascii_digit() {
                 push(c)?;
                 group += 1;
-            } else if c == thou {
+            } else if c == thou || c == b' ' {
                 if group == 0 || (seen_thousands && group != 3) {
                     return None;
                 }
@@ -275,7 +275,23 @@ pub fn scan_number(s: &str) -> Option<Scanned> {
         *n = 0;
         Some(())
     };
-    for c in s.chars() {
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if is_space(c)
+            && after_digits
+            && !trailing_minus
+            && !closed
+            && chars.peek().is_some_and(char::is_ascii_digit)
+        {
+            // "1 234,50": a space between digit groups is a thousands separator
+            flush_letters(&mut letters, &mut nletters, &mut out)?;
+            if out.len >= out.buf.len() {
+                return None;
+            }
+            out.buf[out.len] = b' ';
+            out.len += 1;
+            continue;
+        }
         if c.is_ascii_alphabetic() {
             // Currency codes are written in capitals; other words make the text unreadable.
             if c.is_ascii_lowercase() {
@@ -403,10 +419,15 @@ pub fn decimal_from_f64(f: f64) -> Option<Decimal> {
     Decimal::from_str(&text).ok()
 }
 
+/// Components per set above this are rejected as implausible (it keeps kit sums in range).
+pub const MAX_COMPONENTS: u32 = 10_000;
+
 /// Parse a component count: a positive whole number, written as quantities are.
 pub fn parse_components(s: &str, mark: DecimalMark) -> Option<u32> {
     let v = parse_quantity(s, mark)?;
-    u32::try_from(v).ok().filter(|&v| v > 0)
+    u32::try_from(v)
+        .ok()
+        .filter(|&v| v > 0 && v <= MAX_COMPONENTS)
 }
 
 const MONTHS: [&str; 12] = [
@@ -556,8 +577,12 @@ fn split_date(s: &str) -> Option<DateParts> {
 /// What a date value says about the file's day/month order: Some when one part is above 12.
 pub fn date_order_hint(s: &str) -> Option<DayMonth> {
     match split_date(s)? {
-        DateParts::Ambiguous(a, _, _) if a > 12 => Some(DayMonth::DayFirst),
-        DateParts::Ambiguous(_, b, _) if b > 12 => Some(DayMonth::MonthFirst),
+        DateParts::Ambiguous(a, b, _) if (13..=31).contains(&a) && (1..=12).contains(&b) => {
+            Some(DayMonth::DayFirst)
+        }
+        DateParts::Ambiguous(a, b, _) if (1..=12).contains(&a) && (13..=31).contains(&b) => {
+            Some(DayMonth::MonthFirst)
+        }
         _ => None,
     }
 }
@@ -606,6 +631,8 @@ mod tests {
             ("12.00-", Dot, "-12.00", None),
             ("£7.5", Dot, "7.5", Some("GBP")),
             ("1 234,50", Comma, "1234.50", None),
+            ("1 234 567.5", Dot, "1234567.5", None),
+            ("USD 12.50", Dot, "12.50", Some("USD")),
             ("1\u{a0}234,50 €", Comma, "1234.50", Some("EUR")),
             ("0", Dot, "0", None),
             ("1,000,000", Dot, "1000000", None),
@@ -640,6 +667,8 @@ mod tests {
             ("5 apples", Dot),
             ("1,234.5.6", Dot),
             ("12.", Dot),
+            ("12 34", Dot),
+            ("1 2.5", Dot),
             ("1,23", Dot),
             ("-5-", Dot),
             ("US$5", Dot),
@@ -769,6 +798,12 @@ mod tests {
         assert_eq!(date_order_hint("03/05/2026"), None);
         assert_eq!(date_order_hint("2026-03-15"), None);
         assert_eq!(date_order_hint("15.03.2026"), None);
+        assert_eq!(
+            date_order_hint("13/13/2026"),
+            None,
+            "an invalid date decides nothing"
+        );
+        assert_eq!(date_order_hint("45/03/2026"), None);
     }
 
     #[test]

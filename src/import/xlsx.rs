@@ -56,7 +56,10 @@ pub fn read(
     let mut book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(spreadsheet_error)?;
     let mut first_columns: Option<Vec<String>> = None;
     for sheet in book.sheet_names() {
-        let range = book.worksheet_range(&sheet).map_err(spreadsheet_error)?;
+        // a sheet that cannot be read (a chart sheet, say) is skipped: the header may be on the next
+        let Ok(range) = book.worksheet_range(&sheet) else {
+            continue;
+        };
         let first_row = range.start().map_or(0, |(r, _)| r);
         let rows: Vec<&[Data]> = range.rows().collect();
         let mut remembered = None;

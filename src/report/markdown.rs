@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use rust_decimal::Decimal;
 
-use super::{ReportInput, grouped, grouped_units};
+use super::{ReportInput, grouped, grouped_units, usd};
 use crate::rules::ProductLine;
 use crate::rules::evaluate::{Check, Outcome, Requirement, benefits_at_stake};
 
@@ -19,7 +19,7 @@ fn requirement_label(c: &Check) -> String {
 
 fn figure(c: &Check, d: Decimal) -> String {
     match c.requirement {
-        Requirement::Revenue => format!("${}", grouped(d, 2)),
+        Requirement::Revenue => usd(d),
         _ => grouped_units(d),
     }
 }
@@ -208,12 +208,12 @@ pub fn render(input: &ReportInput<'_>) -> String {
     let f = &e.forecast;
     let _ = writeln!(
         s,
-        "Run rate over {} completed months: {} KPI units and ${} a month. At this pace the window ends at **{} KPI units** and **${}**{}.\n",
+        "Run rate over {} completed months: {} KPI units and {} a month. At this pace the window ends at **{} KPI units** and **{}**{}.\n",
         f.completed_months,
         grouped_units(f.run_rate.kpi_units),
-        grouped(f.run_rate.revenue_usd, 2),
+        usd(f.run_rate.revenue_usd),
         grouped_units(f.at_deadline.kpi_units),
-        grouped(f.at_deadline.revenue_usd, 2),
+        usd(f.at_deadline.revenue_usd),
         if f.planned.kpi_units.is_zero() && f.planned.revenue_usd.is_zero() {
             String::new()
         } else {
@@ -222,7 +222,7 @@ pub fn render(input: &ReportInput<'_>) -> String {
     );
     for t in &f.targets {
         let (what, need) = match t.requirement {
-            Requirement::Revenue => ("revenue", format!("${}", grouped(t.needed_per_month, 2))),
+            Requirement::Revenue => ("revenue", usd(t.needed_per_month)),
             _ => ("KPI units", grouped_units(t.needed_per_month)),
         };
         let when = t.reached_on.map_or(String::new(), |d| {

@@ -114,6 +114,15 @@ pub fn grouped(d: Decimal, decimals: u32) -> String {
     }
 }
 
+/// USD for people: "$12,345.50", "-$1,234.00".
+pub fn usd(d: Decimal) -> String {
+    if d.is_sign_negative() && !cents(d).is_zero() {
+        format!("-${}", grouped(d.abs(), 2))
+    } else {
+        format!("${}", grouped(d, 2))
+    }
+}
+
 /// KPI units for people: thousands separators, decimals only when there are any.
 pub fn grouped_units(d: Decimal) -> String {
     let n = d.normalize();
@@ -140,5 +149,7 @@ mod tests {
         assert_eq!(grouped(d("999"), 2), "999.00");
         assert_eq!(grouped_units(d("4984.50")), "4,984.5");
         assert_eq!(grouped_units(d("5000")), "5,000");
+        assert_eq!(usd(d("-1234")), "-$1,234.00");
+        assert_eq!(usd(d("12.345")), "$12.35");
     }
 }

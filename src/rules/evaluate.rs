@@ -70,7 +70,8 @@ impl Rates {
         self.monthly
             .get(&(currency, Month::of(date)))
             .or_else(|| self.usd_per.get(&currency))
-            .map(|r| cents(amount * r))
+            .and_then(|r| amount.checked_mul(*r))
+            .map(cents)
     }
 }
 
@@ -156,18 +157,12 @@ impl RowCounts {
     }
 }
 
-/// Where a row came from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RowPlace {
-    /// File name as given.
-    pub file: String,
-    /// Line (or sheet row).
-    pub line: u32,
-}
-
 /// A rejected row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Rejection {
+    /// Index of the row in the import set.
+    #[serde(skip)]
+    pub row: usize,
     /// File name as given.
     pub file: String,
     /// Line.
@@ -206,6 +201,9 @@ pub enum ReviewKind {
 /// An item of the review list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ReviewItem {
+    /// Index of the row in the import set.
+    #[serde(skip)]
+    pub row: usize,
     /// File name as given.
     pub file: String,
     /// Line.
@@ -566,13 +564,14 @@ pub fn evaluate(set: &ImportSet, inputs: &Inputs<'_>) -> Evaluation {
     };
     let file_name = |i: u32| set.files.get(i as usize).map_or("", |f| f.name.as_str());
 
-    for row in &set.rows {
+    for (row_index, row) in set.rows.iter().enumerate() {
         counts.read += 1;
         let fate = match (&row.fate, &row.purchase) {
             (Fate::Summary, _) => RowFate::Summary,
             (Fate::NotInvoiced, _) => RowFate::NotInvoiced,
             (Fate::Rejected { reason }, _) => {
                 rejected.push(Rejection {
+                    row: row_index,
                     file: file_name(row.file).to_string(),
                     line: row.line,
                     reason: reason.clone(),
@@ -583,6 +582,7 @@ pub fn evaluate(set: &ImportSet, inputs: &Inputs<'_>) -> Evaluation {
                 if *differs {
                     let first = set.rows.get(*of as usize);
                     review.push(ReviewItem {
+                        row: row_index,
                         file: file_name(row.file).to_string(),
                         line: row.line,
                         kind: ReviewKind::DifferingDuplicate,
@@ -601,7 +601,7 @@ pub fn evaluate(set: &ImportSet, inputs: &Inputs<'_>) -> Evaluation {
                     let class = classes.get(p.product as usize).unwrap_or(&unclassified);
                     let c = contribution(p, class, inputs);
                     let totals = &mut by_line[c.line.index()];
-                    totals.kits += c.kits;
+                    totals.kits = totals.kits.saturating_add(c.kits);
                     totals.kpi_units += c.kpi_units;
                     totals.revenue_usd += c.revenue_usd;
                     months[m].add(Figures {
@@ -609,6 +609,7 @@ pub fn evaluate(set: &ImportSet, inputs: &Inputs<'_>) -> Evaluation {
                         revenue_usd: c.revenue_usd,
                     });
                     let place = |kind, reason| ReviewItem {
+                        row: row_index,
                         file: file_name(row.file).to_string(),
                         line: row.line,
                         kind,
@@ -648,7 +649,15 @@ pub fn evaluate(set: &ImportSet, inputs: &Inputs<'_>) -> Evaluation {
                 }
             },
             // A kept row always has its purchase; count it as rejected rather than lose it.
-            (Fate::Kept, None) => RowFate::Rejected,
+            (Fate::Kept, None) => {
+                rejected.push(Rejection {
+                    row: row_index,
+                    file: file_name(row.file).to_string(),
+                    line: row.line,
+                    reason: "the row has lost its purchase data".into(),
+                });
+                RowFate::Rejected
+            }
         };
         match fate {
             RowFate::Counted => counts.counted += 1,

@@ -70,7 +70,6 @@ pub fn forecast(monthly: &[MonthFigures], inputs: &Inputs<'_>) -> Forecast {
     let completed: Vec<&MonthFigures> = monthly.iter().filter(|m| m.month.last_day() < t).collect();
     let completed_months = completed.len() as u32;
     let open_months = monthly.iter().filter(|m| m.month > t_month).count() as u32;
-    let t_in_window = monthly.iter().any(|m| m.month == t_month);
 
     let run_rate = if completed.is_empty() {
         Figures::default()
@@ -100,9 +99,8 @@ pub fn forecast(monthly: &[MonthFigures], inputs: &Inputs<'_>) -> Forecast {
         kpi_units: actual.kpi_units + run_rate.kpi_units * open + planned.kpi_units,
         revenue_usd: actual.revenue_usd + run_rate.revenue_usd * open + planned.revenue_usd,
     };
-    // Months in which purchases can still be made: the open ones and T's own month when it is
-    // in the window (at least one, so that a past deadline still shows the whole gap).
-    let months_left = Decimal::from((open_months + u32::from(t_in_window)).max(1));
+    // R5: the open months + 1, the + 1 being T's month, in which purchases can still be made.
+    let months_left = Decimal::from(open_months + 1);
 
     let mut targets = Vec::new();
     for level in &inputs.profile.levels {

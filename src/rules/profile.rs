@@ -332,7 +332,9 @@ impl Profile {
         })
     }
 
-    fn validate(&self, origin: &str) -> Result<(), ProfileError> {
+    /// Check that the profile can be used (unique ids and header names, valid patterns,
+    /// plausible numbers).
+    pub fn validate(&self, origin: &str) -> Result<(), ProfileError> {
         let invalid = |message: String| ProfileError::Invalid {
             path: origin.to_string(),
             message,
@@ -357,6 +359,25 @@ impl Profile {
                         "header name '{name}' is listed for both {other} and {field}"
                     )));
                 }
+            }
+        }
+        let limit = Decimal::from(1_000_000_000_000_000i64);
+        for level in &self.levels {
+            for t in [level.kpi_units, level.revenue_usd].into_iter().flatten() {
+                if t.is_sign_negative() || t > limit {
+                    return Err(invalid(format!(
+                        "level '{}' has an implausible target {t}",
+                        level.id
+                    )));
+                }
+            }
+        }
+        for (line, value) in &self.lines {
+            if value.kpi_per_kit.is_sign_negative() || value.kpi_per_kit > Decimal::from(1000) {
+                return Err(invalid(format!(
+                    "the KPI value of {line} ({}) must be between 0 and 1000",
+                    value.kpi_per_kit
+                )));
             }
         }
         for rule in &self.rulebook.code_rules {

@@ -19,7 +19,7 @@ use super::log::{log_ui, toasts};
 use super::menu::{menu_bar, shortcuts};
 use super::purchases::{PurchasesView, purchases_ui};
 use super::settings::{SettingsView, settings_ui};
-use super::state::{AppState, ImportPreview, Panel, Running};
+use super::state::{AppState, ImportPreview, Panel, PreviewDetails, Running};
 use super::{DEMO_WORKSPACE, LaunchOptions, ScreenshotRequest, theme};
 use crate::import::sniff::{ColumnMapRepr, Remembered, header_signature};
 use crate::import::{ImportCounts, ImportSet};
@@ -327,8 +327,46 @@ impl LpkpiApp {
             .into_iter()
             .filter(|(k, _)| !self.state.workspace.mappings.contains_key(k))
             .collect();
+        let details = parsed
+            .files
+            .iter()
+            .map(|f| {
+                let Some(index) = f.index else {
+                    return PreviewDetails::default();
+                };
+                let in_file = |row: usize| {
+                    parsed
+                        .set
+                        .rows
+                        .get(row)
+                        .is_some_and(|r| r.file as usize == index)
+                };
+                PreviewDetails {
+                    rejected: parsed
+                        .set
+                        .rows
+                        .iter()
+                        .filter(|r| r.file as usize == index)
+                        .filter_map(|r| match &r.fate {
+                            crate::import::Fate::Rejected { reason } => {
+                                Some((r.line, reason.clone()))
+                            }
+                            _ => None,
+                        })
+                        .collect(),
+                    review: after.as_ref().map_or_else(Vec::new, |e| {
+                        e.review
+                            .iter()
+                            .filter(|r| in_file(r.row))
+                            .map(|r| (r.line, r.reason.clone()))
+                            .collect()
+                    }),
+                }
+            })
+            .collect();
         self.views.import = ImportView::default();
         self.state.preview = Some(ImportPreview {
+            details,
             set: parsed.set,
             first_new: parsed.first_new,
             files: parsed.files,
@@ -428,6 +466,25 @@ impl LpkpiApp {
 
     /// Apply one command.
     fn apply(&mut self, command: Command) {
+        // Work that replaces or rereads the rows waits for the preview or the running job, so
+        // that a result never lands on a workspace that changed under it.
+        let busy = self.state.running.is_some() || self.state.preview.is_some();
+        if busy
+            && matches!(
+                command,
+                Command::New
+                    | Command::Open(_)
+                    | Command::Import(_)
+                    | Command::Undo
+                    | Command::Redo
+                    | Command::Dialog(Pick::Open | Pick::Import)
+            )
+        {
+            self.error(
+                "Finish the import preview (Confirm or Cancel) or wait for the running task first",
+            );
+            return;
+        }
         match command {
             Command::New => {
                 if self.state.dirty() {
@@ -518,6 +575,9 @@ impl LpkpiApp {
             Command::CancelPath => {
                 self.state.path_prompt = None;
                 self.dialog_pick = None;
+            }
+            Command::Open(path) if self.state.path.as_ref().is_some_and(|p| p == &path) => {
+                self.info(format!("{} is already open", path.display()));
             }
             Command::Open(path) => {
                 if self.state.dirty() {
@@ -790,7 +850,11 @@ impl LpkpiApp {
             ),
             None => (0, 0, w, h),
         };
-        let mut out = image::RgbaImage::new((x1 - x0).max(1) as u32, (y1 - y0).max(1) as u32);
+        if x1 <= x0 || y1 <= y0 {
+            self.error("Nothing to save: the chart is not on screen");
+            return;
+        }
+        let mut out = image::RgbaImage::new((x1 - x0) as u32, (y1 - y0) as u32);
         for y in y0..y1 {
             for x in x0..x1 {
                 let c = image.pixels[y * w + x];
@@ -1063,8 +1127,11 @@ impl eframe::App for LpkpiApp {
             && let Some(doc) = &self.doc
         {
             self.last_recovery = Instant::now();
-            self.jobs
-                .recovery(doc.clone(), self.state.workspace.clone());
+            self.jobs.recovery(
+                doc.clone(),
+                self.state.workspace.clone(),
+                self.state.revision,
+            );
         }
         if self.state.dirty() {
             ctx.request_repaint_after(RECOVERY_EVERY);

@@ -19,8 +19,8 @@ pub struct CapabilityView {
     pub trainer_id: String,
     /// Its expiry, as typed.
     pub trainer_expiry: String,
-    /// Index of the trainer being edited (None: adding).
-    pub editing: Option<usize>,
+    /// The trainer being edited, as it was (None: adding).
+    pub editing: Option<(usize, Trainer)>,
     /// Person to add.
     pub person: String,
     /// Person receiving a pass.
@@ -65,9 +65,23 @@ pub fn capability_ui(
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
         widgets::heading(ui, "Microsoft Certified Trainers");
         if let Some(c) = cap {
+            let needs: Vec<String> = state
+                .derived
+                .as_ref()
+                .map(|d| {
+                    d.session
+                        .profile
+                        .levels
+                        .iter()
+                        .filter_map(|l| l.mcts.map(|n| format!("{} needs {n}", l.name)))
+                        .collect()
+                })
+                .unwrap_or_default();
             ui.label(format!(
-                "{} valid at the deadline, {} today. Gold needs 4, Silver 2, Learning Action Pack 1.",
-                c.mcts_at_deadline, c.mcts_today
+                "{} valid at the deadline, {} today. {}.",
+                c.mcts_at_deadline,
+                c.mcts_today,
+                needs.join(", ")
             ));
         }
         egui::Grid::new("trainers").striped(true).num_columns(5).show(ui, |ui| {
@@ -93,7 +107,7 @@ pub fn capability_ui(
                 }
                 ui.horizontal(|ui| {
                     if ui.button(format!("Edit {}", t.name)).clicked() {
-                        view.editing = Some(i);
+                        view.editing = Some((i, t.clone()));
                         view.trainer_name = t.name.clone();
                         view.trainer_id = t.mct_id.clone();
                         view.trainer_expiry = t.expiry.map_or(String::new(), |d| d.to_string());
@@ -119,8 +133,19 @@ pub fn capability_ui(
             if ui.button(label).clicked() {
                 match parse_day(&view.trainer_expiry) {
                     Ok(expiry) if !view.trainer_name.trim().is_empty() => {
+                        // the roster may have changed since editing began (undo, removal)
+                        let at = match view.editing.take() {
+                            Some((_, original)) => match ws.trainers.iter().position(|t| *t == original) {
+                                Some(now) => Some(now),
+                                None => {
+                                    view.error = Some(format!("{} changed meanwhile: edit again", original.name));
+                                    return;
+                                }
+                            },
+                            None => None,
+                        };
                         cmds.push(Command::Edit(Edit::Trainer(
-                            view.editing.take(),
+                            at,
                             Trainer {
                                 name: view.trainer_name.trim().to_string(),
                                 mct_id: view.trainer_id.trim().to_string(),

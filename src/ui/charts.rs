@@ -52,6 +52,8 @@ pub fn charts_ui(ui: &mut Ui, state: &AppState, view: &mut ChartView, cmds: &mut
 
     // x: 0 = the window's first day, i + 1 = the end of month i, 12 = the deadline.
     let mut cumulative: Vec<[f64; 2]> = vec![[0.0, 0.0]];
+    // the exact figures behind the points, for the hover label
+    let mut exact: Vec<(String, Decimal)> = vec![(String::new(), Decimal::ZERO)];
     let t = e.as_of;
     let t_x = e
         .monthly
@@ -67,9 +69,13 @@ pub fn charts_ui(ui: &mut Ui, state: &AppState, view: &mut ChartView, cmds: &mut
     let shown = last_with_data.max(t_x.ceil() as usize).min(12);
     for (i, m) in e.monthly.iter().enumerate().take(shown) {
         cumulative.push([i as f64 + 1.0, f(pick(&m.cumulative))]);
+        exact.push((m.month.label(), pick(&m.cumulative)));
     }
-    let actual = f(pick(&e.totals));
-    let at_deadline = f(pick(&e.forecast.at_deadline));
+    let actual_exact = pick(&e.totals);
+    let forecast_exact = pick(&e.forecast.at_deadline);
+    let actual = f(actual_exact);
+    let at_deadline = f(forecast_exact);
+    let exact_fmt = move |d: Decimal| if revenue { usd(d) } else { units(d) };
     let bars: Vec<Bar> = e
         .monthly
         .iter()
@@ -152,22 +158,45 @@ pub fn charts_ui(ui: &mut Ui, state: &AppState, view: &mut ChartView, cmds: &mut
                 })
                 .collect()
         })
-        .label_formatter(move |pos| {
-            let (name, p) = match pos {
-                egui_plot::HoverPosition::NearDataPoint {
-                    plot_name,
-                    position,
-                    ..
-                } => (plot_name.to_string(), *position),
-                egui_plot::HoverPosition::Elsewhere { position } => (String::new(), *position),
-            };
-            let i = (p.x.floor() as i64).clamp(0, 11) as usize;
-            let month = labels_for_hover.get(i).cloned().unwrap_or_default();
-            Some(if name.is_empty() {
-                format!("{month}\n{}", fmt(p.y))
-            } else {
-                format!("{name}\n{month}: {}", fmt(p.y))
-            })
+        .label_formatter(move |pos| match pos {
+            egui_plot::HoverPosition::NearDataPoint {
+                plot_name, index, ..
+            } if *plot_name == "Cumulative (actual)" => exact.get(*index).map(|(month, v)| {
+                let at = if month.is_empty() {
+                    "start".to_string()
+                } else {
+                    format!("end of {month}")
+                };
+                format!("Cumulative, {at}: {}", exact_fmt(*v))
+            }),
+            egui_plot::HoverPosition::NearDataPoint {
+                plot_name, index, ..
+            } if *plot_name == "Forecast" => Some(format!(
+                "{}: {}",
+                if *index == 0 {
+                    "Actual so far"
+                } else {
+                    "Forecast at the deadline"
+                },
+                exact_fmt(if *index == 0 {
+                    actual_exact
+                } else {
+                    forecast_exact
+                })
+            )),
+            egui_plot::HoverPosition::NearDataPoint {
+                plot_name,
+                position,
+                ..
+            } => Some(format!("{plot_name}: {}", fmt(position.y))),
+            egui_plot::HoverPosition::Elsewhere { position } => {
+                let i = (position.x.floor() as i64).clamp(0, 11) as usize;
+                Some(format!(
+                    "{}\n{}",
+                    labels_for_hover.get(i).cloned().unwrap_or_default(),
+                    fmt(position.y)
+                ))
+            }
         })
         .show(ui, |plot_ui| {
             plot_ui.bar_chart(BarChart::new("Month", bars).color(bar_color));

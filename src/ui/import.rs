@@ -68,7 +68,7 @@ fn mapping_editor(ui: &mut Ui, file: &PreviewFile, view: &mut ImportView, cmds: 
         ui.label("Nothing to map: the file has no rows.");
         return;
     }
-    let width = file.peek.iter().map(Vec::len).max().unwrap_or(0);
+    let width = file.peek.iter().map(|(_, r)| r.len()).max().unwrap_or(0);
     if view.fields.len() != width {
         view.fields = vec![String::new(); width];
     }
@@ -81,7 +81,11 @@ fn mapping_editor(ui: &mut Ui, file: &PreviewFile, view: &mut ImportView, cmds: 
                 .custom_formatter(|n, _| format!("{}", n as usize + 1)),
         );
     });
-    let header = file.peek.get(view.header_row).cloned().unwrap_or_default();
+    let header = file
+        .peek
+        .get(view.header_row)
+        .map(|(_, r)| r.clone())
+        .unwrap_or_default();
     egui::ScrollArea::horizontal()
         .id_salt("mapping")
         .show(ui, |ui| {
@@ -117,7 +121,7 @@ fn mapping_editor(ui: &mut Ui, file: &PreviewFile, view: &mut ImportView, cmds: 
                         });
                     }
                     ui.end_row();
-                    for row in file.peek.iter().skip(view.header_row + 1).take(5) {
+                    for (_, row) in file.peek.iter().skip(view.header_row + 1).take(5) {
                         for c in 0..header.len() {
                             ui.label(RichText::new(row.get(c).map_or("", String::as_str)).weak());
                         }
@@ -217,7 +221,7 @@ pub fn preview_ui(
                             }
                             if view.editing != Some(fi) && ui.small_button("Change mapping").clicked() {
                                 view.editing = Some(fi);
-                                view.header_row = (file.header_line as usize).saturating_sub(1).min(f.peek.len().saturating_sub(1));
+                                view.header_row = f.peek.iter().position(|(l, _)| *l == file.header_line).unwrap_or(0);
                                 view.fields = (0..file.columns.header.len())
                                     .map(|c| {
                                         crate::rules::profile::Field::ALL
@@ -231,36 +235,24 @@ pub fn preview_ui(
                         for w in &file.warnings {
                             ui.label(RichText::new(format!("⚠ {w}")).color(status_color(ui, Some(false))));
                         }
-                        let rejected: Vec<_> = p
-                            .set
-                            .rows
-                            .iter()
-                            .filter(|r| r.file as usize == index)
-                            .filter_map(|r| match &r.fate {
-                                crate::import::Fate::Rejected { reason } => Some((r.line, reason)),
-                                _ => None,
-                            })
-                            .collect();
-                        if !rejected.is_empty() {
-                            egui::CollapsingHeader::new(format!("{} rejected rows", rejected.len()))
-                                .id_salt(("rejected", fi))
+                        let details = &p.details[fi];
+                        for (title, items, salt) in [
+                            ("rejected rows", &details.rejected, "rejected"),
+                            ("rows to review", &details.review, "review"),
+                        ] {
+                            if items.is_empty() {
+                                continue;
+                            }
+                            egui::CollapsingHeader::new(format!("{} {title}", items.len()))
+                                .id_salt((salt, fi))
                                 .show(ui, |ui| {
-                                    for (line, reason) in rejected.iter().take(100) {
+                                    for (line, reason) in items.iter().take(100) {
                                         ui.label(format!("line {line}: {reason}"));
                                     }
+                                    if items.len() > 100 {
+                                        ui.label(format!("… and {} more", items.len() - 100));
+                                    }
                                 });
-                        }
-                        if let Some(after) = &p.after {
-                            let review: Vec<_> = after.review.iter().filter(|r| r.file == file.name).collect();
-                            if !review.is_empty() {
-                                egui::CollapsingHeader::new(format!("{} rows to review", review.len()))
-                                    .id_salt(("review", fi))
-                                    .show(ui, |ui| {
-                                        for r in review.iter().take(100) {
-                                            ui.label(format!("line {}: {}", r.line, r.reason));
-                                        }
-                                    });
-                            }
                         }
                     }
                     if view.editing == Some(fi) {

@@ -16,7 +16,8 @@ use crate::workspace::{Document, Workspace};
 use super::command::Pick;
 use super::state::{PreviewFile, peek_rows};
 
-/// What a job reports.
+/// What a job reports (a few messages a minute at most: their size does not matter).
+#[allow(clippy::large_enum_variant)]
 pub enum Done {
     /// A dialog closed (None: cancelled): the request number, what it picked.
     Picked(u64, Pick, Option<Vec<PathBuf>>),
@@ -262,7 +263,11 @@ impl Jobs {
             let result = match doc.lock() {
                 Ok(mut d) => {
                     d.workspace = workspace;
-                    d.save().map(|()| d.path.clone()).map_err(|e| e.to_string())
+                    let saved = d.save().map(|()| d.path.clone()).map_err(|e| e.to_string());
+                    if saved.is_ok() {
+                        d.saved_revision = revision;
+                    }
+                    saved
                 }
                 Err(_) => Err("the workspace is unavailable after an earlier failure".into()),
             };
@@ -309,10 +314,12 @@ impl Jobs {
         });
     }
 
-    /// Write the recovery file.
-    pub fn recovery(&self, doc: Arc<Mutex<Document>>, workspace: Workspace) {
+    /// Write the recovery file for the edits of `revision` (skipped when that revision, or a
+    /// later one, is already saved: a late recovery must not undo a save).
+    pub fn recovery(&self, doc: Arc<Mutex<Document>>, workspace: Workspace, revision: u64) {
         self.spawn(move || {
             Done::Recovery(match doc.lock() {
+                Ok(d) if revision <= d.saved_revision => Ok(()),
                 Ok(d) => d.write_recovery_of(&workspace).map_err(|e| e.to_string()),
                 Err(_) => Err("the workspace is unavailable".into()),
             })
@@ -361,13 +368,14 @@ fn parse(
             Ok(Added::AlreadyImported { first, .. }) => file.already = Some(first),
             Err(ImportError::Cancelled { .. }) => return Err("import cancelled".into()),
             Err(e) => {
-                file.peek = peek_rows(bytes, 12);
+                file.peek = peek_rows(bytes, 12, None);
                 file.error = Some(e.to_string());
             }
         }
-        // the mapping a file was read with can be changed: keep its first rows
-        if file.index.is_some() {
-            file.peek = peek_rows(bytes, 12);
+        // the mapping a file was read with can be changed: keep its first rows, read the same way
+        if let Some(index) = file.index {
+            let shape = set.files.get(index).map(|f| f.shape.clone());
+            file.peek = peek_rows(bytes, 60, shape.as_ref());
         }
         files.push(file);
     }

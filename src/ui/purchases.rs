@@ -29,6 +29,17 @@ pub enum SortKey {
     Revenue,
 }
 
+/// The rows shown and their totals, cached until the data or the filters change.
+#[derive(Debug, Clone, Default)]
+struct Visible {
+    generation: u64,
+    key: String,
+    rows: Vec<usize>,
+    kits: i64,
+    kpi_units: Decimal,
+    revenue_usd: Decimal,
+}
+
 /// The table's filters and sort, and the selected row's draft.
 #[derive(Debug, Clone, Default)]
 pub struct PurchasesView {
@@ -46,7 +57,7 @@ pub struct PurchasesView {
     pub sort: (SortKey, bool),
     /// Components draft for the selected row.
     pub components: String,
-    cache: Option<(u64, String, Vec<usize>)>,
+    cache: Option<Visible>,
 }
 
 fn fate_label(f: RowFate) -> &'static str {
@@ -77,10 +88,10 @@ impl PurchasesView {
         )
     }
 
-    /// The rows shown, in order (cached until the data or the filters change).
-    pub fn visible(&mut self, rows: &[RowView], generation: u64) -> &[usize] {
+    /// The rows shown, in order, and their totals (cached until the data or the filters change).
+    fn visible(&mut self, rows: &[RowView], generation: u64) -> &Visible {
         let key = self.key();
-        let fresh = matches!(&self.cache, Some((g, k, _)) if *g == generation && *k == key);
+        let fresh = matches!(&self.cache, Some(v) if v.generation == generation && v.key == key);
         if !fresh {
             let needle = self.text.to_lowercase();
             let mut idx: Vec<usize> = rows
@@ -111,9 +122,20 @@ impl PurchasesView {
             if desc {
                 idx.reverse();
             }
-            self.cache = Some((generation, key, idx));
+            let mut v = Visible {
+                generation,
+                key,
+                ..Visible::default()
+            };
+            for &i in &idx {
+                v.kits = v.kits.saturating_add(rows[i].kits);
+                v.kpi_units += rows[i].kpi_units;
+                v.revenue_usd += rows[i].revenue_usd;
+            }
+            v.rows = idx;
+            self.cache = Some(v);
         }
-        self.cache.as_ref().map_or(&[], |c| &c.2)
+        self.cache.get_or_insert_with(Visible::default)
     }
 }
 
@@ -190,17 +212,14 @@ pub fn purchases_ui(
         ui.checkbox(&mut view.review_only, "Needs review only");
     });
 
-    let visible: Vec<usize> = view.visible(rows, state.derived_gen).to_vec();
-    let (kits, kpi, revenue) =
-        visible
-            .iter()
-            .fold((0i64, Decimal::ZERO, Decimal::ZERO), |(k, u, r), &i| {
-                (
-                    k + rows[i].kits,
-                    u + rows[i].kpi_units,
-                    r + rows[i].revenue_usd,
-                )
-            });
+    let shown = view.visible(rows, state.derived_gen);
+    let (kits, kpi, revenue) = (shown.kits, shown.kpi_units, shown.revenue_usd);
+    // borrowed out of the cache for this frame (no copy), put back after the table
+    let visible = view
+        .cache
+        .as_mut()
+        .map(|v| std::mem::take(&mut v.rows))
+        .unwrap_or_default();
     ui.label(format!(
         "{} of {} rows · {} kits · {} KPI units · {} counted revenue",
         visible.len(),
@@ -314,6 +333,9 @@ pub fn purchases_ui(
                 }
             });
         });
+    if let Some(v) = view.cache.as_mut() {
+        v.rows = visible;
+    }
 }
 
 fn row_details(

@@ -134,8 +134,7 @@ fn row_views(session: &Session, outcome: Option<&Outcome>) -> Vec<RowView> {
         return Vec::new();
     };
     let e = &out.eval;
-    let review: std::collections::BTreeSet<(String, u32)> =
-        e.review.iter().map(|r| (r.file.clone(), r.line)).collect();
+    let review: std::collections::BTreeSet<usize> = e.review.iter().map(|r| r.row).collect();
     let inputs = crate::rules::evaluate::Inputs {
         profile: &session.profile,
         classifier: &session.classifier,
@@ -166,7 +165,7 @@ fn row_views(session: &Session, outcome: Option<&Outcome>) -> Vec<RowView> {
                 kpi_units: Decimal::ZERO,
                 revenue_usd: Decimal::ZERO,
                 fate,
-                review: review.contains(&(file.clone(), row.line)),
+                review: review.contains(&i),
                 file,
                 line_no: row.line,
                 currency: None,
@@ -233,12 +232,10 @@ impl Derived {
                 .collect::<Vec<_>>(),
             ws.rows.len(),
         );
-        let mut session = Session::new(ws).map_err(|e| e.to_string())?;
-        if let Some(prev) = previous
-            && prev.rows_key == rows_key
-        {
-            session.set = prev.session.set;
-        }
+        let reuse = previous
+            .filter(|p| p.rows_key == rows_key)
+            .map(|p| p.session.set);
+        let session = Session::reusing(ws, reuse).map_err(|e| e.to_string())?;
         let outcome = ws
             .partner
             .anniversary
@@ -264,12 +261,23 @@ pub struct PreviewFile {
     pub error: Option<String>,
     /// Already imported before (name it was imported under).
     pub already: Option<String>,
-    /// The first rows as cells, for mapping by hand.
-    pub peek: Vec<Vec<String>>,
+    /// The first rows as (line, cells), for mapping by hand.
+    pub peek: Vec<(u32, Vec<String>)>,
+}
+
+/// The rows of a preview file worth a look, computed once when the preview arrives.
+#[derive(Debug, Clone, Default)]
+pub struct PreviewDetails {
+    /// Rejected rows: line, reason.
+    pub rejected: Vec<(u32, String)>,
+    /// Rows to review: line, reason.
+    pub review: Vec<(u32, String)>,
 }
 
 /// What an import would do, before it is confirmed.
 pub struct ImportPreview {
+    /// Per file of `files`: its rejected rows and rows to review.
+    pub details: Vec<PreviewDetails>,
     /// The workspace's rows plus the new files.
     pub set: ImportSet,
     /// Files in the set before the new ones.
@@ -430,50 +438,72 @@ impl AppState {
     }
 }
 
-/// The cells of the first rows of a file, for mapping its columns by hand.
-pub fn peek_rows(bytes: &[u8], rows: usize) -> Vec<Vec<String>> {
+/// The first rows of a file as (line, cells), for mapping its columns by hand: read as the
+/// import read it when `shape` says how (sheet, delimiter), else the first sheet or the
+/// delimiter that splits the first lines into the most cells.
+pub fn peek_rows(
+    bytes: &[u8],
+    rows: usize,
+    shape: Option<&crate::import::FileShape>,
+) -> Vec<(u32, Vec<String>)> {
+    use crate::import::FileShape;
+    use crate::import::sniff::{DELIMITERS, LineCounter, csv_reader, decode};
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         use calamine::Reader;
         let Ok(mut book) = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)) else {
             return Vec::new();
         };
-        let Some(Ok(range)) = book.worksheet_range_at(0) else {
+        let range = match shape {
+            Some(FileShape::Spreadsheet { sheet }) => book.worksheet_range(sheet).ok(),
+            _ => book.worksheet_range_at(0).and_then(Result::ok),
+        };
+        let Some(range) = range else {
             return Vec::new();
         };
+        let first = range.start().map_or(0, |(r, _)| r);
         return range
             .rows()
+            .enumerate()
             .take(rows)
-            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .map(|(i, r)| {
+                (
+                    first + i as u32 + 1,
+                    r.iter().map(|c| c.to_string()).collect(),
+                )
+            })
             .collect();
     }
-    let (text, _) = crate::import::sniff::decode(bytes);
-    // the delimiter that splits the first lines into the most cells
-    let best = crate::import::sniff::DELIMITERS
-        .iter()
-        .copied()
-        .max_by_key(|&d| {
-            let mut reader = crate::import::sniff::csv_reader(text.as_bytes(), d);
-            reader
-                .byte_records()
-                .take(rows)
-                .filter_map(Result::ok)
-                .map(|r| r.len())
-                .sum::<usize>()
-        })
-        .unwrap_or(b',');
-    let mut reader = crate::import::sniff::csv_reader(text.as_bytes(), best);
-    reader
-        .byte_records()
-        .take(rows)
-        .filter_map(Result::ok)
-        .map(|r| {
-            r.iter()
-                .map(|c| {
-                    Cell::text(std::str::from_utf8(c).unwrap_or(""))
-                        .as_text()
-                        .into_owned()
-                })
-                .collect()
-        })
-        .collect()
+    let (text, _) = decode(bytes);
+    let delimiter = match shape {
+        Some(FileShape::Text { delimiter, .. }) => *delimiter as u8,
+        _ => DELIMITERS
+            .iter()
+            .copied()
+            .max_by_key(|&d| {
+                csv_reader(text.as_bytes(), d)
+                    .byte_records()
+                    .take(rows)
+                    .filter_map(Result::ok)
+                    .map(|r| r.len())
+                    .sum::<usize>()
+            })
+            .unwrap_or(b','),
+    };
+    let mut reader = csv_reader(text.as_bytes(), delimiter);
+    let mut lines = LineCounter::new(text.as_bytes());
+    let mut record = csv::ByteRecord::new();
+    let mut out = Vec::new();
+    while out.len() < rows && reader.read_byte_record(&mut record).unwrap_or(false) {
+        let line = lines.line_of(&record);
+        let cells = record
+            .iter()
+            .map(|c| {
+                Cell::text(std::str::from_utf8(c).unwrap_or(""))
+                    .as_text()
+                    .into_owned()
+            })
+            .collect();
+        out.push((line, cells));
+    }
+    out
 }

@@ -5,7 +5,7 @@ use chrono::{Datelike, NaiveDate};
 use eframe::egui::{self, Color32, RichText, Ui};
 use rust_decimal::Decimal;
 
-use crate::report::{grouped, grouped_units};
+use crate::report::grouped_units;
 
 /// KPI units for people ("4,984.5").
 pub fn units(d: Decimal) -> String {
@@ -14,11 +14,7 @@ pub fn units(d: Decimal) -> String {
 
 /// USD for people ("$12,345.50").
 pub fn usd(d: Decimal) -> String {
-    if d.is_sign_negative() && !d.is_zero() {
-        format!("-${}", grouped(d.abs(), 2))
-    } else {
-        format!("${}", grouped(d, 2))
-    }
+    crate::report::usd(d)
 }
 
 /// Colour-blind-safe status colours (blue / orange / grey), always shown with an icon and a word.

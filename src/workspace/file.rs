@@ -3,7 +3,6 @@
 //! file that changed on disk or failed to parse, and a recovery file for unsaved edits.
 
 use std::fs::{File, OpenOptions, TryLockError};
-use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -30,6 +29,12 @@ pub fn backup_path(path: &Path) -> PathBuf {
 /// `NAME.ron.lock`: the lock file.
 pub fn lock_path(path: &Path) -> PathBuf {
     sibling(path, ".lock")
+}
+
+/// `NAME.ron.owner`: who holds the lock (host and process), readable while it is held (on
+/// Windows a locked file cannot be read by others).
+pub fn owner_path(path: &Path) -> PathBuf {
+    sibling(path, ".owner")
 }
 
 /// `NAME.ron.recovery`: unsaved edits, offered on the next open.
@@ -73,7 +78,7 @@ impl WorkspaceLock {
             path: lock.display().to_string(),
             source,
         };
-        let mut file = OpenOptions::new()
+        let file = OpenOptions::new()
             .read(true)
             .write(true)
             .create(true)
@@ -83,8 +88,7 @@ impl WorkspaceLock {
         match file.try_lock() {
             Ok(()) => {}
             Err(TryLockError::WouldBlock) => {
-                let mut holder = String::new();
-                let _ = file.read_to_string(&mut holder);
+                let holder = std::fs::read_to_string(owner_path(path)).unwrap_or_default();
                 let mut parts = holder.split_whitespace();
                 return Err(WorkspaceError::Locked {
                     path: path.display().to_string(),
@@ -94,10 +98,13 @@ impl WorkspaceLock {
             }
             Err(TryLockError::Error(e)) => return Err(io(e)),
         }
-        file.set_len(0).map_err(io)?;
-        file.seek(SeekFrom::Start(0)).map_err(io)?;
-        writeln!(file, "{} {}", host_name(), std::process::id()).map_err(io)?;
-        file.sync_all().map_err(io)?;
+        let owner = format!("{} {}\n", host_name(), std::process::id());
+        crate::atomic::write(&owner_path(path), owner.as_bytes()).map_err(|source| {
+            WorkspaceError::Io {
+                path: owner_path(path).display().to_string(),
+                source,
+            }
+        })?;
         Ok(WorkspaceLock { file, path: lock })
     }
 
@@ -126,6 +133,30 @@ fn read(path: &Path) -> Result<Vec<u8>, WorkspaceError> {
     })
 }
 
+/// The digest of the file at `path` when it is a workspace that may be replaced (None when
+/// there is no file); an existing file that is not a readable workspace is refused, so that
+/// Save As never turns someone's damaged work into a backup of something else.
+fn replaceable(path: &Path) -> Result<Option<[u8; 32]>, WorkspaceError> {
+    match std::fs::read(path) {
+        Ok(bytes) => {
+            if let Err(e) = parse(&bytes, &path.display().to_string()) {
+                return Err(WorkspaceError::Invalid {
+                    path: path.display().to_string(),
+                    message: format!(
+                        "exists and is not a workspace lpkpi can read ({e}); choose another name"
+                    ),
+                });
+            }
+            Ok(Some(digest(&bytes)))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(WorkspaceError::Io {
+            path: path.display().to_string(),
+            source,
+        }),
+    }
+}
+
 /// Parse workspace bytes (UTF-8 RON).
 pub fn parse(bytes: &[u8], origin: &str) -> Result<Workspace, WorkspaceError> {
     let text = std::str::from_utf8(bytes).map_err(|e| WorkspaceError::Parse {
@@ -149,6 +180,9 @@ pub struct Document {
     pub workspace: Workspace,
     lock: WorkspaceLock,
     on_disk: Option<[u8; 32]>,
+    /// The caller's revision number of the edits last saved (a recovery file for an older
+    /// revision is never written over a newer save).
+    pub saved_revision: u64,
 }
 
 impl Document {
@@ -164,6 +198,7 @@ impl Document {
             workspace,
             lock,
             on_disk: Some(digest(&bytes)),
+            saved_revision: 0,
         })
     }
 
@@ -180,6 +215,7 @@ impl Document {
             workspace,
             lock,
             on_disk: None,
+            saved_revision: 0,
         };
         doc.save()?;
         Ok(doc)
@@ -195,11 +231,6 @@ impl Document {
         } else {
             Document::create(path, new())
         }
-    }
-
-    /// The lock held.
-    pub fn lock(&self) -> &WorkspaceLock {
-        &self.lock
     }
 
     /// Save atomically, keeping the previous file as `NAME.ron.bak`. Refused when the file on
@@ -238,16 +269,7 @@ impl Document {
         }
         let lock = WorkspaceLock::acquire(path)?;
         crate::atomic::remove_leftovers(path);
-        let on_disk = match std::fs::read(path) {
-            Ok(bytes) => Some(digest(&bytes)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(source) => {
-                return Err(WorkspaceError::Io {
-                    path: path.display().to_string(),
-                    source,
-                });
-            }
-        };
+        let on_disk = replaceable(path)?;
         let previous = (
             std::mem::replace(&mut self.path, path.to_path_buf()),
             std::mem::replace(&mut self.lock, lock),
@@ -269,12 +291,13 @@ impl Document {
     ) -> Result<Document, WorkspaceError> {
         let lock = WorkspaceLock::acquire(path)?;
         crate::atomic::remove_leftovers(path);
-        let on_disk = std::fs::read(path).ok().map(|b| digest(&b));
+        let on_disk = replaceable(path)?;
         let mut doc = Document {
             path: path.to_path_buf(),
             workspace,
             lock,
             on_disk,
+            saved_revision: 0,
         };
         doc.save()?;
         Ok(doc)

@@ -80,6 +80,12 @@ pub fn from_ron(text: &str, origin: &str) -> Result<Workspace, WorkspaceError> {
             });
         }
     };
+    if let Some(message) = ws.implausible() {
+        return Err(WorkspaceError::Invalid {
+            path: origin.to_string(),
+            message,
+        });
+    }
     Ok(Workspace {
         version: FORMAT_VERSION,
         ..ws

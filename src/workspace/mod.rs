@@ -37,6 +37,14 @@ pub enum WorkspaceError {
         /// What is wrong.
         message: String,
     },
+    /// The file parses but holds values lpkpi refuses (they could only overflow the sums).
+    #[error("{path}: {message} (the file is left untouched)")]
+    Invalid {
+        /// The file.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
     /// Written by a newer lpkpi; opening it here could lose what that version added.
     #[error(
         "{path} was written by a newer lpkpi (workspace version {found}; this one reads up to {supported}): update lpkpi to open it (the file is left untouched)"

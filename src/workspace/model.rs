@@ -278,7 +278,10 @@ impl Workspace {
     pub fn profile(&self) -> Result<Profile, ProfileError> {
         match &self.profile {
             ProfileChoice::Builtin => Profile::builtin(),
-            ProfileChoice::Custom(p) => Ok((**p).clone()),
+            ProfileChoice::Custom(p) => {
+                p.validate("the workspace's profile")?;
+                Ok((**p).clone())
+            }
         }
     }
 
@@ -287,6 +290,59 @@ impl Workspace {
         Catalog {
             entries: self.catalog.clone(),
         }
+    }
+
+    /// Values no export, rate or plan can plausibly hold (they would only overflow the sums):
+    /// the first one found, in words.
+    pub fn implausible(&self) -> Option<String> {
+        use crate::import::rows::{MAX_MONEY, MAX_QUANTITY};
+        use crate::import::values::MAX_COMPONENTS;
+        let money = |d: Decimal| d.abs() <= Decimal::from(MAX_MONEY);
+        for r in &self.rates {
+            if r.usd_per <= Decimal::ZERO || r.usd_per > Decimal::from(1_000_000) {
+                return Some(format!(
+                    "the {} rate {} is not a plausible USD rate",
+                    r.currency, r.usd_per
+                ));
+            }
+        }
+        for p in &self.planned {
+            if p.kits.unsigned_abs() > MAX_QUANTITY || !money(p.amount_usd) {
+                return Some(format!(
+                    "the planned purchase '{}' has implausible figures",
+                    p.description
+                ));
+            }
+        }
+        for d in &self.dashboard {
+            if d.kpi_units.is_some_and(|v| !money(v)) || d.revenue_usd.is_some_and(|v| !money(v)) {
+                return Some(format!(
+                    "the dashboard figures of {} are implausible",
+                    d.month.label()
+                ));
+            }
+        }
+        for (key, e) in &self.catalog {
+            if e.components.is_some_and(|c| c == 0 || c > MAX_COMPONENTS) {
+                return Some(format!(
+                    "the catalog entry '{key}' has an implausible component count"
+                ));
+            }
+        }
+        for (i, row) in self.rows.iter().enumerate() {
+            if let Some(p) = &row.purchase
+                && (p.quantity.unsigned_abs() > MAX_QUANTITY
+                    || p.amount.is_some_and(|a| !money(a))
+                    || p.components.is_some_and(|c| c == 0 || c > MAX_COMPONENTS))
+            {
+                return Some(format!(
+                    "stored row {} (line {}) has implausible figures",
+                    i + 1,
+                    row.line
+                ));
+            }
+        }
+        None
     }
 
     /// The exchange rates.
@@ -328,24 +384,59 @@ impl Workspace {
     /// again by the same rule, so the set equals what importing the files gave).
     pub fn import_set(&self) -> ImportSet {
         let mut set = ImportSet::new();
-        let mut rows = self.rows.iter().peekable();
-        for (b, batch) in self.batches.iter().enumerate() {
-            let mut outcomes = Vec::new();
-            while let Some(row) = rows.next_if(|r| r.batch as usize == b) {
-                let outcome = match (&row.fate, &row.purchase) {
-                    (StoredFate::Summary, _) => RowOutcome::Summary,
-                    (StoredFate::NotInvoiced, _) => RowOutcome::NotInvoiced,
-                    (StoredFate::Rejected(reason), _) => RowOutcome::Rejected(reason.clone()),
-                    (StoredFate::Kept | StoredFate::Duplicate, Some(p)) => {
-                        RowOutcome::Purchase(p.as_parsed())
-                    }
-                    (StoredFate::Kept | StoredFate::Duplicate, None) => {
-                        RowOutcome::Rejected("the stored row has lost its purchase data".into())
-                    }
-                };
-                outcomes.push((row.line, outcome));
+        let mut per_batch: Vec<Vec<(u32, RowOutcome<'_>)>> = vec![Vec::new(); self.batches.len()];
+        let mut orphans = Vec::new();
+        for row in &self.rows {
+            let outcome = match (&row.fate, &row.purchase) {
+                (StoredFate::Summary, _) => RowOutcome::Summary,
+                (StoredFate::NotInvoiced, _) => RowOutcome::NotInvoiced,
+                (StoredFate::Rejected(reason), _) => RowOutcome::Rejected(reason.clone()),
+                (StoredFate::Kept | StoredFate::Duplicate, Some(p)) => {
+                    RowOutcome::Purchase(p.as_parsed())
+                }
+                (StoredFate::Kept | StoredFate::Duplicate, None) => {
+                    RowOutcome::Rejected("the stored row has lost its purchase data".into())
+                }
+            };
+            match per_batch.get_mut(row.batch as usize) {
+                Some(rows) => rows.push((row.line, outcome)),
+                None => orphans.push((
+                    row.line,
+                    RowOutcome::Rejected(format!(
+                        "the stored row refers to import batch {}, which does not exist",
+                        row.batch
+                    )),
+                )),
             }
-            set.restore(batch.clone(), outcomes);
+        }
+        for (batch, rows) in self.batches.iter().zip(per_batch) {
+            set.restore(batch.clone(), rows);
+        }
+        if !orphans.is_empty() {
+            // rows a hand edit separated from their batch: never silently out of the figures
+            let mut file = self
+                .batches
+                .first()
+                .cloned()
+                .unwrap_or_else(|| ImportedFile {
+                    name: String::new(),
+                    sha256: String::new(),
+                    imported_at: None,
+                    shape: crate::import::FileShape::Spreadsheet {
+                        sheet: String::new(),
+                    },
+                    header_line: 0,
+                    columns: Default::default(),
+                    conventions: crate::import::rows::Conventions {
+                        decimal_mark: crate::import::values::DecimalMark::Dot,
+                        date_order: crate::import::values::DayMonth::MonthFirst,
+                    },
+                    counts: ImportCounts::default(),
+                    warnings: Vec::new(),
+                });
+            file.name = "(rows without an import batch)".into();
+            file.sha256 = String::new();
+            set.restore(file, orphans);
         }
         set
     }

@@ -45,6 +45,12 @@ pub struct Outcome {
 impl Session {
     /// Derive from a workspace.
     pub fn new(ws: &Workspace) -> Result<Session, ProfileError> {
+        Session::reusing(ws, None)
+    }
+
+    /// Derive from a workspace, taking `set` as its rows when the caller knows they did not
+    /// change (rebuilding the set is the costly part).
+    pub fn reusing(ws: &Workspace, set: Option<ImportSet>) -> Result<Session, ProfileError> {
         let profile = ws.profile()?;
         let classifier = Classifier::new(&profile.rulebook)?;
         let import_rules = ImportRules::new(&profile);
@@ -52,7 +58,7 @@ impl Session {
         Ok(Session {
             classifier,
             import_rules,
-            set: ws.import_set(),
+            set: set.unwrap_or_else(|| ws.import_set()),
             catalog: ws.catalog(),
             rates: ws.rates(),
             planned,
