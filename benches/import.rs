@@ -148,3 +148,34 @@ fn evaluate_rows(bencher: divan::Bencher, n: usize) {
         .counter(divan::counter::ItemsCount::new(n))
         .bench(|| evaluate(divan::black_box(&set), &inputs).totals);
 }
+
+/// What the window pays after an edit that changes the rows (an import, an undo): the import
+/// set rebuilt from the workspace's stored rows, then the evaluation.
+#[divan::bench(args = [10_000, 100_000])]
+fn workspace_session_rebuild(bencher: divan::Bencher, n: usize) {
+    use lpkpi::workspace::Workspace;
+    use lpkpi::workspace::session::Session;
+    let profile = Profile::builtin().unwrap_or_else(|e| panic!("{e}"));
+    let rules = ImportRules::new(&profile);
+    let mut ws = Workspace::new("Bench", Some("gold"), NaiveDate::from_ymd_opt(2026, 10, 1));
+    let now = NaiveDate::from_ymd_opt(2026, 6, 1)
+        .unwrap_or_default()
+        .and_hms_opt(0, 0, 0)
+        .unwrap_or_default();
+    let _ = ws.import_files(&[("orders.csv".to_string(), csv_export(n))], &rules, now);
+    let today = NaiveDate::from_ymd_opt(2026, 6, 15).unwrap_or_default();
+    bencher
+        .counter(divan::counter::ItemsCount::new(n))
+        .bench(|| {
+            let session = Session::new(divan::black_box(&ws)).unwrap_or_else(|e| panic!("{e}"));
+            session
+                .evaluate(
+                    &ws,
+                    NaiveDate::from_ymd_opt(2026, 10, 1).unwrap_or_default(),
+                    today,
+                    None,
+                )
+                .eval
+                .totals
+        });
+}

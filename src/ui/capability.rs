@@ -238,7 +238,7 @@ pub fn capability_ui(
                     let when = pass.date.map_or(String::new(), |d| format!(" {d}"));
                     let until = pass.expiry.map_or(String::new(), |d| format!(" until {d}"));
                     ui.label(format!("{}{when}{until}", pass.exam));
-                    if ui.small_button("✖").on_hover_text("Remove this pass").clicked() {
+                    if ui.small_button(format!("✖ Remove {} pass", pass.exam)).clicked() {
                         let mut p2 = p.clone();
                         p2.passes.remove(xi);
                         cmds.push(Command::Edit(Edit::Person(Some(pi), p2)));

@@ -38,7 +38,7 @@ pub fn toasts(ctx: &egui::Context, state: &AppState, cmds: &mut Vec<Command>) {
                             ui.visuals().text_color()
                         };
                         ui.label(RichText::new(format!("{icon} {}", n.text)).color(color));
-                        if ui.small_button("✖").on_hover_text("Dismiss").clicked() {
+                        if ui.small_button("✖ Dismiss").clicked() {
                             cmds.push(Command::Dismiss(*i));
                         }
                     });
