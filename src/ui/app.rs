@@ -301,12 +301,7 @@ impl LpkpiApp {
     fn preview_ready(&mut self, parsed: Parsed) {
         let mut counts = ImportCounts::default();
         for f in parsed.set.files.iter().skip(parsed.first_new) {
-            counts.read += f.counts.read;
-            counts.kept += f.counts.kept;
-            counts.duplicates += f.counts.duplicates;
-            counts.summary += f.counts.summary;
-            counts.not_invoiced += f.counts.not_invoiced;
-            counts.rejected += f.counts.rejected;
+            counts.merge(&f.counts);
         }
         let after = match (
             &self.state.derived,

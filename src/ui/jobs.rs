@@ -14,7 +14,8 @@ use crate::import::{AddOptions, Added, ImportError, ImportRules, ImportSet};
 use crate::workspace::{Document, Workspace};
 
 use super::command::Pick;
-use super::state::{PreviewFile, peek_rows};
+use super::state::PreviewFile;
+use crate::import::peek_rows;
 
 /// What a job reports (a few messages a minute at most: their size does not matter).
 #[allow(clippy::large_enum_variant)]
