@@ -1,12 +1,16 @@
 //! The headless commands over the library (cli.md). Every failure becomes an exit status here
-//! and nowhere else: 0 report produced, 2 usage or unreadable input (one line on stderr
-//! naming the file), 1 anything else.
+//! and nowhere else ([`CliError::code`]): 0 done; 2 usage or unreadable input (a bad option, a
+//! file that cannot be read, an export without a header, a workspace that does not open or is
+//! held by another lpkpi, an output that would replace an input or a workspace); 1 the result
+//! could not be written (the report file, standard output, the workspace save) or the window
+//! could not start. Each failure is one line on stderr, with control characters escaped and
+//! long text cut.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use chrono::{NaiveDate, NaiveDateTime, Timelike};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 use clap::{Parser, Subcommand, ValueEnum};
 use rust_decimal::Decimal;
 
@@ -138,8 +142,24 @@ fn parse_size(s: &str) -> Result<(f32, f32), String> {
 }
 
 fn parse_day(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| format!("'{s}' is not a date (YYYY-MM-DD)"))
+    let bad = || format!("'{s}' is not a date (YYYY-MM-DD, like 2026-10-01)");
+    let b = s.as_bytes();
+    let shape = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shape {
+        return Err(bad());
+    }
+    let day = NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| bad())?;
+    if !(1990..=2199).contains(&day.year()) {
+        return Err(format!(
+            "'{s}' is not a plausible date (a year from 1990 to 2199)"
+        ));
+    }
+    Ok(day)
 }
 
 fn parse_rate(s: &str) -> Result<(Currency, Decimal), String> {
@@ -150,26 +170,26 @@ fn parse_rate(s: &str) -> Result<(Currency, Decimal), String> {
     let rate: Decimal = rate
         .trim()
         .parse()
+        .or_else(|_| Decimal::from_scientific(rate.trim()))
         .map_err(|_| format!("'{rate}' is not a rate (a decimal number like 1.08)"))?;
-    if rate <= Decimal::ZERO || rate > Decimal::from(1_000_000) {
-        return Err(format!("rate {rate} for {cur} is not a plausible USD rate"));
-    }
+    crate::limits::check_rate(cur.as_str(), rate).map_err(|e| e.to_string())?;
     Ok((cur, rate))
 }
 
 /// A command that failed, with the exit status it maps to.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
-    /// Usage errors, unreadable files, no header: exit 2.
+    /// Usage errors, unreadable input files, no header, a refused output target: exit 2.
     #[error("{0}")]
     Usage(String),
-    /// Anything else: exit 1.
+    /// The result could not be written (or the window could not start): exit 1.
     #[error("{0}")]
     Failed(String),
 }
 
 impl CliError {
-    fn code(&self) -> u8 {
+    /// The exit status: the one place where statuses are decided.
+    pub fn code(&self) -> u8 {
         match self {
             CliError::Usage(_) => 2,
             CliError::Failed(_) => 1,
@@ -200,7 +220,7 @@ pub fn run(args: Args, now: NaiveDateTime) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("lpkpi: {e}");
+            eprintln!("lpkpi: {}", crate::limits::one_line(&e.to_string()));
             ExitCode::from(e.code())
         }
     }
@@ -222,15 +242,14 @@ fn check_level(profile: &Profile, level: &str) -> Result<(), CliError> {
 }
 
 fn read_file(path: &Path) -> Result<Vec<u8>, CliError> {
-    std::fs::read(path)
-        .map_err(|e| CliError::Usage(format!("{}: cannot read the file: {e}", path.display())))
+    crate::files::read_capped(path, crate::limits::MAX_EXPORT_BYTES, "an export").map_err(usage)
 }
 
 /// The report as bytes, for a parsed `report` command.
 pub fn report_bytes(r: &ReportArgs, today: NaiveDate) -> Result<Vec<u8>, CliError> {
     let mut ws = match &r.workspace {
         Some(path) => {
-            let bytes = read_file(path)?;
+            let bytes = crate::workspace::file::read(path).map_err(usage)?;
             crate::workspace::file::parse(&bytes, &path.display().to_string()).map_err(usage)?
         }
         None => Workspace::default(),
@@ -362,7 +381,9 @@ fn import(path: &Path, files: &[PathBuf], now: NaiveDateTime) -> Result<(), CliE
     }
     // All or nothing: a new workspace file is created only when every file imports.
     let mut doc = if path.exists() {
-        Some(Document::open(path).map_err(usage)?)
+        let d = Document::open(path).map_err(usage)?;
+        d.check_writable().map_err(usage)?;
+        Some(d)
     } else {
         None
     };
@@ -406,15 +427,25 @@ fn import(path: &Path, files: &[PathBuf], now: NaiveDateTime) -> Result<(), CliE
     match &mut doc {
         Some(d) if ws != before => {
             d.workspace = ws;
-            d.save().map_err(usage)?;
+            d.save().map_err(|e| CliError::Failed(e.to_string()))?;
         }
         Some(_) => {}
         None => {
-            doc = Some(Document::create(path, ws).map_err(usage)?);
+            doc = Some(Document::create(path, ws).map_err(|e| CliError::Failed(e.to_string()))?);
         }
     }
+    if doc.as_ref().is_some_and(Document::has_recovery) {
+        eprintln!(
+            "lpkpi: {}",
+            crate::limits::one_line(&format!(
+                "{}: unsaved edits from the window are pending ({}); the window offers to restore or discard them when it opens this workspace",
+                path.display(),
+                crate::workspace::file::recovery_path(path).display()
+            ))
+        );
+    }
     for line in lines {
-        println!("{line}");
+        println!("{}", crate::limits::one_line(&line));
     }
     if let Some(d) = &doc {
         println!(
@@ -427,15 +458,58 @@ fn import(path: &Path, files: &[PathBuf], now: NaiveDateTime) -> Result<(), CliE
     Ok(())
 }
 
+/// Refuse an `--out` that would replace something not ours to replace: one of the inputs or
+/// the workspace (the same file, whatever the path), a file that is an lpkpi workspace (a
+/// backup or a recovery file too), a file whose workspace lock is held, a folder or a socket.
+fn check_out(out: &Path, r: &ReportArgs) -> Result<(), CliError> {
+    let kind =
+        crate::files::output_kind(out).map_err(|e| CliError::Usage(format!("--out: {e}")))?;
+    let inputs = r.files.iter().chain(&r.workspace).chain(&r.profile);
+    for input in inputs {
+        if crate::files::same_file(out, input) {
+            return Err(CliError::Usage(format!(
+                "--out {} is the input {}: refusing to overwrite it",
+                out.display(),
+                input.display()
+            )));
+        }
+    }
+    let target = crate::files::resolve_links(out).map_err(|e| CliError::Usage(e.to_string()))?;
+    if crate::workspace::file::is_locked(&target) {
+        return Err(CliError::Usage(format!(
+            "--out {} is a workspace open in another lpkpi: refusing to overwrite it",
+            out.display()
+        )));
+    }
+    if kind == crate::files::OutputKind::Regular && crate::workspace::file::is_workspace(&target) {
+        return Err(CliError::Usage(format!(
+            "--out {} is an lpkpi workspace: refusing to overwrite it with a report (choose another name)",
+            out.display()
+        )));
+    }
+    Ok(())
+}
+
 fn report(r: ReportArgs, today: NaiveDate) -> Result<(), CliError> {
+    if let Some(out) = &r.out {
+        check_out(out, &r)?;
+    }
     let bytes = report_bytes(&r, today)?;
     match &r.out {
-        Some(path) => crate::atomic::write(path, &bytes).map_err(|e| {
-            CliError::Usage(format!("{}: cannot write the report: {e}", path.display()))
-        }),
-        None => std::io::stdout()
+        Some(path) => {
+            // checked again: the report took a while, and the target may have changed
+            check_out(path, &r)?;
+            crate::files::write_output(path, &bytes)
+                .map_err(|e| CliError::Failed(format!("cannot write the report: {e}")))
+        }
+        None => match std::io::stdout()
             .lock()
             .write_all(&bytes)
-            .map_err(|e| CliError::Failed(format!("cannot write to stdout: {e}"))),
+            .and_then(|()| std::io::stdout().lock().flush())
+        {
+            // the reader went away (`lpkpi report | head`): what it wanted, it had
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            r => r.map_err(|e| CliError::Failed(format!("cannot write to standard output: {e}"))),
+        },
     }
 }

@@ -18,7 +18,9 @@
 
 pub mod atomic;
 pub mod cli;
+pub mod files;
 pub mod import;
+pub mod limits;
 pub mod report;
 pub mod rules;
 #[cfg(feature = "gui")]

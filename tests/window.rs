@@ -421,3 +421,91 @@ fn the_whole_loop_from_drop_to_export() {
         h.state().state.title()
     );
 }
+
+/// A mistyped rate (10,800,000 for 1.08) or huge planned revenue is refused beside its field
+/// with the loader's own words, so the window never saves a file it would refuse to open.
+#[test]
+fn the_window_refuses_what_the_loader_would_refuse() {
+    let mut h = harness(imported());
+    click_tab(&mut h, "Settings");
+    let rates = h.state().state.workspace.rates.clone();
+    type_into(&mut h, "Currency", "GBP");
+    type_into(&mut h, "USD per unit", "10800000");
+    h.get_by_label("Add rate").click();
+    h.run_steps(3);
+    assert_eq!(h.state().state.workspace.rates, rates, "not added");
+    h.get_by_label_contains("the GBP rate 10800000 is not a plausible USD rate");
+    // the same words as the loader's
+    let mut ws = h.state().state.workspace.clone();
+    ws.rates.push(Rate {
+        currency: Currency::GBP,
+        month: None,
+        usd_per: Decimal::from(10_800_000),
+    });
+    assert!(
+        ws.implausible()
+            .unwrap()
+            .contains("is not a plausible USD rate")
+    );
+
+    type_into(&mut h, "Planned on", "2026-09-20");
+    type_into(&mut h, "Kits", "10");
+    h.get_by_label("Product line").click();
+    h.run_steps(2);
+    h.get_by_label("courseware").click();
+    h.run_steps(2);
+    type_into(&mut h, "Revenue (USD)", "99999999999999999999");
+    h.get_by_label("Add planned purchase").click();
+    h.run_steps(3);
+    assert!(h.state().state.workspace.planned.is_empty(), "not added");
+    h.get_by_label_contains("planned revenue 99999999999999999999 is over lpkpi's limit");
+}
+
+/// Unsaved edits of the window survive a save by the command line, and the window says what
+/// restoring them would change.
+#[test]
+fn recovered_edits_are_offered_with_what_they_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.ron");
+    let mut ws = partner();
+    ws.partner.name = "Contoso".into();
+    let doc = lpkpi::workspace::Document::create(&path, ws).unwrap();
+    let mut edited = doc.workspace.clone();
+    edited.partner.name = "Contoso Learning".into();
+    doc.write_recovery_of(&edited).unwrap();
+    drop(doc);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_lpkpi"))
+        .args(["import", path.to_str().unwrap()])
+        .arg(data().join("orders-basic.csv"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let options = lpkpi::ui::LaunchOptions {
+        workspace: Some(path.clone()),
+        today: d("2026-09-15"),
+        screenshot: None,
+        size: None,
+        ephemeral: true,
+        typed_paths: true,
+        failure: Default::default(),
+    };
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 900.0))
+        .build_eframe(move |cc| LpkpiApp::new(cc, options));
+    wait(&mut h, "the recovery offer", |app| {
+        app.state.recovery.is_some()
+    });
+    h.get_by_label_contains("partner name: 'Contoso' → 'Contoso Learning'");
+    h.get_by_label_contains("imported files removed: orders-basic.csv");
+    h.get_by_label("Discard them").click();
+    h.run_steps(3);
+    assert!(h.state().state.recovery.is_none());
+    assert_eq!(h.state().state.workspace.partner.name, "Contoso");
+    wait(&mut h, "the recovery file to go", |_| {
+        !lpkpi::workspace::file::recovery_path(&path).exists()
+    });
+}

@@ -555,8 +555,8 @@ fn a_second_process_cannot_write_a_locked_workspace() {
         err.contains("open in another lpkpi") && err.contains(&holder.id().to_string()),
         "{err}"
     );
-    // the holder goes away: its lock file stays behind, stale, and is taken over
-    holder.stdin.take().unwrap().write_all(b"\n").unwrap();
+    // the holder is killed: its lock file stays behind, stale, and is taken over
+    holder.kill().unwrap();
     holder.wait().unwrap();
     assert!(path.with_file_name("shared.ron.lock").exists());
     let out = lpkpi(&["import", path.to_str().unwrap(), csv.to_str().unwrap()]);

@@ -15,11 +15,7 @@ use super::values::{
 };
 use crate::rules::profile::{Field, Profile};
 
-/// Quantities above this (in absolute value) are rejected: no order has a billion kits, and
-/// the limit keeps every sum far from decimal overflow.
-pub const MAX_QUANTITY: u64 = 1_000_000_000;
-/// Amounts above this (in absolute value, any currency) are rejected, for the same reason.
-pub const MAX_MONEY: i64 = 10_000_000_000_000;
+pub use crate::limits::{MAX_MONEY, MAX_QUANTITY};
 
 /// One cell as the importer sees it.
 #[derive(Debug, Clone, Copy, PartialEq)]

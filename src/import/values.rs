@@ -419,8 +419,7 @@ pub fn decimal_from_f64(f: f64) -> Option<Decimal> {
     Decimal::from_str(&text).ok()
 }
 
-/// Components per set above this are rejected as implausible (it keeps kit sums in range).
-pub const MAX_COMPONENTS: u32 = 10_000;
+pub use crate::limits::MAX_COMPONENTS;
 
 /// Parse a component count: a positive whole number, written as quantities are.
 pub fn parse_components(s: &str, mark: DecimalMark) -> Option<u32> {

@@ -24,9 +24,10 @@ pub struct Figures {
 }
 
 impl Figures {
-    fn add(&mut self, other: Figures) {
-        self.kpi_units += other.kpi_units;
-        self.revenue_usd += other.revenue_usd;
+    /// Add `other`, saturating (the limits keep sums far from overflow; this never panics).
+    pub fn add(&mut self, other: Figures) {
+        self.kpi_units = self.kpi_units.saturating_add(other.kpi_units);
+        self.revenue_usd = self.revenue_usd.saturating_add(other.revenue_usd);
     }
 }
 
@@ -362,7 +363,7 @@ pub fn contribution(p: &Purchase, class: &Classification, inputs: &Inputs<'_>) -
     let value = inputs.profile.line_value(class.line);
     let components = p.components.or(class.components).unwrap_or(1);
     let kits = p.signed_quantity().saturating_mul(i64::from(components));
-    let kpi_units = Decimal::from(kits) * value.kpi_per_kit;
+    let kpi_units = Decimal::from(kits).saturating_mul(value.kpi_per_kit);
     // Every counted row in a currency without a rate is listed, whatever its line: the
     // administrator sees the missing rate once, not only where it changes the figures today.
     let usd = inputs.rates.to_usd(p.signed_amount(), p.currency, p.date);

@@ -77,8 +77,7 @@ pub fn forecast(monthly: &[MonthFigures], inputs: &Inputs<'_>) -> Forecast {
         let n = Decimal::from(completed_months);
         let mut sum = Figures::default();
         for m in &completed {
-            sum.kpi_units += m.month_total.kpi_units;
-            sum.revenue_usd += m.month_total.revenue_usd;
+            sum.add(m.month_total);
         }
         Figures {
             kpi_units: sum.kpi_units / n,
@@ -91,13 +90,23 @@ pub fn forecast(monthly: &[MonthFigures], inputs: &Inputs<'_>) -> Forecast {
         .iter()
         .filter(|p| p.date > t && dates.contains(p.date))
     {
-        planned.kpi_units += p.kpi_units;
-        planned.revenue_usd += p.revenue_usd;
+        planned.add(Figures {
+            kpi_units: p.kpi_units,
+            revenue_usd: p.revenue_usd,
+        });
     }
+    // Saturating sums: the limits keep every figure far from overflow, and a figure that
+    // still got there stays huge rather than panicking.
     let open = Decimal::from(open_months);
     let at_deadline = Figures {
-        kpi_units: actual.kpi_units + run_rate.kpi_units * open + planned.kpi_units,
-        revenue_usd: actual.revenue_usd + run_rate.revenue_usd * open + planned.revenue_usd,
+        kpi_units: actual
+            .kpi_units
+            .saturating_add(run_rate.kpi_units.saturating_mul(open))
+            .saturating_add(planned.kpi_units),
+        revenue_usd: actual
+            .revenue_usd
+            .saturating_add(run_rate.revenue_usd.saturating_mul(open))
+            .saturating_add(planned.revenue_usd),
     };
     // R5: the open months + 1, the + 1 being T's month, in which purchases can still be made.
     let months_left = Decimal::from(open_months + 1);
@@ -120,12 +129,12 @@ pub fn forecast(monthly: &[MonthFigures], inputs: &Inputs<'_>) -> Forecast {
         ];
         for (requirement, target, have, rate) in pairs {
             let Some(target) = target else { continue };
-            let short = (target - have).max(Decimal::ZERO);
+            let short = target.saturating_sub(have).max(Decimal::ZERO);
             let reached_on = if short.is_zero() || rate <= Decimal::ZERO {
                 None
             } else {
                 (1..=open_months).find_map(|k| {
-                    (have + rate * Decimal::from(k) >= target)
+                    (have.saturating_add(rate.saturating_mul(Decimal::from(k))) >= target)
                         .then(|| t_month.plus(k as i32).last_day())
                 })
             };

@@ -276,6 +276,9 @@ pub enum ProfileError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// Not a file lpkpi reads (a device, a pipe, a folder, over 1 MiB).
+    #[error(transparent)]
+    File(crate::files::FileError),
     /// The RON did not parse.
     #[error("profile {path} does not parse: {message}")]
     Parse {
@@ -302,19 +305,35 @@ impl Profile {
 
     /// Parse and validate a profile from RON text; `origin` names it in errors.
     pub fn from_ron(text: &str, origin: &str) -> Result<Profile, ProfileError> {
-        let profile: Profile = ron::from_str(text).map_err(|e| ProfileError::Parse {
-            path: origin.to_string(),
-            message: e.to_string(),
-        })?;
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let profile: Profile = ron::Options::default()
+            .with_recursion_limit(64)
+            .from_str(text)
+            .map_err(|e| ProfileError::Parse {
+                path: origin.to_string(),
+                message: match e.code {
+                    ron::error::Error::ExceededRecursionLimit => format!(
+                        "{}:{}: the file nests deeper than 64 levels, which no profile does",
+                        e.span.start.line, e.span.start.col
+                    ),
+                    _ => e.to_string(),
+                },
+            })?;
         profile.validate(origin)?;
         Ok(profile)
     }
 
     /// Load a profile file.
     pub fn from_path(path: &Path) -> Result<Profile, ProfileError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ProfileError::Read {
+        let bytes =
+            crate::files::read_capped(path, crate::limits::MAX_PROFILE_BYTES, "a program profile")
+                .map_err(ProfileError::File)?;
+        let text = String::from_utf8(bytes).map_err(|_| ProfileError::Read {
             path: path.display().to_string(),
-            source,
+            source: std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "the file is not UTF-8 text",
+            ),
         })?;
         Profile::from_ron(&text, &path.display().to_string())
     }

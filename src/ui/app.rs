@@ -168,6 +168,23 @@ impl LpkpiApp {
     /// Apply an edit through the undo stack.
     fn edit(&mut self, edit: Edit) {
         let what = edit.describe();
+        // the same limits the loader applies: whatever is accepted here saves and opens again
+        let check = match &edit {
+            Edit::Rate(_, r) => crate::limits::check_rate(r.currency.as_str(), r.usd_per),
+            Edit::Planned(i, p) => Workspace::check_planned(p).and_then(|()| {
+                let len = self.state.workspace.planned.len() + usize::from(i.is_none());
+                crate::limits::check_list("planned purchases", len)
+            }),
+            Edit::Catalog(_, Some(e)) => {
+                e.components.map_or(Ok(()), crate::limits::check_components)
+            }
+            Edit::Dashboard(d) => Workspace::check_dashboard(d),
+            _ => Ok(()),
+        };
+        if let Err(e) = check {
+            self.error(format!("Not changed ({what}): {e}"));
+            return;
+        }
         let before = self.state.workspace.clone();
         let ws = &mut self.state.workspace;
         let ok = match edit {
@@ -631,9 +648,9 @@ impl LpkpiApp {
                 }
             }
             Command::AcceptRecovery => {
-                if let Some(ws) = self.state.recovery.take() {
+                if let Some(recovery) = self.state.recovery.take() {
                     let before = self.state.workspace.clone();
-                    self.state.workspace = ws;
+                    self.state.workspace = recovery.workspace;
                     self.changed(before, "restore unsaved edits".into());
                     if let Some(doc) = &self.doc {
                         self.jobs.discard_recovery(doc.clone());
@@ -763,6 +780,7 @@ impl LpkpiApp {
                 for (name, bytes) in files {
                     match bytes {
                         Ok(b) => inputs.push((name, Arc::new(b))),
+                        Err(e) if e.contains(&name) => self.error(e),
                         Err(e) => self.error(format!("{name}: cannot read the file: {e}")),
                     }
                 }
@@ -915,12 +933,17 @@ impl LpkpiApp {
                 });
             });
         }
-        if self.state.recovery.is_some() {
+        if let Some(recovery) = &self.state.recovery {
             egui::Modal::new(egui::Id::unique("recovery")).show(ctx, |ui| {
                 ui.label(RichText::new("Unsaved edits found").heading());
                 ui.label(
-                    "An earlier session ended before saving this workspace. Restore its edits?",
+                    "An earlier session of the window ended before saving these edits (the workspace may have been saved since, by the command line for instance). Restoring them would change:",
                 );
+                egui::ScrollArea::vertical().max_height(240.0).show(ui, |ui| {
+                    for line in &recovery.changes {
+                        ui.label(format!("• {line}"));
+                    }
+                });
                 ui.horizontal(|ui| {
                     if ui.button("Restore edits").clicked() {
                         cmds.push(Command::AcceptRecovery);

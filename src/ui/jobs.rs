@@ -14,7 +14,7 @@ use crate::import::{AddOptions, Added, ImportError, ImportRules, ImportSet};
 use crate::workspace::{Document, Workspace};
 
 use super::command::Pick;
-use super::state::PreviewFile;
+use super::state::{PreviewFile, Recovery};
 use crate::import::peek_rows;
 
 /// What a job reports (a few messages a minute at most: their size does not matter).
@@ -23,7 +23,7 @@ pub enum Done {
     /// A dialog closed (None: cancelled): the request number, what it picked.
     Picked(u64, Pick, Option<Vec<PathBuf>>),
     /// A workspace was opened, with the unsaved edits of an earlier session if any.
-    Opened(PathBuf, Result<(Document, Option<Workspace>), String>),
+    Opened(PathBuf, Result<(Document, Option<Recovery>), String>),
     /// A program profile was read.
     Profile(Result<crate::rules::Profile, String>),
     /// Import files were read and parsed.
@@ -169,7 +169,10 @@ impl Jobs {
         self.spawn(move || {
             let doc = Document::open(&path)
                 .map(|d| {
-                    let recovery = d.recovery().map(|(ws, _)| ws);
+                    let recovery = d.recovery().map(|(ws, _)| Recovery {
+                        changes: d.workspace.differences(&ws),
+                        workspace: ws,
+                    });
                     (d, recovery)
                 })
                 .map_err(|e| e.to_string());
@@ -205,7 +208,18 @@ impl Jobs {
                             || f.path().display().to_string(),
                             |n| n.to_string_lossy().into_owned(),
                         );
-                        (name, f.bytes())
+                        // a path on disk is read as every input is: regular files under the cap
+                        let bytes = if f.path().as_os_str().is_empty() {
+                            f.bytes()
+                        } else {
+                            crate::files::read_capped(
+                                f.path(),
+                                crate::limits::MAX_EXPORT_BYTES,
+                                "an export",
+                            )
+                            .map_err(|e| e.to_string())
+                        };
+                        (name, bytes)
                     })
                     .collect(),
             )
@@ -229,11 +243,9 @@ impl Jobs {
                     || p.display().to_string(),
                     |n| n.to_string_lossy().into_owned(),
                 );
-                match std::fs::read(p) {
+                match crate::files::read_capped(p, crate::limits::MAX_EXPORT_BYTES, "an export") {
                     Ok(bytes) => inputs.push((name, Arc::new(bytes))),
-                    Err(e) => {
-                        return Done::Parsed(Err(format!("{name}: cannot read the file: {e}")));
-                    }
+                    Err(e) => return Done::Parsed(Err(e.to_string())),
                 }
             }
             Done::Parsed(parse(inputs, base, &rules, mappings, &progress, &cancel))
@@ -267,6 +279,8 @@ impl Jobs {
                     let saved = d.save().map(|()| d.path.clone()).map_err(|e| e.to_string());
                     if saved.is_ok() {
                         d.saved_revision = revision;
+                        // the window's unsaved edits are saved now: its recovery file goes
+                        d.discard_recovery();
                     }
                     saved
                 }
@@ -291,9 +305,14 @@ impl Jobs {
                 match doc.lock() {
                     Ok(mut d) => {
                         d.workspace = workspace;
-                        d.save_as(&path)
-                            .map(|()| d.path.clone())
-                            .map_err(|e| e.to_string())
+                        let old = d.path.clone();
+                        let saved = d.save_as(&path).map(|()| d.path.clone());
+                        if saved.is_ok() {
+                            d.discard_recovery();
+                            let _ =
+                                std::fs::remove_file(crate::workspace::file::recovery_path(&old));
+                        }
+                        saved.map_err(|e| e.to_string())
                     }
                     Err(_) => Err("the workspace is unavailable after an earlier failure".into()),
                 },

@@ -57,6 +57,8 @@ pub struct PurchasesView {
     pub sort: (SortKey, bool),
     /// Components draft for the selected row.
     pub components: String,
+    /// Why the components draft was refused.
+    pub components_error: Option<String>,
     cache: Option<Visible>,
 }
 
@@ -395,21 +397,27 @@ fn row_details(
             let apply = ui.button("Set components").clicked()
                 || (resp.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)));
             if apply {
-                match view.components.trim().parse::<u32>() {
-                    Ok(n) if n > 0 => {
-                        let line = r.line.unwrap_or(ProductLine::Courseware);
-                        cmds.push(Command::Edit(Edit::Catalog(
-                            key.to_string(),
-                            Some(CatalogEntry {
-                                line,
-                                components: Some(n),
-                            }),
-                        )));
-                    }
-                    _ => {
-                        ui.label("a positive whole number");
-                    }
-                }
+                let parsed = view.components.trim().parse::<u32>().map_err(|_| {
+                    crate::limits::LimitError("components: a whole number from 1 to 10,000".into())
+                });
+                view.components_error =
+                    match parsed.and_then(|n| crate::limits::check_components(n).map(|()| n)) {
+                        Ok(n) => {
+                            let line = r.line.unwrap_or(ProductLine::Courseware);
+                            cmds.push(Command::Edit(Edit::Catalog(
+                                key.to_string(),
+                                Some(CatalogEntry {
+                                    line,
+                                    components: Some(n),
+                                }),
+                            )));
+                            None
+                        }
+                        Err(e) => Some(e.to_string()),
+                    };
+            }
+            if let Some(e) = &view.components_error {
+                ui.label(RichText::new(format!("⚠ {e}")).color(ui.visuals().warn_fg_color));
             }
         });
     }

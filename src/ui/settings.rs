@@ -12,7 +12,7 @@ use super::state::AppState;
 use super::widgets::{self, status_color, units, usd};
 use crate::import::values::Currency;
 use crate::rules::{Month, ProductLine};
-use crate::workspace::model::{PlannedPurchase, ProfileChoice, Rate};
+use crate::workspace::model::{PlannedPurchase, ProfileChoice, Rate, Workspace};
 
 /// Drafts of the settings forms.
 #[derive(Debug, Clone, Default)]
@@ -40,8 +40,12 @@ pub struct SettingsView {
     pub plan_kits: String,
     /// Planned: USD.
     pub plan_usd: String,
-    /// Form error.
+    /// Error of the partner form.
     pub error: Option<String>,
+    /// Error beside the rate fields.
+    pub rate_error: Option<String>,
+    /// Error beside the planned purchase fields.
+    pub plan_error: Option<String>,
 }
 
 /// The settings panel.
@@ -153,17 +157,24 @@ pub fn settings_ui(
             widgets::labelled_text(ui, "USD per unit", &mut view.rate_value, 72.0);
             if ui.button("Add rate").clicked() {
                 let month = if view.rate_month.trim().is_empty() { Ok(None) } else { Month::parse(&view.rate_month).map(Some).ok_or(()) };
-                match (Currency::from_cell(&view.rate_currency), month, Decimal::from_str(view.rate_value.trim())) {
-                    (Some(currency), Ok(month), Ok(usd_per)) if usd_per > Decimal::ZERO => {
-                        let existing = ws.rates.iter().position(|r| r.currency == currency && r.month == month);
-                        cmds.push(Command::Edit(Edit::Rate(existing, Rate { currency, month, usd_per })));
-                        view.rate_value.clear();
-                        view.error = None;
-                    }
-                    _ => view.error = Some("a rate needs a currency, an optional month YYYY-MM and a positive number".into()),
-                }
+                let value = Decimal::from_str(view.rate_value.trim());
+                view.rate_error = match (Currency::from_cell(&view.rate_currency), month, value) {
+                    (Some(currency), Ok(month), Ok(usd_per)) => match crate::limits::check_rate(currency.as_str(), usd_per) {
+                        Ok(()) => {
+                            let existing = ws.rates.iter().position(|r| r.currency == currency && r.month == month);
+                            cmds.push(Command::Edit(Edit::Rate(existing, Rate { currency, month, usd_per })));
+                            view.rate_value.clear();
+                            None
+                        }
+                        Err(e) => Some(e.to_string()),
+                    },
+                    _ => Some("a rate needs a currency, an optional month YYYY-MM and a number (USD per unit)".into()),
+                };
             }
         });
+        if let Some(e) = &view.rate_error {
+            ui.label(RichText::new(format!("⚠ {e}")).color(status_color(ui, Some(false))));
+        }
 
         widgets::heading(ui, "Planned purchases (scenario)");
         widgets::hint(ui, "Planned purchases raise the forecast at the deadline; they never count as actual purchases.");
@@ -199,26 +210,32 @@ pub fn settings_ui(
             widgets::labelled_text(ui, "Kits", &mut view.plan_kits, 56.0);
             widgets::labelled_text(ui, "Revenue (USD)", &mut view.plan_usd, 90.0);
             if ui.button("Add planned purchase").clicked() {
-                match (
+                view.plan_error = match (
                     NaiveDate::parse_from_str(view.plan_date.trim(), "%Y-%m-%d"),
                     view.plan_line,
                     view.plan_kits.trim().parse::<i64>(),
                     Decimal::from_str(view.plan_usd.trim()),
                 ) {
                     (Ok(date), Some(line), Ok(kits), Ok(amount_usd)) => {
-                        cmds.push(Command::Edit(Edit::Planned(
-                            None,
-                            PlannedPurchase { date, description: view.plan_what.trim().to_string(), line, kits, amount_usd },
-                        )));
-                        view.plan_what.clear();
-                        view.plan_kits.clear();
-                        view.plan_usd.clear();
-                        view.error = None;
+                        let plan = PlannedPurchase { date, description: view.plan_what.trim().to_string(), line, kits, amount_usd };
+                        match Workspace::check_planned(&plan) {
+                            Ok(()) => {
+                                cmds.push(Command::Edit(Edit::Planned(None, plan)));
+                                view.plan_what.clear();
+                                view.plan_kits.clear();
+                                view.plan_usd.clear();
+                                None
+                            }
+                            Err(e) => Some(e.to_string()),
+                        }
                     }
-                    _ => view.error = Some("a planned purchase needs a date (YYYY-MM-DD), a line, kits and a revenue".into()),
-                }
+                    _ => Some("a planned purchase needs a date (YYYY-MM-DD), a line, whole kits and a revenue".into()),
+                };
             }
         });
+        if let Some(e) = &view.plan_error {
+            ui.label(RichText::new(format!("⚠ {e}")).color(status_color(ui, Some(false))));
+        }
         if let Some(e) = &view.error {
             ui.label(RichText::new(e).color(status_color(ui, Some(false))));
         }

@@ -315,6 +315,15 @@ pub struct Running {
     pub cancellable: bool,
 }
 
+/// Unsaved edits of the window found beside a workspace, and what restoring them changes.
+#[derive(Debug, Clone)]
+pub struct Recovery {
+    /// The edited workspace.
+    pub workspace: Workspace,
+    /// What restoring it would change, a line per part ([`Workspace::differences`]).
+    pub changes: Vec<String>,
+}
+
 /// The window's state.
 pub struct AppState {
     /// The workspace being edited.
@@ -346,7 +355,7 @@ pub struct AppState {
     /// Notifications (the log).
     pub notes: Vec<Note>,
     /// Unsaved edits found from an earlier session.
-    pub recovery: Option<Workspace>,
+    pub recovery: Option<Recovery>,
     /// Asking whether to save before closing.
     pub confirm_quit: bool,
     /// Recently opened workspaces.
@@ -430,7 +439,7 @@ impl AppState {
     pub fn note(&mut self, at: NaiveDateTime, text: impl Into<String>, error: bool) {
         self.notes.push(Note {
             at,
-            text: text.into(),
+            text: crate::limits::one_line(&text.into()),
             error,
             shown: Instant::now(),
         });

@@ -68,44 +68,101 @@ pub fn host_name() -> String {
 pub struct WorkspaceLock {
     file: File,
     path: PathBuf,
+    workspace: PathBuf,
+}
+
+/// Who holds the lock, as its owner file says; `None` while the file is missing or empty
+/// (the holder writes it just after locking). Only a small regular file is read.
+fn read_owner(path: &Path) -> Option<(String, String)> {
+    let bytes = crate::files::read_capped(
+        &owner_path(path),
+        crate::limits::MAX_OWNER_BYTES,
+        "an owner file",
+    )
+    .ok()?;
+    let text = String::from_utf8_lossy(&bytes);
+    let mut parts = text.split_whitespace();
+    let host = parts.next()?.to_string();
+    let pid = parts.next().unwrap_or("?").to_string();
+    Some((host, pid))
+}
+
+#[cfg(unix)]
+fn same_inode(file: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), std::fs::metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_inode(_file: &File, path: &Path) -> bool {
+    path.exists()
 }
 
 impl WorkspaceLock {
     /// Take the lock of the workspace at `path`, or say who holds it.
+    ///
+    /// The lock file is removed by its holder on release (see [`Drop`]), so after locking, the
+    /// file locked must still be the one at the path: if a releasing holder removed it in
+    /// between, this process locked an orphan and tries again.
     pub fn acquire(path: &Path) -> Result<WorkspaceLock, WorkspaceError> {
         let lock = lock_path(path);
         let io = |source| WorkspaceError::Io {
             path: lock.display().to_string(),
             source,
         };
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&lock)
-            .map_err(io)?;
-        match file.try_lock() {
-            Ok(()) => {}
-            Err(TryLockError::WouldBlock) => {
-                let holder = std::fs::read_to_string(owner_path(path)).unwrap_or_default();
-                let mut parts = holder.split_whitespace();
-                return Err(WorkspaceError::Locked {
-                    path: path.display().to_string(),
-                    host: parts.next().unwrap_or("another computer").to_string(),
-                    pid: parts.next().unwrap_or("?").to_string(),
-                });
+        for _ in 0..50 {
+            let file = OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&lock)
+                .map_err(io)?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(TryLockError::WouldBlock) => {
+                    // the holder writes its owner file just after locking: wait a moment for it
+                    let mut holder = read_owner(path);
+                    for _ in 0..25 {
+                        if holder.is_some() {
+                            break;
+                        }
+                        std::thread::sleep(std::time::Duration::from_millis(10));
+                        holder = read_owner(path);
+                    }
+                    let (host, pid) =
+                        holder.unwrap_or_else(|| ("an unknown computer".into(), "?".into()));
+                    return Err(WorkspaceError::Locked {
+                        path: path.display().to_string(),
+                        host,
+                        pid,
+                    });
+                }
+                Err(TryLockError::Error(e)) => return Err(io(e)),
             }
-            Err(TryLockError::Error(e)) => return Err(io(e)),
+            if !same_inode(&file, &lock) {
+                continue;
+            }
+            let owner = format!("{} {}\n", host_name(), std::process::id());
+            crate::atomic::write(&owner_path(path), owner.as_bytes()).map_err(|source| {
+                WorkspaceError::Io {
+                    path: owner_path(path).display().to_string(),
+                    source,
+                }
+            })?;
+            return Ok(WorkspaceLock {
+                file,
+                path: lock,
+                workspace: path.to_path_buf(),
+            });
         }
-        let owner = format!("{} {}\n", host_name(), std::process::id());
-        crate::atomic::write(&owner_path(path), owner.as_bytes()).map_err(|source| {
-            WorkspaceError::Io {
-                path: owner_path(path).display().to_string(),
-                source,
-            }
-        })?;
-        Ok(WorkspaceLock { file, path: lock })
+        Err(WorkspaceError::Io {
+            path: lock.display().to_string(),
+            source: std::io::Error::other("the lock file keeps changing; try again"),
+        })
     }
 
     /// The lock file.
@@ -114,10 +171,31 @@ impl WorkspaceLock {
     }
 }
 
+/// Whether another process holds the lock of the workspace at `path` (a probe that creates
+/// nothing).
+pub fn is_locked(path: &Path) -> bool {
+    let Ok(file) = File::open(lock_path(path)) else {
+        return false;
+    };
+    match file.try_lock_shared() {
+        Ok(()) => {
+            let _ = file.unlock();
+            false
+        }
+        Err(TryLockError::WouldBlock) => true,
+        Err(TryLockError::Error(_)) => false,
+    }
+}
+
 impl Drop for WorkspaceLock {
     fn drop(&mut self) {
-        // Leave the file in place (deleting it could let two processes lock two inodes);
-        // an unlocked lock file is stale and harmless.
+        // Remove the owner and lock files while still holding the lock, then unlock. A process
+        // that opened the old lock file meanwhile finds, once it locks it, that it is no longer
+        // the file at the path, and starts over (see `acquire`): no two processes ever hold
+        // locks on two different files. (Where open files cannot be removed, as on Windows,
+        // the files stay, unlocked and harmless.)
+        let _ = std::fs::remove_file(owner_path(&self.workspace));
+        let _ = std::fs::remove_file(&self.path);
         let _ = self.file.unlock();
     }
 }
@@ -126,18 +204,20 @@ fn digest(bytes: &[u8]) -> [u8; 32] {
     Sha256::digest(bytes).into()
 }
 
-fn read(path: &Path) -> Result<Vec<u8>, WorkspaceError> {
-    std::fs::read(path).map_err(|source| WorkspaceError::Io {
-        path: path.display().to_string(),
-        source,
-    })
+/// Read a workspace file: a regular file of at most [`crate::limits::MAX_WORKSPACE_BYTES`].
+pub fn read(path: &Path) -> Result<Vec<u8>, WorkspaceError> {
+    crate::files::read_capped(path, crate::limits::MAX_WORKSPACE_BYTES, "a workspace")
+        .map_err(WorkspaceError::File)
 }
 
 /// The digest of the file at `path` when it is a workspace that may be replaced (None when
 /// there is no file); an existing file that is not a readable workspace is refused, so that
 /// Save As never turns someone's damaged work into a backup of something else.
 fn replaceable(path: &Path) -> Result<Option<[u8; 32]>, WorkspaceError> {
-    match std::fs::read(path) {
+    if !path.exists() {
+        return Ok(None);
+    }
+    match read(path) {
         Ok(bytes) => {
             if let Err(e) = parse(&bytes, &path.display().to_string()) {
                 return Err(WorkspaceError::Invalid {
@@ -149,16 +229,31 @@ fn replaceable(path: &Path) -> Result<Option<[u8; 32]>, WorkspaceError> {
             }
             Ok(Some(digest(&bytes)))
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(source) => Err(WorkspaceError::Io {
-            path: path.display().to_string(),
-            source,
-        }),
+        Err(WorkspaceError::File(crate::files::FileError::NotFound { .. })) => Ok(None),
+        Err(e) => Err(e),
     }
 }
 
-/// Parse workspace bytes (UTF-8 RON).
+/// Whether the file at `path` is an lpkpi workspace (or its backup or recovery file): it
+/// parses as one. Only files that start like RON are read in full.
+pub fn is_workspace(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 256];
+    let Ok(n) = std::fs::File::open(path).and_then(|mut f| f.read(&mut head)) else {
+        return false;
+    };
+    let head = &head[..n];
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let start = head.iter().position(|b| !b.is_ascii_whitespace());
+    if !start.is_some_and(|i| head[i] == b'(' || head[i..].starts_with(b"//")) {
+        return false;
+    }
+    read(path).is_ok_and(|bytes| parse(&bytes, "").is_ok())
+}
+
+/// Parse workspace bytes (UTF-8 RON; a byte order mark, as some editors add, is skipped).
 pub fn parse(bytes: &[u8], origin: &str) -> Result<Workspace, WorkspaceError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = std::str::from_utf8(bytes).map_err(|e| WorkspaceError::Parse {
         path: origin.to_string(),
         line: 1 + bytes[..e.valid_up_to()]
@@ -234,31 +329,46 @@ impl Document {
     }
 
     /// Save atomically, keeping the previous file as `NAME.ron.bak`. Refused when the file on
-    /// disk is not the one this document read (changed by someone else, or recreated).
+    /// disk is not the one this document read (changed by someone else, or recreated), or is
+    /// read-only. A recovery file is left alone: it holds the window's unsaved edits, which
+    /// only the window may discard ([`Document::discard_recovery`]).
     pub fn save(&mut self) -> Result<(), WorkspaceError> {
         let text = to_ron(&self.workspace)?;
+        // through a symbolic link, the file it names is replaced and the link kept
+        let target = crate::files::resolve_links(&self.path).map_err(WorkspaceError::File)?;
         let io = |path: &Path| {
             let path = path.display().to_string();
             move |source| WorkspaceError::Io { path, source }
         };
-        let current = match std::fs::read(&self.path) {
-            Ok(bytes) => Some(bytes),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => return Err(io(&self.path)(e)),
+        let current = if target.exists() {
+            Some(read(&target)?)
+        } else {
+            None
         };
         if current.as_deref().map(digest) != self.on_disk {
             return Err(WorkspaceError::Changed {
                 path: self.path.display().to_string(),
             });
         }
+        self.check_writable()?;
         if let Some(old) = &current {
-            crate::atomic::write(&backup_path(&self.path), old)
-                .map_err(io(&backup_path(&self.path)))?;
+            crate::atomic::write(&backup_path(&target), old).map_err(io(&backup_path(&target)))?;
         }
-        crate::atomic::write(&self.path, text.as_bytes()).map_err(io(&self.path))?;
+        crate::atomic::write(&target, text.as_bytes()).map_err(io(&self.path))?;
         self.on_disk = Some(digest(text.as_bytes()));
-        let _ = std::fs::remove_file(recovery_path(&self.path));
         Ok(())
+    }
+
+    /// Refuse early when the workspace file is read-only (the owner made it so: a save would
+    /// replace it all the same, since the folder is writable, so lpkpi checks itself).
+    pub fn check_writable(&self) -> Result<(), WorkspaceError> {
+        let target = crate::files::resolve_links(&self.path).map_err(WorkspaceError::File)?;
+        match std::fs::metadata(&target) {
+            Ok(meta) if meta.permissions().readonly() => Err(WorkspaceError::ReadOnly {
+                path: self.path.display().to_string(),
+            }),
+            _ => Ok(()),
+        }
     }
 
     /// Save under a new name chosen by the user (replacing that file, whose previous content
@@ -319,20 +429,20 @@ impl Document {
         })
     }
 
-    /// Unsaved edits left by an earlier session, when the recovery file is newer than the
-    /// workspace and parses.
+    /// Unsaved edits left by an earlier session of the window, when the recovery file parses
+    /// and differs from the workspace: offered even when the workspace was saved since (by the
+    /// command line, say), with [`Workspace::differences`] saying what restoring would change.
     pub fn recovery(&self) -> Option<(Workspace, SystemTime)> {
         let path = recovery_path(&self.path);
         let modified = std::fs::metadata(&path).and_then(|m| m.modified()).ok()?;
-        let saved = std::fs::metadata(&self.path)
-            .and_then(|m| m.modified())
-            .ok();
-        if saved.is_some_and(|s| s > modified) {
-            return None;
-        }
-        let bytes = std::fs::read(&path).ok()?;
+        let bytes = read(&path).ok()?;
         let ws = parse(&bytes, &path.display().to_string()).ok()?;
         (ws != self.workspace).then_some((ws, modified))
+    }
+
+    /// Whether a recovery file (unsaved edits from the window) waits beside the workspace.
+    pub fn has_recovery(&self) -> bool {
+        recovery_path(&self.path).exists()
     }
 
     /// Forget the recovery file (after it was used or declined).

@@ -48,7 +48,13 @@ fn parse_error(origin: &str, e: ron::error::SpannedError) -> WorkspaceError {
         path: origin.to_string(),
         line: e.span.start.line,
         column: e.span.start.col,
-        message: e.code.to_string(),
+        message: match e.code {
+            // ron's own words speak of its options: say what it means for the file
+            ron::error::Error::ExceededRecursionLimit => format!(
+                "the file nests deeper than {RECURSION_LIMIT} levels, which no workspace does"
+            ),
+            code => code.to_string(),
+        },
     }
 }
 

@@ -75,6 +75,15 @@ pub enum WorkspaceError {
         /// The file.
         path: String,
     },
+    /// The file is read-only: it is not replaced.
+    #[error("{path} is read-only: not changed (make it writable, or save under another name)")]
+    ReadOnly {
+        /// The file.
+        path: String,
+    },
+    /// The file is not one lpkpi reads (a device, a pipe, a folder, too large).
+    #[error(transparent)]
+    File(#[from] crate::files::FileError),
     /// `new` on a file that exists.
     #[error("{path} already exists")]
     Exists {

@@ -292,48 +292,146 @@ impl Workspace {
         }
     }
 
+    /// What replacing this workspace by `other` would change, a line per part, in words (for
+    /// the window's offer to restore unsaved edits). Empty when they are equal.
+    pub fn differences(&self, other: &Workspace) -> Vec<String> {
+        fn list<T: PartialEq>(what: &str, a: &[T], b: &[T], out: &mut Vec<String>) {
+            if a == b {
+                return;
+            }
+            let added = b.iter().filter(|x| !a.contains(x)).count();
+            let removed = a.iter().filter(|x| !b.contains(x)).count();
+            let mut parts = Vec::new();
+            if added > 0 {
+                parts.push(format!("{added} added or changed"));
+            }
+            if removed > 0 {
+                parts.push(format!("{removed} removed or changed"));
+            }
+            if parts.is_empty() {
+                parts.push("reordered".into());
+            }
+            out.push(format!("{what}: {}", parts.join(", ")));
+        }
+        let mut out = Vec::new();
+        let (a, b) = (&self.partner, &other.partner);
+        if a.name != b.name {
+            out.push(format!("partner name: '{}' → '{}'", a.name, b.name));
+        }
+        if a.partner_id != b.partner_id {
+            out.push(format!(
+                "partner ID: '{}' → '{}'",
+                a.partner_id, b.partner_id
+            ));
+        }
+        if a.level != b.level {
+            let name = |l: &Option<String>| l.clone().unwrap_or_else(|| "none".into());
+            out.push(format!("level: {} → {}", name(&a.level), name(&b.level)));
+        }
+        if a.anniversary != b.anniversary {
+            let day = |d: Option<NaiveDate>| d.map_or("none".into(), |d| d.to_string());
+            out.push(format!(
+                "anniversary: {} → {}",
+                day(a.anniversary),
+                day(b.anniversary)
+            ));
+        }
+        if self.profile != other.profile {
+            out.push("program profile changed".into());
+        }
+        list("trainers", &self.trainers, &other.trainers, &mut out);
+        list(
+            "people and exam passes",
+            &self.people,
+            &other.people,
+            &mut out,
+        );
+        list(
+            "competencies",
+            &self.competencies,
+            &other.competencies,
+            &mut out,
+        );
+        let catalog_a: Vec<_> = self.catalog.iter().collect();
+        let catalog_b: Vec<_> = other.catalog.iter().collect();
+        list("product classifications", &catalog_a, &catalog_b, &mut out);
+        list("exchange rates", &self.rates, &other.rates, &mut out);
+        list("planned purchases", &self.planned, &other.planned, &mut out);
+        list(
+            "dashboard months",
+            &self.dashboard,
+            &other.dashboard,
+            &mut out,
+        );
+        let files =
+            |w: &Workspace| -> Vec<String> { w.batches.iter().map(|b| b.name.clone()).collect() };
+        let (fa, fb) = (files(self), files(other));
+        let gone: Vec<&str> = fa
+            .iter()
+            .filter(|f| !fb.contains(f))
+            .map(String::as_str)
+            .collect();
+        let new: Vec<&str> = fb
+            .iter()
+            .filter(|f| !fa.contains(f))
+            .map(String::as_str)
+            .collect();
+        if !gone.is_empty() {
+            out.push(format!(
+                "imported files removed: {} ({} rows now, {} after)",
+                gone.join(", "),
+                self.rows.len(),
+                other.rows.len()
+            ));
+        }
+        if !new.is_empty() {
+            out.push(format!("imported files added: {}", new.join(", ")));
+        }
+        if out.is_empty() && self != other {
+            out.push("other details (column mappings, stored rows)".into());
+        }
+        out
+    }
+
     /// Values no export, rate or plan can plausibly hold (they would only overflow the sums):
-    /// the first one found, in words.
+    /// the first one found, in words. The window checks each edit with the same limits
+    /// ([`crate::limits`]), so whatever it accepts saves and opens again.
     pub fn implausible(&self) -> Option<String> {
-        use crate::import::rows::{MAX_MONEY, MAX_QUANTITY};
-        use crate::import::values::MAX_COMPONENTS;
-        let money = |d: Decimal| d.abs() <= Decimal::from(MAX_MONEY);
+        use crate::limits;
+        let first = |r: Result<(), limits::LimitError>| r.err().map(|e| e.0);
         for r in &self.rates {
-            if r.usd_per <= Decimal::ZERO || r.usd_per > Decimal::from(1_000_000) {
-                return Some(format!(
-                    "the {} rate {} is not a plausible USD rate",
-                    r.currency, r.usd_per
-                ));
+            if let Some(e) = first(limits::check_rate(r.currency.as_str(), r.usd_per)) {
+                return Some(e);
             }
         }
+        if let Some(e) = first(limits::check_list("planned purchases", self.planned.len())) {
+            return Some(e);
+        }
         for p in &self.planned {
-            if p.kits.unsigned_abs() > MAX_QUANTITY || !money(p.amount_usd) {
-                return Some(format!(
-                    "the planned purchase '{}' has implausible figures",
-                    p.description
-                ));
+            if let Some(e) = first(Self::check_planned(p)) {
+                return Some(format!("the planned purchase '{}': {e}", p.description));
             }
         }
         for d in &self.dashboard {
-            if d.kpi_units.is_some_and(|v| !money(v)) || d.revenue_usd.is_some_and(|v| !money(v)) {
-                return Some(format!(
-                    "the dashboard figures of {} are implausible",
-                    d.month.label()
-                ));
+            if let Some(e) = first(Self::check_dashboard(d)) {
+                return Some(format!("the dashboard figures of {}: {e}", d.month.label()));
             }
         }
         for (key, e) in &self.catalog {
-            if e.components.is_some_and(|c| c == 0 || c > MAX_COMPONENTS) {
-                return Some(format!(
-                    "the catalog entry '{key}' has an implausible component count"
-                ));
+            if let Some(e) = e
+                .components
+                .and_then(|c| first(limits::check_components(c)))
+            {
+                return Some(format!("the catalog entry '{key}': {e}"));
             }
         }
         for (i, row) in self.rows.iter().enumerate() {
             if let Some(p) = &row.purchase
-                && (p.quantity.unsigned_abs() > MAX_QUANTITY
-                    || p.amount.is_some_and(|a| !money(a))
-                    || p.components.is_some_and(|c| c == 0 || c > MAX_COMPONENTS))
+                && (p.quantity.unsigned_abs() > limits::MAX_QUANTITY
+                    || p.amount
+                        .is_some_and(|a| limits::check_money("", a).is_err())
+                    || p.components
+                        .is_some_and(|c| limits::check_components(c).is_err()))
             {
                 return Some(format!(
                     "stored row {} (line {}) has implausible figures",
@@ -343,6 +441,23 @@ impl Workspace {
             }
         }
         None
+    }
+
+    /// A planned purchase within the limits (kits and revenue).
+    pub fn check_planned(p: &PlannedPurchase) -> Result<(), crate::limits::LimitError> {
+        crate::limits::check_quantity("planned kits", p.kits)?;
+        crate::limits::check_money("planned revenue", p.amount_usd)
+    }
+
+    /// Official dashboard figures within the limits.
+    pub fn check_dashboard(d: &DashboardMonth) -> Result<(), crate::limits::LimitError> {
+        if let Some(v) = d.kpi_units {
+            crate::limits::check_money("KPI units", v)?;
+        }
+        if let Some(v) = d.revenue_usd {
+            crate::limits::check_money("revenue", v)?;
+        }
+        Ok(())
     }
 
     /// The exchange rates.
@@ -369,7 +484,7 @@ impl Workspace {
                 let value = profile.line_value(p.line);
                 PlannedFigures {
                     date: p.date,
-                    kpi_units: Decimal::from(p.kits) * value.kpi_per_kit,
+                    kpi_units: Decimal::from(p.kits).saturating_mul(value.kpi_per_kit),
                     revenue_usd: if value.revenue {
                         p.amount_usd
                     } else {

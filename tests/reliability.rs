@@ -1,0 +1,387 @@
+//! Regression tests for what the hostile-input runs found losing data through ordinary
+//! commands: `--out` onto a workspace or an input, the window's unsaved edits deleted by an
+//! import, special files replaced by outputs, read-only workspaces replaced, lock files left
+//! behind, and the limits shared by the loader, the command line and the window.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use lpkpi::workspace::file::{lock_path, owner_path, recovery_path};
+use lpkpi::workspace::{Document, Workspace};
+
+fn data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
+}
+
+fn lpkpi(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_lpkpi"))
+        .args(args)
+        .output()
+        .expect("run lpkpi")
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A workspace with the basic fixture imported, created by the real binary.
+fn workspace(dir: &Path) -> PathBuf {
+    let w = dir.join("w.ron");
+    let out = lpkpi(&[
+        "new",
+        s(&w),
+        "--partner",
+        "Contoso",
+        "--anniversary",
+        "2026-10-01",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = lpkpi(&["import", s(&w), s(&data("orders-basic.csv"))]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    w
+}
+
+#[test]
+fn report_out_never_replaces_an_input_or_a_workspace() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = workspace(dir.path());
+    let before = std::fs::read(&w).unwrap();
+    // the workspace itself, by another path too
+    std::os::unix::fs::symlink("w.ron", dir.path().join("alias.json")).unwrap();
+    for target in [w.clone(), dir.path().join("alias.json")] {
+        let out = lpkpi(&["report", "--workspace", s(&w), "--out", s(&target)]);
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("refusing to overwrite"),
+            "{}",
+            stderr(&out)
+        );
+        assert_eq!(stderr(&out).lines().count(), 1);
+    }
+    assert_eq!(std::fs::read(&w).unwrap(), before, "workspace untouched");
+    // an export given as input
+    let csv = dir.path().join("in.csv");
+    std::fs::copy(data("orders-basic.csv"), &csv).unwrap();
+    let csv_before = std::fs::read(&csv).unwrap();
+    let out = lpkpi(&[
+        "report",
+        "--anniversary",
+        "2026-10-01",
+        s(&csv),
+        "--out",
+        s(&csv),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(std::fs::read(&csv).unwrap(), csv_before);
+    // a copy of a workspace (not an input, but a workspace all the same)
+    let copy = dir.path().join("copy.ron");
+    std::fs::copy(&w, &copy).unwrap();
+    let out = lpkpi(&["report", "--workspace", s(&w), "--out", s(&copy)]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("is an lpkpi workspace"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(std::fs::read(&copy).unwrap(), before);
+    // a workspace held open by another lpkpi (its lock), even when its file does not parse
+    let held = dir.path().join("held.ron");
+    std::fs::copy(&w, &held).unwrap();
+    let doc = Document::open(&held).unwrap();
+    std::fs::write(&held, b"not yet saved").unwrap();
+    let out = lpkpi(&["report", "--workspace", s(&w), "--out", s(&held)]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("open in another lpkpi"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(std::fs::read(&held).unwrap(), b"not yet saved");
+    drop(doc);
+    // an ordinary report file is replaced as before
+    let json = dir.path().join("report.json");
+    std::fs::write(&json, b"{}").unwrap();
+    let out = lpkpi(&["report", "--workspace", s(&w), "--out", s(&json)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        std::fs::read_to_string(&json)
+            .unwrap()
+            .contains("\"kpi_units\"")
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn report_out_writes_into_devices_and_pipes_and_through_links() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    let w = workspace(dir.path());
+    let out = lpkpi(&["report", "--workspace", s(&w), "--out", "/dev/null"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        std::fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
+    // a pipe with no reader: an error at once, the pipe stays
+    let fifo = dir.path().join("pipe");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let started = std::time::Instant::now();
+    let out = lpkpi(&["report", "--workspace", s(&w), "--out", s(&fifo)]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no program is reading"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(started.elapsed().as_secs() < 10);
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+    // a pipe with a reader gets the report
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read(&fifo).unwrap())
+    };
+    // the reader opens the pipe first; retry until it has
+    let mut out = lpkpi(&["report", "--workspace", s(&w), "--out", s(&fifo)]);
+    for _ in 0..50 {
+        if out.status.success() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        out = lpkpi(&["report", "--workspace", s(&w), "--out", s(&fifo)]);
+    }
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        String::from_utf8(reader.join().unwrap())
+            .unwrap()
+            .contains("\"kpi_units\"")
+    );
+    // through a symbolic link: the link stays, the file it names gets the report
+    let real = dir.path().join("real.json");
+    std::fs::write(&real, b"old").unwrap();
+    let link = dir.path().join("link.json");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let out = lpkpi(&["report", "--workspace", s(&w), "--out", s(&link)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        std::fs::read_to_string(&real)
+            .unwrap()
+            .contains("\"kpi_units\"")
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn special_files_as_inputs_are_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.csv");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let w = workspace(dir.path());
+    let basic = data("orders-basic.csv");
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["report", "--anniversary", "2026-10-01", s(&fifo)],
+        vec!["report", "--anniversary", "2026-10-01", "/dev/zero"],
+        vec!["report", "--workspace", s(&fifo)],
+        vec!["report", "--workspace", "/dev/urandom"],
+        vec!["report", "--workspace", s(&w), "--profile", "/dev/zero"],
+        vec!["report", "--workspace", s(&w), "--profile", s(&fifo)],
+        vec!["import", s(&fifo), s(&basic)],
+        vec!["import", s(&w), s(&fifo)],
+    ];
+    for args in cases {
+        let started = std::time::Instant::now();
+        let out = lpkpi(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("not a regular file"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+        assert!(started.elapsed().as_secs() < 10, "{args:?} waited");
+    }
+    assert!(!lock_path(&fifo).exists(), "no lock left beside the pipe");
+}
+
+#[test]
+fn import_keeps_the_windows_unsaved_edits() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = workspace(dir.path());
+    // the window's unsaved edits
+    let doc = Document::open(&w).unwrap();
+    let mut edited = doc.workspace.clone();
+    edited.partner.name = "Contoso Learning".into();
+    doc.write_recovery_of(&edited).unwrap();
+    drop(doc);
+    let recovery = std::fs::read(recovery_path(&w)).unwrap();
+    let out = lpkpi(&["import", s(&w), s(&data("rechnungen.csv"))]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("unsaved edits from the window are pending"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(std::fs::read(recovery_path(&w)).unwrap(), recovery, "kept");
+    // the window still offers them, though the workspace is newer, and says what they change
+    let doc = Document::open(&w).unwrap();
+    let (ws, _) = doc
+        .recovery()
+        .expect("offered after a save by the command line");
+    assert_eq!(ws.partner.name, "Contoso Learning");
+    let changes = doc.workspace.differences(&ws);
+    assert!(
+        changes
+            .iter()
+            .any(|c| c == "partner name: 'Contoso' → 'Contoso Learning'"),
+        "{changes:?}"
+    );
+    assert!(
+        changes
+            .iter()
+            .any(|c| c.starts_with("imported files removed: rechnungen.csv")),
+        "{changes:?}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_read_only_workspace_is_not_replaced() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let w = workspace(dir.path());
+    std::fs::remove_file(w.with_file_name("w.ron.bak")).unwrap();
+    std::fs::set_permissions(&w, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let before = std::fs::read(&w).unwrap();
+    let out = lpkpi(&["import", s(&w), s(&data("rechnungen.csv"))]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("is read-only"), "{}", stderr(&out));
+    assert_eq!(std::fs::read(&w).unwrap(), before);
+    assert!(!w.with_file_name("w.ron.bak").exists());
+}
+
+#[test]
+fn lock_files_go_with_their_holder_and_readers_take_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = workspace(dir.path());
+    assert!(
+        !lock_path(&w).exists() && !owner_path(&w).exists(),
+        "import cleaned up"
+    );
+    let out = lpkpi(&["report", "--workspace", s(&w)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        !lock_path(&w).exists() && !owner_path(&w).exists(),
+        "a reader locks nothing"
+    );
+    // held: the files name the holder; a second writer is refused with that name
+    let doc = Document::open(&w).unwrap();
+    assert!(lock_path(&w).exists() && owner_path(&w).exists());
+    let out = lpkpi(&["import", s(&w), s(&data("rechnungen.csv"))]);
+    assert_eq!(out.status.code(), Some(2));
+    let pid = std::process::id().to_string();
+    assert!(stderr(&out).contains(&pid), "{}", stderr(&out));
+    // Save As moves the lock: nothing is left beside the old name
+    let mut doc = doc;
+    let other = dir.path().join("other.ron");
+    doc.save_as(&other).unwrap();
+    assert!(!lock_path(&w).exists() && !owner_path(&w).exists());
+    assert!(lock_path(&other).exists());
+    drop(doc);
+    assert!(!lock_path(&other).exists() && !owner_path(&other).exists());
+}
+
+#[test]
+fn workspace_with_a_byte_order_mark_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = workspace(dir.path());
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend(std::fs::read(&w).unwrap());
+    std::fs::write(&w, bytes).unwrap();
+    let out = lpkpi(&["report", "--workspace", s(&w)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn limits_are_the_same_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = workspace(dir.path());
+    for (rate, ok) in [
+        ("EUR=1.08", true),
+        ("EUR=0.000001", true),
+        ("EUR=1000000", true),
+        ("EUR=1e-28", false),
+        ("EUR=0.0000001", false),
+        ("EUR=1000001", false),
+        ("EUR=10800000", false),
+        ("USD=2", false),
+    ] {
+        let out = lpkpi(&["report", "--workspace", s(&w), "--rate", rate]);
+        assert_eq!(out.status.success(), ok, "{rate}: {}", stderr(&out));
+        if !ok {
+            assert_eq!(out.status.code(), Some(2));
+        }
+    }
+    for day in ["1-1-1", "2026-02-30", "2026-1-1", "20261001", "0999-10-01"] {
+        let out = lpkpi(&["report", "--workspace", s(&w), "--anniversary", day]);
+        assert_eq!(out.status.code(), Some(2), "{day}: {}", stderr(&out));
+    }
+    // what the loader refuses, the window's checks refuse with the same words
+    let mut ws = Workspace::new("x", None, None);
+    ws.planned.push(lpkpi::workspace::model::PlannedPurchase {
+        date: chrono::NaiveDate::from_ymd_opt(2026, 5, 1).unwrap(),
+        description: "typo".into(),
+        line: lpkpi::rules::ProductLine::Courseware,
+        kits: 1,
+        amount_usd: rust_decimal::Decimal::from(10_i64.pow(14)),
+    });
+    let refused = Workspace::check_planned(&ws.planned[0])
+        .unwrap_err()
+        .to_string();
+    assert!(ws.implausible().unwrap().contains(&refused));
+}
+
+#[test]
+fn messages_are_one_clean_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("wide.csv");
+    let mut header: String = (0..100_000).map(|i| format!("col{i},")).collect();
+    header.push_str("\x1b[31mred\x07\n1,2,3\n");
+    std::fs::write(&csv, header).unwrap();
+    let out = lpkpi(&["report", "--anniversary", "2026-10-01", s(&csv)]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.len() < 1_000, "{} bytes", err.len());
+    assert!(!err.bytes().any(|b| b.is_ascii_control() && b != b'\n'));
+    // a short header with terminal escapes: named, but escaped
+    std::fs::write(&csv, "Date,\x1b[2JQty\x07,Name\n1,2,3\n").unwrap();
+    let out = lpkpi(&["report", "--anniversary", "2026-10-01", s(&csv)]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("\\u{1b}[2JQty\\u{7}"), "{err}");
+    assert!(!err.bytes().any(|b| b.is_ascii_control() && b != b'\n'));
+}
