@@ -728,7 +728,7 @@ mod roundtrip {
                     competencies,
                     trainers,
                     people,
-                    rows,
+                    rows: rows.into(),
                     catalog,
                     rates,
                     planned,
@@ -779,7 +779,7 @@ fn rows_without_their_batch_are_rejected_not_lost() {
     let mut ws = imported_fixtures();
     let mut orphan = ws.rows[0].clone();
     orphan.batch = 99;
-    ws.rows.push(orphan);
+    std::sync::Arc::make_mut(&mut ws.rows).push(orphan);
     let session = Session::new(&ws).unwrap();
     let e = session
         .evaluate(&ws, d("2026-10-01"), d("2026-09-15"), None)

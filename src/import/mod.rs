@@ -74,6 +74,12 @@ pub enum ImportError {
         /// Why.
         message: String,
     },
+    /// The workspace refused the imported rows (they would break its limits).
+    #[error("the import was refused: {message}")]
+    Refused {
+        /// Why.
+        message: String,
+    },
 }
 
 fn list(columns: &[String]) -> String {

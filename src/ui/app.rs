@@ -11,7 +11,7 @@ use eframe::egui::{self, RichText, Ui};
 
 use super::capability::{CapabilityView, capability_ui};
 use super::charts::{ChartView, charts_ui};
-use super::command::{Command, Edit, Pick};
+use super::command::{Command, Pick};
 use super::dashboard::dashboard_ui;
 use super::import::{ImportView, hover_overlay, preview_ui};
 use super::jobs::{Done, Jobs, Parsed};
@@ -25,6 +25,7 @@ use crate::import::sniff::{ColumnMapRepr, Remembered, header_signature};
 use crate::import::{ImportCounts, ImportSet};
 use crate::report::{Format, ReportInput};
 use crate::rules::profile::Field;
+use crate::workspace::Edit;
 use crate::workspace::format::from_ron;
 use crate::workspace::model::ProfileChoice;
 use crate::workspace::{Document, Workspace};
@@ -39,6 +40,9 @@ struct Persisted {
 }
 
 const STORAGE_KEY: &str = "lpkpi";
+/// Undo steps kept.
+const UNDO_STEPS: usize = 100;
+
 const RECOVERY_EVERY: Duration = Duration::from_secs(15);
 
 /// Panel-local view state (filters, drafts): not domain data.
@@ -165,78 +169,22 @@ impl LpkpiApp {
         self.state.note(now(), text, false);
     }
 
-    /// Apply an edit through the undo stack.
+    /// Apply an edit through the core (validated with the loader's limits) and keep its
+    /// inverse for undo.
     fn edit(&mut self, edit: Edit) {
         let what = edit.describe();
-        // the same limits the loader applies: whatever is accepted here saves and opens again
-        let check = match &edit {
-            Edit::Rate(_, r) => crate::limits::check_rate(r.currency.as_str(), r.usd_per),
-            Edit::Planned(i, p) => Workspace::check_planned(p).and_then(|()| {
-                let len = self.state.workspace.planned.len() + usize::from(i.is_none());
-                crate::limits::check_list("planned purchases", len)
-            }),
-            Edit::Catalog(_, Some(e)) => {
-                e.components.map_or(Ok(()), crate::limits::check_components)
-            }
-            Edit::Dashboard(d) => Workspace::check_dashboard(d),
-            _ => Ok(()),
-        };
-        if let Err(e) = check {
-            self.error(format!("Not changed ({what}): {e}"));
-            return;
-        }
-        let before = self.state.workspace.clone();
-        let ws = &mut self.state.workspace;
-        let ok = match edit {
-            Edit::Partner(p) => {
-                ws.partner = p;
-                true
-            }
-            Edit::Profile(p) => {
-                ws.profile = p;
-                true
-            }
-            Edit::Trainer(i, t) => upsert(&mut ws.trainers, i, t),
-            Edit::RemoveTrainer(i) => remove(&mut ws.trainers, i),
-            Edit::Person(i, p) => upsert(&mut ws.people, i, p),
-            Edit::RemovePerson(i) => remove(&mut ws.people, i),
-            Edit::Competency(i, c) => upsert(&mut ws.competencies, i, c),
-            Edit::RemoveCompetency(i) => remove(&mut ws.competencies, i),
-            Edit::Catalog(key, entry) => {
-                match entry {
-                    Some(e) => ws.catalog.insert(key, e),
-                    None => ws.catalog.remove(&key),
-                };
-                true
-            }
-            Edit::Rate(i, r) => upsert(&mut ws.rates, i, r),
-            Edit::RemoveRate(i) => remove(&mut ws.rates, i),
-            Edit::Planned(i, p) => upsert(&mut ws.planned, i, p),
-            Edit::RemovePlanned(i) => remove(&mut ws.planned, i),
-            Edit::Dashboard(d) => {
-                match ws.dashboard.iter_mut().find(|x| x.month == d.month) {
-                    Some(x) => *x = d,
-                    None => {
-                        ws.dashboard.push(d);
-                        ws.dashboard.sort_by_key(|x| x.month);
-                    }
-                }
-                true
-            }
-        };
-        if ok {
-            self.changed(before, what);
+        match self.state.workspace.apply(edit) {
+            Ok(Some(inverse)) => self.changed(inverse, what),
+            Ok(None) => {}
+            Err(e) => self.error(format!("Not changed ({what}): {e}")),
         }
     }
 
-    /// Record a change made to the workspace (for undo), and recompute.
-    fn changed(&mut self, before: Workspace, what: String) {
-        if before == self.state.workspace {
-            return;
-        }
-        self.state.undo.push((before, what));
-        if self.state.undo.len() > 100 {
-            self.state.undo.remove(0);
+    /// Record a change (its inverse, for undo), and recompute.
+    fn changed(&mut self, inverse: Edit, what: String) {
+        self.state.undo.push_back((inverse, what));
+        if self.state.undo.len() > UNDO_STEPS {
+            self.state.undo.pop_front();
         }
         self.state.redo.clear();
         self.state.revision += 1;
@@ -248,17 +196,30 @@ impl LpkpiApp {
     }
 
     fn undo(&mut self, redo: bool) {
-        let (from, to) = if redo {
-            (&mut self.state.redo, &mut self.state.undo)
+        let from = if redo {
+            &mut self.state.redo
         } else {
-            (&mut self.state.undo, &mut self.state.redo)
+            &mut self.state.undo
         };
-        let Some((ws, what)) = from.pop() else { return };
-        let current = std::mem::replace(&mut self.state.workspace, ws);
-        to.push((current, what.clone()));
-        self.state.revision += 1;
-        self.state.recompute();
-        self.info(format!("{} {what}", if redo { "Redid" } else { "Undid" }));
+        let Some((edit, what)) = from.pop_back() else {
+            return;
+        };
+        match self.state.workspace.apply(edit) {
+            Ok(inverse) => {
+                if let Some(inverse) = inverse {
+                    let to = if redo {
+                        &mut self.state.undo
+                    } else {
+                        &mut self.state.redo
+                    };
+                    to.push_back((inverse, what.clone()));
+                }
+                self.state.revision += 1;
+                self.state.recompute();
+                self.info(format!("{} {what}", if redo { "Redid" } else { "Undid" }));
+            }
+            Err(e) => self.error(format!("Cannot undo {what}: {e}")),
+        }
     }
 
     fn replace_workspace(&mut self, ws: Workspace, path: Option<PathBuf>) {
@@ -393,14 +354,14 @@ impl LpkpiApp {
         let Some(p) = self.state.preview.take() else {
             return;
         };
-        let before = self.state.workspace.clone();
-        self.state.workspace.mappings.extend(p.mappings);
-        self.state
-            .workspace
-            .append_from(&p.set, p.first_new, now().with_nanosecond_zero());
+        let edit = self.state.workspace.import_edit(
+            &p.set,
+            p.first_new,
+            now().with_nanosecond_zero(),
+            p.mappings,
+        );
         let n = p.set.files.len() - p.first_new;
-        let what = format!("import of {n} file{}", if n == 1 { "" } else { "s" });
-        self.changed(before, what.clone());
+        self.edit(edit);
         self.info(format!(
             "Imported {n} file{}: {} purchases, {} duplicates, {} rejected",
             if n == 1 { "" } else { "s" },
@@ -649,9 +610,7 @@ impl LpkpiApp {
             }
             Command::AcceptRecovery => {
                 if let Some(recovery) = self.state.recovery.take() {
-                    let before = self.state.workspace.clone();
-                    self.state.workspace = recovery.workspace;
-                    self.changed(before, "restore unsaved edits".into());
+                    self.edit(Edit::Restore(Box::new(recovery.workspace)));
                     if let Some(doc) = &self.doc {
                         self.jobs.discard_recovery(doc.clone());
                     }
@@ -1026,29 +985,6 @@ impl LpkpiApp {
                 self.jobs.read_dropped(dropped);
             }
         }
-    }
-}
-
-fn upsert<T>(list: &mut Vec<T>, at: Option<usize>, value: T) -> bool {
-    match at {
-        Some(i) if i < list.len() => {
-            list[i] = value;
-            true
-        }
-        Some(_) => false,
-        None => {
-            list.push(value);
-            true
-        }
-    }
-}
-
-fn remove<T>(list: &mut Vec<T>, at: usize) -> bool {
-    if at < list.len() {
-        list.remove(at);
-        true
-    } else {
-        false
     }
 }
 

@@ -5,10 +5,11 @@
 use chrono::NaiveDate;
 use eframe::egui::{self, RichText, Ui};
 
-use super::command::{Command, Edit};
+use super::command::Command;
 use super::state::AppState;
 use super::widgets::{self, status, status_color};
 use crate::rules::capability::{Competency, ExamPass, ExamRule, Person, Trainer};
+use crate::workspace::{Edit, ListEdit};
 
 /// Drafts of the forms.
 #[derive(Debug, Clone, Default)]
@@ -113,7 +114,7 @@ pub fn capability_ui(
                         view.trainer_expiry = t.expiry.map_or(String::new(), |d| d.to_string());
                     }
                     if ui.button(format!("Remove {}", t.name)).clicked() {
-                        cmds.push(Command::Edit(Edit::RemoveTrainer(i)));
+                        cmds.push(Command::Edit(Edit::Trainers(ListEdit::Remove(i))));
                     }
                 });
                 ui.end_row();
@@ -144,14 +145,15 @@ pub fn capability_ui(
                             },
                             None => None,
                         };
-                        cmds.push(Command::Edit(Edit::Trainer(
-                            at,
-                            Trainer {
-                                name: view.trainer_name.trim().to_string(),
-                                mct_id: view.trainer_id.trim().to_string(),
-                                expiry,
-                            },
-                        )));
+                        let trainer = Trainer {
+                            name: view.trainer_name.trim().to_string(),
+                            mct_id: view.trainer_id.trim().to_string(),
+                            expiry,
+                        };
+                        cmds.push(Command::Edit(Edit::Trainers(match at {
+                            Some(i) => ListEdit::Replace(i, trainer),
+                            None => ListEdit::Add(trainer),
+                        })));
                         view.trainer_name.clear();
                         view.trainer_id.clear();
                         view.trainer_expiry.clear();
@@ -178,7 +180,7 @@ pub fn capability_ui(
             ui.horizontal(|ui| {
                 ui.label(RichText::new(&c.name).strong());
                 if ui.button(format!("Remove competency {}", c.name)).clicked() {
-                    cmds.push(Command::Edit(Edit::RemoveCompetency(ci)));
+                    cmds.push(Command::Edit(Edit::Competencies(ListEdit::Remove(ci))));
                 }
             });
             for (ri, r) in c.rules.iter().enumerate() {
@@ -192,7 +194,7 @@ pub fn capability_ui(
                     if ui.small_button("Remove rule").clicked() {
                         let mut c2 = c.clone();
                         c2.rules.remove(ri);
-                        cmds.push(Command::Edit(Edit::Competency(Some(ci), c2)));
+                        cmds.push(Command::Edit(Edit::Competencies(ListEdit::Replace(ci, c2))));
                     }
                 });
             }
@@ -220,7 +222,7 @@ pub fn capability_ui(
                         let existing = ws.competencies.iter().position(|c| c.name == name);
                         let mut c = existing.map_or_else(|| Competency { name, rules: vec![] }, |i| ws.competencies[i].clone());
                         c.rules.push(rule);
-                        cmds.push(Command::Edit(Edit::Competency(existing, c)));
+                        cmds.push(Command::Edit(Edit::Competencies(match existing { Some(i) => ListEdit::Replace(i, c), None => ListEdit::Add(c) })));
                         view.rule_exams.clear();
                         view.rule_people.clear();
                         view.error = None;
@@ -241,18 +243,18 @@ pub fn capability_ui(
                     if ui.small_button(format!("✖ Remove {} pass", pass.exam)).clicked() {
                         let mut p2 = p.clone();
                         p2.passes.remove(xi);
-                        cmds.push(Command::Edit(Edit::Person(Some(pi), p2)));
+                        cmds.push(Command::Edit(Edit::People(ListEdit::Replace(pi, p2))));
                     }
                 }
                 if ui.small_button(format!("Remove {}", p.name)).clicked() {
-                    cmds.push(Command::Edit(Edit::RemovePerson(pi)));
+                    cmds.push(Command::Edit(Edit::People(ListEdit::Remove(pi))));
                 }
             });
         }
         ui.horizontal_wrapped(|ui| {
             widgets::labelled_text(ui, "Person", &mut view.person, 160.0);
             if ui.button("Add person").clicked() && !view.person.trim().is_empty() {
-                cmds.push(Command::Edit(Edit::Person(None, Person { name: view.person.trim().to_string(), passes: vec![] })));
+                cmds.push(Command::Edit(Edit::People(ListEdit::Add(Person { name: view.person.trim().to_string(), passes: vec![] }))));
                 view.person.clear();
             }
         });
@@ -272,7 +274,7 @@ pub fn capability_ui(
                     (Some((i, p)), Ok(Some(date)), Ok(expiry)) if !view.pass_exam.trim().is_empty() => {
                         let mut p2 = p.clone();
                         p2.passes.push(ExamPass { exam: view.pass_exam.trim().to_string(), date: Some(date), expiry });
-                        cmds.push(Command::Edit(Edit::Person(Some(i), p2)));
+                        cmds.push(Command::Edit(Edit::People(ListEdit::Replace(i, p2))));
                         view.pass_exam.clear();
                         view.pass_date.clear();
                         view.pass_expiry.clear();

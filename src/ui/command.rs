@@ -3,70 +3,10 @@
 
 use std::path::PathBuf;
 
-use crate::import::classify::CatalogEntry;
 use crate::report::Format;
-use crate::rules::capability::{Competency, Person, Trainer};
-use crate::workspace::model::{DashboardMonth, Partner, PlannedPurchase, ProfileChoice, Rate};
+use crate::workspace::Edit;
 
 use super::state::Panel;
-
-/// A change to the workspace. Every edit is undoable.
-#[derive(Debug, Clone)]
-pub enum Edit {
-    /// Partner name, ID, level, anniversary.
-    Partner(Partner),
-    /// The program profile.
-    Profile(ProfileChoice),
-    /// Add (None) or replace a trainer.
-    Trainer(Option<usize>, Trainer),
-    /// Remove a trainer.
-    RemoveTrainer(usize),
-    /// Add (None) or replace a person with exam passes.
-    Person(Option<usize>, Person),
-    /// Remove a person.
-    RemovePerson(usize),
-    /// Add (None) or replace a competency.
-    Competency(Option<usize>, Competency),
-    /// Remove a competency.
-    RemoveCompetency(usize),
-    /// Set (Some) or clear a catalog override by part number or product name.
-    Catalog(String, Option<CatalogEntry>),
-    /// Add (None) or replace an exchange rate.
-    Rate(Option<usize>, Rate),
-    /// Remove an exchange rate.
-    RemoveRate(usize),
-    /// Add (None) or replace a planned purchase.
-    Planned(Option<usize>, PlannedPurchase),
-    /// Remove a planned purchase.
-    RemovePlanned(usize),
-    /// Set the official dashboard's figures for a month.
-    Dashboard(DashboardMonth),
-}
-
-impl Edit {
-    /// Words for the log and the undo menu.
-    pub fn describe(&self) -> String {
-        match self {
-            Edit::Partner(_) => "partner details".into(),
-            Edit::Profile(_) => "program profile".into(),
-            Edit::Trainer(None, t) => format!("add trainer {}", t.name),
-            Edit::Trainer(Some(_), t) => format!("edit trainer {}", t.name),
-            Edit::RemoveTrainer(_) => "remove trainer".into(),
-            Edit::Person(None, p) => format!("add {}", p.name),
-            Edit::Person(Some(_), p) => format!("edit {}", p.name),
-            Edit::RemovePerson(_) => "remove person".into(),
-            Edit::Competency(_, c) => format!("competency {}", c.name),
-            Edit::RemoveCompetency(_) => "remove competency".into(),
-            Edit::Catalog(k, Some(e)) => format!("classify {k} as {}", e.line),
-            Edit::Catalog(k, None) => format!("clear the classification of {k}"),
-            Edit::Rate(_, r) => format!("{} rate", r.currency),
-            Edit::RemoveRate(_) => "remove rate".into(),
-            Edit::Planned(_, p) => format!("planned purchase {}", p.description),
-            Edit::RemovePlanned(_) => "remove planned purchase".into(),
-            Edit::Dashboard(d) => format!("dashboard figures for {}", d.month.label()),
-        }
-    }
-}
 
 /// Which kind of file a dialog picks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -98,14 +98,14 @@ pub fn menu_bar(ui: &mut Ui, state: &AppState, cmds: &mut Vec<Command>) {
         ui.menu_button("Edit", |ui| {
             let undo = state
                 .undo
-                .last()
+                .back()
                 .map_or("Undo".to_string(), |(_, what)| format!("Undo {what}"));
             if item(ui, &undo, Some(&UNDO), !state.undo.is_empty()) {
                 cmds.push(Command::Undo);
             }
             let redo = state
                 .redo
-                .last()
+                .back()
                 .map_or("Redo".to_string(), |(_, what)| format!("Redo {what}"));
             if item(ui, &redo, Some(&REDO), !state.redo.is_empty()) {
                 cmds.push(Command::Redo);

@@ -6,12 +6,13 @@ use eframe::egui::{self, RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 use rust_decimal::Decimal;
 
-use super::command::{Command, Edit};
+use super::command::Command;
 use super::state::{AppState, RowView};
 use super::widgets::{self, right, units, usd};
 use crate::import::classify::CatalogEntry;
 use crate::rules::evaluate::RowFate;
 use crate::rules::{Month, ProductLine};
+use crate::workspace::Edit;
 
 /// Sortable columns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

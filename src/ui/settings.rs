@@ -7,12 +7,13 @@ use chrono::NaiveDate;
 use eframe::egui::{self, RichText, Ui};
 use rust_decimal::Decimal;
 
-use super::command::{Command, Edit, Pick};
+use super::command::{Command, Pick};
 use super::state::AppState;
 use super::widgets::{self, status_color, units, usd};
 use crate::import::values::Currency;
 use crate::rules::{Month, ProductLine};
 use crate::workspace::model::{PlannedPurchase, ProfileChoice, Rate, Workspace};
+use crate::workspace::{Edit, ListEdit};
 
 /// Drafts of the settings forms.
 #[derive(Debug, Clone, Default)]
@@ -138,7 +139,7 @@ pub fn settings_ui(
                 ui.label(r.month.map_or("every month".to_string(), |m| m.label()));
                 ui.label(r.usd_per.to_string());
                 if ui.button(format!("Remove {} rate", r.currency)).clicked() {
-                    cmds.push(Command::Edit(Edit::RemoveRate(i)));
+                    cmds.push(Command::Edit(Edit::Rates(ListEdit::Remove(i))));
                 }
                 ui.end_row();
             }
@@ -162,7 +163,7 @@ pub fn settings_ui(
                     (Some(currency), Ok(month), Ok(usd_per)) => match crate::limits::check_rate(currency.as_str(), usd_per) {
                         Ok(()) => {
                             let existing = ws.rates.iter().position(|r| r.currency == currency && r.month == month);
-                            cmds.push(Command::Edit(Edit::Rate(existing, Rate { currency, month, usd_per })));
+                            cmds.push(Command::Edit(Edit::Rates(match existing { Some(i) => ListEdit::Replace(i, Rate { currency, month, usd_per }), None => ListEdit::Add(Rate { currency, month, usd_per }) })));
                             view.rate_value.clear();
                             None
                         }
@@ -182,7 +183,7 @@ pub fn settings_ui(
             ui.horizontal_wrapped(|ui| {
                 ui.label(format!("{} · {} · {} {} kits · {}", p.date, p.description, p.line, p.kits, usd(p.amount_usd)));
                 if ui.button(format!("Remove plan {}", i + 1)).clicked() {
-                    cmds.push(Command::Edit(Edit::RemovePlanned(i)));
+                    cmds.push(Command::Edit(Edit::Planned(ListEdit::Remove(i))));
                 }
             });
         }
@@ -220,7 +221,7 @@ pub fn settings_ui(
                         let plan = PlannedPurchase { date, description: view.plan_what.trim().to_string(), line, kits, amount_usd };
                         match Workspace::check_planned(&plan) {
                             Ok(()) => {
-                                cmds.push(Command::Edit(Edit::Planned(None, plan)));
+                                cmds.push(Command::Edit(Edit::Planned(ListEdit::Add(plan))));
                                 view.plan_what.clear();
                                 view.plan_kits.clear();
                                 view.plan_usd.clear();

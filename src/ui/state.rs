@@ -2,6 +2,7 @@
 //! (recomputed when the workspace changes, never per frame), the import preview, jobs and
 //! notifications. Panels read this; only `app.rs` writes it.
 
+use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -12,8 +13,8 @@ use crate::import::values::Currency;
 use crate::import::{Fate, ImportCounts, ImportSet};
 use crate::rules::ProductLine;
 use crate::rules::evaluate::{RowFate, contribution};
-use crate::workspace::Workspace;
 use crate::workspace::session::{Outcome, Session};
+use crate::workspace::{Edit, Workspace};
 
 /// The panels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
@@ -340,10 +341,11 @@ pub struct AppState {
     pub revision: u64,
     /// The revision on disk.
     pub saved_revision: u64,
-    /// Undo snapshots (workspace, what the edit was).
-    pub undo: Vec<(Workspace, String)>,
-    /// Redo snapshots.
-    pub redo: Vec<(Workspace, String)>,
+    /// Undo history: the inverse of each edit and what the edit was, oldest first (each step
+    /// costs what its change costs, not a copy of the workspace).
+    pub undo: VecDeque<(Edit, String)>,
+    /// Redo history: the inverse of each undo.
+    pub redo: VecDeque<(Edit, String)>,
     /// The panel shown.
     pub panel: Panel,
     /// An import waiting for confirmation.
@@ -382,8 +384,8 @@ impl AppState {
             today,
             revision: 0,
             saved_revision: 0,
-            undo: Vec::new(),
-            redo: Vec::new(),
+            undo: VecDeque::new(),
+            redo: VecDeque::new(),
             panel: Panel::Dashboard,
             preview: None,
             running: None,

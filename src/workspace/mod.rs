@@ -3,14 +3,18 @@
 //!
 //! - [`model`]: the document (serde data, `#[serde(default)]` everywhere).
 //! - [`format`]: versioned RON text, stable layout, migrations.
+//! - [`edit`]: every change as data ([`Edit`]), validated and applied by [`Workspace::apply`],
+//!   undone by the inverse it returns.
 //! - [`file`]: lock, atomic save with `.bak`, recovery file.
 //! - [`session`]: the workspace turned into evaluation inputs, shared by the CLI and the window.
 
+pub mod edit;
 pub mod file;
 pub mod format;
 pub mod model;
 pub mod session;
 
+pub use edit::{Edit, EditError, ListEdit};
 pub use file::Document;
 pub use model::{FORMAT_VERSION, Workspace};
 

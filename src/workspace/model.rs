@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use rust_decimal::Decimal;
@@ -171,8 +172,9 @@ pub struct Workspace {
     pub people: Vec<Person>,
     /// Import batches, in import order.
     pub batches: Vec<ImportedFile>,
-    /// Every row of every batch, in import order.
-    pub rows: Vec<StoredRow>,
+    /// Every row of every batch, in import order (shared: a snapshot of the workspace, for
+    /// undo or a recompute on another thread, does not copy the rows).
+    pub rows: Arc<Vec<StoredRow>>,
     /// Catalog overrides by part number or exact product name.
     pub catalog: BTreeMap<String, CatalogEntry>,
     /// Exchange rates.
@@ -195,7 +197,7 @@ impl Default for Workspace {
             trainers: Vec::new(),
             people: Vec::new(),
             batches: Vec::new(),
-            rows: Vec::new(),
+            rows: Arc::default(),
             catalog: BTreeMap::new(),
             rates: Vec::new(),
             planned: Vec::new(),
@@ -501,7 +503,7 @@ impl Workspace {
         let mut set = ImportSet::new();
         let mut per_batch: Vec<Vec<(u32, RowOutcome<'_>)>> = vec![Vec::new(); self.batches.len()];
         let mut orphans = Vec::new();
-        for row in &self.rows {
+        for row in self.rows.iter() {
             let outcome = match (&row.fate, &row.purchase) {
                 (StoredFate::Summary, _) => RowOutcome::Summary,
                 (StoredFate::NotInvoiced, _) => RowOutcome::NotInvoiced,
@@ -587,36 +589,33 @@ impl Workspace {
                 Err(e) => outcomes.push(Err(e)),
             }
         }
-        self.append_from(&set, first_new, now);
+        let edit = self.import_edit(&set, first_new, now, BTreeMap::new());
+        if let Err(e) = self.apply(edit) {
+            outcomes.push(Err(ImportError::Refused {
+                message: e.to_string(),
+            }));
+        }
         outcomes
     }
+}
 
-    /// Store the files of `set` from index `first_new` on (and their rows) as new import
-    /// batches imported at `now`. `set` must be this workspace's rows plus those files (as
-    /// [`Workspace::import_set`] then [`ImportSet::add_with`] give).
-    pub fn append_from(&mut self, set: &ImportSet, first_new: usize, now: NaiveDateTime) {
-        for (index, file) in set.files.iter().enumerate().skip(first_new) {
-            let mut file = file.clone();
-            file.imported_at = Some(now);
-            let batch = self.batches.len() as u32;
-            self.batches.push(file);
-            for row in set.rows.iter().filter(|r| r.file as usize == index) {
-                self.rows.push(StoredRow {
-                    batch,
-                    line: row.line,
-                    fate: match &row.fate {
-                        Fate::Kept => StoredFate::Kept,
-                        Fate::Duplicate { .. } => StoredFate::Duplicate,
-                        Fate::Summary => StoredFate::Summary,
-                        Fate::NotInvoiced => StoredFate::NotInvoiced,
-                        Fate::Rejected { reason } => StoredFate::Rejected(reason.clone()),
-                    },
-                    purchase: row
-                        .purchase
-                        .as_ref()
-                        .map(|p| StoredPurchase::from_parsed(&set.parsed(p))),
-                });
-            }
+impl StoredRow {
+    /// A row of an import set as stored in batch `batch`.
+    pub fn from_import(batch: u32, row: &crate::import::Row, set: &ImportSet) -> StoredRow {
+        StoredRow {
+            batch,
+            line: row.line,
+            fate: match &row.fate {
+                Fate::Kept => StoredFate::Kept,
+                Fate::Duplicate { .. } => StoredFate::Duplicate,
+                Fate::Summary => StoredFate::Summary,
+                Fate::NotInvoiced => StoredFate::NotInvoiced,
+                Fate::Rejected { reason } => StoredFate::Rejected(reason.clone()),
+            },
+            purchase: row
+                .purchase
+                .as_ref()
+                .map(|p| StoredPurchase::from_parsed(&set.parsed(p))),
         }
     }
 }

@@ -1,0 +1,474 @@
+//! Every change made to a workspace, as data: the window and the command line build an
+//! [`Edit`], the core validates it with the loader's limits ([`crate::limits`]) and applies it,
+//! and the inverse it returns undoes it. Whatever an edit leaves saves and opens again.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use chrono::{Datelike, NaiveDateTime};
+
+use super::model::{DashboardMonth, Partner, PlannedPurchase, ProfileChoice, Rate, StoredRow};
+use super::model::{StoredFate, Workspace};
+use crate::import::ImportedFile;
+use crate::import::classify::CatalogEntry;
+use crate::import::sniff::ColumnMapRepr;
+use crate::limits::{self, LimitError};
+use crate::rules::Month;
+use crate::rules::capability::{Competency, Person, Trainer};
+
+/// A change to one of a workspace's lists.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListEdit<T> {
+    /// Append.
+    Add(T),
+    /// Replace the item at an index.
+    Replace(usize, T),
+    /// Insert at an index (the inverse of a removal).
+    Insert(usize, T),
+    /// Remove the item at an index.
+    Remove(usize),
+}
+
+/// Import batches to append: the files, their rows (whose `batch` counts from 0 within this
+/// edit) and the column mappings chosen by hand for them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportBatches {
+    /// The files, in import order.
+    pub files: Vec<ImportedFile>,
+    /// Their rows, in import order; `batch` is the index in `files`.
+    pub rows: Vec<StoredRow>,
+    /// Mappings to remember (by header signature).
+    pub mappings: BTreeMap<String, ColumnMapRepr>,
+}
+
+/// Every change the window or the command line makes to a workspace.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Edit {
+    /// Partner name, ID, level, anniversary.
+    Partner(Partner),
+    /// The program profile.
+    Profile(ProfileChoice),
+    /// The MCT roster.
+    Trainers(ListEdit<Trainer>),
+    /// People and their exam passes.
+    People(ListEdit<Person>),
+    /// Competencies and their exam rules.
+    Competencies(ListEdit<Competency>),
+    /// Exchange rates.
+    Rates(ListEdit<Rate>),
+    /// Planned purchases.
+    Planned(ListEdit<PlannedPurchase>),
+    /// Set (Some) or clear a catalog override by part number or product name.
+    Catalog(String, Option<CatalogEntry>),
+    /// Set (Some) or clear the official dashboard's figures for a month.
+    Dashboard(Month, Option<DashboardMonth>),
+    /// Append import batches.
+    Import(Box<ImportBatches>),
+    /// Remove the last `batches` import batches and their rows, and set the mappings back
+    /// (the inverse of an import).
+    Unimport {
+        /// How many batches, from the end.
+        batches: usize,
+        /// Mappings to set back (None: remove).
+        mappings: Vec<(String, Option<ColumnMapRepr>)>,
+    },
+    /// Remove one import batch and its rows.
+    RemoveBatch(usize),
+    /// Replace the whole workspace (restoring unsaved edits from a recovery file); checked as
+    /// a loaded file is.
+    Restore(Box<Workspace>),
+    /// Put a removed batch back at its place (the inverse of [`Edit::RemoveBatch`]).
+    RestoreBatch {
+        /// Its index among the batches.
+        index: usize,
+        /// The file.
+        file: Box<ImportedFile>,
+        /// Its rows (their `batch` is `index`).
+        rows: Vec<StoredRow>,
+        /// Where its rows go among the workspace's rows.
+        at_row: usize,
+    },
+}
+
+/// An edit the core refused; the workspace is unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EditError {
+    /// A value outside the limits the loader applies.
+    #[error(transparent)]
+    Limit(#[from] LimitError),
+    /// An index that does not exist (the list changed meanwhile).
+    #[error("there is no {what} number {index}")]
+    NoSuchItem {
+        /// The list.
+        what: &'static str,
+        /// The 1-based position asked for.
+        index: usize,
+    },
+    /// Something else that cannot be.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl Edit {
+    /// Words for the log and the undo menu.
+    pub fn describe(&self) -> String {
+        fn list<T>(what: &str, e: &ListEdit<T>, name: impl Fn(&T) -> String) -> String {
+            match e {
+                ListEdit::Add(t) | ListEdit::Insert(_, t) => format!("add {what} {}", name(t)),
+                ListEdit::Replace(_, t) => format!("edit {what} {}", name(t)),
+                ListEdit::Remove(_) => format!("remove {what}"),
+            }
+        }
+        match self {
+            Edit::Partner(_) => "partner details".into(),
+            Edit::Profile(_) => "program profile".into(),
+            Edit::Trainers(e) => list("trainer", e, |t| t.name.clone()),
+            Edit::People(e) => list("person", e, |p| p.name.clone()),
+            Edit::Competencies(e) => list("competency", e, |c| c.name.clone()),
+            Edit::Rates(e) => list("rate", e, |r| r.currency.to_string()),
+            Edit::Planned(e) => list("planned purchase", e, |p| p.description.clone()),
+            Edit::Catalog(k, Some(e)) => format!("classify {k} as {}", e.line),
+            Edit::Catalog(k, None) => format!("clear the classification of {k}"),
+            Edit::Dashboard(m, Some(_)) => format!("dashboard figures for {}", m.label()),
+            Edit::Dashboard(m, None) => format!("clear the dashboard figures for {}", m.label()),
+            Edit::Import(b) => {
+                let n = b.files.len();
+                format!("import of {n} file{}", if n == 1 { "" } else { "s" })
+            }
+            Edit::Unimport { batches, .. } => format!(
+                "remove {batches} imported file{}",
+                if *batches == 1 { "" } else { "s" }
+            ),
+            Edit::RemoveBatch(_) => "remove an imported file".into(),
+            Edit::Restore(_) => "restore unsaved edits".into(),
+            Edit::RestoreBatch { file, .. } => format!("restore {}", file.name),
+        }
+    }
+}
+
+fn apply_list<T: Clone + PartialEq>(
+    list: &mut Vec<T>,
+    edit: ListEdit<T>,
+    what: &'static str,
+    check: impl Fn(&T) -> Result<(), EditError>,
+) -> Result<Option<ListEdit<T>>, EditError> {
+    let missing = |index: usize| EditError::NoSuchItem {
+        what,
+        index: index.saturating_add(1),
+    };
+    match edit {
+        ListEdit::Add(t) => {
+            check(&t)?;
+            limits::check_list(what, list.len() + 1)?;
+            list.push(t);
+            Ok(Some(ListEdit::Remove(list.len() - 1)))
+        }
+        ListEdit::Insert(i, t) => {
+            check(&t)?;
+            limits::check_list(what, list.len() + 1)?;
+            if i > list.len() {
+                return Err(missing(i));
+            }
+            list.insert(i, t);
+            Ok(Some(ListEdit::Remove(i)))
+        }
+        ListEdit::Replace(i, t) => {
+            check(&t)?;
+            let slot = list.get_mut(i).ok_or_else(|| missing(i))?;
+            if *slot == t {
+                return Ok(None);
+            }
+            let old = std::mem::replace(slot, t);
+            Ok(Some(ListEdit::Replace(i, old)))
+        }
+        ListEdit::Remove(i) => {
+            if i >= list.len() {
+                return Err(missing(i));
+            }
+            Ok(Some(ListEdit::Insert(i, list.remove(i))))
+        }
+    }
+}
+
+fn no_check<T>(_: &T) -> Result<(), EditError> {
+    Ok(())
+}
+
+fn check_row(row: &StoredRow) -> Result<(), EditError> {
+    if let Some(p) = &row.purchase {
+        limits::check_quantity("quantity", p.quantity)?;
+        if let Some(a) = p.amount {
+            limits::check_money("amount", a)?;
+        }
+        if let Some(c) = p.components {
+            limits::check_components(c)?;
+        }
+    } else if matches!(row.fate, StoredFate::Kept | StoredFate::Duplicate) {
+        return Err(EditError::Invalid(format!(
+            "line {} is kept without its purchase",
+            row.line
+        )));
+    }
+    Ok(())
+}
+
+impl Workspace {
+    /// Apply `edit` after checking it with the limits the loader applies; returns the edit
+    /// that undoes it, or None when it changed nothing. A refused edit changes nothing.
+    pub fn apply(&mut self, edit: Edit) -> Result<Option<Edit>, EditError> {
+        Ok(match edit {
+            Edit::Partner(p) => {
+                if let Some(a) = p.anniversary
+                    && !(1990..=2199).contains(&a.year())
+                {
+                    return Err(EditError::Invalid(format!(
+                        "the anniversary {a} is not a plausible date (a year from 1990 to 2199)"
+                    )));
+                }
+                (self.partner != p).then(|| Edit::Partner(std::mem::replace(&mut self.partner, p)))
+            }
+            Edit::Profile(p) => {
+                if let ProfileChoice::Custom(profile) = &p {
+                    profile
+                        .validate("the profile")
+                        .map_err(|e| EditError::Invalid(e.to_string()))?;
+                }
+                (self.profile != p).then(|| Edit::Profile(std::mem::replace(&mut self.profile, p)))
+            }
+            Edit::Trainers(e) => {
+                apply_list(&mut self.trainers, e, "trainers", no_check)?.map(Edit::Trainers)
+            }
+            Edit::People(e) => {
+                apply_list(&mut self.people, e, "people", no_check)?.map(Edit::People)
+            }
+            Edit::Competencies(e) => {
+                apply_list(&mut self.competencies, e, "competencies", no_check)?
+                    .map(Edit::Competencies)
+            }
+            Edit::Rates(e) => {
+                let others: Vec<Rate> = self.rates.clone();
+                let target = match &e {
+                    ListEdit::Replace(i, _) => Some(*i),
+                    _ => None,
+                };
+                apply_list(&mut self.rates, e, "exchange rates", |r: &Rate| {
+                    limits::check_rate(r.currency.as_str(), r.usd_per)?;
+                    let clash = others.iter().enumerate().any(|(j, o)| {
+                        Some(j) != target && o.currency == r.currency && o.month == r.month
+                    });
+                    if clash {
+                        return Err(EditError::Invalid(format!(
+                            "there is already a {} rate for {}",
+                            r.currency,
+                            r.month.map_or("every month".into(), |m| m.label())
+                        )));
+                    }
+                    Ok(())
+                })?
+                .map(Edit::Rates)
+            }
+            Edit::Planned(e) => apply_list(&mut self.planned, e, "planned purchases", |p| {
+                Workspace::check_planned(p).map_err(EditError::from)
+            })?
+            .map(Edit::Planned),
+            Edit::Catalog(key, entry) => {
+                if let Some(c) = entry.as_ref().and_then(|e| e.components) {
+                    limits::check_components(c)?;
+                }
+                let old = match entry.clone() {
+                    Some(e) => self.catalog.insert(key.clone(), e),
+                    None => self.catalog.remove(&key),
+                };
+                (old != entry).then_some(Edit::Catalog(key, old))
+            }
+            Edit::Dashboard(month, figures) => {
+                if let Some(d) = &figures {
+                    if d.month != month {
+                        return Err(EditError::Invalid(format!(
+                            "figures for {} given as {}",
+                            d.month.label(),
+                            month.label()
+                        )));
+                    }
+                    Workspace::check_dashboard(d)?;
+                }
+                let at = self.dashboard.iter().position(|d| d.month == month);
+                let old = at.map(|i| self.dashboard.remove(i));
+                if let Some(d) = figures.clone() {
+                    let i = self.dashboard.partition_point(|x| x.month < month);
+                    self.dashboard.insert(i, d);
+                }
+                (old != figures).then_some(Edit::Dashboard(month, old))
+            }
+            Edit::Import(b) => {
+                if b.files.is_empty() && b.mappings.is_empty() {
+                    return Ok(None);
+                }
+                for row in &b.rows {
+                    if row.batch as usize >= b.files.len() {
+                        return Err(EditError::Invalid(format!(
+                            "line {} refers to no file of the import",
+                            row.line
+                        )));
+                    }
+                    check_row(row)?;
+                }
+                let base = u32::try_from(self.batches.len())
+                    .map_err(|_| EditError::Invalid("too many imported files".into()))?;
+                let ImportBatches {
+                    files,
+                    rows,
+                    mappings,
+                } = *b;
+                let n = files.len();
+                let undo_mappings = mappings
+                    .iter()
+                    .map(|(k, _)| (k.clone(), self.mappings.get(k).cloned()))
+                    .collect();
+                self.mappings.extend(mappings);
+                self.batches.extend(files);
+                Arc::make_mut(&mut self.rows).extend(rows.into_iter().map(|mut r| {
+                    r.batch += base;
+                    r
+                }));
+                Some(Edit::Unimport {
+                    batches: n,
+                    mappings: undo_mappings,
+                })
+            }
+            Edit::Unimport { batches, mappings } => {
+                if batches == 0 && mappings.is_empty() {
+                    return Ok(None);
+                }
+                if batches > self.batches.len() {
+                    return Err(EditError::NoSuchItem {
+                        what: "imported files",
+                        index: batches,
+                    });
+                }
+                let first = self.batches.len() - batches;
+                let files: Vec<ImportedFile> = self.batches.drain(first..).collect();
+                let rows_vec = Arc::make_mut(&mut self.rows);
+                let keep = rows_vec.partition_point(|r| (r.batch as usize) < first);
+                let mut rows: Vec<StoredRow> = rows_vec.drain(keep..).collect();
+                for r in &mut rows {
+                    r.batch -= first as u32;
+                }
+                let mut redo_mappings = BTreeMap::new();
+                for (key, value) in mappings {
+                    let now = match value {
+                        Some(v) => self.mappings.insert(key.clone(), v),
+                        None => self.mappings.remove(&key),
+                    };
+                    if let Some(now) = now {
+                        redo_mappings.insert(key, now);
+                    }
+                }
+                Some(Edit::Import(Box::new(ImportBatches {
+                    files,
+                    rows,
+                    mappings: redo_mappings,
+                })))
+            }
+            Edit::Restore(ws) => {
+                if let Some(message) = ws.implausible() {
+                    return Err(EditError::Invalid(message));
+                }
+                (*self != *ws).then(|| Edit::Restore(Box::new(std::mem::replace(self, *ws))))
+            }
+            Edit::RemoveBatch(index) => {
+                if index >= self.batches.len() {
+                    return Err(EditError::NoSuchItem {
+                        what: "imported files",
+                        index: index.saturating_add(1),
+                    });
+                }
+                let file = self.batches.remove(index);
+                let rows_vec = Arc::make_mut(&mut self.rows);
+                let at_row = rows_vec
+                    .iter()
+                    .position(|r| r.batch as usize >= index)
+                    .unwrap_or(rows_vec.len());
+                let mut rows = Vec::new();
+                rows_vec.retain(|r| {
+                    if r.batch as usize == index {
+                        rows.push(r.clone());
+                        false
+                    } else {
+                        true
+                    }
+                });
+                for r in rows_vec.iter_mut().filter(|r| r.batch as usize > index) {
+                    r.batch -= 1;
+                }
+                Some(Edit::RestoreBatch {
+                    index,
+                    file: Box::new(file),
+                    rows,
+                    at_row,
+                })
+            }
+            Edit::RestoreBatch {
+                index,
+                file,
+                rows,
+                at_row,
+            } => {
+                if index > self.batches.len() || at_row > self.rows.len() {
+                    return Err(EditError::NoSuchItem {
+                        what: "imported files",
+                        index: index.saturating_add(1),
+                    });
+                }
+                for row in &rows {
+                    if row.batch as usize != index {
+                        return Err(EditError::Invalid(format!(
+                            "line {} belongs to another file",
+                            row.line
+                        )));
+                    }
+                    check_row(row)?;
+                }
+                self.batches.insert(index, *file);
+                let rows_vec = Arc::make_mut(&mut self.rows);
+                for r in rows_vec.iter_mut().filter(|r| r.batch as usize >= index) {
+                    r.batch += 1;
+                }
+                rows_vec.splice(at_row..at_row, rows);
+                Some(Edit::RemoveBatch(index))
+            }
+        })
+    }
+
+    /// The edit that imports the files of `set` from index `first_new` on (and their rows) as
+    /// new batches imported at `now`, with `mappings` remembered. `set` must be this
+    /// workspace's rows plus those files (as [`Workspace::import_set`] then
+    /// [`crate::import::ImportSet::add_with`] give).
+    pub fn import_edit(
+        &self,
+        set: &crate::import::ImportSet,
+        first_new: usize,
+        now: NaiveDateTime,
+        mappings: BTreeMap<String, ColumnMapRepr>,
+    ) -> Edit {
+        let mut files = Vec::new();
+        let mut rows = Vec::new();
+        for (index, file) in set.files.iter().enumerate().skip(first_new) {
+            let mut file = file.clone();
+            file.imported_at = Some(now);
+            let batch = files.len() as u32;
+            files.push(file);
+            rows.extend(
+                set.rows
+                    .iter()
+                    .filter(|r| r.file as usize == index)
+                    .map(|row| StoredRow::from_import(batch, row, set)),
+            );
+        }
+        Edit::Import(Box::new(ImportBatches {
+            files,
+            rows,
+            mappings,
+        }))
+    }
+}
