@@ -322,8 +322,8 @@ impl Workspace {
                 } = *b;
                 let n = files.len();
                 let undo_mappings = mappings
-                    .iter()
-                    .map(|(k, _)| (k.clone(), self.mappings.get(k).cloned()))
+                    .keys()
+                    .map(|k| (k.clone(), self.mappings.get(k).cloned()))
                     .collect();
                 self.mappings.extend(mappings);
                 self.batches.extend(files);
