@@ -100,6 +100,11 @@ fn wait(h: &mut Harness<'static, LpkpiApp>, what: &str, done: impl Fn(&LpkpiApp)
     h.run_steps(2);
 }
 
+/// Step until the figures are those of the workspace (they are derived on a worker thread).
+fn settle(h: &mut Harness<'static, LpkpiApp>) {
+    wait(h, "the figures", |app| !app.busy());
+}
+
 fn totals(app: &LpkpiApp) -> (Decimal, Decimal) {
     let e = &app.state.outcome().expect("an evaluation").eval;
     (e.totals.kpi_units, e.totals.revenue_usd)
@@ -144,6 +149,7 @@ fn dropped_exports_go_through_the_preview_to_the_dashboard() {
     h.get_by_label_contains("rejected rows");
     h.get_by_label("Confirm import").click();
     h.run_steps(3);
+    settle(&mut h);
     let app = h.state();
     assert!(app.state.preview.is_none());
     assert_eq!(app.state.workspace.batches.len(), 5);
@@ -199,9 +205,11 @@ fn reclassifying_a_row_changes_the_totals() {
         .expect("a catering row")
         .click();
     h.run_steps(3);
+    settle(&mut h);
     assert!(h.state().state.selected_row.is_some());
     h.get_by_label("Classify as lab").click();
     h.run_steps(3);
+    settle(&mut h);
     let app = h.state();
     assert_eq!(
         app.state.workspace.catalog.get("CAT-LUNCH").map(|c| c.line),
@@ -247,6 +255,7 @@ fn adding_a_trainer_flips_the_mct_requirement_and_undo_restores() {
     }
     h.get_by_label("Add trainer").click();
     h.run_steps(3);
+    settle(&mut h);
     assert_eq!(h.state().state.workspace.trainers.len(), 2);
     assert_eq!(
         h.state().state.workspace.trainers[1].expiry,
@@ -256,6 +265,7 @@ fn adding_a_trainer_flips_the_mct_requirement_and_undo_restores() {
     // undo restores the roster and the requirement
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
     h.run_steps(3);
+    settle(&mut h);
     assert_eq!(h.state().state.workspace.trainers.len(), 1);
     assert_eq!(silver_mct(h.state()), Some(false));
     // and redo brings it back
@@ -264,6 +274,7 @@ fn adding_a_trainer_flips_the_mct_requirement_and_undo_restores() {
         egui::Key::Z,
     );
     h.run_steps(3);
+    settle(&mut h);
     assert_eq!(silver_mct(h.state()), Some(true));
 }
 
@@ -302,6 +313,7 @@ fn the_whole_loop_from_drop_to_export() {
     });
     h.get_by_label("Confirm import").click();
     h.run_steps(3);
+    settle(&mut h);
 
     // fix an unknown product: the catering rows are not training
     click_tab(&mut h, "Purchases");
@@ -313,8 +325,10 @@ fn the_whole_loop_from_drop_to_export() {
         .expect("a catering row")
         .click();
     h.run_steps(3);
+    settle(&mut h);
     h.get_by_label("Classify as excluded").click();
     h.run_steps(3);
+    settle(&mut h);
     assert_eq!(
         h.state()
             .state
@@ -333,10 +347,12 @@ fn the_whole_loop_from_drop_to_export() {
         type_into(&mut h, "Membership until", "2027-06-30");
         h.get_by_label("Add trainer").click();
         h.run_steps(3);
+        settle(&mut h);
     }
     type_into(&mut h, "Person", "Ana Ruiz");
     h.get_by_label("Add person").click();
     h.run_steps(3);
+    settle(&mut h);
     h.get_by_label("Passed by").click();
     h.run_steps(2);
     h.get_all_by_label("Ana Ruiz").last().unwrap().click();
@@ -345,6 +361,7 @@ fn the_whole_loop_from_drop_to_export() {
     type_into(&mut h, "Passed on", "2025-04-02");
     h.get_by_label("Add pass").click();
     h.run_steps(3);
+    settle(&mut h);
     type_into(&mut h, "Competency", "Cloud Platform");
     h.get_by_label("Rule level").click();
     h.run_steps(2);
@@ -354,6 +371,7 @@ fn the_whole_loop_from_drop_to_export() {
     type_into(&mut h, "Exams (comma-separated)", "AZ-104, AZ-305");
     h.get_by_label("Add rule").click();
     h.run_steps(3);
+    settle(&mut h);
     let ws = &h.state().state.workspace;
     assert_eq!(
         (ws.trainers.len(), ws.people.len(), ws.competencies.len()),

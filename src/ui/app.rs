@@ -67,6 +67,8 @@ pub struct LpkpiApp {
     quit_after_save: bool,
     allow_close: bool,
     last_recovery: Instant,
+    /// The revision whose figures a worker thread is deriving.
+    deriving: Option<u64>,
     chart_rect: Option<egui::Rect>,
     chart_path: Option<PathBuf>,
     screenshot_frames: u32,
@@ -127,6 +129,7 @@ impl LpkpiApp {
             quit_after_save: false,
             allow_close: false,
             last_recovery: Instant::now(),
+            deriving: None,
             chart_rect: None,
             chart_path: None,
             screenshot_frames: 0,
@@ -156,9 +159,9 @@ impl LpkpiApp {
         app
     }
 
-    /// Whether a job is running (tests wait on this).
+    /// Whether a job is running or figures are being derived (tests wait on this).
     pub fn busy(&self) -> bool {
-        self.state.running.is_some()
+        self.state.running.is_some() || !self.state.settled()
     }
 
     fn error(&mut self, text: impl Into<String>) {
@@ -188,11 +191,21 @@ impl LpkpiApp {
         }
         self.state.redo.clear();
         self.state.revision += 1;
-        self.state.recompute();
-        if let Err(e) = &self.state.derived {
-            let e = e.clone();
-            self.error(e);
+    }
+
+    /// Start deriving the figures of the current revision on a worker thread, unless that is
+    /// done or under way (one at a time: a result for an older revision starts the next).
+    fn schedule_recompute(&mut self) {
+        if self.state.settled() || self.deriving.is_some() {
+            return;
         }
+        self.deriving = Some(self.state.revision);
+        self.jobs.derive(
+            self.state.workspace.clone(),
+            self.state.today,
+            self.state.derived.as_ref().ok().cloned(),
+            self.state.revision,
+        );
     }
 
     fn undo(&mut self, redo: bool) {
@@ -215,7 +228,6 @@ impl LpkpiApp {
                     to.push_back((inverse, what.clone()));
                 }
                 self.state.revision += 1;
-                self.state.recompute();
                 self.info(format!("{} {what}", if redo { "Redid" } else { "Undid" }));
             }
             Err(e) => self.error(format!("Cannot undo {what}: {e}")),
@@ -226,7 +238,13 @@ impl LpkpiApp {
         let notes = std::mem::take(&mut self.state.notes);
         let recent = std::mem::take(&mut self.state.recent);
         let panel = self.state.panel;
+        // revisions keep counting across workspaces, so that a late result of a job for the
+        // previous one (figures, a save) is never taken for this one
+        let revision = self.state.revision + 1;
         self.state = AppState::new(ws, path, self.options.today);
+        self.state.revision = revision;
+        self.state.saved_revision = revision;
+        self.state.derived_revision = revision;
         self.state.notes = notes;
         self.state.recent = recent;
         self.state.panel = panel;
@@ -785,6 +803,12 @@ impl LpkpiApp {
                 }
             }
             Done::Screenshot(image) => self.screenshot_arrived(&image, ctx),
+            Done::Derived(revision, derived) => {
+                self.deriving = None;
+                if let Some(e) = self.state.take_derived(revision, derived) {
+                    self.error(e);
+                }
+            }
             Done::Profile(result) => match result {
                 Ok(p) => self.edit(Edit::Profile(ProfileChoice::Custom(Box::new(p)))),
                 Err(e) => self.error(e),
@@ -932,6 +956,10 @@ impl LpkpiApp {
                     cmds.push(Command::TypePath);
                 }
             } else if let Some(out) = self.state.outcome() {
+                if !self.state.settled() {
+                    ui.spinner();
+                    ui.label("Recomputing…");
+                }
                 let e = &out.eval;
                 ui.label(format!(
                     "As of {} · {} days to the deadline · {} rows, {} counted",
@@ -1067,6 +1095,7 @@ impl eframe::App for LpkpiApp {
         for c in cmds {
             self.apply(c);
         }
+        self.schedule_recompute();
         if self.allow_close && !self.quit_after_save {
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
         }
@@ -1092,6 +1121,7 @@ impl eframe::App for LpkpiApp {
         }
         if let Some(ScreenshotRequest { .. }) = &self.options.screenshot
             && self.state.running.is_none()
+            && self.state.settled()
         {
             self.screenshot_frames += 1;
             if self.screenshot_frames == 5 {

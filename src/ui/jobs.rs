@@ -40,6 +40,8 @@ pub enum Done {
     Dropped(Vec<(String, Result<Vec<u8>, String>)>),
     /// A recovery file was written (errors only matter for the log).
     Recovery(Result<(), String>),
+    /// The figures of a workspace revision were derived.
+    Derived(u64, Result<super::state::Derived, String>),
 }
 
 /// A parsed import, for the preview.
@@ -177,6 +179,23 @@ impl Jobs {
                 })
                 .map_err(|e| e.to_string());
             Done::Opened(path, doc)
+        });
+    }
+
+    /// Derive the figures of `workspace` (revision `revision`) off the UI thread, reusing the
+    /// rows of `previous` when the imports did not change.
+    pub fn derive(
+        &self,
+        workspace: Workspace,
+        today: chrono::NaiveDate,
+        previous: Option<Arc<super::state::Derived>>,
+        revision: u64,
+    ) {
+        self.spawn(move || {
+            Done::Derived(
+                revision,
+                super::state::Derived::compute(&workspace, today, previous),
+            )
         });
     }
 

@@ -4,6 +4,7 @@
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Instant;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -218,12 +219,12 @@ fn row_views(session: &Session, outcome: Option<&Outcome>) -> Vec<RowView> {
 }
 
 impl Derived {
-    /// Derive everything from the workspace, reusing `previous`'s rows when the imports did
-    /// not change.
+    /// Derive everything from the workspace, reusing (a copy of) `previous`'s rows when the
+    /// imports did not change. Runs on a worker thread after an edit.
     pub fn compute(
         ws: &Workspace,
         today: NaiveDate,
-        previous: Option<Derived>,
+        previous: Option<Arc<Derived>>,
     ) -> Result<Derived, String> {
         let rows_key = (
             ws.batches
@@ -234,7 +235,7 @@ impl Derived {
         );
         let reuse = previous
             .filter(|p| p.rows_key == rows_key)
-            .map(|p| p.session.set);
+            .map(|p| p.session.set.clone());
         let session = Session::reusing(ws, reuse).map_err(|e| e.to_string())?;
         let outcome = ws
             .partner
@@ -332,7 +333,10 @@ pub struct AppState {
     /// Its file (None: the demo, or a new workspace not saved yet).
     pub path: Option<PathBuf>,
     /// Derived figures (Err: the profile cannot be used).
-    pub derived: Result<Derived, String>,
+    pub derived: Result<Arc<Derived>, String>,
+    /// The revision of the workspace the derived figures were computed from (behind
+    /// `revision` while a recompute runs on a worker thread).
+    pub derived_revision: u64,
     /// Bumped at every recomputation (views cache on it).
     pub derived_gen: u64,
     /// The as-of date.
@@ -375,12 +379,13 @@ pub struct AppState {
 impl AppState {
     /// A state showing `workspace`.
     pub fn new(workspace: Workspace, path: Option<PathBuf>, today: NaiveDate) -> AppState {
-        let derived = Derived::compute(&workspace, today, None);
+        let derived = Derived::compute(&workspace, today, None).map(Arc::new);
         AppState {
             workspace,
             path,
             derived,
             derived_gen: 0,
+            derived_revision: 0,
             today,
             revision: 0,
             saved_revision: 0,
@@ -411,11 +416,26 @@ impl AppState {
         self.derived.as_ref().ok().and_then(|d| d.outcome.as_ref())
     }
 
-    /// Recompute the derived figures after a change.
-    pub fn recompute(&mut self) {
-        let previous = std::mem::replace(&mut self.derived, Err(String::new())).ok();
-        self.derived = Derived::compute(&self.workspace, self.today, previous);
+    /// Whether the figures shown are those of the workspace as it is (no recompute pending).
+    pub fn settled(&self) -> bool {
+        self.derived_revision == self.revision
+    }
+
+    /// Take figures computed for `revision`; figures of an older revision are dropped (a newer
+    /// recompute follows). Returns the error to show, if the figures could not be derived.
+    pub fn take_derived(
+        &mut self,
+        revision: u64,
+        derived: Result<Derived, String>,
+    ) -> Option<String> {
+        if revision != self.revision {
+            return None;
+        }
+        let error = derived.as_ref().err().cloned();
+        self.derived = derived.map(Arc::new);
+        self.derived_revision = revision;
         self.derived_gen += 1;
+        error
     }
 
     /// The window title: workspace, partner, unsaved marker.
