@@ -42,17 +42,21 @@ pub const MESSAGE_CHARS: usize = 600;
 /// a file's header or a lock owner file) escaped, and cut after [`MESSAGE_CHARS`] characters.
 pub fn one_line(text: &str) -> String {
     let mut out = String::new();
-    for (count, c) in text.chars().enumerate() {
-        if count == MESSAGE_CHARS {
-            let rest = text.chars().count() - count;
+    let mut shown = 0;
+    for (used, c) in text.chars().enumerate() {
+        let piece: String = if c.is_control() {
+            c.escape_default().collect()
+        } else {
+            c.to_string()
+        };
+        let width = piece.chars().count();
+        if shown + width > MESSAGE_CHARS {
+            let rest = text.chars().count() - used;
             out.push_str(&format!("… ({rest} more characters)"));
             break;
         }
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
+        out.push_str(&piece);
+        shown += width;
     }
     out
 }
@@ -163,6 +167,9 @@ mod tests {
             format!("{}… (5 more characters)", "x".repeat(MESSAGE_CHARS))
         );
         assert_eq!(one_line("Grüße €"), "Grüße €");
+        // escapes count as what they show: a line of NULs stays short
+        let nuls = one_line(&"\0".repeat(10_000));
+        assert!(nuls.chars().count() < MESSAGE_CHARS + 40, "{}", nuls.len());
     }
 
     #[test]
