@@ -1,5 +1,10 @@
 //! Import and evaluation throughput on generated exports (run: `cargo bench --bench import`).
 //! The row path is what a later issue compares with polars.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests and benchmarks fail by panicking"
+)]
 
 use chrono::NaiveDate;
 use lpkpi::import::classify::{Catalog, Classifier};

@@ -229,6 +229,10 @@ pub fn write_output(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
     }
 }
 
+#[allow(
+    unsafe_code,
+    reason = "fcntl has no safe wrapper in std; it only clears O_NONBLOCK on a descriptor owned here"
+)]
 fn write_stream(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut options = OpenOptions::new();
     options.write(true);

@@ -8,6 +8,11 @@
 //! purchases across all product lines in three export shapes (a Marketplace CSV, an Excel
 //! "Unicode Text" export that overlaps it by a month, a German EUR invoice file), five trainers
 //! of whom one lapses before the deadline, one competency with Silver and Gold exam rules.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests and benchmarks fail by panicking"
+)]
 
 use std::path::Path;
 use std::str::FromStr;

@@ -2,6 +2,11 @@
 //! included, are each refused with a message (and change nothing) or leave a workspace that
 //! saves and loads back equal; the inverse an edit returns undoes it exactly; undoing a step at
 //! 200,000 rows costs what the change costs, not a copy of the rows.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests and benchmarks fail by panicking"
+)]
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -16,6 +16,11 @@
 //! /dev/zero until memory runs out. As root, the device nodes a case might write over or
 //! beside are made in the case's folder (mknod), never the machine's own /dev/null.
 //! `LPKPI_HOSTILE_CASES=a,b` runs only the cases whose names contain a or b.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests and benchmarks fail by panicking"
+)]
 
 use std::any::Any;
 use std::collections::BTreeMap;

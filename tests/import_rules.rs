@@ -1,5 +1,10 @@
 //! The importer and the rules through the library: duplicates across exports, returns, rates,
 //! packaged sets, window edges, the forecast, and a property test over encodings and delimiters.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests and benchmarks fail by panicking"
+)]
 
 use std::str::FromStr;
 

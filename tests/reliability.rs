@@ -2,6 +2,11 @@
 //! commands: `--out` onto a workspace or an input, the window's unsaved edits deleted by an
 //! import, special files replaced by outputs, read-only workspaces replaced, lock files left
 //! behind, and the limits shared by the loader, the command line and the window.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests and benchmarks fail by panicking"
+)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,5 +1,10 @@
 //! The real binary on the shared fixtures: every figure of expected.json, the keys of cli.md,
 //! the other formats, and the exit statuses.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests and benchmarks fail by panicking"
+)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,5 +1,11 @@
 //! The window, headless (egui_kittest): a dropped export through the preview to the
 //! dashboard, reclassifying a row, adding a trainer, undo, and the charts with and without data.
+#![cfg(feature = "gui")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests and benchmarks fail by panicking"
+)]
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;

@@ -1,5 +1,10 @@
 //! The workspace file: round trips, stable bytes, migration, crash safety under SIGKILL, lock
 //! contention between processes, bad files, recovery, and the same figures as a direct report.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests and benchmarks fail by panicking"
+)]
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};

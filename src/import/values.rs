@@ -703,7 +703,10 @@ mod tests {
     }
 
     #[test]
-    #[allow(clippy::excessive_precision)]
+    #[allow(
+        clippy::excessive_precision,
+        reason = "the float literals are spreadsheet values as stored, digits and all"
+    )]
     fn spreadsheet_float_noise() {
         assert_eq!(
             cents(decimal_from_f64(199.98000000000002).unwrap()),

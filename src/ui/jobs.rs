@@ -18,7 +18,10 @@ use super::state::{PreviewFile, Recovery};
 use crate::import::peek_rows;
 
 /// What a job reports (a few messages a minute at most: their size does not matter).
-#[allow(clippy::large_enum_variant)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "a few messages a minute; boxing would only add noise"
+)]
 pub enum Done {
     /// A dialog closed (None: cancelled): the request number, what it picked.
     Picked(u64, Pick, Option<Vec<PathBuf>>),
