@@ -44,21 +44,12 @@ pub fn recovery_path(path: &Path) -> PathBuf {
 
 /// This computer's name, for lock messages.
 pub fn host_name() -> String {
-    for var in ["COMPUTERNAME", "HOSTNAME"] {
-        if let Ok(h) = std::env::var(var)
-            && !h.trim().is_empty()
-        {
-            return h.trim().to_string();
-        }
+    let name = gethostname::gethostname().to_string_lossy().trim().to_string();
+    if name.is_empty() {
+        "this computer".to_string()
+    } else {
+        name
     }
-    for file in ["/proc/sys/kernel/hostname", "/etc/hostname"] {
-        if let Ok(h) = std::fs::read_to_string(file)
-            && !h.trim().is_empty()
-        {
-            return h.trim().to_string();
-        }
-    }
-    "this computer".to_string()
 }
 
 /// An advisory lock on a workspace, held while the value lives. The operating system releases
