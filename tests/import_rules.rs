@@ -12,8 +12,10 @@ use chrono::NaiveDate;
 use lpkpi::import::classify::{Catalog, CatalogEntry, Classifier};
 use lpkpi::import::values::Currency;
 use lpkpi::import::{Added, Fate, ImportRules, ImportSet};
-use lpkpi::rules::evaluate::{CapabilityFacts, Evaluation, Inputs, Outcome, Rates, evaluate};
+use lpkpi::rules::evaluate::{Evaluation, Inputs, Rates, evaluate};
+use lpkpi::rules::figures::CapabilityFacts;
 use lpkpi::rules::forecast::PlannedFigures;
+use lpkpi::rules::verdict::Outcome;
 use lpkpi::rules::{ProductLine, Profile, RenewalDates};
 use rust_decimal::Decimal;
 
@@ -329,7 +331,7 @@ fn forecast_follows_r5() {
             .iter()
             .find(|t| {
                 t.level == level
-                    && (t.requirement == lpkpi::rules::evaluate::Requirement::KpiUnits) == kpi
+                    && (t.requirement == lpkpi::rules::figures::Requirement::KpiUnits) == kpi
             })
             .unwrap()
             .clone()

@@ -199,7 +199,7 @@ fn reclassifying_a_row_changes_the_totals() {
         .unwrap()
         .rows
         .iter()
-        .filter(|r| r.part == "CAT-LUNCH" && r.fate == lpkpi::rules::evaluate::RowFate::Counted)
+        .filter(|r| r.part == "CAT-LUNCH" && r.fate == lpkpi::rules::figures::RowFate::Counted)
         .map(|r| r.kits)
         .sum::<i64>();
     assert!(catering_kits > 0);
@@ -246,7 +246,7 @@ fn adding_a_trainer_flips_the_mct_requirement_and_undo_restores() {
         app.state.outcome().unwrap().eval.levels[1]
             .checks
             .iter()
-            .find(|c| c.requirement == lpkpi::rules::evaluate::Requirement::Mct)
+            .find(|c| c.requirement == lpkpi::rules::figures::Requirement::Mct)
             .unwrap()
             .met
     };
@@ -398,7 +398,7 @@ fn the_whole_loop_from_drop_to_export() {
         .unwrap();
     assert_eq!(
         (v.outcome, v.to.as_deref()),
-        (lpkpi::rules::evaluate::Outcome::Keeps, Some("silver"))
+        (lpkpi::rules::verdict::Outcome::Keeps, Some("silver"))
     );
 
     // export the summary (Ctrl+E), typing the path

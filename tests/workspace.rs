@@ -264,7 +264,7 @@ fn a_roster_and_a_competency_give_a_verdict() {
     let v = e.verdict.as_ref().unwrap();
     assert_eq!(
         (v.outcome, v.to.as_deref()),
-        (lpkpi::rules::evaluate::Outcome::Drops, Some("lap"))
+        (lpkpi::rules::verdict::Outcome::Drops, Some("lap"))
     );
     // Adding a trainer valid at the deadline flips the MCT requirement: keeps Silver.
     ws.trainers.push(Trainer {
@@ -278,7 +278,7 @@ fn a_roster_and_a_competency_give_a_verdict() {
     let v = out.eval.verdict.unwrap();
     assert_eq!(
         (v.outcome, v.to.as_deref()),
-        (lpkpi::rules::evaluate::Outcome::Keeps, Some("silver"))
+        (lpkpi::rules::verdict::Outcome::Keeps, Some("silver"))
     );
 
     // and through the binary: levels and readiness are filled

@@ -6,7 +6,8 @@ use serde_json::{Map, Value, json};
 use super::{ReportError, ReportInput, money, units};
 use crate::import::FileShape;
 use crate::rules::ProductLine;
-use crate::rules::evaluate::{Evaluation, Requirement};
+use crate::rules::evaluate::Evaluation;
+use crate::rules::figures::Requirement;
 
 fn opt_bool(v: Option<bool>) -> Value {
     v.map_or(Value::Null, Value::Bool)
@@ -90,7 +91,7 @@ fn forecast(eval: &Evaluation) -> Value {
 
 fn benefits_at_stake(input: &ReportInput<'_>) -> Value {
     input.eval.verdict.as_ref().map_or(Value::Null, |v| {
-        json!(crate::rules::evaluate::benefits_at_stake(input.profile, v))
+        json!(crate::rules::verdict::benefits_at_stake(input.profile, v))
     })
 }
 

@@ -6,7 +6,8 @@ use rust_decimal::Decimal;
 
 use super::{ReportInput, grouped, grouped_units, usd};
 use crate::rules::ProductLine;
-use crate::rules::evaluate::{Check, Outcome, Requirement, benefits_at_stake};
+use crate::rules::figures::{Check, Requirement};
+use crate::rules::verdict::{Outcome, benefits_at_stake};
 
 fn requirement_label(c: &Check) -> String {
     match c.requirement {

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::evaluate::CapabilityFacts;
+use super::figures::CapabilityFacts;
 use super::profile::Profile;
 
 /// A trainer on the MCT roster.

@@ -7,51 +7,17 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use super::figures::{
+    CapabilityFacts, Figures, LevelStatus, LineTotals, MonthFigures, NeedsRate, Rejection,
+    ReviewItem, ReviewKind, RowCounts, RowFate,
+};
 use super::forecast::{Forecast, PlannedFigures, forecast};
 use super::profile::{ProductLine, Profile};
+use super::verdict::{Verdict, level_statuses, readiness, verdict};
 use super::window::{Month, RenewalDates};
 use crate::import::classify::{Catalog, Classification, Classifier};
 use crate::import::values::{Currency, cents};
 use crate::import::{Fate, ImportSet, Purchase};
-
-/// KPI units and USD revenue together.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct Figures {
-    /// KPI units.
-    pub kpi_units: Decimal,
-    /// Revenue in USD.
-    pub revenue_usd: Decimal,
-}
-
-impl Figures {
-    /// Add `other`, saturating (the limits keep sums far from overflow; this never panics).
-    pub fn add(&mut self, other: Figures) {
-        self.kpi_units = self.kpi_units.saturating_add(other.kpi_units);
-        self.revenue_usd = self.revenue_usd.saturating_add(other.revenue_usd);
-    }
-}
-
-/// One month of the window.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct MonthFigures {
-    /// The month.
-    pub month: Month,
-    /// Purchases dated in the month.
-    pub month_total: Figures,
-    /// Running total from the window's start to the month's end.
-    pub cumulative: Figures,
-}
-
-/// Counted purchases of one product line.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct LineTotals {
-    /// Signed sum of quantity × components.
-    pub kits: i64,
-    /// KPI units.
-    pub kpi_units: Decimal,
-    /// Revenue in USD (0 for lines whose revenue does not count).
-    pub revenue_usd: Decimal,
-}
 
 /// Exchange rates: USD per unit of a currency, optionally per month.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -76,15 +42,6 @@ impl Rates {
     }
 }
 
-/// What is known of the partner's capability (R4), per level. Unknown stays unknown.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CapabilityFacts {
-    /// MCTs whose membership is valid at the deadline (None: no roster).
-    pub active_mcts: Option<u32>,
-    /// Whether the competency's exam rule for a level is met at the deadline, by level id.
-    pub exam_rules: BTreeMap<String, bool>,
-}
-
 /// Everything an evaluation depends on besides the rows.
 #[derive(Debug, Clone)]
 pub struct Inputs<'a> {
@@ -106,200 +63,6 @@ pub struct Inputs<'a> {
     pub capability: Option<&'a CapabilityFacts>,
     /// Planned purchases (scenario), never actuals.
     pub planned: &'a [PlannedFigures],
-}
-
-/// The final fate of a row, window and rates applied.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RowFate {
-    /// Inside the window: counts.
-    Counted,
-    /// Dated outside the window.
-    OutsideWindow,
-    /// A duplicate of an earlier row.
-    Duplicate,
-    /// A total row.
-    Summary,
-    /// Not invoiced.
-    NotInvoiced,
-    /// Rejected.
-    Rejected,
-}
-
-/// Rows per final fate; `read` = the sum of the others.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct RowCounts {
-    /// Data rows read.
-    pub read: u32,
-    /// Counted.
-    pub counted: u32,
-    /// Outside the window.
-    pub outside_window: u32,
-    /// Duplicates.
-    pub duplicates: u32,
-    /// Summary rows.
-    pub summary: u32,
-    /// Not invoiced.
-    pub not_invoiced: u32,
-    /// Rejected.
-    pub rejected: u32,
-}
-
-impl RowCounts {
-    /// Whether every row read has exactly one fate.
-    pub fn balanced(&self) -> bool {
-        self.read
-            == self.counted
-                + self.outside_window
-                + self.duplicates
-                + self.summary
-                + self.not_invoiced
-                + self.rejected
-    }
-}
-
-/// A rejected row.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Rejection {
-    /// Index of the row in the import set.
-    #[serde(skip)]
-    pub row: usize,
-    /// File name as given.
-    pub file: String,
-    /// Line.
-    pub line: u32,
-    /// Why, in words.
-    pub reason: String,
-}
-
-/// A counted row whose revenue waits for an exchange rate.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct NeedsRate {
-    /// File name as given.
-    pub file: String,
-    /// Line.
-    pub line: u32,
-    /// Currency without a rate.
-    pub currency: Currency,
-    /// Amount in that currency.
-    pub amount: Decimal,
-}
-
-/// Why a row is on the review list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ReviewKind {
-    /// No rule classified the product.
-    UnknownProduct,
-    /// A packaged set with no component count (counted as 1).
-    PackagedSet,
-    /// Revenue waits for an exchange rate.
-    NeedsRate,
-    /// A duplicate that differs from the row that stands.
-    DifferingDuplicate,
-}
-
-/// An item of the review list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ReviewItem {
-    /// Index of the row in the import set.
-    #[serde(skip)]
-    pub row: usize,
-    /// File name as given.
-    pub file: String,
-    /// Line.
-    pub line: u32,
-    /// What kind of review.
-    pub kind: ReviewKind,
-    /// What to look at, in words.
-    pub reason: String,
-}
-
-/// A requirement of a level (R1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Requirement {
-    /// KPI units in the window.
-    KpiUnits,
-    /// Revenue (USD) in the window.
-    Revenue,
-    /// Active MCTs at the deadline.
-    Mct,
-    /// The competency's exam rule for the level.
-    Exams,
-}
-
-impl Requirement {
-    /// The report key.
-    pub fn key(self) -> &'static str {
-        match self {
-            Requirement::KpiUnits => "kpi_units",
-            Requirement::Revenue => "revenue",
-            Requirement::Mct => "mct",
-            Requirement::Exams => "exams",
-        }
-    }
-}
-
-/// One requirement checked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Check {
-    /// Which requirement.
-    pub requirement: Requirement,
-    /// Met, not met, or unknown.
-    pub met: Option<bool>,
-    /// What the partner has, when known.
-    pub actual: Option<Decimal>,
-    /// What the level requires (None for the exam rule).
-    pub target: Option<Decimal>,
-}
-
-impl Check {
-    /// How far short, when known and short.
-    pub fn gap(&self) -> Option<Decimal> {
-        match (self.actual, self.target) {
-            (Some(a), Some(t)) if a < t => Some(t - a),
-            _ => None,
-        }
-    }
-}
-
-/// A level's requirements checked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct LevelStatus {
-    /// Level id.
-    pub id: String,
-    /// Level name.
-    pub name: String,
-    /// Its requirements.
-    pub checks: Vec<Check>,
-    /// false when any check is false; null when none is false but one is unknown; else true.
-    pub met: Option<bool>,
-}
-
-/// The verdict outcome against the current level (R1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    /// A level above the current one is met (an upgrade is a separate application).
-    Qualifies,
-    /// The current level is met.
-    Keeps,
-    /// Drops to the next level down that is met.
-    Drops,
-    /// No level is met.
-    Removed,
-}
-
-/// The renewal verdict.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Verdict {
-    /// Current level id.
-    pub current: String,
-    /// What happens.
-    pub outcome: Outcome,
-    /// The level it leads to (None when removed).
-    pub to: Option<String>,
 }
 
 /// Every figure of a readiness report.
@@ -392,147 +155,6 @@ fn product_label(set: &ImportSet, p: &Purchase) -> String {
         (true, _) => name.to_string(),
         (false, true) => part.to_string(),
     }
-}
-
-/// Combine requirement results: any false → false; else any unknown → unknown; else true.
-fn all_met(checks: &[Check]) -> Option<bool> {
-    if checks.iter().any(|c| c.met == Some(false)) {
-        Some(false)
-    } else if checks.iter().any(|c| c.met.is_none()) {
-        None
-    } else {
-        Some(true)
-    }
-}
-
-fn level_statuses(inputs: &Inputs<'_>, totals: Figures) -> Vec<LevelStatus> {
-    inputs
-        .profile
-        .levels
-        .iter()
-        .map(|level| {
-            let mut checks = Vec::new();
-            if let Some(t) = level.kpi_units {
-                checks.push(Check {
-                    requirement: Requirement::KpiUnits,
-                    met: Some(totals.kpi_units >= t),
-                    actual: Some(totals.kpi_units),
-                    target: Some(t),
-                });
-            }
-            if let Some(t) = level.revenue_usd {
-                checks.push(Check {
-                    requirement: Requirement::Revenue,
-                    met: Some(totals.revenue_usd >= t),
-                    actual: Some(totals.revenue_usd),
-                    target: Some(t),
-                });
-            }
-            if let Some(n) = level.mcts {
-                let active = inputs.capability.and_then(|c| c.active_mcts);
-                checks.push(Check {
-                    requirement: Requirement::Mct,
-                    met: active.map(|a| a >= n),
-                    actual: active.map(Decimal::from),
-                    target: Some(Decimal::from(n)),
-                });
-            }
-            if level.exams {
-                checks.push(Check {
-                    requirement: Requirement::Exams,
-                    met: inputs
-                        .capability
-                        .and_then(|c| c.exam_rules.get(&level.id).copied()),
-                    actual: None,
-                    target: None,
-                });
-            }
-            let met = all_met(&checks);
-            LevelStatus {
-                id: level.id.clone(),
-                name: level.name.clone(),
-                checks,
-                met,
-            }
-        })
-        .collect()
-}
-
-/// Highest level met, "none" when none is, None when an unknown stands in the way.
-pub fn readiness(levels: &[LevelStatus]) -> Option<String> {
-    for level in levels {
-        match level.met {
-            Some(true) => return Some(level.id.clone()),
-            None => return None,
-            Some(false) => {}
-        }
-    }
-    Some("none".into())
-}
-
-/// The verdict against `current` (R1: the first outcome that applies).
-pub fn verdict(levels: &[LevelStatus], current: &str) -> Option<Verdict> {
-    let at = levels.iter().position(|l| l.id == current)?;
-    let make = |outcome, to: Option<&LevelStatus>| {
-        Some(Verdict {
-            current: current.to_string(),
-            outcome,
-            to: to.map(|l| l.id.clone()),
-        })
-    };
-    // A level above the current one met: qualifies (for the highest such level).
-    for level in &levels[..at] {
-        match level.met {
-            Some(true) => return make(Outcome::Qualifies, Some(level)),
-            None => return None,
-            Some(false) => {}
-        }
-    }
-    match levels[at].met {
-        Some(true) => return make(Outcome::Keeps, Some(&levels[at])),
-        None => return None,
-        Some(false) => {}
-    }
-    for level in &levels[at + 1..] {
-        match level.met {
-            Some(true) => return make(Outcome::Drops, Some(level)),
-            None => return None,
-            Some(false) => {}
-        }
-    }
-    make(Outcome::Removed, None)
-}
-
-/// A benefit whose value changes with the verdict (R6).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct BenefitChange {
-    /// Benefit name.
-    pub benefit: String,
-    /// Its value at the current level.
-    pub now: String,
-    /// Its value after (None when the partner is removed or the level does not list it).
-    pub after: Option<String>,
-}
-
-/// The benefits at stake: those whose value changes when the verdict drops the partner a
-/// level or removes it (empty when it keeps or qualifies).
-pub fn benefits_at_stake(profile: &Profile, verdict: &Verdict) -> Vec<BenefitChange> {
-    if !matches!(verdict.outcome, Outcome::Drops | Outcome::Removed) {
-        return Vec::new();
-    }
-    profile
-        .benefits
-        .iter()
-        .filter_map(|b| {
-            let now = b.values.get(&verdict.current)?;
-            let after = verdict.to.as_ref().and_then(|to| b.values.get(to));
-            (Some(now) != after).then(|| BenefitChange {
-                benefit: b.name.clone(),
-                now: now.clone(),
-                after: after.cloned(),
-            })
-        })
-        .collect()
 }
 
 /// Evaluate an import set.
@@ -686,10 +308,16 @@ pub fn evaluate(set: &ImportSet, inputs: &Inputs<'_>) -> Evaluation {
         })
         .collect();
     let totals = cumulative;
-    let levels = level_statuses(inputs, totals);
+    let levels = level_statuses(inputs.profile, inputs.capability, totals);
     let readiness = readiness(&levels);
     let verdict = inputs.current_level.and_then(|c| verdict(&levels, c));
-    let forecast = forecast(&monthly, inputs);
+    let forecast = forecast(
+        &monthly,
+        inputs.as_of,
+        inputs.dates,
+        &inputs.profile.levels,
+        inputs.planned,
+    );
 
     let mut warnings: Vec<String> = set.warnings.clone();
     for f in &set.files {
@@ -720,66 +348,5 @@ pub fn evaluate(set: &ImportSet, inputs: &Inputs<'_>) -> Evaluation {
         warnings,
         classes,
         row_fates,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn status(id: &str, met: Option<bool>) -> LevelStatus {
-        LevelStatus {
-            id: id.into(),
-            name: id.into(),
-            checks: vec![],
-            met,
-        }
-    }
-
-    fn levels(g: Option<bool>, s: Option<bool>, l: Option<bool>) -> Vec<LevelStatus> {
-        vec![status("gold", g), status("silver", s), status("lap", l)]
-    }
-
-    fn v(levels: &[LevelStatus], current: &str) -> Option<(Outcome, Option<String>)> {
-        verdict(levels, current).map(|v| (v.outcome, v.to))
-    }
-
-    #[test]
-    fn verdicts() {
-        use Outcome::*;
-        let t = Some(true);
-        let f = Some(false);
-        let s = |x: &str| Some(x.to_string());
-        assert_eq!(v(&levels(t, t, t), "gold"), Some((Keeps, s("gold"))));
-        assert_eq!(v(&levels(f, t, t), "gold"), Some((Drops, s("silver"))));
-        assert_eq!(v(&levels(f, f, t), "gold"), Some((Drops, s("lap"))));
-        assert_eq!(v(&levels(f, f, f), "gold"), Some((Removed, None)));
-        assert_eq!(v(&levels(t, t, t), "silver"), Some((Qualifies, s("gold"))));
-        assert_eq!(v(&levels(f, t, t), "lap"), Some((Qualifies, s("silver"))));
-        assert_eq!(v(&levels(f, f, t), "lap"), Some((Keeps, s("lap"))));
-        assert_eq!(
-            v(&levels(None, t, t), "silver"),
-            None,
-            "an unknown level above"
-        );
-        assert_eq!(
-            v(&levels(f, None, t), "gold"),
-            None,
-            "unknown next level down"
-        );
-        assert_eq!(v(&levels(t, t, t), "platinum"), None);
-    }
-
-    #[test]
-    fn readiness_is_the_highest_level_met() {
-        assert_eq!(
-            readiness(&levels(Some(false), Some(true), None)),
-            Some("silver".into())
-        );
-        assert_eq!(readiness(&levels(Some(false), None, Some(true))), None);
-        assert_eq!(
-            readiness(&levels(Some(false), Some(false), Some(false))),
-            Some("none".into())
-        );
     }
 }

@@ -6,8 +6,9 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::evaluate::{Figures, Inputs, MonthFigures, Requirement};
-use super::window::Month;
+use super::figures::{Figures, MonthFigures, Requirement};
+use super::profile::Level;
+use super::window::{Month, RenewalDates};
 use crate::import::values::cents;
 
 /// A planned purchase of the scenario, already valued.
@@ -62,10 +63,18 @@ fn round(f: Figures) -> Figures {
 }
 
 /// Compute the forecast from the monthly series.
-pub fn forecast(monthly: &[MonthFigures], inputs: &Inputs<'_>) -> Forecast {
-    let t = inputs.as_of;
+///
+/// `monthly` is the window's series, `as_of` "today", `levels` the profile's targets and
+/// `plans` the scenario (only plans after `as_of` inside the window count).
+pub fn forecast(
+    monthly: &[MonthFigures],
+    as_of: NaiveDate,
+    dates: RenewalDates,
+    levels: &[Level],
+    plans: &[PlannedFigures],
+) -> Forecast {
+    let t = as_of;
     let t_month = Month::of(t);
-    let dates = inputs.dates;
     let actual = monthly.last().map(|m| m.cumulative).unwrap_or_default();
     let completed: Vec<&MonthFigures> = monthly.iter().filter(|m| m.month.last_day() < t).collect();
     let completed_months = completed.len() as u32;
@@ -85,8 +94,7 @@ pub fn forecast(monthly: &[MonthFigures], inputs: &Inputs<'_>) -> Forecast {
         }
     };
     let mut planned = Figures::default();
-    for p in inputs
-        .planned
+    for p in plans
         .iter()
         .filter(|p| p.date > t && dates.contains(p.date))
     {
@@ -112,7 +120,7 @@ pub fn forecast(monthly: &[MonthFigures], inputs: &Inputs<'_>) -> Forecast {
     let months_left = Decimal::from(open_months + 1);
 
     let mut targets = Vec::new();
-    for level in &inputs.profile.levels {
+    for level in levels {
         let pairs = [
             (
                 Requirement::KpiUnits,

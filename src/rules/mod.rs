@@ -3,8 +3,10 @@
 
 pub mod capability;
 pub mod evaluate;
+pub mod figures;
 pub mod forecast;
 pub mod profile;
+pub mod verdict;
 pub mod window;
 
 pub use evaluate::{Evaluation, Inputs, evaluate};

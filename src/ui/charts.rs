@@ -37,7 +37,7 @@ pub fn charts_ui(ui: &mut Ui, state: &AppState, view: &mut ChartView, cmds: &mut
     };
     let e = &out.eval;
     let revenue = view.revenue;
-    let pick = |fig: &crate::rules::evaluate::Figures| {
+    let pick = |fig: &crate::rules::figures::Figures| {
         if revenue {
             fig.revenue_usd
         } else {
@@ -95,9 +95,9 @@ pub fn charts_ui(ui: &mut Ui, state: &AppState, view: &mut ChartView, cmds: &mut
                 .find(|c| {
                     c.requirement
                         == if revenue {
-                            crate::rules::evaluate::Requirement::Revenue
+                            crate::rules::figures::Requirement::Revenue
                         } else {
-                            crate::rules::evaluate::Requirement::KpiUnits
+                            crate::rules::figures::Requirement::KpiUnits
                         }
                 })
                 .and_then(|c| c.target)

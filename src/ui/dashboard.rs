@@ -8,7 +8,8 @@ use super::command::Command;
 use super::state::{AppState, Panel};
 use super::theme;
 use super::widgets::{self, status, status_color, units, usd};
-use crate::rules::evaluate::{Check, Outcome, Requirement, benefits_at_stake};
+use crate::rules::figures::{Check, Requirement};
+use crate::rules::verdict::{Outcome, benefits_at_stake};
 
 fn requirement_name(c: &Check) -> &'static str {
     match c.requirement {

@@ -10,7 +10,7 @@ use super::command::Command;
 use super::state::{AppState, RowView};
 use super::widgets::{self, right, units, usd};
 use crate::import::classify::CatalogEntry;
-use crate::rules::evaluate::RowFate;
+use crate::rules::figures::RowFate;
 use crate::rules::{Month, ProductLine};
 use crate::workspace::Edit;
 

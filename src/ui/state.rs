@@ -13,7 +13,8 @@ use rust_decimal::Decimal;
 use crate::import::values::Currency;
 use crate::import::{Fate, ImportCounts, ImportSet};
 use crate::rules::ProductLine;
-use crate::rules::evaluate::{RowFate, contribution};
+use crate::rules::evaluate::contribution;
+use crate::rules::figures::RowFate;
 use crate::workspace::session::{Outcome, Session};
 use crate::workspace::{Edit, Workspace};
 

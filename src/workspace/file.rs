@@ -44,7 +44,10 @@ pub fn recovery_path(path: &Path) -> PathBuf {
 
 /// This computer's name, for lock messages.
 pub fn host_name() -> String {
-    let name = gethostname::gethostname().to_string_lossy().trim().to_string();
+    let name = gethostname::gethostname()
+        .to_string_lossy()
+        .trim()
+        .to_string();
     if name.is_empty() {
         "this computer".to_string()
     } else {

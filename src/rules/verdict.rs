@@ -1,0 +1,238 @@
+//! The verdict (R1) and what it puts at stake (R6): each level's requirements checked against
+//! the totals and the partner's capability, the highest level met, the outcome against the
+//! current level, and the benefits whose value changes.
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::figures::{CapabilityFacts, Check, Figures, LevelStatus, Requirement};
+use super::profile::Profile;
+/// The verdict outcome against the current level (R1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// A level above the current one is met (an upgrade is a separate application).
+    Qualifies,
+    /// The current level is met.
+    Keeps,
+    /// Drops to the next level down that is met.
+    Drops,
+    /// No level is met.
+    Removed,
+}
+
+/// The renewal verdict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Verdict {
+    /// Current level id.
+    pub current: String,
+    /// What happens.
+    pub outcome: Outcome,
+    /// The level it leads to (None when removed).
+    pub to: Option<String>,
+}
+
+/// Combine requirement results: any false → false; else any unknown → unknown; else true.
+fn all_met(checks: &[Check]) -> Option<bool> {
+    if checks.iter().any(|c| c.met == Some(false)) {
+        Some(false)
+    } else if checks.iter().any(|c| c.met.is_none()) {
+        None
+    } else {
+        Some(true)
+    }
+}
+
+/// Each level of `profile`, highest first, with its requirements checked against `totals` and
+/// what is known of the capability.
+pub fn level_statuses(
+    profile: &Profile,
+    capability: Option<&CapabilityFacts>,
+    totals: Figures,
+) -> Vec<LevelStatus> {
+    profile
+        .levels
+        .iter()
+        .map(|level| {
+            let mut checks = Vec::new();
+            if let Some(t) = level.kpi_units {
+                checks.push(Check {
+                    requirement: Requirement::KpiUnits,
+                    met: Some(totals.kpi_units >= t),
+                    actual: Some(totals.kpi_units),
+                    target: Some(t),
+                });
+            }
+            if let Some(t) = level.revenue_usd {
+                checks.push(Check {
+                    requirement: Requirement::Revenue,
+                    met: Some(totals.revenue_usd >= t),
+                    actual: Some(totals.revenue_usd),
+                    target: Some(t),
+                });
+            }
+            if let Some(n) = level.mcts {
+                let active = capability.and_then(|c| c.active_mcts);
+                checks.push(Check {
+                    requirement: Requirement::Mct,
+                    met: active.map(|a| a >= n),
+                    actual: active.map(Decimal::from),
+                    target: Some(Decimal::from(n)),
+                });
+            }
+            if level.exams {
+                checks.push(Check {
+                    requirement: Requirement::Exams,
+                    met: capability.and_then(|c| c.exam_rules.get(&level.id).copied()),
+                    actual: None,
+                    target: None,
+                });
+            }
+            let met = all_met(&checks);
+            LevelStatus {
+                id: level.id.clone(),
+                name: level.name.clone(),
+                checks,
+                met,
+            }
+        })
+        .collect()
+}
+
+/// Highest level met, "none" when none is, None when an unknown stands in the way.
+pub fn readiness(levels: &[LevelStatus]) -> Option<String> {
+    for level in levels {
+        match level.met {
+            Some(true) => return Some(level.id.clone()),
+            None => return None,
+            Some(false) => {}
+        }
+    }
+    Some("none".into())
+}
+
+/// The verdict against `current` (R1: the first outcome that applies).
+pub fn verdict(levels: &[LevelStatus], current: &str) -> Option<Verdict> {
+    let at = levels.iter().position(|l| l.id == current)?;
+    let make = |outcome, to: Option<&LevelStatus>| {
+        Some(Verdict {
+            current: current.to_string(),
+            outcome,
+            to: to.map(|l| l.id.clone()),
+        })
+    };
+    // A level above the current one met: qualifies (for the highest such level).
+    for level in &levels[..at] {
+        match level.met {
+            Some(true) => return make(Outcome::Qualifies, Some(level)),
+            None => return None,
+            Some(false) => {}
+        }
+    }
+    match levels[at].met {
+        Some(true) => return make(Outcome::Keeps, Some(&levels[at])),
+        None => return None,
+        Some(false) => {}
+    }
+    for level in &levels[at + 1..] {
+        match level.met {
+            Some(true) => return make(Outcome::Drops, Some(level)),
+            None => return None,
+            Some(false) => {}
+        }
+    }
+    make(Outcome::Removed, None)
+}
+
+/// A benefit whose value changes with the verdict (R6).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BenefitChange {
+    /// Benefit name.
+    pub benefit: String,
+    /// Its value at the current level.
+    pub now: String,
+    /// Its value after (None when the partner is removed or the level does not list it).
+    pub after: Option<String>,
+}
+
+/// The benefits at stake: those whose value changes when the verdict drops the partner a
+/// level or removes it (empty when it keeps or qualifies).
+pub fn benefits_at_stake(profile: &Profile, verdict: &Verdict) -> Vec<BenefitChange> {
+    if !matches!(verdict.outcome, Outcome::Drops | Outcome::Removed) {
+        return Vec::new();
+    }
+    profile
+        .benefits
+        .iter()
+        .filter_map(|b| {
+            let now = b.values.get(&verdict.current)?;
+            let after = verdict.to.as_ref().and_then(|to| b.values.get(to));
+            (Some(now) != after).then(|| BenefitChange {
+                benefit: b.name.clone(),
+                now: now.clone(),
+                after: after.cloned(),
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status(id: &str, met: Option<bool>) -> LevelStatus {
+        LevelStatus {
+            id: id.into(),
+            name: id.into(),
+            checks: vec![],
+            met,
+        }
+    }
+
+    fn levels(g: Option<bool>, s: Option<bool>, l: Option<bool>) -> Vec<LevelStatus> {
+        vec![status("gold", g), status("silver", s), status("lap", l)]
+    }
+
+    fn v(levels: &[LevelStatus], current: &str) -> Option<(Outcome, Option<String>)> {
+        verdict(levels, current).map(|v| (v.outcome, v.to))
+    }
+
+    #[test]
+    fn verdicts() {
+        use Outcome::*;
+        let t = Some(true);
+        let f = Some(false);
+        let s = |x: &str| Some(x.to_string());
+        assert_eq!(v(&levels(t, t, t), "gold"), Some((Keeps, s("gold"))));
+        assert_eq!(v(&levels(f, t, t), "gold"), Some((Drops, s("silver"))));
+        assert_eq!(v(&levels(f, f, t), "gold"), Some((Drops, s("lap"))));
+        assert_eq!(v(&levels(f, f, f), "gold"), Some((Removed, None)));
+        assert_eq!(v(&levels(t, t, t), "silver"), Some((Qualifies, s("gold"))));
+        assert_eq!(v(&levels(f, t, t), "lap"), Some((Qualifies, s("silver"))));
+        assert_eq!(v(&levels(f, f, t), "lap"), Some((Keeps, s("lap"))));
+        assert_eq!(
+            v(&levels(None, t, t), "silver"),
+            None,
+            "an unknown level above"
+        );
+        assert_eq!(
+            v(&levels(f, None, t), "gold"),
+            None,
+            "unknown next level down"
+        );
+        assert_eq!(v(&levels(t, t, t), "platinum"), None);
+    }
+
+    #[test]
+    fn readiness_is_the_highest_level_met() {
+        assert_eq!(
+            readiness(&levels(Some(false), Some(true), None)),
+            Some("silver".into())
+        );
+        assert_eq!(readiness(&levels(Some(false), None, Some(true))), None);
+        assert_eq!(
+            readiness(&levels(Some(false), Some(false), Some(false))),
+            Some("none".into())
+        );
+    }
+}
