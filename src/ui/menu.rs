@@ -48,6 +48,17 @@ fn item(ui: &mut Ui, label: &str, shortcut: Option<&KeyboardShortcut>, enabled: 
     ui.add_enabled(enabled, button).clicked()
 }
 
+/// The row of panel tabs under the menu bar.
+pub fn tab_bar(ui: &mut Ui, state: &AppState, cmds: &mut Vec<Command>) {
+    ui.horizontal(|ui| {
+        for p in Panel::ALL {
+            if ui.selectable_label(state.panel == p, p.label()).clicked() {
+                cmds.push(Command::Show(p));
+            }
+        }
+    });
+}
+
 /// The menu bar.
 pub fn menu_bar(ui: &mut Ui, state: &AppState, cmds: &mut Vec<Command>) {
     egui::MenuBar::new().ui(ui, |ui| {
