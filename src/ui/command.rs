@@ -25,6 +25,25 @@ pub enum Pick {
     Profile,
 }
 
+impl Pick {
+    /// What the typed-path prompt asks for.
+    pub fn prompt(self) -> &'static str {
+        match self {
+            Pick::Open => "Workspace to open",
+            Pick::Import => "Files to import (one per line)",
+            Pick::SaveAs => "Save the workspace as",
+            Pick::Export(_) => "Export the summary to",
+            Pick::ChartPng => "Save the chart as",
+            Pick::Profile => "Program profile to load",
+        }
+    }
+
+    /// Whether several files are picked (typed one per line).
+    pub fn many(self) -> bool {
+        matches!(self, Pick::Import)
+    }
+}
+
 /// Everything a panel can ask for.
 #[derive(Debug, Clone)]
 pub enum Command {

@@ -8,7 +8,7 @@ use eframe::egui::{self, RichText};
 
 use super::app::LpkpiApp;
 use super::command::{Command, Pick};
-use super::state::{AppState, Running};
+use super::state::{AppState, PathPrompt, Running};
 use crate::report::Format;
 
 /// The file name a dialog suggests for `pick`.
@@ -67,18 +67,10 @@ impl LpkpiApp {
         self.dialog_request += 1;
         self.dialog_open = false;
         self.state.running = None;
-        let what = match pick {
-            Pick::Open => "Workspace to open",
-            Pick::Import => "Files to import (one per line)",
-            Pick::SaveAs => "Save the workspace as",
-            Pick::Export(_) => "Export the summary to",
-            Pick::ChartPng => "Save the chart as",
-            Pick::Profile => "Program profile to load",
-        };
-        self.state.path_prompt = Some((
-            what.to_string(),
-            suggested.map_or(String::new(), |p| p.display().to_string()),
-        ));
+        self.state.path_prompt = Some(PathPrompt {
+            purpose: pick,
+            text: suggested.map_or(String::new(), |p| p.display().to_string()),
+        });
     }
 
     /// A path (paths, one per line) was typed for the pending pick.
@@ -156,11 +148,10 @@ pub(super) fn modals(ctx: &egui::Context, state: &mut AppState, cmds: &mut Vec<C
             });
         });
     }
-    if let Some((what, text)) = &mut state.path_prompt {
+    if let Some(PathPrompt { purpose, text }) = &mut state.path_prompt {
         egui::Modal::new(egui::Id::unique("path-prompt")).show(ctx, |ui| {
-            ui.label(RichText::new(what.as_str()).heading());
-            let multi = what.starts_with("Files to import");
-            let edit = if multi {
+            ui.label(RichText::new(purpose.prompt()).heading());
+            let edit = if purpose.many() {
                 egui::TextEdit::multiline(text).desired_rows(4)
             } else {
                 egui::TextEdit::singleline(text)
