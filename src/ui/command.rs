@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use crate::report::Format;
+use crate::rules::profile::Field;
 use crate::workspace::Edit;
 
 use super::state::Panel;
@@ -74,8 +75,8 @@ pub enum Command {
     MapColumns {
         /// Header cells as written.
         header: Vec<String>,
-        /// Field key per column ("" for none).
-        fields: Vec<String>,
+        /// The field of each column (None: ignored).
+        fields: Vec<Option<Field>>,
     },
     /// Apply an edit.
     Edit(Edit),

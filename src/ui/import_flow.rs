@@ -231,14 +231,14 @@ impl LpkpiApp {
         self.info("Import cancelled: nothing changed");
     }
 
-    /// Read the preview's files again with `header`'s columns mapped by hand (a field key per
-    /// column, "" for none).
-    pub(super) fn map_columns(&mut self, header: Vec<String>, fields: Vec<String>) {
+    /// Read the preview's files again with `header`'s columns mapped by hand (the field of
+    /// each column, None for ignored; a field given twice keeps its first column).
+    pub(super) fn map_columns(&mut self, header: Vec<String>, fields: Vec<Option<Field>>) {
         let Some(p) = &self.state.preview else { return };
         let mut map = std::collections::BTreeMap::new();
-        for (col, key) in fields.iter().enumerate() {
-            if let Some(f) = Field::ALL.iter().find(|f| f.key() == key) {
-                map.entry(*f).or_insert(col);
+        for (col, field) in fields.into_iter().enumerate() {
+            if let Some(f) = field {
+                map.entry(f).or_insert(col);
             }
         }
         let mut extra = p.mappings.clone();
