@@ -17,12 +17,12 @@ use std::time::{Duration, Instant};
 use chrono::{Local, NaiveDateTime};
 use eframe::egui::{self, Ui};
 
+use super::action::{Action, shortcuts};
 use super::capability::CapabilityView;
 use super::charts::ChartView;
 use super::command::{Command, Pick};
 use super::import::ImportView;
 use super::jobs::{Done, Jobs};
-use super::menu::shortcuts;
 use super::persistence;
 use super::purchases::PurchasesView;
 use super::settings::SettingsView;
@@ -104,7 +104,12 @@ impl LpkpiApp {
             });
             jobs.open(path);
         } else {
-            state.note(now(), "Showing the demo workspace (Northwind Learning). File ▸ New or Open… to start your own.", false);
+            let start = format!(
+                "Showing the demo workspace (Northwind Learning). File ▸ {} or {} to start your own.",
+                Action::New.text(),
+                Action::Open.text()
+            );
+            state.note(now(), start, false);
         }
         LpkpiApp {
             title: String::new(),

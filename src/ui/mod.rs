@@ -3,6 +3,7 @@
 //! applies them after the frame. Slow work (opening, importing, saving, exporting, dialogs)
 //! runs on threads in [`jobs`]; no frame waits on disk.
 
+mod action;
 pub mod app;
 mod capability;
 mod charts;

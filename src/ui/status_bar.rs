@@ -3,6 +3,7 @@
 
 use eframe::egui::{self, RichText, Ui};
 
+use super::action::Action;
 use super::command::Command;
 use super::state::AppState;
 
@@ -41,7 +42,10 @@ pub(super) fn status_bar(
                 e.as_of, e.days_to_deadline, e.counts.read, e.counts.counted
             ));
         } else {
-            ui.label("Drop purchase exports here, or File ▸ Import…");
+            ui.label(format!(
+                "Drop purchase exports here, or File ▸ {}",
+                Action::Import.text()
+            ));
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             let path = state
