@@ -250,6 +250,7 @@ impl LpkpiApp {
             }
             Done::Screenshot(image) => self.screenshot_arrived(&image, ctx),
             Done::Derived(revision, derived) => self.derived(revision, derived),
+            Done::Warning(e) => self.error(e),
             Done::Profile(result) => match result {
                 Ok(p) => self.edit(Edit::Profile(ProfileChoice::Custom(Box::new(p)))),
                 Err(e) => self.error(e),

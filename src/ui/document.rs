@@ -2,7 +2,7 @@
 //! summary, and the recovery file that keeps unsaved edits while the window runs.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use eframe::egui;
@@ -83,9 +83,13 @@ impl LpkpiApp {
             }
             Err(e) => {
                 if self.options.screenshot.is_some() {
-                    if let Ok(mut f) = self.options.failure.lock() {
-                        *f = Some(e.clone());
-                    }
+                    // a poisoned lock still holds a usable slot: the run must fail either way
+                    let mut failure = self
+                        .options
+                        .failure
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner);
+                    *failure = Some(e.clone());
                     self.allow_close = true;
                     ctx.send_viewport_cmd(egui::ViewportCommand::Close);
                 }
