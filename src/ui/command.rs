@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use crate::report::Format;
+use crate::rules::profile::Field;
 use crate::workspace::Edit;
 
 use super::state::Panel;
@@ -23,6 +24,25 @@ pub enum Pick {
     ChartPng,
     /// A program profile.
     Profile,
+}
+
+impl Pick {
+    /// What the typed-path prompt asks for.
+    pub fn prompt(self) -> &'static str {
+        match self {
+            Pick::Open => "Workspace to open",
+            Pick::Import => "Files to import (one per line)",
+            Pick::SaveAs => "Save the workspace as",
+            Pick::Export(_) => "Export the summary to",
+            Pick::ChartPng => "Save the chart as",
+            Pick::Profile => "Program profile to load",
+        }
+    }
+
+    /// Whether several files are picked (typed one per line).
+    pub fn many(self) -> bool {
+        matches!(self, Pick::Import)
+    }
 }
 
 /// Everything a panel can ask for.
@@ -55,8 +75,8 @@ pub enum Command {
     MapColumns {
         /// Header cells as written.
         header: Vec<String>,
-        /// Field key per column ("" for none).
-        fields: Vec<String>,
+        /// The field of each column (None: ignored).
+        fields: Vec<Option<Field>>,
     },
     /// Apply an edit.
     Edit(Edit),

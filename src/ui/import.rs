@@ -17,8 +17,8 @@ pub struct ImportView {
     pub editing: Option<usize>,
     /// Row (of the peeked rows) holding the header.
     pub header_row: usize,
-    /// Field key per column ("" for none).
-    pub fields: Vec<String>,
+    /// The field of each column (None: ignored).
+    pub fields: Vec<Option<Field>>,
 }
 
 /// The overlay shown while files hover over the window.
@@ -70,7 +70,7 @@ fn mapping_editor(ui: &mut Ui, file: &PreviewFile, view: &mut ImportView, cmds: 
     }
     let width = file.peek.iter().map(|(_, r)| r.len()).max().unwrap_or(0);
     if view.fields.len() != width {
-        view.fields = vec![String::new(); width];
+        view.fields = vec![None; width];
     }
     ui.horizontal(|ui| {
         ui.label("Header row");
@@ -99,23 +99,11 @@ fn mapping_editor(ui: &mut Ui, file: &PreviewFile, view: &mut ImportView, cmds: 
                                     .strong(),
                             );
                             egui::ComboBox::from_id_salt(("field", c))
-                                .selected_text(if view.fields[c].is_empty() {
-                                    "ignore"
-                                } else {
-                                    view.fields[c].as_str()
-                                })
+                                .selected_text(view.fields[c].map_or("ignore", Field::key))
                                 .show_ui(ui, |ui| {
-                                    ui.selectable_value(
-                                        &mut view.fields[c],
-                                        String::new(),
-                                        "ignore",
-                                    );
+                                    ui.selectable_value(&mut view.fields[c], None, "ignore");
                                     for f in Field::ALL {
-                                        ui.selectable_value(
-                                            &mut view.fields[c],
-                                            f.key().to_string(),
-                                            f.key(),
-                                        );
+                                        ui.selectable_value(&mut view.fields[c], Some(f), f.key());
                                     }
                                 });
                         });
@@ -224,10 +212,9 @@ pub fn preview_ui(
                                 view.header_row = f.peek.iter().position(|(l, _)| *l == file.header_line).unwrap_or(0);
                                 view.fields = (0..file.columns.header.len())
                                     .map(|c| {
-                                        crate::rules::profile::Field::ALL
-                                            .iter()
-                                            .find(|fl| file.columns.get(**fl) == Some(c))
-                                            .map_or(String::new(), |fl| fl.key().to_string())
+                                        Field::ALL
+                                            .into_iter()
+                                            .find(|fl| file.columns.get(*fl) == Some(c))
                                     })
                                     .collect();
                             }

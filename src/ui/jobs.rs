@@ -2,7 +2,7 @@
 //! and cancel), saving, recovery files, exports. Each job runs on a thread and reports back
 //! through a channel; the frame only polls.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
@@ -45,6 +45,15 @@ pub enum Done {
     Recovery(Result<(), String>),
     /// The figures of a workspace revision were derived.
     Derived(u64, Result<super::state::Derived, String>),
+    /// Something went wrong beside the job's own work, worth an error in the log.
+    Warning(String),
+}
+
+/// Report `done` to the window. Sending fails only when the window (the receiver) is gone, and
+/// then nobody is left to tell.
+fn send(tx: &Sender<Done>, done: Done) {
+    // ignored: the only failure is a closed window
+    let _ = tx.send(done);
 }
 
 /// A parsed import, for the preview.
@@ -109,8 +118,7 @@ impl Jobs {
         let tx = self.tx.clone();
         let ctx = self.ctx.clone();
         std::thread::spawn(move || {
-            let done = work();
-            let _ = tx.send(done);
+            send(&tx, work());
             ctx.request_repaint();
         });
     }
@@ -211,11 +219,14 @@ impl Jobs {
 
     /// Forget the recovery file of a document.
     pub fn discard_recovery(&self, doc: Arc<Mutex<Document>>) {
-        self.spawn(move || {
-            if let Ok(d) = doc.lock() {
+        self.spawn(move || match doc.lock() {
+            Ok(d) => {
                 d.discard_recovery();
+                Done::Recovery(Ok(()))
             }
-            Done::Recovery(Ok(()))
+            Err(_) => Done::Warning(
+                "The recovery file was not discarded: the workspace is unavailable after an earlier failure".into(),
+            ),
         });
     }
 
@@ -321,6 +332,7 @@ impl Jobs {
         workspace: Workspace,
         revision: u64,
     ) {
+        let tx = self.tx.clone();
         self.spawn(move || match doc {
             Some(doc) => Done::Saved(
                 revision,
@@ -331,8 +343,7 @@ impl Jobs {
                         let saved = d.save_as(&path).map(|()| d.path.clone());
                         if saved.is_ok() {
                             d.discard_recovery();
-                            let _ =
-                                std::fs::remove_file(crate::workspace::file::recovery_path(&old));
+                            remove_old_recovery(&old, &tx);
                         }
                         saved.map_err(|e| e.to_string())
                     }
@@ -351,7 +362,7 @@ impl Jobs {
         let tx = self.tx.clone();
         let ctx = self.ctx.clone();
         self.ctx.request_screenshot(move |image| {
-            let _ = tx.send(Done::Screenshot(image));
+            send(&tx, Done::Screenshot(image));
             ctx.request_repaint();
         });
     }
@@ -377,6 +388,24 @@ impl Jobs {
                     .map_err(|e| format!("{}: {e}", path.display())),
             )
         });
+    }
+}
+
+/// After Save As, remove the recovery file of the workspace's previous path: mostly there is
+/// none; one left behind would be offered again when that file is opened, so failing to remove
+/// it is logged.
+fn remove_old_recovery(old: &Path, tx: &Sender<Done>) {
+    let path = crate::workspace::file::recovery_path(old);
+    match std::fs::remove_file(&path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => send(
+            tx,
+            Done::Warning(format!(
+                "The recovery file {} was not removed: {e}",
+                path.display()
+            )),
+        ),
     }
 }
 

@@ -3,18 +3,27 @@
 //! applies them after the frame. Slow work (opening, importing, saving, exporting, dialogs)
 //! runs on threads in [`jobs`]; no frame waits on disk.
 
+mod action;
 pub mod app;
 mod capability;
 mod charts;
 pub mod command;
 mod dashboard;
+mod dialogs;
+mod document;
+mod history;
 mod import;
+mod import_flow;
 pub mod jobs;
+mod layout;
 mod log;
 mod menu;
+mod persistence;
 mod purchases;
+mod screenshot;
 mod settings;
 pub mod state;
+mod status_bar;
 mod theme;
 mod widgets;
 
@@ -60,6 +69,8 @@ pub struct LaunchOptions {
     pub failure: std::sync::Arc<std::sync::Mutex<Option<String>>>,
 }
 
+/// The window icon (None if the bundled PNG cannot be decoded: the window then has the
+/// desktop's default icon, which is no reason not to open).
 fn icon() -> Option<egui::IconData> {
     let img = image::load_from_memory_with_format(ICON_PNG, image::ImageFormat::Png).ok()?;
     let rgba = img.to_rgba8();
@@ -96,7 +107,12 @@ pub fn run(options: LaunchOptions) -> anyhow::Result<()> {
         Box::new(move |cc| Ok(Box::new(LpkpiApp::new(cc, options)))),
     )
     .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))?;
-    match failure.lock().ok().and_then(|mut f| f.take()) {
+    // a poisoned lock still holds what was recorded
+    let failed = failure
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .take();
+    match failed {
         Some(e) => Err(anyhow::anyhow!(e)),
         None => Ok(()),
     }

@@ -18,6 +18,8 @@ use crate::rules::figures::RowFate;
 use crate::workspace::session::{Outcome, Session};
 use crate::workspace::{Edit, Workspace};
 
+use super::command::Pick;
+
 /// The panels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum Panel {
@@ -327,6 +329,15 @@ pub struct Recovery {
     pub changes: Vec<String>,
 }
 
+/// A path typed in the window instead of picked with a file dialog.
+#[derive(Debug, Clone)]
+pub struct PathPrompt {
+    /// What the path is for (its title, and whether it takes several paths, follow).
+    pub purpose: Pick,
+    /// The text so far (paths one per line when the purpose takes several).
+    pub text: String,
+}
+
 /// The window's state.
 pub struct AppState {
     /// The workspace being edited.
@@ -373,8 +384,8 @@ pub struct AppState {
     pub hovering: Vec<String>,
     /// Showing the bundled demo (not a file of the user's).
     pub demo: bool,
-    /// A path typed instead of a file dialog: (what it is for, the text so far).
-    pub path_prompt: Option<(String, String)>,
+    /// A path typed instead of a file dialog.
+    pub path_prompt: Option<PathPrompt>,
 }
 
 impl AppState {

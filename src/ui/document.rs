@@ -1,0 +1,260 @@
+//! The workspace's file: new, open, save, save as (each on a worker thread), exports of the
+//! summary, and the recovery file that keeps unsaved edits while the window runs.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use eframe::egui;
+
+use super::app::{LpkpiApp, Views};
+use super::command::{Command, Pick};
+use super::state::{AppState, Panel, Recovery, Running};
+use crate::report::{Format, ReportInput};
+use crate::workspace::{Document, Edit, Workspace};
+
+/// How often unsaved edits are written to the recovery file.
+const RECOVERY_EVERY: Duration = Duration::from_secs(15);
+
+impl LpkpiApp {
+    /// Start an empty workspace (refused while there are unsaved changes).
+    pub(super) fn new_workspace(&mut self) {
+        if self.state.dirty() {
+            self.error("Unsaved changes: save them (or Save As) before starting a new workspace");
+        } else {
+            self.doc = None;
+            self.replace_workspace(Workspace::default(), None);
+            self.state.panel = Panel::Settings;
+            self.info("New workspace: enter the partner and the anniversary, then import exports");
+        }
+    }
+
+    /// Show `ws` (from `path`), keeping the log, the recent files and the panel.
+    fn replace_workspace(&mut self, ws: Workspace, path: Option<PathBuf>) {
+        let notes = std::mem::take(&mut self.state.notes);
+        let recent = std::mem::take(&mut self.state.recent);
+        let panel = self.state.panel;
+        // revisions keep counting across workspaces, so that a late result of a job for the
+        // previous one (figures, a save) is never taken for this one
+        let revision = self.state.revision + 1;
+        self.state = AppState::new(ws, path, self.options.today);
+        self.state.revision = revision;
+        self.state.saved_revision = revision;
+        self.state.derived_revision = revision;
+        self.state.notes = notes;
+        self.state.recent = recent;
+        self.state.panel = panel;
+        self.views = Views::default();
+    }
+
+    /// Open the workspace at `path` on a worker thread (refused while there are unsaved
+    /// changes).
+    pub(super) fn open(&mut self, path: PathBuf) {
+        if self.state.path.as_ref().is_some_and(|p| p == &path) {
+            self.info(format!("{} is already open", path.display()));
+        } else if self.state.dirty() {
+            self.error("Unsaved changes: save them before opening another workspace");
+        } else {
+            self.state.running = Some(Running {
+                label: format!("Opening {}", path.display()),
+                cancellable: false,
+            });
+            self.jobs.open(path);
+        }
+    }
+
+    /// A workspace was opened (with unsaved edits of an earlier session to offer), or not: a
+    /// `--screenshot` run then fails.
+    pub(super) fn opened(
+        &mut self,
+        path: PathBuf,
+        result: Result<(Document, Option<Recovery>), String>,
+        ctx: &egui::Context,
+    ) {
+        self.state.running = None;
+        match result {
+            Ok((doc, recovery)) => {
+                let ws = doc.workspace.clone();
+                self.doc = Some(Arc::new(Mutex::new(doc)));
+                self.replace_workspace(ws, Some(path.clone()));
+                self.remember_recent(&path);
+                self.info(format!("Opened {}", path.display()));
+                self.state.recovery = recovery;
+            }
+            Err(e) => {
+                if self.options.screenshot.is_some() {
+                    // a poisoned lock still holds a usable slot: the run must fail either way
+                    let mut failure = self
+                        .options
+                        .failure
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner);
+                    *failure = Some(e.clone());
+                    self.allow_close = true;
+                    ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+                }
+                self.error(format!("Cannot open: {e}"));
+                self.info("Showing the demo workspace instead");
+            }
+        }
+    }
+
+    /// Save into the workspace's file (Save As when it has none).
+    pub(super) fn save(&mut self) {
+        match &self.doc {
+            Some(doc) => {
+                self.state.running = Some(Running {
+                    label: "Saving".into(),
+                    cancellable: false,
+                });
+                self.jobs.save(
+                    doc.clone(),
+                    self.state.workspace.clone(),
+                    self.state.revision,
+                );
+            }
+            None => self.apply(Command::Dialog(Pick::SaveAs)),
+        }
+    }
+
+    /// Save to `path` (`.ron` added when it has no extension), which becomes the workspace's
+    /// file.
+    pub(super) fn save_as(&mut self, mut path: PathBuf) {
+        if path.extension().is_none() {
+            path.set_extension("ron");
+        }
+        self.state.running = Some(Running {
+            label: "Saving".into(),
+            cancellable: false,
+        });
+        self.jobs.save_as(
+            self.doc.clone(),
+            path,
+            self.state.workspace.clone(),
+            self.state.revision,
+        );
+    }
+
+    /// Revision `revision` was saved to its file, or not.
+    pub(super) fn saved(
+        &mut self,
+        revision: u64,
+        result: Result<PathBuf, String>,
+        ctx: &egui::Context,
+    ) {
+        self.state.running = None;
+        match result {
+            Ok(path) => self.apply_saved(revision, path, ctx),
+            Err(e) => {
+                self.quit_after_save = false;
+                self.error(format!("Not saved: {e}"));
+            }
+        }
+    }
+
+    /// A workspace that had no file was saved to a new one, or not.
+    pub(super) fn created(
+        &mut self,
+        revision: u64,
+        result: Result<Document, String>,
+        ctx: &egui::Context,
+    ) {
+        self.state.running = None;
+        match result {
+            Ok(doc) => {
+                let path = doc.path.clone();
+                self.doc = Some(Arc::new(Mutex::new(doc)));
+                self.apply_saved(revision, path, ctx);
+            }
+            Err(e) => {
+                self.quit_after_save = false;
+                self.error(format!("Not saved: {e}"));
+            }
+        }
+    }
+
+    fn apply_saved(&mut self, revision: u64, path: PathBuf, ctx: &egui::Context) {
+        self.state.saved_revision = revision;
+        self.state.path = Some(path.clone());
+        self.remember_recent(&path);
+        self.info(format!("Saved {}", path.display()));
+        if self.quit_after_save {
+            self.allow_close = true;
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+    }
+
+    /// Export the summary to `path` (rendered now, written on a worker thread).
+    pub(super) fn export(&mut self, path: PathBuf, format: Format) {
+        let Ok(d) = &self.state.derived else { return };
+        let Some(out) = &d.outcome else {
+            self.error("Nothing to export: enter the anniversary in Settings first");
+            return;
+        };
+        let has_roster = !self.state.workspace.trainers.is_empty()
+            || !self.state.workspace.competencies.is_empty();
+        let input = ReportInput {
+            eval: &out.eval,
+            profile: &d.session.profile,
+            set: &d.session.set,
+            partner: Some(self.state.workspace.partner.name.as_str()).filter(|n| !n.is_empty()),
+            capability: has_roster.then_some(&out.capability),
+            dashboard: &self.state.workspace.dashboard,
+        };
+        match crate::report::render(&input, format) {
+            Ok(bytes) => {
+                self.state.running = Some(Running {
+                    label: format!("Writing {}", path.display()),
+                    cancellable: false,
+                });
+                self.jobs.write(path, bytes);
+            }
+            Err(e) => self.error(e.to_string()),
+        }
+    }
+
+    /// A file (export, chart) was written, or not.
+    pub(super) fn wrote(&mut self, result: Result<PathBuf, String>) {
+        self.state.running = None;
+        match result {
+            Ok(path) => self.info(format!("Wrote {}", path.display())),
+            Err(e) => self.error(format!("Not written: {e}")),
+        }
+    }
+
+    /// Restore the unsaved edits of an earlier session (one undoable edit).
+    pub(super) fn accept_recovery(&mut self) {
+        if let Some(recovery) = self.state.recovery.take() {
+            self.edit(Edit::Restore(Box::new(recovery.workspace)));
+            if let Some(doc) = &self.doc {
+                self.jobs.discard_recovery(doc.clone());
+            }
+        }
+    }
+
+    /// Forget the unsaved edits of an earlier session.
+    pub(super) fn decline_recovery(&mut self) {
+        self.state.recovery = None;
+        if let Some(doc) = &self.doc {
+            self.jobs.discard_recovery(doc.clone());
+        }
+    }
+
+    /// Every [`RECOVERY_EVERY`] while there are unsaved edits, write them beside the file.
+    pub(super) fn autosave_recovery(&mut self, ctx: &egui::Context) {
+        if self.state.dirty()
+            && self.last_recovery.elapsed() > RECOVERY_EVERY
+            && let Some(doc) = &self.doc
+        {
+            self.last_recovery = Instant::now();
+            self.jobs.recovery(
+                doc.clone(),
+                self.state.workspace.clone(),
+                self.state.revision,
+            );
+        }
+        if self.state.dirty() {
+            ctx.request_repaint_after(RECOVERY_EVERY);
+        }
+    }
+}

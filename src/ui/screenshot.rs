@@ -1,0 +1,129 @@
+//! Pictures of the window: the `--screenshot` run (wait until the figures settle, take the
+//! frame, write the PNG, close) and File ▸ Save chart (crop the chart's rectangle out of a
+//! screenshot, write it on a worker thread).
+
+use std::path::PathBuf;
+
+use eframe::egui;
+
+use super::app::LpkpiApp;
+use super::command::{Command, Pick};
+
+/// Frames drawn after the figures settle before a `--screenshot` is taken (layout and fonts
+/// need a few).
+const SETTLE_FRAMES: u32 = 5;
+
+impl LpkpiApp {
+    /// Save the chart drawn in `rect` (points): ask where, then take a screenshot.
+    pub(super) fn save_chart(&mut self, rect: egui::Rect) {
+        self.chart_rect = Some(rect);
+        self.apply(Command::Dialog(Pick::ChartPng));
+    }
+
+    /// Where the chart goes is known: take the screenshot it is cut from.
+    pub(super) fn chart_picked(&mut self, path: PathBuf) {
+        self.chart_path = Some(path);
+        self.jobs.screenshot();
+    }
+
+    /// Each frame of a `--screenshot` run: once nothing runs and the figures are settled, count
+    /// a few frames, then ask for the screenshot.
+    pub(super) fn screenshot_tick(&mut self, ctx: &egui::Context) {
+        if self.options.screenshot.is_some() && self.state.running.is_none() && self.state.settled()
+        {
+            self.screenshot_frames += 1;
+            if self.screenshot_frames == SETTLE_FRAMES {
+                self.jobs.screenshot();
+            }
+            ctx.request_repaint();
+        }
+    }
+
+    /// A screenshot arrived: the whole window for `--screenshot` (written now, then the window
+    /// closes), the chart's rectangle for Save chart (written on a worker thread).
+    pub(super) fn screenshot_arrived(&mut self, image: &egui::ColorImage, ctx: &egui::Context) {
+        let (rect, path) = if let Some(req) = &self.options.screenshot {
+            (None, req.path.clone())
+        } else if let Some(path) = self.chart_path.take() {
+            (self.chart_rect.take(), path)
+        } else {
+            return;
+        };
+        let bytes = match png(image, rect, ctx.pixels_per_point()) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                self.error(e);
+                return;
+            }
+        };
+        if self.options.screenshot.is_some() {
+            if let Err(e) = crate::atomic::write(&path, &bytes) {
+                eprintln!("lpkpi: {}: {e}", path.display());
+            }
+            self.allow_close = true;
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        } else {
+            self.jobs.write(path, bytes);
+        }
+    }
+}
+
+/// The PNG of `image`, cropped to `rect` (in points, `ppp` pixels each) when given.
+fn png(image: &egui::ColorImage, rect: Option<egui::Rect>, ppp: f32) -> Result<Vec<u8>, String> {
+    let [w, h] = image.size;
+    let (x0, y0, x1, y1) = match rect {
+        Some(r) => (
+            ((r.min.x * ppp).max(0.0) as usize).min(w),
+            ((r.min.y * ppp).max(0.0) as usize).min(h),
+            ((r.max.x * ppp) as usize).min(w),
+            ((r.max.y * ppp) as usize).min(h),
+        ),
+        None => (0, 0, w, h),
+    };
+    if x1 <= x0 || y1 <= y0 {
+        return Err("Nothing to save: the chart is not on screen".into());
+    }
+    let mut out = image::RgbaImage::new((x1 - x0) as u32, (y1 - y0) as u32);
+    for y in y0..y1 {
+        for x in x0..x1 {
+            let c = image.pixels[y * w + x];
+            out.put_pixel((x - x0) as u32, (y - y0) as u32, image::Rgba(c.to_array()));
+        }
+    }
+    let mut bytes = Vec::new();
+    out.write_to(
+        &mut std::io::Cursor::new(&mut bytes),
+        image::ImageFormat::Png,
+    )
+    .map_err(|e| format!("Cannot encode the PNG: {e}"))?;
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn image() -> egui::ColorImage {
+        let pixels = (0..16u8)
+            .map(|i| egui::Color32::from_rgba_unmultiplied(i, 0, 0, 255))
+            .collect();
+        egui::ColorImage::new([4, 4], pixels)
+    }
+
+    #[test]
+    fn a_rectangle_is_cut_out_at_the_pixel_scale() {
+        let rect = egui::Rect::from_min_max(egui::pos2(0.5, 0.5), egui::pos2(1.5, 2.0));
+        let bytes = png(&image(), Some(rect), 2.0).unwrap();
+        let out = image::load_from_memory(&bytes).unwrap().to_rgba8();
+        assert_eq!(out.dimensions(), (2, 3));
+        assert_eq!(out.get_pixel(0, 0)[0], 5);
+        assert_eq!(out.get_pixel(1, 2)[0], 14);
+    }
+
+    #[test]
+    fn nothing_on_screen_is_an_error() {
+        let rect = egui::Rect::from_min_max(egui::pos2(10.0, 10.0), egui::pos2(20.0, 20.0));
+        assert!(png(&image(), Some(rect), 1.0).is_err());
+        assert_eq!(png(&image(), None, 1.0).map(|b| b.is_empty()), Ok(false));
+    }
+}

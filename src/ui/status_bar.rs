@@ -1,0 +1,60 @@
+//! The status bar: the running job (progress, cancel, "type a path instead" while a file dialog
+//! is up), else the as-of date and counts; the workspace's file on the right.
+
+use eframe::egui::{self, RichText, Ui};
+
+use super::action::Action;
+use super::command::Command;
+use super::state::AppState;
+
+/// The status bar. `progress` is the running job's (0-1); `dialog_open` whether a native file
+/// dialog is being waited for.
+pub(super) fn status_bar(
+    ui: &mut Ui,
+    state: &AppState,
+    progress: f32,
+    dialog_open: bool,
+    cmds: &mut Vec<Command>,
+) {
+    ui.horizontal(|ui| {
+        if let Some(r) = &state.running {
+            ui.spinner();
+            ui.label(&r.label);
+            ui.add(
+                egui::ProgressBar::new(progress)
+                    .desired_width(160.0)
+                    .show_percentage(),
+            );
+            if r.cancellable && ui.button("Cancel").clicked() {
+                cmds.push(Command::CancelJob);
+            }
+            if dialog_open && ui.button("Type a path instead").clicked() {
+                cmds.push(Command::TypePath);
+            }
+        } else if let Some(out) = state.outcome() {
+            if !state.settled() {
+                ui.spinner();
+                ui.label("Recomputing…");
+            }
+            let e = &out.eval;
+            ui.label(format!(
+                "As of {} · {} days to the deadline · {} rows, {} counted",
+                e.as_of, e.days_to_deadline, e.counts.read, e.counts.counted
+            ));
+        } else {
+            ui.label(format!(
+                "Drop purchase exports here, or File ▸ {}",
+                Action::Import.text()
+            ));
+        }
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            let path = state
+                .path
+                .as_ref()
+                .map_or("not saved to a file".to_string(), |p| {
+                    p.display().to_string()
+                });
+            ui.label(RichText::new(path).weak());
+        });
+    });
+}
