@@ -432,7 +432,7 @@ fn save_keeps_a_backup_and_recovery_is_offered() {
     assert_eq!(doc.workspace.partner.name, "Second");
     let (recovered, _) = doc.recovery().expect("recovery offered");
     assert_eq!(recovered.partner.name, "Unsaved");
-    doc.discard_recovery();
+    doc.discard_recovery().unwrap();
     assert!(doc.recovery().is_none());
 }
 

@@ -2,7 +2,7 @@
 //! and cancel), saving, recovery files, exports. Each job runs on a thread and reports back
 //! through a channel; the frame only polls.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
@@ -220,10 +220,7 @@ impl Jobs {
     /// Forget the recovery file of a document.
     pub fn discard_recovery(&self, doc: Arc<Mutex<Document>>) {
         self.spawn(move || match doc.lock() {
-            Ok(d) => {
-                d.discard_recovery();
-                Done::Recovery(Ok(()))
-            }
+            Ok(d) => Done::Recovery(d.discard_recovery().map_err(|e| e.to_string())),
             Err(_) => Done::Warning(
                 "The recovery file was not discarded: the workspace is unavailable after an earlier failure".into(),
             ),
@@ -305,6 +302,7 @@ impl Jobs {
 
     /// Save the workspace into its document.
     pub fn save(&self, doc: Arc<Mutex<Document>>, workspace: Workspace, revision: u64) {
+        let tx = self.tx.clone();
         self.spawn(move || {
             let result = match doc.lock() {
                 Ok(mut d) => {
@@ -313,7 +311,12 @@ impl Jobs {
                     if saved.is_ok() {
                         d.saved_revision = revision;
                         // the window's unsaved edits are saved now: its recovery file goes
-                        d.discard_recovery();
+                        if let Err(e) = d.discard_recovery() {
+                            send(
+                                &tx,
+                                Done::Warning(format!("The recovery file was not removed: {e}")),
+                            );
+                        }
                     }
                     saved
                 }
@@ -342,8 +345,16 @@ impl Jobs {
                         let old = d.path.clone();
                         let saved = d.save_as(&path).map(|()| d.path.clone());
                         if saved.is_ok() {
-                            d.discard_recovery();
-                            remove_old_recovery(&old, &tx);
+                            for path in [d.path.clone(), old] {
+                                if let Err(e) = crate::workspace::file::discard_recovery_of(&path) {
+                                    send(
+                                        &tx,
+                                        Done::Warning(format!(
+                                            "The recovery file was not removed: {e}"
+                                        )),
+                                    );
+                                }
+                            }
                         }
                         saved.map_err(|e| e.to_string())
                     }
@@ -394,21 +405,6 @@ impl Jobs {
 /// After Save As, remove the recovery file of the workspace's previous path: mostly there is
 /// none; one left behind would be offered again when that file is opened, so failing to remove
 /// it is logged.
-fn remove_old_recovery(old: &Path, tx: &Sender<Done>) {
-    let path = crate::workspace::file::recovery_path(old);
-    match std::fs::remove_file(&path) {
-        Ok(()) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => send(
-            tx,
-            Done::Warning(format!(
-                "The recovery file {} was not removed: {e}",
-                path.display()
-            )),
-        ),
-    }
-}
-
 fn parse(
     inputs: Vec<(String, Arc<Vec<u8>>)>,
     mut set: ImportSet,

@@ -440,7 +440,19 @@ impl Document {
     }
 
     /// Forget the recovery file (after it was used or declined).
-    pub fn discard_recovery(&self) {
-        let _ = std::fs::remove_file(recovery_path(&self.path));
+    pub fn discard_recovery(&self) -> Result<(), WorkspaceError> {
+        discard_recovery_of(&self.path)
+    }
+}
+
+/// Remove the recovery file of the workspace at `path` (none there is fine).
+pub fn discard_recovery_of(path: &Path) -> Result<(), WorkspaceError> {
+    let recovery = recovery_path(path);
+    match std::fs::remove_file(&recovery) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(WorkspaceError::Io {
+            path: recovery.display().to_string(),
+            source: e,
+        }),
+        _ => Ok(()),
     }
 }
