@@ -571,7 +571,7 @@ mod roundtrip {
                 rows[0].date = d("2026-03-25");
             }
             // comma decimals are decided by the amounts themselves (they all end ",dd")
-            let comma = comma_money || delimiter == b';';
+            let comma = comma_money;
             let mut w = csv::WriterBuilder::new()
                 .delimiter(delimiter)
                 .terminator(if crlf { csv::Terminator::CRLF } else { csv::Terminator::Any(b'\n') })
@@ -641,4 +641,81 @@ fn a_duplicate_matching_a_later_row_of_the_same_identity_does_not_differ() {
         "{:?}",
         set.rows[2].fate
     );
+}
+
+fn one_file(name: &str, bytes: &[u8]) -> ImportSet {
+    let profile = Profile::builtin().unwrap();
+    let rules = ImportRules::new(&profile);
+    let mut set = ImportSet::new();
+    set.add(name, bytes, &rules).unwrap();
+    set
+}
+
+fn rejected(set: &ImportSet) -> Vec<(u32, String)> {
+    set.rows
+        .iter()
+        .filter_map(|r| match &r.fate {
+            Fate::Rejected { reason } => Some((r.line, reason.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn one_stray_decimal_mark_does_not_flip_the_file() {
+    // 100 amounts written 2794.50 and one 1,23: '.' wins, the stray row alone is rejected
+    let mut text = String::from("Order,Date,Product,Qty,Amount\n");
+    for i in 0..100 {
+        text.push_str(&format!("{i},2026-01-05,MOC,1,2794.50\n"));
+    }
+    text.push_str("100,2026-01-05,MOC,1,\"1,23\"\n");
+    let set = one_file("dots.csv", text.as_bytes());
+    let file = &set.files[0];
+    assert_eq!((file.counts.kept, file.counts.rejected), (100, 1));
+    assert_eq!(
+        rejected(&set),
+        vec![(
+            102,
+            "amount '1,23' reads only with ',' as the decimal mark, but this file writes decimals with '.'".to_string()
+        )]
+    );
+    assert_eq!(
+        file.warnings,
+        vec![
+            "1 row has an amount that reads only with ',' as the decimal mark, but this file writes decimals with '.': it was rejected"
+        ]
+    );
+    let e = Setup::new("2026-10-01", "2026-09-15").eval(&set);
+    assert_eq!(e.totals.revenue_usd, dec("279450.00"));
+
+    // the mirror: a ';' file of 2794,50 with one 1.23
+    let mut text = String::from("Order;Date;Product;Qty;Amount\n");
+    for i in 0..100 {
+        text.push_str(&format!("{i};05.01.2026;MOC;1;2794,50\n"));
+    }
+    text.push_str("100;05.01.2026;MOC;1;1.23\n");
+    let set = one_file("kommas.csv", text.as_bytes());
+    let file = &set.files[0];
+    assert_eq!((file.counts.kept, file.counts.rejected), (100, 1));
+    assert_eq!(
+        rejected(&set),
+        vec![(
+            102,
+            "amount '1.23' reads only with '.' as the decimal mark, but this file writes decimals with ','".to_string()
+        )]
+    );
+    assert_eq!(
+        file.warnings,
+        vec![
+            "1 row has an amount that reads only with '.' as the decimal mark, but this file writes decimals with ',': it was rejected"
+        ]
+    );
+
+    // a ';' file whose amounts all vote '.' reads them with '.'
+    let set = one_file(
+        "semi-dots.csv",
+        b"Order;Date;Product;Qty;Amount\n1;2026-01-05;MOC;1;1,234.50\n2;2026-01-05;MOC;1;12.00\n",
+    );
+    assert_eq!(set.files[0].counts.kept, 2);
+    assert!(set.files[0].warnings.is_empty());
 }

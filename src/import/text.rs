@@ -3,7 +3,7 @@
 
 use csv::ByteRecord;
 
-use super::rows::{ConventionScan, parse_row};
+use super::rows::{ConventionScan, StrayMarks, parse_row};
 use super::sniff::{ColumnMap, LineCounter, csv_reader, decode, find_header};
 use super::{
     AddOptions, FileShape, ImportCounts, ImportError, ImportRules, ImportSet, ImportedFile,
@@ -53,6 +53,7 @@ pub fn read(
     // Pass 2: the rows.
     let file = set.files.len() as u32;
     let mut counts = ImportCounts::default();
+    let mut strays = StrayMarks::default();
     let mut reader = csv_reader(data, header.delimiter);
     let mut lines = LineCounter::new(data);
     let mut index = 0usize;
@@ -78,6 +79,7 @@ pub fn read(
         }
         if index > header.record_index {
             let outcome = parse_row(&record, &columns, &conventions, &rules.rows);
+            strays.note(&record, &columns, &conventions, &outcome);
             set.push(file, line, outcome, &mut counts);
         }
         index += 1;
@@ -94,6 +96,9 @@ pub fn read(
         columns,
         conventions,
         counts,
-        warnings: warning.into_iter().collect(),
+        warnings: warning
+            .into_iter()
+            .chain(strays.warning(conventions.decimal_mark))
+            .collect(),
     })
 }

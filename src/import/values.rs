@@ -25,6 +25,19 @@ impl DecimalMark {
             DecimalMark::Comma => (b',', b'.'),
         }
     }
+
+    /// The mark itself, `'.'` or `','`.
+    pub fn symbol(self) -> char {
+        char::from(self.chars().0)
+    }
+
+    /// The other mark (the thousands separator of a file with this decimal mark).
+    pub fn other(self) -> DecimalMark {
+        match self {
+            DecimalMark::Dot => DecimalMark::Comma,
+            DecimalMark::Comma => DecimalMark::Dot,
+        }
+    }
 }
 
 /// The order of day and month in a file's numeric dates.
@@ -167,13 +180,22 @@ impl Scanned {
 
     /// Whether the number ends in `,` and one or two digits (the comma-decimal sign).
     pub fn looks_comma_decimal(&self) -> bool {
+        self.mark_vote() == Some(DecimalMark::Comma)
+    }
+
+    /// The decimal mark this number votes for (import.md, "Values"): `,` when it ends in `,`
+    /// and one or two digits, `.` when it ends in `.` and one or two digits, else none.
+    pub fn mark_vote(&self) -> Option<DecimalMark> {
         let d = self.digits();
-        let n = d.len();
-        (n >= 2 && d[n - 2] == b',' && d[n - 1].is_ascii_digit())
-            || (n >= 3
-                && d[n - 3] == b','
-                && d[n - 2].is_ascii_digit()
-                && d[n - 1].is_ascii_digit())
+        let trailing = d.iter().rev().take_while(|c| c.is_ascii_digit()).count();
+        if !(1..=2).contains(&trailing) {
+            return None;
+        }
+        match d.len().checked_sub(trailing + 1).map(|i| d[i]) {
+            Some(b',') => Some(DecimalMark::Comma),
+            Some(b'.') => Some(DecimalMark::Dot),
+            _ => None,
+        }
     }
 
     /// The value with the file's decimal mark, or None when the marks are misplaced.

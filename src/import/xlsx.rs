@@ -6,7 +6,7 @@ use std::io::Cursor;
 use calamine::{Data, Reader, open_workbook_auto_from_rs};
 use chrono::NaiveDate;
 
-use super::rows::{Cell, Cells, ConventionScan, parse_row};
+use super::rows::{Cell, Cells, ConventionScan, StrayMarks, parse_row};
 use super::sniff::{ColumnMap, ColumnMapRepr, HEADER_SEARCH_ROWS, header_signature};
 use super::{
     AddOptions, FileShape, ImportCounts, ImportError, ImportRules, ImportSet, ImportedFile,
@@ -105,6 +105,7 @@ pub fn read(
         let (conventions, warning) = scan.decide(false);
         let file = set.files.len() as u32;
         let mut counts = ImportCounts::default();
+        let mut strays = StrayMarks::default();
         let total = rows.len().max(1) as f32;
         for (i, r) in rows.iter().enumerate().skip(h + 1) {
             if i.is_multiple_of(4096) && !options.report(i as f32 / total) {
@@ -114,6 +115,7 @@ pub fn read(
             }
             let row = SheetRow(r);
             let outcome = parse_row(&row, &columns, &conventions, &rules.rows);
+            strays.note(&row, &columns, &conventions, &outcome);
             set.push(file, first_row + i as u32 + 1, outcome, &mut counts);
         }
         return Ok(ImportedFile {
@@ -125,7 +127,10 @@ pub fn read(
             columns,
             conventions,
             counts,
-            warnings: warning.into_iter().collect(),
+            warnings: warning
+                .into_iter()
+                .chain(strays.warning(conventions.decimal_mark))
+                .collect(),
         });
     }
     Err(ImportError::NoHeader {
