@@ -719,3 +719,19 @@ fn one_stray_decimal_mark_does_not_flip_the_file() {
     assert_eq!(set.files[0].counts.kept, 2);
     assert!(set.files[0].warnings.is_empty());
 }
+
+#[test]
+fn a_time_after_a_date_must_be_a_time_of_day() {
+    let set = one_file(
+        "times.csv",
+        b"Order,Date,Product,Qty,Amount\n1,2026-01-01T25:61:61,MOC,1,10.00\n2,2026-01-01 13:45:00,MOC,1,10.00\n3,2026-01-01T13:45,MOC,1,10.00\n",
+    );
+    assert_eq!(
+        rejected(&set),
+        vec![(
+            2,
+            "date '2026-01-01T25:61:61' is not a valid date".to_string()
+        )]
+    );
+    assert_eq!(set.files[0].counts.kept, 2);
+}
