@@ -735,3 +735,27 @@ fn a_time_after_a_date_must_be_a_time_of_day() {
     );
     assert_eq!(set.files[0].counts.kept, 2);
 }
+
+#[test]
+fn a_truncated_utf16_file_warns_and_has_no_phantom_row() {
+    let text = "Order\tDate\tProduct\tQty\tAmount\r\n1\t2026-01-05\tMOC\t1\t10.00\r\n";
+    let bytes: Vec<u8> = [0xFFu8, 0xFE]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+        .chain([b'2'])
+        .collect();
+    let set = one_file("cut.txt", &bytes);
+    let file = &set.files[0];
+    assert_eq!(
+        (file.counts.read, file.counts.kept),
+        (1, 1),
+        "{:?}",
+        set.rows
+    );
+    assert_eq!(
+        file.warnings,
+        vec![
+            "the file ends in the middle of a character (it looks cut short): its last bytes were ignored"
+        ]
+    );
+}

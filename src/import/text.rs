@@ -4,7 +4,9 @@
 use csv::ByteRecord;
 
 use super::rows::{ConventionScan, StrayMarks, parse_row};
-use super::sniff::{ColumnMap, LineCounter, csv_reader, decode, find_header};
+use super::sniff::{
+    ColumnMap, LineCounter, TRUNCATED_WARNING, csv_reader, decode_text, find_header,
+};
 use super::{
     AddOptions, FileShape, ImportCounts, ImportError, ImportRules, ImportSet, ImportedFile,
 };
@@ -17,7 +19,8 @@ pub fn read(
     rules: &ImportRules,
     options: &mut AddOptions<'_>,
 ) -> Result<ImportedFile, ImportError> {
-    let (text, encoding) = decode(bytes);
+    let decoded = decode_text(bytes);
+    let (text, encoding) = (decoded.text, decoded.encoding);
     let header = find_header(&text, &rules.headers, options.remembered).map_err(|columns| {
         ImportError::NoHeader {
             file: name.to_string(),
@@ -96,8 +99,11 @@ pub fn read(
         columns,
         conventions,
         counts,
-        warnings: warning
+        warnings: decoded
+            .truncated
+            .then(|| TRUNCATED_WARNING.to_string())
             .into_iter()
+            .chain(warning)
             .chain(strays.warning(conventions.decimal_mark))
             .collect(),
     })
