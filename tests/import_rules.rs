@@ -759,3 +759,33 @@ fn a_truncated_utf16_file_warns_and_has_no_phantom_row() {
         ]
     );
 }
+
+#[test]
+fn a_second_column_for_a_field_is_ignored_with_a_warning() {
+    let set = one_file(
+        "two-qty.csv",
+        b"Order,Date,Product,Quantity,Amount,Quantity\n1,2026-01-05,MOC,2,10.00,7\n",
+    );
+    let file = &set.files[0];
+    assert_eq!(
+        set.rows[0].purchase.as_ref().unwrap().quantity,
+        2,
+        "leftmost wins"
+    );
+    assert_eq!(
+        file.warnings,
+        vec![
+            "the column 'Quantity' (column 6) is ignored: 'Quantity' (column 4) already gives the quantity"
+        ]
+    );
+    // invoice number over order number, invoice date over order date: expected, no warning
+    let set = one_file(
+        "both.csv",
+        b"Order Number,Invoice Number,Order Date,Invoice Date,Product,Qty,Amount\n1,I1,2026-01-01,2026-01-05,MOC,2,10.00\n",
+    );
+    assert!(
+        set.files[0].warnings.is_empty(),
+        "{:?}",
+        set.files[0].warnings
+    );
+}

@@ -263,6 +263,30 @@ impl ColumnMap {
         }
     }
 
+    /// One warning per header cell that names a field an earlier column already gives: the
+    /// leftmost column is used (import.md), the others are ignored, and a person should know.
+    /// An invoice number next to an order number, or an invoice date next to an order date,
+    /// are different fields and give no warning.
+    pub fn ignored_columns(names: &HeaderNames, header: &[String]) -> Vec<String> {
+        let mut first: [Option<usize>; Field::ALL.len()] = [None; Field::ALL.len()];
+        let mut warnings = Vec::new();
+        for (i, cell) in header.iter().enumerate() {
+            let Some(f) = names.field(cell) else { continue };
+            match first[f.index()] {
+                None => first[f.index()] = Some(i),
+                Some(used) => warnings.push(format!(
+                    "the column '{}' (column {}) is ignored: '{}' (column {}) already gives the {}",
+                    cell.trim(),
+                    i + 1,
+                    header.get(used).map_or("", |h| h.trim()),
+                    used + 1,
+                    f.key().replace('_', " ")
+                )),
+            }
+        }
+        warnings
+    }
+
     /// The column of a field as mapped.
     pub fn get(&self, field: Field) -> Option<usize> {
         self.columns[field.index()]
@@ -604,6 +628,30 @@ mod tests {
         assert_eq!(m.order_id(), Some(3));
         assert_eq!(m.get(Field::OrderDate), Some(0), "leftmost wins");
         assert!(m.missing_required().is_none());
+        assert_eq!(
+            ColumnMap::ignored_columns(&n, &header),
+            vec![
+                "the column 'Date' (column 7) is ignored: 'Order Date' (column 1) already gives the order date"
+            ]
+        );
+        let header: Vec<String> = [
+            "Date",
+            "Qty",
+            "Product",
+            "Quantity",
+            "Invoice #",
+            "Invoice No",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(
+            ColumnMap::ignored_columns(&n, &header),
+            vec![
+                "the column 'Quantity' (column 4) is ignored: 'Qty' (column 2) already gives the quantity",
+                "the column 'Invoice No' (column 6) is ignored: 'Invoice #' (column 5) already gives the invoice number",
+            ]
+        );
         let m = ColumnMap::from_header(&n, &["Order".into(), "Date".into(), "Price".into()]);
         assert_eq!(m.missing_required(), Some("quantity"));
     }

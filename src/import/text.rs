@@ -27,10 +27,13 @@ pub fn read(
             columns,
         }
     })?;
-    let columns = header
-        .remembered
-        .clone()
-        .unwrap_or_else(|| ColumnMap::from_header(&rules.headers, &header.cells));
+    let (columns, ignored) = match header.remembered.clone() {
+        Some(map) => (map, Vec::new()),
+        None => (
+            ColumnMap::from_header(&rules.headers, &header.cells),
+            ColumnMap::ignored_columns(&rules.headers, &header.cells),
+        ),
+    };
     if let Some(field) = columns.missing_required() {
         return Err(ImportError::MissingField {
             file: name.to_string(),
@@ -103,6 +106,7 @@ pub fn read(
             .truncated
             .then(|| TRUNCATED_WARNING.to_string())
             .into_iter()
+            .chain(ignored)
             .chain(warning)
             .chain(strays.warning(conventions.decimal_mark))
             .collect(),

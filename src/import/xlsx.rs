@@ -90,7 +90,13 @@ pub fn read(
         let cells: Vec<String> = (0..header_row.len())
             .map(|i| header_row.cell(i).as_text().into_owned())
             .collect();
-        let columns = remembered.unwrap_or_else(|| ColumnMap::from_header(&rules.headers, &cells));
+        let (columns, ignored) = match remembered {
+            Some(map) => (map, Vec::new()),
+            None => (
+                ColumnMap::from_header(&rules.headers, &cells),
+                ColumnMap::ignored_columns(&rules.headers, &cells),
+            ),
+        };
         if let Some(field) = columns.missing_required() {
             return Err(ImportError::MissingField {
                 file: name.to_string(),
@@ -127,8 +133,9 @@ pub fn read(
             columns,
             conventions,
             counts,
-            warnings: warning
+            warnings: ignored
                 .into_iter()
+                .chain(warning)
                 .chain(strays.warning(conventions.decimal_mark))
                 .collect(),
         });
