@@ -9,6 +9,7 @@
 pub mod classify;
 pub mod dedupe;
 pub mod intern;
+pub mod limits;
 pub mod rows;
 pub mod sniff;
 pub mod text;
@@ -65,6 +66,15 @@ pub enum ImportError {
     Cancelled {
         /// File name as given.
         file: String,
+    },
+    /// The spreadsheet is over one of lpkpi's limits (cells, text, inflated size): it is
+    /// not read, so a crafted file cannot exhaust the memory.
+    #[error("{file}: {what}")]
+    TooLarge {
+        /// File name as given.
+        file: String,
+        /// The limit it goes over.
+        what: limits::Limit,
     },
     /// The spreadsheet container could not be opened.
     #[error("{file}: cannot read the spreadsheet: {message}")]
@@ -328,6 +338,9 @@ pub fn peek_rows(bytes: &[u8], rows: usize, shape: Option<&FileShape>) -> Vec<(u
     use sniff::{DELIMITERS, LineCounter, csv_reader, decode};
     if is_spreadsheet(bytes) {
         use calamine::Reader;
+        if limits::check(bytes).is_err() {
+            return Vec::new();
+        }
         let Ok(mut book) = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)) else {
             return Vec::new();
         };

@@ -6,6 +6,7 @@ use std::io::Cursor;
 use calamine::{Data, Reader, open_workbook_auto_from_rs};
 use chrono::NaiveDate;
 
+use super::limits::{self, Refusal};
 use super::rows::{Cell, Cells, ConventionScan, StrayMarks, parse_row};
 use super::sniff::{ColumnMap, ColumnMapRepr, HEADER_SEARCH_ROWS, header_signature};
 use super::{
@@ -53,6 +54,16 @@ pub fn read(
         file: name.to_string(),
         message: e.to_string(),
     };
+    limits::check(bytes).map_err(|refusal| match refusal {
+        Refusal::Limit(what) => ImportError::TooLarge {
+            file: name.to_string(),
+            what,
+        },
+        other => ImportError::Spreadsheet {
+            file: name.to_string(),
+            message: other.to_string(),
+        },
+    })?;
     let mut book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(spreadsheet_error)?;
     let mut first_columns: Option<Vec<String>> = None;
     for sheet in book.sheet_names() {
