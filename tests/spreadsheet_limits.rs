@@ -367,3 +367,76 @@ fn the_spreadsheet_path_decides_the_decimal_mark_by_vote() {
         ]
     );
 }
+
+/// A small legitimate `.xls` (BIFF8 in a CFB container, written by xlwt): header and three
+/// rows on the sheet 'Orders'.
+fn xls() -> Vec<u8> {
+    std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/orders.xls"
+    ))
+    .unwrap()
+}
+
+/// The file with the data of the first record `head` (type and length, little endian)
+/// changed by `patch`.
+fn patched(head: [u8; 4], patch: impl FnOnce(&mut [u8])) -> Vec<u8> {
+    let mut bytes = xls();
+    let at = bytes.windows(4).position(|w| w == head).unwrap() + 4;
+    patch(&mut bytes[at..]);
+    bytes
+}
+
+#[test]
+fn a_legitimate_xls_imports() {
+    let set = import("orders.xls", &xls()).unwrap();
+    assert_eq!(set.files[0].counts.kept, 3);
+}
+
+#[test]
+fn an_xls_dimensions_record_over_the_limit_is_refused() {
+    // calamine reserves rows x columns from it: 4 billion rows
+    let bytes = patched([0x00, 0x02, 0x0e, 0x00], |d| {
+        d[4..8].copy_from_slice(&0xFFFF_FFF0u32.to_le_bytes())
+    });
+    refused(
+        "dims.xls",
+        &bytes,
+        "dims.xls: the sheet 'Orders' spans 4294967280 rows x 4 columns, over lpkpi's limit of 10,000,000 cells",
+    );
+    // a range ending before it starts would overflow calamine's arithmetic
+    let bytes = patched([0x00, 0x02, 0x0e, 0x00], |d| {
+        d[0..4].copy_from_slice(&100u32.to_le_bytes());
+        d[4..8].copy_from_slice(&5u32.to_le_bytes());
+    });
+    refused(
+        "reversed.xls",
+        &bytes,
+        "reversed.xls: the sheet 'Orders' declares a range that ends before it starts",
+    );
+}
+
+#[test]
+fn an_xls_cell_far_from_the_others_is_refused() {
+    // a shared-string cell moved to row 65536, column 65536
+    let bytes = patched([0xfd, 0x00, 0x0a, 0x00], |d| {
+        d[0..4].copy_from_slice(&[0xFF; 4]);
+    });
+    refused(
+        "far.xls",
+        &bytes,
+        "far.xls: the sheet 'Orders' spans 65536 rows x 65536 columns, over lpkpi's limit of 10,000,000 cells",
+    );
+}
+
+#[test]
+fn a_broken_xls_container_is_refused_in_one_line() {
+    let mut bytes = xls();
+    bytes.truncate(1024);
+    match import("cut.xls", &bytes) {
+        Err(ImportError::Spreadsheet { message, .. }) => {
+            assert_eq!(message, "its container cannot be read as an .xls workbook")
+        }
+        other => panic!("{:?}", other.map(|s| s.files.len())),
+    }
+}

@@ -7,7 +7,10 @@
 //! every sheet, the shared strings, the repeated rows and cells of ODS tables, the text the
 //! cells hold. A file over a limit is refused with one line naming it ([`Limit`]).
 //!
-//! Old binary `.xls` workbooks (a CFB container) get a cap on their size only.
+//! Old binary `.xls` workbooks (a CFB container) get a cap on their size, and their records
+//! are read the same way (the `xls` submodule).
+
+mod xls;
 
 use std::io::{Cursor, Read};
 
@@ -94,6 +97,12 @@ pub enum Limit {
         /// 1-based column.
         column: u64,
     },
+    /// A sheet declares a range that ends before it starts (calamine would overflow).
+    #[error("the sheet '{sheet}' declares a range that ends before it starts")]
+    Range {
+        /// The sheet's name.
+        sheet: String,
+    },
     /// A sheet has more row elements than a sheet has rows.
     #[error("the sheet '{sheet}' has more than {GRID_ROWS} rows")]
     TooManyRows {
@@ -167,6 +176,12 @@ pub enum Refusal {
     /// A part could not be inflated.
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    /// An `.xls` container or its records cannot be read.
+    #[error("{what} cannot be read as an .xls workbook")]
+    Xls {
+        /// What part of it.
+        what: String,
+    },
     /// A part ends inside a table (calamine would wait for its end forever).
     #[error("its part '{part}' ends inside a table or a cell")]
     Unclosed {
@@ -179,11 +194,10 @@ pub enum Refusal {
 pub fn check(bytes: &[u8]) -> Result<(), Refusal> {
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         let size = bytes.len() as u64;
-        return if size > MAX_XLS_BYTES {
-            Err(Limit::XlsSize { bytes: size }.into())
-        } else {
-            Ok(())
-        };
+        if size > MAX_XLS_BYTES {
+            return Err(Limit::XlsSize { bytes: size }.into());
+        }
+        return xls::check(bytes);
     }
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes))?;
     if zip.len() > MAX_PARTS {
@@ -569,10 +583,8 @@ impl Sink for SheetScan {
                     if let (Some((r0, Some(c0))), Some((r1, Some(c1)))) = (start, end) {
                         self.off_grid(r0.max(r1), c0.max(c1))?;
                         if r1 < r0 || c1 < c0 {
-                            return Err(Limit::OffGrid {
+                            return Err(Limit::Range {
                                 sheet: self.sheet.clone(),
-                                row: r1 + 1,
-                                column: c1 + 1,
                             });
                         }
                     }
@@ -1108,10 +1120,10 @@ fn scan_part<R: Read>(
                     match quote {
                         Some(q) if c == q => quote = None,
                         Some(_) => {}
-                        None if c == b'"' || c == b'\'' => {
-                            if !tag.starts_with(b"!") || tag.starts_with(b"!DOCTYPE") {
-                                quote = Some(c);
-                            }
+                        None if (c == b'"' || c == b'\'')
+                            && (!tag.starts_with(b"!") || tag.starts_with(b"!DOCTYPE")) =>
+                        {
+                            quote = Some(c)
                         }
                         None if c == b'[' && tag.starts_with(b"!DOCTYPE") => brackets += 1,
                         None if c == b']' && tag.starts_with(b"!DOCTYPE") => {
