@@ -440,3 +440,20 @@ fn a_broken_xls_container_is_refused_in_one_line() {
         other => panic!("{:?}", other.map(|s| s.files.len())),
     }
 }
+
+#[test]
+fn an_xls_sheet_starting_past_the_end_is_refused() {
+    // calamine would slice its stream there and panic
+    let bytes = patched([0x85, 0x00, 0x0e, 0x00], |d| {
+        d[0..4].copy_from_slice(&0x3300_0000u32.to_le_bytes())
+    });
+    match import("past.xls", &bytes) {
+        Err(ImportError::Spreadsheet { message, .. }) => {
+            assert_eq!(
+                message,
+                "a sheet's position cannot be read as an .xls workbook"
+            )
+        }
+        other => panic!("{:?}", other.map(|s| s.files.len())),
+    }
+}

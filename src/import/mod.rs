@@ -341,28 +341,33 @@ pub fn peek_rows(bytes: &[u8], rows: usize, shape: Option<&FileShape>) -> Vec<(u
         if limits::check(bytes).is_err() {
             return Vec::new();
         }
-        let Ok(mut book) = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)) else {
-            return Vec::new();
-        };
-        let range = match shape {
-            Some(FileShape::Spreadsheet { sheet }) => book.worksheet_range(sheet).ok(),
-            _ => book.worksheet_range_at(0).and_then(Result::ok),
-        };
-        let Some(range) = range else {
-            return Vec::new();
-        };
-        let first = range.start().map_or(0, |(r, _)| r);
-        return range
-            .rows()
-            .enumerate()
-            .take(rows)
-            .map(|(i, r)| {
-                (
-                    first + i as u32 + 1,
-                    r.iter().map(|c| c.to_string()).collect(),
-                )
-            })
-            .collect();
+        // a panic of the reader on a malformed file is no rows, not a crash
+        return std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let Ok(mut book) = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
+            else {
+                return Vec::new();
+            };
+            let range = match shape {
+                Some(FileShape::Spreadsheet { sheet }) => book.worksheet_range(sheet).ok(),
+                _ => book.worksheet_range_at(0).and_then(Result::ok),
+            };
+            let Some(range) = range else {
+                return Vec::new();
+            };
+            let first = range.start().map_or(0, |(r, _)| r);
+            range
+                .rows()
+                .enumerate()
+                .take(rows)
+                .map(|(i, r)| {
+                    (
+                        first + i as u32 + 1,
+                        r.iter().map(|c| c.to_string()).collect(),
+                    )
+                })
+                .collect()
+        }))
+        .unwrap_or_default();
     }
     let (text, _) = decode(bytes);
     let delimiter = match shape {

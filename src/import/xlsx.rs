@@ -2,6 +2,7 @@
 //! date cells as dates, numeric cells as numbers (ids without ".0", amounts rounded to cents).
 
 use std::io::Cursor;
+use std::panic::AssertUnwindSafe;
 
 use calamine::{Data, Reader, open_workbook_auto_from_rs};
 use chrono::NaiveDate;
@@ -43,6 +44,8 @@ impl Cells for SheetRow<'_> {
 }
 
 /// Read a spreadsheet export into `set` (rows appended); the caller dedupes and registers it.
+/// A file over one of the [`limits`] is refused before it is opened; a panic of the
+/// spreadsheet reader on a malformed file that passed them is an error too, not a crash.
 pub fn read(
     set: &mut ImportSet,
     name: &str,
@@ -50,10 +53,6 @@ pub fn read(
     rules: &ImportRules,
     options: &mut AddOptions<'_>,
 ) -> Result<ImportedFile, ImportError> {
-    let spreadsheet_error = |e: calamine::Error| ImportError::Spreadsheet {
-        file: name.to_string(),
-        message: e.to_string(),
-    };
     limits::check(bytes).map_err(|refusal| match refusal {
         Refusal::Limit(what) => ImportError::TooLarge {
             file: name.to_string(),
@@ -64,6 +63,28 @@ pub fn read(
             message: other.to_string(),
         },
     })?;
+    std::panic::catch_unwind(AssertUnwindSafe(|| {
+        read_book(set, name, bytes, rules, options)
+    }))
+    .unwrap_or_else(|_| {
+        Err(ImportError::Spreadsheet {
+            file: name.to_string(),
+            message: "the spreadsheet reader failed on this file".into(),
+        })
+    })
+}
+
+fn read_book(
+    set: &mut ImportSet,
+    name: &str,
+    bytes: &[u8],
+    rules: &ImportRules,
+    options: &mut AddOptions<'_>,
+) -> Result<ImportedFile, ImportError> {
+    let spreadsheet_error = |e: calamine::Error| ImportError::Spreadsheet {
+        file: name.to_string(),
+        message: e.to_string(),
+    };
     let mut book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(spreadsheet_error)?;
     let mut first_columns: Option<Vec<String>> = None;
     for sheet in book.sheet_names() {

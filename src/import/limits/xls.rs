@@ -155,7 +155,6 @@ fn workbook_stream(bytes: &[u8]) -> Option<Vec<u8>> {
 
 /// One BIFF record.
 struct Record<'a> {
-    at: usize,
     kind: u16,
     data: &'a [u8],
 }
@@ -166,7 +165,7 @@ fn records(stream: &[u8]) -> impl Iterator<Item = Record<'_>> {
         let kind = u16_at(stream, at)?;
         let len = usize::from(u16_at(stream, at + 2)?);
         let data = stream.get(at + 4..at + 4 + len)?;
-        let record = Record { at, kind, data };
+        let record = Record { kind, data };
         at += 4 + len;
         Some(record)
     })
@@ -281,6 +280,15 @@ struct SheetScan {
     text: u64,
 }
 
+/// A sheet's memory: what its range keeps, what reading it takes for a while, and what the
+/// importer keeps for its rows.
+struct SheetMemory {
+    kept: u64,
+    reading: u64,
+    importing: u64,
+    rows: u64,
+}
+
 impl SheetScan {
     fn cell(&mut self, row: u64, col: u64, text: u64) {
         self.filled += 1;
@@ -297,7 +305,7 @@ impl SheetScan {
         }
     }
 
-    fn check(&self, shared_bytes: u64, stream: u64) -> Result<(), Limit> {
+    fn memory(&self) -> Result<SheetMemory, Limit> {
         let (rows, columns) = match self.bounds {
             Some((r0, r1, c0, c1)) => (r1 - r0 + 1, c1 - c0 + 1),
             None => (0, 0),
@@ -311,96 +319,69 @@ impl SheetScan {
             });
         }
         let filled_rows = self.rows.iter().filter(|&&r| r).count() as u64;
-        let bytes = self
-            .reserve
-            .max(self.filled)
-            .saturating_mul(POSITIONED_BYTES)
-            .saturating_add(self.filled.saturating_mul(POSITIONED_BYTES))
-            .saturating_add(area.saturating_mul(VALUE_BYTES))
-            .saturating_add(if self.formulas {
-                area.saturating_mul(STRING_BYTES)
-            } else {
-                0
-            })
-            .saturating_add(self.text)
-            .saturating_add(shared_bytes)
-            .saturating_add(stream)
-            .saturating_add(rows.saturating_mul(ROW_SLICE_BYTES))
-            .saturating_add(filled_rows.saturating_mul(ROW_BYTES));
-        if bytes > MAX_MEMORY {
-            return Err(Limit::Memory {
-                sheet: self.name.clone(),
-                bytes,
-                cells: self.filled,
-                rows: filled_rows,
-                text: self.text,
-            });
-        }
-        Ok(())
+        let formulas = if self.formulas { area } else { 0 };
+        Ok(SheetMemory {
+            kept: area
+                .saturating_mul(VALUE_BYTES)
+                .saturating_add(formulas.saturating_mul(STRING_BYTES))
+                .saturating_add(self.text),
+            reading: self
+                .reserve
+                .max(self.filled)
+                .saturating_mul(POSITIONED_BYTES)
+                .saturating_add(self.filled.saturating_mul(POSITIONED_BYTES)),
+            importing: rows
+                .saturating_mul(ROW_SLICE_BYTES)
+                .saturating_add(filled_rows.saturating_mul(ROW_BYTES)),
+            rows: filled_rows,
+        })
     }
 }
+
+/// The most sheet records read in all (calamine reads each sheet from where the workbook
+/// says it starts: sheets that overlap are read again).
+const MAX_SHEET_BYTES: usize = 256 * 1024 * 1024;
 
 /// Check an `.xls` workbook against the limits.
 pub(super) fn check(bytes: &[u8]) -> Result<(), Refusal> {
     let stream = workbook_stream(bytes).ok_or_else(|| broken("its container"))?;
-    let mut names: Vec<(usize, String)> = Vec::new();
+    // The globals, as calamine reads them: up to the first EOF.
+    let mut sheets: Vec<(usize, String)> = Vec::new();
     let mut shared: Vec<u32> = Vec::new();
     let mut shared_bytes = 0u64;
-    let mut sheet: Option<SheetScan> = None;
-    let mut depth = 0u32;
-    let mut globals_done = false;
     let all: Vec<Record<'_>> = records(&stream).collect();
     let mut i = 0;
     while let Some(r) = all.get(i) {
         i += 1;
         match r.kind {
-            // BOF, any BIFF version
-            0x0809 | 0x0409 | 0x0209 | 0x0009 => {
-                depth += 1;
-                if depth == 1 && globals_done {
-                    let name = names
-                        .iter()
-                        .find(|(at, _)| *at == r.at)
-                        .map_or_else(|| format!("sheet at {}", r.at), |(_, n)| n.clone());
-                    sheet = Some(SheetScan {
-                        name,
-                        rows: vec![false; XLS_ROWS as usize],
-                        ..SheetScan::default()
-                    });
-                }
-            }
-            // EOF
-            0x000A => {
-                depth = depth.saturating_sub(1);
-                if depth == 0 {
-                    globals_done = true;
-                    if let Some(s) = sheet.take() {
-                        s.check(shared_bytes, stream.len() as u64)?;
-                    }
-                }
-            }
+            0x000A => break,
             // BoundSheet8: where a sheet starts, and its name
-            0x0085 if !globals_done => {
-                if let (Some(at), Some(&cch), Some(&flags)) =
+            0x0085 => {
+                let (Some(at), Some(&cch), Some(&flags)) =
                     (u32_at(r.data, 0), r.data.get(6), r.data.get(7))
-                {
-                    let raw = r.data.get(8..).unwrap_or(&[]);
-                    let name = if flags & 1 != 0 {
-                        let units: Vec<u16> = (0..usize::from(cch))
-                            .filter_map(|k| u16_at(raw, 2 * k))
-                            .collect();
-                        String::from_utf16_lossy(&units)
-                    } else {
-                        raw.iter()
-                            .take(usize::from(cch))
-                            .map(|&b| char::from(b))
-                            .collect()
-                    };
-                    names.push((usize::try_from(at).unwrap_or(usize::MAX), name));
+                else {
+                    return Err(broken("a sheet's entry"));
+                };
+                let at = usize::try_from(at).unwrap_or(usize::MAX);
+                if at > stream.len() {
+                    return Err(broken("a sheet's position"));
                 }
+                let raw = r.data.get(8..).unwrap_or(&[]);
+                let name = if flags & 1 != 0 {
+                    let units: Vec<u16> = (0..usize::from(cch))
+                        .filter_map(|k| u16_at(raw, 2 * k))
+                        .collect();
+                    String::from_utf16_lossy(&units)
+                } else {
+                    raw.iter()
+                        .take(usize::from(cch))
+                        .map(|&b| char::from(b))
+                        .collect()
+                };
+                sheets.push((at, name));
             }
             // SST and its Continue records
-            0x00FC if !globals_done => {
+            0x00FC => {
                 let declared = u32_at(r.data, 4).map_or(0, u64::from);
                 if declared > MAX_SHARED_STRINGS {
                     return Err(Limit::SharedStrings { count: declared }.into());
@@ -418,12 +399,67 @@ pub(super) fn check(bytes: &[u8]) -> Result<(), Refusal> {
             }
             _ => {}
         }
-        let Some(s) = sheet.as_mut().filter(|_| depth == 1) else {
+    }
+    drop(all);
+    // Every sheet is read when the workbook is opened, from where it starts.
+    let base = (stream.len() as u64).saturating_add(shared_bytes);
+    let mut kept = 0u64;
+    let mut peak = 0u64;
+    let mut scanned = 0usize;
+    for (at, name) in sheets {
+        let scan = scan_sheet(&stream[at..], name, &shared, &mut scanned)?;
+        let memory = scan.memory()?;
+        kept = kept.saturating_add(memory.kept);
+        peak = peak.max(memory.reading.saturating_add(memory.importing));
+        let bytes = base.saturating_add(kept).saturating_add(peak);
+        if bytes > MAX_MEMORY {
+            return Err(Limit::Memory {
+                sheet: scan.name,
+                bytes,
+                cells: scan.filled,
+                rows: memory.rows,
+                text: scan.text,
+            }
+            .into());
+        }
+    }
+    Ok(())
+}
+
+/// One sheet's records from its BOF to its EOF, nested substreams (charts) skipped, as
+/// calamine reads them.
+fn scan_sheet(
+    records_from: &[u8],
+    name: String,
+    shared: &[u32],
+    scanned: &mut usize,
+) -> Result<SheetScan, Refusal> {
+    let mut s = SheetScan {
+        name,
+        rows: vec![false; XLS_ROWS as usize],
+        ..SheetScan::default()
+    };
+    let mut seen_bof = false;
+    let mut depth = 0usize;
+    for r in records(records_from) {
+        *scanned += 4 + r.data.len();
+        if *scanned > MAX_SHEET_BYTES {
+            return Err(broken("its sheets (they overlap)"));
+        }
+        if depth > 0 {
+            match r.kind {
+                0x0809 => depth += 1,
+                0x000A => depth -= 1,
+                _ => {}
+            }
             continue;
-        };
+        }
         let row = u16_at(r.data, 0).map_or(0, u64::from);
         let col = u16_at(r.data, 2).map_or(0, u64::from);
         match r.kind {
+            0x0809 if seen_bof => depth += 1,
+            0x0809 => seen_bof = true,
+            0x000A => break,
             // Dimensions: calamine reserves rows x columns (as u32, so the range must hold)
             0x0200 => {
                 let (rf, rl, cf, cl) = match r.data.len() {
@@ -445,16 +481,13 @@ pub(super) fn check(bytes: &[u8]) -> Result<(), Refusal> {
                 if rl >= 1 && cl >= 1 {
                     let (end_r, end_c) = (rl - 1, cl - 1);
                     if end_r < rf || end_c < cf {
-                        return Err(Limit::Range {
-                            sheet: s.name.clone(),
-                        }
-                        .into());
+                        return Err(Limit::Range { sheet: s.name }.into());
                     }
                     let rows = end_r - rf + 1;
                     let columns = end_c - cf + 1;
                     if rows.saturating_mul(columns) > MAX_CELLS {
                         return Err(Limit::SheetCells {
-                            sheet: s.name.clone(),
+                            sheet: s.name,
                             rows,
                             columns,
                         }
@@ -507,11 +540,8 @@ pub(super) fn check(bytes: &[u8]) -> Result<(), Refusal> {
             _ => {}
         }
         if s.filled > 0 && s.filled.is_multiple_of(65_536) {
-            s.check(shared_bytes, stream.len() as u64)?;
+            s.memory()?;
         }
     }
-    if let Some(s) = sheet {
-        s.check(shared_bytes, stream.len() as u64)?;
-    }
-    Ok(())
+    Ok(s)
 }
