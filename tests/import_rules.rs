@@ -578,7 +578,7 @@ mod roundtrip {
                 rows[0].date = d("2026-03-25");
             }
             // comma decimals are decided by the amounts themselves (they all end ",dd")
-            let comma = comma_money || delimiter == b';';
+            let comma = comma_money;
             let mut w = csv::WriterBuilder::new()
                 .delimiter(delimiter)
                 .terminator(if crlf { csv::Terminator::CRLF } else { csv::Terminator::Any(b'\n') })
@@ -647,5 +647,152 @@ fn a_duplicate_matching_a_later_row_of_the_same_identity_does_not_differ() {
         ),
         "{:?}",
         set.rows[2].fate
+    );
+}
+
+fn one_file(name: &str, bytes: &[u8]) -> ImportSet {
+    let profile = Profile::builtin().unwrap();
+    let rules = ImportRules::new(&profile);
+    let mut set = ImportSet::new();
+    set.add(name, bytes, &rules).unwrap();
+    set
+}
+
+fn rejected(set: &ImportSet) -> Vec<(u32, String)> {
+    set.rows
+        .iter()
+        .filter_map(|r| match &r.fate {
+            Fate::Rejected { reason } => Some((r.line, reason.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn one_stray_decimal_mark_does_not_flip_the_file() {
+    // 100 amounts written 2794.50 and one 1,23: '.' wins, the stray row alone is rejected
+    let mut text = String::from("Order,Date,Product,Qty,Amount\n");
+    for i in 0..100 {
+        text.push_str(&format!("{i},2026-01-05,MOC,1,2794.50\n"));
+    }
+    text.push_str("100,2026-01-05,MOC,1,\"1,23\"\n");
+    let set = one_file("dots.csv", text.as_bytes());
+    let file = &set.files[0];
+    assert_eq!((file.counts.kept, file.counts.rejected), (100, 1));
+    assert_eq!(
+        rejected(&set),
+        vec![(
+            102,
+            "amount '1,23' reads only with ',' as the decimal mark, but this file writes decimals with '.'".to_string()
+        )]
+    );
+    assert_eq!(
+        file.warnings,
+        vec![
+            "1 row has an amount that reads only with ',' as the decimal mark, but this file writes decimals with '.': it was rejected"
+        ]
+    );
+    let e = Setup::new("2026-10-01", "2026-09-15").eval(&set);
+    assert_eq!(e.totals.revenue_usd, dec("279450.00"));
+
+    // the mirror: a ';' file of 2794,50 with one 1.23
+    let mut text = String::from("Order;Date;Product;Qty;Amount\n");
+    for i in 0..100 {
+        text.push_str(&format!("{i};05.01.2026;MOC;1;2794,50\n"));
+    }
+    text.push_str("100;05.01.2026;MOC;1;1.23\n");
+    let set = one_file("kommas.csv", text.as_bytes());
+    let file = &set.files[0];
+    assert_eq!((file.counts.kept, file.counts.rejected), (100, 1));
+    assert_eq!(
+        rejected(&set),
+        vec![(
+            102,
+            "amount '1.23' reads only with '.' as the decimal mark, but this file writes decimals with ','".to_string()
+        )]
+    );
+    assert_eq!(
+        file.warnings,
+        vec![
+            "1 row has an amount that reads only with '.' as the decimal mark, but this file writes decimals with ',': it was rejected"
+        ]
+    );
+
+    // a ';' file whose amounts all vote '.' reads them with '.'
+    let set = one_file(
+        "semi-dots.csv",
+        b"Order;Date;Product;Qty;Amount\n1;2026-01-05;MOC;1;1,234.50\n2;2026-01-05;MOC;1;12.00\n",
+    );
+    assert_eq!(set.files[0].counts.kept, 2);
+    assert!(set.files[0].warnings.is_empty());
+}
+
+#[test]
+fn a_time_after_a_date_must_be_a_time_of_day() {
+    let set = one_file(
+        "times.csv",
+        b"Order,Date,Product,Qty,Amount\n1,2026-01-01T25:61:61,MOC,1,10.00\n2,2026-01-01 13:45:00,MOC,1,10.00\n3,2026-01-01T13:45,MOC,1,10.00\n",
+    );
+    assert_eq!(
+        rejected(&set),
+        vec![(
+            2,
+            "date '2026-01-01T25:61:61' is not a valid date".to_string()
+        )]
+    );
+    assert_eq!(set.files[0].counts.kept, 2);
+}
+
+#[test]
+fn a_truncated_utf16_file_warns_and_has_no_phantom_row() {
+    let text = "Order\tDate\tProduct\tQty\tAmount\r\n1\t2026-01-05\tMOC\t1\t10.00\r\n";
+    let bytes: Vec<u8> = [0xFFu8, 0xFE]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+        .chain([b'2'])
+        .collect();
+    let set = one_file("cut.txt", &bytes);
+    let file = &set.files[0];
+    assert_eq!(
+        (file.counts.read, file.counts.kept),
+        (1, 1),
+        "{:?}",
+        set.rows
+    );
+    assert_eq!(
+        file.warnings,
+        vec![
+            "the file ends in the middle of a character (it looks cut short): its last bytes were ignored"
+        ]
+    );
+}
+
+#[test]
+fn a_second_column_for_a_field_is_ignored_with_a_warning() {
+    let set = one_file(
+        "two-qty.csv",
+        b"Order,Date,Product,Quantity,Amount,Quantity\n1,2026-01-05,MOC,2,10.00,7\n",
+    );
+    let file = &set.files[0];
+    assert_eq!(
+        set.rows[0].purchase.as_ref().unwrap().quantity,
+        2,
+        "leftmost wins"
+    );
+    assert_eq!(
+        file.warnings,
+        vec![
+            "the column 'Quantity' (column 6) is ignored: 'Quantity' (column 4) already gives the quantity"
+        ]
+    );
+    // invoice number over order number, invoice date over order date: expected, no warning
+    let set = one_file(
+        "both.csv",
+        b"Order Number,Invoice Number,Order Date,Invoice Date,Product,Qty,Amount\n1,I1,2026-01-01,2026-01-05,MOC,2,10.00\n",
+    );
+    assert!(
+        set.files[0].warnings.is_empty(),
+        "{:?}",
+        set.files[0].warnings
     );
 }

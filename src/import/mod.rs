@@ -9,6 +9,7 @@
 pub mod classify;
 pub mod dedupe;
 pub mod intern;
+pub mod limits;
 pub mod rows;
 pub mod sniff;
 pub mod text;
@@ -65,6 +66,15 @@ pub enum ImportError {
     Cancelled {
         /// File name as given.
         file: String,
+    },
+    /// The spreadsheet is over one of lpkpi's limits (cells, text, inflated size): it is
+    /// not read, so a crafted file cannot exhaust the memory.
+    #[error("{file}: {what}")]
+    TooLarge {
+        /// File name as given.
+        file: String,
+        /// The limit it goes over.
+        what: limits::Limit,
     },
     /// The spreadsheet container could not be opened.
     #[error("{file}: cannot read the spreadsheet: {message}")]
@@ -334,28 +344,36 @@ pub fn peek_rows(bytes: &[u8], rows: usize, shape: Option<&FileShape>) -> Vec<(u
     use sniff::{DELIMITERS, LineCounter, csv_reader, decode};
     if is_spreadsheet(bytes) {
         use calamine::Reader;
-        let Ok(mut book) = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)) else {
+        if limits::check(bytes).is_err() {
             return Vec::new();
-        };
-        let range = match shape {
-            Some(FileShape::Spreadsheet { sheet }) => book.worksheet_range(sheet).ok(),
-            _ => book.worksheet_range_at(0).and_then(Result::ok),
-        };
-        let Some(range) = range else {
-            return Vec::new();
-        };
-        let first = range.start().map_or(0, |(r, _)| r);
-        return range
-            .rows()
-            .enumerate()
-            .take(rows)
-            .map(|(i, r)| {
-                (
-                    first + i as u32 + 1,
-                    r.iter().map(|c| c.to_string()).collect(),
-                )
-            })
-            .collect();
+        }
+        // a panic of the reader on a malformed file is no rows, not a crash
+        return std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let Ok(mut book) = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
+            else {
+                return Vec::new();
+            };
+            let range = match shape {
+                Some(FileShape::Spreadsheet { sheet }) => book.worksheet_range(sheet).ok(),
+                _ => book.worksheet_range_at(0).and_then(Result::ok),
+            };
+            let Some(range) = range else {
+                return Vec::new();
+            };
+            let first = range.start().map_or(0, |(r, _)| r);
+            range
+                .rows()
+                .enumerate()
+                .take(rows)
+                .map(|(i, r)| {
+                    (
+                        first + i as u32 + 1,
+                        r.iter().map(|c| c.to_string()).collect(),
+                    )
+                })
+                .collect()
+        }))
+        .unwrap_or_default();
     }
     let (text, _) = decode(bytes);
     let delimiter = match shape {

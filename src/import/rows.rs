@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::sniff::ColumnMap;
 use super::values::{
     Currency, DayMonth, DecimalMark, cents, date_is_ambiguous, date_order_hint, decimal_from_f64,
-    parse_components, parse_date, parse_money, parse_quantity, scan_number, whole,
+    parse_components, parse_date, parse_quantity, scan_number, whole,
 };
 use crate::rules::profile::{Field, Profile};
 
@@ -96,20 +96,24 @@ pub struct Conventions {
 /// Collects the evidence for a file's conventions over its data rows (import.md, "Values").
 #[derive(Debug, Default)]
 pub struct ConventionScan {
-    comma_seen: bool,
+    comma_votes: u32,
+    dot_votes: u32,
     order: Option<DayMonth>,
     ambiguous_seen: bool,
 }
 
 impl ConventionScan {
-    /// Look at one data row.
+    /// Look at one data row: its amount and unit price text vote for the decimal mark
+    /// (spreadsheet numbers do not vote), its dates for the day/month order.
     pub fn observe<C: Cells + ?Sized>(&mut self, cells: &C, map: &ColumnMap) {
-        if !self.comma_seen {
-            for f in [Field::Amount, Field::UnitPrice] {
-                if let Some(Cell::Text(t)) = map.get(f).map(|i| cells.cell(i))
-                    && scan_number(t).is_some_and(|s| s.looks_comma_decimal())
-                {
-                    self.comma_seen = true;
+        for f in [Field::Amount, Field::UnitPrice] {
+            if let Some(Cell::Text(t)) = map.get(f).map(|i| cells.cell(i)) {
+                match scan_number(t).and_then(|s| s.mark_vote()) {
+                    Some(DecimalMark::Comma) => {
+                        self.comma_votes = self.comma_votes.saturating_add(1)
+                    }
+                    Some(DecimalMark::Dot) => self.dot_votes = self.dot_votes.saturating_add(1),
+                    None => {}
                 }
             }
         }
@@ -128,12 +132,15 @@ impl ConventionScan {
         }
     }
 
-    /// The decision, and a warning when the day/month order could not be decided.
+    /// The decision, and a warning when the day/month order could not be decided. The
+    /// decimal mark is the one most amounts and prices vote for; with no votes or a tie, `,`
+    /// in a `;`-separated file, else `.`.
     pub fn decide(&self, semicolon_separated: bool) -> (Conventions, Option<String>) {
-        let decimal_mark = if semicolon_separated || self.comma_seen {
-            DecimalMark::Comma
-        } else {
-            DecimalMark::Dot
+        let decimal_mark = match self.comma_votes.cmp(&self.dot_votes) {
+            std::cmp::Ordering::Greater => DecimalMark::Comma,
+            std::cmp::Ordering::Less => DecimalMark::Dot,
+            std::cmp::Ordering::Equal if semicolon_separated => DecimalMark::Comma,
+            std::cmp::Ordering::Equal => DecimalMark::Dot,
         };
         let (date_order, warning) = match self.order {
             Some(o) => (o, None),
@@ -244,20 +251,104 @@ fn quote(c: &Cell<'_>) -> String {
     format!("'{}'", c.as_text())
 }
 
-fn mark_hint(mark: DecimalMark) -> &'static str {
-    match mark {
-        DecimalMark::Dot => "this file writes decimals with '.'",
-        DecimalMark::Comma => "this file writes decimals with ','",
-    }
+fn mark_hint(mark: DecimalMark) -> String {
+    format!("this file writes decimals with '{}'", mark.symbol())
+}
+
+/// Why a money cell cannot be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BadMoney {
+    /// Not money at all (`ten`, `12,34,5`).
+    Unreadable,
+    /// Money only with the decimal mark the file did not choose (`1,23` in a `.` file).
+    OtherMark,
 }
 
 /// Money in a cell: Ok(None) when empty, Err when present but unreadable.
-fn money_cell(c: Cell<'_>, mark: DecimalMark) -> Result<Option<(Decimal, Option<Currency>)>, ()> {
+fn money_cell(
+    c: Cell<'_>,
+    mark: DecimalMark,
+) -> Result<Option<(Decimal, Option<Currency>)>, BadMoney> {
     match c {
         Cell::Empty => Ok(None),
-        Cell::Text(t) => parse_money(t, mark).map(Some).ok_or(()),
-        Cell::Number(f) => decimal_from_f64(f).map(|d| Some((d, None))).ok_or(()),
-        Cell::Date(_) => Err(()),
+        Cell::Text(t) => {
+            let scanned = scan_number(t).ok_or(BadMoney::Unreadable)?;
+            match scanned.value(mark) {
+                Some(v) => Ok(Some((v, scanned.currency))),
+                None if scanned.value(mark.other()).is_some() => Err(BadMoney::OtherMark),
+                None => Err(BadMoney::Unreadable),
+            }
+        }
+        Cell::Number(f) => decimal_from_f64(f)
+            .map(|d| Some((d, None)))
+            .ok_or(BadMoney::Unreadable),
+        Cell::Date(_) => Err(BadMoney::Unreadable),
+    }
+}
+
+fn money_reason(what: &str, cell: &Cell<'_>, bad: BadMoney, mark: DecimalMark) -> String {
+    match bad {
+        BadMoney::Unreadable => format!(
+            "{what} {} is not a readable amount ({})",
+            quote(cell),
+            mark_hint(mark)
+        ),
+        BadMoney::OtherMark => format!(
+            "{what} {} reads only with '{}' as the decimal mark, but {}",
+            quote(cell),
+            mark.other().symbol(),
+            mark_hint(mark)
+        ),
+    }
+}
+
+/// Counts a file's rows rejected because an amount or unit price reads only with the decimal
+/// mark the file did not choose (import.md, "Values"), for the file's warning.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct StrayMarks {
+    rows: u32,
+}
+
+impl StrayMarks {
+    /// Note one row and its outcome from [`parse_row`].
+    pub fn note<C: Cells + ?Sized>(
+        &mut self,
+        cells: &C,
+        map: &ColumnMap,
+        conv: &Conventions,
+        outcome: &RowOutcome<'_>,
+    ) {
+        if !matches!(outcome, RowOutcome::Rejected(_)) {
+            return;
+        }
+        let stray = [Field::Amount, Field::UnitPrice].into_iter().any(|f| {
+            map.get(f).is_some_and(|i| {
+                money_cell(cells.cell(i), conv.decimal_mark) == Err(BadMoney::OtherMark)
+            })
+        });
+        if stray {
+            self.rows = self.rows.saturating_add(1);
+        }
+    }
+
+    /// How many rows were rejected so.
+    pub fn rows(&self) -> u32 {
+        self.rows
+    }
+
+    /// The file's warning, when any row was rejected so.
+    pub fn warning(&self, mark: DecimalMark) -> Option<String> {
+        let other = mark.other().symbol();
+        let mark = mark.symbol();
+        match self.rows {
+            0 => None,
+            1 => Some(format!(
+                "1 row has an amount that reads only with '{other}' as the decimal mark, but this file writes decimals with '{mark}': it was rejected"
+            )),
+            n => Some(format!(
+                "{n} rows have amounts that read only with '{other}' as the decimal mark, but this file writes decimals with '{mark}': they were rejected"
+            )),
+        }
     }
 }
 
@@ -341,20 +432,17 @@ pub fn parse_row<'a, C: Cells + ?Sized>(
         reasons.push("the product name and part number are both missing".into());
     }
     let amount_cell = get(Field::Amount);
-    let amount = money_cell(amount_cell, conv.decimal_mark).unwrap_or_else(|()| {
-        reasons.push(format!(
-            "amount {} is not a readable amount ({})",
-            quote(&amount_cell),
-            mark_hint(conv.decimal_mark)
-        ));
+    let amount = money_cell(amount_cell, conv.decimal_mark).unwrap_or_else(|bad| {
+        reasons.push(money_reason("amount", &amount_cell, bad, conv.decimal_mark));
         None
     });
     let price_cell = get(Field::UnitPrice);
-    let price = money_cell(price_cell, conv.decimal_mark).unwrap_or_else(|()| {
-        reasons.push(format!(
-            "unit price {} is not a readable amount ({})",
-            quote(&price_cell),
-            mark_hint(conv.decimal_mark)
+    let price = money_cell(price_cell, conv.decimal_mark).unwrap_or_else(|bad| {
+        reasons.push(money_reason(
+            "unit price",
+            &price_cell,
+            bad,
+            conv.decimal_mark,
         ));
         None
     });
@@ -680,6 +768,10 @@ mod tests {
         assert!(scan.decide(false).1.is_some(), "undecidable order warns");
         assert_eq!(scan.decide(true).0.date_order, DayMonth::DayFirst);
         scan.observe(&Row(vec!["13/04/2026", "MOC", "1", "12,5"]), &map);
+        // one vote each: the delimiter decides
+        assert_eq!(scan.decide(false).0.decimal_mark, DecimalMark::Dot);
+        assert_eq!(scan.decide(true).0.decimal_mark, DecimalMark::Comma);
+        scan.observe(&Row(vec!["14/04/2026", "MOC", "1", "€ 7,25"]), &map);
         let (c, w) = scan.decide(false);
         assert_eq!(
             c,
@@ -689,5 +781,89 @@ mod tests {
             }
         );
         assert!(w.is_none());
+    }
+
+    #[test]
+    fn the_decimal_mark_is_decided_by_vote() {
+        let (map, _) = setup(&["Date", "Product", "Qty", "Amount", "Price"]);
+        let vote = |rows: &[(&'static str, &'static str)], semicolon: bool| {
+            let mut scan = ConventionScan::default();
+            for (amount, price) in rows {
+                scan.observe(&Row(vec!["2026-01-05", "MOC", "1", amount, price]), &map);
+            }
+            scan.decide(semicolon).0.decimal_mark
+        };
+        use DecimalMark::*;
+        // no votes: the delimiter decides
+        assert_eq!(vote(&[("1234", ""), ("1,234", "")], false), Dot);
+        assert_eq!(vote(&[("1234", ""), ("1.234", "")], true), Comma);
+        // one stray comma among dots, and the mirror in a ';' file
+        assert_eq!(
+            vote(&[("2794.50", ""), ("2794.50", ""), ("1,23", "")], false),
+            Dot
+        );
+        assert_eq!(
+            vote(&[("2794.50", ""), ("2794.50", ""), ("1,23", "")], true),
+            Dot
+        );
+        assert_eq!(
+            vote(&[("2794,50", ""), ("2794,50", ""), ("1.23", "")], true),
+            Comma
+        );
+        assert_eq!(
+            vote(&[("2794,50", ""), ("2794,50", ""), ("1.23", "")], false),
+            Comma
+        );
+        // currency, codes, spaces and signs are stripped; unit prices vote too
+        assert_eq!(
+            vote(&[("(1 234,5 €)", "EUR 3,99-"), ("12.50", "")], false),
+            Comma
+        );
+        // a tie follows the delimiter
+        assert_eq!(vote(&[("1,5", ""), ("1.5", "")], false), Dot);
+        assert_eq!(vote(&[("1,5", ""), ("1.5", "")], true), Comma);
+    }
+
+    #[test]
+    fn a_stray_mark_is_rejected_naming_the_files_mark_and_counted() {
+        let (map, rules) = setup(&["Date", "Product", "Qty", "Amount"]);
+        let mut strays = StrayMarks::default();
+        for (amount, conv, want) in [
+            (
+                "1,23",
+                DOT,
+                "amount '1,23' reads only with ',' as the decimal mark, but this file writes decimals with '.'",
+            ),
+            (
+                "12,34,5",
+                DOT,
+                "amount '12,34,5' is not a readable amount (this file writes decimals with '.')",
+            ),
+            (
+                "1.23",
+                Conventions {
+                    decimal_mark: DecimalMark::Comma,
+                    ..DOT
+                },
+                "amount '1.23' reads only with '.' as the decimal mark, but this file writes decimals with ','",
+            ),
+        ] {
+            let row = Row(vec!["2026-01-05", "MOC", "1", amount]);
+            let outcome = parse_row(&row, &map, &conv, &rules);
+            assert_eq!(outcome, RowOutcome::Rejected(want.into()));
+            strays.note(&row, &map, &conv, &outcome);
+        }
+        assert_eq!(
+            strays.rows(),
+            2,
+            "an amount unreadable with either mark is no stray"
+        );
+        assert_eq!(
+            strays.warning(DecimalMark::Dot).as_deref(),
+            Some(
+                "2 rows have amounts that read only with ',' as the decimal mark, but this file writes decimals with '.': they were rejected"
+            )
+        );
+        assert_eq!(StrayMarks::default().warning(DecimalMark::Dot), None);
     }
 }

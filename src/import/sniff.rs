@@ -63,36 +63,101 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<TextEncoding> {
     }
 }
 
-/// Decode a text file: BOMs first, then UTF-8 when valid, else Windows-1252. UTF-8 input is
-/// borrowed, not copied.
-pub fn decode(bytes: &[u8]) -> (Cow<'_, str>, TextEncoding) {
-    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        let (text, _) = encoding_rs::UTF_8.decode_without_bom_handling(rest);
-        return (text, TextEncoding::Utf8Bom);
-    }
-    if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
-        let (text, _) = encoding_rs::UTF_16LE.decode_without_bom_handling(rest);
-        return (text, TextEncoding::Utf16Le);
-    }
-    if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
-        let (text, _) = encoding_rs::UTF_16BE.decode_without_bom_handling(rest);
-        return (text, TextEncoding::Utf16Be);
-    }
-    if let Some(enc) = utf16_without_bom(bytes) {
-        let codec = match enc {
-            TextEncoding::Utf16Be => encoding_rs::UTF_16BE,
-            _ => encoding_rs::UTF_16LE,
+/// The warning for a UTF-16 file that ends in the middle of a character.
+pub const TRUNCATED_WARNING: &str =
+    "the file ends in the middle of a character (it looks cut short): its last bytes were ignored";
+
+/// A decoded text file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded<'a> {
+    /// The text.
+    pub text: Cow<'a, str>,
+    /// The encoding detected.
+    pub encoding: TextEncoding,
+    /// Whether a UTF-16 file ended in the middle of a character (an odd byte count, or a lone
+    /// first half of a surrogate pair): those last bytes were left out, not decoded to U+FFFD.
+    pub truncated: bool,
+}
+
+/// The whole UTF-16 code units of `bytes`, without a last unit that is the first half of a
+/// surrogate pair; true when something was cut.
+fn whole_utf16(bytes: &[u8], big_endian: bool) -> (&[u8], bool) {
+    let even = &bytes[..bytes.len() & !1];
+    let mut cut = even.len() != bytes.len();
+    let mut whole = even;
+    if let [.., a, b] = even {
+        let unit = if big_endian {
+            u16::from_be_bytes([*a, *b])
+        } else {
+            u16::from_le_bytes([*a, *b])
         };
-        let (text, _) = codec.decode_without_bom_handling(bytes);
-        return (text, enc);
-    }
-    match std::str::from_utf8(bytes) {
-        Ok(text) => (Cow::Borrowed(text), TextEncoding::Utf8),
-        Err(_) => {
-            let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
-            (text, TextEncoding::Windows1252)
+        if (0xD800..0xDC00).contains(&unit) {
+            whole = &even[..even.len() - 2];
+            cut = true;
         }
     }
+    (whole, cut)
+}
+
+/// UTF-16 text without its BOM, cut to whole characters.
+fn decode_utf16(rest: &[u8], encoding: TextEncoding) -> Decoded<'_> {
+    let big_endian = encoding == TextEncoding::Utf16Be;
+    let codec = if big_endian {
+        encoding_rs::UTF_16BE
+    } else {
+        encoding_rs::UTF_16LE
+    };
+    let (whole, truncated) = whole_utf16(rest, big_endian);
+    let (text, _) = codec.decode_without_bom_handling(whole);
+    Decoded {
+        text,
+        encoding,
+        truncated,
+    }
+}
+
+/// Decode a text file: BOMs first, then UTF-8 when valid, else Windows-1252. UTF-8 input is
+/// borrowed, not copied. A UTF-16 file cut in the middle of a character loses that partial
+/// character (no U+FFFD, so no phantom row) and says so.
+pub fn decode_text(bytes: &[u8]) -> Decoded<'_> {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        let (text, _) = encoding_rs::UTF_8.decode_without_bom_handling(rest);
+        return Decoded {
+            text,
+            encoding: TextEncoding::Utf8Bom,
+            truncated: false,
+        };
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+        return decode_utf16(rest, TextEncoding::Utf16Le);
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+        return decode_utf16(rest, TextEncoding::Utf16Be);
+    }
+    if let Some(enc) = utf16_without_bom(bytes) {
+        return decode_utf16(bytes, enc);
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Decoded {
+            text: Cow::Borrowed(text),
+            encoding: TextEncoding::Utf8,
+            truncated: false,
+        },
+        Err(_) => {
+            let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
+            Decoded {
+                text,
+                encoding: TextEncoding::Windows1252,
+                truncated: false,
+            }
+        }
+    }
+}
+
+/// [`decode_text`] without the truncation flag: the text and its encoding.
+pub fn decode(bytes: &[u8]) -> (Cow<'_, str>, TextEncoding) {
+    let d = decode_text(bytes);
+    (d.text, d.encoding)
 }
 
 /// A header name as compared: lowercase, without spaces, `_`, `-`, `.`, `#`.
@@ -196,6 +261,30 @@ impl ColumnMap {
             columns,
             header: header.to_vec(),
         }
+    }
+
+    /// One warning per header cell that names a field an earlier column already gives: the
+    /// leftmost column is used (import.md), the others are ignored, and a person should know.
+    /// An invoice number next to an order number, or an invoice date next to an order date,
+    /// are different fields and give no warning.
+    pub fn ignored_columns(names: &HeaderNames, header: &[String]) -> Vec<String> {
+        let mut first: [Option<usize>; Field::ALL.len()] = [None; Field::ALL.len()];
+        let mut warnings = Vec::new();
+        for (i, cell) in header.iter().enumerate() {
+            let Some(f) = names.field(cell) else { continue };
+            match first[f.index()] {
+                None => first[f.index()] = Some(i),
+                Some(used) => warnings.push(format!(
+                    "the column '{}' (column {}) is ignored: '{}' (column {}) already gives the {}",
+                    cell.trim(),
+                    i + 1,
+                    header.get(used).map_or("", |h| h.trim()),
+                    used + 1,
+                    f.key().replace('_', " ")
+                )),
+            }
+        }
+        warnings
     }
 
     /// The column of a field as mapped.
@@ -431,6 +520,45 @@ mod tests {
             .collect();
         let (t, e) = decode(&utf16);
         assert_eq!((t.as_ref(), e), ("Order,Qty,Date\n", TextEncoding::Utf16Le));
+        assert!(!decode_text(&utf16).truncated);
+    }
+
+    #[test]
+    fn utf16_cut_in_a_character_loses_it_and_says_so() {
+        let le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("a,b\n\u{1F600}".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let be: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain("a,b\n".encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        let whole = decode_text(&le);
+        assert_eq!(
+            (whole.text.as_ref(), whole.truncated),
+            ("a,b\n\u{1F600}", false)
+        );
+        // odd byte count; a lone first half of a surrogate pair; both
+        for (bytes, want) in [
+            (&le[..le.len() - 1], "a,b\n"),
+            (&le[..le.len() - 2], "a,b\n"),
+            (&le[..le.len() - 3], "a,b\n"),
+            (&be[..be.len() - 1], "a,b"),
+        ] {
+            let d = decode_text(bytes);
+            assert_eq!((d.text.as_ref(), d.truncated), (want, true), "{bytes:?}");
+            assert!(!d.text.contains('\u{FFFD}'));
+        }
+        // without a BOM too
+        let bare: Vec<u8> = "Order,Qty,Date\n1,2,3\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let d = decode_text(&bare[..bare.len() - 1]);
+        assert_eq!(
+            (d.text.as_ref(), d.encoding, d.truncated),
+            ("Order,Qty,Date\n1,2,3", TextEncoding::Utf16Le, true)
+        );
     }
 
     #[test]
@@ -500,6 +628,30 @@ mod tests {
         assert_eq!(m.order_id(), Some(3));
         assert_eq!(m.get(Field::OrderDate), Some(0), "leftmost wins");
         assert!(m.missing_required().is_none());
+        assert_eq!(
+            ColumnMap::ignored_columns(&n, &header),
+            vec![
+                "the column 'Date' (column 7) is ignored: 'Order Date' (column 1) already gives the order date"
+            ]
+        );
+        let header: Vec<String> = [
+            "Date",
+            "Qty",
+            "Product",
+            "Quantity",
+            "Invoice #",
+            "Invoice No",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(
+            ColumnMap::ignored_columns(&n, &header),
+            vec![
+                "the column 'Quantity' (column 4) is ignored: 'Qty' (column 2) already gives the quantity",
+                "the column 'Invoice No' (column 6) is ignored: 'Invoice #' (column 5) already gives the invoice number",
+            ]
+        );
         let m = ColumnMap::from_header(&n, &["Order".into(), "Date".into(), "Price".into()]);
         assert_eq!(m.missing_required(), Some("quantity"));
     }

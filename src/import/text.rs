@@ -3,8 +3,10 @@
 
 use csv::ByteRecord;
 
-use super::rows::{ConventionScan, parse_row};
-use super::sniff::{ColumnMap, LineCounter, csv_reader, decode, find_header};
+use super::rows::{ConventionScan, StrayMarks, parse_row};
+use super::sniff::{
+    ColumnMap, LineCounter, TRUNCATED_WARNING, csv_reader, decode_text, find_header,
+};
 use super::{
     AddOptions, FileShape, ImportCounts, ImportError, ImportRules, ImportSet, ImportedFile,
 };
@@ -17,17 +19,21 @@ pub fn read(
     rules: &ImportRules,
     options: &mut AddOptions<'_>,
 ) -> Result<ImportedFile, ImportError> {
-    let (text, encoding) = decode(bytes);
+    let decoded = decode_text(bytes);
+    let (text, encoding) = (decoded.text, decoded.encoding);
     let header = find_header(&text, &rules.headers, options.remembered).map_err(|columns| {
         ImportError::NoHeader {
             file: name.to_string(),
             columns,
         }
     })?;
-    let columns = header
-        .remembered
-        .clone()
-        .unwrap_or_else(|| ColumnMap::from_header(&rules.headers, &header.cells));
+    let (columns, ignored) = match header.remembered.clone() {
+        Some(map) => (map, Vec::new()),
+        None => (
+            ColumnMap::from_header(&rules.headers, &header.cells),
+            ColumnMap::ignored_columns(&rules.headers, &header.cells),
+        ),
+    };
     if let Some(field) = columns.missing_required() {
         return Err(ImportError::MissingField {
             file: name.to_string(),
@@ -53,6 +59,7 @@ pub fn read(
     // Pass 2: the rows.
     let file = set.files.len() as u32;
     let mut counts = ImportCounts::default();
+    let mut strays = StrayMarks::default();
     let mut reader = csv_reader(data, header.delimiter);
     let mut lines = LineCounter::new(data);
     let mut index = 0usize;
@@ -78,6 +85,7 @@ pub fn read(
         }
         if index > header.record_index {
             let outcome = parse_row(&record, &columns, &conventions, &rules.rows);
+            strays.note(&record, &columns, &conventions, &outcome);
             set.push(file, line, outcome, &mut counts);
         }
         index += 1;
@@ -94,6 +102,13 @@ pub fn read(
         columns,
         conventions,
         counts,
-        warnings: warning.into_iter().collect(),
+        warnings: decoded
+            .truncated
+            .then(|| TRUNCATED_WARNING.to_string())
+            .into_iter()
+            .chain(ignored)
+            .chain(warning)
+            .chain(strays.warning(conventions.decimal_mark))
+            .collect(),
     })
 }

@@ -25,6 +25,19 @@ impl DecimalMark {
             DecimalMark::Comma => (b',', b'.'),
         }
     }
+
+    /// The mark itself, `'.'` or `','`.
+    pub fn symbol(self) -> char {
+        char::from(self.chars().0)
+    }
+
+    /// The other mark (the thousands separator of a file with this decimal mark).
+    pub fn other(self) -> DecimalMark {
+        match self {
+            DecimalMark::Dot => DecimalMark::Comma,
+            DecimalMark::Comma => DecimalMark::Dot,
+        }
+    }
 }
 
 /// The order of day and month in a file's numeric dates.
@@ -167,13 +180,22 @@ impl Scanned {
 
     /// Whether the number ends in `,` and one or two digits (the comma-decimal sign).
     pub fn looks_comma_decimal(&self) -> bool {
+        self.mark_vote() == Some(DecimalMark::Comma)
+    }
+
+    /// The decimal mark this number votes for (import.md, "Values"): `,` when it ends in `,`
+    /// and one or two digits, `.` when it ends in `.` and one or two digits, else none.
+    pub fn mark_vote(&self) -> Option<DecimalMark> {
         let d = self.digits();
-        let n = d.len();
-        (n >= 2 && d[n - 2] == b',' && d[n - 1].is_ascii_digit())
-            || (n >= 3
-                && d[n - 3] == b','
-                && d[n - 2].is_ascii_digit()
-                && d[n - 1].is_ascii_digit())
+        let trailing = d.iter().rev().take_while(|c| c.is_ascii_digit()).count();
+        if !(1..=2).contains(&trailing) {
+            return None;
+        }
+        match d.len().checked_sub(trailing + 1).map(|i| d[i]) {
+            Some(b',') => Some(DecimalMark::Comma),
+            Some(b'.') => Some(DecimalMark::Dot),
+            _ => None,
+        }
     }
 
     /// The value with the file's decimal mark, or None when the marks are misplaced.
@@ -485,12 +507,86 @@ fn take_while(s: &str, f: impl Fn(char) -> bool) -> (&str, &str) {
     s.split_at(end)
 }
 
-/// A time (or anything) may follow a date after a space or a `T`.
+/// Two digits at most, as a number.
+fn small_number(digits: &str) -> Option<u32> {
+    (!digits.is_empty() && digits.len() <= 2)
+        .then(|| digits.parse().ok())
+        .flatten()
+}
+
+/// Whether `s` is a valid time of day: `13:45`, `13:45:00`, `13:45:00.123`, optionally with
+/// `AM`/`PM` (hour 1 to 12), `Z` or an offset (`+02:00`, `-0500`).
+fn is_time_of_day(s: &str) -> bool {
+    let (hour, rest) = take_while(s, |c| c.is_ascii_digit());
+    let Some(rest) = rest.strip_prefix(':') else {
+        return false;
+    };
+    let (minute, mut rest) = take_while(rest, |c| c.is_ascii_digit());
+    let (Some(hour), Some(minute)) = (
+        small_number(hour),
+        small_number(minute).filter(|_| minute.len() == 2),
+    ) else {
+        return false;
+    };
+    let mut second = 0;
+    if let Some(after) = rest.strip_prefix(':') {
+        let (sec, after) = take_while(after, |c| c.is_ascii_digit());
+        let Some(sec) = small_number(sec).filter(|_| sec.len() == 2) else {
+            return false;
+        };
+        second = sec;
+        rest = after;
+        if let Some(frac) = rest.strip_prefix(['.', ',']) {
+            let (digits, after) = take_while(frac, |c| c.is_ascii_digit());
+            if digits.is_empty() {
+                return false;
+            }
+            rest = after;
+        }
+    }
+    if minute > 59 || second > 59 {
+        return false;
+    }
+    let zone = rest.trim_start_matches(is_space);
+    let twelve_hour = ["AM", "PM", "A.M.", "P.M."]
+        .iter()
+        .any(|m| zone.eq_ignore_ascii_case(m));
+    if twelve_hour {
+        return (1..=12).contains(&hour);
+    }
+    if hour > 23 {
+        return false;
+    }
+    if rest.is_empty() || rest == "Z" || rest == "z" {
+        return true;
+    }
+    // an offset: +HH, +HHMM or +HH:MM
+    let Some(offset) = rest.strip_prefix(['+', '-']) else {
+        return false;
+    };
+    let (hh, after) = take_while(offset, |c| c.is_ascii_digit());
+    let (hh, mm) = match (hh.len(), after.strip_prefix(':')) {
+        (2, None) if after.is_empty() => (hh, "00"),
+        (2, Some(mm)) => (hh, mm),
+        (4, None) if after.is_empty() => hh.split_at(2),
+        _ => return false,
+    };
+    matches!((hh.parse::<u32>(), mm.parse::<u32>()), (Ok(h), Ok(m)) if h <= 23 && m <= 59 && mm.len() == 2)
+}
+
+/// Only a valid time of day may follow a date, after spaces or a `T`.
 fn rest_is_time(rest: &str) -> bool {
-    rest.is_empty()
-        || rest.starts_with(is_space)
-        || ((rest.starts_with('T') || rest.starts_with('t'))
-            && rest[1..].starts_with(|c: char| c.is_ascii_digit()))
+    if rest.is_empty() {
+        return true;
+    }
+    let time = if let Some(t) = rest.strip_prefix(['T', 't']) {
+        t
+    } else if rest.starts_with(is_space) {
+        rest.trim_start_matches(is_space)
+    } else {
+        return false;
+    };
+    is_time_of_day(time)
 }
 
 fn split_date(s: &str) -> Option<DateParts> {
@@ -781,6 +877,29 @@ mod tests {
             ("15-Foo-2026", MonthFirst, None),
             ("03/15/202", MonthFirst, None),
             ("2026-03-15x", MonthFirst, None),
+            // a time after the date must be a time of day
+            ("2026-01-01T25:61:61", MonthFirst, None),
+            ("2026-01-01 25:00", MonthFirst, None),
+            ("2026-01-01 13:60", MonthFirst, None),
+            ("2026-01-01 13:45:60", MonthFirst, None),
+            ("2026-01-01 13:4", MonthFirst, None),
+            ("2026-01-01 13", MonthFirst, None),
+            ("2026-01-01T", MonthFirst, None),
+            ("2026-01-01 (Monday)", MonthFirst, None),
+            ("2026-01-01 13:45 PM", MonthFirst, None),
+            ("2026-01-01 0:30 AM", MonthFirst, None),
+            ("2026-01-01T13:45+25:00", MonthFirst, None),
+            ("2026-01-01T13:45:00.", MonthFirst, None),
+            ("2026-01-01 13:45:00", MonthFirst, ymd(2026, 1, 1)),
+            ("2026-01-01T13:45", MonthFirst, ymd(2026, 1, 1)),
+            ("2026-01-01t00:00:00.000", MonthFirst, ymd(2026, 1, 1)),
+            ("2026-01-01T23:59:59.5+02:00", MonthFirst, ymd(2026, 1, 1)),
+            ("2026-01-01T08:00:00-0500", MonthFirst, ymd(2026, 1, 1)),
+            ("2026-01-01T08:00:00z", MonthFirst, ymd(2026, 1, 1)),
+            ("1/5/2026 1:30:00 PM", MonthFirst, ymd(2026, 1, 5)),
+            ("1/5/2026 12:05 am", MonthFirst, ymd(2026, 1, 5)),
+            ("Mar 15, 2026 9:15", MonthFirst, ymd(2026, 3, 15)),
+            ("15.03.2026  08:00", MonthFirst, ymd(2026, 3, 15)),
             // forms the spec does not list
             ("15-03-2026", DayFirst, None),
             ("03-15-2026", MonthFirst, None),

@@ -2,11 +2,13 @@
 //! date cells as dates, numeric cells as numbers (ids without ".0", amounts rounded to cents).
 
 use std::io::Cursor;
+use std::panic::AssertUnwindSafe;
 
 use calamine::{Data, Reader, open_workbook_auto_from_rs};
 use chrono::NaiveDate;
 
-use super::rows::{Cell, Cells, ConventionScan, parse_row};
+use super::limits::{self, Refusal};
+use super::rows::{Cell, Cells, ConventionScan, StrayMarks, parse_row};
 use super::sniff::{ColumnMap, ColumnMapRepr, HEADER_SEARCH_ROWS, header_signature};
 use super::{
     AddOptions, FileShape, ImportCounts, ImportError, ImportRules, ImportSet, ImportedFile,
@@ -42,7 +44,37 @@ impl Cells for SheetRow<'_> {
 }
 
 /// Read a spreadsheet export into `set` (rows appended); the caller dedupes and registers it.
+/// A file over one of the [`limits`] is refused before it is opened; a panic of the
+/// spreadsheet reader on a malformed file that passed them is an error too, not a crash.
 pub fn read(
+    set: &mut ImportSet,
+    name: &str,
+    bytes: &[u8],
+    rules: &ImportRules,
+    options: &mut AddOptions<'_>,
+) -> Result<ImportedFile, ImportError> {
+    limits::check(bytes).map_err(|refusal| match refusal {
+        Refusal::Limit(what) => ImportError::TooLarge {
+            file: name.to_string(),
+            what,
+        },
+        other => ImportError::Spreadsheet {
+            file: name.to_string(),
+            message: other.to_string(),
+        },
+    })?;
+    std::panic::catch_unwind(AssertUnwindSafe(|| {
+        read_book(set, name, bytes, rules, options)
+    }))
+    .unwrap_or_else(|_| {
+        Err(ImportError::Spreadsheet {
+            file: name.to_string(),
+            message: "the spreadsheet reader failed on this file".into(),
+        })
+    })
+}
+
+fn read_book(
     set: &mut ImportSet,
     name: &str,
     bytes: &[u8],
@@ -90,7 +122,13 @@ pub fn read(
         let cells: Vec<String> = (0..header_row.len())
             .map(|i| header_row.cell(i).as_text().into_owned())
             .collect();
-        let columns = remembered.unwrap_or_else(|| ColumnMap::from_header(&rules.headers, &cells));
+        let (columns, ignored) = match remembered {
+            Some(map) => (map, Vec::new()),
+            None => (
+                ColumnMap::from_header(&rules.headers, &cells),
+                ColumnMap::ignored_columns(&rules.headers, &cells),
+            ),
+        };
         if let Some(field) = columns.missing_required() {
             return Err(ImportError::MissingField {
                 file: name.to_string(),
@@ -105,6 +143,7 @@ pub fn read(
         let (conventions, warning) = scan.decide(false);
         let file = set.files.len() as u32;
         let mut counts = ImportCounts::default();
+        let mut strays = StrayMarks::default();
         let total = rows.len().max(1) as f32;
         for (i, r) in rows.iter().enumerate().skip(h + 1) {
             if i.is_multiple_of(4096) && !options.report(i as f32 / total) {
@@ -114,6 +153,7 @@ pub fn read(
             }
             let row = SheetRow(r);
             let outcome = parse_row(&row, &columns, &conventions, &rules.rows);
+            strays.note(&row, &columns, &conventions, &outcome);
             set.push(file, first_row + i as u32 + 1, outcome, &mut counts);
         }
         return Ok(ImportedFile {
@@ -125,7 +165,11 @@ pub fn read(
             columns,
             conventions,
             counts,
-            warnings: warning.into_iter().collect(),
+            warnings: ignored
+                .into_iter()
+                .chain(warning)
+                .chain(strays.warning(conventions.decimal_mark))
+                .collect(),
         });
     }
     Err(ImportError::NoHeader {
