@@ -1,6 +1,11 @@
 //! Spreadsheet bombs, generated here (never stored): each is refused with one line naming the
 //! limit it goes over, before calamine sizes an allocation from what the file declares. And
 //! the legitimate forms that look like them (trailing empty repeats in ODS) still import.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests and benchmarks fail by panicking"
+)]
 
 use std::io::{Cursor, Write};
 
