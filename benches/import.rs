@@ -9,7 +9,8 @@
 use chrono::NaiveDate;
 use lpkpi::import::classify::{Catalog, Classifier};
 use lpkpi::import::{ImportRules, ImportSet};
-use lpkpi::rules::evaluate::{Inputs, Rates, evaluate};
+use lpkpi::money::Rates;
+use lpkpi::rules::evaluate::{Inputs, evaluate};
 use lpkpi::rules::{Profile, RenewalDates};
 
 fn main() {

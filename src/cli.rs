@@ -172,7 +172,7 @@ fn parse_rate(s: &str) -> Result<(Currency, Decimal), String> {
         .parse()
         .or_else(|_| Decimal::from_scientific(rate.trim()))
         .map_err(|_| format!("'{rate}' is not a rate (a decimal number like 1.08)"))?;
-    crate::limits::check_rate(cur.as_str(), rate).map_err(|e| e.to_string())?;
+    crate::money::limits::check_rate(cur.as_str(), rate).map_err(|e| e.to_string())?;
     Ok((cur, rate))
 }
 
@@ -220,7 +220,7 @@ pub fn run(args: Args, now: NaiveDateTime) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("lpkpi: {}", crate::limits::one_line(&e.to_string()));
+            eprintln!("lpkpi: {}", crate::money::limits::one_line(&e.to_string()));
             ExitCode::from(e.code())
         }
     }
@@ -242,7 +242,8 @@ fn check_level(profile: &Profile, level: &str) -> Result<(), CliError> {
 }
 
 fn read_file(path: &Path) -> Result<Vec<u8>, CliError> {
-    crate::files::read_capped(path, crate::limits::MAX_EXPORT_BYTES, "an export").map_err(usage)
+    crate::files::read_capped(path, crate::money::limits::MAX_EXPORT_BYTES, "an export")
+        .map_err(usage)
 }
 
 /// The report as bytes, for a parsed `report` command.
@@ -437,7 +438,7 @@ fn import(path: &Path, files: &[PathBuf], now: NaiveDateTime) -> Result<(), CliE
     if doc.as_ref().is_some_and(Document::has_recovery) {
         eprintln!(
             "lpkpi: {}",
-            crate::limits::one_line(&format!(
+            crate::money::limits::one_line(&format!(
                 "{}: unsaved edits from the window are pending ({}); the window offers to restore or discard them when it opens this workspace",
                 path.display(),
                 crate::workspace::file::recovery_path(path).display()
@@ -445,7 +446,7 @@ fn import(path: &Path, files: &[PathBuf], now: NaiveDateTime) -> Result<(), CliE
         );
     }
     for line in lines {
-        println!("{}", crate::limits::one_line(&line));
+        println!("{}", crate::money::limits::one_line(&line));
     }
     if let Some(d) = &doc {
         println!(

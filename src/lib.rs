@@ -16,11 +16,11 @@
 //!
 //! Nothing here reads the clock: "today" is always passed in.
 
-pub mod atomic;
 pub mod cli;
 pub mod files;
 pub mod import;
-pub mod limits;
+pub mod money;
+pub mod profile;
 pub mod report;
 pub mod rules;
 #[cfg(feature = "gui")]

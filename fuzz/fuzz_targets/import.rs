@@ -7,7 +7,8 @@ use libfuzzer_sys::fuzz_target;
 use lpkpi::import::classify::{Catalog, Classifier};
 use lpkpi::import::{ImportRules, ImportSet};
 use lpkpi::report::{Format, ReportInput, render};
-use lpkpi::rules::evaluate::{Inputs, Rates, evaluate};
+use lpkpi::money::Rates;
+use lpkpi::rules::evaluate::{Inputs, evaluate};
 use lpkpi::rules::{Profile, RenewalDates};
 
 fuzz_target!(|data: &[u8]| {

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use regex_lite::Regex;
 use serde::{Deserialize, Serialize};
 
-use crate::rules::profile::{KeywordRule, ProductLine, ProfileError, Rulebook};
+use crate::profile::{KeywordRule, ProductLine, ProfileError, Rulebook};
 
 /// A catalog override made by an administrator: a part number or an exact product name
 /// assigned to a line, optionally with a component count for packaged sets.
@@ -223,7 +223,7 @@ impl Classifier {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::profile::Profile;
+    use crate::profile::Profile;
     use ProductLine::*;
 
     fn classifier() -> Classifier {

@@ -1,7 +1,7 @@
 //! Importing purchase exports: every file shape administrators really download, every row given
 //! exactly one import-time fate (summary, not invoiced, rejected, duplicate, kept), nothing
 //! dropped silently. Window and currency-rate fates depend on the anniversary and the rates,
-//! so they are decided at report time by [`crate::rules::evaluate`].
+//! so they are decided at report time by the evaluation (the `rules` layer, above this one).
 //!
 //! The row path streams records (one reused buffer per file), interns repeated text, and keeps
 //! one [`Product`] per distinct (part, name, type), which the rules classify once.
@@ -25,7 +25,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::rules::profile::{Field, Profile};
+use crate::profile::{Field, Profile};
 use dedupe::{Dedupe, Identity};
 use intern::{Interner, Sym};
 use rows::{Conventions, ParsedRow, RowOutcome, RowRules};

@@ -13,9 +13,9 @@ use super::values::{
     Currency, DayMonth, DecimalMark, cents, date_is_ambiguous, date_order_hint, decimal_from_f64,
     parse_components, parse_date, parse_quantity, scan_number, whole,
 };
-use crate::rules::profile::{Field, Profile};
+use crate::profile::{Field, Profile};
 
-pub use crate::limits::{MAX_MONEY, MAX_QUANTITY};
+pub use crate::money::limits::{MAX_MONEY, MAX_QUANTITY};
 
 /// One cell as the importer sees it.
 #[derive(Debug, Clone, Copy, PartialEq)]

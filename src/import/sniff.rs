@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::rules::profile::{Field, Profile};
+use crate::profile::{Field, Profile, normalize_header};
 
 /// How many rows from the top may hold the header.
 pub const HEADER_SEARCH_ROWS: usize = 50;
@@ -158,14 +158,6 @@ pub fn decode_text(bytes: &[u8]) -> Decoded<'_> {
 pub fn decode(bytes: &[u8]) -> (Cow<'_, str>, TextEncoding) {
     let d = decode_text(bytes);
     (d.text, d.encoding)
-}
-
-/// A header name as compared: lowercase, without spaces, `_`, `-`, `.`, `#`.
-pub fn normalize_header(name: &str) -> String {
-    name.chars()
-        .filter(|c| !c.is_whitespace() && !matches!(c, '_' | '-' | '.' | '#' | '\u{feff}'))
-        .flat_map(char::to_lowercase)
-        .collect()
 }
 
 /// The profile's header names, ready for lookup.

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::figures::CapabilityFacts;
-use super::profile::Profile;
+use crate::profile::Profile;
 
 /// A trainer on the MCT roster.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]

@@ -1,8 +1,6 @@
 //! Evaluation: imported rows + profile + anniversary + "today" → every figure the report and
 //! the window show (R1-R3, R5). Run once when the data changes, never per frame.
 
-use std::collections::BTreeMap;
-
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -12,35 +10,12 @@ use super::figures::{
     ReviewItem, ReviewKind, RowCounts, RowFate,
 };
 use super::forecast::{Forecast, PlannedFigures, forecast};
-use super::profile::{ProductLine, Profile};
 use super::verdict::{Verdict, level_statuses, readiness, verdict};
-use super::window::{Month, RenewalDates};
+use super::window::RenewalDates;
 use crate::import::classify::{Catalog, Classification, Classifier};
-use crate::import::values::{Currency, cents};
 use crate::import::{Fate, ImportSet, Purchase};
-
-/// Exchange rates: USD per unit of a currency, optionally per month.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Rates {
-    /// Rate per currency (any month).
-    pub usd_per: BTreeMap<Currency, Decimal>,
-    /// Rate per currency for one month (wins over the general rate).
-    pub monthly: BTreeMap<(Currency, Month), Decimal>,
-}
-
-impl Rates {
-    /// The USD value of `amount` in `currency` on `date`, rounded to cents; None without a rate.
-    pub fn to_usd(&self, amount: Decimal, currency: Currency, date: NaiveDate) -> Option<Decimal> {
-        if currency == Currency::USD {
-            return Some(amount);
-        }
-        self.monthly
-            .get(&(currency, Month::of(date)))
-            .or_else(|| self.usd_per.get(&currency))
-            .and_then(|r| amount.checked_mul(*r))
-            .map(cents)
-    }
-}
+use crate::money::Rates;
+use crate::profile::{ProductLine, Profile};
 
 /// Everything an evaluation depends on besides the rows.
 #[derive(Debug, Clone)]

@@ -7,9 +7,9 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::figures::{Figures, MonthFigures, Requirement};
-use super::profile::Level;
 use super::window::{Month, RenewalDates};
 use crate::import::values::cents;
+use crate::profile::Level;
 
 /// A planned purchase of the scenario, already valued.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

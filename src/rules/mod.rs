@@ -5,10 +5,9 @@ pub mod capability;
 pub mod evaluate;
 pub mod figures;
 pub mod forecast;
-pub mod profile;
 pub mod verdict;
 pub mod window;
 
+pub use crate::profile::{ProductLine, Profile};
 pub use evaluate::{Evaluation, Inputs, evaluate};
-pub use profile::{ProductLine, Profile};
 pub use window::{Month, RenewalDates};

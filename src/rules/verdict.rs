@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::figures::{CapabilityFacts, Check, Figures, LevelStatus, Requirement};
-use super::profile::Profile;
+use crate::profile::Profile;
 /// The verdict outcome against the current level (R1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -3,8 +3,8 @@
 
 use std::path::PathBuf;
 
+use crate::profile::Field;
 use crate::report::Format;
-use crate::rules::profile::Field;
 use crate::workspace::Edit;
 
 use super::state::Panel;

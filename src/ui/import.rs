@@ -8,7 +8,7 @@ use super::command::Command;
 use super::state::{AppState, PreviewFile};
 use super::widgets::{status_color, units, usd};
 use crate::import::FileShape;
-use crate::rules::profile::Field;
+use crate::profile::Field;
 
 /// The mapping editor's draft.
 #[derive(Debug, Clone, Default)]

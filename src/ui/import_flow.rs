@@ -14,7 +14,7 @@ use super::jobs::Parsed;
 use super::state::{ImportPreview, PreviewDetails, Running};
 use crate::import::sniff::{ColumnMapRepr, Remembered, header_signature};
 use crate::import::{ImportCounts, ImportRules, ImportSet};
-use crate::rules::profile::Field;
+use crate::profile::Field;
 
 /// "Reading 1 file", "Reading 3 dropped files".
 fn reading(n: usize, what: &str) -> String {

@@ -244,7 +244,7 @@ impl Jobs {
                         } else {
                             crate::files::read_capped(
                                 f.path(),
-                                crate::limits::MAX_EXPORT_BYTES,
+                                crate::money::limits::MAX_EXPORT_BYTES,
                                 "an export",
                             )
                             .map_err(|e| e.to_string())
@@ -273,7 +273,11 @@ impl Jobs {
                     || p.display().to_string(),
                     |n| n.to_string_lossy().into_owned(),
                 );
-                match crate::files::read_capped(p, crate::limits::MAX_EXPORT_BYTES, "an export") {
+                match crate::files::read_capped(
+                    p,
+                    crate::money::limits::MAX_EXPORT_BYTES,
+                    "an export",
+                ) {
                     Ok(bytes) => inputs.push((name, Arc::new(bytes))),
                     Err(e) => return Done::Parsed(Err(e.to_string())),
                 }
@@ -394,7 +398,7 @@ impl Jobs {
     pub fn write(&self, path: PathBuf, bytes: Vec<u8>) {
         self.spawn(move || {
             Done::Wrote(
-                crate::atomic::write(&path, &bytes)
+                crate::files::atomic::write(&path, &bytes)
                     .map(|()| path.clone())
                     .map_err(|e| format!("{}: {e}", path.display())),
             )

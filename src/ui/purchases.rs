@@ -399,23 +399,26 @@ fn row_details(
                 || (resp.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)));
             if apply {
                 let parsed = view.components.trim().parse::<u32>().map_err(|_| {
-                    crate::limits::LimitError("components: a whole number from 1 to 10,000".into())
+                    crate::money::limits::LimitError(
+                        "components: a whole number from 1 to 10,000".into(),
+                    )
                 });
-                view.components_error =
-                    match parsed.and_then(|n| crate::limits::check_components(n).map(|()| n)) {
-                        Ok(n) => {
-                            let line = r.line.unwrap_or(ProductLine::Courseware);
-                            cmds.push(Command::Edit(Edit::Catalog(
-                                key.to_string(),
-                                Some(CatalogEntry {
-                                    line,
-                                    components: Some(n),
-                                }),
-                            )));
-                            None
-                        }
-                        Err(e) => Some(e.to_string()),
-                    };
+                view.components_error = match parsed
+                    .and_then(|n| crate::money::limits::check_components(n).map(|()| n))
+                {
+                    Ok(n) => {
+                        let line = r.line.unwrap_or(ProductLine::Courseware);
+                        cmds.push(Command::Edit(Edit::Catalog(
+                            key.to_string(),
+                            Some(CatalogEntry {
+                                line,
+                                components: Some(n),
+                            }),
+                        )));
+                        None
+                    }
+                    Err(e) => Some(e.to_string()),
+                };
             }
             if let Some(e) = &view.components_error {
                 ui.label(RichText::new(format!("⚠ {e}")).color(ui.visuals().warn_fg_color));

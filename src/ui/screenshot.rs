@@ -57,7 +57,7 @@ impl LpkpiApp {
             }
         };
         if self.options.screenshot.is_some() {
-            if let Err(e) = crate::atomic::write(&path, &bytes) {
+            if let Err(e) = crate::files::atomic::write(&path, &bytes) {
                 eprintln!("lpkpi: {}: {e}", path.display());
             }
             self.allow_close = true;

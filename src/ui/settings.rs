@@ -160,7 +160,7 @@ pub fn settings_ui(
                 let month = if view.rate_month.trim().is_empty() { Ok(None) } else { Month::parse(&view.rate_month).map(Some).ok_or(()) };
                 let value = Decimal::from_str(view.rate_value.trim());
                 view.rate_error = match (Currency::from_cell(&view.rate_currency), month, value) {
-                    (Some(currency), Ok(month), Ok(usd_per)) => match crate::limits::check_rate(currency.as_str(), usd_per) {
+                    (Some(currency), Ok(month), Ok(usd_per)) => match crate::money::limits::check_rate(currency.as_str(), usd_per) {
                         Ok(()) => {
                             let existing = ws.rates.iter().position(|r| r.currency == currency && r.month == month);
                             cmds.push(Command::Edit(Edit::Rates(match existing { Some(i) => ListEdit::Replace(i, Rate { currency, month, usd_per }), None => ListEdit::Add(Rate { currency, month, usd_per }) })));

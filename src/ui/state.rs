@@ -473,7 +473,7 @@ impl AppState {
     pub fn note(&mut self, at: NaiveDateTime, text: impl Into<String>, error: bool) {
         self.notes.push(Note {
             at,
-            text: crate::limits::one_line(&text.into()),
+            text: crate::money::limits::one_line(&text.into()),
             error,
             shown: Instant::now(),
         });

@@ -1,5 +1,5 @@
 //! Every change made to a workspace, as data: the window and the command line build an
-//! [`Edit`], the core validates it with the loader's limits ([`crate::limits`]) and applies it,
+//! [`Edit`], the core validates it with the loader's limits ([`crate::money::limits`]) and applies it,
 //! and the inverse it returns undoes it. Whatever an edit leaves saves and opens again.
 
 use std::collections::BTreeMap;
@@ -12,7 +12,7 @@ use super::model::{StoredFate, Workspace};
 use crate::import::ImportedFile;
 use crate::import::classify::CatalogEntry;
 use crate::import::sniff::ColumnMapRepr;
-use crate::limits::{self, LimitError};
+use crate::money::limits::{self, LimitError};
 use crate::rules::Month;
 use crate::rules::capability::{Competency, Person, Trainer};
 

@@ -70,7 +70,7 @@ pub struct WorkspaceLock {
 fn read_owner(path: &Path) -> Option<(String, String)> {
     let bytes = crate::files::read_capped(
         &owner_path(path),
-        crate::limits::MAX_OWNER_BYTES,
+        crate::money::limits::MAX_OWNER_BYTES,
         "an owner file",
     )
     .ok()?;
@@ -141,7 +141,7 @@ impl WorkspaceLock {
                 continue;
             }
             let owner = format!("{} {}\n", host_name(), std::process::id());
-            crate::atomic::write(&owner_path(path), owner.as_bytes()).map_err(|source| {
+            crate::files::atomic::write(&owner_path(path), owner.as_bytes()).map_err(|source| {
                 WorkspaceError::Io {
                     path: owner_path(path).display().to_string(),
                     source,
@@ -198,10 +198,14 @@ fn digest(bytes: &[u8]) -> [u8; 32] {
     Sha256::digest(bytes).into()
 }
 
-/// Read a workspace file: a regular file of at most [`crate::limits::MAX_WORKSPACE_BYTES`].
+/// Read a workspace file: a regular file of at most [`crate::money::limits::MAX_WORKSPACE_BYTES`].
 pub fn read(path: &Path) -> Result<Vec<u8>, WorkspaceError> {
-    crate::files::read_capped(path, crate::limits::MAX_WORKSPACE_BYTES, "a workspace")
-        .map_err(WorkspaceError::File)
+    crate::files::read_capped(
+        path,
+        crate::money::limits::MAX_WORKSPACE_BYTES,
+        "a workspace",
+    )
+    .map_err(WorkspaceError::File)
 }
 
 /// The digest of the file at `path` when it is a workspace that may be replaced (None when
@@ -279,7 +283,7 @@ impl Document {
     /// and is never overwritten.
     pub fn open(path: &Path) -> Result<Document, WorkspaceError> {
         let lock = WorkspaceLock::acquire(path)?;
-        crate::atomic::remove_leftovers(path);
+        crate::files::atomic::remove_leftovers(path);
         let bytes = read(path)?;
         let workspace = parse(&bytes, &path.display().to_string())?;
         Ok(Document {
@@ -346,9 +350,10 @@ impl Document {
         }
         self.check_writable()?;
         if let Some(old) = &current {
-            crate::atomic::write(&backup_path(&target), old).map_err(io(&backup_path(&target)))?;
+            crate::files::atomic::write(&backup_path(&target), old)
+                .map_err(io(&backup_path(&target)))?;
         }
-        crate::atomic::write(&target, text.as_bytes()).map_err(io(&self.path))?;
+        crate::files::atomic::write(&target, text.as_bytes()).map_err(io(&self.path))?;
         self.on_disk = Some(digest(text.as_bytes()));
         Ok(())
     }
@@ -372,7 +377,7 @@ impl Document {
             return self.save();
         }
         let lock = WorkspaceLock::acquire(path)?;
-        crate::atomic::remove_leftovers(path);
+        crate::files::atomic::remove_leftovers(path);
         let on_disk = replaceable(path)?;
         let previous = (
             std::mem::replace(&mut self.path, path.to_path_buf()),
@@ -394,7 +399,7 @@ impl Document {
         workspace: Workspace,
     ) -> Result<Document, WorkspaceError> {
         let lock = WorkspaceLock::acquire(path)?;
-        crate::atomic::remove_leftovers(path);
+        crate::files::atomic::remove_leftovers(path);
         let on_disk = replaceable(path)?;
         let mut doc = Document {
             path: path.to_path_buf(),
@@ -417,7 +422,7 @@ impl Document {
     pub fn write_recovery_of(&self, workspace: &Workspace) -> Result<(), WorkspaceError> {
         let text = to_ron(workspace)?;
         let path = recovery_path(&self.path);
-        crate::atomic::write(&path, text.as_bytes()).map_err(|source| WorkspaceError::Io {
+        crate::files::atomic::write(&path, text.as_bytes()).map_err(|source| WorkspaceError::Io {
             path: path.display().to_string(),
             source,
         })

@@ -17,10 +17,10 @@ use crate::import::values::Currency;
 use crate::import::{
     AddOptions, Added, Fate, ImportCounts, ImportError, ImportRules, ImportSet, ImportedFile,
 };
+use crate::money::Rates;
+use crate::profile::{ProductLine, Profile, ProfileError};
 use crate::rules::capability::{Competency, Person, Trainer};
-use crate::rules::evaluate::Rates;
 use crate::rules::forecast::PlannedFigures;
-use crate::rules::profile::{ProductLine, Profile, ProfileError};
 use crate::rules::window::Month;
 
 /// The format version this build writes.
@@ -397,9 +397,9 @@ impl Workspace {
 
     /// Values no export, rate or plan can plausibly hold (they would only overflow the sums):
     /// the first one found, in words. The window checks each edit with the same limits
-    /// ([`crate::limits`]), so whatever it accepts saves and opens again.
+    /// ([`crate::money::limits`]), so whatever it accepts saves and opens again.
     pub fn implausible(&self) -> Option<String> {
-        use crate::limits;
+        use crate::money::limits;
         let first = |r: Result<(), limits::LimitError>| r.err().map(|e| e.0);
         for r in &self.rates {
             if let Some(e) = first(limits::check_rate(r.currency.as_str(), r.usd_per)) {
@@ -446,18 +446,18 @@ impl Workspace {
     }
 
     /// A planned purchase within the limits (kits and revenue).
-    pub fn check_planned(p: &PlannedPurchase) -> Result<(), crate::limits::LimitError> {
-        crate::limits::check_quantity("planned kits", p.kits)?;
-        crate::limits::check_money("planned revenue", p.amount_usd)
+    pub fn check_planned(p: &PlannedPurchase) -> Result<(), crate::money::limits::LimitError> {
+        crate::money::limits::check_quantity("planned kits", p.kits)?;
+        crate::money::limits::check_money("planned revenue", p.amount_usd)
     }
 
     /// Official dashboard figures within the limits.
-    pub fn check_dashboard(d: &DashboardMonth) -> Result<(), crate::limits::LimitError> {
+    pub fn check_dashboard(d: &DashboardMonth) -> Result<(), crate::money::limits::LimitError> {
         if let Some(v) = d.kpi_units {
-            crate::limits::check_money("KPI units", v)?;
+            crate::money::limits::check_money("KPI units", v)?;
         }
         if let Some(v) = d.revenue_usd {
-            crate::limits::check_money("revenue", v)?;
+            crate::money::limits::check_money("revenue", v)?;
         }
         Ok(())
     }

@@ -7,10 +7,11 @@ use chrono::NaiveDate;
 use super::model::Workspace;
 use crate::import::classify::{Catalog, Classifier};
 use crate::import::{ImportRules, ImportSet};
+use crate::money::Rates;
+use crate::profile::{Profile, ProfileError};
 use crate::rules::capability::{CapabilityStatus, capability};
-use crate::rules::evaluate::{Evaluation, Inputs, Rates, evaluate};
+use crate::rules::evaluate::{Evaluation, Inputs, evaluate};
 use crate::rules::forecast::PlannedFigures;
-use crate::rules::profile::{Profile, ProfileError};
 use crate::rules::window::RenewalDates;
 
 /// Everything derived from a workspace that an evaluation needs. Rebuild it when the

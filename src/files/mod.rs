@@ -8,6 +8,8 @@ use std::fs::{File, OpenOptions};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
+pub mod atomic;
+
 /// A file that could not be read or written, in one line naming it.
 #[derive(Debug, thiserror::Error)]
 pub enum FileError {
@@ -217,7 +219,7 @@ pub fn write_output(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
     let target = resolve_links(path)?;
     match output_kind(&target)? {
         OutputKind::New | OutputKind::Regular => {
-            crate::atomic::write(&target, bytes).map_err(FileError::io(path))
+            atomic::write(&target, bytes).map_err(FileError::io(path))
         }
         OutputKind::Stream => write_stream(&target, bytes).map_err(|e| match e.raw_os_error() {
             #[cfg(unix)]

@@ -325,9 +325,12 @@ impl Profile {
 
     /// Load a profile file.
     pub fn from_path(path: &Path) -> Result<Profile, ProfileError> {
-        let bytes =
-            crate::files::read_capped(path, crate::limits::MAX_PROFILE_BYTES, "a program profile")
-                .map_err(ProfileError::File)?;
+        let bytes = crate::files::read_capped(
+            path,
+            crate::money::limits::MAX_PROFILE_BYTES,
+            "a program profile",
+        )
+        .map_err(ProfileError::File)?;
         let text = String::from_utf8(bytes).map_err(|_| ProfileError::Read {
             path: path.display().to_string(),
             source: std::io::Error::new(
@@ -370,7 +373,7 @@ impl Profile {
         let mut seen: BTreeMap<String, Field> = BTreeMap::new();
         for (field, names) in &self.headers {
             for name in names {
-                let key = crate::import::sniff::normalize_header(name);
+                let key = normalize_header(name);
                 if let Some(other) = seen.insert(key, *field)
                     && other != *field
                 {
@@ -409,6 +412,14 @@ impl Profile {
         }
         Ok(())
     }
+}
+
+/// A header name as compared: lowercase, without spaces, `_`, `-`, `.`, `#`.
+pub fn normalize_header(name: &str) -> String {
+    name.chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '_' | '-' | '.' | '#' | '\u{feff}'))
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 #[cfg(test)]
