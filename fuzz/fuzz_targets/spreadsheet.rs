@@ -6,7 +6,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use lpkpi::import::{ImportRules, ImportSet, limits, peek_rows};
+use lpkpi::import::{ImportRules, ImportSet, peek_rows, spreadsheet_limits as limits};
 use lpkpi::rules::Profile;
 
 fuzz_target!(|data: &[u8]| {

@@ -9,9 +9,10 @@
 pub mod classify;
 pub mod dedupe;
 pub mod intern;
-pub mod limits;
+mod layout;
 pub mod rows;
 pub mod sniff;
+pub mod spreadsheet_limits;
 pub mod text;
 pub mod values;
 pub mod xlsx;
@@ -74,7 +75,7 @@ pub enum ImportError {
         /// File name as given.
         file: String,
         /// The limit it goes over.
-        what: limits::Limit,
+        what: spreadsheet_limits::Limit,
     },
     /// The spreadsheet container could not be opened.
     #[error("{file}: cannot read the spreadsheet: {message}")]
@@ -344,7 +345,7 @@ pub fn peek_rows(bytes: &[u8], rows: usize, shape: Option<&FileShape>) -> Vec<(u
     use sniff::{DELIMITERS, LineCounter, csv_reader, decode};
     if is_spreadsheet(bytes) {
         use calamine::Reader;
-        if limits::check(bytes).is_err() {
+        if spreadsheet_limits::check(bytes).is_err() {
             return Vec::new();
         }
         // a panic of the reader on a malformed file is no rows, not a crash

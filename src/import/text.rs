@@ -3,13 +3,9 @@
 
 use csv::ByteRecord;
 
-use super::rows::{ConventionScan, StrayMarks, parse_row};
-use super::sniff::{
-    ColumnMap, LineCounter, TRUNCATED_WARNING, csv_reader, decode_text, find_header,
-};
-use super::{
-    AddOptions, FileShape, ImportCounts, ImportError, ImportRules, ImportSet, ImportedFile,
-};
+use super::layout::Layout;
+use super::sniff::{LineCounter, TRUNCATED_WARNING, csv_reader, decode_text, find_header};
+use super::{AddOptions, FileShape, ImportError, ImportRules, ImportSet, ImportedFile};
 
 /// Read a text export into `set` (rows appended); the caller dedupes and registers the file.
 pub fn read(
@@ -27,39 +23,24 @@ pub fn read(
             columns,
         }
     })?;
-    let (columns, ignored) = match header.remembered.clone() {
-        Some(map) => (map, Vec::new()),
-        None => (
-            ColumnMap::from_header(&rules.headers, &header.cells),
-            ColumnMap::ignored_columns(&rules.headers, &header.cells),
-        ),
-    };
-    if let Some(field) = columns.missing_required() {
-        return Err(ImportError::MissingField {
-            file: name.to_string(),
-            field,
-            columns: header.cells,
-        });
-    }
+    let layout = Layout::new(name, header.cells.clone(), header.remembered.clone(), rules)?;
     let data = text.as_bytes();
     let mut record = ByteRecord::new();
 
     // Pass 1: decimal mark and day/month order.
-    let mut scan = ConventionScan::default();
-    let mut reader = csv_reader(data, header.delimiter);
-    let mut index = 0usize;
-    while reader.read_byte_record(&mut record).unwrap_or(false) {
-        if index > header.record_index {
-            scan.observe(&record, &columns);
+    let (conventions, warning) = layout.conventions(header.delimiter == b';', |observe| {
+        let mut reader = csv_reader(data, header.delimiter);
+        let mut index = 0usize;
+        while reader.read_byte_record(&mut record).unwrap_or(false) {
+            if index > header.record_index {
+                observe(&record);
+            }
+            index += 1;
         }
-        index += 1;
-    }
-    let (conventions, warning) = scan.decide(header.delimiter == b';');
+    });
 
     // Pass 2: the rows.
-    let file = set.files.len() as u32;
-    let mut counts = ImportCounts::default();
-    let mut strays = StrayMarks::default();
+    let mut rows = layout.rows(set.files.len() as u32, conventions, rules);
     let mut reader = csv_reader(data, header.delimiter);
     let mut lines = LineCounter::new(data);
     let mut index = 0usize;
@@ -84,12 +65,12 @@ pub fn read(
             }
         }
         if index > header.record_index {
-            let outcome = parse_row(&record, &columns, &conventions, &rules.rows);
-            strays.note(&record, &columns, &conventions, &outcome);
-            set.push(file, line, outcome, &mut counts);
+            rows.push(set, line, &record);
         }
         index += 1;
     }
+    let truncated = decoded.truncated.then(|| TRUNCATED_WARNING.to_string());
+    let (counts, warnings) = rows.finish(truncated, warning);
     Ok(ImportedFile {
         name: name.to_string(),
         sha256: String::new(),
@@ -99,16 +80,9 @@ pub fn read(
             delimiter: header.delimiter as char,
         },
         header_line: header.line,
-        columns,
+        columns: layout.columns,
         conventions,
         counts,
-        warnings: decoded
-            .truncated
-            .then(|| TRUNCATED_WARNING.to_string())
-            .into_iter()
-            .chain(ignored)
-            .chain(warning)
-            .chain(strays.warning(conventions.decimal_mark))
-            .collect(),
+        warnings,
     })
 }

@@ -7,12 +7,11 @@ use std::panic::AssertUnwindSafe;
 use calamine::{Data, Reader, open_workbook_auto_from_rs};
 use chrono::NaiveDate;
 
-use super::limits::{self, Refusal};
-use super::rows::{Cell, Cells, ConventionScan, StrayMarks, parse_row};
+use super::layout::Layout;
+use super::rows::{Cell, Cells};
 use super::sniff::{ColumnMap, ColumnMapRepr, HEADER_SEARCH_ROWS, header_signature};
-use super::{
-    AddOptions, FileShape, ImportCounts, ImportError, ImportRules, ImportSet, ImportedFile,
-};
+use super::spreadsheet_limits::{self as limits, Refusal};
+use super::{AddOptions, FileShape, ImportError, ImportRules, ImportSet, ImportedFile};
 
 /// A sheet row seen as cells.
 struct SheetRow<'a>(&'a [Data]);
@@ -122,28 +121,13 @@ fn read_book(
         let cells: Vec<String> = (0..header_row.len())
             .map(|i| header_row.cell(i).as_text().into_owned())
             .collect();
-        let (columns, ignored) = match remembered {
-            Some(map) => (map, Vec::new()),
-            None => (
-                ColumnMap::from_header(&rules.headers, &cells),
-                ColumnMap::ignored_columns(&rules.headers, &cells),
-            ),
-        };
-        if let Some(field) = columns.missing_required() {
-            return Err(ImportError::MissingField {
-                file: name.to_string(),
-                field,
-                columns: cells,
-            });
-        }
-        let mut scan = ConventionScan::default();
-        for r in &rows[h + 1..] {
-            scan.observe(&SheetRow(r), &columns);
-        }
-        let (conventions, warning) = scan.decide(false);
-        let file = set.files.len() as u32;
-        let mut counts = ImportCounts::default();
-        let mut strays = StrayMarks::default();
+        let layout = Layout::new(name, cells, remembered, rules)?;
+        let (conventions, warning) = layout.conventions(false, |observe| {
+            for r in &rows[h + 1..] {
+                observe(&SheetRow(r));
+            }
+        });
+        let mut sink = layout.rows(set.files.len() as u32, conventions, rules);
         let total = rows.len().max(1) as f32;
         for (i, r) in rows.iter().enumerate().skip(h + 1) {
             if i.is_multiple_of(4096) && !options.report(i as f32 / total) {
@@ -151,25 +135,19 @@ fn read_book(
                     file: name.to_string(),
                 });
             }
-            let row = SheetRow(r);
-            let outcome = parse_row(&row, &columns, &conventions, &rules.rows);
-            strays.note(&row, &columns, &conventions, &outcome);
-            set.push(file, first_row + i as u32 + 1, outcome, &mut counts);
+            sink.push(set, first_row + i as u32 + 1, &SheetRow(r));
         }
+        let (counts, warnings) = sink.finish(None, warning);
         return Ok(ImportedFile {
             name: name.to_string(),
             sha256: String::new(),
             imported_at: None,
             shape: FileShape::Spreadsheet { sheet },
             header_line: first_row + h as u32 + 1,
-            columns,
+            columns: layout.columns,
             conventions,
             counts,
-            warnings: ignored
-                .into_iter()
-                .chain(warning)
-                .chain(strays.warning(conventions.decimal_mark))
-                .collect(),
+            warnings,
         });
     }
     Err(ImportError::NoHeader {
