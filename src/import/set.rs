@@ -1,0 +1,340 @@
+//! The import set: every file and row imported, in import order, with the profile's import
+//! rules; adding a file sniffs it, reads it, dedupes its rows against the earlier files.
+
+use rustc_hash::FxHashMap as HashMap;
+
+use std::borrow::Cow;
+
+use sha2::{Digest, Sha256};
+
+use super::dedupe::{Dedupe, Identity};
+use super::intern::{Interner, Sym};
+use super::rows::{ParsedRow, RowOutcome, RowRules};
+use super::sniff::HeaderNames;
+use super::types::*;
+use crate::profile::{Field, Profile};
+
+/// The profile's import rules, prepared once.
+#[derive(Debug, Clone)]
+pub struct ImportRules {
+    pub(super) headers: HeaderNames,
+    pub(super) rows: RowRules,
+}
+
+impl ImportRules {
+    /// Prepare from a profile.
+    pub fn new(profile: &Profile) -> ImportRules {
+        ImportRules {
+            headers: HeaderNames::new(profile),
+            rows: RowRules::new(profile),
+        }
+    }
+}
+
+/// How to add a file: mappings chosen by hand before, and a progress hook.
+pub struct AddOptions<'a> {
+    /// Column mappings chosen by hand, by header signature: a header with one of these
+    /// signatures is the header, mapped this way.
+    pub remembered: &'a super::sniff::Remembered,
+    /// Called now and then with the fraction read; returning false cancels the import.
+    pub progress: Option<&'a mut dyn FnMut(f32) -> bool>,
+}
+
+impl<'a> AddOptions<'a> {
+    /// Options with remembered mappings and no progress hook.
+    pub fn new(remembered: &'a super::sniff::Remembered) -> AddOptions<'a> {
+        AddOptions {
+            remembered,
+            progress: None,
+        }
+    }
+
+    pub(super) fn report(&mut self, done: f32) -> bool {
+        self.progress.as_mut().is_none_or(|p| p(done))
+    }
+}
+
+static NO_MAPPINGS: super::sniff::Remembered = super::sniff::Remembered::new();
+
+/// What adding a file did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Added {
+    /// The file was read; its index in [`ImportSet::files`].
+    File(usize),
+    /// The same bytes were imported before; nothing changed.
+    AlreadyImported {
+        /// Name of the earlier file.
+        first: String,
+        /// Its index in [`ImportSet::files`].
+        index: usize,
+    },
+}
+
+fn sha_from_hex(hex: &str) -> Option<[u8; 32]> {
+    let mut out = [0u8; 32];
+    if hex.len() != 64 {
+        return None;
+    }
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(out)
+}
+
+/// Every file and row imported, in import order.
+#[derive(Debug, Clone, Default)]
+pub struct ImportSet {
+    /// Files in import order.
+    pub files: Vec<ImportedFile>,
+    /// Rows in file order.
+    pub rows: Vec<Row>,
+    /// Distinct products.
+    pub products: Vec<Product>,
+    /// Things a person should know about the whole import (skipped copies).
+    pub warnings: Vec<String>,
+    strings: Interner,
+    product_index: HashMap<Product, u32>,
+    dedupe: Dedupe,
+    hashes: HashMap<[u8; 32], usize>,
+}
+
+/// Whether `bytes` look like a spreadsheet container (zip: XLSX / ODS; OLE: XLS).
+pub(super) fn is_spreadsheet(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
+}
+
+impl ImportSet {
+    /// An empty set.
+    pub fn new() -> ImportSet {
+        ImportSet::default()
+    }
+
+    /// Text of an interned string.
+    pub fn text(&self, sym: Sym) -> &str {
+        self.strings.get(sym)
+    }
+
+    /// The product of a purchase.
+    pub fn product(&self, p: &Purchase) -> Option<&Product> {
+        self.products.get(p.product as usize)
+    }
+
+    /// Import one file's bytes. Same bytes as an earlier file: nothing changes.
+    pub fn add(
+        &mut self,
+        name: &str,
+        bytes: &[u8],
+        rules: &ImportRules,
+    ) -> Result<Added, ImportError> {
+        self.add_with(name, bytes, rules, &mut AddOptions::new(&NO_MAPPINGS))
+    }
+
+    /// [`ImportSet::add`] with remembered mappings and progress.
+    pub fn add_with(
+        &mut self,
+        name: &str,
+        bytes: &[u8],
+        rules: &ImportRules,
+        options: &mut AddOptions<'_>,
+    ) -> Result<Added, ImportError> {
+        let digest: [u8; 32] = Sha256::digest(bytes).into();
+        if let Some(&index) = self.hashes.get(&digest) {
+            let first = self
+                .files
+                .get(index)
+                .map(|f| f.name.clone())
+                .unwrap_or_default();
+            self.warnings.push(format!(
+                "{name} has the same bytes as {first}, imported before: skipped, its rows were not read"
+            ));
+            return Ok(Added::AlreadyImported { first, index });
+        }
+        let sha256 = digest.iter().map(|b| format!("{b:02x}")).collect();
+        let rows_before = self.rows.len();
+        let products_before = self.products.len();
+        let result = if is_spreadsheet(bytes) {
+            super::xlsx::read(self, name, bytes, rules, options)
+        } else {
+            super::text::read(self, name, bytes, rules, options)
+        };
+        let mut file = match result {
+            Ok(file) => file,
+            Err(e) => {
+                self.rows.truncate(rows_before);
+                for p in self.products.drain(products_before..) {
+                    self.product_index.remove(&p);
+                }
+                return Err(e);
+            }
+        };
+        file.sha256 = sha256;
+        if file.columns.get(Field::Amount).is_none() && file.columns.get(Field::UnitPrice).is_none()
+        {
+            file.warnings
+                .push("no amount or unit price column: its rows add no revenue".into());
+        }
+        let index = self.files.len();
+        self.files.push(file);
+        self.dedupe_file(index, rows_before);
+        self.hashes.insert(digest, index);
+        Ok(Added::File(index))
+    }
+
+    /// Restore a file imported before (from a workspace): its rows' import-time outcomes as
+    /// stored, in file order; duplicates are decided again by the same rule, so the set is
+    /// exactly what importing the files in this order gave. Returns the file's index.
+    pub fn restore<'a>(
+        &mut self,
+        mut file: ImportedFile,
+        rows: impl IntoIterator<Item = (u32, RowOutcome<'a>)>,
+    ) -> usize {
+        let start = self.rows.len();
+        let index = self.files.len();
+        let mut counts = ImportCounts::default();
+        for (line, outcome) in rows {
+            self.push(index as u32, line, outcome, &mut counts);
+        }
+        file.counts = counts;
+        if let Some(digest) = sha_from_hex(&file.sha256) {
+            self.hashes.entry(digest).or_insert(index);
+        }
+        self.files.push(file);
+        self.dedupe_file(index, start);
+        index
+    }
+
+    /// A row's purchase as text again (for storing it).
+    pub fn parsed(&self, p: &Purchase) -> ParsedRow<'_> {
+        let product = self.product(p);
+        let text = |sym: Option<Sym>| Cow::Borrowed(sym.map_or("", |s| self.text(s)));
+        ParsedRow {
+            date: p.date,
+            order_id: text(Some(p.order_id)),
+            line_id: p.line_id.map(|l| Cow::Borrowed(self.text(l))),
+            part: text(product.map(|x| x.part)),
+            name: text(product.map(|x| x.name)),
+            kind: text(product.map(|x| x.kind)),
+            quantity: p.quantity,
+            components: p.components,
+            amount: p.amount,
+            currency: p.currency,
+        }
+    }
+
+    fn intern_product(&mut self, part: &str, name: &str, kind: &str) -> u32 {
+        let key = Product {
+            part: self.strings.intern(part),
+            name: self.strings.intern(name),
+            kind: self.strings.intern(kind),
+        };
+        if let Some(&i) = self.product_index.get(&key) {
+            return i;
+        }
+        let i = self.products.len() as u32;
+        self.products.push(key);
+        self.product_index.insert(key, i);
+        i
+    }
+
+    /// Append one row's outcome to the file being read.
+    pub(super) fn push(
+        &mut self,
+        file: u32,
+        line: u32,
+        outcome: RowOutcome<'_>,
+        counts: &mut ImportCounts,
+    ) {
+        let (fate, purchase) = match outcome {
+            RowOutcome::Blank => return,
+            RowOutcome::Summary => (Fate::Summary, None),
+            RowOutcome::NotInvoiced => (Fate::NotInvoiced, None),
+            RowOutcome::Rejected(reason) => (Fate::Rejected { reason }, None),
+            RowOutcome::Purchase(p) => {
+                let product = self.intern_product(&p.part, &p.name, &p.kind);
+                let purchase = Purchase {
+                    date: p.date,
+                    order_id: self.strings.intern(&p.order_id),
+                    line_id: p.line_id.as_deref().map(|l| self.strings.intern(l)),
+                    product,
+                    quantity: p.quantity,
+                    components: p.components,
+                    amount: p.amount,
+                    currency: p.currency,
+                };
+                (Fate::Kept, Some(purchase))
+            }
+        };
+        counts.read += 1;
+        counts.add(&fate);
+        self.rows.push(Row {
+            file,
+            line,
+            fate,
+            purchase,
+        });
+    }
+
+    /// Mark the duplicates among the rows of file `index` (rows from `start`).
+    fn dedupe_file(&mut self, index: usize, start: usize) {
+        let Some(file) = self.files.get(index) else {
+            return;
+        };
+        let by_line =
+            file.columns.order_id().is_some() && file.columns.get(Field::LineId).is_some();
+        let by_part = file.columns.get(Field::PartNumber).is_some();
+        let products = &self.products;
+        let rows = &self.rows;
+        let identities = rows[start..].iter().enumerate().filter_map(|(i, row)| {
+            let p = row.purchase.as_ref().filter(|_| row.fate == Fate::Kept)?;
+            let id = match (by_line, p.line_id) {
+                (true, Some(line)) => Identity::Line {
+                    order: p.order_id,
+                    line,
+                },
+                _ => {
+                    let product = products.get(p.product as usize)?;
+                    Identity::Fields {
+                        order: p.order_id,
+                        product: if by_part { product.part } else { product.name },
+                        date: p.date,
+                        quantity: p.quantity,
+                        amount: p.amount.map(|a| a.normalize()),
+                    }
+                }
+            };
+            Some(((start + i) as u32, id))
+        });
+        let purchase = |i: u32| rows.get(i as usize).and_then(|r| r.purchase.as_ref());
+        let decided: Vec<(u32, Fate)> = self
+            .dedupe
+            .file(identities)
+            .into_iter()
+            .map(|(i, earlier)| {
+                // the earlier row it repeats: one with the same content if any, else the first
+                let same = earlier
+                    .iter()
+                    .copied()
+                    .find(|&e| match (purchase(i), purchase(e)) {
+                        (Some(a), Some(b)) => a.same_content(b, products),
+                        _ => false,
+                    });
+                let of = same.or_else(|| earlier.first().copied()).unwrap_or(i);
+                (
+                    i,
+                    Fate::Duplicate {
+                        of,
+                        differs: same.is_none(),
+                    },
+                )
+            })
+            .collect();
+        let file = &mut self.files[index];
+        for (i, fate) in decided {
+            if let Some(row) = self.rows.get_mut(i as usize) {
+                file.counts.kept -= 1;
+                file.counts.duplicates += 1;
+                row.fate = fate;
+            }
+        }
+    }
+}
