@@ -36,9 +36,17 @@ fn day(s: &str) -> NaiveDate {
 fn workspace(n: usize) -> Workspace {
     let products = [
         ("20533C", "MOC 20533C Implementing Azure", "MOC"),
-        ("LAB-AZ104", "Microsoft Labs Online - AZ-104", "Microsoft Authorized Labs"),
+        (
+            "LAB-AZ104",
+            "Microsoft Labs Online - AZ-104",
+            "Microsoft Authorized Labs",
+        ),
         ("CAT-LUNCH", "Classroom catering (per student)", "Other"),
-        ("EXB-AZ-305", "Exam Bundle AZ-305 with Retake", "Microsoft Exams"),
+        (
+            "EXB-AZ-305",
+            "Exam Bundle AZ-305 with Retake",
+            "Microsoft Exams",
+        ),
     ];
     let mut s = String::from(
         "Order Number,Line,Invoice Date,Part Number,Product Name,Product Type,Quantity,Total\n",

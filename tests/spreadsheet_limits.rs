@@ -335,7 +335,8 @@ fn an_ods_table_that_never_ends_is_refused() {
     // calamine would wait for the table's end forever
     let bytes = ods_table(ROW_ODS, "");
     match import("open.ods", &bytes) {
-        Err(ImportError::Spreadsheet { message, .. }) => {
+        Err(ImportError::Spreadsheet { source, .. }) => {
+            let message = source.to_string();
             assert_eq!(
                 message,
                 "its part 'content.xml' ends inside a table or a cell"
@@ -439,7 +440,8 @@ fn a_broken_xls_container_is_refused_in_one_line() {
     let mut bytes = xls();
     bytes.truncate(1024);
     match import("cut.xls", &bytes) {
-        Err(ImportError::Spreadsheet { message, .. }) => {
+        Err(ImportError::Spreadsheet { source, .. }) => {
+            let message = source.to_string();
             assert_eq!(message, "its container cannot be read as an .xls workbook")
         }
         other => panic!("{:?}", other.map(|s| s.files.len())),
@@ -453,7 +455,8 @@ fn an_xls_sheet_starting_past_the_end_is_refused() {
         d[0..4].copy_from_slice(&0x3300_0000u32.to_le_bytes())
     });
     match import("past.xls", &bytes) {
-        Err(ImportError::Spreadsheet { message, .. }) => {
+        Err(ImportError::Spreadsheet { source, .. }) => {
+            let message = source.to_string();
             assert_eq!(
                 message,
                 "a sheet's position cannot be read as an .xls workbook"

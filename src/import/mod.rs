@@ -22,4 +22,7 @@ pub mod xlsx;
 
 pub use peek::peek_rows;
 pub use set::{AddOptions, Added, ImportRules, ImportSet};
-pub use types::{Fate, FileShape, ImportCounts, ImportError, ImportedFile, Product, Purchase, Row};
+pub use types::{
+    Fate, FileShape, ImportCounts, ImportError, ImportedFile, Product, Purchase, Row,
+    SpreadsheetError,
+};

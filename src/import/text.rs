@@ -51,7 +51,7 @@ pub fn read(
             Err(e) => {
                 return Err(ImportError::Unreadable {
                     file: name.to_string(),
-                    message: e.to_string(),
+                    source: e,
                 });
             }
         }

@@ -13,13 +13,14 @@ use super::values::Currency;
 /// A file that cannot be imported at all (row problems are data, not errors).
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    /// The file could not be read from disk.
-    #[error("{file}: cannot read the file: {message}")]
+    /// The text could not be read as delimited records.
+    #[error("{file}: cannot read the file: {source}")]
     Unreadable {
         /// File name as given.
         file: String,
         /// Why.
-        message: String,
+        #[source]
+        source: csv::Error,
     },
     /// No row within the first 50 names at least three known columns.
     #[error("{file}: no header row found in the first {rows} rows (columns found: {columns})", rows = super::sniff::HEADER_SEARCH_ROWS, columns = list(.columns))]
@@ -55,19 +56,35 @@ pub enum ImportError {
         what: super::spreadsheet_limits::Limit,
     },
     /// The spreadsheet container could not be opened.
-    #[error("{file}: cannot read the spreadsheet: {message}")]
+    #[error("{file}: cannot read the spreadsheet: {source}")]
     Spreadsheet {
         /// File name as given.
         file: String,
         /// Why.
-        message: String,
+        #[source]
+        source: SpreadsheetError,
     },
     /// The workspace refused the imported rows (they would break its limits).
+    /// (The refusal is the workspace's, a layer above: it arrives here in words.)
     #[error("the import was refused: {message}")]
     Refused {
         /// Why.
         message: String,
     },
+}
+
+/// Why a spreadsheet container could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum SpreadsheetError {
+    /// The spreadsheet reader's own error.
+    #[error(transparent)]
+    Reader(#[from] calamine::Error),
+    /// The container or its parts fail lpkpi's checks (broken zip, unreadable .xls records).
+    #[error(transparent)]
+    Container(#[from] super::spreadsheet_limits::Refusal),
+    /// The spreadsheet reader failed on a malformed file (a panic, caught).
+    #[error("the spreadsheet reader failed on this file")]
+    ReaderFailed,
 }
 
 fn list(columns: &[String]) -> String {

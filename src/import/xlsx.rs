@@ -11,7 +11,9 @@ use super::layout::Layout;
 use super::rows::{Cell, Cells};
 use super::sniff::{ColumnMap, ColumnMapRepr, HEADER_SEARCH_ROWS, header_signature};
 use super::spreadsheet_limits::{self as limits, Refusal};
-use super::{AddOptions, FileShape, ImportError, ImportRules, ImportSet, ImportedFile};
+use super::{
+    AddOptions, FileShape, ImportError, ImportRules, ImportSet, ImportedFile, SpreadsheetError,
+};
 
 /// A sheet row seen as cells.
 struct SheetRow<'a>(&'a [Data]);
@@ -59,7 +61,7 @@ pub fn read(
         },
         other => ImportError::Spreadsheet {
             file: name.to_string(),
-            message: other.to_string(),
+            source: other.into(),
         },
     })?;
     std::panic::catch_unwind(AssertUnwindSafe(|| {
@@ -68,7 +70,7 @@ pub fn read(
     .unwrap_or_else(|_| {
         Err(ImportError::Spreadsheet {
             file: name.to_string(),
-            message: "the spreadsheet reader failed on this file".into(),
+            source: SpreadsheetError::ReaderFailed,
         })
     })
 }
@@ -82,7 +84,7 @@ fn read_book(
 ) -> Result<ImportedFile, ImportError> {
     let spreadsheet_error = |e: calamine::Error| ImportError::Spreadsheet {
         file: name.to_string(),
-        message: e.to_string(),
+        source: e.into(),
     };
     let mut book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(spreadsheet_error)?;
     let mut first_columns: Option<Vec<String>> = None;

@@ -253,7 +253,7 @@ impl LpkpiApp {
             Done::Warning(e) => self.error(e),
             Done::Profile(result) => match result {
                 Ok(p) => self.edit(Edit::Profile(ProfileChoice::Custom(Box::new(p)))),
-                Err(e) => self.error(e),
+                Err(e) => self.error(e.to_string()),
             },
         }
     }

@@ -9,6 +9,7 @@ use eframe::egui;
 
 use super::app::{LpkpiApp, Views};
 use super::command::{Command, Pick};
+use super::jobs::JobError;
 use super::state::{AppState, Panel, Recovery, Running};
 use crate::report::{Format, ReportInput};
 use crate::workspace::{Document, Edit, Workspace};
@@ -68,7 +69,7 @@ impl LpkpiApp {
     pub(super) fn opened(
         &mut self,
         path: PathBuf,
-        result: Result<(Document, Option<Recovery>), String>,
+        result: Result<(Document, Option<Recovery>), JobError>,
         ctx: &egui::Context,
     ) {
         self.state.running = None;
@@ -89,7 +90,7 @@ impl LpkpiApp {
                         .failure
                         .lock()
                         .unwrap_or_else(PoisonError::into_inner);
-                    *failure = Some(e.clone());
+                    *failure = Some(e.to_string());
                     self.allow_close = true;
                     ctx.send_viewport_cmd(egui::ViewportCommand::Close);
                 }
@@ -139,7 +140,7 @@ impl LpkpiApp {
     pub(super) fn saved(
         &mut self,
         revision: u64,
-        result: Result<PathBuf, String>,
+        result: Result<PathBuf, JobError>,
         ctx: &egui::Context,
     ) {
         self.state.running = None;
@@ -156,7 +157,7 @@ impl LpkpiApp {
     pub(super) fn created(
         &mut self,
         revision: u64,
-        result: Result<Document, String>,
+        result: Result<Document, JobError>,
         ctx: &egui::Context,
     ) {
         self.state.running = None;
@@ -214,7 +215,7 @@ impl LpkpiApp {
     }
 
     /// A file (export, chart) was written, or not.
-    pub(super) fn wrote(&mut self, result: Result<PathBuf, String>) {
+    pub(super) fn wrote(&mut self, result: Result<PathBuf, JobError>) {
         self.state.running = None;
         match result {
             Ok(path) => self.info(format!("Wrote {}", path.display())),

@@ -10,7 +10,7 @@ use eframe::egui;
 
 use super::app::{LpkpiApp, now};
 use super::import::ImportView;
-use super::jobs::Parsed;
+use super::jobs::{JobError, Parsed};
 use super::state::{ImportPreview, PreviewDetails, Running};
 use crate::import::sniff::{ColumnMapRepr, Remembered, header_signature};
 use crate::import::{ImportCounts, ImportRules, ImportSet};
@@ -119,11 +119,11 @@ impl LpkpiApp {
     }
 
     /// The files were parsed: show the preview.
-    pub(super) fn parsed(&mut self, result: Result<Parsed, String>) {
+    pub(super) fn parsed(&mut self, result: Result<Parsed, JobError>) {
         self.state.running = None;
         match result {
             Ok(parsed) => self.preview_ready(parsed),
-            Err(e) => self.error(e),
+            Err(e) => self.error(e.to_string()),
         }
     }
 

@@ -17,6 +17,35 @@ use super::command::Pick;
 use super::state::{PreviewFile, Recovery};
 use crate::import::peek_rows;
 
+/// Why a job failed, typed until it is shown (the cause stays attached).
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    /// Opening, saving or writing a workspace.
+    #[error(transparent)]
+    Workspace(#[from] crate::workspace::WorkspaceError),
+    /// Reading a program profile.
+    #[error(transparent)]
+    Profile(#[from] crate::profile::ProfileError),
+    /// Reading an input file.
+    #[error(transparent)]
+    File(#[from] crate::files::FileError),
+    /// Writing an export.
+    #[error("{path}: {source}")]
+    Write {
+        /// The file.
+        path: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The user stopped it.
+    #[error("import cancelled")]
+    Cancelled,
+    /// An earlier job panicked while holding the workspace.
+    #[error("the workspace is unavailable after an earlier failure")]
+    Poisoned,
+}
+
 /// What a job reports (a few messages a minute at most: their size does not matter).
 #[allow(
     clippy::large_enum_variant,
@@ -26,23 +55,23 @@ pub enum Done {
     /// A dialog closed (None: cancelled): the request number, what it picked.
     Picked(u64, Pick, Option<Vec<PathBuf>>),
     /// A workspace was opened, with the unsaved edits of an earlier session if any.
-    Opened(PathBuf, Result<(Document, Option<Recovery>), String>),
+    Opened(PathBuf, Result<(Document, Option<Recovery>), JobError>),
     /// A program profile was read.
-    Profile(Result<crate::rules::Profile, String>),
+    Profile(Result<crate::rules::Profile, JobError>),
     /// Import files were read and parsed.
-    Parsed(Result<Parsed, String>),
+    Parsed(Result<Parsed, JobError>),
     /// The workspace was saved (revision saved, file) or not.
-    Saved(u64, Result<PathBuf, String>),
+    Saved(u64, Result<PathBuf, JobError>),
     /// A workspace that had no file was saved to a new one.
-    Created(u64, Result<Document, String>),
+    Created(u64, Result<Document, JobError>),
     /// A screenshot arrived.
     Screenshot(Arc<egui::ColorImage>),
     /// A file was written (export, chart).
-    Wrote(Result<PathBuf, String>),
+    Wrote(Result<PathBuf, JobError>),
     /// Dropped files were read.
     Dropped(Vec<(String, Result<Vec<u8>, String>)>),
     /// A recovery file was written (errors only matter for the log).
-    Recovery(Result<(), String>),
+    Recovery(Result<(), JobError>),
     /// The figures of a workspace revision were derived.
     Derived(u64, Result<super::state::Derived, String>),
     /// Something went wrong beside the job's own work, worth an error in the log.
@@ -188,7 +217,7 @@ impl Jobs {
                     });
                     (d, recovery)
                 })
-                .map_err(|e| e.to_string());
+                .map_err(JobError::from);
             Done::Opened(path, doc)
         });
     }
@@ -213,14 +242,14 @@ impl Jobs {
     /// Read a program profile.
     pub fn profile(&self, path: PathBuf) {
         self.spawn(move || {
-            Done::Profile(crate::rules::Profile::from_path(&path).map_err(|e| e.to_string()))
+            Done::Profile(crate::rules::Profile::from_path(&path).map_err(JobError::from))
         });
     }
 
     /// Forget the recovery file of a document.
     pub fn discard_recovery(&self, doc: Arc<Mutex<Document>>) {
         self.spawn(move || match doc.lock() {
-            Ok(d) => Done::Recovery(d.discard_recovery().map_err(|e| e.to_string())),
+            Ok(d) => Done::Recovery(d.discard_recovery().map_err(JobError::from)),
             Err(_) => Done::Warning(
                 "The recovery file was not discarded: the workspace is unavailable after an earlier failure".into(),
             ),
@@ -279,7 +308,7 @@ impl Jobs {
                     "an export",
                 ) {
                     Ok(bytes) => inputs.push((name, Arc::new(bytes))),
-                    Err(e) => return Done::Parsed(Err(e.to_string())),
+                    Err(e) => return Done::Parsed(Err(e.into())),
                 }
             }
             Done::Parsed(parse(inputs, base, &rules, mappings, &progress, &cancel))
@@ -311,7 +340,7 @@ impl Jobs {
             let result = match doc.lock() {
                 Ok(mut d) => {
                     d.workspace = workspace;
-                    let saved = d.save().map(|()| d.path.clone()).map_err(|e| e.to_string());
+                    let saved = d.save().map(|()| d.path.clone()).map_err(JobError::from);
                     if saved.is_ok() {
                         d.saved_revision = revision;
                         // the window's unsaved edits are saved now: its recovery file goes
@@ -324,7 +353,7 @@ impl Jobs {
                     }
                     saved
                 }
-                Err(_) => Err("the workspace is unavailable after an earlier failure".into()),
+                Err(_) => Err(JobError::Poisoned),
             };
             Done::Saved(revision, result)
         });
@@ -360,14 +389,14 @@ impl Jobs {
                                 }
                             }
                         }
-                        saved.map_err(|e| e.to_string())
+                        saved.map_err(JobError::from)
                     }
-                    Err(_) => Err("the workspace is unavailable after an earlier failure".into()),
+                    Err(_) => Err(JobError::Poisoned),
                 },
             ),
             None => Done::Created(
                 revision,
-                Document::create_or_replace(&path, workspace).map_err(|e| e.to_string()),
+                Document::create_or_replace(&path, workspace).map_err(JobError::from),
             ),
         });
     }
@@ -388,8 +417,8 @@ impl Jobs {
         self.spawn(move || {
             Done::Recovery(match doc.lock() {
                 Ok(d) if revision <= d.saved_revision => Ok(()),
-                Ok(d) => d.write_recovery_of(&workspace).map_err(|e| e.to_string()),
-                Err(_) => Err("the workspace is unavailable".into()),
+                Ok(d) => d.write_recovery_of(&workspace).map_err(JobError::from),
+                Err(_) => Err(JobError::Poisoned),
             })
         });
     }
@@ -400,15 +429,16 @@ impl Jobs {
             Done::Wrote(
                 crate::files::atomic::write(&path, &bytes)
                     .map(|()| path.clone())
-                    .map_err(|e| format!("{}: {e}", path.display())),
+                    .map_err(|source| JobError::Write {
+                        path: path.display().to_string(),
+                        source,
+                    }),
             )
         });
     }
 }
 
-/// After Save As, remove the recovery file of the workspace's previous path: mostly there is
-/// none; one left behind would be offered again when that file is opened, so failing to remove
-/// it is logged.
+/// Read the import inputs on top of `set`, each file's error kept for the preview.
 fn parse(
     inputs: Vec<(String, Arc<Vec<u8>>)>,
     mut set: ImportSet,
@@ -416,7 +446,7 @@ fn parse(
     mappings: Remembered,
     progress: &AtomicU32,
     cancel: &AtomicBool,
-) -> Result<Parsed, String> {
+) -> Result<Parsed, JobError> {
     let first_new = set.files.len();
     let mut files = Vec::new();
     let n = inputs.len().max(1) as f32;
@@ -437,7 +467,7 @@ fn parse(
         match set.add_with(name, bytes, rules, &mut options) {
             Ok(Added::File(index)) => file.index = Some(index),
             Ok(Added::AlreadyImported { first, .. }) => file.already = Some(first),
-            Err(ImportError::Cancelled { .. }) => return Err("import cancelled".into()),
+            Err(ImportError::Cancelled { .. }) => return Err(JobError::Cancelled),
             Err(e) => {
                 file.peek = peek_rows(bytes, 12, None);
                 file.error = Some(e.to_string());
