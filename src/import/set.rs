@@ -137,7 +137,9 @@ impl ImportSet {
         rules: &ImportRules,
         options: &mut AddOptions<'_>,
     ) -> Result<Added, ImportError> {
-        let digest: [u8; 32] = Sha256::digest(bytes).into();
+        let hash = Sha256::digest(bytes);
+        let sha256 = format!("{hash:x}");
+        let digest: [u8; 32] = hash.into();
         if let Some(&index) = self.hashes.get(&digest) {
             let first = self
                 .files
@@ -149,7 +151,6 @@ impl ImportSet {
             ));
             return Ok(Added::AlreadyImported { first, index });
         }
-        let sha256 = digest.iter().map(|b| format!("{b:02x}")).collect();
         let rows_before = self.rows.len();
         let products_before = self.products.len();
         let result = if is_spreadsheet(bytes) {

@@ -72,13 +72,7 @@ pub struct LaunchOptions {
 /// The window icon (None if the bundled PNG cannot be decoded: the window then has the
 /// desktop's default icon, which is no reason not to open).
 fn icon() -> Option<egui::IconData> {
-    let img = image::load_from_memory_with_format(ICON_PNG, image::ImageFormat::Png).ok()?;
-    let rgba = img.to_rgba8();
-    Some(egui::IconData {
-        width: rgba.width(),
-        height: rgba.height(),
-        rgba: rgba.into_raw(),
-    })
+    eframe::icon_data::from_png_bytes(ICON_PNG).ok()
 }
 
 use eframe::egui;

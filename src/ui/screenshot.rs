@@ -83,13 +83,11 @@ fn png(image: &egui::ColorImage, rect: Option<egui::Rect>, ppp: f32) -> Result<V
     if x1 <= x0 || y1 <= y0 {
         return Err("Nothing to save: the chart is not on screen".into());
     }
-    let mut out = image::RgbaImage::new((x1 - x0) as u32, (y1 - y0) as u32);
-    for y in y0..y1 {
-        for x in x0..x1 {
-            let c = image.pixels[y * w + x];
-            out.put_pixel((x - x0) as u32, (y - y0) as u32, image::Rgba(c.to_array()));
-        }
-    }
+    // clamped to the image above, so the region is always inside it
+    let region = image.region_by_pixels([x0, y0], [x1 - x0, y1 - y0]);
+    let rgba: Vec<u8> = region.pixels.iter().flat_map(|c| c.to_array()).collect();
+    let out = image::RgbaImage::from_raw((x1 - x0) as u32, (y1 - y0) as u32, rgba)
+        .ok_or_else(|| "Cannot encode the PNG: the image has the wrong size".to_string())?;
     let mut bytes = Vec::new();
     out.write_to(
         &mut std::io::Cursor::new(&mut bytes),
