@@ -27,6 +27,7 @@ pub fn remove_leftovers(path: &Path) {
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         if name.starts_with(&prefix) && name.ends_with(".tmp") {
+            // best effort: a leftover that stays is only clutter, retried at the next open
             let _ = std::fs::remove_file(entry.path());
         }
     }

@@ -173,6 +173,7 @@ pub fn is_locked(path: &Path) -> bool {
     };
     match file.try_lock_shared() {
         Ok(()) => {
+            // the probe's lock goes with its file handle in a moment anyway
             let _ = file.unlock();
             false
         }
