@@ -390,3 +390,45 @@ fn messages_are_one_clean_line() {
     assert!(err.contains("\\u{1b}[2JQty\\u{7}"), "{err}");
     assert!(!err.bytes().any(|b| b.is_ascii_control() && b != b'\n'));
 }
+
+/// Imported text (product names, file names, the partner) comes out of the Markdown report
+/// inert: no HTML, link or heading can be injected.
+#[test]
+fn markdown_report_escapes_imported_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("x_[y](javascript:alert(1)).csv");
+    std::fs::write(
+        &csv,
+        "Invoice Date,Quantity,Product Name,Total\n\
+         2026-03-05,2,<script>alert(1)</script>,10.00\n\
+         2026-03-06,1,[x](javascript:alert(1)) <img src=x onerror=alert(1)>,5.00\n\
+         2026-03-07,1,\"two\n# lines\",5.00\n",
+    )
+    .unwrap();
+    let w = dir.path().join("w.ron");
+    let out = lpkpi(&[
+        "new",
+        s(&w),
+        "--partner",
+        "Evil\n# Injected <b>",
+        "--anniversary",
+        "2026-10-01",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = lpkpi(&["report", "--workspace", s(&w), "--format", "md", s(&csv)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(md.contains("unknown product"), "{md}");
+    assert!(
+        !md.contains("<script>") && !md.contains("<img") && !md.contains("<b>"),
+        "{md}"
+    );
+    // a link needs an unescaped `](`: every one here is escaped
+    assert!(!md.replace("\\](", "").contains("](javascript:"), "{md}");
+    assert!(
+        !md.lines()
+            .any(|l| l.starts_with("# ") && !l.starts_with("# Renewal readiness")),
+        "{md}"
+    );
+    assert!(md.contains("&lt;script&gt;"), "{md}");
+}

@@ -33,11 +33,32 @@ fn status(met: Option<bool>) -> &'static str {
     }
 }
 
+/// Text from files or people (partner, product and file names, reasons quoting them) as inert
+/// Markdown: no HTML, link, image, emphasis, code or table cell can be formed from it, and a
+/// line break or control character becomes a space, so no heading or list can start.
+pub fn md(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' | '#' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Review items with the same reason, as one line listing where they are.
 fn grouped_review(e: &crate::rules::evaluate::Evaluation) -> Vec<String> {
     let mut groups: Vec<(&str, Vec<String>)> = Vec::new();
     for r in &e.review {
-        let place = format!("{} line {}", r.file, r.line);
+        let place = format!("{} line {}", md(&r.file), r.line);
         match groups.iter_mut().find(|(reason, _)| *reason == r.reason) {
             Some((_, places)) => places.push(place),
             None => groups.push((&r.reason, vec![place])),
@@ -59,7 +80,8 @@ fn grouped_review(e: &crate::rules::evaluate::Evaluation) -> Vec<String> {
                 String::new()
             };
             format!(
-                "{reason} ({n} row{}: {shown}{more})",
+                "{} ({n} row{}: {shown}{more})",
+                md(reason),
                 if n == 1 { "" } else { "s" }
             )
         })
@@ -71,7 +93,7 @@ pub fn render(input: &ReportInput<'_>) -> String {
     let e = input.eval;
     let mut s = String::new();
     let title = input.partner.map_or("Renewal readiness".to_string(), |p| {
-        format!("Renewal readiness: {p}")
+        format!("Renewal readiness: {}", md(p))
     });
     let _ = writeln!(s, "# {title}\n");
     let _ = writeln!(
@@ -84,7 +106,7 @@ pub fn render(input: &ReportInput<'_>) -> String {
         e.dates.window_start,
         e.dates.window_end()
     );
-    let _ = writeln!(s, "Program: {}\n", input.profile.name);
+    let _ = writeln!(s, "Program: {}\n", md(&input.profile.name));
 
     let _ = writeln!(s, "## Verdict\n");
     match &e.verdict {
@@ -144,7 +166,7 @@ pub fn render(input: &ReportInput<'_>) -> String {
             let _ = writeln!(
                 s,
                 "| {} | {} | {have} | {need} | {}{gap} |",
-                level.name,
+                md(&level.name),
                 requirement_label(c),
                 status(c.met)
             );
@@ -159,8 +181,8 @@ pub fn render(input: &ReportInput<'_>) -> String {
         let _ = writeln!(s, "| Benefit | Now ({}) | After |", v.current);
         let _ = writeln!(s, "|---|---|---|");
         for b in benefits_at_stake(input.profile, v) {
-            let after = b.after.as_deref().unwrap_or("none");
-            let _ = writeln!(s, "| {} | {} | {after} |", b.benefit, b.now);
+            let after = md(b.after.as_deref().unwrap_or("none"));
+            let _ = writeln!(s, "| {} | {} | {after} |", md(&b.benefit), md(&b.now));
         }
         let _ = writeln!(s);
     }
@@ -183,21 +205,26 @@ pub fn render(input: &ReportInput<'_>) -> String {
             let expiry = t
                 .expiry
                 .map_or("expiry unknown".to_string(), |d| format!("until {d}"));
-            let _ = writeln!(s, "- {} ({}), {expiry}: {state}", t.name, t.mct_id);
+            let _ = writeln!(
+                s,
+                "- {} ({}), {expiry}: {state}",
+                md(&t.name),
+                md(&t.mct_id)
+            );
         }
         for r in &c.exam_rules {
             let _ = writeln!(
                 s,
                 "- {} {}: {} of {} people with {} ({}): {}",
-                r.competency,
-                r.level,
+                md(&r.competency),
+                md(&r.level),
                 r.people.len(),
                 r.needed,
-                r.exams.join(" / "),
+                md(&r.exams.join(" / ")),
                 if r.people.is_empty() {
                     "nobody yet".to_string()
                 } else {
-                    r.people.join(", ")
+                    md(&r.people.join(", "))
                 },
                 status(Some(r.met))
             );
@@ -297,11 +324,11 @@ pub fn render(input: &ReportInput<'_>) -> String {
             "Rejected",
             e.rejected
                 .iter()
-                .map(|r| format!("{} line {}: {}", r.file, r.line, r.reason))
+                .map(|r| format!("{} line {}: {}", md(&r.file), r.line, md(&r.reason)))
                 .collect::<Vec<_>>(),
         ),
         ("To review", grouped_review(e)),
-        ("Warnings", e.warnings.clone()),
+        ("Warnings", e.warnings.iter().map(|w| md(w)).collect()),
     ] {
         if items.is_empty() {
             continue;
