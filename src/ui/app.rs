@@ -102,7 +102,7 @@ impl LpkpiApp {
                 label: format!("Opening {}", path.display()),
                 cancellable: false,
             });
-            jobs.open(path);
+            jobs.open(path, options.today);
         } else {
             let start = format!(
                 "Showing the demo workspace (Northwind Learning). File ▸ {} or {} to start your own.",

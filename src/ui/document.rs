@@ -9,8 +9,8 @@ use eframe::egui;
 
 use super::app::{LpkpiApp, Views};
 use super::command::{Command, Pick};
-use super::jobs::JobError;
-use super::state::{AppState, Panel, Recovery, Running};
+use super::jobs::{JobError, Opened};
+use super::state::{AppState, Derived, Panel, Running};
 use crate::report::{Format, ReportInput};
 use crate::workspace::{Document, Edit, Workspace};
 
@@ -24,21 +24,30 @@ impl LpkpiApp {
             self.error("Unsaved changes: save them (or Save As) before starting a new workspace");
         } else {
             self.doc = None;
-            self.replace_workspace(Workspace::default(), None);
+            self.replace_workspace(Workspace::default(), None, None);
             self.state.panel = Panel::Settings;
             self.info("New workspace: enter the partner and the anniversary, then import exports");
         }
     }
 
     /// Show `ws` (from `path`), keeping the log, the recent files and the panel.
-    fn replace_workspace(&mut self, ws: Workspace, path: Option<PathBuf>) {
+    /// Show `ws` (its figures derived already, or derived here when `derived` is None).
+    fn replace_workspace(
+        &mut self,
+        ws: Workspace,
+        path: Option<PathBuf>,
+        derived: Option<Result<Derived, String>>,
+    ) {
         let notes = std::mem::take(&mut self.state.notes);
         let recent = std::mem::take(&mut self.state.recent);
         let panel = self.state.panel;
         // revisions keep counting across workspaces, so that a late result of a job for the
         // previous one (figures, a save) is never taken for this one
         let revision = self.state.revision + 1;
-        self.state = AppState::new(ws, path, self.options.today);
+        self.state = match derived {
+            Some(derived) => AppState::with_derived(ws, path, self.options.today, derived),
+            None => AppState::new(ws, path, self.options.today),
+        };
         self.state.revision = revision;
         self.state.saved_revision = revision;
         self.state.derived_revision = revision;
@@ -60,7 +69,7 @@ impl LpkpiApp {
                 label: format!("Opening {}", path.display()),
                 cancellable: false,
             });
-            self.jobs.open(path);
+            self.jobs.open(path, self.options.today);
         }
     }
 
@@ -69,15 +78,19 @@ impl LpkpiApp {
     pub(super) fn opened(
         &mut self,
         path: PathBuf,
-        result: Result<(Document, Option<Recovery>), JobError>,
+        result: Result<Opened, JobError>,
         ctx: &egui::Context,
     ) {
         self.state.running = None;
         match result {
-            Ok((doc, recovery)) => {
+            Ok(Opened {
+                doc,
+                derived,
+                recovery,
+            }) => {
                 let ws = doc.workspace.clone();
                 self.doc = Some(Arc::new(Mutex::new(doc)));
-                self.replace_workspace(ws, Some(path.clone()));
+                self.replace_workspace(ws, Some(path.clone()), Some(derived));
                 self.remember_recent(&path);
                 self.info(format!("Opened {}", path.display()));
                 self.state.recovery = recovery;

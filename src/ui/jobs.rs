@@ -55,7 +55,7 @@ pub enum Done {
     /// A dialog closed (None: cancelled): the request number, what it picked.
     Picked(u64, Pick, Option<Vec<PathBuf>>),
     /// A workspace was opened, with the unsaved edits of an earlier session if any.
-    Opened(PathBuf, Result<(Document, Option<Recovery>), JobError>),
+    Opened(PathBuf, Result<Opened, JobError>),
     /// A program profile was read.
     Profile(Result<crate::rules::Profile, JobError>),
     /// Import files were read and parsed.
@@ -83,6 +83,16 @@ pub enum Done {
 fn send(tx: &Sender<Done>, done: Done) {
     // ignored: the only failure is a closed window
     let _ = tx.send(done);
+}
+
+/// A workspace opened, with its figures derived and the unsaved edits of an earlier session.
+pub struct Opened {
+    /// The document (locked).
+    pub doc: Document,
+    /// Its figures, derived on the worker.
+    pub derived: Result<super::state::Derived, String>,
+    /// Unsaved edits found beside it.
+    pub recovery: Option<Recovery>,
 }
 
 /// A parsed import, for the preview.
@@ -207,18 +217,24 @@ impl Jobs {
     }
 
     /// Open (lock and read) a workspace.
-    pub fn open(&self, path: PathBuf) {
+    pub fn open(&self, path: PathBuf, today: chrono::NaiveDate) {
         self.spawn(move || {
-            let doc = Document::open(&path)
-                .map(|d| {
-                    let recovery = d.recovery().map(|(ws, _)| Recovery {
-                        changes: d.workspace.differences(&ws),
+            let opened = Document::open(&path)
+                .map(|doc| {
+                    let recovery = doc.recovery().map(|(ws, _)| Recovery {
+                        changes: doc.workspace.differences(&ws),
                         workspace: ws,
                     });
-                    (d, recovery)
+                    // the figures too: the frame that shows the workspace does not derive them
+                    let derived = super::state::Derived::compute(&doc.workspace, today, None);
+                    Opened {
+                        doc,
+                        derived,
+                        recovery,
+                    }
                 })
                 .map_err(JobError::from);
-            Done::Opened(path, doc)
+            Done::Opened(path, opened)
         });
     }
 

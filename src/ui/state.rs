@@ -391,7 +391,18 @@ pub struct AppState {
 impl AppState {
     /// A state showing `workspace`.
     pub fn new(workspace: Workspace, path: Option<PathBuf>, today: NaiveDate) -> AppState {
-        let derived = Derived::compute(&workspace, today, None).map(Arc::new);
+        let derived = Derived::compute(&workspace, today, None);
+        AppState::with_derived(workspace, path, today, derived)
+    }
+
+    /// A state showing `workspace`, whose figures were derived already (on a worker thread).
+    pub fn with_derived(
+        workspace: Workspace,
+        path: Option<PathBuf>,
+        today: NaiveDate,
+        derived: Result<Derived, String>,
+    ) -> AppState {
+        let derived = derived.map(Arc::new);
         AppState {
             workspace,
             path,
