@@ -6,14 +6,18 @@ use chrono::NaiveDate;
 use libfuzzer_sys::fuzz_target;
 use lpkpi::import::classify::{Catalog, Classifier};
 use lpkpi::import::{ImportRules, ImportSet};
-use lpkpi::report::{Format, ReportInput, render};
 use lpkpi::money::Rates;
+use lpkpi::report::{Format, ReportInput, render};
 use lpkpi::rules::evaluate::{Inputs, evaluate};
 use lpkpi::rules::{Profile, RenewalDates};
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(profile) = Profile::builtin() else { return };
-    let Ok(classifier) = Classifier::new(&profile.rulebook) else { return };
+    let Ok(profile) = Profile::builtin() else {
+        return;
+    };
+    let Ok(classifier) = Classifier::new(&profile.rulebook) else {
+        return;
+    };
     let rules = ImportRules::new(&profile);
     let mut set = ImportSet::new();
     // Split the input in two files at the first 0xFF 0x00 0xFF marker, to fuzz dedupe too.
@@ -43,7 +47,14 @@ fuzz_target!(|data: &[u8]| {
     };
     let eval = evaluate(&set, &inputs);
     assert!(eval.counts.balanced());
-    let input = ReportInput { eval: &eval, profile: &profile, set: &set, partner: None, capability: None, dashboard: &[] };
+    let input = ReportInput {
+        eval: &eval,
+        profile: &profile,
+        set: &set,
+        partner: None,
+        capability: None,
+        dashboard: &[],
+    };
     for format in [Format::Json, Format::Csv, Format::Markdown] {
         let _ = render(&input, format);
     }
