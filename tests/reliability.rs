@@ -309,6 +309,17 @@ fn lock_files_go_with_their_holder_and_readers_take_none() {
     assert_eq!(out.status.code(), Some(2));
     let pid = std::process::id().to_string();
     assert!(stderr(&out).contains(&pid), "{}", stderr(&out));
+    // the same file through a symbolic link is the same lock
+    #[cfg(unix)]
+    {
+        let link = dir.path().join("link.ron");
+        std::os::unix::fs::symlink("w.ron", &link).unwrap();
+        assert!(matches!(
+            Document::open(&link),
+            Err(lpkpi::workspace::WorkspaceError::Locked { .. })
+        ));
+        std::fs::remove_file(&link).unwrap();
+    }
     // Save As moves the lock: nothing is left beside the old name
     let mut doc = doc;
     let other = dir.path().join("other.ron");

@@ -102,6 +102,9 @@ impl WorkspaceLock {
     /// file locked must still be the one at the path: if a releasing holder removed it in
     /// between, this process locked an orphan and tries again.
     pub fn acquire(path: &Path) -> Result<WorkspaceLock, WorkspaceError> {
+        // one lock per file, whichever link it was opened through
+        let resolved = crate::files::resolve_links(path).unwrap_or_else(|_| path.to_path_buf());
+        let path = resolved.as_path();
         let lock = lock_path(path);
         let io = |source| WorkspaceError::Io {
             path: lock.display().to_string(),
@@ -168,7 +171,8 @@ impl WorkspaceLock {
 /// Whether another process holds the lock of the workspace at `path` (a probe that creates
 /// nothing).
 pub fn is_locked(path: &Path) -> bool {
-    let Ok(file) = File::open(lock_path(path)) else {
+    let resolved = crate::files::resolve_links(path).unwrap_or_else(|_| path.to_path_buf());
+    let Ok(file) = File::open(lock_path(&resolved)) else {
         return false;
     };
     match file.try_lock_shared() {
