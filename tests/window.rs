@@ -417,7 +417,10 @@ fn the_whole_loop_from_drop_to_export() {
     wait(&mut h, "the export", |_| summary.exists());
     let md = std::fs::read_to_string(&summary).unwrap();
     assert!(md.contains("# Renewal readiness: Contoso Learning"), "{md}");
-    assert!(md.contains("**Keeps silver**"), "{md}");
+    assert!(
+        md.contains("**Keeps Silver: every requirement of Silver is met.**"),
+        "{md}"
+    );
 
     // save the workspace as a file, then the title loses its unsaved marker
     let saved = dir.path().join("contoso.ron");

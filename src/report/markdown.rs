@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use rust_decimal::Decimal;
 
-use super::{ReportInput, grouped, grouped_units, usd};
+use super::{ReportInput, grouped, grouped_units, summary, usd};
 use crate::rules::ProductLine;
 use crate::rules::figures::{Check, Requirement};
 use crate::rules::verdict::{Outcome, benefits_at_stake};
@@ -98,54 +98,25 @@ pub fn render(input: &ReportInput<'_>) -> String {
     let _ = writeln!(s, "# {title}\n");
     let _ = writeln!(
         s,
-        "As of **{}** · anniversary **{}** · deadline **{}** ({} days) · window {} to {}\n",
+        "As of **{}** · anniversary **{}** · deadline **{}** ({}) · window {} to {}\n",
         e.as_of,
         e.dates.anniversary,
         e.dates.deadline,
-        e.days_to_deadline,
+        summary::countdown(e),
         e.dates.window_start,
         e.dates.window_end()
     );
     let _ = writeln!(s, "Program: {}\n", md(&input.profile.name));
 
     let _ = writeln!(s, "## Verdict\n");
-    match &e.verdict {
-        Some(v) => {
-            let to = v.to.as_deref().unwrap_or("");
-            let line = match v.outcome {
-                Outcome::Qualifies => format!(
-                    "Meets **{to}**, above the current level {}: the current level is kept (an upgrade is a separate application).",
-                    v.current
-                ),
-                Outcome::Keeps => format!(
-                    "**Keeps {}**: every requirement of the current level is met.",
-                    v.current
-                ),
-                Outcome::Drops => format!(
-                    "**Drops from {} to {to}** unless the gaps below close by the deadline.",
-                    v.current
-                ),
-                Outcome::Removed => format!(
-                    "**Removed from the program** (current level {}) unless the gaps below close by the deadline.",
-                    v.current
-                ),
-            };
-            let _ = writeln!(s, "{line}\n");
-        }
-        None => {
-            let _ = writeln!(
-                s,
-                "Not known yet: {}.\n",
-                if e.readiness.is_none() {
-                    "trainers (MCTs) and exam passes are not recorded, so no level can be confirmed"
-                } else {
-                    "the partner's current level is not recorded"
-                }
-            );
-        }
-    }
+    let _ = writeln!(s, "**{}**\n", md(&summary::verdict(e).sentence));
     if let Some(r) = &e.readiness {
-        let _ = writeln!(s, "Highest level met: **{r}**\n");
+        let name = if r == "none" {
+            "none".to_string()
+        } else {
+            summary::level_name(e, r)
+        };
+        let _ = writeln!(s, "Highest level met: **{}**\n", md(&name));
     }
 
     let _ = writeln!(s, "## Levels\n");
@@ -178,7 +149,11 @@ pub fn render(input: &ReportInput<'_>) -> String {
         && matches!(v.outcome, Outcome::Drops | Outcome::Removed)
     {
         let _ = writeln!(s, "## Benefits at stake\n");
-        let _ = writeln!(s, "| Benefit | Now ({}) | After |", v.current);
+        let _ = writeln!(
+            s,
+            "| Benefit | Now ({}) | After |",
+            md(&summary::level_name(e, &v.current))
+        );
         let _ = writeln!(s, "|---|---|---|");
         for b in benefits_at_stake(input.profile, v) {
             let after = md(b.after.as_deref().unwrap_or("none"));
@@ -248,7 +223,11 @@ pub fn render(input: &ReportInput<'_>) -> String {
             " (planned purchases included)".into()
         }
     );
-    for t in &f.targets {
+    for t in f
+        .targets
+        .iter()
+        .filter(|t| summary::needs_monthly(e, t.needed_per_month))
+    {
         let (what, need) = match t.requirement {
             Requirement::Revenue => ("revenue", usd(t.needed_per_month)),
             _ => ("KPI units", grouped_units(t.needed_per_month)),
@@ -259,7 +238,7 @@ pub fn render(input: &ReportInput<'_>) -> String {
         let _ = writeln!(
             s,
             "- {} {what}: {need} needed per remaining month{when}",
-            t.level
+            md(&summary::level_name(e, &t.level))
         );
     }
     let _ = writeln!(s);

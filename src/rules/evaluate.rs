@@ -69,6 +69,9 @@ pub struct Evaluation {
     pub readiness: Option<String>,
     /// Verdict against the current level, None when unknown.
     pub verdict: Option<Verdict>,
+    /// The partner's current level id the verdict was judged against, when known.
+    #[serde(skip)]
+    pub current_level: Option<String>,
     /// Forecast at the deadline (R5).
     pub forecast: Forecast,
     /// Things a person should know (anniversary passed, files skipped, conventions guessed).
@@ -319,6 +322,7 @@ pub fn evaluate(set: &ImportSet, inputs: &Inputs<'_>) -> Evaluation {
         levels,
         readiness,
         verdict,
+        current_level: inputs.current_level.map(str::to_string),
         forecast,
         warnings,
         classes,

@@ -53,46 +53,9 @@ pub fn verdict_text(state: &AppState) -> (String, Option<bool>) {
             None,
         );
     };
-    let e = &out.eval;
-    match &e.verdict {
-        Some(v) => {
-            let name = |id: &str| out_level_name(state, id);
-            let to = v.to.as_deref().map(name).unwrap_or_default();
-            let current = name(&v.current);
-            match v.outcome {
-                Outcome::Qualifies => (
-                    format!(
-                        "Qualifies for {to}: above the current level {current} (an upgrade is a separate application)."
-                    ),
-                    Some(true),
-                ),
-                Outcome::Keeps => (
-                    format!("Keeps {current}: every requirement is met."),
-                    Some(true),
-                ),
-                Outcome::Drops => (
-                    format!("Drops from {current} to {to} unless the gaps close by the deadline."),
-                    Some(false),
-                ),
-                Outcome::Removed => (
-                    format!(
-                        "Removed from the program (now {current}) unless the gaps close by the deadline."
-                    ),
-                    Some(false),
-                ),
-            }
-        }
-        None => {
-            let why = if state.workspace.partner.level.is_none() {
-                "set the partner's current level in Settings"
-            } else if state.workspace.trainers.is_empty() {
-                "add the Certified Trainers in Capability"
-            } else {
-                "add the competency's exam rules and passes in Capability"
-            };
-            (format!("No verdict yet: {why}."), None)
-        }
-    }
+    // the summary's sentence: every export says the same
+    let v = crate::report::summary::verdict(&out.eval);
+    (v.sentence, v.good)
 }
 
 fn out_level_name(state: &AppState, id: &str) -> String {
@@ -131,15 +94,11 @@ pub fn dashboard_ui(ui: &mut Ui, state: &AppState, cmds: &mut Vec<Command>) {
         return;
     };
     let e = &out.eval;
-    let days = e.days_to_deadline;
-    let when = if days >= 0 {
-        format!("{days} days to the deadline {}", e.dates.deadline)
-    } else {
-        format!(
-            "the deadline {} passed {} days ago",
-            e.dates.deadline, -days
-        )
-    };
+    let when = format!(
+        "deadline {} ({})",
+        e.dates.deadline,
+        crate::report::summary::countdown(e)
+    );
     ui.label(format!(
         "As of {} · anniversary {} · {when} · window {} to {}",
         e.as_of,
@@ -240,7 +199,7 @@ pub fn dashboard_ui(ui: &mut Ui, state: &AppState, cmds: &mut Vec<Command>) {
         usd(f.at_deadline.revenue_usd)
     ));
     for t in &f.targets {
-        if t.needed_per_month.is_zero() {
+        if !crate::report::summary::needs_monthly(e, t.needed_per_month) {
             continue;
         }
         let need = match t.requirement {

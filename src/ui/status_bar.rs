@@ -38,8 +38,11 @@ pub(super) fn status_bar(
             }
             let e = &out.eval;
             ui.label(format!(
-                "As of {} · {} days to the deadline · {} rows, {} counted",
-                e.as_of, e.days_to_deadline, e.counts.read, e.counts.counted
+                "As of {} · {} · {} rows, {} counted",
+                e.as_of,
+                crate::report::summary::countdown(e),
+                e.counts.read,
+                e.counts.counted
             ));
         } else {
             ui.label(format!(

@@ -1,0 +1,379 @@
+//! The renewal-readiness summary's words, derived from the evaluation's data so that every
+//! format and the window's dashboard say the same thing the same way. It starts with the
+//! verdict: per level and requirement met, not met or unknown (and why), then one true sentence
+//! naming exactly what is met, missing or unknown, with the profile's display names.
+
+use serde::Serialize;
+
+use crate::rules::evaluate::Evaluation;
+use crate::rules::figures::{Check, LevelStatus, Requirement};
+use crate::rules::verdict::Outcome;
+
+/// What is known of one requirement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "state", content = "why")]
+pub enum Known {
+    /// Met.
+    Met,
+    /// Not met.
+    NotMet,
+    /// Not known, and why (in words).
+    Unknown(String),
+}
+
+/// One requirement of one level.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RequirementState {
+    /// Which requirement.
+    pub requirement: Requirement,
+    /// Met, not met, or unknown and why.
+    pub known: Known,
+}
+
+/// One level, with each requirement's state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LevelState {
+    /// Level id ("gold").
+    pub id: String,
+    /// Display name ("Gold").
+    pub name: String,
+    /// Its requirements.
+    pub requirements: Vec<RequirementState>,
+}
+
+/// The verdict as data, then as one sentence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VerdictSummary {
+    /// Every level, highest first.
+    pub levels: Vec<LevelState>,
+    /// The one sentence.
+    pub sentence: String,
+    /// Good news (keeps or qualifies), bad news (drops or removed), or not known.
+    pub good: Option<bool>,
+}
+
+/// A requirement's name inside a sentence.
+pub fn requirement_words(r: Requirement) -> &'static str {
+    match r {
+        Requirement::KpiUnits => "KPI units",
+        Requirement::Revenue => "revenue",
+        Requirement::Mct => "Certified Trainers (MCTs)",
+        Requirement::Exams => "competency exam rule",
+    }
+}
+
+fn why_unknown(level: &LevelStatus, c: &Check) -> String {
+    match c.requirement {
+        Requirement::Mct => "no Certified Trainers (MCTs) are recorded".into(),
+        Requirement::Exams => format!("no competency exam rule for {} is recorded", level.name),
+        // the figures are always known; kept total for a requirement added later
+        Requirement::KpiUnits | Requirement::Revenue => format!(
+            "the {} of {} cannot be computed",
+            requirement_words(c.requirement),
+            level.name
+        ),
+    }
+}
+
+/// "a", "a and b", "a, b and c".
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+fn missing(level: &LevelStatus) -> String {
+    let names: Vec<String> = level
+        .checks
+        .iter()
+        .filter(|c| c.met == Some(false))
+        .map(|c| requirement_words(c.requirement).to_string())
+        .collect();
+    and_list(&names)
+}
+
+/// A level's display name ("Gold" for "gold"); the id itself when the profile has no such level.
+pub fn level_name(eval: &Evaluation, id: &str) -> String {
+    eval.levels
+        .iter()
+        .find(|l| l.id == id)
+        .map_or_else(|| id.to_string(), |l| l.name.clone())
+}
+
+/// Where the as-of date stands against the deadline, in words.
+pub fn countdown(eval: &Evaluation) -> String {
+    match eval.days_to_deadline {
+        0 => "the deadline is today".to_string(),
+        1 => "1 day to the deadline".to_string(),
+        -1 => "the deadline passed 1 day ago".to_string(),
+        d if d > 0 => format!("{d} days to the deadline"),
+        d => format!("the deadline passed {} days ago", -d),
+    }
+}
+
+/// Whether "still needed per remaining month" means anything: the target is not met yet and the
+/// deadline has not passed.
+pub fn needs_monthly(eval: &Evaluation, needed_per_month: rust_decimal::Decimal) -> bool {
+    needed_per_month > rust_decimal::Decimal::ZERO && eval.days_to_deadline >= 0
+}
+
+/// The verdict of `eval`, against the partner's current level it was judged with.
+pub fn verdict(eval: &Evaluation) -> VerdictSummary {
+    let current = eval.current_level.as_deref();
+    let levels: Vec<LevelState> = eval
+        .levels
+        .iter()
+        .map(|l| LevelState {
+            id: l.id.clone(),
+            name: l.name.clone(),
+            requirements: l
+                .checks
+                .iter()
+                .map(|c| RequirementState {
+                    requirement: c.requirement,
+                    known: match c.met {
+                        Some(true) => Known::Met,
+                        Some(false) => Known::NotMet,
+                        None => Known::Unknown(why_unknown(l, c)),
+                    },
+                })
+                .collect(),
+        })
+        .collect();
+    let level = |id: &str| eval.levels.iter().find(|l| l.id == id);
+    let (sentence, good) = match (current, &eval.verdict) {
+        (None, _) => (
+            "No verdict yet: the partner's current level is not recorded.".to_string(),
+            None,
+        ),
+        (Some(id), _) if level(id).is_none() => (
+            format!("No verdict yet: the current level '{id}' is not a level of the program."),
+            None,
+        ),
+        (Some(_), Some(v)) => {
+            let now = level(&v.current);
+            let name = |l: Option<&LevelStatus>| l.map_or(String::new(), |l| l.name.clone());
+            let to = name(v.to.as_deref().and_then(level));
+            let current = name(now);
+            let missing = now.map(missing).unwrap_or_default();
+            let verb = if missing.contains(" and ") {
+                "are"
+            } else {
+                "is"
+            };
+            match v.outcome {
+                Outcome::Keeps => (
+                    format!("Keeps {current}: every requirement of {current} is met."),
+                    Some(true),
+                ),
+                Outcome::Qualifies => (
+                    format!(
+                        "Meets {to}, above the current level {current}: {current} is kept (an upgrade is a separate application)."
+                    ),
+                    Some(true),
+                ),
+                Outcome::Drops => (
+                    format!(
+                        "Drops from {current} to {to} unless {current}'s {missing} {verb} met by the deadline."
+                    ),
+                    Some(false),
+                ),
+                Outcome::Removed => (
+                    format!(
+                        "Removed from the program (now {current}) unless {current}'s {missing} {verb} met by the deadline."
+                    ),
+                    Some(false),
+                ),
+            }
+        }
+        (Some(_), None) => {
+            // R1 walks the levels from the highest down (those above the current one, then it,
+            // then those below): the first level not known is the one that stands in the way
+            let blocking = eval.levels.iter().find(|l| l.met.is_none());
+            match blocking {
+                Some(l) => {
+                    let why: Vec<String> = l
+                        .checks
+                        .iter()
+                        .filter(|c| c.met.is_none())
+                        .map(|c| why_unknown(l, c))
+                        .collect();
+                    (
+                        format!(
+                            "Not known yet whether {} is met: {}.",
+                            l.name,
+                            and_list(&why)
+                        ),
+                        None,
+                    )
+                }
+                None => ("No verdict yet.".to_string(), None),
+            }
+        }
+    };
+    VerdictSummary {
+        levels,
+        sentence,
+        good,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal::Decimal;
+
+    fn check(requirement: Requirement, met: Option<bool>) -> Check {
+        Check {
+            requirement,
+            met,
+            actual: None,
+            target: Some(Decimal::ONE),
+        }
+    }
+
+    fn level(id: &str, name: &str, checks: Vec<Check>) -> LevelStatus {
+        let met = if checks.iter().any(|c| c.met == Some(false)) {
+            Some(false)
+        } else if checks.iter().any(|c| c.met.is_none()) {
+            None
+        } else {
+            Some(true)
+        };
+        LevelStatus {
+            id: id.into(),
+            name: name.into(),
+            checks,
+            met,
+        }
+    }
+
+    #[test]
+    fn countdown_words() {
+        let mut e = evaluation(Vec::new(), None);
+        for (days, words) in [
+            (91, "91 days to the deadline"),
+            (1, "1 day to the deadline"),
+            (0, "the deadline is today"),
+            (-60, "the deadline passed 60 days ago"),
+        ] {
+            e.days_to_deadline = days;
+            assert_eq!(countdown(&e), words);
+        }
+        assert!(!needs_monthly(&e, Decimal::ONE), "past the deadline");
+        e.days_to_deadline = 3;
+        assert!(needs_monthly(&e, Decimal::ONE));
+        assert!(!needs_monthly(&e, Decimal::ZERO), "target met");
+    }
+
+    #[test]
+    fn and_lists() {
+        let s = |v: &[&str]| and_list(&v.iter().map(|x| x.to_string()).collect::<Vec<_>>());
+        assert_eq!(s(&[]), "");
+        assert_eq!(s(&["a"]), "a");
+        assert_eq!(s(&["a", "b"]), "a and b");
+        assert_eq!(s(&["a", "b", "c"]), "a, b and c");
+    }
+
+    #[test]
+    fn unknown_names_the_level_and_why() {
+        use Requirement::*;
+        let levels = vec![
+            level(
+                "gold",
+                "Gold",
+                vec![check(KpiUnits, Some(false)), check(Mct, Some(true))],
+            ),
+            level(
+                "silver",
+                "Silver",
+                vec![
+                    check(KpiUnits, Some(true)),
+                    check(Mct, Some(true)),
+                    check(Exams, None),
+                ],
+            ),
+        ];
+        let at = |l: &[LevelStatus], id: &str| {
+            crate::rules::verdict::verdict(l, id).map(|v| (v.outcome, v.to))
+        };
+        assert_eq!(at(&levels, "silver"), None, "R1: unknown");
+        let line = |current| {
+            let e = evaluation(levels.clone(), current);
+            verdict(&e).sentence
+        };
+        assert_eq!(
+            line(Some("silver")),
+            "Not known yet whether Silver is met: no competency exam rule for Silver is recorded."
+        );
+        assert_eq!(
+            line(None),
+            "No verdict yet: the partner's current level is not recorded."
+        );
+    }
+
+    fn evaluation(levels: Vec<LevelStatus>, current: Option<&str>) -> Evaluation {
+        let verdict = current.and_then(|c| crate::rules::verdict::verdict(&levels, c));
+        let dates = crate::rules::RenewalDates::new(
+            chrono::NaiveDate::from_ymd_opt(2026, 10, 1).unwrap_or_default(),
+        );
+        Evaluation {
+            dates,
+            as_of: dates.anniversary,
+            days_to_deadline: 0,
+            monthly: Vec::new(),
+            totals: Default::default(),
+            by_line: Default::default(),
+            counts: Default::default(),
+            rejected: Vec::new(),
+            needs_rate: Vec::new(),
+            review: Vec::new(),
+            readiness: None,
+            verdict,
+            current_level: current.map(str::to_string),
+            levels,
+            forecast: crate::rules::forecast::Forecast {
+                completed_months: 0,
+                open_months: 0,
+                run_rate: Default::default(),
+                at_deadline: Default::default(),
+                planned: Default::default(),
+                targets: Vec::new(),
+            },
+            warnings: Vec::new(),
+            classes: Vec::new(),
+            row_fates: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn outcomes_use_display_names_and_name_what_is_missing() {
+        use Requirement::*;
+        let levels = vec![
+            level(
+                "gold",
+                "Gold",
+                vec![
+                    check(KpiUnits, Some(false)),
+                    check(Revenue, Some(false)),
+                    check(Mct, Some(true)),
+                ],
+            ),
+            level(
+                "lap",
+                "Learning Action Pack",
+                vec![check(KpiUnits, Some(true))],
+            ),
+        ];
+        let e = evaluation(levels, Some("gold"));
+        let v = verdict(&e);
+        assert_eq!(
+            v.sentence,
+            "Drops from Gold to Learning Action Pack unless Gold's KPI units and revenue are met by the deadline."
+        );
+        assert_eq!(v.good, Some(false));
+        assert_eq!(v.levels[0].requirements[0].known, Known::NotMet);
+    }
+}
