@@ -33,6 +33,15 @@ fn status(met: Option<bool>) -> &'static str {
     }
 }
 
+/// "1 person", "3 people".
+fn people(n: u32) -> String {
+    if n == 1 {
+        "1 person".into()
+    } else {
+        format!("{n} people")
+    }
+}
+
 /// Text from files or people (partner, product and file names, reasons quoting them) as inert
 /// Markdown: no HTML, link, image, emphasis, code or table cell can be formed from it, and a
 /// line break or control character becomes a space, so no heading or list can start.
@@ -190,12 +199,17 @@ pub fn render(input: &ReportInput<'_>) -> String {
         for r in &c.exam_rules {
             let _ = writeln!(
                 s,
-                "- {} {}: {} of {} people with {} ({}): {}",
+                "- {}, {} rule: {} needed with {}; {} {} ({}): {}",
                 md(&r.competency),
-                md(&r.level),
-                r.people.len(),
-                r.needed,
+                md(&summary::level_name(e, &r.level)),
+                people(r.needed),
                 md(&r.exams.join(" / ")),
+                people(r.people.len() as u32),
+                if r.people.len() == 1 {
+                    "has one"
+                } else {
+                    "have one"
+                },
                 if r.people.is_empty() {
                     "nobody yet".to_string()
                 } else {
@@ -209,20 +223,7 @@ pub fn render(input: &ReportInput<'_>) -> String {
 
     let _ = writeln!(s, "## Forecast at the deadline\n");
     let f = &e.forecast;
-    let _ = writeln!(
-        s,
-        "Run rate over {} completed months: {} KPI units and {} a month. At this pace the window ends at **{} KPI units** and **{}**{}.\n",
-        f.completed_months,
-        grouped_units(f.run_rate.kpi_units),
-        usd(f.run_rate.revenue_usd),
-        grouped_units(f.at_deadline.kpi_units),
-        usd(f.at_deadline.revenue_usd),
-        if f.planned.kpi_units.is_zero() && f.planned.revenue_usd.is_zero() {
-            String::new()
-        } else {
-            " (planned purchases included)".into()
-        }
-    );
+    let _ = writeln!(s, "{}\n", summary::forecast_sentence(e));
     for t in f
         .targets
         .iter()
@@ -250,6 +251,10 @@ pub fn render(input: &ReportInput<'_>) -> String {
     );
     let _ = writeln!(s, "|---|---:|---:|---:|---:|");
     for m in &e.monthly {
+        if !summary::month_reached(e, m) {
+            let _ = writeln!(s, "| {} | — | — | — | — |", m.month.label());
+            continue;
+        }
         let _ = writeln!(
             s,
             "| {} | {} | {} | {} | {} |",

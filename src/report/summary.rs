@@ -119,6 +119,52 @@ pub fn needs_monthly(eval: &Evaluation, needed_per_month: rust_decimal::Decimal)
     needed_per_month > rust_decimal::Decimal::ZERO && eval.days_to_deadline >= 0
 }
 
+/// Whether a month of the window has figures to show: months up to the as-of month do, and a
+/// later month only when purchases are dated in it (otherwise it shows "—", never a 0 that
+/// would read as real zero sales).
+pub fn month_reached(eval: &Evaluation, m: &crate::rules::figures::MonthFigures) -> bool {
+    m.month <= crate::rules::Month::of(eval.as_of)
+        || !m.month_total.kpi_units.is_zero()
+        || !m.month_total.revenue_usd.is_zero()
+}
+
+/// The forecast at the deadline in one sentence: the run rate, where the window ends without
+/// planned purchases, and with them when there are any (each labelled).
+pub fn forecast_sentence(eval: &Evaluation) -> String {
+    use super::{grouped_units, usd};
+    let f = &eval.forecast;
+    let without_units = f.at_deadline.kpi_units.saturating_sub(f.planned.kpi_units);
+    let without_usd = f
+        .at_deadline
+        .revenue_usd
+        .saturating_sub(f.planned.revenue_usd);
+    let rate = if f.completed_months == 0 {
+        "With no completed month yet there is no run rate".to_string()
+    } else {
+        format!(
+            "At the run rate of the {} completed month{} ({} KPI units and {} a month)",
+            f.completed_months,
+            if f.completed_months == 1 { "" } else { "s" },
+            grouped_units(f.run_rate.kpi_units),
+            usd(f.run_rate.revenue_usd)
+        )
+    };
+    let mut out = format!(
+        "{rate}, the window ends at {} KPI units and {} without planned purchases",
+        grouped_units(without_units),
+        usd(without_usd)
+    );
+    if !f.planned.kpi_units.is_zero() || !f.planned.revenue_usd.is_zero() {
+        out.push_str(&format!(
+            "; with the planned purchases, at {} KPI units and {}",
+            grouped_units(f.at_deadline.kpi_units),
+            usd(f.at_deadline.revenue_usd)
+        ));
+    }
+    out.push('.');
+    out
+}
+
 /// The verdict of `eval`, against the partner's current level it was judged with.
 pub fn verdict(eval: &Evaluation) -> VerdictSummary {
     let current = eval.current_level.as_deref();
@@ -266,6 +312,51 @@ mod tests {
         e.days_to_deadline = 3;
         assert!(needs_monthly(&e, Decimal::ONE));
         assert!(!needs_monthly(&e, Decimal::ZERO), "target met");
+    }
+
+    #[test]
+    fn later_months_without_purchases_are_not_zero_and_the_plan_is_labelled() {
+        use crate::rules::figures::{Figures, MonthFigures};
+        let mut e = evaluation(Vec::new(), None);
+        e.as_of = chrono::NaiveDate::from_ymd_opt(2026, 5, 10).unwrap_or_default();
+        let month = |y, m, units: i64| MonthFigures {
+            month: crate::rules::Month::of(
+                chrono::NaiveDate::from_ymd_opt(y, m, 1).unwrap_or_default(),
+            ),
+            month_total: Figures {
+                kpi_units: Decimal::from(units),
+                revenue_usd: Decimal::ZERO,
+            },
+            cumulative: Figures::default(),
+        };
+        assert!(
+            month_reached(&e, &month(2026, 4, 0)),
+            "before the as-of month"
+        );
+        assert!(month_reached(&e, &month(2026, 5, 0)), "the as-of month");
+        assert!(
+            !month_reached(&e, &month(2026, 6, 0)),
+            "later, nothing bought"
+        );
+        assert!(month_reached(&e, &month(2026, 6, 3)), "later, but bought");
+
+        e.forecast.completed_months = 2;
+        e.forecast.at_deadline = Figures {
+            kpi_units: Decimal::from(1200),
+            revenue_usd: Decimal::from(50_000),
+        };
+        assert_eq!(
+            forecast_sentence(&e),
+            "At the run rate of the 2 completed months (0 KPI units and $0.00 a month), the window ends at 1,200 KPI units and $50,000.00 without planned purchases."
+        );
+        e.forecast.planned = Figures {
+            kpi_units: Decimal::from(200),
+            revenue_usd: Decimal::from(10_000),
+        };
+        assert_eq!(
+            forecast_sentence(&e),
+            "At the run rate of the 2 completed months (0 KPI units and $0.00 a month), the window ends at 1,000 KPI units and $40,000.00 without planned purchases; with the planned purchases, at 1,200 KPI units and $50,000.00."
+        );
     }
 
     #[test]

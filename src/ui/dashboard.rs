@@ -190,14 +190,7 @@ pub fn dashboard_ui(ui: &mut Ui, state: &AppState, cmds: &mut Vec<Command>) {
 
     widgets::heading(ui, "Forecast at the deadline");
     let f = &e.forecast;
-    ui.label(format!(
-        "At the run rate of the {} completed months ({} KPI units and {} a month), the window ends at {} KPI units and {}.",
-        f.completed_months,
-        units(f.run_rate.kpi_units),
-        usd(f.run_rate.revenue_usd),
-        units(f.at_deadline.kpi_units),
-        usd(f.at_deadline.revenue_usd)
-    ));
+    ui.label(crate::report::summary::forecast_sentence(e));
     for t in &f.targets {
         if !crate::report::summary::needs_monthly(e, t.needed_per_month) {
             continue;

@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 
 use super::command::{Command, Pick};
 use super::state::AppState;
-use super::widgets::{self, status_color, units, usd};
+use super::widgets::{self, status_color, usd};
 use crate::import::values::Currency;
 use crate::rules::{Month, ProductLine};
 use crate::workspace::model::{PlannedPurchase, ProfileChoice, Rate, Workspace};
@@ -188,15 +188,8 @@ pub fn settings_ui(
             });
         }
         if let Some(out) = state.outcome() {
-            let f = &out.eval.forecast;
-            let without = (f.at_deadline.kpi_units - f.planned.kpi_units, f.at_deadline.revenue_usd - f.planned.revenue_usd);
-            ui.label(format!(
-                "Forecast at the deadline: {} KPI units and {} with the plan; {} KPI units and {} without.",
-                units(f.at_deadline.kpi_units),
-                usd(f.at_deadline.revenue_usd),
-                units(without.0),
-                usd(without.1)
-            ));
+            // the summary's sentence, as the dashboard and every export say it
+            ui.label(crate::report::summary::forecast_sentence(&out.eval));
         }
         ui.horizontal_wrapped(|ui| {
             widgets::labelled_text(ui, "Planned on", &mut view.plan_date, 96.0);
