@@ -94,6 +94,8 @@ pub enum FormatArg {
     Csv,
     /// A one-page Markdown report.
     Md,
+    /// One self-contained HTML page.
+    Html,
     /// A PDF summary.
     Pdf,
 }
@@ -291,6 +293,7 @@ pub fn report_bytes(r: &ReportArgs, today: NaiveDate) -> Result<Vec<u8>, CliErro
         FormatArg::Json => Format::Json,
         FormatArg::Csv => Format::Csv,
         FormatArg::Md => Format::Markdown,
+        FormatArg::Html => Format::Html,
         FormatArg::Pdf => Format::Pdf,
     };
     let has_roster = !ws.trainers.is_empty() || !ws.competencies.is_empty();

@@ -442,4 +442,20 @@ fn markdown_report_escapes_imported_text() {
         "{md}"
     );
     assert!(md.contains("&lt;script&gt;"), "{md}");
+    // the HTML page too: no tag from the data, and no script at all
+    let out = lpkpi(&["report", "--workspace", s(&w), "--format", "html", s(&csv)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = String::from_utf8(out.stdout).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>"), "{page}");
+    assert!(
+        page.contains("unknown product &#39;&lt;script&gt;"),
+        "{page}"
+    );
+    for tag in ["<script", "<img", "<b>", "javascript:alert(1)\">"] {
+        assert!(!page.contains(tag), "{tag} in {page}");
+    }
+    assert!(
+        page.contains("<h1>Renewal readiness: Evil # Injected &lt;b&gt;</h1>"),
+        "{page}"
+    );
 }

@@ -1,7 +1,10 @@
 //! The readiness report: one evaluation, written as JSON (cli.md), a CSV monthly table, or a
 //! one-page Markdown summary for people.
 
+pub mod chart;
 pub mod csv;
+pub mod document;
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod summary;
@@ -41,6 +44,8 @@ pub enum Format {
     Csv,
     /// A one-page report for people.
     Markdown,
+    /// One self-contained HTML page (inline CSS and chart, no script).
+    Html,
     /// A PDF summary (a later release).
     Pdf,
 }
@@ -62,6 +67,7 @@ pub fn render(input: &ReportInput<'_>, format: Format) -> Result<Vec<u8>, Report
         Format::Json => json::render(input),
         Format::Csv => Ok(csv::render(input.eval)),
         Format::Markdown => Ok(markdown::render(input).into_bytes()),
+        Format::Html => Ok(html::render(input, None).into_bytes()),
         Format::Pdf => Err(ReportError::NotYet("pdf")),
     }
 }

@@ -22,6 +22,8 @@ pub enum Action {
     SaveAs,
     /// File ▸ Import….
     Import,
+    /// File ▸ Export summary ▸ HTML.
+    ExportHtml,
     /// File ▸ Export summary ▸ Markdown.
     ExportMarkdown,
     /// File ▸ Export summary ▸ JSON.
@@ -46,12 +48,13 @@ const fn command_shift_key(key: Key) -> KeyboardShortcut {
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 12] = [
         Action::New,
         Action::Open,
         Action::Save,
         Action::SaveAs,
         Action::Import,
+        Action::ExportHtml,
         Action::ExportMarkdown,
         Action::ExportJson,
         Action::ExportCsv,
@@ -73,6 +76,10 @@ impl Action {
             Action::Import => (
                 "Import…",
                 "Read purchase exports (CSV, TSV, Excel, OpenDocument): a preview shows what would change before anything does",
+            ),
+            Action::ExportHtml => (
+                "HTML page…",
+                "The renewal summary as one self-contained web page, ready to print",
             ),
             Action::ExportMarkdown => (
                 "Markdown (one page)…",
@@ -108,7 +115,7 @@ impl Action {
             Action::SaveAs => Some(command_shift_key(Key::S)),
             Action::Import => Some(command_key(Key::I)),
             Action::ExportMarkdown => Some(command_key(Key::E)),
-            Action::ExportJson | Action::ExportCsv => None,
+            Action::ExportHtml | Action::ExportJson | Action::ExportCsv => None,
             Action::Quit => Some(command_key(Key::Q)),
             Action::Undo => Some(command_key(Key::Z)),
             Action::Redo => Some(command_shift_key(Key::Z)),
@@ -123,6 +130,7 @@ impl Action {
             Action::Save => Command::Save,
             Action::SaveAs => Command::Dialog(Pick::SaveAs),
             Action::Import => Command::Dialog(Pick::Import),
+            Action::ExportHtml => Command::Dialog(Pick::Export(Format::Html)),
             Action::ExportMarkdown => Command::Dialog(Pick::Export(Format::Markdown)),
             Action::ExportJson => Command::Dialog(Pick::Export(Format::Json)),
             Action::ExportCsv => Command::Dialog(Pick::Export(Format::Csv)),

@@ -19,6 +19,7 @@ fn suggested_name(pick: Pick, partner: &str) -> Option<String> {
         } else {
             format!("{partner}.ron")
         }),
+        Pick::Export(Format::Html) => Some("renewal-summary.html".into()),
         Pick::Export(Format::Markdown) => Some("renewal-summary.md".into()),
         Pick::Export(Format::Json) => Some("renewal-report.json".into()),
         Pick::Export(Format::Csv) => Some("monthly-kpis.csv".into()),

@@ -198,6 +198,7 @@ impl Jobs {
                         crate::report::Format::Json => ("JSON", "json"),
                         crate::report::Format::Csv => ("CSV", "csv"),
                         crate::report::Format::Markdown => ("Markdown", "md"),
+                        crate::report::Format::Html => ("HTML", "html"),
                         crate::report::Format::Pdf => ("PDF", "pdf"),
                     };
                     pollster::block_on(d.add_filter(name, &[ext]).save_file())

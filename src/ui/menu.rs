@@ -59,6 +59,7 @@ pub fn menu_bar(ui: &mut Ui, state: &AppState, cmds: &mut Vec<Command>) {
             ui.menu_button("Export summary", |ui| {
                 let ok = state.outcome().is_some();
                 for action in [
+                    Action::ExportHtml,
                     Action::ExportMarkdown,
                     Action::ExportJson,
                     Action::ExportCsv,

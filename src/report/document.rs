@@ -1,0 +1,424 @@
+//! The renewal-readiness summary as one document: every heading, sentence, list and table,
+//! in words, built once from the evaluation. Each human format (Markdown, HTML) only renders
+//! these blocks and escapes the text as its syntax needs, so no wording is written twice and no
+//! imported text is ever interpreted.
+
+use rust_decimal::Decimal;
+
+use super::{ReportInput, grouped, grouped_units, summary, usd};
+use crate::rules::ProductLine;
+use crate::rules::evaluate::Evaluation;
+use crate::rules::figures::{Check, Requirement};
+use crate::rules::verdict::{Outcome, benefits_at_stake};
+
+/// A run of text, plain or strong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Span {
+    /// Plain text.
+    Text(String),
+    /// Emphasized text.
+    Strong(String),
+}
+
+/// A table column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column {
+    /// Its heading.
+    pub title: String,
+    /// Figures, right-aligned.
+    pub numeric: bool,
+}
+
+/// A piece of the document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Block {
+    /// A section heading.
+    Heading(String),
+    /// A paragraph.
+    Paragraph(Vec<Span>),
+    /// A list of items, with the number of items left out ("and N more") when shortened.
+    List {
+        /// A strong label before the list, with the item count.
+        label: Option<String>,
+        /// The items.
+        items: Vec<String>,
+    },
+    /// A table, with an optional total row.
+    Table {
+        /// The columns.
+        columns: Vec<Column>,
+        /// The rows.
+        rows: Vec<Vec<String>>,
+        /// A total row, shown strong.
+        total: Option<Vec<String>>,
+    },
+    /// Where the cumulative chart goes (formats that cannot draw it leave it out).
+    Chart,
+}
+
+/// The whole summary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    /// The title ("Renewal readiness: Contoso").
+    pub title: String,
+    /// Everything under it, in order.
+    pub blocks: Vec<Block>,
+}
+
+/// A requirement's row label.
+pub fn requirement_label(r: Requirement) -> &'static str {
+    match r {
+        Requirement::KpiUnits => "KPI units",
+        Requirement::Revenue => "Revenue (USD)",
+        Requirement::Mct => "Active MCTs at the deadline",
+        Requirement::Exams => "Competency exam rule",
+    }
+}
+
+/// A requirement's figure: dollars for revenue, units otherwise.
+pub fn figure(c: &Check, d: Decimal) -> String {
+    match c.requirement {
+        Requirement::Revenue => usd(d),
+        _ => grouped_units(d),
+    }
+}
+
+/// Met, not met or unknown, by icon and word.
+pub fn status(met: Option<bool>) -> &'static str {
+    match met {
+        Some(true) => "✔ met",
+        Some(false) => "✘ not met",
+        None => "? unknown",
+    }
+}
+
+/// "1 person", "3 people".
+fn people(n: usize) -> String {
+    if n == 1 {
+        "1 person".into()
+    } else {
+        format!("{n} people")
+    }
+}
+
+/// The share of the target reached, for the levels table ("73%").
+fn percent(c: &Check) -> String {
+    match (c.actual, c.target) {
+        (Some(a), Some(t)) if t > Decimal::ZERO => {
+            let p = (a * Decimal::from(100) / t)
+                .round_dp_with_strategy(0, rust_decimal::RoundingStrategy::ToZero);
+            format!("{}%", grouped(p, 0))
+        }
+        _ => "—".into(),
+    }
+}
+
+/// Review items with the same reason, as one line listing where they are.
+fn grouped_review(e: &Evaluation) -> Vec<String> {
+    let mut groups: Vec<(&str, Vec<String>)> = Vec::new();
+    for r in &e.review {
+        let place = format!("{} line {}", r.file, r.line);
+        match groups.iter_mut().find(|(reason, _)| *reason == r.reason) {
+            Some((_, places)) => places.push(place),
+            None => groups.push((&r.reason, vec![place])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(reason, places)| {
+            let n = places.len();
+            let shown = places
+                .iter()
+                .take(6)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ");
+            let more = if n > 6 {
+                format!(" and {} more", n - 6)
+            } else {
+                String::new()
+            };
+            format!(
+                "{reason} ({n} row{}: {shown}{more})",
+                if n == 1 { "" } else { "s" }
+            )
+        })
+        .collect()
+}
+
+fn text(s: impl Into<String>) -> Span {
+    Span::Text(s.into())
+}
+
+fn strong(s: impl Into<String>) -> Span {
+    Span::Strong(s.into())
+}
+
+/// Build the summary of a report.
+pub fn document(input: &ReportInput<'_>) -> Document {
+    let e = input.eval;
+    let mut b = Vec::new();
+    let title = input.partner.map_or("Renewal readiness".to_string(), |p| {
+        format!("Renewal readiness: {p}")
+    });
+    b.push(Block::Paragraph(vec![
+        text("As of "),
+        strong(e.as_of.to_string()),
+        text(" · anniversary "),
+        strong(e.dates.anniversary.to_string()),
+        text(" · deadline "),
+        strong(e.dates.deadline.to_string()),
+        text(format!(
+            " ({}) · window {} to {}",
+            summary::countdown(e),
+            e.dates.window_start,
+            e.dates.window_end()
+        )),
+    ]));
+    b.push(Block::Paragraph(vec![text(format!(
+        "Program: {}",
+        input.profile.name
+    ))]));
+
+    b.push(Block::Heading("Verdict".into()));
+    b.push(Block::Paragraph(vec![strong(summary::verdict(e).sentence)]));
+    if let Some(r) = &e.readiness {
+        let name = if r == "none" {
+            "none".to_string()
+        } else {
+            summary::level_name(e, r)
+        };
+        b.push(Block::Paragraph(vec![
+            text("Highest level met: "),
+            strong(name),
+        ]));
+    }
+
+    b.push(Block::Heading("Levels".into()));
+    let col = |title: &str, numeric| Column {
+        title: title.into(),
+        numeric,
+    };
+    let mut rows = Vec::new();
+    for level in &e.levels {
+        for c in &level.checks {
+            let (have, need) = match c.requirement {
+                Requirement::Exams => ("—".to_string(), "the competency's rule".to_string()),
+                _ => (
+                    c.actual.map_or("?".into(), |a| figure(c, a)),
+                    c.target.map_or("?".into(), |t| figure(c, t)),
+                ),
+            };
+            let gap = c
+                .gap()
+                .map_or(String::new(), |g| format!(", {} short", figure(c, g)));
+            rows.push(vec![
+                level.name.clone(),
+                requirement_label(c.requirement).to_string(),
+                have,
+                need,
+                percent(c),
+                format!("{}{gap}", status(c.met)),
+            ]);
+        }
+    }
+    b.push(Block::Table {
+        columns: vec![
+            col("Level", false),
+            col("Requirement", false),
+            col("Have", true),
+            col("Need", true),
+            col("Of target", true),
+            col("Status", false),
+        ],
+        rows,
+        total: None,
+    });
+
+    if let Some(v) = &e.verdict
+        && matches!(v.outcome, Outcome::Drops | Outcome::Removed)
+    {
+        b.push(Block::Heading("Benefits at stake".into()));
+        let rows = benefits_at_stake(input.profile, v)
+            .into_iter()
+            .map(|x| vec![x.benefit, x.now, x.after.unwrap_or_else(|| "none".into())])
+            .collect();
+        b.push(Block::Table {
+            columns: vec![
+                col("Benefit", false),
+                col(
+                    &format!("Now ({})", summary::level_name(e, &v.current)),
+                    false,
+                ),
+                col("After", false),
+            ],
+            rows,
+            total: None,
+        });
+    }
+
+    if let Some(c) = input.capability {
+        b.push(Block::Heading("Trainers and exams".into()));
+        b.push(Block::Paragraph(vec![text(format!(
+            "{} MCTs valid at the deadline ({} today).",
+            c.mcts_at_deadline, c.mcts_today
+        ))]));
+        let mut items = Vec::new();
+        for t in &c.trainers {
+            let state = if t.lapses_before_deadline {
+                "⚠ lapses before the deadline"
+            } else if t.valid_at_deadline {
+                "✔ valid at the deadline"
+            } else {
+                "✘ lapsed"
+            };
+            let expiry = t
+                .expiry
+                .map_or("expiry unknown".to_string(), |d| format!("until {d}"));
+            items.push(format!("{} ({}), {expiry}: {state}", t.name, t.mct_id));
+        }
+        for r in &c.exam_rules {
+            items.push(format!(
+                "{}, {} rule: {} needed with {}; {} {} ({}): {}",
+                r.competency,
+                summary::level_name(e, &r.level),
+                people(r.needed as usize),
+                r.exams.join(" / "),
+                people(r.people.len()),
+                if r.people.len() == 1 {
+                    "has one"
+                } else {
+                    "have one"
+                },
+                if r.people.is_empty() {
+                    "nobody yet".to_string()
+                } else {
+                    r.people.join(", ")
+                },
+                status(Some(r.met))
+            ));
+        }
+        b.push(Block::List { label: None, items });
+    }
+
+    b.push(Block::Heading("Forecast at the deadline".into()));
+    b.push(Block::Paragraph(vec![text(summary::forecast_sentence(e))]));
+    let items: Vec<String> = e
+        .forecast
+        .targets
+        .iter()
+        .filter(|t| summary::needs_monthly(e, t.needed_per_month))
+        .map(|t| {
+            let (what, need) = match t.requirement {
+                Requirement::Revenue => ("revenue", usd(t.needed_per_month)),
+                _ => ("KPI units", grouped_units(t.needed_per_month)),
+            };
+            let when = t.reached_on.map_or(String::new(), |d| {
+                format!("; reached by {d} at the run rate")
+            });
+            format!(
+                "{} {what}: {need} needed per remaining month{when}",
+                summary::level_name(e, &t.level)
+            )
+        })
+        .collect();
+    if !items.is_empty() {
+        b.push(Block::List { label: None, items });
+    }
+    b.push(Block::Chart);
+
+    b.push(Block::Heading("Month by month".into()));
+    let rows = e
+        .monthly
+        .iter()
+        .map(|m| {
+            if summary::month_reached(e, m) {
+                vec![
+                    m.month.label(),
+                    grouped_units(m.month_total.kpi_units),
+                    grouped(m.month_total.revenue_usd, 2),
+                    grouped_units(m.cumulative.kpi_units),
+                    grouped(m.cumulative.revenue_usd, 2),
+                ]
+            } else {
+                let mut row = vec![m.month.label()];
+                row.extend(std::iter::repeat_n("—".to_string(), 4));
+                row
+            }
+        })
+        .collect();
+    b.push(Block::Table {
+        columns: vec![
+            col("Month", false),
+            col("KPI units", true),
+            col("Revenue (USD)", true),
+            col("Cumulative KPI", true),
+            col("Cumulative revenue", true),
+        ],
+        rows,
+        total: Some(vec![
+            "Total".into(),
+            grouped_units(e.totals.kpi_units),
+            grouped(e.totals.revenue_usd, 2),
+            String::new(),
+            String::new(),
+        ]),
+    });
+
+    b.push(Block::Heading("By product line".into()));
+    let rows = ProductLine::ALL
+        .iter()
+        .map(|line| {
+            let t = &e.by_line[line.index()];
+            vec![
+                line.key().to_string(),
+                grouped(Decimal::from(t.kits), 0),
+                grouped_units(t.kpi_units),
+                grouped(t.revenue_usd, 2),
+            ]
+        })
+        .collect();
+    b.push(Block::Table {
+        columns: vec![
+            col("Line", false),
+            col("Kits", true),
+            col("KPI units", true),
+            col("Revenue (USD)", true),
+        ],
+        rows,
+        total: None,
+    });
+
+    let c = &e.counts;
+    b.push(Block::Heading("Rows".into()));
+    b.push(Block::Paragraph(vec![text(format!(
+        "{} rows read from {} files: {} counted, {} outside the window, {} duplicates, {} summary rows, {} not invoiced, {} rejected.",
+        c.read,
+        input.set.files.len(),
+        c.counted,
+        c.outside_window,
+        c.duplicates,
+        c.summary,
+        c.not_invoiced,
+        c.rejected
+    ))]));
+    for (label, items) in [
+        (
+            "Rejected",
+            e.rejected
+                .iter()
+                .map(|r| format!("{} line {}: {}", r.file, r.line, r.reason))
+                .collect::<Vec<_>>(),
+        ),
+        ("To review", grouped_review(e)),
+        ("Warnings", e.warnings.clone()),
+    ] {
+        if !items.is_empty() {
+            b.push(Block::List {
+                label: Some(format!("{label} ({})", items.len())),
+                items,
+            });
+        }
+    }
+    Document { title, blocks: b }
+}
