@@ -1,0 +1,1172 @@
+//! The readiness chart for reports people print and forward: the cumulative KPI units or revenue
+//! over the renewal window against each level's target, with the monthly bars, the forecast to
+//! the deadline and the deadline itself. Written as standalone SVG text (no drawing dependency,
+//! no egui) so every report format can embed the same picture.
+
+use std::fmt::Write as _;
+
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+
+use super::summary::month_reached;
+use super::{grouped, grouped_units, usd};
+use crate::rules::Month;
+use crate::rules::evaluate::Evaluation;
+use crate::rules::figures::{Figures, Requirement};
+
+/// Which figure the chart shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Metric {
+    /// KPI units.
+    KpiUnits,
+    /// Revenue in USD.
+    Revenue,
+}
+
+impl Metric {
+    fn pick(self, f: &Figures) -> Decimal {
+        match self {
+            Metric::KpiUnits => f.kpi_units,
+            Metric::Revenue => f.revenue_usd,
+        }
+    }
+
+    fn requirement(self) -> Requirement {
+        match self {
+            Metric::KpiUnits => Requirement::KpiUnits,
+            Metric::Revenue => Requirement::Revenue,
+        }
+    }
+
+    fn title(self) -> &'static str {
+        match self {
+            Metric::KpiUnits => "Cumulative KPI units",
+            Metric::Revenue => "Cumulative revenue (USD)",
+        }
+    }
+
+    /// An exact figure: units with their decimals, dollars without ".00".
+    fn exact(self, d: Decimal) -> String {
+        match self {
+            Metric::KpiUnits => grouped_units(d),
+            Metric::Revenue if d.round_dp(2).fract().is_zero() => dollars(d),
+            Metric::Revenue => usd(d),
+        }
+    }
+
+    /// A rounded figure (a projection, an axis label): whole units or whole dollars.
+    fn whole(self, d: Decimal) -> String {
+        match self {
+            Metric::KpiUnits => grouped(d, 0),
+            Metric::Revenue => dollars(d),
+        }
+    }
+}
+
+/// Whole dollars: "$12,346", "-$1,234".
+fn dollars(d: Decimal) -> String {
+    let text = grouped(d, 0);
+    match text.strip_prefix('-') {
+        Some(rest) => format!("-${rest}"),
+        None => format!("${text}"),
+    }
+}
+
+const FONT: &str = "DejaVu Sans, sans-serif";
+const ACTUAL: &str = "#005EB8";
+const FORECAST: &str = "#BE5000";
+const BAR: &str = "#B3CEEB";
+const TEXT: &str = "#1F1F1F";
+const MUTED: &str = "#595959";
+const GRID: &str = "#E1E1E1";
+const BASELINE: &str = "#8C8C8C";
+const DEADLINE: &str = "#404040";
+/// Target lines: greys (each at least 4.5:1 on white) told apart by their dash pattern.
+const TARGETS: [(&str, &str); 4] = [
+    ("#1F1F1F", "10 4"),
+    ("#4D4D4D", "5 3"),
+    ("#6E6E6E", "1.5 3"),
+    ("#3A3A3A", "12 3 2 3"),
+];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// A coordinate: at most one decimal, never NaN or infinite, no "-0".
+fn num(v: f64) -> String {
+    if !v.is_finite() {
+        return "0".into();
+    }
+    let r = (v * 10.0).round() / 10.0;
+    if r == 0.0 {
+        "0".into()
+    } else if r.fract() == 0.0 {
+        format!("{r:.0}")
+    } else {
+        format!("{r:.1}")
+    }
+}
+
+/// Text from data, safe inside an element or an attribute.
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // control characters are not allowed in XML 1.0
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Rough width of a text in DejaVu Sans (a wide face: about 0.58 em a character).
+fn text_width(s: &str, size: f64) -> f64 {
+    s.chars().count() as f64 * size * 0.58
+}
+
+/// `s` cut to `max` characters with an ellipsis.
+fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+        out.push('…');
+        out
+    }
+}
+
+fn f(d: Decimal) -> f64 {
+    d.to_f64().filter(|v| v.is_finite()).unwrap_or(0.0)
+}
+
+/// The y axis: gridlines every `step` from `-below` steps to `above` steps.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Scale {
+    step: f64,
+    /// The step is `tenths` / 10 × 10^`exp` (kept exact for the labels).
+    tenths: u32,
+    exp: i32,
+    below: u32,
+    above: u32,
+}
+
+impl Scale {
+    /// The smallest nice scale (steps of 1, 2, 2.5 or 5 × 10^k, at least 1) covering `lo..=hi`
+    /// with 4 to 6 steps (more only when the range straddles 0).
+    fn new(lo: f64, hi: f64) -> Scale {
+        let lo = if lo.is_finite() { lo.min(0.0) } else { 0.0 };
+        let hi = if hi.is_finite() { hi.max(0.0) } else { 0.0 };
+        let span = hi - lo;
+        let steps = |step: f64| {
+            let n = |v: f64| (v / step - 1e-9).ceil().max(0.0);
+            (n(-lo), n(hi))
+        };
+        let (mut step, mut tenths, mut exp) = (1.0, 10, 0);
+        if span > 0.0 && span.is_finite() {
+            let from = (span / 6.0).log10().floor().clamp(0.0, 300.0) as i32;
+            (step, exp) = (10f64.powi(from + 2), from + 2);
+            'search: for e in from..from + 3 {
+                let power = 10f64.powi(e);
+                for t in [10, 20, 25, 50] {
+                    if e == 0 && t == 25 {
+                        continue; // no fractional labels
+                    }
+                    let (b, a) = steps(f64::from(t) / 10.0 * power);
+                    if a + b <= 6.0 {
+                        (step, tenths, exp) = (f64::from(t) / 10.0 * power, t, e);
+                        break 'search;
+                    }
+                }
+            }
+        }
+        let (below, above) = steps(step);
+        let above = above.max(4.0 - below);
+        Scale {
+            step,
+            tenths,
+            exp,
+            below: below as u32,
+            above: above as u32,
+        }
+    }
+
+    fn min(&self) -> f64 {
+        -f64::from(self.below) * self.step
+    }
+
+    fn max(&self) -> f64 {
+        f64::from(self.above) * self.step
+    }
+
+    /// The value of gridline `i` (`i` steps from 0), exact, with thousands separators
+    /// ("12,000", "-2,500").
+    fn label(&self, i: i64) -> String {
+        let n = i.unsigned_abs() * u64::from(self.tenths);
+        let digits = if self.exp == 0 {
+            (n / 10).to_string()
+        } else {
+            let zeros = usize::try_from(self.exp - 1).unwrap_or(0);
+            format!("{n}{}", "0".repeat(zeros))
+        };
+        let digits = digits.trim_start_matches('0');
+        let mut out = String::new();
+        for (k, c) in digits.chars().enumerate() {
+            if k > 0 && (digits.len() - k) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        match (out.is_empty(), i < 0) {
+            (true, _) => "0".into(),
+            (false, true) => format!("-{out}"),
+            (false, false) => out,
+        }
+    }
+}
+
+/// A label in the column right of the plot, next to the value it names.
+struct SideLabel {
+    value: f64,
+    want: f64,
+    y: f64,
+    text: String,
+    colour: &'static str,
+}
+
+/// Spread labels at least `gap` apart, as close as possible to where they want to be, inside
+/// `top..=bottom` when they fit.
+fn spread(labels: &mut [SideLabel], gap: f64, top: f64, bottom: f64) {
+    labels.sort_by(|a, b| a.want.total_cmp(&b.want));
+    let mut prev = f64::NEG_INFINITY;
+    for l in labels.iter_mut() {
+        l.y = l.want.max(prev + gap).max(top);
+        prev = l.y;
+    }
+    let mut next = f64::INFINITY;
+    for l in labels.iter_mut().rev() {
+        l.y = l.y.min(next - gap).min(bottom);
+        next = l.y;
+    }
+}
+
+/// The chart as a standalone SVG document (width x height in px), light print-friendly theme.
+pub fn svg(
+    eval: &Evaluation,
+    partner: Option<&str>,
+    metric: Metric,
+    width: u32,
+    height: u32,
+) -> String {
+    let w = f64::from(width.max(1));
+    let h = f64::from(height.max(1));
+    let axis_size = 11.0;
+    let label_size = 11.0;
+
+    // the figures, per month of the window
+    let first = eval.dates.first_month();
+    let months: Vec<Month> = eval.dates.months().collect();
+    let n = months.len().max(1);
+    let mut reached: Vec<Option<(f64, f64)>> = vec![None; n];
+    for m in &eval.monthly {
+        let Ok(i) = usize::try_from(first.until(m.month)) else {
+            continue;
+        };
+        if let Some(slot) = reached.get_mut(i)
+            && month_reached(eval, m)
+        {
+            *slot = Some((
+                f(metric.pick(&m.month_total)),
+                f(metric.pick(&m.cumulative)),
+            ));
+        }
+    }
+    let last = reached.iter().rposition(Option::is_some);
+    let actual = last
+        .and_then(|i| {
+            eval.monthly
+                .iter()
+                .find(|m| first.until(m.month) == i as i32)
+        })
+        .map(|m| metric.pick(&m.cumulative));
+
+    let fc = &eval.forecast;
+    let with_plan = metric.pick(&fc.at_deadline);
+    let planned = metric.pick(&fc.planned);
+    let without_plan = with_plan.saturating_sub(planned);
+    let open = last.is_none_or(|i| i + 1 < n);
+    let show_forecast = open && (last.is_some() || !with_plan.is_zero());
+    let show_plan = show_forecast && !planned.is_zero();
+
+    let requirement = metric.requirement();
+    let targets: Vec<(String, Decimal)> = eval
+        .levels
+        .iter()
+        .filter_map(|l| {
+            l.checks
+                .iter()
+                .find(|c| c.requirement == requirement)
+                .and_then(|c| c.target)
+                .map(|t| (l.name.clone(), t))
+        })
+        .collect();
+
+    // the y range covers everything drawn
+    let mut values: Vec<f64> = reached
+        .iter()
+        .flatten()
+        .flat_map(|&(t, c)| [t, c])
+        .collect();
+    if show_forecast {
+        values.push(f(without_plan));
+    }
+    if show_plan {
+        values.push(f(with_plan));
+    }
+    values.extend(targets.iter().map(|(_, t)| f(*t)));
+    let lo = values.iter().copied().fold(0.0, f64::min);
+    let hi = values.iter().copied().fold(0.0, f64::max);
+    // a little headroom, so the highest line does not sit on the frame
+    let scale = Scale::new(lo * 1.04, hi * 1.04);
+    let tick = |i: i64| {
+        let text = scale.label(i);
+        match (metric, text.strip_prefix('-')) {
+            (Metric::KpiUnits, _) => text,
+            (Metric::Revenue, Some(rest)) => format!("-${rest}"),
+            (Metric::Revenue, None) => format!("${text}"),
+        }
+    };
+    let ticks: Vec<(f64, String)> = (-i64::from(scale.below)..=i64::from(scale.above))
+        .map(|i| (i as f64 * scale.step, tick(i)))
+        .collect();
+
+    // the labels right of the plot
+    let mut side: Vec<SideLabel> = Vec::new();
+    for (i, (name, t)) in targets.iter().enumerate() {
+        let text = format!("{} {}", clip(name, 32), metric.exact(*t));
+        side.push(SideLabel {
+            value: f(*t),
+            want: 0.0,
+            y: 0.0,
+            text,
+            colour: TARGETS[i % TARGETS.len()].0,
+        });
+    }
+    if show_forecast {
+        side.push(SideLabel {
+            value: f(without_plan),
+            want: 0.0,
+            y: 0.0,
+            text: format!("forecast {}", metric.whole(without_plan)),
+            colour: FORECAST,
+        });
+    }
+    if show_plan {
+        side.push(SideLabel {
+            value: f(with_plan),
+            want: 0.0,
+            y: 0.0,
+            text: format!("with plan {}", metric.whole(with_plan)),
+            colour: FORECAST,
+        });
+    }
+
+    // layout
+    let pad = 16.0;
+    let widest_tick = ticks
+        .iter()
+        .map(|(_, t)| text_width(t, axis_size))
+        .fold(0.0, f64::max);
+    let left = (pad + widest_tick + 8.0).max(44.0);
+    let widest_side = side
+        .iter()
+        .map(|l| text_width(&l.text, label_size))
+        .fold(0.0, f64::max);
+    let right_space = (widest_side + 12.0 + pad).clamp(64.0, (w * 0.4).max(64.0));
+    let plot_left = left;
+    let plot_right = (w - right_space).max(plot_left + 10.0);
+    let plot_w = plot_right - plot_left;
+    let band = plot_w / n as f64;
+
+    let mut legend: Vec<(Swatch, String)> = vec![(Swatch::Bar, "Monthly total".into())];
+    legend.push((
+        Swatch::Line,
+        match actual {
+            Some(a) => format!("Cumulative actual ({})", metric.whole(a)),
+            None => "Cumulative actual".into(),
+        },
+    ));
+    if show_forecast {
+        legend.push((Swatch::Forecast, "Forecast at the run rate".into()));
+    }
+    if show_plan {
+        legend.push((Swatch::Plan, "With planned purchases".into()));
+    }
+    if !targets.is_empty() {
+        legend.push((Swatch::Target, "Level targets".into()));
+    }
+    let mut rows: Vec<Vec<(f64, Swatch, String)>> = vec![Vec::new()];
+    let mut x = pad;
+    for (swatch, text) in legend {
+        let item = 26.0 + text_width(&text, label_size);
+        if x + item > w - pad && x > pad {
+            rows.push(Vec::new());
+            x = pad;
+        }
+        if let Some(row) = rows.last_mut() {
+            row.push((x, swatch, text));
+        }
+        x += item + 16.0;
+    }
+    let plot_top = 78.0;
+    let plot_bottom = (h - 34.0 - 18.0 * rows.len() as f64).max(plot_top + 10.0);
+    let plot_h = plot_bottom - plot_top;
+    let (y_min, y_max) = (scale.min(), scale.max());
+    let y = |v: f64| {
+        let v = if v.is_finite() { v } else { 0.0 };
+        let t = ((v - y_min) / (y_max - y_min)).clamp(0.0, 1.0);
+        plot_bottom - t * plot_h
+    };
+    let x_end = |i: usize| plot_left + (i + 1) as f64 * band;
+    let y0 = y(0.0);
+
+    let mut s = String::new();
+    let text = |s: &mut String, x: f64, y: f64, size: f64, anchor: &str, fill: &str, body: &str| {
+        let _ = writeln!(
+            s,
+            r#"<text x="{}" y="{}" font-family="{FONT}" font-size="{}" text-anchor="{anchor}" fill="{fill}">{body}</text>"#,
+            num(x),
+            num(y),
+            num(size)
+        );
+    };
+    let title = metric.title();
+    let as_of = eval.as_of.format("%Y-%m-%d").to_string();
+    let window = match (months.first(), months.last()) {
+        (Some(a), Some(b)) => format!(
+            " · window {} {} – {} {}",
+            month_name(*a),
+            a.year(),
+            month_name(*b),
+            b.year()
+        ),
+        _ => String::new(),
+    };
+    let subtitle = match partner.map(str::trim).filter(|p| !p.is_empty()) {
+        Some(p) => format!("{} · as of {as_of}{window}", esc(p)),
+        None => format!("as of {as_of}{window}"),
+    };
+    let _ = writeln!(
+        s,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{}" viewBox="0 0 {} {}" role="img">"#,
+        num(w),
+        num(h),
+        num(w),
+        num(h)
+    );
+    let _ = writeln!(s, "<title>{title} · {subtitle}</title>");
+    let _ = writeln!(
+        s,
+        r##"<rect x="0" y="0" width="{}" height="{}" fill="#FFFFFF"/>"##,
+        num(w),
+        num(h)
+    );
+    let _ = writeln!(
+        s,
+        r#"<text x="{}" y="26" font-family="{FONT}" font-size="17" font-weight="bold" fill="{TEXT}">{title}</text>"#,
+        num(pad)
+    );
+    text(&mut s, pad, 46.0, 12.0, "start", MUTED, &subtitle);
+
+    // gridlines and y labels
+    for (v, label) in &ticks {
+        let gy = y(*v);
+        let colour = if *v == 0.0 { BASELINE } else { GRID };
+        let _ = writeln!(
+            s,
+            r#"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{colour}" stroke-width="1"/>"#,
+            num(plot_left),
+            num(gy),
+            num(plot_right),
+            num(gy)
+        );
+        text(
+            &mut s,
+            plot_left - 8.0,
+            gy + 4.0,
+            axis_size,
+            "end",
+            MUTED,
+            &esc(label),
+        );
+    }
+
+    // month labels, thinned when they would touch
+    let label_w = text_width("Mar 26", axis_size) + 8.0;
+    let every = ((label_w / band).ceil() as usize).max(1);
+    for (i, m) in months.iter().enumerate() {
+        if i % every == 0 {
+            let label = format!("{} {:02}", month_name(*m), m.year().rem_euclid(100));
+            text(
+                &mut s,
+                plot_left + (i as f64 + 0.5) * band,
+                plot_bottom + 17.0,
+                axis_size,
+                "middle",
+                MUTED,
+                &label,
+            );
+        }
+    }
+
+    // monthly bars, readable however small
+    let bar_w = band * 0.56;
+    for (i, slot) in reached.iter().enumerate() {
+        let Some((total, _)) = slot else { continue };
+        if *total == 0.0 {
+            continue;
+        }
+        let top = y(*total);
+        let bar_h = (top - y0).abs().max(2.0);
+        let bar_y = if *total > 0.0 { y0 - bar_h } else { y0 };
+        let _ = writeln!(
+            s,
+            r#"<rect class="bar" x="{}" y="{}" width="{}" height="{}" fill="{BAR}"/>"#,
+            num(plot_left + (i as f64 + 0.5) * band - bar_w / 2.0),
+            num(bar_y),
+            num(bar_w),
+            num(bar_h)
+        );
+    }
+
+    // level targets
+    for (i, (_, t)) in targets.iter().enumerate() {
+        let (colour, dash) = TARGETS[i % TARGETS.len()];
+        let ty = y(f(*t));
+        let _ = writeln!(
+            s,
+            r#"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{colour}" stroke-width="1.5" stroke-dasharray="{dash}"/>"#,
+            num(plot_left),
+            num(ty),
+            num(plot_right),
+            num(ty)
+        );
+    }
+
+    // the deadline: the end of the window
+    let deadline = format!("deadline {}", eval.dates.deadline.format("%Y-%m-%d"));
+    let _ = writeln!(
+        s,
+        r#"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{DEADLINE}" stroke-width="1.5"/>"#,
+        num(plot_right),
+        num(plot_top - 8.0),
+        num(plot_right),
+        num(plot_bottom)
+    );
+    let dw = text_width(&deadline, label_size);
+    text(
+        &mut s,
+        (plot_right - dw / 2.0).min(w - pad - dw).max(pad),
+        plot_top - 13.0,
+        label_size,
+        "start",
+        DEADLINE,
+        &deadline,
+    );
+
+    // the cumulative line, from 0 at the window's start
+    let mut points = vec![(plot_left, y0)];
+    points.extend(
+        reached
+            .iter()
+            .enumerate()
+            .filter_map(|(i, slot)| slot.map(|(_, c)| (x_end(i), y(c)))),
+    );
+    let start = points.last().copied().unwrap_or((plot_left, y0));
+
+    // the forecast: dashed from the last month reached to the deadline, without the plan
+    if show_forecast {
+        let fy = y(f(without_plan));
+        let _ = writeln!(
+            s,
+            r#"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{FORECAST}" stroke-width="2" stroke-dasharray="6 4"/>"#,
+            num(start.0),
+            num(start.1),
+            num(plot_right),
+            num(fy)
+        );
+    }
+    if points.len() > 1 {
+        let list: Vec<String> = points
+            .iter()
+            .map(|(px, py)| format!("{},{}", num(*px), num(*py)))
+            .collect();
+        let _ = writeln!(
+            s,
+            r#"<polyline points="{}" fill="none" stroke="{ACTUAL}" stroke-width="2.5" stroke-linejoin="round"/>"#,
+            list.join(" ")
+        );
+        for (px, py) in points.iter().skip(1) {
+            let _ = writeln!(
+                s,
+                r##"<circle cx="{}" cy="{}" r="3.5" fill="{ACTUAL}" stroke="#FFFFFF" stroke-width="1.5"/>"##,
+                num(*px),
+                num(*py)
+            );
+        }
+    }
+    if show_forecast {
+        let _ = writeln!(
+            s,
+            r##"<circle cx="{}" cy="{}" r="4.5" fill="#FFFFFF" stroke="{FORECAST}" stroke-width="2"/>"##,
+            num(plot_right),
+            num(y(f(without_plan)))
+        );
+    }
+    if show_plan {
+        let _ = writeln!(s, "{}", diamond(plot_right, y(f(with_plan)), 5.5));
+    }
+
+    // the side labels, each next to its value, never on top of another
+    for l in &mut side {
+        l.want = y(l.value);
+    }
+    spread(&mut side, 14.0, plot_top - 2.0, plot_bottom + 4.0);
+    let side_x = plot_right + 12.0;
+    let max_chars = ((w - pad - side_x) / (label_size * 0.58) + 0.01)
+        .floor()
+        .max(4.0) as usize;
+    for l in &side {
+        let (want, ly) = (l.want, l.y);
+        let _ = writeln!(
+            s,
+            r#"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="1"/>"#,
+            num(plot_right + 5.0),
+            num(want),
+            num(side_x - 3.0),
+            num(ly),
+            l.colour
+        );
+        text(
+            &mut s,
+            side_x,
+            ly + 4.0,
+            label_size,
+            "start",
+            l.colour,
+            &esc(&clip(&l.text, max_chars)),
+        );
+    }
+
+    // the legend
+    for (r, row) in rows.iter().enumerate() {
+        let ly = plot_bottom + 42.0 + 18.0 * r as f64;
+        for (lx, swatch, label) in row {
+            let _ = writeln!(s, "{}", swatch.svg(*lx, ly - 4.0));
+            text(
+                &mut s,
+                lx + 26.0,
+                ly,
+                label_size,
+                "start",
+                TEXT,
+                &esc(label),
+            );
+        }
+    }
+    s.push_str("</svg>\n");
+    s
+}
+
+fn month_name(m: Month) -> &'static str {
+    MONTHS
+        .get(m.number().saturating_sub(1) as usize)
+        .copied()
+        .unwrap_or("")
+}
+
+fn diamond(cx: f64, cy: f64, r: f64) -> String {
+    format!(
+        r##"<path d="M{} {}L{} {}L{} {}L{} {}Z" fill="{FORECAST}" stroke="#FFFFFF" stroke-width="1"/>"##,
+        num(cx),
+        num(cy - r),
+        num(cx + r),
+        num(cy),
+        num(cx),
+        num(cy + r),
+        num(cx - r),
+        num(cy)
+    )
+}
+
+/// What a legend entry looks like.
+#[derive(Debug, Clone, Copy)]
+enum Swatch {
+    Bar,
+    Line,
+    Forecast,
+    Plan,
+    Target,
+}
+
+impl Swatch {
+    /// The swatch, 20 px wide, centred on `cy`.
+    fn svg(self, x: f64, cy: f64) -> String {
+        let line = |colour: &str, width: &str, dash: Option<&str>| {
+            format!(
+                r#"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{colour}" stroke-width="{width}"{}/>"#,
+                num(x),
+                num(cy),
+                num(x + 20.0),
+                num(cy),
+                dash.map(|d| format!(r#" stroke-dasharray="{d}""#))
+                    .unwrap_or_default()
+            )
+        };
+        match self {
+            Swatch::Bar => format!(
+                r#"<rect x="{}" y="{}" width="12" height="10" fill="{BAR}"/>"#,
+                num(x + 4.0),
+                num(cy - 5.0)
+            ),
+            Swatch::Line => format!(
+                r##"{}<circle cx="{}" cy="{}" r="3.5" fill="{ACTUAL}" stroke="#FFFFFF" stroke-width="1.5"/>"##,
+                line(ACTUAL, "2.5", None),
+                num(x + 10.0),
+                num(cy)
+            ),
+            Swatch::Forecast => line(FORECAST, "2", Some("6 4")),
+            Swatch::Plan => diamond(x + 10.0, cy, 5.5),
+            Swatch::Target => line(TARGETS[0].0, "1.5", Some(TARGETS[0].1)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::figures::{Check, LevelStatus, MonthFigures};
+    use chrono::NaiveDate;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn level(id: &str, name: &str, kpi: Option<i64>, revenue: Option<i64>) -> LevelStatus {
+        let mut checks = Vec::new();
+        for (requirement, target) in [
+            (Requirement::KpiUnits, kpi),
+            (Requirement::Revenue, revenue),
+        ] {
+            if let Some(t) = target {
+                checks.push(Check {
+                    requirement,
+                    met: Some(false),
+                    actual: None,
+                    target: Some(Decimal::from(t)),
+                });
+            }
+        }
+        checks.push(Check {
+            requirement: Requirement::Mct,
+            met: None,
+            actual: None,
+            target: Some(Decimal::from(4)),
+        });
+        LevelStatus {
+            id: id.into(),
+            name: name.into(),
+            checks,
+            met: Some(false),
+        }
+    }
+
+    fn levels() -> Vec<LevelStatus> {
+        vec![
+            level("gold", "Gold", Some(5000), Some(500_000)),
+            level("silver", "Silver", Some(200), None),
+            level("lap", "Learning Action Pack", Some(1000), None),
+            level("none", "No Target", None, None),
+        ]
+    }
+
+    /// An evaluation with anniversary 2027-03-01 (window March 2026 – February 2027), as of
+    /// `as_of`, with the given month totals (units, dollars) from March 2026 on.
+    fn evaluation(totals: &[(i64, i64)], as_of: NaiveDate) -> Evaluation {
+        let dates = crate::rules::RenewalDates::new(day(2027, 3, 1));
+        let mut cumulative = Figures::default();
+        let monthly: Vec<MonthFigures> = dates
+            .months()
+            .enumerate()
+            .map(|(i, month)| {
+                let (u, r) = totals.get(i).copied().unwrap_or((0, 0));
+                let month_total = Figures {
+                    kpi_units: Decimal::from(u),
+                    revenue_usd: Decimal::from(r),
+                };
+                cumulative.add(month_total);
+                MonthFigures {
+                    month,
+                    month_total,
+                    cumulative,
+                }
+            })
+            .collect();
+        let completed = monthly
+            .iter()
+            .filter(|m| m.month.last_day() < as_of)
+            .count() as u32;
+        let open = monthly
+            .iter()
+            .filter(|m| m.month > Month::of(as_of))
+            .count() as u32;
+        let run = |pick: fn(&Figures) -> Decimal| {
+            if completed == 0 {
+                Decimal::ZERO
+            } else {
+                monthly
+                    .iter()
+                    .take(completed as usize)
+                    .map(|m| pick(&m.month_total))
+                    .sum::<Decimal>()
+                    / Decimal::from(completed)
+            }
+        };
+        let run_rate = Figures {
+            kpi_units: run(|f| f.kpi_units).round_dp(2),
+            revenue_usd: run(|f| f.revenue_usd).round_dp(2),
+        };
+        let at_deadline = Figures {
+            kpi_units: cumulative.kpi_units + run_rate.kpi_units * Decimal::from(open),
+            revenue_usd: cumulative.revenue_usd + run_rate.revenue_usd * Decimal::from(open),
+        };
+        Evaluation {
+            dates,
+            as_of,
+            days_to_deadline: (dates.deadline - as_of).num_days(),
+            monthly,
+            totals: cumulative,
+            by_line: Default::default(),
+            counts: Default::default(),
+            rejected: Vec::new(),
+            needs_rate: Vec::new(),
+            review: Vec::new(),
+            readiness: None,
+            verdict: None,
+            current_level: None,
+            levels: levels(),
+            forecast: crate::rules::forecast::Forecast {
+                completed_months: completed,
+                open_months: open,
+                run_rate,
+                at_deadline,
+                planned: Default::default(),
+                targets: Vec::new(),
+            },
+            warnings: Vec::new(),
+            classes: Vec::new(),
+            row_fates: Vec::new(),
+        }
+    }
+
+    fn typical() -> Evaluation {
+        let totals = [
+            (418, 35_255),
+            (346, 39_243),
+            (252, 25_788),
+            (245, 31_607),
+            (769, 60_517),
+            (441, 45_356),
+            (350, 26_869),
+            (300, 20_000),
+            (120, 9_000),
+        ];
+        evaluation(&totals, day(2026, 11, 26))
+    }
+
+    /// Every tag closed in order, attributes quoted, no stray `<` or `&` in text.
+    fn well_formed(svg: &str) -> Result<(), String> {
+        let mut stack: Vec<String> = Vec::new();
+        let mut rest = svg;
+        while let Some(open) = rest.find('<') {
+            check_text(&rest[..open])?;
+            let close = rest[open..]
+                .find('>')
+                .ok_or_else(|| "unclosed tag".to_string())?;
+            let tag = &rest[open + 1..open + close];
+            rest = &rest[open + close + 1..];
+            if tag.starts_with('?') || tag.starts_with('!') {
+                continue;
+            }
+            if !tag.matches('"').count().is_multiple_of(2) || tag.contains('<') {
+                return Err(format!("bad attributes in <{tag}>"));
+            }
+            if let Some(name) = tag.strip_prefix('/') {
+                match stack.pop() {
+                    Some(top) if top == name.trim() => {}
+                    other => return Err(format!("</{name}> closes {other:?}")),
+                }
+            } else {
+                let name = tag
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("")
+                    .trim_end_matches('/');
+                if name.is_empty() {
+                    return Err("empty tag".into());
+                }
+                if !tag.ends_with('/') {
+                    stack.push(name.to_string());
+                }
+            }
+            if stack.is_empty() && !rest.trim().is_empty() {
+                return Err(format!("content after the root: {rest:?}"));
+            }
+        }
+        check_text(rest)?;
+        if stack.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("unclosed {stack:?}"))
+        }
+    }
+
+    fn check_text(text: &str) -> Result<(), String> {
+        for (i, _) in text.match_indices('&') {
+            let entity = &text[i..];
+            if !["&amp;", "&lt;", "&gt;", "&quot;", "&apos;"]
+                .iter()
+                .any(|e| entity.starts_with(e))
+            {
+                return Err(format!("bare & in {text:?}"));
+            }
+        }
+        Ok(())
+    }
+
+    fn sane(svg: &str) {
+        assert!(svg.starts_with("<svg"), "{svg}");
+        assert!(svg.ends_with("</svg>\n"));
+        well_formed(svg).unwrap();
+        for bad in ["NaN", "inf", "<script", "href", "url("] {
+            assert!(!svg.contains(bad), "{bad} in {svg}");
+        }
+        assert_eq!(
+            svg.matches("<text").count(),
+            svg.matches(r#"<text x="#).count()
+        );
+        for t in svg.split("<text").skip(1) {
+            assert!(t.contains(r#"font-family="DejaVu Sans, sans-serif""#));
+        }
+        // inside tags, numbers carry at most one decimal
+        for tag in svg.split('<').skip(1) {
+            let tag = tag.split('>').next().unwrap_or("");
+            let bytes = tag.as_bytes();
+            for (i, _) in tag.match_indices('.') {
+                let digits = bytes[i + 1..]
+                    .iter()
+                    .take_while(|b| b.is_ascii_digit())
+                    .count();
+                assert!(digits <= 1, "too many decimals in <{tag}>");
+            }
+        }
+    }
+
+    #[test]
+    fn units_chart_labels_every_target_the_deadline_and_the_partner() {
+        let e = typical();
+        let out = svg(
+            &e,
+            Some("<script>alert('x')</script> & Co"),
+            Metric::KpiUnits,
+            900,
+            500,
+        );
+        sane(&out);
+        assert!(out.contains("Cumulative KPI units"));
+        assert!(out.contains("as of 2026-11-26"));
+        for label in ["Gold 5,000", "Silver 200", "Learning Action Pack 1,000"] {
+            assert!(out.contains(label), "{label}");
+        }
+        assert!(
+            !out.contains("No Target"),
+            "a level without a target has no line"
+        );
+        assert!(out.contains("deadline"));
+        assert!(out.contains("&lt;script&gt;alert(&apos;x&apos;)&lt;/script&gt; &amp; Co"));
+        assert!(out.contains("Mar 26") && out.contains("Feb 27"));
+        assert!(out.contains("forecast"));
+        assert!(!out.contains("with plan"), "no planned purchases");
+        // the y axis is labelled with separators and covers Gold
+        assert!(out.contains(">5,000</text>"));
+        // 9 reached months: 9 markers on the line
+        assert_eq!(out.matches(r##"r="3.5" fill="#005EB8""##).count(), 9 + 1);
+    }
+
+    #[test]
+    fn revenue_axis_in_dollars_and_the_plan_marked() {
+        let mut e = typical();
+        e.forecast.planned.revenue_usd = Decimal::from(15_000);
+        e.forecast.at_deadline.revenue_usd += Decimal::from(15_000);
+        let out = svg(&e, None, Metric::Revenue, 800, 450);
+        sane(&out);
+        assert!(out.contains("Cumulative revenue (USD)"));
+        assert!(out.contains(">$0</text>"));
+        assert!(out.contains(">$500,000</text>"));
+        assert!(out.contains("Gold $500,000"));
+        assert!(!out.contains("Silver"), "Silver has no revenue target");
+        assert!(out.contains("with plan $"));
+        assert!(!out.contains(".00"), "no cents on the axis or the labels");
+    }
+
+    #[test]
+    fn months_after_today_without_purchases_are_not_drawn() {
+        let mut totals = vec![(10, 100); 5];
+        totals.extend([(0, 0), (0, 0), (7, 70)]);
+        let e = evaluation(&totals, day(2026, 7, 15)); // July: 5 months up to it
+        let out = svg(&e, None, Metric::KpiUnits, 800, 450);
+        sane(&out);
+        // March–July and the October purchase
+        assert_eq!(out.matches(r##"r="3.5" fill="#005EB8""##).count(), 6 + 1);
+    }
+
+    #[test]
+    fn small_bars_stay_visible() {
+        let mut totals = vec![(1_000_000, 0)];
+        totals.push((1, 0));
+        let e = evaluation(&totals, day(2026, 4, 30));
+        let out = svg(&e, None, Metric::KpiUnits, 800, 450);
+        sane(&out);
+        let heights: Vec<f64> = out
+            .split(r#"<rect class="bar""#)
+            .skip(1)
+            .map(|r| {
+                let h = r.split(r#"height=""#).nth(1).unwrap();
+                h[..h.find('"').unwrap()].parse().unwrap()
+            })
+            .collect();
+        assert_eq!(heights.len(), 2);
+        assert!(heights.iter().all(|&h| h >= 2.0), "{heights:?}");
+    }
+
+    #[test]
+    fn edge_cases_neither_panic_nor_produce_nan() {
+        let mut cases = Vec::new();
+        // no months at all
+        let mut empty = evaluation(&[], day(2026, 11, 26));
+        empty.monthly.clear();
+        cases.push(empty);
+        // all zeros
+        cases.push(evaluation(&[], day(2026, 11, 26)));
+        // returns: negative cumulative
+        cases.push(evaluation(
+            &[(-50, -4_000), (10, 100), (-30, -900)],
+            day(2026, 6, 2),
+        ));
+        // huge values
+        cases.push(evaluation(
+            &[(10_000_000_000_000, 10_000_000_000_000)],
+            day(2026, 4, 1),
+        ));
+        // as of before the window and after the deadline
+        cases.push(evaluation(&[(5, 5)], day(2025, 1, 1)));
+        cases.push(evaluation(&[(5, 5); 12], day(2027, 6, 1)));
+        let mut saturated = evaluation(&[(1, 1)], day(2026, 5, 1));
+        saturated.forecast.at_deadline = Figures {
+            kpi_units: Decimal::MAX,
+            revenue_usd: Decimal::MIN,
+        };
+        cases.push(saturated);
+        let mut no_levels = evaluation(&[(1, 1)], day(2026, 5, 1));
+        no_levels.levels.clear();
+        cases.push(no_levels);
+        for e in &cases {
+            for metric in [Metric::KpiUnits, Metric::Revenue] {
+                for (w, h) in [(800, 450), (320, 200), (0, 0), (1, 1)] {
+                    let out = svg(e, Some(""), metric, w, h);
+                    sane(&out);
+                    assert!(out.contains("deadline"));
+                }
+            }
+        }
+        let out = svg(&cases[3], None, Metric::Revenue, 800, 450);
+        assert!(out.contains("$10,000,000,000,000"));
+    }
+
+    #[test]
+    fn scales_are_nice_and_never_empty() {
+        for (lo, hi, top) in [
+            (0.0, 0.0, 4.0),
+            (0.0, 1.0, 4.0),
+            (0.0, 5000.0, 5000.0),
+            (0.0, 5001.0, 6000.0),
+            (0.0, 4120.0, 5000.0),
+            (0.0, 500_000.0, 500_000.0),
+            (0.0, 1e13, 1e13),
+        ] {
+            let s = Scale::new(lo, hi);
+            assert_eq!(s.max(), top, "{lo}..{hi}: {s:?}");
+            assert!((4..=6).contains(&(s.above + s.below)), "{s:?}");
+        }
+        for hi in [3.0, 17.0, 99.0, 250.0, 1234.0, 98_765.0, 7.3e9, 7.9e28] {
+            let s = Scale::new(0.0, hi);
+            assert!(s.max() >= hi && s.max() > 0.0);
+            assert!((4..=6).contains(&s.above), "{hi}: {s:?}");
+            assert!(s.step >= 1.0);
+        }
+        let s = Scale::new(0.0, 7.9e28);
+        assert_eq!(s.label(1), "20,000,000,000,000,000,000,000,000,000");
+        let s = Scale::new(0.0, 12_001.0);
+        assert_eq!(
+            (s.label(-1), s.label(0), s.label(2)),
+            ("-2,500".into(), "0".into(), "5,000".into())
+        );
+        let s = Scale::new(-300.0, 1200.0);
+        assert!(s.min() <= -300.0 && s.max() >= 1200.0, "{s:?}");
+        let s = Scale::new(f64::NAN, f64::INFINITY);
+        assert!(s.max() > 0.0);
+    }
+
+    #[test]
+    fn formatting_helpers() {
+        assert_eq!(num(12.345), "12.3");
+        assert_eq!(num(-0.01), "0");
+        assert_eq!(num(f64::NAN), "0");
+        assert_eq!(num(40.0), "40");
+        assert_eq!(esc(r#"a&b<c>"d'"#), "a&amp;b&lt;c&gt;&quot;d&apos;");
+        assert_eq!(dollars(Decimal::from(-1234)), "-$1,234");
+        assert_eq!(Metric::Revenue.exact(Decimal::new(12345, 1)), "$1,234.50");
+        assert!(well_formed("<a><b/></a>").is_ok());
+        assert!(well_formed("<a><b></a>").is_err());
+        assert!(well_formed("<a>x & y</a>").is_err());
+    }
+
+    /// Writes the demo workspace's charts to /tmp/chart-demo*.svg to look at: `cargo test --lib report::chart -- --ignored`.
+    #[test]
+    #[ignore = "writes files to /tmp for a person to look at"]
+    fn demo_chart() {
+        let bytes =
+            std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/demo/demo.ron")).unwrap();
+        let ws = crate::workspace::file::parse(&bytes, "demo.ron").unwrap();
+        let session = crate::workspace::session::Session::new(&ws).unwrap();
+        let anniversary = ws.partner.anniversary.unwrap();
+        let eval = session
+            .evaluate(&ws, anniversary, day(2026, 11, 26), None)
+            .eval;
+        let partner = Some(ws.partner.name.as_str());
+        for (metric, path, w, h) in [
+            (Metric::KpiUnits, "/tmp/chart-demo.svg", 900, 480),
+            (Metric::Revenue, "/tmp/chart-demo-revenue.svg", 900, 480),
+            (Metric::KpiUnits, "/tmp/chart-demo-small.svg", 480, 300),
+        ] {
+            let out = svg(&eval, partner, metric, w, h);
+            sane(&out);
+            std::fs::write(path, out).unwrap();
+        }
+    }
+}
