@@ -69,6 +69,21 @@ pub enum Command {
         #[arg(long = "partner-id")]
         partner_id: Option<String>,
     },
+    /// Draw the cumulative chart of a workspace (SVG).
+    Chart {
+        /// The workspace.
+        #[arg(long, value_name = "WORKSPACE.ron")]
+        workspace: PathBuf,
+        /// KPI units or revenue.
+        #[arg(long, value_enum, default_value = "kpi")]
+        metric: MetricArg,
+        /// Evaluate as of this day (default: today).
+        #[arg(long = "as-of", value_name = "YYYY-MM-DD", value_parser = parse_day)]
+        as_of: Option<NaiveDate>,
+        /// Write the chart here (.svg).
+        #[arg(long, value_name = "FILE.svg")]
+        out: PathBuf,
+    },
     /// Open the window on a workspace.
     Open {
         /// The workspace file.
@@ -83,6 +98,15 @@ pub enum Command {
         #[arg(long, value_parser = parse_size)]
         size: Option<(f32, f32)>,
     },
+}
+
+/// What the chart shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MetricArg {
+    /// Cumulative KPI units.
+    Kpi,
+    /// Cumulative revenue (USD).
+    Revenue,
 }
 
 /// Report output formats.
@@ -205,6 +229,12 @@ pub fn run(args: Args, now: NaiveDateTime) -> ExitCode {
         None => window(None, None, "dashboard", None, now.date()),
         Some(Command::Report(r)) => report(r, now.date()),
         Some(Command::Import { workspace, files }) => import(&workspace, &files, now),
+        Some(Command::Chart {
+            workspace,
+            metric,
+            as_of,
+            out,
+        }) => chart(&workspace, metric, as_of.unwrap_or(now.date()), &out),
         Some(Command::New {
             workspace,
             partner,
@@ -353,6 +383,55 @@ fn window(
     Err(CliError::Usage(
         "this lpkpi was built without the window (feature \"gui\")".into(),
     ))
+}
+
+fn chart(
+    workspace: &Path,
+    metric: MetricArg,
+    as_of: NaiveDate,
+    out: &Path,
+) -> Result<(), CliError> {
+    let ext = out
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    if ext != "svg" {
+        return Err(CliError::Usage(format!(
+            "--out {}: the chart is written as SVG (FILE.svg); PNG arrives in a later release",
+            out.display()
+        )));
+    }
+    let args = ReportArgs {
+        workspace: Some(workspace.to_path_buf()),
+        anniversary: None,
+        as_of: Some(as_of),
+        rates: Vec::new(),
+        format: FormatArg::Json,
+        out: Some(out.to_path_buf()),
+        profile: None,
+        level: None,
+        files: Vec::new(),
+    };
+    check_out(out, &args)?;
+    let bytes = crate::workspace::file::read(workspace).map_err(usage)?;
+    let ws =
+        crate::workspace::file::parse(&bytes, &workspace.display().to_string()).map_err(usage)?;
+    let anniversary = ws.partner.anniversary.ok_or_else(|| {
+        CliError::Usage(format!(
+            "{}: no anniversary in the workspace: set it in the window's Settings",
+            workspace.display()
+        ))
+    })?;
+    let session = Session::new(&ws).map_err(usage)?;
+    let outcome = session.evaluate(&ws, anniversary, as_of, None);
+    let metric = match metric {
+        MetricArg::Kpi => crate::report::chart::Metric::KpiUnits,
+        MetricArg::Revenue => crate::report::chart::Metric::Revenue,
+    };
+    let partner = Some(ws.partner.name.as_str()).filter(|n| !n.is_empty());
+    let svg = crate::report::chart::svg(&outcome.eval, partner, metric, 900, 480);
+    crate::files::write_output(out, svg.as_bytes())
+        .map_err(|e| CliError::Failed(format!("cannot write the chart: {e}")))
 }
 
 fn new(

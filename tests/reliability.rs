@@ -459,3 +459,45 @@ fn markdown_report_escapes_imported_text() {
         "{page}"
     );
 }
+
+/// `lpkpi chart` writes the summary's SVG chart, refuses other formats, and never replaces its
+/// own workspace.
+#[test]
+fn chart_command_writes_svg_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = workspace(dir.path());
+    let svg = dir.path().join("kpi.svg");
+    let out = lpkpi(&[
+        "chart",
+        "--workspace",
+        s(&w),
+        "--as-of",
+        "2026-06-15",
+        "--out",
+        s(&svg),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(
+        text.starts_with("<svg") && text.contains("Cumulative KPI units"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Contoso") && text.contains("deadline"),
+        "{text}"
+    );
+    let out = lpkpi(&[
+        "chart",
+        "--workspace",
+        s(&w),
+        "--out",
+        s(&dir.path().join("k.png")),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let before = std::fs::read(&w).unwrap();
+    let alias = dir.path().join("w.svg");
+    std::os::unix::fs::symlink("w.ron", &alias).unwrap();
+    let out = lpkpi(&["chart", "--workspace", s(&w), "--out", s(&alias)]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(std::fs::read(&w).unwrap(), before);
+}

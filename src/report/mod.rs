@@ -1,5 +1,6 @@
-//! The readiness report: one evaluation, written as JSON (cli.md), a CSV monthly table, or a
-//! one-page Markdown summary for people.
+//! The readiness report: one evaluation, written as JSON (cli.md), a CSV monthly table, or the
+//! summary for people (`document`, rendered as Markdown or a self-contained HTML page with the
+//! SVG `chart`).
 
 pub mod chart;
 pub mod csv;
@@ -67,7 +68,12 @@ pub fn render(input: &ReportInput<'_>, format: Format) -> Result<Vec<u8>, Report
         Format::Json => json::render(input),
         Format::Csv => Ok(csv::render(input.eval)),
         Format::Markdown => Ok(markdown::render(input).into_bytes()),
-        Format::Html => Ok(html::render(input, None).into_bytes()),
+        Format::Html => {
+            let charts = [chart::Metric::KpiUnits, chart::Metric::Revenue]
+                .map(|m| chart::svg(input.eval, input.partner, m, 900, 480))
+                .join("\n");
+            Ok(html::render(input, Some(&charts)).into_bytes())
+        }
         Format::Pdf => Err(ReportError::NotYet("pdf")),
     }
 }
