@@ -155,6 +155,8 @@ pub fn value(input: &ReportInput<'_>) -> Value {
                 "revenue_usd": money(m.month_total.revenue_usd),
                 "cumulative_kpi_units": units(m.cumulative.kpi_units),
                 "cumulative_revenue_usd": money(m.cumulative.revenue_usd),
+                // false for a month after the as-of month with no purchase: its 0 is no sale
+                "reached": super::summary::month_reached(e, m),
             })
         })
         .collect();
