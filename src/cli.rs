@@ -69,7 +69,7 @@ pub enum Command {
         #[arg(long = "partner-id")]
         partner_id: Option<String>,
     },
-    /// Draw the cumulative chart of a workspace (SVG).
+    /// Draw the cumulative chart of a workspace (SVG or PNG).
     Chart {
         /// The workspace.
         #[arg(long, value_name = "WORKSPACE.ron")]
@@ -80,8 +80,8 @@ pub enum Command {
         /// Evaluate as of this day (default: today).
         #[arg(long = "as-of", value_name = "YYYY-MM-DD", value_parser = parse_day)]
         as_of: Option<NaiveDate>,
-        /// Write the chart here (.svg).
-        #[arg(long, value_name = "FILE.svg")]
+        /// Write the chart here (.svg, or .png at twice the size).
+        #[arg(long, value_name = "FILE.svg|FILE.png")]
         out: PathBuf,
     },
     /// Open the window on a workspace.
@@ -395,9 +395,9 @@ fn chart(
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
-    if ext != "svg" {
+    if ext != "svg" && ext != "png" {
         return Err(CliError::Usage(format!(
-            "--out {}: the chart is written as SVG (FILE.svg); PNG arrives in a later release",
+            "--out {}: the chart is written as FILE.svg or FILE.png",
             out.display()
         )));
     }
@@ -430,7 +430,12 @@ fn chart(
     };
     let partner = Some(ws.partner.name.as_str()).filter(|n| !n.is_empty());
     let svg = crate::report::chart::svg(&outcome.eval, partner, metric, 900, 480);
-    crate::files::write_output(out, svg.as_bytes())
+    let bytes = if ext == "png" {
+        crate::report::chart::png(&svg, 2.0).map_err(|e| CliError::Failed(e.to_string()))?
+    } else {
+        svg.into_bytes()
+    };
+    crate::files::write_output(out, &bytes)
         .map_err(|e| CliError::Failed(format!("cannot write the chart: {e}")))
 }
 

@@ -460,10 +460,10 @@ fn markdown_report_escapes_imported_text() {
     );
 }
 
-/// `lpkpi chart` writes the summary's SVG chart, refuses other formats, and never replaces its
-/// own workspace.
+/// `lpkpi chart` writes the summary's chart as SVG or PNG, refuses other formats, and never
+/// replaces its own workspace.
 #[test]
-fn chart_command_writes_svg_only() {
+fn chart_command_writes_svg_or_png() {
     let dir = tempfile::tempdir().unwrap();
     let w = workspace(dir.path());
     let svg = dir.path().join("kpi.svg");
@@ -486,13 +486,16 @@ fn chart_command_writes_svg_only() {
         text.contains("Contoso") && text.contains("deadline"),
         "{text}"
     );
-    let out = lpkpi(&[
-        "chart",
-        "--workspace",
-        s(&w),
-        "--out",
-        s(&dir.path().join("k.png")),
-    ]);
+    let png = dir.path().join("k.png");
+    let out = lpkpi(&["chart", "--workspace", s(&w), "--out", s(&png)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        std::fs::read(&png)
+            .unwrap()
+            .starts_with(b"\x89PNG\r\n\x1a\n")
+    );
+    let gif = dir.path().join("k.gif");
+    let out = lpkpi(&["chart", "--workspace", s(&w), "--out", s(&gif)]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let before = std::fs::read(&w).unwrap();
     let alias = dir.path().join("w.svg");

@@ -255,6 +255,48 @@ fn spread(labels: &mut [SideLabel], gap: f64, top: f64, bottom: f64) {
     }
 }
 
+/// DejaVu Sans, embedded: the chart's text renders the same on every machine (CI has no
+/// system fonts), and the window uses it for its symbols.
+pub const FONT_DATA: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+
+/// A chart that could not be rendered as PNG.
+#[derive(Debug, thiserror::Error)]
+pub enum ChartError {
+    /// The SVG did not parse (a bug: the renderer writes it).
+    #[error("the chart cannot be drawn: {0}")]
+    Svg(#[from] resvg::usvg::Error),
+    /// The picture is empty or too large to allocate.
+    #[error("the chart cannot be drawn at {0}x{1} pixels")]
+    Size(u32, u32),
+    /// PNG encoding failed.
+    #[error("the chart cannot be encoded as PNG: {0}")]
+    Encode(String),
+}
+
+/// The chart `svg` (as [`svg`] writes it) as a PNG at `scale` pixels per SVG unit, white
+/// background, with the embedded font.
+pub fn png(svg: &str, scale: f32) -> Result<Vec<u8>, ChartError> {
+    let mut options = resvg::usvg::Options::default();
+    options.fontdb_mut().load_font_data(FONT_DATA.to_vec());
+    options.fontdb_mut().set_sans_serif_family("DejaVu Sans");
+    let tree = resvg::usvg::Tree::from_str(svg, &options)?;
+    let size = tree.size();
+    let (w, h) = (
+        (size.width() * scale).ceil() as u32,
+        (size.height() * scale).ceil() as u32,
+    );
+    let mut pixmap = resvg::tiny_skia::Pixmap::new(w, h).ok_or(ChartError::Size(w, h))?;
+    pixmap.fill(resvg::tiny_skia::Color::WHITE);
+    resvg::render(
+        &tree,
+        resvg::tiny_skia::Transform::from_scale(scale, scale),
+        &mut pixmap.as_mut(),
+    );
+    pixmap
+        .encode_png()
+        .map_err(|e| ChartError::Encode(e.to_string()))
+}
+
 /// The chart as a standalone SVG document (width x height in px), light print-friendly theme.
 pub fn svg(
     eval: &Evaluation,
@@ -975,6 +1017,28 @@ mod tests {
                 assert!(digits <= 1, "too many decimals in <{tag}>");
             }
         }
+    }
+
+    #[test]
+    fn png_is_drawn_with_the_embedded_font() {
+        let e = typical();
+        let chart = svg(&e, Some("Contoso"), Metric::KpiUnits, 900, 480);
+        let bytes = png(&chart, 1.0).unwrap();
+        let pixmap = resvg::tiny_skia::Pixmap::decode_png(&bytes).unwrap();
+        assert_eq!((pixmap.width(), pixmap.height()), (900, 480));
+        // the title's text is drawn: dark pixels in its band at the top left (labels vanish
+        // without a font, and CI has none but the embedded one)
+        let dark = (0..40u32)
+            .flat_map(|y| (0..300u32).map(move |x| (x, y)))
+            .filter(|&(x, y)| {
+                pixmap
+                    .pixel(x, y)
+                    .is_some_and(|p| p.red() < 100 && p.green() < 100 && p.blue() < 100)
+            })
+            .count();
+        assert!(dark > 200, "{dark} dark pixels in the title band");
+        let twice = resvg::tiny_skia::Pixmap::decode_png(&png(&chart, 2.0).unwrap()).unwrap();
+        assert_eq!((twice.width(), twice.height()), (1800, 960));
     }
 
     #[test]

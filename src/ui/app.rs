@@ -60,8 +60,6 @@ pub struct LpkpiApp {
     /// The revision whose figures a worker thread is deriving.
     pub(super) deriving: Option<u64>,
     /// The chart to save (points), and where, while its screenshot is awaited.
-    pub(super) chart_rect: Option<egui::Rect>,
-    pub(super) chart_path: Option<PathBuf>,
     /// Frames drawn since a `--screenshot` run settled.
     pub(super) screenshot_frames: u32,
     /// The file dialog being waited for (answers to older requests are ignored).
@@ -122,8 +120,6 @@ impl LpkpiApp {
             allow_close: false,
             last_recovery: Instant::now(),
             deriving: None,
-            chart_rect: None,
-            chart_path: None,
             screenshot_frames: 0,
             dialog_request: 0,
             dialog_open: false,
@@ -227,7 +223,7 @@ impl LpkpiApp {
                 self.save();
             }
             Command::CancelQuit => self.state.confirm_quit = false,
-            Command::SaveChart(rect) => self.save_chart(rect),
+            Command::SaveChart => self.save_chart(),
             Command::LoadProfile(path) => self.jobs.profile(path),
             Command::SelectRow(i) => self.select_row(i),
         }

@@ -134,7 +134,7 @@ pub fn charts_ui(ui: &mut Ui, state: &AppState, view: &mut ChartView, cmds: &mut
         .map(|t| t.1)
         .fold(at_deadline.max(actual), f64::max)
         * 1.08;
-    let response = Plot::new("cumulative")
+    Plot::new("cumulative")
         .legend(Legend::default().position(egui_plot::Corner::LeftTop))
         .height((ui.available_height() - 40.0).max(240.0))
         .allow_scroll(false)
@@ -238,7 +238,7 @@ pub fn charts_ui(ui: &mut Ui, state: &AppState, view: &mut ChartView, cmds: &mut
             e.as_of
         )));
         if ui.button("Save chart as PNG…").clicked() {
-            cmds.push(Command::SaveChart(response.response.rect));
+            cmds.push(Command::SaveChart);
         }
     });
 }

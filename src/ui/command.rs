@@ -102,12 +102,10 @@ pub enum Command {
     SaveAndQuit,
     /// Keep the window open.
     CancelQuit,
-    /// Save the chart (the given screen rectangle, in points) as PNG.
-    SaveChart(egui::Rect),
+    /// Save the summary's chart (SVG or PNG, by the file name picked).
+    SaveChart,
     /// Load the profile at this path into the workspace.
     LoadProfile(PathBuf),
     /// Look at a row of the purchases table.
     SelectRow(Option<usize>),
 }
-
-use eframe::egui;

@@ -38,6 +38,9 @@ pub enum JobError {
         #[source]
         source: std::io::Error,
     },
+    /// Drawing the chart.
+    #[error(transparent)]
+    Chart(#[from] crate::report::chart::ChartError),
     /// The user stopped it.
     #[error("import cancelled")]
     Cancelled,
@@ -204,10 +207,12 @@ impl Jobs {
                     pollster::block_on(d.add_filter(name, &[ext]).save_file())
                         .map(|f| vec![f.path().to_path_buf()])
                 }
-                Pick::ChartPng => {
-                    pollster::block_on(d.add_filter("PNG image", &["png"]).save_file())
-                        .map(|f| vec![f.path().to_path_buf()])
-                }
+                Pick::ChartPng => pollster::block_on(
+                    d.add_filter("PNG image", &["png"])
+                        .add_filter("SVG image", &["svg"])
+                        .save_file(),
+                )
+                .map(|f| vec![f.path().to_path_buf()]),
                 Pick::Profile => {
                     pollster::block_on(d.add_filter("Program profile", &["ron"]).pick_file())
                         .map(|f| vec![f.path().to_path_buf()])
@@ -437,6 +442,25 @@ impl Jobs {
                 Ok(d) => d.write_recovery_of(&workspace).map_err(JobError::from),
                 Err(_) => Err(JobError::Poisoned),
             })
+        });
+    }
+
+    /// Write the chart `svg` to `path`: as is for `.svg`, else drawn as PNG (twice the size).
+    pub fn write_chart(&self, path: PathBuf, svg: String) {
+        self.spawn(move || {
+            let svg_out = path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("svg"));
+            let bytes = if svg_out {
+                Ok(svg.into_bytes())
+            } else {
+                crate::report::chart::png(&svg, 2.0).map_err(JobError::from)
+            };
+            Done::Wrote(bytes.and_then(|bytes| {
+                crate::files::write_output(&path, &bytes)
+                    .map(|()| path.clone())
+                    .map_err(JobError::from)
+            }))
         });
     }
 

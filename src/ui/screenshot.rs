@@ -1,6 +1,5 @@
-//! Pictures of the window: the `--screenshot` run (wait until the figures settle, take the
-//! frame, write the PNG, close) and File ▸ Save chart (crop the chart's rectangle out of a
-//! screenshot, write it on a worker thread).
+//! Pictures: the `--screenshot` run (wait until the figures settle, take the frame, write the
+//! PNG, close) and Save chart (the summary's chart from the core, as SVG or PNG).
 
 use std::path::PathBuf;
 
@@ -14,16 +13,27 @@ use super::command::{Command, Pick};
 const SETTLE_FRAMES: u32 = 5;
 
 impl LpkpiApp {
-    /// Save the chart drawn in `rect` (points): ask where, then take a screenshot.
-    pub(super) fn save_chart(&mut self, rect: egui::Rect) {
-        self.chart_rect = Some(rect);
+    /// Save the chart: ask where.
+    pub(super) fn save_chart(&mut self) {
         self.apply(Command::Dialog(Pick::ChartPng));
     }
 
-    /// Where the chart goes is known: take the screenshot it is cut from.
+    /// Where the chart goes is known: the summary's chart (the one every export carries, with
+    /// its title, axes and labelled targets), as SVG or PNG by the file's extension, drawn and
+    /// written on a worker thread.
     pub(super) fn chart_picked(&mut self, path: PathBuf) {
-        self.chart_path = Some(path);
-        self.jobs.screenshot();
+        let Some(out) = self.state.outcome() else {
+            self.error("Nothing to draw: enter the anniversary in Settings first");
+            return;
+        };
+        let metric = if self.views.charts.revenue {
+            crate::report::chart::Metric::Revenue
+        } else {
+            crate::report::chart::Metric::KpiUnits
+        };
+        let partner = Some(self.state.workspace.partner.name.as_str()).filter(|n| !n.is_empty());
+        let svg = crate::report::chart::svg(&out.eval, partner, metric, 900, 480);
+        self.jobs.write_chart(path, svg);
     }
 
     /// Each frame of a `--screenshot` run: once nothing runs and the figures are settled, count
@@ -39,32 +49,22 @@ impl LpkpiApp {
         }
     }
 
-    /// A screenshot arrived: the whole window for `--screenshot` (written now, then the window
-    /// closes), the chart's rectangle for Save chart (written on a worker thread).
+    /// The `--screenshot` arrived: write it, then close the window.
     pub(super) fn screenshot_arrived(&mut self, image: &egui::ColorImage, ctx: &egui::Context) {
-        let (rect, path) = if let Some(req) = &self.options.screenshot {
-            (None, req.path.clone())
-        } else if let Some(path) = self.chart_path.take() {
-            (self.chart_rect.take(), path)
-        } else {
+        let Some(req) = &self.options.screenshot else {
             return;
         };
-        let bytes = match png(image, rect, ctx.pixels_per_point()) {
-            Ok(bytes) => bytes,
-            Err(e) => {
-                self.error(e);
-                return;
+        let path = req.path.clone();
+        match png(image, None, ctx.pixels_per_point()) {
+            Ok(bytes) => {
+                if let Err(e) = crate::files::atomic::write(&path, &bytes) {
+                    eprintln!("lpkpi: {}: {e}", path.display());
+                }
             }
-        };
-        if self.options.screenshot.is_some() {
-            if let Err(e) = crate::files::atomic::write(&path, &bytes) {
-                eprintln!("lpkpi: {}: {e}", path.display());
-            }
-            self.allow_close = true;
-            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
-        } else {
-            self.jobs.write(path, bytes);
+            Err(e) => eprintln!("lpkpi: {e}"),
         }
+        self.allow_close = true;
+        ctx.send_viewport_cmd(egui::ViewportCommand::Close);
     }
 }
 

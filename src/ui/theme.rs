@@ -3,7 +3,7 @@
 use eframe::egui::{self, FontFamily, FontId, TextStyle};
 
 /// DejaVu Sans, the fallback for symbols the default fonts lack (✔ ✘ ⚠ ⏶ ●).
-const DEJAVU: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+const DEJAVU: &[u8] = crate::report::chart::FONT_DATA;
 
 /// Apply fonts, the type scale and spacing to both themes (the theme follows the system until
 /// the user picks one in View ▸ Theme; egui persists that choice).
