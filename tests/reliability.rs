@@ -504,3 +504,62 @@ fn chart_command_writes_svg_or_png() {
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert_eq!(std::fs::read(&w).unwrap(), before);
 }
+
+/// The window's "rows to review" CSV: a file or product name starting with `=`, `+`, `-` or `@`
+/// comes out as text, never as a formula.
+#[test]
+fn review_csv_neutralizes_formulas() {
+    use lpkpi::report::{Format, ReportInput, render};
+    let dir = tempfile::tempdir().unwrap();
+    let w = workspace(dir.path());
+    let mut ws = lpkpi::workspace::file::parse(&std::fs::read(&w).unwrap(), "w.ron").unwrap();
+    let rules = lpkpi::import::ImportRules::new(&lpkpi::rules::Profile::builtin().unwrap());
+    let csv = "Invoice Date,Quantity,Product Name,Total\n\
+               2026-03-05,2,=HYPERLINK(\"http://evil\"),10.00\n\
+               2026-03-06,1,@SUM(A1),5.00\n\
+               bad date,1,-2+3,5.00\n";
+    let now = chrono::NaiveDate::from_ymd_opt(2026, 9, 1)
+        .unwrap()
+        .and_hms_opt(9, 0, 0)
+        .unwrap();
+    for o in ws.import_files(
+        &[(
+            "=cmd|' /C calc'!A0.csv".to_string(),
+            csv.as_bytes().to_vec(),
+        )],
+        &rules,
+        now,
+    ) {
+        o.unwrap();
+    }
+    let session = lpkpi::workspace::session::Session::new(&ws).unwrap();
+    let out = session.evaluate(
+        &ws,
+        ws.partner.anniversary.unwrap(),
+        chrono::NaiveDate::from_ymd_opt(2026, 9, 15).unwrap(),
+        None,
+    );
+    let input = ReportInput {
+        eval: &out.eval,
+        profile: &session.profile,
+        set: &session.set,
+        partner: None,
+        capability: None,
+        dashboard: &[],
+    };
+    let text = String::from_utf8(render(&input, Format::ReviewCsv).unwrap()).unwrap();
+    assert!(
+        text.starts_with("\u{feff}what,file,line,reason\r\n"),
+        "{text}"
+    );
+    assert!(text.contains("\"'=cmd|' /C calc'!A0.csv\""), "{text}");
+    assert!(text.contains("rejected"), "{text}");
+    assert!(text.contains("unknown product"), "{text}");
+    // no cell starts a formula: every cell is quoted text or a line number
+    for line in text.lines().skip(1) {
+        for cell in line.split("\",\"") {
+            let cell = cell.trim_start_matches('"');
+            assert!(!cell.starts_with(['=', '+', '-', '@']), "{cell} in {line}");
+        }
+    }
+}

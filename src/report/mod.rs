@@ -43,6 +43,8 @@ pub enum Format {
     Json,
     /// The monthly table, UTF-8 with BOM.
     Csv,
+    /// The rows to look at (rejected, to review), UTF-8 with BOM, formulas neutralized.
+    ReviewCsv,
     /// A one-page report for people.
     Markdown,
     /// One self-contained HTML page (inline CSS and chart, no script).
@@ -67,6 +69,7 @@ pub fn render(input: &ReportInput<'_>, format: Format) -> Result<Vec<u8>, Report
     match format {
         Format::Json => json::render(input),
         Format::Csv => Ok(csv::render(input.eval)),
+        Format::ReviewCsv => Ok(csv::review(input.eval)),
         Format::Markdown => Ok(markdown::render(input).into_bytes()),
         Format::Html => {
             let charts = [chart::Metric::KpiUnits, chart::Metric::Revenue]

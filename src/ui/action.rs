@@ -30,6 +30,8 @@ pub enum Action {
     ExportJson,
     /// File ▸ Export summary ▸ CSV.
     ExportCsv,
+    /// File ▸ Export summary ▸ Rows to review (CSV).
+    ExportReviewCsv,
     /// File ▸ Quit.
     Quit,
     /// Edit ▸ Undo.
@@ -48,7 +50,7 @@ const fn command_shift_key(key: Key) -> KeyboardShortcut {
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 13] = [
         Action::New,
         Action::Open,
         Action::Save,
@@ -58,6 +60,7 @@ impl Action {
         Action::ExportMarkdown,
         Action::ExportJson,
         Action::ExportCsv,
+        Action::ExportReviewCsv,
         Action::Quit,
         Action::Undo,
         Action::Redo,
@@ -87,6 +90,10 @@ impl Action {
             ),
             Action::ExportJson => ("JSON…", "The renewal report as JSON"),
             Action::ExportCsv => ("CSV (monthly table)…", "The monthly KPI table as CSV"),
+            Action::ExportReviewCsv => (
+                "CSV (rows to review)…",
+                "Rejected rows and rows to review, with file, line and reason, as CSV",
+            ),
             Action::Quit => (
                 "Quit",
                 "Close the window (asks first when there are unsaved changes)",
@@ -115,7 +122,10 @@ impl Action {
             Action::SaveAs => Some(command_shift_key(Key::S)),
             Action::Import => Some(command_key(Key::I)),
             Action::ExportMarkdown => Some(command_key(Key::E)),
-            Action::ExportHtml | Action::ExportJson | Action::ExportCsv => None,
+            Action::ExportHtml
+            | Action::ExportJson
+            | Action::ExportCsv
+            | Action::ExportReviewCsv => None,
             Action::Quit => Some(command_key(Key::Q)),
             Action::Undo => Some(command_key(Key::Z)),
             Action::Redo => Some(command_shift_key(Key::Z)),
@@ -134,6 +144,7 @@ impl Action {
             Action::ExportMarkdown => Command::Dialog(Pick::Export(Format::Markdown)),
             Action::ExportJson => Command::Dialog(Pick::Export(Format::Json)),
             Action::ExportCsv => Command::Dialog(Pick::Export(Format::Csv)),
+            Action::ExportReviewCsv => Command::Dialog(Pick::Export(Format::ReviewCsv)),
             Action::Quit => Command::Quit,
             Action::Undo => Command::Undo,
             Action::Redo => Command::Redo,

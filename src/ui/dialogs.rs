@@ -23,6 +23,7 @@ fn suggested_name(pick: Pick, partner: &str) -> Option<String> {
         Pick::Export(Format::Markdown) => Some("renewal-summary.md".into()),
         Pick::Export(Format::Json) => Some("renewal-report.json".into()),
         Pick::Export(Format::Csv) => Some("monthly-kpis.csv".into()),
+        Pick::Export(Format::ReviewCsv) => Some("rows-to-review.csv".into()),
         Pick::ChartPng => Some("kpi-chart.png".into()),
         _ => None,
     }

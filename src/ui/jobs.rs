@@ -199,7 +199,9 @@ impl Jobs {
                 Pick::Export(format) => {
                     let (name, ext) = match format {
                         crate::report::Format::Json => ("JSON", "json"),
-                        crate::report::Format::Csv => ("CSV", "csv"),
+                        crate::report::Format::Csv | crate::report::Format::ReviewCsv => {
+                            ("CSV", "csv")
+                        }
                         crate::report::Format::Markdown => ("Markdown", "md"),
                         crate::report::Format::Html => ("HTML", "html"),
                         crate::report::Format::Pdf => ("PDF", "pdf"),

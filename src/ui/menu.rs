@@ -63,6 +63,7 @@ pub fn menu_bar(ui: &mut Ui, state: &AppState, cmds: &mut Vec<Command>) {
                     Action::ExportMarkdown,
                     Action::ExportJson,
                     Action::ExportCsv,
+                    Action::ExportReviewCsv,
                 ] {
                     item(ui, action, ok, cmds);
                 }
