@@ -26,18 +26,9 @@ pub enum JobError {
     /// Reading a program profile.
     #[error(transparent)]
     Profile(#[from] crate::profile::ProfileError),
-    /// Reading an input file.
+    /// Reading an input file, or writing an export.
     #[error(transparent)]
     File(#[from] crate::files::FileError),
-    /// Writing an export.
-    #[error("{path}: {source}")]
-    Write {
-        /// The file.
-        path: String,
-        /// Why.
-        #[source]
-        source: std::io::Error,
-    },
     /// Drawing the chart.
     #[error(transparent)]
     Chart(#[from] crate::report::chart::ChartError),
@@ -458,27 +449,22 @@ impl Jobs {
             } else {
                 crate::report::chart::png(&svg, 2.0).map_err(JobError::from)
             };
-            Done::Wrote(bytes.and_then(|bytes| {
-                crate::files::write_output(&path, &bytes)
-                    .map(|()| path.clone())
-                    .map_err(JobError::from)
-            }))
+            Done::Wrote(bytes.and_then(|bytes| write_file(&path, &bytes)))
         });
     }
 
     /// Write bytes to a file atomically.
     pub fn write(&self, path: PathBuf, bytes: Vec<u8>) {
-        self.spawn(move || {
-            Done::Wrote(
-                crate::files::atomic::write(&path, &bytes)
-                    .map(|()| path.clone())
-                    .map_err(|source| JobError::Write {
-                        path: path.display().to_string(),
-                        source,
-                    }),
-            )
-        });
+        self.spawn(move || Done::Wrote(write_file(&path, &bytes)));
     }
+}
+
+/// Write an export as the command line's `--out` does: a regular file atomically, through a
+/// symbolic link to the file it names, into a device or pipe, never replacing anything else.
+fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<PathBuf, JobError> {
+    crate::files::write_output(path, bytes)
+        .map(|()| path.to_path_buf())
+        .map_err(JobError::from)
 }
 
 /// Read the import inputs on top of `set`, each file's error kept for the preview.

@@ -57,8 +57,8 @@ impl LpkpiApp {
         let path = req.path.clone();
         match png(image, None, ctx.pixels_per_point()) {
             Ok(bytes) => {
-                if let Err(e) = crate::files::atomic::write(&path, &bytes) {
-                    eprintln!("lpkpi: {}: {e}", path.display());
+                if let Err(e) = crate::files::write_output(&path, &bytes) {
+                    eprintln!("lpkpi: {e}");
                 }
             }
             Err(e) => eprintln!("lpkpi: {e}"),
