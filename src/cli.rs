@@ -6,7 +6,7 @@
 //! could not start. Each failure is one line on stderr, with control characters escaped and
 //! long text cut.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -16,6 +16,7 @@ use rust_decimal::Decimal;
 
 use crate::import::ImportRules;
 use crate::import::values::Currency;
+use crate::report::pdf::{Paper, PdfOptions};
 use crate::report::{Format, ReportInput};
 use crate::rules::Profile;
 use crate::workspace::Document;
@@ -120,8 +121,17 @@ pub enum FormatArg {
     Md,
     /// One self-contained HTML page.
     Html,
-    /// A PDF summary.
+    /// The summary as PDF (1-2 pages, the charts as vectors).
     Pdf,
+}
+
+/// Paper sizes for the PDF.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PaperArg {
+    /// 210 x 297 mm.
+    A4,
+    /// 8.5 x 11 in.
+    Letter,
 }
 
 /// `lpkpi report` options.
@@ -145,6 +155,9 @@ pub struct ReportArgs {
     /// Write here (atomically) instead of stdout.
     #[arg(long, value_name = "PATH")]
     pub out: Option<PathBuf>,
+    /// The PDF's paper (default: Letter where the locale's territory is US, CA or MX, else A4).
+    #[arg(long, value_enum, value_name = "a4|letter")]
+    pub paper: Option<PaperArg>,
     /// A program profile (RON) instead of the built-in one.
     #[arg(long, value_name = "PROFILE.ron")]
     pub profile: Option<PathBuf>,
@@ -227,7 +240,7 @@ impl CliError {
 pub fn run(args: Args, now: NaiveDateTime) -> ExitCode {
     let result = match args.command {
         None => window(None, None, "dashboard", None, now.date()),
-        Some(Command::Report(r)) => report(r, now.date()),
+        Some(Command::Report(r)) => report(r, now),
         Some(Command::Import { workspace, files }) => import(&workspace, &files, now),
         Some(Command::Chart {
             workspace,
@@ -279,7 +292,8 @@ fn read_file(path: &Path) -> Result<Vec<u8>, CliError> {
 }
 
 /// The report as bytes, for a parsed `report` command.
-pub fn report_bytes(r: &ReportArgs, today: NaiveDate) -> Result<Vec<u8>, CliError> {
+pub fn report_bytes(r: &ReportArgs, now: NaiveDateTime) -> Result<Vec<u8>, CliError> {
+    let today = now.date();
     let mut ws = match &r.workspace {
         Some(path) => {
             let bytes = crate::workspace::file::read(path).map_err(usage)?;
@@ -324,7 +338,14 @@ pub fn report_bytes(r: &ReportArgs, today: NaiveDate) -> Result<Vec<u8>, CliErro
         FormatArg::Csv => Format::Csv,
         FormatArg::Md => Format::Markdown,
         FormatArg::Html => Format::Html,
-        FormatArg::Pdf => Format::Pdf,
+        FormatArg::Pdf => Format::Pdf(PdfOptions {
+            paper: match r.paper {
+                Some(PaperArg::A4) => Paper::A4,
+                Some(PaperArg::Letter) => Paper::Letter,
+                None => Paper::from_locale_env(|name| std::env::var(name).ok()),
+            },
+            generated: now,
+        }),
     };
     let has_roster = !ws.trainers.is_empty() || !ws.competencies.is_empty();
     let input = ReportInput {
@@ -408,6 +429,7 @@ fn chart(
         rates: Vec::new(),
         format: FormatArg::Json,
         out: Some(out.to_path_buf()),
+        paper: None,
         profile: None,
         level: None,
         files: Vec::new(),
@@ -578,11 +600,15 @@ fn check_out(out: &Path, r: &ReportArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-fn report(r: ReportArgs, today: NaiveDate) -> Result<(), CliError> {
+fn report(r: ReportArgs, now: NaiveDateTime) -> Result<(), CliError> {
     if let Some(out) = &r.out {
         check_out(out, &r)?;
+    } else if r.format == FormatArg::Pdf && std::io::stdout().is_terminal() {
+        return Err(CliError::Usage(
+            "a PDF is not text: give --out FILE.pdf (or redirect the output)".into(),
+        ));
     }
-    let bytes = report_bytes(&r, today)?;
+    let bytes = report_bytes(&r, now)?;
     match &r.out {
         Some(path) => {
             // checked again: the report took a while, and the target may have changed

@@ -273,13 +273,19 @@ pub enum ChartError {
     Encode(String),
 }
 
-/// The chart `svg` (as [`svg`] writes it) as a PNG at `scale` pixels per SVG unit, white
-/// background, with the embedded font.
-pub fn png(svg: &str, scale: f32) -> Result<Vec<u8>, ChartError> {
+/// The chart `svg` (as [`svg`] writes it) parsed for drawing, its text set in the embedded font
+/// (the PNG and the PDF draw this tree).
+pub fn tree(svg: &str) -> Result<resvg::usvg::Tree, ChartError> {
     let mut options = resvg::usvg::Options::default();
     options.fontdb_mut().load_font_data(FONT_DATA.to_vec());
     options.fontdb_mut().set_sans_serif_family("DejaVu Sans");
-    let tree = resvg::usvg::Tree::from_str(svg, &options)?;
+    Ok(resvg::usvg::Tree::from_str(svg, &options)?)
+}
+
+/// The chart `svg` (as [`svg`] writes it) as a PNG at `scale` pixels per SVG unit, white
+/// background, with the embedded font.
+pub fn png(svg: &str, scale: f32) -> Result<Vec<u8>, ChartError> {
+    let tree = tree(svg)?;
     let size = tree.size();
     let (w, h) = (
         (size.width() * scale).ceil() as u32,

@@ -176,8 +176,8 @@ pub fn document(input: &ReportInput<'_>) -> Document {
         )),
     ]));
     b.push(Block::Paragraph(vec![text(format!(
-        "Program: {}",
-        input.profile.name
+        "Program: {} (profile '{}')",
+        input.profile.name, input.profile.id
     ))]));
 
     b.push(Block::Heading("Verdict".into()));
@@ -203,7 +203,8 @@ pub fn document(input: &ReportInput<'_>) -> Document {
     for level in &e.levels {
         for c in &level.checks {
             let (have, need) = match c.requirement {
-                Requirement::Exams => ("—".to_string(), "the competency's rule".to_string()),
+                // the rule and who passed are in "Trainers and exams"
+                Requirement::Exams => ("—".to_string(), "—".to_string()),
                 _ => (
                     c.actual.map_or("?".into(), |a| figure(c, a)),
                     c.target.map_or("?".into(), |t| figure(c, t)),
@@ -234,6 +235,32 @@ pub fn document(input: &ReportInput<'_>) -> Document {
         rows,
         total: None,
     });
+
+    b.push(Block::Heading("Forecast at the deadline".into()));
+    b.push(Block::Paragraph(vec![text(summary::forecast_sentence(e))]));
+    let items: Vec<String> = e
+        .forecast
+        .targets
+        .iter()
+        .filter(|t| summary::needs_monthly(e, t.needed_per_month))
+        .map(|t| {
+            let (what, need) = match t.requirement {
+                Requirement::Revenue => ("revenue", usd(t.needed_per_month)),
+                _ => ("KPI units", grouped_units(t.needed_per_month)),
+            };
+            let when = t.reached_on.map_or(String::new(), |d| {
+                format!("; reached by {d} at the run rate")
+            });
+            format!(
+                "{} {what}: {need} needed per remaining month{when}",
+                summary::level_name(e, &t.level)
+            )
+        })
+        .collect();
+    if !items.is_empty() {
+        b.push(Block::List { label: None, items });
+    }
+    b.push(Block::Chart);
 
     if let Some(v) = &e.verdict
         && matches!(v.outcome, Outcome::Drops | Outcome::Removed)
@@ -301,32 +328,6 @@ pub fn document(input: &ReportInput<'_>) -> Document {
         b.push(Block::List { label: None, items });
     }
 
-    b.push(Block::Heading("Forecast at the deadline".into()));
-    b.push(Block::Paragraph(vec![text(summary::forecast_sentence(e))]));
-    let items: Vec<String> = e
-        .forecast
-        .targets
-        .iter()
-        .filter(|t| summary::needs_monthly(e, t.needed_per_month))
-        .map(|t| {
-            let (what, need) = match t.requirement {
-                Requirement::Revenue => ("revenue", usd(t.needed_per_month)),
-                _ => ("KPI units", grouped_units(t.needed_per_month)),
-            };
-            let when = t.reached_on.map_or(String::new(), |d| {
-                format!("; reached by {d} at the run rate")
-            });
-            format!(
-                "{} {what}: {need} needed per remaining month{when}",
-                summary::level_name(e, &t.level)
-            )
-        })
-        .collect();
-    if !items.is_empty() {
-        b.push(Block::List { label: None, items });
-    }
-    b.push(Block::Chart);
-
     b.push(Block::Heading("Month by month".into()));
     let rows = e
         .monthly
@@ -390,7 +391,7 @@ pub fn document(input: &ReportInput<'_>) -> Document {
     });
 
     let c = &e.counts;
-    b.push(Block::Heading("Rows".into()));
+    b.push(Block::Heading("Rows and sources".into()));
     b.push(Block::Paragraph(vec![text(format!(
         "{} rows read from {} files: {} counted, {} outside the window, {} duplicates, {} summary rows, {} not invoiced, {} rejected.",
         c.read,
@@ -402,6 +403,39 @@ pub fn document(input: &ReportInput<'_>) -> Document {
         c.not_invoiced,
         c.rejected
     ))]));
+    let rows = input
+        .set
+        .files
+        .iter()
+        .map(|f| {
+            let n = |x: u32| grouped(Decimal::from(x), 0);
+            vec![
+                f.name.clone(),
+                f.imported_at
+                    .map_or("—".into(), |t| t.format("%Y-%m-%d %H:%M").to_string()),
+                n(f.counts.read),
+                n(f.counts.kept),
+                n(f.counts.duplicates),
+                n(f.counts.summary + f.counts.not_invoiced),
+                n(f.counts.rejected),
+            ]
+        })
+        .collect::<Vec<_>>();
+    if !rows.is_empty() {
+        b.push(Block::Table {
+            columns: vec![
+                col("File", false),
+                col("Imported", false),
+                col("Read", true),
+                col("Kept", true),
+                col("Duplicates", true),
+                col("Summary / not invoiced", true),
+                col("Rejected", true),
+            ],
+            rows,
+            total: None,
+        });
+    }
     for (label, items) in [
         (
             "Rejected",

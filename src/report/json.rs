@@ -197,6 +197,7 @@ pub fn value(input: &ReportInput<'_>) -> Value {
                 "decimal_mark": f.conventions.decimal_mark,
                 "date_order": f.conventions.date_order,
                 "rows": f.counts,
+                "imported_at": f.imported_at.map(|t| t.format("%Y-%m-%dT%H:%M:%S").to_string()),
             })
         })
         .collect();
@@ -226,6 +227,13 @@ pub fn value(input: &ReportInput<'_>) -> Value {
         "level_checks": level_checks(e),
         "readiness": e.readiness,
         "verdict": e.verdict.as_ref().map(|v| json!({ "current": v.current, "outcome": v.outcome, "to": v.to })),
+        // the summary's words and the data they come from: per level and requirement met, not
+        // met or unknown (and why), then the one sentence every format and the dashboard show
+        "summary": {
+            "verdict": super::summary::verdict(e),
+            "countdown": super::summary::countdown(e),
+            "forecast": super::summary::forecast_sentence(e),
+        },
         "benefits_at_stake": benefits_at_stake(input),
         "capability": capability(input),
         "reconciliation": reconciliation(input),

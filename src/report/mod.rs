@@ -1,6 +1,6 @@
 //! The readiness report: one evaluation, written as JSON (cli.md), a CSV monthly table, or the
-//! summary for people (`document`, rendered as Markdown or a self-contained HTML page with the
-//! SVG `chart`).
+//! summary for people (`document`, rendered as Markdown, a self-contained HTML page with the
+//! SVG `chart`, or a PDF).
 
 pub mod chart;
 pub mod csv;
@@ -8,6 +8,7 @@ pub mod document;
 pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod pdf;
 pub mod summary;
 
 use rust_decimal::Decimal;
@@ -49,16 +50,13 @@ pub enum Format {
     Markdown,
     /// One self-contained HTML page (inline CSS and chart, no script).
     Html,
-    /// A PDF summary (a later release).
-    Pdf,
+    /// The summary as PDF, on this paper, generated at this moment.
+    Pdf(pdf::PdfOptions),
 }
 
 /// A report that could not be produced.
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
-    /// The format is not available in this build.
-    #[error("the {0} format arrives in a later release")]
-    NotYet(&'static str),
     /// Serialization failed.
     #[error("cannot write the report: {0}")]
     Write(String),
@@ -77,7 +75,7 @@ pub fn render(input: &ReportInput<'_>, format: Format) -> Result<Vec<u8>, Report
                 .join("\n");
             Ok(html::render(input, Some(&charts)).into_bytes())
         }
-        Format::Pdf => Err(ReportError::NotYet("pdf")),
+        Format::Pdf(options) => pdf::render(input, &options),
     }
 }
 

@@ -8,6 +8,14 @@ use eframe::egui::{self, Key, KeyboardShortcut, Modifiers};
 
 use super::command::{Command, Pick};
 use crate::report::Format;
+use crate::report::pdf::{Paper, PdfOptions};
+
+/// The PDF export as the menu asks for it; the paper chosen and the moment are set when it is
+/// written.
+pub const PDF: Format = Format::Pdf(PdfOptions {
+    paper: Paper::A4,
+    generated: chrono::NaiveDateTime::MIN,
+});
 
 /// A menu action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,6 +30,8 @@ pub enum Action {
     SaveAs,
     /// File ▸ Import….
     Import,
+    /// File ▸ Export summary ▸ PDF.
+    ExportPdf,
     /// File ▸ Export summary ▸ HTML.
     ExportHtml,
     /// File ▸ Export summary ▸ Markdown.
@@ -50,12 +60,13 @@ const fn command_shift_key(key: Key) -> KeyboardShortcut {
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 13] = [
+    pub const ALL: [Action; 14] = [
         Action::New,
         Action::Open,
         Action::Save,
         Action::SaveAs,
         Action::Import,
+        Action::ExportPdf,
         Action::ExportHtml,
         Action::ExportMarkdown,
         Action::ExportJson,
@@ -79,6 +90,10 @@ impl Action {
             Action::Import => (
                 "Import…",
                 "Read purchase exports (CSV, TSV, Excel, OpenDocument): a preview shows what would change before anything does",
+            ),
+            Action::ExportPdf => (
+                "PDF…",
+                "The renewal summary as a PDF to forward (1-2 pages, the charts as vectors), on the paper chosen below",
             ),
             Action::ExportHtml => (
                 "HTML page…",
@@ -121,8 +136,9 @@ impl Action {
             Action::Save => Some(command_key(Key::S)),
             Action::SaveAs => Some(command_shift_key(Key::S)),
             Action::Import => Some(command_key(Key::I)),
-            Action::ExportMarkdown => Some(command_key(Key::E)),
-            Action::ExportHtml
+            Action::ExportPdf => Some(command_key(Key::E)),
+            Action::ExportMarkdown
+            | Action::ExportHtml
             | Action::ExportJson
             | Action::ExportCsv
             | Action::ExportReviewCsv => None,
@@ -140,6 +156,7 @@ impl Action {
             Action::Save => Command::Save,
             Action::SaveAs => Command::Dialog(Pick::SaveAs),
             Action::Import => Command::Dialog(Pick::Import),
+            Action::ExportPdf => Command::Dialog(Pick::Export(PDF)),
             Action::ExportHtml => Command::Dialog(Pick::Export(Format::Html)),
             Action::ExportMarkdown => Command::Dialog(Pick::Export(Format::Markdown)),
             Action::ExportJson => Command::Dialog(Pick::Export(Format::Json)),

@@ -209,6 +209,9 @@ impl LpkpiApp {
                     n.shown = Instant::now() - super::log::SHOWN_FOR;
                 }
             }
+            Command::Paper(paper) => self.state.paper = paper,
+            Command::OpenFile(path) => self.jobs.reveal(path, false),
+            Command::ShowInFolder(path) => self.jobs.reveal(path, true),
             Command::AcceptRecovery => self.accept_recovery(),
             Command::DeclineRecovery => self.decline_recovery(),
             Command::Quit if self.state.dirty() => self.state.confirm_quit = true,
@@ -247,6 +250,7 @@ impl LpkpiApp {
             Done::Screenshot(image) => self.screenshot_arrived(&image, ctx),
             Done::Derived(revision, derived) => self.derived(revision, derived),
             Done::Warning(e) => self.error(e),
+            Done::Quiet => {}
             Done::Profile(result) => match result {
                 Ok(p) => self.edit(Edit::Profile(ProfileChoice::Custom(Box::new(p)))),
                 Err(e) => self.error(e.to_string()),

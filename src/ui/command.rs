@@ -90,6 +90,12 @@ pub enum Command {
     ShowReview,
     /// Close a notification.
     Dismiss(usize),
+    /// Use this paper for PDF exports.
+    Paper(crate::report::pdf::Paper),
+    /// Open a written file with the system's application for it.
+    OpenFile(PathBuf),
+    /// Show a written file in the system's file manager.
+    ShowInFolder(PathBuf),
     /// Load the unsaved edits of an earlier session.
     AcceptRecovery,
     /// Forget them.

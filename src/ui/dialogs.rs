@@ -19,6 +19,7 @@ fn suggested_name(pick: Pick, partner: &str) -> Option<String> {
         } else {
             format!("{partner}.ron")
         }),
+        Pick::Export(Format::Pdf(_)) => Some("renewal-summary.pdf".into()),
         Pick::Export(Format::Html) => Some("renewal-summary.html".into()),
         Pick::Export(Format::Markdown) => Some("renewal-summary.md".into()),
         Pick::Export(Format::Json) => Some("renewal-report.json".into()),

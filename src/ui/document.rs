@@ -9,9 +9,10 @@ use eframe::egui;
 
 use super::app::{LpkpiApp, Views};
 use super::command::{Command, Pick};
-use super::jobs::{JobError, Opened};
+use super::jobs::{Export, JobError, Opened};
 use super::state::{AppState, Derived, Panel, Running};
-use crate::report::{Format, ReportInput};
+use crate::report::Format;
+use crate::report::pdf::PdfOptions;
 use crate::workspace::{Document, Edit, Workspace};
 
 /// How often unsaved edits are written to the recovery file.
@@ -201,37 +202,42 @@ impl LpkpiApp {
     /// Export the summary to `path` (rendered now, written on a worker thread).
     pub(super) fn export(&mut self, path: PathBuf, format: Format) {
         let Ok(d) = &self.state.derived else { return };
-        let Some(out) = &d.outcome else {
+        if d.outcome.is_none() {
             self.error("Nothing to export: enter the anniversary in Settings first");
             return;
-        };
-        let has_roster = !self.state.workspace.trainers.is_empty()
-            || !self.state.workspace.competencies.is_empty();
-        let input = ReportInput {
-            eval: &out.eval,
-            profile: &d.session.profile,
-            set: &d.session.set,
-            partner: Some(self.state.workspace.partner.name.as_str()).filter(|n| !n.is_empty()),
-            capability: has_roster.then_some(&out.capability),
-            dashboard: &self.state.workspace.dashboard,
-        };
-        match crate::report::render(&input, format) {
-            Ok(bytes) => {
-                self.state.running = Some(Running {
-                    label: format!("Writing {}", path.display()),
-                    cancellable: false,
-                });
-                self.jobs.write(path, bytes);
-            }
-            Err(e) => self.error(e.to_string()),
         }
+        let format = match format {
+            Format::Pdf(_) => Format::Pdf(PdfOptions {
+                paper: self.state.paper,
+                generated: super::app::now(),
+            }),
+            other => other,
+        };
+        let ws = &self.state.workspace;
+        let export = Export {
+            derived: Arc::clone(d),
+            partner: Some(ws.partner.name.clone()).filter(|n| !n.is_empty()),
+            roster: !ws.trainers.is_empty() || !ws.competencies.is_empty(),
+            dashboard: ws.dashboard.clone(),
+            format,
+        };
+        self.state.running = Some(Running {
+            label: format!("Writing {}", path.display()),
+            cancellable: false,
+        });
+        self.jobs.export(path, export);
     }
 
     /// A file (export, chart) was written, or not.
     pub(super) fn wrote(&mut self, result: Result<PathBuf, JobError>) {
         self.state.running = None;
         match result {
-            Ok(path) => self.info(format!("Wrote {}", path.display())),
+            Ok(path) => {
+                self.info(format!("Wrote {}", path.display()));
+                if let Some(note) = self.state.notes.last_mut() {
+                    note.file = Some(path);
+                }
+            }
             Err(e) => self.error(format!("Not written: {e}")),
         }
     }

@@ -16,6 +16,7 @@ use crate::workspace::{Document, Workspace};
 use super::command::Pick;
 use super::state::{PreviewFile, Recovery};
 use crate::import::peek_rows;
+use crate::report::{ReportError, ReportInput};
 
 /// Why a job failed, typed until it is shown (the cause stays attached).
 #[derive(Debug, thiserror::Error)]
@@ -32,6 +33,9 @@ pub enum JobError {
     /// Drawing the chart.
     #[error(transparent)]
     Chart(#[from] crate::report::chart::ChartError),
+    /// Rendering a summary.
+    #[error(transparent)]
+    Report(#[from] ReportError),
     /// The user stopped it.
     #[error("import cancelled")]
     Cancelled,
@@ -70,6 +74,8 @@ pub enum Done {
     Derived(u64, Result<super::state::Derived, String>),
     /// Something went wrong beside the job's own work, worth an error in the log.
     Warning(String),
+    /// A job done with nothing to say (a file opened in its application).
+    Quiet,
 }
 
 /// Report `done` to the window. Sending fails only when the window (the receiver) is gone, and
@@ -195,7 +201,7 @@ impl Jobs {
                         }
                         crate::report::Format::Markdown => ("Markdown", "md"),
                         crate::report::Format::Html => ("HTML", "html"),
-                        crate::report::Format::Pdf => ("PDF", "pdf"),
+                        crate::report::Format::Pdf(_) => ("PDF", "pdf"),
                     };
                     pollster::block_on(d.add_filter(name, &[ext]).save_file())
                         .map(|f| vec![f.path().to_path_buf()])
@@ -456,6 +462,94 @@ impl Jobs {
     /// Write bytes to a file atomically.
     pub fn write(&self, path: PathBuf, bytes: Vec<u8>) {
         self.spawn(move || Done::Wrote(write_file(&path, &bytes)));
+    }
+
+    /// Render a summary (a PDF takes a moment) and write it, off the UI thread.
+    pub fn export(&self, path: PathBuf, export: Export) {
+        self.spawn(move || {
+            let d = &export.derived;
+            let bytes = d
+                .outcome
+                .as_ref()
+                .ok_or(JobError::Report(ReportError::Write(
+                    "nothing to export: the anniversary is not set".into(),
+                )))
+                .and_then(|out| {
+                    let input = ReportInput {
+                        eval: &out.eval,
+                        profile: &d.session.profile,
+                        set: &d.session.set,
+                        partner: export.partner.as_deref(),
+                        capability: export.roster.then_some(&out.capability),
+                        dashboard: &export.dashboard,
+                    };
+                    crate::report::render(&input, export.format).map_err(JobError::Report)
+                });
+            Done::Wrote(bytes.and_then(|bytes| write_file(&path, &bytes)))
+        });
+    }
+
+    /// Open `path` with the system's application for it, or (`folder`) show it in the file
+    /// manager. The opener runs on a thread and is waited for there, so nothing lingers.
+    pub fn reveal(&self, path: PathBuf, folder: bool) {
+        self.spawn(move || {
+            let mut command = opener(&path, folder);
+            match command.status() {
+                Ok(status) if status.success() => Done::Quiet,
+                Ok(status) => Done::Warning(format!(
+                    "{} did not open {} ({status})",
+                    command.get_program().to_string_lossy(),
+                    path.display()
+                )),
+                Err(e) => Done::Warning(format!(
+                    "cannot open {}: {} is not available ({e})",
+                    path.display(),
+                    command.get_program().to_string_lossy()
+                )),
+            }
+        });
+    }
+}
+
+/// A summary to render and write on a worker: the figures and what the workspace adds to them.
+pub struct Export {
+    /// The derived figures (shared with the window, never copied).
+    pub derived: Arc<super::state::Derived>,
+    /// The partner's name.
+    pub partner: Option<String>,
+    /// Whether trainers or exam rules are recorded (the summary then reports them).
+    pub roster: bool,
+    /// The official dashboard's months, for reconciliation.
+    pub dashboard: Vec<crate::workspace::model::DashboardMonth>,
+    /// The format, with the PDF's paper and moment set.
+    pub format: crate::report::Format,
+}
+
+/// The system's way to open a file, or to show it in its folder.
+fn opener(path: &std::path::Path, folder: bool) -> std::process::Command {
+    if cfg!(target_os = "windows") {
+        let mut c = std::process::Command::new("explorer");
+        if folder {
+            c.arg(format!("/select,{}", path.display()));
+        } else {
+            c.arg(path);
+        }
+        c
+    } else if cfg!(target_os = "macos") {
+        let mut c = std::process::Command::new("open");
+        if folder {
+            c.arg("-R");
+        }
+        c.arg(path);
+        c
+    } else {
+        // xdg-open has no "select this file": the folder it is in opens instead
+        let mut c = std::process::Command::new("xdg-open");
+        match (folder, path.parent()) {
+            (true, Some(dir)) if !dir.as_os_str().is_empty() => c.arg(dir),
+            _ => c.arg(path),
+        };
+        c
     }
 }
 

@@ -38,6 +38,14 @@ pub fn toasts(ctx: &egui::Context, state: &AppState, cmds: &mut Vec<Command>) {
                             ui.visuals().text_color()
                         };
                         ui.label(RichText::new(format!("{icon} {}", n.text)).color(color));
+                        if let Some(file) = &n.file {
+                            if ui.small_button("Open").clicked() {
+                                cmds.push(Command::OpenFile(file.clone()));
+                            }
+                            if ui.small_button("Show in folder").clicked() {
+                                cmds.push(Command::ShowInFolder(file.clone()));
+                            }
+                        }
                         if ui.small_button("✖ Dismiss").clicked() {
                             cmds.push(Command::Dismiss(*i));
                         }

@@ -6,6 +6,7 @@ use eframe::egui::{self, Ui};
 use super::action::Action;
 use super::command::Command;
 use super::state::{AppState, Panel};
+use crate::report::pdf::Paper;
 
 /// A menu item for `action`, titled `text`: true when clicked.
 fn item_titled(ui: &mut Ui, action: Action, text: &str, enabled: bool) -> bool {
@@ -58,6 +59,20 @@ pub fn menu_bar(ui: &mut Ui, state: &AppState, cmds: &mut Vec<Command>) {
             item(ui, Action::Import, true, cmds);
             ui.menu_button("Export summary", |ui| {
                 let ok = state.outcome().is_some();
+                item(ui, Action::ExportPdf, ok, cmds);
+                ui.horizontal(|ui| {
+                    ui.label("    Paper:");
+                    for paper in [Paper::A4, Paper::Letter] {
+                        let name = match paper {
+                            Paper::A4 => "A4",
+                            Paper::Letter => "Letter",
+                        };
+                        if ui.radio(state.paper == paper, name).clicked() {
+                            cmds.push(Command::Paper(paper));
+                        }
+                    }
+                });
+                ui.separator();
                 for action in [
                     Action::ExportHtml,
                     Action::ExportMarkdown,

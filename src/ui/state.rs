@@ -309,6 +309,8 @@ pub struct Note {
     pub error: bool,
     /// When it appeared (toasts fade after a while).
     pub shown: Instant,
+    /// The file it reports written (its toast offers Open and Show in folder).
+    pub file: Option<PathBuf>,
 }
 
 /// A running job, for the progress bar.
@@ -370,6 +372,8 @@ pub struct AppState {
     pub running: Option<Running>,
     /// Progress of the running job, 0-1.
     pub progress: f32,
+    /// The paper of PDF exports (the locale's by default, chosen in File ▸ Export summary).
+    pub paper: crate::report::pdf::Paper,
     /// Notifications (the log).
     pub notes: Vec<Note>,
     /// Unsaved edits found from an earlier session.
@@ -418,6 +422,7 @@ impl AppState {
             preview: None,
             running: None,
             progress: 0.0,
+            paper: crate::report::pdf::Paper::from_locale_env(|name| std::env::var(name).ok()),
             notes: Vec::new(),
             recovery: None,
             confirm_quit: false,
@@ -487,6 +492,7 @@ impl AppState {
             text: crate::money::limits::one_line(&text.into()),
             error,
             shown: Instant::now(),
+            file: None,
         });
     }
 }

@@ -1,0 +1,896 @@
+//! The summary as a PDF a CFO can be sent as is: the summary document's blocks laid out on A4
+//! or Letter pages (headings, wrapped paragraphs, tables with right-aligned figures, the SVG
+//! charts as vectors), DejaVu Sans embedded and subset so the text is extractable, a page
+//! number and a generated-on line on every page. Layout first (pages of positioned pieces, so
+//! "page 1 of 2" is known), then krilla writes them.
+
+use chrono::{Datelike, NaiveDateTime, Timelike};
+use krilla::color::rgb;
+use krilla::geom::{PathBuilder, Point, Rect, Size};
+use krilla::metadata::{DateTime, Metadata};
+use krilla::num::NormalizedF32;
+use krilla::page::PageSettings;
+use krilla::paint::{Fill, Stroke};
+use krilla::text::{Font, TextDirection};
+use krilla_svg::{SurfaceExt, SvgSettings};
+
+use super::document::{Block, Span, document};
+use super::{ReportError, ReportInput, chart};
+
+/// The bold face for headings and strong text (same family and licence as the regular one).
+pub const BOLD_FONT_DATA: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+
+/// Items of a list shown in the PDF; longer lists end "and N more" (the HTML has them all).
+pub const LIST_ITEMS: usize = 8;
+
+/// Paper sizes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paper {
+    /// 210 x 297 mm.
+    A4,
+    /// 8.5 x 11 in.
+    Letter,
+}
+
+impl Paper {
+    /// Width and height in points.
+    pub fn size(self) -> (f32, f32) {
+        match self {
+            Paper::A4 => (595.28, 841.89),
+            Paper::Letter => (612.0, 792.0),
+        }
+    }
+
+    /// The paper a locale name implies ("en_US.UTF-8", "es-MX", "fr_CA@euro"): Letter where the
+    /// territory is the US, Canada or Mexico, A4 everywhere else and when there is none.
+    pub fn for_locale(locale: &str) -> Paper {
+        let name = locale.split(['.', '@']).next().unwrap_or_default();
+        let territory = name.split(['_', '-']).nth(1).unwrap_or_default();
+        match territory.to_ascii_uppercase().as_str() {
+            "US" | "CA" | "MX" => Paper::Letter,
+            _ => Paper::A4,
+        }
+    }
+
+    /// The paper of the user's locale, from the variables POSIX consults for it (`LC_ALL`,
+    /// then `LC_PAPER`, then `LANG`); `var` looks one up (the caller reads the environment).
+    pub fn from_locale_env(var: impl Fn(&str) -> Option<String>) -> Paper {
+        ["LC_ALL", "LC_PAPER", "LANG"]
+            .iter()
+            .find_map(|name| var(name).filter(|v| !v.is_empty()))
+            .map_or(Paper::A4, |locale| Paper::for_locale(&locale))
+    }
+
+    /// Its name as the command line spells it.
+    pub fn key(self) -> &'static str {
+        match self {
+            Paper::A4 => "a4",
+            Paper::Letter => "letter",
+        }
+    }
+}
+
+/// How a PDF is made: the paper, and the moment it is generated (printed on every page; passed
+/// in, the library never reads the clock).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PdfOptions {
+    /// The paper size.
+    pub paper: Paper,
+    /// When the summary is generated (local time).
+    pub generated: NaiveDateTime,
+}
+
+const MARGIN: f32 = 40.0;
+const FOOTER: f32 = 22.0;
+const BODY: f32 = 9.0;
+const SMALL: f32 = 7.4;
+const HEADING: f32 = 11.5;
+const TITLE: f32 = 17.0;
+const LEADING: f32 = 1.28;
+const CELL_PAD: f32 = 2.4;
+
+const INK: (u8, u8, u8) = (26, 26, 26);
+const MUTED: (u8, u8, u8) = (105, 105, 105);
+const RULE: (u8, u8, u8) = (215, 215, 215);
+const HEAD_FILL: (u8, u8, u8) = (240, 243, 247);
+const GOOD: (u8, u8, u8) = (22, 110, 60);
+const BAD: (u8, u8, u8) = (170, 30, 30);
+
+/// Glyph widths of one face, for measuring text.
+struct Metrics {
+    face: ttf_parser::Face<'static>,
+    per_em: f32,
+}
+
+impl Metrics {
+    fn new(data: &'static [u8]) -> Result<Self, ReportError> {
+        let face = ttf_parser::Face::parse(data, 0)
+            .map_err(|e| ReportError::Write(format!("the embedded font does not load: {e}")))?;
+        let per_em = f32::from(face.units_per_em().max(1));
+        Ok(Metrics { face, per_em })
+    }
+
+    fn width(&self, text: &str, size: f32) -> f32 {
+        let units: u32 = text
+            .chars()
+            .map(|c| {
+                let glyph = self.face.glyph_index(c).unwrap_or(ttf_parser::GlyphId(0));
+                u32::from(self.face.glyph_hor_advance(glyph).unwrap_or(0))
+            })
+            .sum();
+        units as f32 * size / self.per_em
+    }
+}
+
+/// A piece placed on a page (y grows downwards; text at its baseline).
+#[derive(Debug, Clone, PartialEq)]
+enum Piece {
+    Text {
+        x: f32,
+        y: f32,
+        size: f32,
+        bold: bool,
+        colour: (u8, u8, u8),
+        text: String,
+    },
+    Line {
+        x1: f32,
+        x2: f32,
+        y: f32,
+        width: f32,
+        colour: (u8, u8, u8),
+    },
+    Fill {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        colour: (u8, u8, u8),
+    },
+    Chart {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        index: usize,
+    },
+}
+
+/// One word (or run without spaces) of a paragraph, with its style.
+#[derive(Debug, Clone)]
+struct Word {
+    text: String,
+    bold: bool,
+}
+
+struct Layout {
+    regular: Metrics,
+    bold: Metrics,
+    page_w: f32,
+    page_h: f32,
+    pages: Vec<Vec<Piece>>,
+    y: f32,
+}
+
+impl Layout {
+    fn left(&self) -> f32 {
+        MARGIN
+    }
+
+    fn width(&self) -> f32 {
+        self.page_w - 2.0 * MARGIN
+    }
+
+    fn bottom(&self) -> f32 {
+        self.page_h - MARGIN - FOOTER
+    }
+
+    fn metrics(&self, bold: bool) -> &Metrics {
+        if bold { &self.bold } else { &self.regular }
+    }
+
+    fn measure(&self, text: &str, size: f32, bold: bool) -> f32 {
+        self.metrics(bold).width(text, size)
+    }
+
+    fn put(&mut self, piece: Piece) {
+        if let Some(page) = self.pages.last_mut() {
+            page.push(piece);
+        }
+    }
+
+    fn new_page(&mut self) {
+        self.pages.push(Vec::new());
+        self.y = MARGIN;
+    }
+
+    /// Start a new page unless `height` more fits on this one.
+    fn need(&mut self, height: f32) {
+        if self.y + height > self.bottom() && self.y > MARGIN {
+            self.new_page();
+        }
+    }
+
+    fn text(&mut self, x: f32, size: f32, bold: bool, colour: (u8, u8, u8), text: String) {
+        let y = self.y + size;
+        self.put(Piece::Text {
+            x,
+            y,
+            size,
+            bold,
+            colour,
+            text,
+        });
+    }
+
+    /// Break `words` into lines no wider than `width` (a word wider than a line is cut).
+    fn lines(&self, words: &[Word], size: f32, width: f32) -> Vec<Vec<Word>> {
+        let space = self.measure(" ", size, false);
+        let mut lines: Vec<Vec<Word>> = vec![Vec::new()];
+        let mut used = 0.0;
+        for word in words {
+            let mut rest = word.text.clone();
+            loop {
+                let w = self.measure(&rest, size, word.bold);
+                let line_empty = lines.last().is_none_or(Vec::is_empty);
+                let gap = if line_empty { 0.0 } else { space };
+                if used + gap + w <= width {
+                    used += gap + w;
+                    if let Some(line) = lines.last_mut() {
+                        line.push(Word {
+                            text: rest,
+                            bold: word.bold,
+                        });
+                    }
+                    break;
+                }
+                if !line_empty {
+                    lines.push(Vec::new());
+                    used = 0.0;
+                    continue;
+                }
+                // alone on its line and still too wide: cut it where it stops fitting
+                let mut cut = 0;
+                let mut taken = 0.0;
+                for (i, c) in rest.char_indices() {
+                    let cw = self.measure(&c.to_string(), size, word.bold);
+                    if taken + cw > width && i > 0 {
+                        break;
+                    }
+                    taken += cw;
+                    cut = i + c.len_utf8();
+                }
+                let tail = rest.split_off(cut);
+                if let Some(line) = lines.last_mut() {
+                    line.push(Word {
+                        text: rest,
+                        bold: word.bold,
+                    });
+                }
+                if tail.is_empty() {
+                    used = taken;
+                    break;
+                }
+                lines.push(Vec::new());
+                used = 0.0;
+                rest = tail;
+            }
+        }
+        lines.retain(|l| !l.is_empty());
+        lines
+    }
+
+    /// Lay out one wrapped line of words at `x`, merging runs of the same weight; `more` when
+    /// the text goes on on the next line (the line then ends with its space, so that copied or
+    /// extracted text keeps its words apart).
+    fn line(&mut self, x: f32, size: f32, colour: (u8, u8, u8), line: &[Word], more: bool) {
+        let mut runs: Vec<(bool, String)> = Vec::new();
+        for word in line {
+            match runs.last_mut() {
+                Some((bold, text)) if *bold == word.bold => {
+                    text.push(' ');
+                    text.push_str(&word.text);
+                }
+                Some((_, text)) => {
+                    text.push(' ');
+                    runs.push((word.bold, word.text.clone()));
+                }
+                None => runs.push((word.bold, word.text.clone())),
+            }
+        }
+        if more && let Some((_, text)) = runs.last_mut() {
+            text.push(' ');
+        }
+        let mut at = x;
+        for (bold, text) in runs {
+            let w = self.measure(&text, size, bold);
+            self.text(at, size, bold, colour, text);
+            at += w;
+        }
+    }
+
+    fn paragraph(&mut self, words: &[Word], size: f32, indent: f32, colour: (u8, u8, u8)) {
+        let lines = self.lines(words, size, self.width() - indent);
+        let step = size * LEADING;
+        let count = lines.len();
+        for (i, line) in lines.iter().enumerate() {
+            self.need(step);
+            self.line(self.left() + indent, size, colour, line, i + 1 < count);
+            self.y += step;
+        }
+    }
+
+    fn heading(&mut self, text: &str) {
+        // keep a heading with at least two lines of what follows
+        self.need(HEADING * 2.5 + 2.0 * BODY * LEADING);
+        if self.y > MARGIN {
+            self.y += HEADING * 0.55;
+        }
+        self.text(self.left(), HEADING, true, INK, clean(text));
+        self.y += HEADING * 1.25;
+        let (x1, x2) = (self.left(), self.left() + self.width());
+        self.put(Piece::Line {
+            x1,
+            x2,
+            y: self.y,
+            width: 0.6,
+            colour: RULE,
+        });
+        self.y += HEADING * 0.4;
+    }
+
+    fn list(&mut self, label: Option<&str>, items: &[String]) {
+        if let Some(label) = label {
+            self.need(BODY * LEADING * 2.0);
+            self.paragraph(
+                &words_of(&[Span::Strong(label.to_string())]),
+                BODY,
+                0.0,
+                INK,
+            );
+        }
+        let shown = items.len().min(LIST_ITEMS);
+        for item in &items[..shown] {
+            let words = words_of(&[Span::Text(item.clone())]);
+            self.need(BODY * LEADING);
+            self.text(self.left() + 4.0, BODY, false, MUTED, "•".into());
+            self.paragraph(&words, BODY, 14.0, INK);
+            self.y += BODY * 0.05;
+        }
+        if items.len() > shown {
+            let more = format!(
+                "and {} more (the HTML and Markdown summaries list them all)",
+                items.len() - shown
+            );
+            self.paragraph(&words_of(&[Span::Text(more)]), BODY, 14.0, MUTED);
+        }
+        self.y += BODY * 0.3;
+    }
+
+    /// Column widths: numbers keep their natural width; text columns share the rest.
+    fn widths(&self, header: &[(String, bool)], rows: &[&Vec<String>]) -> Vec<f32> {
+        let natural: Vec<f32> = header
+            .iter()
+            .enumerate()
+            .map(|(i, (title, _))| {
+                let cells = rows
+                    .iter()
+                    .filter_map(|r| r.get(i))
+                    .map(|c| self.measure(&clean(c), SMALL, false))
+                    .fold(0.0, f32::max);
+                // a point of slack: a figure must never wrap on rounding
+                cells.max(self.measure(title, SMALL, true)) + 2.0 * CELL_PAD + 1.0
+            })
+            .collect();
+        let total: f32 = natural.iter().sum();
+        let avail = self.width();
+        let text: f32 = header
+            .iter()
+            .zip(&natural)
+            .filter(|((_, numeric), _)| !numeric)
+            .map(|(_, w)| w)
+            .sum();
+        if total <= avail {
+            // the spare width goes to the text columns (or to all when there are none)
+            let spare = avail - total;
+            let share = if text > 0.0 { text } else { total };
+            return header
+                .iter()
+                .zip(&natural)
+                .map(|((_, numeric), w)| {
+                    if *numeric && text > 0.0 {
+                        *w
+                    } else {
+                        w + spare * w / share
+                    }
+                })
+                .collect();
+        }
+        // too wide: the widest text columns give way first (they wrap), down to a common cap
+        let numbers = total - text;
+        let room = (avail - numbers).max(avail * 0.3);
+        let mut texts: Vec<f32> = header
+            .iter()
+            .zip(&natural)
+            .filter(|((_, numeric), _)| !numeric)
+            .map(|(_, w)| *w)
+            .collect();
+        texts.sort_by(f32::total_cmp);
+        let mut cap = room / texts.len().max(1) as f32;
+        let mut below = 0.0;
+        for (i, w) in texts.iter().enumerate() {
+            let rest = (texts.len() - i) as f32;
+            if below + w * rest > room {
+                cap = (room - below) / rest;
+                break;
+            }
+            below += w;
+            cap = *w;
+        }
+        let numbers_scale = ((avail - room) / numbers.max(1.0)).min(1.0);
+        header
+            .iter()
+            .zip(&natural)
+            .map(|((_, numeric), w)| {
+                if *numeric {
+                    w * numbers_scale
+                } else {
+                    w.min(cap)
+                }
+            })
+            .collect()
+    }
+
+    fn row(&mut self, cells: &[String], header: &[(String, bool)], widths: &[f32], kind: RowKind) {
+        let bold = !matches!(kind, RowKind::Body);
+        let step = SMALL * LEADING;
+        let wrapped: Vec<Vec<Vec<Word>>> = cells
+            .iter()
+            .zip(widths)
+            .map(|(c, w)| {
+                let words: Vec<Word> = clean(c)
+                    .split(' ')
+                    .filter(|w| !w.is_empty())
+                    .map(|t| Word {
+                        text: t.to_string(),
+                        bold,
+                    })
+                    .collect();
+                self.lines(&words, SMALL, (w - 2.0 * CELL_PAD).max(10.0))
+            })
+            .collect();
+        let count = wrapped.iter().map(Vec::len).max().unwrap_or(1).max(1);
+        let height = count as f32 * step + CELL_PAD;
+        let top = self.y;
+        if matches!(kind, RowKind::Header) {
+            self.put(Piece::Fill {
+                x: self.left(),
+                y: top,
+                w: self.width(),
+                h: height,
+                colour: HEAD_FILL,
+            });
+        }
+        let mut x = self.left();
+        for (((lines, w), (_, numeric)), cell) in wrapped.iter().zip(widths).zip(header).zip(cells)
+        {
+            let colour = status_colour(cell).unwrap_or(INK);
+            for (i, line) in lines.iter().enumerate() {
+                let mut text = line
+                    .iter()
+                    .map(|w| w.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let tw = self.measure(&text, SMALL, bold);
+                if i + 1 < lines.len() {
+                    text.push(' ');
+                }
+                let at = if *numeric {
+                    x + w - CELL_PAD - tw
+                } else {
+                    x + CELL_PAD
+                };
+                self.y = top + CELL_PAD * 0.5 + i as f32 * step;
+                self.text(at, SMALL, bold, colour, text);
+            }
+            x += w;
+        }
+        self.y = top + height;
+        let (x1, x2) = (self.left(), self.left() + self.width());
+        self.put(Piece::Line {
+            x1,
+            x2,
+            y: self.y,
+            width: if matches!(kind, RowKind::Body) {
+                0.4
+            } else {
+                0.7
+            },
+            colour: RULE,
+        });
+    }
+
+    fn table(
+        &mut self,
+        columns: &[(String, bool)],
+        rows: &[Vec<String>],
+        total: Option<&[String]>,
+    ) {
+        let all: Vec<&Vec<String>> = rows.iter().collect();
+        let mut measured = all.clone();
+        let total_row = total.map(<[String]>::to_vec);
+        if let Some(t) = &total_row {
+            measured.push(t);
+        }
+        let widths = self.widths(columns, &measured);
+        let titles: Vec<String> = columns.iter().map(|(t, _)| t.clone()).collect();
+        let row_h = SMALL * LEADING + CELL_PAD;
+        self.need(row_h * 3.0);
+        self.row(&titles, columns, &widths, RowKind::Header);
+        for row in rows {
+            if self.y + row_h > self.bottom() {
+                self.new_page();
+                self.row(&titles, columns, &widths, RowKind::Header);
+            }
+            self.row(row, columns, &widths, RowKind::Body);
+        }
+        if let Some(t) = &total_row {
+            self.need(row_h);
+            self.row(t, columns, &widths, RowKind::Total);
+        }
+        self.y += BODY * 0.5;
+    }
+
+    /// The charts side by side, the full width between them.
+    fn charts(&mut self, count: usize, aspect: f32) {
+        let gap = 12.0;
+        let w = (self.width() - gap * (count.saturating_sub(1)) as f32) / count.max(1) as f32;
+        let h = w * aspect;
+        self.need(h + 6.0);
+        for index in 0..count {
+            self.put(Piece::Chart {
+                x: self.left() + index as f32 * (w + gap),
+                y: self.y,
+                w,
+                h,
+                index,
+            });
+        }
+        self.y += h + 6.0;
+    }
+}
+
+#[derive(Clone, Copy)]
+enum RowKind {
+    Header,
+    Body,
+    Total,
+}
+
+/// A status cell's colour: green when met, red when not.
+fn status_colour(cell: &str) -> Option<(u8, u8, u8)> {
+    if cell.starts_with('✔') {
+        Some(GOOD)
+    } else if cell.starts_with('✘') {
+        Some(BAD)
+    } else {
+        None
+    }
+}
+
+/// Imported text made printable: control characters (newlines, NUL) become spaces.
+fn clean(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+fn words_of(spans: &[Span]) -> Vec<Word> {
+    spans
+        .iter()
+        .flat_map(|span| {
+            let (text, bold) = match span {
+                Span::Text(t) => (t, false),
+                Span::Strong(t) => (t, true),
+            };
+            clean(text)
+                .split(' ')
+                .filter(|w| !w.is_empty())
+                .map(|w| Word {
+                    text: w.to_string(),
+                    bold,
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// The charts in the PDF, side by side: cumulative KPI units and revenue (the SVG the HTML
+/// shows, drawn at a size whose labels read at print size).
+const CHARTS: [chart::Metric; 2] = [chart::Metric::KpiUnits, chart::Metric::Revenue];
+const CHART_W: u32 = 440;
+const CHART_H: u32 = 290;
+
+/// Lay the summary out in pages.
+fn layout(input: &ReportInput<'_>, options: &PdfOptions) -> Result<Layout, ReportError> {
+    let (page_w, page_h) = options.paper.size();
+    let mut l = Layout {
+        regular: Metrics::new(chart::FONT_DATA)?,
+        bold: Metrics::new(BOLD_FONT_DATA)?,
+        page_w,
+        page_h,
+        pages: vec![Vec::new()],
+        y: MARGIN,
+    };
+    let doc = document(input);
+    let title = words_of(&[Span::Strong(doc.title.clone())]);
+    let lines = l.lines(&title, TITLE, l.width());
+    let count = lines.len();
+    for (i, line) in lines.iter().enumerate() {
+        l.line(l.left(), TITLE, INK, line, i + 1 < count);
+        l.y += TITLE * 1.25;
+    }
+    l.y += 2.0;
+    for block in &doc.blocks {
+        match block {
+            Block::Heading(h) => l.heading(h),
+            Block::Paragraph(spans) => {
+                l.paragraph(&words_of(spans), BODY, 0.0, INK);
+                l.y += BODY * 0.45;
+            }
+            Block::List { label, items } => l.list(label.as_deref(), items),
+            Block::Table {
+                columns,
+                rows,
+                total,
+            } => {
+                let columns: Vec<(String, bool)> = columns
+                    .iter()
+                    .map(|c| (c.title.clone(), c.numeric))
+                    .collect();
+                l.table(&columns, rows, total.as_deref());
+            }
+            Block::Chart => {
+                l.charts(CHARTS.len(), CHART_H as f32 / CHART_W as f32);
+            }
+        }
+    }
+
+    // the footer of every page: when and from what, and the page number
+    let count = l.pages.len();
+    let generated = format!(
+        "Generated by lpkpi on {} · figures as of {}",
+        options.generated.format("%Y-%m-%d %H:%M"),
+        input.eval.as_of
+    );
+    let y = page_h - MARGIN - FOOTER + 14.0;
+    for (i, page) in l.pages.iter_mut().enumerate() {
+        let number = format!("Page {} of {count}", i + 1);
+        let number_w = l.regular.width(&number, SMALL);
+        page.push(Piece::Line {
+            x1: MARGIN,
+            x2: page_w - MARGIN,
+            y,
+            width: 0.5,
+            colour: RULE,
+        });
+        page.push(Piece::Text {
+            x: MARGIN,
+            y: y + 4.0 + SMALL,
+            size: SMALL,
+            bold: false,
+            colour: MUTED,
+            text: generated.clone(),
+        });
+        page.push(Piece::Text {
+            x: page_w - MARGIN - number_w,
+            y: y + 4.0 + SMALL,
+            size: SMALL,
+            bold: false,
+            colour: MUTED,
+            text: number,
+        });
+    }
+    Ok(l)
+}
+
+fn colour((r, g, b): (u8, u8, u8)) -> krilla::paint::Paint {
+    rgb::Color::new(r, g, b).into()
+}
+
+/// The summary as PDF bytes.
+pub fn render(input: &ReportInput<'_>, options: &PdfOptions) -> Result<Vec<u8>, ReportError> {
+    let layout = layout(input, options)?;
+    let trees = CHARTS
+        .iter()
+        .map(|&m| chart::tree(&chart::svg(input.eval, input.partner, m, CHART_W, CHART_H)))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| ReportError::Write(e.to_string()))?;
+    let regular = Font::new(chart::FONT_DATA.into(), 0)
+        .ok_or_else(|| ReportError::Write("the embedded font does not load".into()))?;
+    let bold = Font::new(BOLD_FONT_DATA.into(), 0)
+        .ok_or_else(|| ReportError::Write("the embedded bold font does not load".into()))?;
+    let size = PageSettings::from_wh(layout.page_w, layout.page_h)
+        .ok_or_else(|| ReportError::Write("the paper size is not valid".into()))?;
+
+    let mut pdf = krilla::Document::new();
+    for pieces in &layout.pages {
+        let mut page = pdf.start_page_with(size.clone());
+        let mut surface = page.surface();
+        for piece in pieces {
+            match piece {
+                Piece::Text {
+                    x,
+                    y,
+                    size,
+                    bold: strong,
+                    colour: c,
+                    text,
+                } => {
+                    surface.set_stroke(None);
+                    surface.set_fill(Some(Fill {
+                        paint: colour(*c),
+                        ..Fill::default()
+                    }));
+                    let font = if *strong {
+                        bold.clone()
+                    } else {
+                        regular.clone()
+                    };
+                    surface.draw_text(
+                        Point::from_xy(*x, *y),
+                        font,
+                        *size,
+                        text,
+                        false,
+                        TextDirection::Auto,
+                    );
+                }
+                Piece::Line {
+                    x1,
+                    x2,
+                    y,
+                    width,
+                    colour: c,
+                } => {
+                    let mut path = PathBuilder::new();
+                    path.move_to(*x1, *y);
+                    path.line_to(*x2, *y);
+                    if let Some(path) = path.finish() {
+                        surface.set_fill(None);
+                        surface.set_stroke(Some(Stroke {
+                            paint: colour(*c),
+                            width: *width,
+                            ..Stroke::default()
+                        }));
+                        surface.draw_path(&path);
+                    }
+                }
+                Piece::Fill {
+                    x,
+                    y,
+                    w,
+                    h,
+                    colour: c,
+                } => {
+                    let mut path = PathBuilder::new();
+                    if let Some(rect) = Rect::from_xywh(*x, *y, *w, *h) {
+                        path.push_rect(rect);
+                    }
+                    if let Some(path) = path.finish() {
+                        surface.set_stroke(None);
+                        surface.set_fill(Some(Fill {
+                            paint: colour(*c),
+                            opacity: NormalizedF32::ONE,
+                            ..Fill::default()
+                        }));
+                        surface.draw_path(&path);
+                    }
+                }
+                Piece::Chart { x, y, w, h, index } => {
+                    let Some(tree) = trees.get(*index) else {
+                        continue;
+                    };
+                    if let Some(size) = Size::from_wh(*w, *h) {
+                        surface.push_transform(&krilla::geom::Transform::from_translate(*x, *y));
+                        surface.draw_svg(tree, size, SvgSettings::default());
+                        surface.pop();
+                    }
+                }
+            }
+        }
+        surface.finish();
+        page.finish();
+    }
+    let g = options.generated;
+    let date = DateTime::new(u16::try_from(g.year()).unwrap_or(2000))
+        .month(g.month() as u8)
+        .day(g.day() as u8)
+        .hour(g.hour() as u8)
+        .minute(g.minute() as u8)
+        .second(g.second() as u8);
+    let title = document(input).title;
+    pdf.set_metadata(
+        Metadata::new()
+            .title(title)
+            .creator("lpkpi".into())
+            .language("en".into())
+            .creation_date(date),
+    );
+    pdf.finish()
+        .map_err(|e| ReportError::Write(format!("cannot write the PDF: {e:?}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paper_follows_the_territory() {
+        for (locale, paper) in [
+            ("en_US.UTF-8", Paper::Letter),
+            ("es-MX", Paper::Letter),
+            ("fr_CA@euro", Paper::Letter),
+            ("en_GB.UTF-8", Paper::A4),
+            ("de_DE", Paper::A4),
+            ("C", Paper::A4),
+            ("", Paper::A4),
+            ("POSIX", Paper::A4),
+        ] {
+            assert_eq!(Paper::for_locale(locale), paper, "{locale}");
+        }
+        let env = |all: &'static str, paper: &'static str, lang: &'static str| {
+            move |name: &str| {
+                let v = match name {
+                    "LC_ALL" => all,
+                    "LC_PAPER" => paper,
+                    _ => lang,
+                };
+                (!v.is_empty()).then(|| v.to_string())
+            }
+        };
+        assert_eq!(Paper::from_locale_env(env("", "", "")), Paper::A4);
+        assert_eq!(
+            Paper::from_locale_env(env("", "", "en_US.UTF-8")),
+            Paper::Letter
+        );
+        assert_eq!(Paper::from_locale_env(env("", "de_DE", "en_US")), Paper::A4);
+        assert_eq!(
+            Paper::from_locale_env(env("en_CA", "de_DE", "")),
+            Paper::Letter
+        );
+    }
+
+    fn layout_with(words: &str, width: f32) -> Vec<String> {
+        let l = Layout {
+            regular: Metrics::new(chart::FONT_DATA).unwrap(),
+            bold: Metrics::new(BOLD_FONT_DATA).unwrap(),
+            page_w: 600.0,
+            page_h: 800.0,
+            pages: vec![Vec::new()],
+            y: MARGIN,
+        };
+        l.lines(&words_of(&[Span::Text(words.into())]), BODY, width)
+            .iter()
+            .map(|line| {
+                line.iter()
+                    .map(|w| w.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn lines_wrap_at_spaces_and_cut_what_cannot_wrap() {
+        let lines = layout_with("one two three four five six seven", 60.0);
+        assert!(lines.len() > 1, "{lines:?}");
+        assert_eq!(lines.join(" "), "one two three four five six seven");
+        let long = "x".repeat(200);
+        let lines = layout_with(&long, 100.0);
+        assert!(lines.len() > 2, "{lines:?}");
+        assert_eq!(lines.concat(), long, "nothing lost when a word is cut");
+        assert!(layout_with("", 100.0).is_empty());
+        assert_eq!(layout_with("a\nb\0c", 100.0), vec!["a b c"]);
+    }
+}

@@ -1,0 +1,233 @@
+//! The PDF summary, read back as a reader would: its text (extracted with pdf-extract) holds
+//! the verdict sentence and the key figures, equal as decimals to the JSON report's once "$"
+//! and thousands separators are removed; it has one or two pages of the chosen paper; long
+//! lists end "and N more"; hostile imported text comes out as plain text.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests and benchmarks fail by panicking"
+)]
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::str::FromStr;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use lpkpi::report::pdf::{Paper, PdfOptions};
+use lpkpi::report::{Format, ReportInput, render};
+use lpkpi::workspace::model::Workspace;
+use lpkpi::workspace::session::Session;
+use rust_decimal::Decimal;
+use serde_json::Value;
+
+fn generated() -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(2026, 11, 29)
+        .unwrap()
+        .and_hms_opt(9, 30, 0)
+        .unwrap()
+}
+
+/// The JSON report and the PDF of `ws` (plus `files` imported on top) as of 2026-11-26.
+fn reports(ws: &Workspace, files: &[(&str, &str)], paper: Paper) -> (Value, Vec<u8>) {
+    let mut session = Session::new(ws).unwrap();
+    for (name, text) in files {
+        session
+            .set
+            .add(name, text.as_bytes(), &session.import_rules)
+            .unwrap();
+    }
+    let as_of = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+    let out = session.evaluate(ws, ws.partner.anniversary.unwrap(), as_of, None);
+    let input = ReportInput {
+        eval: &out.eval,
+        profile: &session.profile,
+        set: &session.set,
+        partner: Some(ws.partner.name.as_str()).filter(|n| !n.is_empty()),
+        capability: Some(&out.capability),
+        dashboard: &ws.dashboard,
+    };
+    let json: Value = serde_json::from_slice(&render(&input, Format::Json).unwrap()).unwrap();
+    let pdf = render(
+        &input,
+        Format::Pdf(PdfOptions {
+            paper,
+            generated: generated(),
+        }),
+    )
+    .unwrap();
+    (json, pdf)
+}
+
+fn demo() -> Workspace {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo/demo.ron");
+    lpkpi::workspace::file::parse(&std::fs::read(path).unwrap(), "demo.ron").unwrap()
+}
+
+/// The PDF's text with every run of white space made one space.
+fn text_of(pdf: &[u8]) -> String {
+    let text = pdf_extract::extract_text_from_mem(pdf).unwrap();
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Every number printed in the text, as a decimal ("$352,291.72" -> 352291.72).
+fn numbers(text: &str) -> BTreeSet<Decimal> {
+    text.split(|c: char| !(c.is_ascii_digit() || c == ',' || c == '.'))
+        .map(|t| t.trim_matches(|c| c == ',' || c == '.').replace(',', ""))
+        .filter(|t| !t.is_empty())
+        .filter_map(|t| Decimal::from_str(&t).ok())
+        .map(|d| d.normalize())
+        .collect()
+}
+
+fn dec(v: &Value) -> Decimal {
+    Decimal::from_str(v.as_str().unwrap()).unwrap().normalize()
+}
+
+#[test]
+fn the_demo_pdf_says_what_the_json_says() {
+    let (json, pdf) = reports(&demo(), &[], Paper::A4);
+    assert!(pdf.starts_with(b"%PDF-"));
+    let text = text_of(&pdf);
+
+    // the verdict sentence, word for word
+    let sentence = json["summary"]["verdict"]["sentence"].as_str().unwrap();
+    assert!(
+        sentence.starts_with("Drops from Gold to Silver"),
+        "{sentence}"
+    );
+    assert!(text.contains(sentence), "verdict missing from:\n{text}");
+    assert!(text.contains(json["summary"]["forecast"].as_str().unwrap()));
+
+    // the key figures, as decimals
+    let printed = numbers(&text);
+    let mut want = vec![
+        dec(&json["totals"]["kpi_units"]),
+        dec(&json["totals"]["revenue_usd"]),
+    ];
+    for level in json["level_checks"].as_object().unwrap().values() {
+        for (check, key) in level["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|c| ["actual", "target", "gap"].map(|k| (c, k)))
+        {
+            if let Some(v) = check.get(key).filter(|v| v.is_string()) {
+                want.push(dec(v));
+            }
+        }
+    }
+    for m in json["monthly"].as_array().unwrap() {
+        if m["reached"].as_bool().unwrap() {
+            for key in [
+                "kpi_units",
+                "revenue_usd",
+                "cumulative_kpi_units",
+                "cumulative_revenue_usd",
+            ] {
+                want.push(dec(&m[key]));
+            }
+        }
+    }
+    let f = &json["forecast"];
+    for key in ["kpi_units", "revenue_usd"] {
+        want.push(dec(&f["run_rate"][key]));
+        want.push(dec(&f["at_deadline"][key]));
+        // without the plan: the forecast less the planned purchases
+        want.push(dec(&f["at_deadline"][key]) - dec(&f["planned"][key]));
+        want.push(dec(&f["needed_per_month"]["gold"][key]));
+    }
+    for (line, t) in json["by_line"].as_object().unwrap() {
+        want.push(dec(&t["revenue_usd"]));
+        assert!(text.contains(line), "{line}");
+    }
+    assert!(want.len() > 40, "{want:?}");
+    for figure in &want {
+        assert!(printed.contains(figure), "{figure} is not in the PDF");
+    }
+
+    // a month after the as-of date without purchases is a dash, not 0
+    assert!(text.contains("2027-01 — — — —"), "{text}");
+    // every page numbered, one or two pages, the generated-on line
+    assert!(text.contains("Page 1 of 2"), "{text}");
+    assert!(text.contains("Page 2 of 2"));
+    assert!(text.contains("Generated by lpkpi on 2026-11-29 09:30 · figures as of 2026-11-26"));
+    // the charts are vectors with their labels as text (placed glyph by glyph, which the
+    // extractor spaces out)
+    let squeezed: String = text.split_whitespace().collect();
+    assert!(squeezed.contains("CumulativeKPIunits"), "{text}");
+    assert!(squeezed.contains("Gold5,000"), "{text}");
+}
+
+/// The MediaBox of every page, as written ("0 0 612 792").
+fn media_boxes(pdf: &[u8]) -> Vec<String> {
+    let raw = String::from_utf8_lossy(pdf);
+    raw.match_indices("/MediaBox")
+        .map(|(i, _)| {
+            let rest = &raw[i + "/MediaBox".len()..];
+            let end = rest.find(']').unwrap();
+            rest[..end]
+                .trim_start_matches([' ', '['])
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
+#[test]
+fn paper_sizes() {
+    let (_, letter) = reports(&demo(), &[], Paper::Letter);
+    let boxes = media_boxes(&letter);
+    assert!(!boxes.is_empty());
+    assert!(boxes.iter().all(|b| b == "0 0 612 792"), "{boxes:?}");
+    let (_, a4) = reports(&demo(), &[], Paper::A4);
+    assert!(
+        media_boxes(&a4).iter().all(|b| b.starts_with("0 0 595.2")),
+        "{:?}",
+        media_boxes(&a4)
+    );
+}
+
+const HEADER: &str = "Order Number,Line,Invoice Date,Part Number,Product Name,Product Type,Quantity,Unit Price,Total,Currency,Status\n";
+
+#[test]
+fn long_lists_are_shortened_and_hostile_text_is_plain() {
+    let mut ws = demo();
+    ws.partner.name = "<script>alert(1)</script>\n# =HYPERLINK(\"http://x\") \u{0}end".into();
+    let mut csv = HEADER.to_string();
+    for i in 0..12 {
+        csv.push_str(&format!(
+            "9{i},1,2026-05-0{},X-{i},[x](javascript:alert({i})),MOC,many,1.00,1.00,USD,Invoiced\n",
+            i % 9 + 1
+        ));
+    }
+    let (json, pdf) = reports(&ws, &[("hostile.csv", &csv)], Paper::A4);
+    let rejected = json["rows"]["rejected"].as_array().unwrap().len();
+    assert_eq!(rejected, 12);
+    let text = text_of(&pdf);
+    assert!(
+        text.contains("and 4 more (the HTML and Markdown summaries list them all)"),
+        "{text}"
+    );
+    // the partner's name is printed as the characters it is, on one line
+    assert!(
+        text.contains(
+            "Renewal readiness: <script>alert(1)</script> # =HYPERLINK(\"http://x\") end"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains('\u{0}'));
+    // the list shows 8 of its 12 rows
+    assert_eq!(text.matches("hostile.csv line").count(), 8, "{text}");
+}
+
+#[test]
+fn an_empty_workspace_still_makes_a_pdf() {
+    let mut ws = Workspace::default();
+    ws.partner.anniversary = NaiveDate::from_ymd_opt(2027, 3, 1);
+    let (_, pdf) = reports(&ws, &[], Paper::Letter);
+    let text = text_of(&pdf);
+    assert!(text.contains("Renewal readiness"), "{text}");
+    assert!(text.contains("No verdict yet"), "{text}");
+    assert!(text.contains("Page 1 of "), "{text}");
+}
