@@ -401,8 +401,8 @@ fn the_whole_loop_from_drop_to_export() {
         (lpkpi::rules::verdict::Outcome::Keeps, Some("silver"))
     );
 
-    // export the summary (Ctrl+E), typing the path
-    let summary = dir.path().join("summary.md");
+    // export the summary as PDF (Ctrl+E), typing the path
+    let summary = dir.path().join("summary.pdf");
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
     h.run_steps(2);
     let prompt = h.get_by_label("Path");
@@ -415,12 +415,19 @@ fn the_whole_loop_from_drop_to_export() {
     h.get_by_label("Use this path").click();
     h.run_steps(2);
     wait(&mut h, "the export", |_| summary.exists());
-    let md = std::fs::read_to_string(&summary).unwrap();
-    assert!(md.contains("# Renewal readiness: Contoso Learning"), "{md}");
+    let pdf = std::fs::read(&summary).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    let text = pdf_extract::extract_text_from_mem(&pdf).unwrap();
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(text.contains("Renewal readiness: Contoso Learning"), "{text}");
     assert!(
-        md.contains("**Keeps Silver: every requirement of Silver is met.**"),
-        "{md}"
+        text.contains("Keeps Silver: every requirement of Silver is met."),
+        "{text}"
     );
+    // the notification offers the file
+    h.run_steps(2);
+    h.get_by_label("Open");
+    h.get_by_label("Show in folder");
 
     // save the workspace as a file, then the title loses its unsaved marker
     let saved = dir.path().join("contoso.ron");
