@@ -55,6 +55,18 @@ impl ProductLine {
         }
     }
 
+    /// Its name for people (the summary's "By product line").
+    pub fn name(self) -> &'static str {
+        match self {
+            ProductLine::Courseware => "Courseware",
+            ProductLine::Mccv => "Course certificate vouchers (MCCV)",
+            ProductLine::Exam => "Exams (revenue only)",
+            ProductLine::Lab => "Labs (revenue only)",
+            ProductLine::Excluded => "Free content (not counted)",
+            ProductLine::Unknown => "Unknown products (not counted)",
+        }
+    }
+
     /// Position in [`ProductLine::ALL`], for array-indexed totals.
     pub fn index(self) -> usize {
         self as usize

@@ -372,7 +372,7 @@ pub fn document(input: &ReportInput<'_>) -> Document {
         .map(|line| {
             let t = &e.by_line[line.index()];
             vec![
-                line.key().to_string(),
+                line.name().to_string(),
                 grouped(Decimal::from(t.kits), 0),
                 grouped_units(t.kpi_units),
                 grouped(t.revenue_usd, 2),
