@@ -182,12 +182,7 @@ fn verdicts_over_the_combinations_that_matter() {
         let mut ws = demo();
         (case.change)(&mut ws);
         let session = Session::new(&ws).unwrap();
-        let out = session.evaluate(
-            &ws,
-            ws.partner.anniversary.unwrap(),
-            day(case.as_of),
-            None,
-        );
+        let out = session.evaluate(&ws, ws.partner.anniversary.unwrap(), day(case.as_of), None);
         let e = &out.eval;
         assert_eq!(
             e.verdict.as_ref().map(|v| v.outcome),

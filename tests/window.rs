@@ -288,7 +288,7 @@ fn adding_a_trainer_flips_the_mct_requirement_and_undo_restores() {
 fn charts_render_with_data_and_with_none() {
     let mut h = harness(imported());
     click_tab(&mut h, "Charts");
-    h.get_by_label("Save chart as PNG…");
+    h.get_by_label("Save chart…");
     h.get_by_label("Revenue (USD)").click();
     h.run_steps(3);
     h.get_by_label_contains("Actual $212,852.72");
@@ -419,7 +419,10 @@ fn the_whole_loop_from_drop_to_export() {
     assert!(pdf.starts_with(b"%PDF-"));
     let text = pdf_extract::extract_text_from_mem(&pdf).unwrap();
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    assert!(text.contains("Renewal readiness: Contoso Learning"), "{text}");
+    assert!(
+        text.contains("Renewal readiness: Contoso Learning"),
+        "{text}"
+    );
     assert!(
         text.contains("Keeps Silver: every requirement of Silver is met."),
         "{text}"

@@ -1,16 +1,22 @@
 //! Charts (egui_plot): the cumulative KPI units or revenue over the window against the level
-//! targets, the deadline, a dashed forecast to it, and the monthly bars; hover shows exact
-//! values; the chart can be saved as PNG.
+//! targets (each labelled on the chart), the deadline, the forecast dashed to it with and
+//! without planned purchases, and the monthly totals in a strip below on their own scale (so
+//! small months stay readable); hover shows exact values for real points only; the chart can be
+//! saved (the core's SVG renderer, as PNG or SVG). The dashboard shows the same plot small.
 
 use chrono::Datelike;
-use eframe::egui::{Color32, RichText, Ui};
-use egui_plot::{Bar, BarChart, HLine, Legend, Line, LineStyle, Plot, PlotPoints, VLine};
+use eframe::egui::{self, Align2, Color32, RichText, Ui};
+use egui_plot::{
+    Bar, BarChart, HLine, Line, LineStyle, Plot, PlotPoint, PlotPoints, Points, Text, VLine,
+};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
 use super::command::Command;
 use super::state::AppState;
 use super::widgets::{units, usd};
+use crate::rules::evaluate::Evaluation;
+use crate::rules::figures::{Figures, Requirement};
 
 /// What the chart shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -36,24 +42,91 @@ pub fn charts_ui(ui: &mut Ui, state: &AppState, view: &mut ChartView, cmds: &mut
         return;
     };
     let e = &out.eval;
-    let revenue = view.revenue;
-    let pick = |fig: &crate::rules::figures::Figures| {
+    let height = (ui.available_height() - 40.0).max(300.0);
+    cumulative_plot(ui, e, view.revenue, height, "charts");
+    let fmt = |d: Decimal| if view.revenue { usd(d) } else { units(d) };
+    let pick = |fig: &Figures| {
+        if view.revenue {
+            fig.revenue_usd
+        } else {
+            fig.kpi_units
+        }
+    };
+    ui.horizontal(|ui| {
+        ui.label(RichText::new(format!(
+            "Actual {} · forecast at the deadline {} without planned purchases · as of {}",
+            fmt(pick(&e.totals)),
+            fmt(pick(&e.forecast.at_deadline).saturating_sub(pick(&e.forecast.planned))),
+            e.as_of
+        )));
+        if ui.button("Save chart…").clicked() {
+            cmds.push(Command::SaveChart);
+        }
+    });
+}
+
+/// Colours that stay apart in both themes: the actual line, the forecast, the monthly bars and
+/// one per level target (none of them grey, so no target reads as a bar).
+struct Palette {
+    actual: Color32,
+    forecast: Color32,
+    bars: Color32,
+    targets: [Color32; 3],
+    deadline: Color32,
+}
+
+fn palette(dark: bool) -> Palette {
+    if dark {
+        Palette {
+            actual: Color32::from_rgb(110, 176, 255),
+            forecast: Color32::from_rgb(255, 160, 80),
+            bars: Color32::from_rgb(70, 110, 150),
+            targets: [
+                Color32::from_rgb(230, 190, 60),
+                Color32::from_rgb(200, 140, 230),
+                Color32::from_rgb(110, 210, 180),
+            ],
+            deadline: Color32::from_rgb(230, 90, 90),
+        }
+    } else {
+        Palette {
+            actual: Color32::from_rgb(0, 94, 184),
+            forecast: Color32::from_rgb(190, 80, 0),
+            bars: Color32::from_rgb(160, 190, 225),
+            targets: [
+                Color32::from_rgb(160, 110, 0),
+                Color32::from_rgb(120, 60, 160),
+                Color32::from_rgb(0, 120, 100),
+            ],
+            deadline: Color32::from_rgb(190, 40, 40),
+        }
+    }
+}
+
+/// The cumulative chart of `e` in `height` points: the plot, then the monthly strip below it
+/// (x axes linked). `id` keeps two of them (dashboard, charts panel) apart.
+pub fn cumulative_plot(ui: &mut Ui, e: &Evaluation, revenue: bool, height: f32, id: &str) {
+    let pick = move |fig: &Figures| {
         if revenue {
             fig.revenue_usd
         } else {
             fig.kpi_units
         }
     };
-    let fmt = move |v: f64| {
-        let d = Decimal::from_f64_retain(v).unwrap_or_default().round_dp(2);
-        if revenue { usd(d) } else { units(d) }
+    let exact = move |d: Decimal| if revenue { usd(d) } else { units(d) };
+    // axis ticks: separators, "$" for revenue, no cents
+    let tick = move |v: f64| {
+        let d = Decimal::from_f64_retain(v.round()).unwrap_or_default();
+        let text = crate::report::grouped(d, 0);
+        match (revenue, text.strip_prefix('-')) {
+            (false, _) => text,
+            (true, Some(rest)) => format!("-${rest}"),
+            (true, None) => format!("${text}"),
+        }
     };
     let labels: Vec<String> = e.monthly.iter().map(|m| m.month.label()).collect();
 
-    // x: 0 = the window's first day, i + 1 = the end of month i, 12 = the deadline.
-    let mut cumulative: Vec<[f64; 2]> = vec![[0.0, 0.0]];
-    // the exact figures behind the points, for the hover label
-    let mut exact: Vec<(String, Decimal)> = vec![(String::new(), Decimal::ZERO)];
+    // x: 0 = the window's first day, i + 1 = the end of month i, 12 = the deadline
     let t = e.as_of;
     let t_x = e
         .monthly
@@ -61,186 +134,224 @@ pub fn charts_ui(ui: &mut Ui, state: &AppState, view: &mut ChartView, cmds: &mut
         .position(|m| m.month == crate::rules::Month::of(t))
         .map(|i| i as f64 + f64::from(t.day()) / f64::from(m_days(t)))
         .unwrap_or(if t < e.dates.window_start { 0.0 } else { 12.0 });
-    let last_with_data = e
+    let reached: Vec<bool> = e
         .monthly
         .iter()
-        .rposition(|m| !pick(&m.month_total).is_zero())
-        .map_or(0, |i| i + 1);
-    let shown = last_with_data.max(t_x.ceil() as usize).min(12);
+        .map(|m| crate::report::summary::month_reached(e, m))
+        .collect();
+    let shown = reached.iter().rposition(|r| *r).map_or(0, |i| i + 1);
+    let mut cumulative: Vec<[f64; 2]> = vec![[0.0, 0.0]];
+    let mut points: Vec<(String, Decimal)> = vec![("start of the window".into(), Decimal::ZERO)];
     for (i, m) in e.monthly.iter().enumerate().take(shown) {
         cumulative.push([i as f64 + 1.0, f(pick(&m.cumulative))]);
-        exact.push((m.month.label(), pick(&m.cumulative)));
+        points.push((format!("end of {}", m.month.label()), pick(&m.cumulative)));
     }
-    let actual_exact = pick(&e.totals);
-    let forecast_exact = pick(&e.forecast.at_deadline);
-    let actual = f(actual_exact);
-    let at_deadline = f(forecast_exact);
-    let exact_fmt = move |d: Decimal| if revenue { usd(d) } else { units(d) };
-    let bars: Vec<Bar> = e
-        .monthly
-        .iter()
-        .enumerate()
-        .map(|(i, m)| {
-            Bar::new(i as f64 + 0.5, f(pick(&m.month_total)))
-                .width(0.7)
-                .name(&labels[i])
-        })
-        .collect();
-    let targets: Vec<(String, f64)> = e
+    let actual = pick(&e.totals);
+    let with_plan = pick(&e.forecast.at_deadline);
+    let planned = pick(&e.forecast.planned);
+    let without_plan = with_plan.saturating_sub(planned);
+    let show_forecast = t_x < 12.0 && shown < 12;
+    let requirement = if revenue {
+        Requirement::Revenue
+    } else {
+        Requirement::KpiUnits
+    };
+    let targets: Vec<(String, Decimal)> = e
         .levels
         .iter()
         .filter_map(|l| {
             l.checks
                 .iter()
-                .find(|c| {
-                    c.requirement
-                        == if revenue {
-                            crate::rules::figures::Requirement::Revenue
-                        } else {
-                            crate::rules::figures::Requirement::KpiUnits
-                        }
-                })
+                .find(|c| c.requirement == requirement)
                 .and_then(|c| c.target)
-                .map(|t| (format!("{} target", l.name), f(t)))
+                .map(|t| (l.name.clone(), t))
         })
         .collect();
-
-    let dark = ui.visuals().dark_mode;
-    let actual_color = if dark {
-        Color32::from_rgb(110, 176, 255)
-    } else {
-        Color32::from_rgb(0, 94, 184)
-    };
-    let forecast_color = if dark {
-        Color32::from_rgb(255, 160, 80)
-    } else {
-        Color32::from_rgb(190, 80, 0)
-    };
-    let bar_color = if dark {
-        Color32::from_gray(90)
-    } else {
-        Color32::from_gray(190)
-    };
-    let target_colors = [
-        Color32::from_rgb(212, 160, 0),
-        Color32::from_rgb(128, 128, 128),
-        Color32::from_rgb(90, 90, 160),
-    ];
-
-    let labels_for_axis = labels.clone();
-    let labels_for_hover = labels.clone();
+    let p = palette(ui.visuals().dark_mode);
     let max_y = targets
         .iter()
-        .map(|t| t.1)
-        .fold(at_deadline.max(actual), f64::max)
+        .map(|t| f(t.1))
+        .fold(f(with_plan).max(f(actual)), f64::max)
+        .max(1.0)
         * 1.08;
-    Plot::new("cumulative")
-        .legend(Legend::default().position(egui_plot::Corner::LeftTop))
-        .height((ui.available_height() - 40.0).max(240.0))
+
+    let group = egui::Id::unique(("chart-x", id));
+    let strip = (height * 0.24).clamp(60.0, 140.0);
+    let labels_axis = labels.clone();
+    let month_axis = move |mark: egui_plot::GridMark, _range: &std::ops::RangeInclusive<f64>| {
+        let i = mark.value.floor();
+        if (mark.value - i - 0.5).abs() < 1e-6 && (0.0..12.0).contains(&i) {
+            labels_axis.get(i as usize).cloned().unwrap_or_default()
+        } else {
+            String::new()
+        }
+    };
+    let month_marks = |_input: egui_plot::GridInput| {
+        (0..12)
+            .map(|i| egui_plot::GridMark {
+                value: i as f64 + 0.5,
+                step_size: 1.0,
+            })
+            .collect()
+    };
+    let forecast_points = [
+        ("Actual so far".to_string(), actual),
+        ("Forecast at the deadline".to_string(), without_plan),
+    ];
+    let plan_points = [
+        ("Actual so far".to_string(), actual),
+        ("With planned purchases".to_string(), with_plan),
+    ];
+    // the legend would cover a small plot (the dashboard's): there the labels on the lines say
+    // enough
+    let legend = (height >= 320.0)
+        .then(|| egui_plot::Legend::default().position(egui_plot::Corner::LeftTop));
+    let mut plot = Plot::new(("cumulative", id));
+    if let Some(legend) = legend {
+        plot = plot.legend(legend);
+    }
+    plot.height(height - strip)
         .allow_scroll(false)
+        .allow_zoom(false)
+        .allow_drag(false)
+        .allow_boxed_zoom(false)
+        .link_axis(group, [true, false])
+        .link_cursor(group, [true, false])
         .include_x(0.0)
-        .include_x(12.4)
+        .include_x(13.6)
         .include_y(0.0)
-        .include_y(max_y.max(1.0))
-        .x_axis_formatter(move |mark, _range| {
-            let i = mark.value.floor();
-            if (mark.value - i - 0.5).abs() < 1e-6 && (0.0..12.0).contains(&i) {
-                labels_for_axis.get(i as usize).cloned().unwrap_or_default()
-            } else {
-                String::new()
-            }
-        })
-        .x_grid_spacer(|_input| {
-            (0..12)
-                .map(|i| egui_plot::GridMark {
-                    value: i as f64 + 0.5,
-                    step_size: 1.0,
-                })
-                .collect()
-        })
+        .include_y(max_y)
+        .y_axis_min_width(56.0)
+        .x_axis_formatter(month_axis.clone())
+        .x_grid_spacer(month_marks)
+        .y_axis_formatter(move |mark, _range| tick(mark.value))
         .label_formatter(move |pos| match pos {
+            // only real points: the cursor over empty space is no figure
             egui_plot::HoverPosition::NearDataPoint {
                 plot_name, index, ..
-            } if *plot_name == "Cumulative (actual)" => exact.get(*index).map(|(month, v)| {
-                let at = if month.is_empty() {
-                    "start".to_string()
-                } else {
-                    format!("end of {month}")
+            } => {
+                let (what, v) = match *plot_name {
+                    "Cumulative actual" => points.get(*index)?.clone(),
+                    "Forecast without the plan" => forecast_points.get(*index)?.clone(),
+                    "With planned purchases" => plan_points.get(*index)?.clone(),
+                    _ => return None,
                 };
-                format!("Cumulative, {at}: {}", exact_fmt(*v))
-            }),
-            egui_plot::HoverPosition::NearDataPoint {
-                plot_name, index, ..
-            } if *plot_name == "Forecast" => Some(format!(
-                "{}: {}",
-                if *index == 0 {
-                    "Actual so far"
-                } else {
-                    "Forecast at the deadline"
-                },
-                exact_fmt(if *index == 0 {
-                    actual_exact
-                } else {
-                    forecast_exact
-                })
-            )),
-            egui_plot::HoverPosition::NearDataPoint {
-                plot_name,
-                position,
-                ..
-            } => Some(format!("{plot_name}: {}", fmt(position.y))),
-            egui_plot::HoverPosition::Elsewhere { position } => {
-                let i = (position.x.floor() as i64).clamp(0, 11) as usize;
-                Some(format!(
-                    "{}\n{}",
-                    labels_for_hover.get(i).cloned().unwrap_or_default(),
-                    fmt(position.y)
-                ))
+                Some(format!("{what}: {}", exact(v)))
             }
+            egui_plot::HoverPosition::Elsewhere { .. } => None,
         })
         .show(ui, |plot_ui| {
-            plot_ui.bar_chart(BarChart::new("Month", bars).color(bar_color));
             for (i, (name, y)) in targets.iter().enumerate() {
+                let colour = p.targets[i % p.targets.len()];
                 plot_ui.hline(
-                    HLine::new(name.clone(), *y)
-                        .color(target_colors[i % target_colors.len()])
+                    HLine::new(format!("{name} target"), f(*y))
+                        .color(colour)
                         .width(1.5)
                         .style(LineStyle::dashed_dense()),
+                );
+                // the target named on the chart itself, right of the deadline
+                plot_ui.text(
+                    Text::new(
+                        "",
+                        PlotPoint::new(12.1, f(*y)),
+                        RichText::new(format!("{name} {}", exact(*y))).color(colour),
+                    )
+                    .anchor(Align2::LEFT_BOTTOM),
                 );
             }
             plot_ui.vline(
                 VLine::new(format!("Deadline {}", e.dates.deadline), 12.0)
-                    .color(Color32::from_rgb(200, 60, 60))
+                    .color(p.deadline)
                     .width(1.5),
             );
+            plot_ui.text(
+                Text::new(
+                    "",
+                    PlotPoint::new(12.0, max_y),
+                    RichText::new(format!("deadline {}", e.dates.deadline))
+                        .color(p.deadline)
+                        .small(),
+                )
+                .anchor(Align2::RIGHT_TOP),
+            );
             plot_ui.line(
-                Line::new("Cumulative (actual)", PlotPoints::from(cumulative.clone()))
-                    .color(actual_color)
+                Line::new("Cumulative actual", PlotPoints::from(cumulative.clone()))
+                    .color(p.actual)
                     .width(2.5),
             );
-            if t_x < 12.0 {
+            plot_ui.points(
+                Points::new("Cumulative actual", PlotPoints::from(cumulative.clone()))
+                    .color(p.actual)
+                    .radius(2.5),
+            );
+            if show_forecast {
+                let from = [t_x.max(0.0), f(actual)];
                 plot_ui.line(
                     Line::new(
-                        "Forecast",
-                        PlotPoints::from(vec![[t_x.max(0.0), actual], [12.0, at_deadline]]),
+                        "Forecast without the plan",
+                        PlotPoints::from(vec![from, [12.0, f(without_plan)]]),
                     )
-                    .color(forecast_color)
+                    .color(p.forecast)
                     .width(2.0)
                     .style(LineStyle::dashed_loose()),
                 );
+                if !planned.is_zero() {
+                    plot_ui.line(
+                        Line::new(
+                            "With planned purchases",
+                            PlotPoints::from(vec![from, [12.0, f(with_plan)]]),
+                        )
+                        .color(p.forecast)
+                        .width(1.0)
+                        .style(LineStyle::dotted_dense()),
+                    );
+                }
             }
         });
-    ui.horizontal(|ui| {
-        ui.label(RichText::new(format!(
-            "Actual {} · forecast at the deadline {} · as of {}",
-            fmt(actual),
-            fmt(at_deadline),
-            e.as_of
-        )));
-        if ui.button("Save chart as PNG…").clicked() {
-            cmds.push(Command::SaveChart);
-        }
-    });
+
+    // the monthly totals on their own scale
+    let fmt_bar = exact;
+    let bars: Vec<Bar> = e
+        .monthly
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| reached.get(*i).copied().unwrap_or(false))
+        .map(|(i, m)| {
+            Bar::new(i as f64 + 0.5, f(pick(&m.month_total)))
+                .width(0.7)
+                .name(format!("{}: {}", labels[i], fmt_bar(pick(&m.month_total))))
+        })
+        .collect();
+    let biggest = e
+        .monthly
+        .iter()
+        .map(|m| f(pick(&m.month_total)))
+        .fold(1.0, f64::max);
+    Plot::new(("monthly", id))
+        .height(strip)
+        .allow_scroll(false)
+        .allow_zoom(false)
+        .allow_drag(false)
+        .allow_boxed_zoom(false)
+        .link_axis(group, [true, false])
+        .link_cursor(group, [true, false])
+        .include_x(0.0)
+        .include_x(13.6)
+        .include_y(0.0)
+        .include_y(biggest * 1.1)
+        .y_axis_min_width(56.0)
+        .x_axis_formatter(month_axis)
+        .x_grid_spacer(month_marks)
+        .y_axis_formatter(move |mark, _range| tick(mark.value))
+        .y_axis_label("monthly")
+        .label_formatter(|_pos| None)
+        .show(ui, |plot_ui| {
+            plot_ui.bar_chart(
+                BarChart::new("Monthly total", bars)
+                    .color(p.bars)
+                    .element_formatter(Box::new(|bar, _| bar.name.clone())),
+            );
+        });
 }
 
 fn m_days(d: chrono::NaiveDate) -> u32 {

@@ -3,11 +3,12 @@
 
 use eframe::egui::{self, RichText, Ui};
 use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
 
 use super::command::Command;
 use super::state::{AppState, Panel};
 use super::theme;
-use super::widgets::{self, status, status_color, units, usd};
+use super::widgets::{self, count, len, status, status_color, units, usd};
 use crate::rules::figures::{Check, Requirement};
 use crate::rules::verdict::{Outcome, benefits_at_stake};
 
@@ -43,6 +44,32 @@ pub fn gap_text(c: &Check) -> String {
             None => "no competency with exam rules recorded".into(),
         },
     }
+}
+
+/// A bar with the share of the target reached ("73% of target"), when both are known.
+fn progress(ui: &mut Ui, c: &Check) {
+    let (Some(actual), Some(target)) = (c.actual, c.target) else {
+        return;
+    };
+    if target <= Decimal::ZERO {
+        return;
+    }
+    let share = (actual / target).to_f32().unwrap_or(0.0).clamp(0.0, 1.0);
+    let percent = (actual * Decimal::from(100) / target)
+        .round_dp_with_strategy(0, rust_decimal::RoundingStrategy::ToZero);
+    let colour = status_color(ui, c.met);
+    ui.add(
+        egui::ProgressBar::new(share)
+            .desired_width(300.0)
+            .desired_height(8.0)
+            .fill(colour),
+    )
+    .on_hover_text(format!("{}% of target", crate::report::grouped(percent, 0)));
+    ui.label(
+        RichText::new(format!("{}% of target", crate::report::grouped(percent, 0)))
+            .small()
+            .weak(),
+    );
 }
 
 /// What a verdict means, in a sentence.
@@ -160,6 +187,7 @@ pub fn dashboard_ui(ui: &mut Ui, state: &AppState, cmds: &mut Vec<Command>) {
                                 ui.label(RichText::new(requirement_name(c)).strong());
                             });
                             ui.label(gap_text(c));
+                            progress(ui, c);
                             ui.add_space(4.0);
                         }
                     });
@@ -210,16 +238,31 @@ pub fn dashboard_ui(ui: &mut Ui, state: &AppState, cmds: &mut Vec<Command>) {
         ));
     }
 
+    ui.add_space(4.0);
+    ui.horizontal(|ui| {
+        ui.label(RichText::new("Cumulative KPI units against the targets").strong());
+        if ui.link("Open Charts").clicked() {
+            cmds.push(Command::Show(Panel::Charts));
+        }
+    });
+    super::charts::cumulative_plot(ui, e, false, 260.0, "dashboard");
+
     widgets::heading(ui, "Needs attention");
     let c = &e.counts;
     ui.label(format!(
         "{} rows read: {} counted, {} outside the window, {} duplicates, {} total rows, {} not invoiced, {} rejected.",
-        c.read, c.counted, c.outside_window, c.duplicates, c.summary, c.not_invoiced, c.rejected
+        count(c.read),
+        count(c.counted),
+        count(c.outside_window),
+        count(c.duplicates),
+        count(c.summary),
+        count(c.not_invoiced),
+        count(c.rejected)
     ));
     ui.horizontal(|ui| {
         if !e.review.is_empty()
             && ui
-                .button(format!("Review {} rows", e.review.len()))
+                .button(format!("Review {} rows", count(len(e.review.len()))))
                 .clicked()
         {
             cmds.push(Command::ShowReview);

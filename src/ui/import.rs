@@ -6,7 +6,7 @@ use eframe::egui::{self, Color32, RichText, Ui};
 
 use super::command::Command;
 use super::state::{AppState, PreviewFile};
-use super::widgets::{status_color, units, usd};
+use super::widgets::{count, status_color, units, usd};
 use crate::import::FileShape;
 use crate::profile::Field;
 
@@ -148,7 +148,12 @@ pub fn preview_ui(
             let c = &p.counts;
             ui.label(format!(
                 "{} rows read: {} purchases, {} duplicates of rows already imported, {} total rows, {} not invoiced, {} rejected.",
-                c.read, c.kept, c.duplicates, c.summary, c.not_invoiced, c.rejected
+                count(c.read),
+                count(c.kept),
+                count(c.duplicates),
+                count(c.summary),
+                count(c.not_invoiced),
+                count(c.rejected)
             ));
             if let (Some(before), Some(after)) = (state.outcome(), &p.after) {
                 ui.label(format!(
@@ -200,7 +205,12 @@ pub fn preview_ui(
                         let k = &file.counts;
                         ui.label(format!(
                             "{} rows: {} purchases, {} duplicates, {} total rows, {} not invoiced, {} rejected",
-                            k.read, k.kept, k.duplicates, k.summary, k.not_invoiced, k.rejected
+                            count(k.read),
+                            count(k.kept),
+                            count(k.duplicates),
+                            count(k.summary),
+                            count(k.not_invoiced),
+                            count(k.rejected)
                         ));
                         ui.horizontal_wrapped(|ui| {
                             ui.label("Columns:");

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 
 use super::command::Command;
 use super::state::{AppState, RowView};
-use super::widgets::{self, right, units, usd};
+use super::widgets::{self, count, len, right, units, usd};
 use crate::import::classify::CatalogEntry;
 use crate::rules::figures::RowFate;
 use crate::rules::{Month, ProductLine};
@@ -225,9 +225,9 @@ pub fn purchases_ui(
         .unwrap_or_default();
     ui.label(format!(
         "{} of {} rows · {} kits · {} KPI units · {} counted revenue",
-        visible.len(),
-        rows.len(),
-        kits,
+        count(len(visible.len())),
+        count(len(rows.len())),
+        count(kits),
         units(kpi),
         usd(revenue)
     ));
@@ -316,7 +316,7 @@ pub fn purchases_ui(
                     cell(ui, r.line.map_or("", |l| l.key()));
                 });
                 let counted = r.fate == RowFate::Counted;
-                for figure in [r.kits.to_string(), units(r.kpi_units), usd(r.revenue_usd)] {
+                for figure in [count(r.kits), units(r.kpi_units), usd(r.revenue_usd)] {
                     row.col(|ui| {
                         right(ui, if counted { figure } else { String::new() });
                     });

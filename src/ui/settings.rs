@@ -181,7 +181,7 @@ pub fn settings_ui(
         widgets::hint(ui, "Planned purchases raise the forecast at the deadline; they never count as actual purchases.");
         for (i, p) in ws.planned.iter().enumerate() {
             ui.horizontal_wrapped(|ui| {
-                ui.label(format!("{} · {} · {} {} kits · {}", p.date, p.description, p.line, p.kits, usd(p.amount_usd)));
+                ui.label(format!("{} · {} · {} {} kits · {}", p.date, p.description, p.line, super::widgets::count(p.kits), usd(p.amount_usd)));
                 if ui.button(format!("Remove plan {}", i + 1)).clicked() {
                     cmds.push(Command::Edit(Edit::Planned(ListEdit::Remove(i))));
                 }

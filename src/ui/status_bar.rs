@@ -41,8 +41,8 @@ pub(super) fn status_bar(
                 "As of {} · {} · {} rows, {} counted",
                 e.as_of,
                 crate::report::summary::countdown(e),
-                e.counts.read,
-                e.counts.counted
+                super::widgets::count(e.counts.read),
+                super::widgets::count(e.counts.counted)
             ));
         } else {
             ui.label(format!(

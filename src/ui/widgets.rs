@@ -12,6 +12,16 @@ pub fn units(d: Decimal) -> String {
     grouped_units(d)
 }
 
+/// A count for people, with thousands separators ("400,000").
+pub fn count(n: impl Into<i64>) -> String {
+    crate::report::grouped(rust_decimal::Decimal::from(n.into()), 0)
+}
+
+/// A length as a count (saturating: no list is that long).
+pub fn len(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
 /// USD for people ("$12,345.50").
 pub fn usd(d: Decimal) -> String {
     crate::report::usd(d)
