@@ -18,16 +18,13 @@ use crate::workspace::{Document, Edit, Workspace};
 const RECOVERY_EVERY: Duration = Duration::from_secs(15);
 
 impl LpkpiApp {
-    /// Start an empty workspace (refused while there are unsaved changes).
+    /// Start an empty workspace (the unsaved changes, if any, were saved or given up: `apply`
+    /// asks first).
     pub(super) fn new_workspace(&mut self) {
-        if self.state.dirty() {
-            self.error("Unsaved changes: save them (or Save As) before starting a new workspace");
-        } else {
-            self.doc = None;
-            self.replace_workspace(Workspace::default(), None, None);
-            self.state.panel = Panel::Settings;
-            self.info("New workspace: enter the partner and the anniversary, then import exports");
-        }
+        self.doc = None;
+        self.replace_workspace(Workspace::default(), None, None);
+        self.state.panel = Panel::Settings;
+        self.info("New workspace: enter the partner and the anniversary, then import exports");
     }
 
     /// Show `ws` (from `path`), keeping the log, the recent files and the panel.
@@ -57,20 +54,14 @@ impl LpkpiApp {
         self.views = Views::default();
     }
 
-    /// Open the workspace at `path` on a worker thread (refused while there are unsaved
-    /// changes).
+    /// Open the workspace at `path` on a worker thread (the unsaved changes, if any, were saved
+    /// or given up: `apply` asks first; they stay on screen if the file cannot be opened).
     pub(super) fn open(&mut self, path: PathBuf) {
-        if self.state.path.as_ref().is_some_and(|p| p == &path) {
-            self.info(format!("{} is already open", path.display()));
-        } else if self.state.dirty() {
-            self.error("Unsaved changes: save them before opening another workspace");
-        } else {
-            self.state.running = Some(Running {
-                label: format!("Opening {}", path.display()),
-                cancellable: false,
-            });
-            self.jobs.open(path, self.options.today);
-        }
+        self.state.running = Some(Running {
+            label: format!("Opening {}", path.display()),
+            cancellable: false,
+        });
+        self.jobs.open(path, self.options.today);
     }
 
     /// A workspace was opened (with unsaved edits of an earlier session to offer), or not: a
@@ -160,8 +151,9 @@ impl LpkpiApp {
         match result {
             Ok(path) => self.apply_saved(revision, path, ctx),
             Err(e) => {
-                self.quit_after_save = false;
-                self.error(format!("Not saved: {e}"));
+                let why = format!("Not saved: {e}");
+                self.error(why.clone());
+                self.save_abandoned(&why);
             }
         }
     }
@@ -181,8 +173,9 @@ impl LpkpiApp {
                 self.apply_saved(revision, path, ctx);
             }
             Err(e) => {
-                self.quit_after_save = false;
-                self.error(format!("Not saved: {e}"));
+                let why = format!("Not saved: {e}");
+                self.error(why.clone());
+                self.save_abandoned(&why);
             }
         }
     }
@@ -192,9 +185,16 @@ impl LpkpiApp {
         self.state.path = Some(path.clone());
         self.remember_recent(&path);
         self.info(format!("Saved {}", path.display()));
-        if self.quit_after_save {
-            self.allow_close = true;
-            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        if let Some(then) = self.after_save.take() {
+            if self.state.dirty() {
+                // edited while the save ran: those edits are not saved yet
+                self.ask_unsaved(then);
+            } else {
+                self.go_on(then);
+                if self.allow_close {
+                    ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+                }
+            }
         }
     }
 
