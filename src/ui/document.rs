@@ -27,8 +27,8 @@ impl LpkpiApp {
         self.info("New workspace: enter the partner and the anniversary, then import exports");
     }
 
-    /// Show `ws` (from `path`), keeping the log, the recent files and the panel.
-    /// Show `ws` (its figures derived already, or derived here when `derived` is None).
+    /// Show `ws` (from `path`; its figures derived already, or derived here when `derived` is
+    /// None), keeping the log, the recent files, the panel and a file browser that is open.
     fn replace_workspace(
         &mut self,
         ws: Workspace,
@@ -38,6 +38,8 @@ impl LpkpiApp {
         let notes = std::mem::take(&mut self.state.notes);
         let recent = std::mem::take(&mut self.state.recent);
         let panel = self.state.panel;
+        // a file browser opened meanwhile (while the workspace was being opened) stays open
+        let browser = self.state.browser.take();
         // revisions keep counting across workspaces, so that a late result of a job for the
         // previous one (figures, a save) is never taken for this one
         let revision = self.state.revision + 1;
@@ -51,6 +53,7 @@ impl LpkpiApp {
         self.state.notes = notes;
         self.state.recent = recent;
         self.state.panel = panel;
+        self.state.browser = browser;
         self.views = Views::default();
     }
 
