@@ -5,7 +5,9 @@
 //! - `history.rs`: edits through the undo stack, undo and redo, recomputing the figures;
 //! - `import_flow.rs`: reading and parsing imports, the preview, confirming, mapping columns;
 //! - `document.rs`: new, open, save, save as, exports, the recovery file;
-//! - `dialogs.rs`: file dialogs and typed paths, the modals;
+//! - `dialogs.rs`: file dialogs (the desktop's where its portal answers, else the window's own
+//!   browser in `file_browser.rs`), "save changes first?" for every action that would drop
+//!   unsaved changes, the modals;
 //! - `screenshot.rs`: `--screenshot` runs and Save chart;
 //! - `persistence.rs`: what the window remembers between runs;
 //! - `layout.rs` (with `status_bar.rs`, `menu.rs` and the panels): what is drawn where.
