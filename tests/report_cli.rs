@@ -396,9 +396,11 @@ fn exit_status_2_names_the_file() {
             "2026-10-01",
             "--format",
             "pdf",
+            "--paper",
+            "a5",
             &basic,
         ],
-        "later release",
+        "a5",
     );
     assert_usage_error(
         &[

@@ -404,7 +404,7 @@ fn the_whole_loop_from_drop_to_export() {
     // export the summary as PDF (Ctrl+E), typing the path
     let summary = dir.path().join("summary.pdf");
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
-    h.run_steps(2);
+    h.run_steps(4);
     let prompt = h.get_by_label("Path");
     prompt.focus();
     h.run_steps(1);
@@ -438,7 +438,7 @@ fn the_whole_loop_from_drop_to_export() {
         egui::Modifiers::COMMAND.plus(egui::Modifiers::SHIFT),
         egui::Key::S,
     );
-    h.run_steps(2);
+    h.run_steps(4);
     h.get_by_label("Path").focus();
     h.run_steps(1);
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
@@ -544,5 +544,262 @@ fn recovered_edits_are_offered_with_what_they_change() {
     assert_eq!(h.state().state.workspace.partner.name, "Contoso");
     wait(&mut h, "the recovery file to go", |_| {
         !lpkpi::workspace::file::recovery_path(&path).exists()
+    });
+}
+
+/// Make one unsaved edit through the window (a GBP rate in Settings).
+fn make_an_edit(h: &mut Harness<'static, LpkpiApp>) {
+    click_tab(h, "Settings");
+    type_into(h, "Currency", "GBP");
+    type_into(h, "USD per unit", "1.27");
+    h.get_by_label("Add rate").click();
+    h.run_steps(3);
+    settle(h);
+    assert!(h.state().state.dirty(), "the rate is an unsaved change");
+}
+
+/// Whether the window asked eframe to close in its last frame.
+fn asked_to_close(h: &Harness<'static, LpkpiApp>) -> bool {
+    h.output()
+        .viewport_output
+        .values()
+        .flat_map(|v| v.commands.iter())
+        .any(|c| matches!(c, egui::ViewportCommand::Close))
+}
+
+/// Wait until the window's browser shows `dir` as read.
+fn wait_listing(h: &mut Harness<'static, LpkpiApp>, dir: &Path) {
+    wait(h, "the folder listing", |app| {
+        app.state
+            .browser
+            .as_ref()
+            .and_then(|b| b.listing.as_ref())
+            .is_some_and(|l| l.dir == dir)
+    });
+}
+
+/// Type `path` into the browser's Path field and use it (a folder is shown, a file picked).
+fn use_path(h: &mut Harness<'static, LpkpiApp>, path: &Path) {
+    h.get_by_label("Path").focus();
+    h.run_steps(1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("Path")
+        .type_text(&path.display().to_string());
+    h.run_steps(2);
+    h.get_by_label("Use this path").click();
+    h.run_steps(2);
+}
+
+/// Edit, Ctrl+Q, Save (the Save As is cancelled, then fails), Ctrl+Q, Don't save: the window
+/// closes; the prompt stays answerable after each failed save.
+#[test]
+fn quit_after_a_cancelled_or_failed_save_still_closes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(partner());
+    make_an_edit(&mut h);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Q);
+    h.run_steps(2);
+    h.get_by_label("Save changes before closing?");
+    h.get_by_label("Save").click();
+    h.run_steps(4);
+    // the workspace has no file: Save As, in the window's browser here; cancelled
+    assert!(h.state().state.browser.is_some(), "Save As asks where");
+    h.get_by_label("Cancel").click();
+    h.run_steps(2);
+    assert!(h.state().state.browser.is_none());
+    h.get_by_label("Save changes before closing?");
+    h.get_by_label("Not saved: no file was picked");
+    assert!(!h.state().closing());
+
+    // Save again, to a folder that does not exist: the save fails, the prompt comes back
+    h.get_by_label("Save").click();
+    h.run_steps(4);
+    use_path(&mut h, &dir.path().join("no-such-folder/w.ron"));
+    wait(&mut h, "the failed save", |app| {
+        app.state.running.is_none() && app.state.unsaved.is_some()
+    });
+    assert!(
+        h.state()
+            .state
+            .unsaved
+            .as_ref()
+            .and_then(|p| p.error.as_deref())
+            .is_some_and(|e| e.starts_with("Not saved:")),
+        "{:?}",
+        h.state().state.unsaved
+    );
+    assert!(!h.state().closing());
+    // Cancel keeps the window; Ctrl+Q asks again; Don't save closes
+    h.get_by_label("Cancel").click();
+    h.run_steps(2);
+    assert!(h.state().state.unsaved.is_none() && !h.state().closing());
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Q);
+    h.run_steps(2);
+    h.get_by_label("Don't save").click();
+    h.run_steps(2);
+    assert!(h.state().closing(), "Don't save closes the window");
+    assert!(asked_to_close(&h));
+}
+
+/// File ▸ New with unsaved changes asks; Cancel keeps them, Don't save starts anew, Save saves
+/// (replacing an existing file only once confirmed) and then starts anew.
+#[test]
+fn new_with_unsaved_changes_asks_and_each_answer_does_what_it_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(partner());
+    make_an_edit(&mut h);
+    let edited = h.state().state.workspace.clone();
+
+    // Cancel: nothing changes
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::N);
+    h.run_steps(2);
+    h.get_by_label("Save changes before starting a new workspace?");
+    h.get_by_label("Cancel").click();
+    h.run_steps(2);
+    assert!(h.state().state.unsaved.is_none());
+    assert!(h.state().state.dirty());
+    assert_eq!(h.state().state.workspace, edited);
+
+    // Save: Save As into an existing file asks before replacing it, then the new workspace
+    let path = dir.path().join("contoso.ron");
+    drop(lpkpi::workspace::Document::create(&path, Workspace::default()).unwrap());
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::N);
+    h.run_steps(2);
+    h.get_by_label("Save").click();
+    h.run_steps(4);
+    use_path(&mut h, &path);
+    wait(&mut h, "the overwrite question", |app| {
+        app.state
+            .browser
+            .as_ref()
+            .is_some_and(|b| b.overwrite.is_some())
+    });
+    h.get_by_label_contains("already exists");
+    h.get_by_label("Replace").click();
+    h.run_steps(2);
+    wait(&mut h, "the save and the new workspace", |app| {
+        app.state.running.is_none() && app.state.path.is_none() && !app.state.dirty()
+    });
+    let saved =
+        lpkpi::workspace::format::from_ron(&std::fs::read_to_string(&path).unwrap(), "saved")
+            .unwrap();
+    assert_eq!(saved, edited, "the edits were saved first");
+    assert_eq!(h.state().state.workspace, Workspace::default());
+
+    // Don't save: the edits are dropped
+    make_an_edit(&mut h);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::N);
+    h.run_steps(2);
+    h.get_by_label("Don't save").click();
+    h.run_steps(3);
+    settle(&mut h);
+    assert!(!h.state().state.dirty());
+    assert_eq!(h.state().state.workspace, Workspace::default());
+}
+
+/// Where the desktop has no file dialog (forced here, as `LPKPI_TYPED_PATHS=1` does), Import
+/// and Open show the window's browser: the files of the pick's types, folders to walk into,
+/// several files picked at once.
+#[test]
+fn the_window_browser_filters_navigates_and_picks() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::copy(
+        data().join("orders-basic.csv"),
+        root.join("orders-basic.csv"),
+    )
+    .unwrap();
+    std::fs::write(root.join("notes.pdf"), "%PDF").unwrap();
+    std::fs::create_dir(root.join("more")).unwrap();
+    std::fs::copy(
+        data().join("rechnungen.csv"),
+        root.join("more/rechnungen.csv"),
+    )
+    .unwrap();
+    std::fs::copy(data().join("orders.xlsx"), root.join("more/orders.xlsx")).unwrap();
+    let ws_path = root.join("more/contoso.ron");
+    drop(lpkpi::workspace::Document::create(&ws_path, partner()).unwrap());
+
+    let mut h = harness(partner());
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::I);
+    h.run_steps(4);
+    h.get_by_label("Files to import");
+    use_path(&mut h, root);
+    wait_listing(&mut h, root);
+    // the exports and the folder are listed, not the PDF
+    h.get_by_label("orders-basic.csv");
+    h.get_by_label("more/");
+    assert!(h.query_by_label("notes.pdf").is_none());
+    h.get_by_label_contains("1 other file hidden");
+    h.get_by_label("Show all files").click();
+    wait(&mut h, "every file", |app| {
+        app.state
+            .browser
+            .as_ref()
+            .and_then(|b| b.listing.as_ref())
+            .is_some_and(|l| l.entries.len() == 3)
+    });
+    h.get_by_label("notes.pdf");
+    h.get_by_label("Show all files").click();
+    // the filtered listing again (waiting for the folder alone would accept the unfiltered one
+    // still shown until the click is handled)
+    wait(&mut h, "the filtered files", |app| {
+        app.state
+            .browser
+            .as_ref()
+            .and_then(|b| b.listing.as_ref())
+            .is_some_and(|l| l.dir == root && l.entries.len() == 2)
+    });
+
+    // into the subfolder (select it, Enter), both files, one import
+    h.get_by_label("more/").click();
+    h.run_steps(2);
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    let more = root.join("more");
+    wait_listing(&mut h, &more);
+    assert!(h.query_by_label("contoso.ron").is_none(), "not an export");
+    h.get_by_label("Select all").click();
+    h.run_steps(2);
+    h.get_by_label("Import 2 files").click();
+    h.run_steps(2);
+    assert!(h.state().state.browser.is_none());
+    wait(&mut h, "the import preview", |app| {
+        app.state.preview.is_some()
+    });
+    let names: Vec<String> = h
+        .state()
+        .state
+        .preview
+        .as_ref()
+        .unwrap()
+        .files
+        .iter()
+        .map(|f| f.name.clone())
+        .collect();
+    assert_eq!(names.len(), 2);
+    assert!(names.contains(&"rechnungen.csv".to_string()), "{names:?}");
+    assert!(names.contains(&"orders.xlsx".to_string()), "{names:?}");
+    h.get_by_label("Cancel import").click();
+    h.run_steps(3);
+
+    // Open starts in the last folder used, lists workspaces only, and opens the one clicked
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::O);
+    h.run_steps(4);
+    wait_listing(&mut h, &more);
+    h.get_by_label("Last used");
+    assert!(h.query_by_label("rechnungen.csv").is_none());
+    h.get_by_label("Up").click();
+    wait_listing(&mut h, root);
+    h.get_by_label("more/").click();
+    h.run_steps(2);
+    h.key_press(egui::Key::Enter);
+    wait_listing(&mut h, &more);
+    h.get_by_label("contoso.ron").click();
+    h.run_steps(2);
+    h.get_by_label("Open").click();
+    h.run_steps(2);
+    wait(&mut h, "the workspace to open", |app| {
+        app.state.path.as_deref() == Some(ws_path.as_path()) && !app.busy()
     });
 }

@@ -5,7 +5,9 @@
 //! - `history.rs`: edits through the undo stack, undo and redo, recomputing the figures;
 //! - `import_flow.rs`: reading and parsing imports, the preview, confirming, mapping columns;
 //! - `document.rs`: new, open, save, save as, exports, the recovery file;
-//! - `dialogs.rs`: file dialogs and typed paths, the modals;
+//! - `dialogs.rs`: file dialogs (the desktop's where its portal answers, else the window's own
+//!   browser in `file_browser.rs`), "save changes first?" for every action that would drop
+//!   unsaved changes, the modals;
 //! - `screenshot.rs`: `--screenshot` runs and Save chart;
 //! - `persistence.rs`: what the window remembers between runs;
 //! - `layout.rs` (with `status_bar.rs`, `menu.rs` and the panels): what is drawn where.
@@ -21,12 +23,13 @@ use super::action::{Action, shortcuts};
 use super::capability::CapabilityView;
 use super::charts::ChartView;
 use super::command::{Command, Pick};
+use super::dialogs::NativeDialog;
 use super::import::ImportView;
 use super::jobs::{Done, Jobs};
 use super::persistence;
 use super::purchases::PurchasesView;
 use super::settings::SettingsView;
-use super::state::{AppState, Panel, Running};
+use super::state::{AppState, Panel, Running, Then, UnsavedPrompt};
 use super::{DEMO_WORKSPACE, LaunchOptions, theme};
 use crate::workspace::format::from_ron;
 use crate::workspace::model::ProfileChoice;
@@ -52,8 +55,8 @@ pub struct LpkpiApp {
     pub(super) jobs: Jobs,
     pub(super) options: LaunchOptions,
     title: String,
-    /// Close the window once the save under way succeeds.
-    pub(super) quit_after_save: bool,
+    /// What to do once the save under way succeeds (the answer Save of "save changes first?").
+    pub(super) after_save: Option<Then>,
     /// The window may close (unsaved changes were saved, discarded, or there are none).
     pub(super) allow_close: bool,
     pub(super) last_recovery: Instant,
@@ -65,8 +68,14 @@ pub struct LpkpiApp {
     /// The file dialog being waited for (answers to older requests are ignored).
     pub(super) dialog_request: u64,
     pub(super) dialog_open: bool,
-    /// What the pending file dialog picks, and its suggested file name.
-    pub(super) dialog_pick: Option<(Pick, Option<PathBuf>)>,
+    /// What the pending file dialog picks, the folder it starts in and its suggested file name.
+    pub(super) dialog_pick: Option<(Pick, Option<PathBuf>, Option<String>)>,
+    /// Whether the desktop's file dialog can answer (probed once at start, on a thread).
+    pub(super) native_dialog: NativeDialog,
+    /// A pick asked for while the probe runs, shown once it answers.
+    pub(super) parked_pick: Option<Pick>,
+    /// The folder of the last file picked (a recent place of the window's browser).
+    pub(super) last_folder: Option<PathBuf>,
 }
 
 /// The time notes and imports are stamped with.
@@ -109,6 +118,13 @@ impl LpkpiApp {
             );
             state.note(now(), start, false);
         }
+        // the in-app browser is forced (tests, LPKPI_TYPED_PATHS) or the probe decides
+        let native_dialog = if options.typed_paths || options.screenshot.is_some() {
+            NativeDialog::Missing
+        } else {
+            jobs.probe_native_dialog();
+            NativeDialog::Probing
+        };
         LpkpiApp {
             title: String::new(),
             state,
@@ -116,7 +132,7 @@ impl LpkpiApp {
             doc: None,
             jobs,
             options,
-            quit_after_save: false,
+            after_save: None,
             allow_close: false,
             last_recovery: Instant::now(),
             deriving: None,
@@ -124,6 +140,9 @@ impl LpkpiApp {
             dialog_request: 0,
             dialog_open: false,
             dialog_pick: None,
+            native_dialog,
+            parked_pick: None,
+            last_folder: persisted.last_folder,
         }
     }
 
@@ -184,11 +203,16 @@ impl LpkpiApp {
             return;
         }
         match command {
+            Command::New if self.state.dirty() => self.ask_unsaved(Then::New),
             Command::New => self.new_workspace(),
             Command::Dialog(pick) => self.ask_path(pick),
-            Command::TypePath => self.type_path(),
-            Command::PathTyped(text) => self.path_typed(&text),
-            Command::CancelPath => self.cancel_path(),
+            Command::BrowseInstead => self.browse_instead(),
+            Command::Chosen(paths) => self.chosen(paths),
+            Command::CancelBrowser => self.cancel_browser(),
+            Command::Open(path) if self.state.path.as_ref() == Some(&path) => {
+                self.info(format!("{} is already open", path.display()));
+            }
+            Command::Open(path) if self.state.dirty() => self.ask_unsaved(Then::Open(path)),
             Command::Open(path) => self.open(path),
             Command::Save => self.save(),
             Command::Import(paths) => self.import_paths(paths),
@@ -214,28 +238,65 @@ impl LpkpiApp {
             Command::ShowInFolder(path) => self.jobs.reveal(path, true),
             Command::AcceptRecovery => self.accept_recovery(),
             Command::DeclineRecovery => self.decline_recovery(),
-            Command::Quit if self.state.dirty() => self.state.confirm_quit = true,
+            Command::Quit if self.state.dirty() => self.ask_unsaved(Then::Close),
             Command::Quit => self.allow_close = true,
-            Command::QuitDiscarding => {
-                self.state.confirm_quit = false;
-                self.allow_close = true;
+            Command::UnsavedSave => {
+                if let Some(prompt) = self.state.unsaved.take() {
+                    self.after_save = Some(prompt.then);
+                    self.save();
+                }
             }
-            Command::SaveAndQuit => {
-                self.state.confirm_quit = false;
-                self.quit_after_save = true;
-                self.save();
+            Command::UnsavedDiscard => {
+                if let Some(prompt) = self.state.unsaved.take() {
+                    self.go_on(prompt.then);
+                }
             }
-            Command::CancelQuit => self.state.confirm_quit = false,
+            Command::UnsavedCancel => {
+                self.state.unsaved = None;
+                self.after_save = None;
+            }
             Command::SaveChart => self.save_chart(),
             Command::LoadProfile(path) => self.jobs.profile(path),
             Command::SelectRow(i) => self.select_row(i),
         }
     }
 
+    /// Ask "save changes first?" before `then` drops the unsaved changes.
+    pub(super) fn ask_unsaved(&mut self, then: Then) {
+        self.state.unsaved = Some(UnsavedPrompt { then, error: None });
+    }
+
+    /// Do what "save changes first?" was asked for: the changes are saved, or to be dropped.
+    pub(super) fn go_on(&mut self, then: Then) {
+        match then {
+            Then::Close => self.allow_close = true,
+            Then::New => self.new_workspace(),
+            Then::Open(path) => self.open(path),
+        }
+    }
+
+    /// The save asked for by "save changes first?" did not happen (`why`): ask again, with the
+    /// reason, so that Don't save and Cancel stay reachable.
+    pub(super) fn save_abandoned(&mut self, why: &str) {
+        if let Some(then) = self.after_save.take() {
+            self.state.unsaved = Some(UnsavedPrompt {
+                then,
+                error: Some(why.to_string()),
+            });
+        }
+    }
+
+    /// Whether the window has decided to close (it asks eframe to every frame from then on;
+    /// public for tests).
+    pub fn closing(&self) -> bool {
+        self.allow_close
+    }
+
     /// Take what a worker thread reports.
     fn job_done(&mut self, done: Done, ctx: &egui::Context) {
         match done {
             Done::Picked(request, pick, paths) => self.picked(request, pick, paths),
+            Done::NativeDialog(answers) => self.native_dialog_probed(answers),
             Done::Opened(path, result) => self.opened(path, result, ctx),
             Done::Parsed(result) => self.parsed(result),
             Done::Dropped(files) => self.dropped_read(files),
@@ -291,7 +352,7 @@ impl eframe::App for LpkpiApp {
         if ctx.input(|i| i.viewport().close_requested()) && !self.allow_close && self.state.dirty()
         {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
-            self.state.confirm_quit = true;
+            self.ask_unsaved(Then::Close);
         }
 
         self.draw(ui, &mut cmds);
@@ -300,7 +361,7 @@ impl eframe::App for LpkpiApp {
         }
 
         self.schedule_recompute();
-        if self.allow_close && !self.quit_after_save {
+        if self.allow_close {
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
         }
         let title = self.state.title();

@@ -27,11 +27,11 @@ pub enum Pick {
 }
 
 impl Pick {
-    /// What the typed-path prompt asks for.
+    /// The title of the window's file browser.
     pub fn prompt(self) -> &'static str {
         match self {
             Pick::Open => "Workspace to open",
-            Pick::Import => "Files to import (one per line)",
+            Pick::Import => "Files to import",
             Pick::SaveAs => "Save the workspace as",
             Pick::Export(_) => "Export the summary to",
             Pick::ChartPng => "Save the chart as",
@@ -39,9 +39,44 @@ impl Pick {
         }
     }
 
-    /// Whether several files are picked (typed one per line).
+    /// Whether several files are picked.
     pub fn many(self) -> bool {
         matches!(self, Pick::Import)
+    }
+
+    /// Whether the pick names a file to write (a file name to type, an overwrite to confirm).
+    pub fn saves(self) -> bool {
+        matches!(self, Pick::SaveAs | Pick::Export(_) | Pick::ChartPng)
+    }
+
+    /// The kind of file picked, for the dialogs' filter.
+    pub fn filter_name(self) -> &'static str {
+        match self {
+            Pick::Open | Pick::SaveAs => "lpkpi workspace",
+            Pick::Import => "Exports",
+            Pick::Export(Format::Json) => "JSON",
+            Pick::Export(Format::Csv | Format::ReviewCsv) => "CSV",
+            Pick::Export(Format::Markdown) => "Markdown",
+            Pick::Export(Format::Html) => "HTML",
+            Pick::Export(Format::Pdf(_)) => "PDF",
+            Pick::ChartPng => "Images",
+            Pick::Profile => "Program profile",
+        }
+    }
+
+    /// The file extensions the pick lists (lower case, without the dot); the first is added to
+    /// a file name typed without one when the pick saves.
+    pub fn extensions(self) -> &'static [&'static str] {
+        match self {
+            Pick::Open | Pick::SaveAs | Pick::Profile => &["ron"],
+            Pick::Import => &["csv", "txt", "tsv", "xlsx", "xls", "ods"],
+            Pick::Export(Format::Json) => &["json"],
+            Pick::Export(Format::Csv | Format::ReviewCsv) => &["csv"],
+            Pick::Export(Format::Markdown) => &["md"],
+            Pick::Export(Format::Html) => &["html", "htm"],
+            Pick::Export(Format::Pdf(_)) => &["pdf"],
+            Pick::ChartPng => &["png", "svg"],
+        }
     }
 }
 
@@ -52,12 +87,12 @@ pub enum Command {
     New,
     /// Pick a file with a dialog.
     Dialog(Pick),
-    /// Type a path instead of using the file dialog.
-    TypePath,
-    /// A typed path (or paths, one per line, for imports) for the pending pick.
-    PathTyped(String),
-    /// Close the path prompt.
-    CancelPath,
+    /// Stop waiting for the native file dialog: pick in the window's own browser instead.
+    BrowseInstead,
+    /// The window's browser picked these paths for its pick.
+    Chosen(Vec<PathBuf>),
+    /// Close the window's browser without picking.
+    CancelBrowser,
     /// Open this workspace.
     Open(PathBuf),
     /// Save (Save As when the workspace has no file yet).
@@ -102,12 +137,12 @@ pub enum Command {
     DeclineRecovery,
     /// Quit (asks when there are unsaved changes).
     Quit,
-    /// Quit without saving.
-    QuitDiscarding,
-    /// Save, then quit.
-    SaveAndQuit,
-    /// Keep the window open.
-    CancelQuit,
+    /// "Save changes first?": Save, then do what was asked once saved.
+    UnsavedSave,
+    /// "Save changes first?": Don't save, do what was asked.
+    UnsavedDiscard,
+    /// "Save changes first?": Cancel, keep the workspace as it is.
+    UnsavedCancel,
     /// Save the summary's chart (SVG or PNG, by the file name picked).
     SaveChart,
     /// Load the profile at this path into the workspace.

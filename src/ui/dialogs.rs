@@ -1,15 +1,161 @@
-//! Asking the user: the file dialogs (native on a worker thread, or a path typed in the window),
-//! and the modals: the typed-path prompt, "save before closing?", and the offer to restore
-//! unsaved edits of an earlier session.
+//! Asking the user: file dialogs (the desktop's own on a worker thread where it can answer, else
+//! the window's browser in `file_browser.rs`), and the modals: "save changes first?", the
+//! browser, and the offer to restore unsaved edits of an earlier session.
+//!
+//! rfd answers "no file" both for a cancel and for a desktop without a file dialog (no xdg
+//! desktop portal), so whether the desktop's dialog can answer is probed once at start
+//! ([`native_dialog_answers`]); a "no file" from a dialog that can answer is a cancel.
 
 use std::path::PathBuf;
+#[cfg(any(
+    target_os = "linux",
+    target_os = "freebsd",
+    target_os = "dragonfly",
+    target_os = "netbsd",
+    target_os = "openbsd"
+))]
+use std::time::{Duration, Instant};
 
 use eframe::egui::{self, RichText};
 
 use super::app::LpkpiApp;
 use super::command::{Command, Pick};
-use super::state::{AppState, PathPrompt, Running};
+use super::file_browser::FileBrowser;
+use super::state::{AppState, Running, UnsavedPrompt};
 use crate::report::Format;
+
+/// Whether the desktop's file dialog can answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum NativeDialog {
+    /// The probe runs (a pick asked for meanwhile waits for it).
+    Probing,
+    /// It can: rfd's dialog is used, and its "no file" is a cancel.
+    Answers,
+    /// It cannot (or the window's browser was asked for): the window's browser is used.
+    Missing,
+}
+
+/// The D-Bus clients tried, in turn, to ask the session bus for the portal's file chooser (its
+/// `version` property): the first one installed answers.
+#[cfg(any(
+    target_os = "linux",
+    target_os = "freebsd",
+    target_os = "dragonfly",
+    target_os = "netbsd",
+    target_os = "openbsd"
+))]
+const PORTAL_PROBES: [&[&str]; 3] = [
+    &[
+        "dbus-send",
+        "--session",
+        "--print-reply",
+        "--reply-timeout=4000",
+        "--dest=org.freedesktop.portal.Desktop",
+        "/org/freedesktop/portal/desktop",
+        "org.freedesktop.DBus.Properties.Get",
+        "string:org.freedesktop.portal.FileChooser",
+        "string:version",
+    ],
+    &[
+        "gdbus",
+        "call",
+        "--session",
+        "--timeout",
+        "4",
+        "--dest",
+        "org.freedesktop.portal.Desktop",
+        "--object-path",
+        "/org/freedesktop/portal/desktop",
+        "--method",
+        "org.freedesktop.DBus.Properties.Get",
+        "org.freedesktop.portal.FileChooser",
+        "version",
+    ],
+    &[
+        "busctl",
+        "--user",
+        "--timeout=4",
+        "get-property",
+        "org.freedesktop.portal.Desktop",
+        "/org/freedesktop/portal/desktop",
+        "org.freedesktop.portal.FileChooser",
+        "version",
+    ],
+];
+
+/// Whether the desktop's file dialog can answer: on Linux and the BSDs, whether the session bus
+/// has (or can start) `org.freedesktop.portal.Desktop` with its file chooser, asked with the
+/// first D-Bus client installed (dbus-send, gdbus, busctl; a few milliseconds, at most about
+/// five seconds on a stuck bus). Without a session bus there is no portal; without any client
+/// to ask with, the desktop's dialog is tried (the status bar offers the browser meanwhile).
+/// Runs on a worker thread.
+#[cfg(any(
+    target_os = "linux",
+    target_os = "freebsd",
+    target_os = "dragonfly",
+    target_os = "netbsd",
+    target_os = "openbsd"
+))]
+pub(super) fn native_dialog_answers() -> bool {
+    let named = std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some_and(|a| !a.is_empty());
+    let socket = std::env::var_os("XDG_RUNTIME_DIR")
+        .is_some_and(|d| std::path::Path::new(&d).join("bus").exists());
+    if !named && !socket {
+        return false;
+    }
+    PORTAL_PROBES
+        .iter()
+        .find_map(|probe| ask_bus(probe))
+        .unwrap_or(true)
+}
+
+/// Run one D-Bus client: Some(it succeeded), None when it is not installed. Killed after six
+/// seconds (its own timeout is four).
+#[cfg(any(
+    target_os = "linux",
+    target_os = "freebsd",
+    target_os = "dragonfly",
+    target_os = "netbsd",
+    target_os = "openbsd"
+))]
+fn ask_bus(probe: &[&str]) -> Option<bool> {
+    use std::process::{Command, Stdio};
+    let (program, args) = probe.split_first()?;
+    let mut child = Command::new(program)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    let start = Instant::now();
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => return Some(status.success()),
+            Ok(None) if start.elapsed() < Duration::from_secs(6) => {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            Ok(None) | Err(_) => {
+                // a bus that does not answer has no usable portal either
+                let _ = child.kill();
+                let _ = child.wait();
+                return Some(false);
+            }
+        }
+    }
+}
+
+/// Whether the desktop's file dialog can answer: always on Windows and macOS.
+#[cfg(not(any(
+    target_os = "linux",
+    target_os = "freebsd",
+    target_os = "dragonfly",
+    target_os = "netbsd",
+    target_os = "openbsd"
+)))]
+pub(super) fn native_dialog_answers() -> bool {
+    true
+}
 
 /// The file name a dialog suggests for `pick`.
 fn suggested_name(pick: Pick, partner: &str) -> Option<String> {
@@ -31,96 +177,158 @@ fn suggested_name(pick: Pick, partner: &str) -> Option<String> {
 }
 
 impl LpkpiApp {
-    /// Ask for a file: a native dialog on a worker thread, or the typed-path prompt.
-    pub(super) fn ask_path(&mut self, pick: Pick) {
-        let start = self
-            .state
+    /// The folder a dialog starts in: the workspace's, else the last one a file was picked in.
+    fn start_folder(&self) -> Option<PathBuf> {
+        self.state
             .path
             .as_ref()
-            .and_then(|p| p.parent().map(PathBuf::from));
-        let name = suggested_name(pick, &self.state.workspace.partner.name);
-        self.dialog_request += 1;
-        self.dialog_open = true;
-        let suggested = match (&start, &name) {
-            (Some(dir), Some(n)) => Some(dir.join(n)),
-            (None, Some(n)) => std::env::current_dir().ok().map(|d| d.join(n)),
-            (Some(dir), None) => Some(dir.join("")),
-            (None, None) => std::env::current_dir().ok().map(|d| d.join("")),
-        };
-        self.dialog_pick = Some((pick, suggested));
-        if self.options.typed_paths {
-            self.apply(Command::TypePath);
-            return;
-        }
-        self.state.running = Some(Running {
-            label:
-                "Waiting for the file dialog (none appears? drop the files on the window instead)"
-                    .into(),
-            cancellable: true,
-        });
-        self.jobs.dialog(self.dialog_request, pick, start, name);
+            .and_then(|p| p.parent().map(PathBuf::from))
+            .filter(|p| !p.as_os_str().is_empty())
+            .or_else(|| self.last_folder.clone())
     }
 
-    /// Type the path of the pending pick instead (the native dialog's answer is ignored).
-    pub(super) fn type_path(&mut self) {
-        let Some((pick, suggested)) = self.dialog_pick.clone() else {
+    /// Ask for a file: the desktop's dialog on a worker thread where it can answer, else the
+    /// window's browser (after the probe, when it is still running).
+    pub(super) fn ask_path(&mut self, pick: Pick) {
+        let start = self.start_folder();
+        let name = suggested_name(pick, &self.state.workspace.partner.name);
+        match self.native_dialog {
+            NativeDialog::Missing => self.open_browser(pick, start, name),
+            NativeDialog::Probing => {
+                self.parked_pick = Some(pick);
+                self.state.running = Some(Running {
+                    label: "Looking for the desktop's file dialog".into(),
+                    cancellable: true,
+                });
+            }
+            NativeDialog::Answers => {
+                self.dialog_request += 1;
+                self.dialog_open = true;
+                self.dialog_pick = Some((pick, start.clone(), name.clone()));
+                self.state.running = Some(Running {
+                    label: "Waiting for the file dialog".into(),
+                    cancellable: true,
+                });
+                self.jobs.dialog(self.dialog_request, pick, start, name);
+            }
+        }
+    }
+
+    /// The probe at start answered: remember it, and show the pick asked for meanwhile.
+    pub(super) fn native_dialog_probed(&mut self, answers: bool) {
+        if self.native_dialog != NativeDialog::Probing {
+            return;
+        }
+        self.native_dialog = if answers {
+            NativeDialog::Answers
+        } else {
+            NativeDialog::Missing
+        };
+        if let Some(pick) = self.parked_pick.take() {
+            self.state.running = None;
+            self.ask_path(pick);
+        }
+    }
+
+    /// Open the window's browser for `pick`, in `start` (else the current or home folder).
+    fn open_browser(&mut self, pick: Pick, start: Option<PathBuf>, name: Option<String>) {
+        let home = std::env::home_dir();
+        let current = std::env::current_dir().ok();
+        let dir = start
+            .clone()
+            .or_else(|| current.clone())
+            .or_else(|| home.clone())
+            .unwrap_or_else(|| PathBuf::from("/"));
+        let mut places: Vec<(String, PathBuf)> = Vec::new();
+        let workspace = self.state.path.as_ref().and_then(|p| p.parent());
+        let candidates = [
+            home.map(|h| ("Home".to_string(), h)),
+            workspace.map(|w| ("Workspace folder".to_string(), w.to_path_buf())),
+            self.last_folder
+                .clone()
+                .map(|f| ("Last used".to_string(), f)),
+            current.map(|c| ("Started in".to_string(), c)),
+        ];
+        let recent = self
+            .state
+            .recent
+            .iter()
+            .filter_map(|p| p.parent())
+            .map(|f| (folder_label(f), f.to_path_buf()));
+        for (label, folder) in candidates.into_iter().flatten().chain(recent) {
+            if !folder.as_os_str().is_empty() && !places.iter().any(|(_, p)| *p == folder) {
+                places.push((label, folder));
+            }
+        }
+        self.state.browser = Some(FileBrowser::new(pick, dir, name, places, self.jobs.ctx()));
+    }
+
+    /// Stop waiting for the desktop's dialog (its answer is ignored) and use the window's
+    /// browser for the same pick.
+    pub(super) fn browse_instead(&mut self) {
+        let Some((pick, start, name)) = self.dialog_pick.take() else {
             return;
         };
-        // answers of the dialog still pending are ignored from now on
         self.dialog_request += 1;
         self.dialog_open = false;
         self.state.running = None;
-        self.state.path_prompt = Some(PathPrompt {
-            purpose: pick,
-            text: suggested.map_or(String::new(), |p| p.display().to_string()),
-        });
+        self.open_browser(pick, start, name);
     }
 
-    /// A path (paths, one per line) was typed for the pending pick.
-    pub(super) fn path_typed(&mut self, text: &str) {
-        self.state.path_prompt = None;
-        let paths: Vec<PathBuf> = text
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .map(PathBuf::from)
-            .collect();
-        if let Some((pick, _)) = self.dialog_pick.take() {
-            self.dialog_request += 1;
-            self.picked(self.dialog_request, pick, Some(paths));
+    /// The window's browser picked `paths`.
+    pub(super) fn chosen(&mut self, paths: Vec<PathBuf>) {
+        if let Some(browser) = self.state.browser.take() {
+            self.answer(browser.pick, Some(paths));
         }
     }
 
-    /// Close the typed-path prompt.
-    pub(super) fn cancel_path(&mut self) {
-        self.state.path_prompt = None;
-        self.dialog_pick = None;
+    /// The window's browser was closed without picking.
+    pub(super) fn cancel_browser(&mut self) {
+        if let Some(browser) = self.state.browser.take() {
+            self.answer(browser.pick, None);
+        }
     }
 
-    /// Stop waiting for the file dialog, or stop the running job.
+    /// Stop waiting for the file dialog (or its probe), or stop the running job.
     pub(super) fn cancel_job(&mut self) {
-        if self.dialog_open {
+        if let Some(pick) = self.parked_pick.take() {
+            self.state.running = None;
+            self.answer(pick, None);
+        } else if self.dialog_open {
             self.dialog_open = false;
             self.dialog_request += 1;
             self.state.running = None;
+            if let Some((pick, ..)) = self.dialog_pick.take() {
+                self.answer(pick, None);
+            }
         } else {
             self.jobs.cancel();
         }
     }
 
-    /// A dialog answered request `request` (None, or no path: cancelled): do what was asked.
+    /// The desktop's dialog answered request `request` (None, or no path: cancelled).
     pub(super) fn picked(&mut self, request: u64, pick: Pick, paths: Option<Vec<PathBuf>>) {
         if request != self.dialog_request {
             return;
         }
         self.dialog_open = false;
+        self.dialog_pick = None;
         self.state.running = None;
+        self.answer(pick, paths);
+    }
+
+    /// A dialog (the desktop's or the window's) answered: do what was asked, or nothing on a
+    /// cancel (a Save asked for by "save changes first?" then asks again).
+    fn answer(&mut self, pick: Pick, paths: Option<Vec<PathBuf>>) {
         let Some(mut paths) = paths.filter(|p| !p.is_empty()) else {
-            if pick == Pick::Import {
-                self.info("No file picked (on Linux the file dialog needs the xdg desktop portal: you can also drop files on the window)");
+            if pick == Pick::SaveAs {
+                self.save_abandoned("Not saved: no file was picked");
             }
             return;
         };
+        if let Some(folder) = paths.first().and_then(|p| p.parent()) {
+            self.last_folder = Some(folder.to_path_buf());
+        }
         match pick {
             Pick::Open => self.apply(Command::Open(paths.remove(0))),
             Pick::Import => self.apply(Command::Import(paths)),
@@ -132,44 +340,43 @@ impl LpkpiApp {
     }
 }
 
-/// The modals: save before closing?, the typed-path prompt, the recovery offer.
+/// A recent place's label: the folder's name and its parent's, enough to tell them apart.
+fn folder_label(folder: &std::path::Path) -> String {
+    let name = |p: Option<&std::path::Path>| {
+        p.and_then(|p| p.file_name())
+            .map(|n| n.to_string_lossy().into_owned())
+    };
+    match (name(folder.parent()), name(Some(folder))) {
+        (Some(parent), Some(name)) => format!("{parent}/{name}"),
+        (None, Some(name)) => name,
+        _ => folder.display().to_string(),
+    }
+}
+
+/// The modals: save changes first?, the window's file browser, the recovery offer.
 pub(super) fn modals(ctx: &egui::Context, state: &mut AppState, cmds: &mut Vec<Command>) {
-    if state.confirm_quit {
-        egui::Modal::new(egui::Id::unique("confirm-quit")).show(ctx, |ui| {
-            ui.label(RichText::new("Save changes before closing?").heading());
+    if let Some(UnsavedPrompt { then, error }) = &state.unsaved {
+        egui::Modal::new(egui::Id::unique("unsaved-changes")).show(ctx, |ui| {
+            ui.label(RichText::new(then.question()).heading());
             ui.label("The workspace has changes that are not saved.");
+            if let Some(e) = error {
+                ui.colored_label(ui.visuals().error_fg_color, e);
+            }
             ui.horizontal(|ui| {
                 if ui.button("Save").clicked() {
-                    cmds.push(Command::SaveAndQuit);
+                    cmds.push(Command::UnsavedSave);
                 }
                 if ui.button("Don't save").clicked() {
-                    cmds.push(Command::QuitDiscarding);
+                    cmds.push(Command::UnsavedDiscard);
                 }
                 if ui.button("Cancel").clicked() {
-                    cmds.push(Command::CancelQuit);
+                    cmds.push(Command::UnsavedCancel);
                 }
             });
         });
     }
-    if let Some(PathPrompt { purpose, text }) = &mut state.path_prompt {
-        egui::Modal::new(egui::Id::unique("path-prompt")).show(ctx, |ui| {
-            ui.label(RichText::new(purpose.prompt()).heading());
-            let edit = if purpose.many() {
-                egui::TextEdit::multiline(text).desired_rows(4)
-            } else {
-                egui::TextEdit::singleline(text)
-            };
-            let l = ui.label("Path");
-            ui.add(edit.desired_width(520.0)).labelled_by(l.id);
-            ui.horizontal(|ui| {
-                if ui.button("Use this path").clicked() {
-                    cmds.push(Command::PathTyped(text.clone()));
-                }
-                if ui.button("Cancel").clicked() {
-                    cmds.push(Command::CancelPath);
-                }
-            });
-        });
+    if let Some(browser) = &mut state.browser {
+        browser.ui(ctx, cmds);
     }
     if let Some(recovery) = &state.recovery {
         egui::Modal::new(egui::Id::unique("recovery")).show(ctx, |ui| {

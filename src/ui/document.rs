@@ -19,20 +19,17 @@ use crate::workspace::{Document, Edit, Workspace};
 const RECOVERY_EVERY: Duration = Duration::from_secs(15);
 
 impl LpkpiApp {
-    /// Start an empty workspace (refused while there are unsaved changes).
+    /// Start an empty workspace (the unsaved changes, if any, were saved or given up: `apply`
+    /// asks first).
     pub(super) fn new_workspace(&mut self) {
-        if self.state.dirty() {
-            self.error("Unsaved changes: save them (or Save As) before starting a new workspace");
-        } else {
-            self.doc = None;
-            self.replace_workspace(Workspace::default(), None, None);
-            self.state.panel = Panel::Settings;
-            self.info("New workspace: enter the partner and the anniversary, then import exports");
-        }
+        self.doc = None;
+        self.replace_workspace(Workspace::default(), None, None);
+        self.state.panel = Panel::Settings;
+        self.info("New workspace: enter the partner and the anniversary, then import exports");
     }
 
-    /// Show `ws` (from `path`), keeping the log, the recent files and the panel.
-    /// Show `ws` (its figures derived already, or derived here when `derived` is None).
+    /// Show `ws` (from `path`; its figures derived already, or derived here when `derived` is
+    /// None), keeping the log, the recent files, the panel and a file browser that is open.
     fn replace_workspace(
         &mut self,
         ws: Workspace,
@@ -42,6 +39,8 @@ impl LpkpiApp {
         let notes = std::mem::take(&mut self.state.notes);
         let recent = std::mem::take(&mut self.state.recent);
         let panel = self.state.panel;
+        // a file browser opened meanwhile (while the workspace was being opened) stays open
+        let browser = self.state.browser.take();
         // revisions keep counting across workspaces, so that a late result of a job for the
         // previous one (figures, a save) is never taken for this one
         let revision = self.state.revision + 1;
@@ -55,23 +54,18 @@ impl LpkpiApp {
         self.state.notes = notes;
         self.state.recent = recent;
         self.state.panel = panel;
+        self.state.browser = browser;
         self.views = Views::default();
     }
 
-    /// Open the workspace at `path` on a worker thread (refused while there are unsaved
-    /// changes).
+    /// Open the workspace at `path` on a worker thread (the unsaved changes, if any, were saved
+    /// or given up: `apply` asks first; they stay on screen if the file cannot be opened).
     pub(super) fn open(&mut self, path: PathBuf) {
-        if self.state.path.as_ref().is_some_and(|p| p == &path) {
-            self.info(format!("{} is already open", path.display()));
-        } else if self.state.dirty() {
-            self.error("Unsaved changes: save them before opening another workspace");
-        } else {
-            self.state.running = Some(Running {
-                label: format!("Opening {}", path.display()),
-                cancellable: false,
-            });
-            self.jobs.open(path, self.options.today);
-        }
+        self.state.running = Some(Running {
+            label: format!("Opening {}", path.display()),
+            cancellable: false,
+        });
+        self.jobs.open(path, self.options.today);
     }
 
     /// A workspace was opened (with unsaved edits of an earlier session to offer), or not: a
@@ -161,8 +155,9 @@ impl LpkpiApp {
         match result {
             Ok(path) => self.apply_saved(revision, path, ctx),
             Err(e) => {
-                self.quit_after_save = false;
-                self.error(format!("Not saved: {e}"));
+                let why = format!("Not saved: {e}");
+                self.error(why.clone());
+                self.save_abandoned(&why);
             }
         }
     }
@@ -182,8 +177,9 @@ impl LpkpiApp {
                 self.apply_saved(revision, path, ctx);
             }
             Err(e) => {
-                self.quit_after_save = false;
-                self.error(format!("Not saved: {e}"));
+                let why = format!("Not saved: {e}");
+                self.error(why.clone());
+                self.save_abandoned(&why);
             }
         }
     }
@@ -193,9 +189,16 @@ impl LpkpiApp {
         self.state.path = Some(path.clone());
         self.remember_recent(&path);
         self.info(format!("Saved {}", path.display()));
-        if self.quit_after_save {
-            self.allow_close = true;
-            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        if let Some(then) = self.after_save.take() {
+            if self.state.dirty() {
+                // edited while the save ran: those edits are not saved yet
+                self.ask_unsaved(then);
+            } else {
+                self.go_on(then);
+                if self.allow_close {
+                    ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+                }
+            }
         }
     }
 

@@ -1,5 +1,5 @@
-//! Slow work off the frame: file dialogs, opening, reading and parsing imports (with progress
-//! and cancel), saving, recovery files, exports. Each job runs on a thread and reports back
+//! Slow work off the frame: file dialogs (and the probe for them), opening, reading and parsing
+//! imports (with progress and cancel), saving, recovery files, exports. Each job runs on a thread and reports back
 //! through a channel; the frame only polls.
 
 use std::path::PathBuf;
@@ -52,6 +52,8 @@ pub enum JobError {
 pub enum Done {
     /// A dialog closed (None: cancelled): the request number, what it picked.
     Picked(u64, Pick, Option<Vec<PathBuf>>),
+    /// Whether the desktop's file dialog can answer (the probe at start).
+    NativeDialog(bool),
     /// A workspace was opened, with the unsaved edits of an earlier session if any.
     Opened(PathBuf, Result<Opened, JobError>),
     /// A program profile was read.
@@ -178,47 +180,26 @@ impl Jobs {
             if let Some(name) = file_name {
                 d = d.set_file_name(name);
             }
-            let picked = match pick {
-                Pick::Open => {
-                    pollster::block_on(d.add_filter("lpkpi workspace", &["ron"]).pick_file())
-                        .map(|f| vec![f.path().to_path_buf()])
-                }
-                Pick::Import => pollster::block_on(
-                    d.add_filter("Exports", &["csv", "txt", "tsv", "xlsx", "xls", "ods"])
-                        .add_filter("All files", &["*"])
-                        .pick_files(),
-                )
-                .map(|fs| fs.iter().map(|f| f.path().to_path_buf()).collect()),
-                Pick::SaveAs => {
-                    pollster::block_on(d.add_filter("lpkpi workspace", &["ron"]).save_file())
-                        .map(|f| vec![f.path().to_path_buf()])
-                }
-                Pick::Export(format) => {
-                    let (name, ext) = match format {
-                        crate::report::Format::Json => ("JSON", "json"),
-                        crate::report::Format::Csv | crate::report::Format::ReviewCsv => {
-                            ("CSV", "csv")
-                        }
-                        crate::report::Format::Markdown => ("Markdown", "md"),
-                        crate::report::Format::Html => ("HTML", "html"),
-                        crate::report::Format::Pdf(_) => ("PDF", "pdf"),
-                    };
-                    pollster::block_on(d.add_filter(name, &[ext]).save_file())
-                        .map(|f| vec![f.path().to_path_buf()])
-                }
-                Pick::ChartPng => pollster::block_on(
-                    d.add_filter("PNG image", &["png"])
-                        .add_filter("SVG image", &["svg"])
-                        .save_file(),
-                )
-                .map(|f| vec![f.path().to_path_buf()]),
-                Pick::Profile => {
-                    pollster::block_on(d.add_filter("Program profile", &["ron"]).pick_file())
-                        .map(|f| vec![f.path().to_path_buf()])
-                }
+            d = d.add_filter(pick.filter_name(), pick.extensions());
+            if pick == Pick::Import {
+                d = d.add_filter("All files", &["*"]);
+            }
+            let picked = if pick.many() {
+                pollster::block_on(d.pick_files())
+                    .map(|fs| fs.iter().map(|f| f.path().to_path_buf()).collect())
+            } else if pick.saves() {
+                pollster::block_on(d.save_file()).map(|f| vec![f.path().to_path_buf()])
+            } else {
+                pollster::block_on(d.pick_file()).map(|f| vec![f.path().to_path_buf()])
             };
             Done::Picked(request, pick, picked)
         });
+    }
+
+    /// Find out whether the desktop's file dialog can answer ([`super::dialogs::native_dialog_answers`]
+    /// runs a short D-Bus query); reported as [`Done::NativeDialog`].
+    pub fn probe_native_dialog(&self) {
+        self.spawn(|| Done::NativeDialog(super::dialogs::native_dialog_answers()));
     }
 
     /// Open (lock and read) a workspace.

@@ -11,6 +11,7 @@ pub mod command;
 mod dashboard;
 mod dialogs;
 mod document;
+mod file_browser;
 mod history;
 mod import;
 mod import_flow;
@@ -62,8 +63,9 @@ pub struct LaunchOptions {
     pub size: Option<(f32, f32)>,
     /// Do not read or write eframe's persisted state (tests, screenshots).
     pub ephemeral: bool,
-    /// Ask for paths in the window instead of native file dialogs (tests; desktops without a
-    /// file-dialog portal).
+    /// Pick files in the window's own browser instead of the desktop's file dialog (tests,
+    /// `LPKPI_TYPED_PATHS=1`); without it, the browser is used where the desktop's dialog cannot
+    /// answer (no xdg desktop portal on the session bus, probed at start).
     pub typed_paths: bool,
     /// Set when a screenshot run could not open its workspace (the run then fails).
     pub failure: std::sync::Arc<std::sync::Mutex<Option<String>>>,

@@ -1,5 +1,6 @@
 //! What the window remembers between runs through eframe's storage: the recent workspaces, the
-//! last one open, the panel shown. Tests and screenshots (`ephemeral`) neither read nor write it.
+//! last one open, the panel shown, the folder of the last file picked. Tests and screenshots
+//! (`ephemeral`) neither read nor write it.
 
 use std::path::{Path, PathBuf};
 
@@ -21,6 +22,8 @@ pub(super) struct Persisted {
     pub(super) last: Option<PathBuf>,
     /// The panel shown.
     pub(super) panel: Panel,
+    /// The folder of the last file picked (a recent place of the window's file browser).
+    pub(super) last_folder: Option<PathBuf>,
 }
 
 /// What the last run left (nothing when `ephemeral`, or when there is no storage).
@@ -43,6 +46,7 @@ impl LpkpiApp {
             recent: self.state.recent.clone(),
             last: self.state.path.clone(),
             panel: self.state.panel,
+            last_folder: self.last_folder.clone(),
         };
         eframe::set_value(storage, STORAGE_KEY, &persisted);
     }

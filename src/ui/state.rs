@@ -18,7 +18,7 @@ use crate::rules::figures::RowFate;
 use crate::workspace::session::{Outcome, Session};
 use crate::workspace::{Edit, Workspace};
 
-use super::command::Pick;
+use super::file_browser::FileBrowser;
 
 /// The panels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
@@ -331,13 +331,41 @@ pub struct Recovery {
     pub changes: Vec<String>,
 }
 
-/// A path typed in the window instead of picked with a file dialog.
-#[derive(Debug, Clone)]
-pub struct PathPrompt {
-    /// What the path is for (its title, and whether it takes several paths, follow).
-    pub purpose: Pick,
-    /// The text so far (paths one per line when the purpose takes several).
-    pub text: String,
+/// What would drop the unsaved changes, done once "save changes first?" is answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Then {
+    /// Close the window.
+    Close,
+    /// Start a new workspace.
+    New,
+    /// Open this workspace.
+    Open(PathBuf),
+}
+
+impl Then {
+    /// The prompt's question.
+    pub fn question(&self) -> String {
+        match self {
+            Then::Close => "Save changes before closing?".into(),
+            Then::New => "Save changes before starting a new workspace?".into(),
+            Then::Open(path) => format!(
+                "Save changes before opening {}?",
+                path.file_name().map_or_else(
+                    || path.display().to_string(),
+                    |n| n.to_string_lossy().into_owned()
+                )
+            ),
+        }
+    }
+}
+
+/// Asking whether to save the unsaved changes before something drops them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnsavedPrompt {
+    /// What happens after Save (once saved) or Don't save.
+    pub then: Then,
+    /// Why the last Save did not save (failed, or no file was picked), shown in the prompt.
+    pub error: Option<String>,
 }
 
 /// The window's state.
@@ -378,8 +406,8 @@ pub struct AppState {
     pub notes: Vec<Note>,
     /// Unsaved edits found from an earlier session.
     pub recovery: Option<Recovery>,
-    /// Asking whether to save before closing.
-    pub confirm_quit: bool,
+    /// Asking whether to save before closing, starting anew or opening another workspace.
+    pub unsaved: Option<UnsavedPrompt>,
     /// Recently opened workspaces.
     pub recent: Vec<PathBuf>,
     /// The row selected in the purchases table.
@@ -388,8 +416,8 @@ pub struct AppState {
     pub hovering: Vec<String>,
     /// Showing the bundled demo (not a file of the user's).
     pub demo: bool,
-    /// A path typed instead of a file dialog.
-    pub path_prompt: Option<PathPrompt>,
+    /// The window's own file browser (no native dialog, or asked for).
+    pub browser: Option<FileBrowser>,
 }
 
 impl AppState {
@@ -425,12 +453,12 @@ impl AppState {
             paper: crate::report::pdf::Paper::from_locale_env(|name| std::env::var(name).ok()),
             notes: Vec::new(),
             recovery: None,
-            confirm_quit: false,
+            unsaved: None,
             recent: Vec::new(),
             selected_row: None,
             hovering: Vec::new(),
             demo: false,
-            path_prompt: None,
+            browser: None,
         }
     }
 

@@ -1,5 +1,6 @@
-//! The status bar: the running job (progress, cancel, "type a path instead" while a file dialog
-//! is up), else the as-of date and counts; the workspace's file on the right.
+//! The status bar: the running job (progress, cancel, "browse in the window instead" while a
+//! native file dialog is awaited), else the as-of date and counts; the workspace's file on the
+//! right.
 
 use eframe::egui::{self, RichText, Ui};
 
@@ -28,8 +29,13 @@ pub(super) fn status_bar(
             if r.cancellable && ui.button("Cancel").clicked() {
                 cmds.push(Command::CancelJob);
             }
-            if dialog_open && ui.button("Type a path instead").clicked() {
-                cmds.push(Command::TypePath);
+            if dialog_open
+                && ui
+                    .button("Browse in the window instead")
+                    .on_hover_text("No file dialog appeared? Pick the file in lpkpi's own browser")
+                    .clicked()
+            {
+                cmds.push(Command::BrowseInstead);
             }
         } else if let Some(out) = state.outcome() {
             if !state.settled() {
