@@ -803,3 +803,44 @@ fn the_window_browser_filters_navigates_and_picks() {
         app.state.path.as_deref() == Some(ws_path.as_path()) && !app.busy()
     });
 }
+
+/// The dashboard's as-of date means what `--as-of` means: the countdown and the run rate move,
+/// no purchase is hidden, the file is not changed; "Back to today" returns.
+#[test]
+fn the_as_of_date_moves_the_countdown_and_back() {
+    let mut h = harness(imported());
+    settle(&mut h);
+    let counted = h.state().state.outcome().unwrap().eval.counts.counted;
+    assert_eq!(h.state().state.outcome().unwrap().eval.days_to_deadline, 15);
+    assert!(h.query_by_label("Back to today").is_none());
+
+    h.get_by_label("As of").focus();
+    h.run_steps(1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("As of").type_text("2026-10-20");
+    h.run_steps(2);
+    settle(&mut h);
+    let app = h.state();
+    let e = &app.state.outcome().unwrap().eval;
+    assert_eq!(e.as_of, d("2026-10-20"));
+    assert_eq!(e.days_to_deadline, -20);
+    assert_eq!(e.counts.counted, counted, "no purchase hidden");
+    assert!(!app.state.dirty(), "a view, not an edit");
+    // the header and the status bar both say it
+    assert_eq!(
+        h.query_all_by_label_contains("the deadline passed 20 days ago")
+            .count(),
+        2
+    );
+    assert!(
+        h.query_by_label_contains("needed per remaining month")
+            .is_none()
+    );
+
+    h.get_by_label("Back to today").click();
+    h.run_steps(2);
+    settle(&mut h);
+    let e = &h.state().state.outcome().unwrap().eval;
+    assert_eq!(e.as_of, d("2026-09-15"));
+    assert_eq!(e.days_to_deadline, 15);
+}

@@ -40,6 +40,7 @@ use crate::workspace::{Document, Edit, Workspace};
 pub(super) struct Views {
     pub(super) purchases: PurchasesView,
     pub(super) charts: ChartView,
+    pub(super) dashboard: super::dashboard::DashboardView,
     pub(super) capability: CapabilityView,
     pub(super) settings: SettingsView,
     pub(super) import: ImportView,
@@ -234,6 +235,7 @@ impl LpkpiApp {
                 }
             }
             Command::Paper(paper) => self.state.paper = paper,
+            Command::AsOf(day) => self.state.as_of = day,
             Command::OpenFile(path) => self.jobs.reveal(path, false),
             Command::ShowInFolder(path) => self.jobs.reveal(path, true),
             Command::AcceptRecovery => self.accept_recovery(),

@@ -125,6 +125,8 @@ pub enum Command {
     ShowReview,
     /// Close a notification.
     Dismiss(usize),
+    /// Evaluate as of this day (None: today again).
+    AsOf(Option<chrono::NaiveDate>),
     /// Use this paper for PDF exports.
     Paper(crate::report::pdf::Paper),
     /// Open a written file with the system's application for it.

@@ -94,8 +94,46 @@ fn out_level_name(state: &AppState, id: &str) -> String {
         .map_or_else(|| id.to_string(), |l| l.name.clone())
 }
 
+/// The dashboard's drafts.
+#[derive(Debug, Default)]
+pub struct DashboardView {
+    /// The as-of field as typed.
+    as_of: String,
+    /// The date the field was last filled from.
+    shown: Option<chrono::NaiveDate>,
+}
+
+/// The as-of date, typed or picked, and the way back to today.
+fn as_of_ui(ui: &mut Ui, state: &AppState, view: &mut DashboardView, cmds: &mut Vec<Command>) {
+    let day = state.as_of_date();
+    if view.shown != Some(day) {
+        view.as_of = day.to_string();
+        view.shown = Some(day);
+    }
+    if let Some(changed) = widgets::date_field(ui, "As of", "as-of", &mut view.as_of, Some(day)) {
+        // an empty field means today
+        cmds.push(Command::AsOf(changed.filter(|d| *d != state.today)));
+    }
+    if state.as_of.is_some() {
+        if ui
+            .button("Back to today")
+            .on_hover_text(format!("Evaluate as of {} again", state.today))
+            .clicked()
+        {
+            cmds.push(Command::AsOf(None));
+        }
+    } else {
+        ui.label(RichText::new("(today)").weak());
+    }
+}
+
 /// The dashboard panel.
-pub fn dashboard_ui(ui: &mut Ui, state: &AppState, cmds: &mut Vec<Command>) {
+pub fn dashboard_ui(
+    ui: &mut Ui,
+    state: &AppState,
+    view: &mut DashboardView,
+    cmds: &mut Vec<Command>,
+) {
     let ws = &state.workspace;
     ui.horizontal_wrapped(|ui| {
         ui.label(
@@ -126,13 +164,15 @@ pub fn dashboard_ui(ui: &mut Ui, state: &AppState, cmds: &mut Vec<Command>) {
         e.dates.deadline,
         crate::report::summary::countdown(e)
     );
-    ui.label(format!(
-        "As of {} · anniversary {} · {when} · window {} to {}",
-        e.as_of,
-        e.dates.anniversary,
-        e.dates.window_start,
-        e.dates.window_end()
-    ));
+    ui.horizontal_wrapped(|ui| {
+        as_of_ui(ui, state, view, cmds);
+        ui.label(format!(
+            "· anniversary {} · {when} · window {} to {}",
+            e.dates.anniversary,
+            e.dates.window_start,
+            e.dates.window_end()
+        ));
+    });
     ui.add_space(8.0);
 
     let (verdict, good) = verdict_text(state);

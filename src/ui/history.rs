@@ -67,7 +67,7 @@ impl LpkpiApp {
         self.deriving = Some(self.state.revision);
         self.jobs.derive(
             self.state.workspace.clone(),
-            self.state.today,
+            self.state.as_of_date(),
             self.state.derived.as_ref().ok().cloned(),
             self.state.revision,
         );

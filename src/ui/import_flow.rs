@@ -142,7 +142,12 @@ impl LpkpiApp {
                 let session = d.session.with_set(parsed.set.clone());
                 Some(
                     session
-                        .evaluate(&self.state.workspace, anniversary, self.state.today, None)
+                        .evaluate(
+                            &self.state.workspace,
+                            anniversary,
+                            self.state.as_of_date(),
+                            None,
+                        )
                         .eval,
                 )
             }

@@ -55,7 +55,9 @@ impl LpkpiApp {
             Panel::Dashboard => {
                 egui::ScrollArea::vertical()
                     .auto_shrink([false, false])
-                    .show(ui, |ui| dashboard_ui(ui, &self.state, cmds));
+                    .show(ui, |ui| {
+                        dashboard_ui(ui, &self.state, &mut views.dashboard, cmds)
+                    });
             }
             Panel::Charts => charts_ui(ui, &self.state, &mut views.charts, cmds),
             Panel::Purchases => purchases_ui(ui, &self.state, &mut views.purchases, cmds),

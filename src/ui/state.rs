@@ -129,6 +129,8 @@ pub struct Derived {
     pub rows: Vec<RowView>,
     /// The imports (batch digests and row count) the session's import set was built from.
     pub rows_key: (Vec<String>, usize),
+    /// The as-of date the figures are for.
+    pub as_of: NaiveDate,
 }
 
 /// Build the table rows.
@@ -250,6 +252,7 @@ impl Derived {
             outcome,
             rows,
             rows_key,
+            as_of: today,
         })
     }
 }
@@ -381,8 +384,10 @@ pub struct AppState {
     pub derived_revision: u64,
     /// Bumped at every recomputation (views cache on it).
     pub derived_gen: u64,
-    /// The as-of date.
+    /// Today (the clock's date when the window started).
     pub today: NaiveDate,
+    /// The as-of date set on the dashboard (None: today).
+    pub as_of: Option<NaiveDate>,
     /// Edits since the start.
     pub revision: u64,
     /// The revision on disk.
@@ -442,6 +447,7 @@ impl AppState {
             derived_gen: 0,
             derived_revision: 0,
             today,
+            as_of: None,
             revision: 0,
             saved_revision: 0,
             undo: VecDeque::new(),
@@ -475,6 +481,14 @@ impl AppState {
     /// Whether the figures shown are those of the workspace as it is (no recompute pending).
     pub fn settled(&self) -> bool {
         self.derived_revision == self.revision
+            && !matches!(&self.derived, Ok(d) if d.as_of != self.as_of_date())
+    }
+
+    /// The day the figures are evaluated as of: the one set on the dashboard, else today
+    /// (R3: it moves "today" for the countdown, the run rate and lapsing memberships, and hides
+    /// no purchase).
+    pub fn as_of_date(&self) -> NaiveDate {
+        self.as_of.unwrap_or(self.today)
     }
 
     /// Take figures computed for `revision`; figures of an older revision are dropped (a newer
@@ -484,7 +498,8 @@ impl AppState {
         revision: u64,
         derived: Result<Derived, String>,
     ) -> Option<String> {
-        if revision != self.revision {
+        if revision != self.revision || derived.as_ref().is_ok_and(|d| d.as_of != self.as_of_date())
+        {
             return None;
         }
         let error = derived.as_ref().err().cloned();
