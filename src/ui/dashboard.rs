@@ -47,7 +47,7 @@ pub fn gap_text(c: &Check) -> String {
 }
 
 /// A bar with the share of the target reached ("73% of target"), when both are known.
-fn progress(ui: &mut Ui, c: &Check) {
+fn progress(ui: &mut Ui, c: &Check, width: f32) {
     let (Some(actual), Some(target)) = (c.actual, c.target) else {
         return;
     };
@@ -60,7 +60,7 @@ fn progress(ui: &mut Ui, c: &Check) {
     let colour = status_color(ui, c.met);
     ui.add(
         egui::ProgressBar::new(share)
-            .desired_width(300.0)
+            .desired_width(width.min(300.0))
             .desired_height(8.0)
             .fill(colour),
     )
@@ -125,6 +125,34 @@ fn as_of_ui(ui: &mut Ui, state: &AppState, view: &mut DashboardView, cmds: &mut 
     } else {
         ui.label(RichText::new("(today)").weak());
     }
+}
+
+/// One level's card: its status, then every requirement with its gap and share of target.
+fn level_card(ui: &mut Ui, level: &crate::rules::figures::LevelStatus, width: f32) {
+    egui::Frame::group(ui.style())
+        .inner_margin(12.0)
+        .show(ui, |ui| {
+            ui.set_width(width);
+            ui.set_min_height(200.0);
+            ui.vertical(|ui| {
+                ui.horizontal(|ui| {
+                    ui.label(RichText::new(&level.name).font(theme::figure()));
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        status(ui, level.met);
+                    });
+                });
+                ui.separator();
+                for c in &level.checks {
+                    ui.horizontal_wrapped(|ui| {
+                        status(ui, c.met);
+                        ui.label(RichText::new(requirement_name(c)).strong());
+                    });
+                    ui.label(gap_text(c));
+                    progress(ui, c, width);
+                    ui.add_space(4.0);
+                }
+            });
+        });
 }
 
 /// The dashboard panel.
@@ -203,37 +231,20 @@ pub fn dashboard_ui(
     });
     ui.add_space(8.0);
 
-    ui.horizontal_wrapped(|ui| {
-        for level in &e.levels {
-            egui::Frame::group(ui.style())
-                .inner_margin(12.0)
-                .show(ui, |ui| {
-                    ui.set_width(330.0);
-                    ui.set_min_height(200.0);
-                    ui.vertical(|ui| {
-                        ui.horizontal(|ui| {
-                            ui.label(RichText::new(&level.name).font(theme::figure()));
-                            ui.with_layout(
-                                egui::Layout::right_to_left(egui::Align::Center),
-                                |ui| {
-                                    status(ui, level.met);
-                                },
-                            );
-                        });
-                        ui.separator();
-                        for c in &level.checks {
-                            ui.horizontal(|ui| {
-                                status(ui, c.met);
-                                ui.label(RichText::new(requirement_name(c)).strong());
-                            });
-                            ui.label(gap_text(c));
-                            progress(ui, c);
-                            ui.add_space(4.0);
-                        }
-                    });
-                });
-        }
-    });
+    // as many cards a row as fit (at least one), the rest on the next rows
+    let gap = ui.spacing().item_spacing.x;
+    let min_card = 300.0;
+    let avail = ui.available_width();
+    let per_row =
+        (((avail + gap) / (min_card + gap)).floor() as usize).clamp(1, e.levels.len().max(1));
+    let card = ((avail + gap) / per_row as f32 - gap - 26.0).max(200.0);
+    for row in e.levels.chunks(per_row) {
+        ui.horizontal_top(|ui| {
+            for level in row {
+                level_card(ui, level, card);
+            }
+        });
+    }
 
     if let Some(v) = &e.verdict
         && matches!(v.outcome, Outcome::Drops | Outcome::Removed)

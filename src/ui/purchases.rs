@@ -184,7 +184,8 @@ pub fn purchases_ui(
     }
     ui.horizontal_wrapped(|ui| {
         widgets::labelled_text(ui, "Filter", &mut view.text, 160.0);
-        egui::ComboBox::from_label("Line")
+        ui.label("Line");
+        egui::ComboBox::from_id_salt("line-filter")
             .selected_text(view.line.map_or("all lines", |l| l.key()))
             .show_ui(ui, |ui| {
                 ui.selectable_value(&mut view.line, None, "all lines");
@@ -192,7 +193,8 @@ pub fn purchases_ui(
                     ui.selectable_value(&mut view.line, Some(l), l.key());
                 }
             });
-        egui::ComboBox::from_label("Fate")
+        ui.label("Fate");
+        egui::ComboBox::from_id_salt("fate-filter")
             .selected_text(view.fate.map_or("all fates", fate_label))
             .show_ui(ui, |ui| {
                 ui.selectable_value(&mut view.fate, None, "all fates");
@@ -204,7 +206,8 @@ pub fn purchases_ui(
             .outcome()
             .map(|o| o.eval.monthly.iter().map(|m| m.month).collect())
             .unwrap_or_default();
-        egui::ComboBox::from_label("Month")
+        ui.label("Month");
+        egui::ComboBox::from_id_salt("month-filter")
             .selected_text(view.month.map_or("all months".to_string(), |m| m.label()))
             .show_ui(ui, |ui| {
                 ui.selectable_value(&mut view.month, None, "all months");
@@ -232,109 +235,125 @@ pub fn purchases_ui(
         usd(revenue)
     ));
 
-    // the selected row's details, with reclassification
+    // the selected row's details, with reclassification, in a side panel: the table does not
+    // move under the pointer when a row is selected
     if let Some(sel) = state.selected_row.and_then(|i| rows.get(i)) {
-        egui::Frame::group(ui.style()).show(ui, |ui| {
-            ui.set_width(ui.available_width());
-            row_details(ui, state, sel, view, cmds);
-        });
+        egui::Panel::right("row-details")
+            .resizable(true)
+            .default_size(320.0)
+            .min_size(220.0)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical()
+                    .id_salt("row-details-scroll")
+                    .show(ui, |ui| row_details(ui, state, sel, view, cmds));
+            });
     }
 
     let row_height = 22.0;
     let selected = state.selected_row;
-    TableBuilder::new(ui)
-        .id_salt("purchases")
-        .striped(true)
-        .sense(egui::Sense::click())
-        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-        .column(Column::auto().at_least(86.0))
-        .column(Column::auto().at_least(70.0))
-        .column(Column::auto().at_least(90.0))
-        .column(Column::remainder().at_least(180.0).clip(true))
-        .column(Column::auto().at_least(80.0))
-        .column(Column::auto().at_least(48.0))
-        .column(Column::auto().at_least(64.0))
-        .column(Column::auto().at_least(96.0))
-        .column(Column::auto().at_least(96.0))
-        .column(Column::auto().at_least(140.0).clip(true))
-        .header(24.0, |mut h| {
-            h.col(|ui| sort_button(ui, view, SortKey::Date, "Date"));
-            h.col(|ui| {
-                ui.strong("Order");
-            });
-            h.col(|ui| {
-                ui.strong("Part");
-            });
-            h.col(|ui| sort_button(ui, view, SortKey::Product, "Product"));
-            h.col(|ui| {
-                ui.strong("Line");
-            });
-            h.col(|ui| {
-                ui.strong("Kits");
-            });
-            h.col(|ui| sort_button(ui, view, SortKey::Kpi, "KPI"));
-            h.col(|ui| sort_button(ui, view, SortKey::Revenue, "Revenue"));
-            h.col(|ui| {
-                ui.strong("Fate");
-            });
-            h.col(|ui| sort_button(ui, view, SortKey::Source, "Source"));
-        })
-        .body(|body| {
-            body.rows(row_height, visible.len(), |mut row| {
-                let i = visible[row.index()];
-                let r = &rows[i];
-                row.set_selected(selected == Some(i));
-                row.col(|ui| {
-                    cell(ui, r.date.map_or(String::new(), |d| d.to_string()));
-                });
-                row.col(|ui| {
-                    cell(ui, &r.order);
-                });
-                row.col(|ui| {
-                    cell(ui, &r.part);
-                });
-                row.col(|ui| {
-                    let text = if r.product.is_empty() {
-                        r.why.clone()
-                    } else {
-                        r.product.clone()
-                    };
-                    // the product is the row's focusable handle: click or Enter selects the row
-                    let marker = if r.review { "⚠ " } else { "" };
-                    if ui
-                        .selectable_label(selected == Some(i), format!("{marker}{text}"))
-                        .clicked()
-                    {
-                        cmds.push(Command::SelectRow(if selected == Some(i) {
-                            None
-                        } else {
-                            Some(i)
-                        }));
-                    }
-                });
-                row.col(|ui| {
-                    cell(ui, r.line.map_or("", |l| l.key()));
-                });
-                let counted = r.fate == RowFate::Counted;
-                for figure in [count(r.kits), units(r.kpi_units), usd(r.revenue_usd)] {
-                    row.col(|ui| {
-                        right(ui, if counted { figure } else { String::new() });
+    // both ways: the table scrolls sideways in a narrow window, its header stays on top
+    egui::ScrollArea::horizontal()
+        .id_salt("purchases-sideways")
+        .show(ui, |ui| {
+            TableBuilder::new(ui)
+                .id_salt("purchases")
+                .striped(true)
+                .sense(egui::Sense::click())
+                .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+                .column(Column::auto().at_least(86.0))
+                .column(Column::auto().at_least(70.0))
+                .column(Column::auto().at_least(90.0))
+                .column(
+                    Column::initial(300.0)
+                        .at_least(180.0)
+                        .clip(true)
+                        .resizable(true),
+                )
+                .column(Column::auto().at_least(80.0))
+                .column(Column::auto().at_least(48.0))
+                .column(Column::auto().at_least(64.0))
+                .column(Column::auto().at_least(96.0))
+                .column(Column::auto().at_least(96.0))
+                .column(Column::auto().at_least(140.0))
+                .header(24.0, |mut h| {
+                    h.col(|ui| sort_button(ui, view, SortKey::Date, "Date"));
+                    h.col(|ui| {
+                        ui.strong("Order");
                     });
-                }
-                row.col(|ui| {
-                    cell(ui, fate_label(r.fate));
+                    h.col(|ui| {
+                        ui.strong("Part");
+                    });
+                    h.col(|ui| sort_button(ui, view, SortKey::Product, "Product"));
+                    h.col(|ui| {
+                        ui.strong("Line");
+                    });
+                    h.col(|ui| {
+                        ui.strong("Kits");
+                    });
+                    h.col(|ui| sort_button(ui, view, SortKey::Kpi, "KPI"));
+                    h.col(|ui| sort_button(ui, view, SortKey::Revenue, "Revenue"));
+                    h.col(|ui| {
+                        ui.strong("Fate");
+                    });
+                    h.col(|ui| sort_button(ui, view, SortKey::Source, "Source"));
+                })
+                .body(|body| {
+                    body.rows(row_height, visible.len(), |mut row| {
+                        let i = visible[row.index()];
+                        let r = &rows[i];
+                        row.set_selected(selected == Some(i));
+                        row.col(|ui| {
+                            cell(ui, r.date.map_or(String::new(), |d| d.to_string()));
+                        });
+                        row.col(|ui| {
+                            cell(ui, &r.order);
+                        });
+                        row.col(|ui| {
+                            cell(ui, &r.part);
+                        });
+                        row.col(|ui| {
+                            let text = if r.product.is_empty() {
+                                r.why.clone()
+                            } else {
+                                r.product.clone()
+                            };
+                            // the product is the row's focusable handle: click or Enter selects the row
+                            let marker = if r.review { "⚠ " } else { "" };
+                            if ui
+                                .selectable_label(selected == Some(i), format!("{marker}{text}"))
+                                .clicked()
+                            {
+                                cmds.push(Command::SelectRow(if selected == Some(i) {
+                                    None
+                                } else {
+                                    Some(i)
+                                }));
+                            }
+                        });
+                        row.col(|ui| {
+                            cell(ui, r.line.map_or("", |l| l.key()));
+                        });
+                        let counted = r.fate == RowFate::Counted;
+                        for figure in [count(r.kits), units(r.kpi_units), usd(r.revenue_usd)] {
+                            row.col(|ui| {
+                                right(ui, if counted { figure } else { String::new() });
+                            });
+                        }
+                        row.col(|ui| {
+                            cell(ui, fate_label(r.fate));
+                        });
+                        row.col(|ui| {
+                            cell(ui, format!("{}:{}", r.file, r.line_no));
+                        });
+                        if row.response().clicked() {
+                            cmds.push(Command::SelectRow(if selected == Some(i) {
+                                None
+                            } else {
+                                Some(i)
+                            }));
+                        }
+                    });
                 });
-                row.col(|ui| {
-                    cell(ui, format!("{}:{}", r.file, r.line_no));
-                });
-                if row.response().clicked() {
-                    cmds.push(Command::SelectRow(if selected == Some(i) {
-                        None
-                    } else {
-                        Some(i)
-                    }));
-                }
-            });
         });
     if let Some(v) = view.cache.as_mut() {
         v.rows = visible;
