@@ -161,6 +161,10 @@ pub struct ReportArgs {
     /// A program profile (RON) instead of the built-in one.
     #[arg(long, value_name = "PROFILE.ron")]
     pub profile: Option<PathBuf>,
+    /// The official dashboard's monthly report (CSV or spreadsheet) to reconcile with
+    /// (instead of the workspace's).
+    #[arg(long, value_name = "REPORT")]
+    pub official: Option<PathBuf>,
     /// The partner's current level id (gold, silver, lap), for the verdict.
     #[arg(long, value_name = "LEVEL")]
     pub level: Option<String>,
@@ -304,6 +308,18 @@ pub fn report_bytes(r: &ReportArgs, now: NaiveDateTime) -> Result<Vec<u8>, CliEr
     if let Some(p) = &r.profile {
         ws.profile = ProfileChoice::Custom(Box::new(Profile::from_path(p).map_err(usage)?));
     }
+    if let Some(path) = &r.official {
+        let bytes = read_file(path)?;
+        let report = crate::import::official::read_official(&path.display().to_string(), &bytes)
+            .map_err(usage)?;
+        for (line, why) in &report.rejected {
+            eprintln!(
+                "{}",
+                crate::money::limits::one_line(&format!("{} line {line}: {why}", path.display()))
+            );
+        }
+        ws.official = report.lines;
+    }
     let mut session = Session::new(&ws).map_err(usage)?;
     if let Some(level) = r.level.as_deref().or(ws.partner.level.as_deref()) {
         check_level(&session.profile, level)?;
@@ -354,7 +370,7 @@ pub fn report_bytes(r: &ReportArgs, now: NaiveDateTime) -> Result<Vec<u8>, CliEr
         set: &session.set,
         partner: Some(ws.partner.name.as_str()).filter(|n| !n.is_empty()),
         capability: has_roster.then_some(&outcome.capability),
-        dashboard: &ws.dashboard,
+        reconciliation: &outcome.reconciliation,
     };
     crate::report::render(&input, format).map_err(usage)
 }
@@ -431,6 +447,7 @@ fn chart(
         out: Some(out.to_path_buf()),
         paper: None,
         profile: None,
+        official: None,
         level: None,
         files: Vec::new(),
     };

@@ -545,7 +545,7 @@ fn review_csv_neutralizes_formulas() {
         set: &session.set,
         partner: None,
         capability: None,
-        dashboard: &[],
+        reconciliation: &out.reconciliation,
     };
     let text = String::from_utf8(render(&input, Format::ReviewCsv).unwrap()).unwrap();
     assert!(

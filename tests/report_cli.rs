@@ -491,3 +491,56 @@ fn a_profile_file_changes_the_results() {
         num(&base["totals"]["kpi_units"]) + Decimal::from(89)
     );
 }
+
+/// The official dashboard's report for `orders-basic.csv` differs in two planted places (an
+/// invoice line of the last month not yet posted, a courseware line valued as revenue only):
+/// reconciliation finds both, and nothing else.
+#[test]
+fn reconciliation_finds_the_two_planted_differences() {
+    let s = |p: PathBuf| p.display().to_string();
+    let json = run_json(&[
+        "report".into(),
+        s(data().join("orders-basic.csv")),
+        "--anniversary".into(),
+        "2026-10-01".into(),
+        "--as-of".into(),
+        "2026-09-20".into(),
+        "--official".into(),
+        s(data().join("official-dashboard.csv")),
+    ]);
+    let months = json["reconciliation"].as_array().unwrap();
+    assert_eq!(
+        months.len(),
+        12,
+        "every month of the window has official lines"
+    );
+    let differing: Vec<&Value> = months
+        .iter()
+        .filter(|m| {
+            num(&m["kpi_units_difference"]) != Decimal::ZERO
+                || num(&m["revenue_difference_usd"]) != Decimal::ZERO
+                || !m["invoices"].as_array().unwrap().is_empty()
+        })
+        .collect();
+    let found: Vec<(String, String, String, String)> = differing
+        .iter()
+        .map(|m| {
+            let invoices = m["invoices"].as_array().unwrap();
+            assert_eq!(invoices.len(), 1, "{m}");
+            (
+                m["month"].as_str().unwrap().to_string(),
+                invoices[0]["invoice"].as_str().unwrap().to_string(),
+                m["kpi_units_difference"].as_str().unwrap().to_string(),
+                m["revenue_difference_usd"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            ("2026-04".into(), "5001".into(), "9".into(), "0.00".into()),
+            ("2026-09".into(), "5042".into(), "1".into(), "310.50".into()),
+        ]
+    );
+    assert_eq!(months[0]["source"], "report");
+}

@@ -27,7 +27,7 @@ fn demo() -> String {
         set: &session.set,
         partner: Some(ws.partner.name.as_str()),
         capability: Some(&out.capability),
-        dashboard: &ws.dashboard,
+        reconciliation: &out.reconciliation,
     };
     let text = |f| String::from_utf8(render(&input, f).unwrap()).unwrap();
     insta::assert_snapshot!("demo_summary_md", text(Format::Markdown));

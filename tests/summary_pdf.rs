@@ -44,7 +44,7 @@ fn reports(ws: &Workspace, files: &[(&str, &str)], paper: Paper) -> (Value, Vec<
         set: &session.set,
         partner: Some(ws.partner.name.as_str()).filter(|n| !n.is_empty()),
         capability: Some(&out.capability),
-        dashboard: &ws.dashboard,
+        reconciliation: &out.reconciliation,
     };
     let json: Value = serde_json::from_slice(&render(&input, Format::Json).unwrap()).unwrap();
     let pdf = render(

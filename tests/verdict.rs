@@ -202,7 +202,7 @@ fn verdicts_over_the_combinations_that_matter() {
             set: &session.set,
             partner: Some(ws.partner.name.as_str()),
             capability: has_roster.then_some(&out.capability),
-            dashboard: &ws.dashboard,
+            reconciliation: &out.reconciliation,
         };
         let md = String::from_utf8(render(&input, Format::Markdown).unwrap()).unwrap();
         assert!(md.contains(case.sentence), "{}: {md}", case.name);

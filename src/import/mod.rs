@@ -10,6 +10,7 @@ pub mod classify;
 pub mod dedupe;
 pub mod intern;
 mod layout;
+pub mod official;
 mod peek;
 pub mod rows;
 mod set;

@@ -154,6 +154,110 @@ fn strong(s: impl Into<String>) -> Span {
     Span::Strong(s.into())
 }
 
+/// lpkpi's months beside the official dashboard's, and the invoices behind each difference.
+fn reconciliation(input: &ReportInput<'_>, b: &mut Vec<Block>) {
+    let r = input.reconciliation;
+    if r.months.is_empty() {
+        return;
+    }
+    let col = |title: &str, numeric| Column {
+        title: title.into(),
+        numeric,
+    };
+    b.push(Block::Heading(
+        "Reconciliation with the official dashboard".into(),
+    ));
+    let differing = r.differences();
+    b.push(Block::Paragraph(vec![text(match differing {
+        0 => format!(
+            "Every one of the {} months with official figures agrees with lpkpi.",
+            r.months.len()
+        ),
+        n => format!(
+            "{n} of the {} months with official figures differ from lpkpi (lpkpi less the dashboard).",
+            r.months.len()
+        ),
+    })]));
+    let opt = |d: Option<Decimal>, f: fn(Decimal) -> String| d.map_or("—".to_string(), f);
+    let rows = r
+        .months
+        .iter()
+        .map(|m| {
+            vec![
+                m.month.label(),
+                grouped_units(m.lpkpi.kpi_units),
+                opt(m.official_kpi_units, grouped_units),
+                opt(m.kpi_difference(), signed_units),
+                usd(m.lpkpi.revenue_usd),
+                opt(m.official_revenue_usd, usd),
+                opt(m.revenue_difference(), signed_usd),
+            ]
+        })
+        .collect();
+    b.push(Block::Table {
+        columns: vec![
+            col("Month", false),
+            col("lpkpi KPI", true),
+            col("Dashboard KPI", true),
+            col("Difference", true),
+            col("lpkpi revenue", true),
+            col("Dashboard revenue", true),
+            col("Difference", true),
+        ],
+        rows,
+        total: None,
+    });
+    let items: Vec<String> = r
+        .months
+        .iter()
+        .flat_map(|m| {
+            m.invoices.iter().map(move |i| {
+                let side = |f: &Option<crate::rules::figures::Figures>| {
+                    f.map_or("—".to_string(), |f| {
+                        format!(
+                            "{} KPI units, {}",
+                            grouped_units(f.kpi_units),
+                            usd(f.revenue_usd)
+                        )
+                    })
+                };
+                format!(
+                    "{} invoice {}: {} (lpkpi {}; dashboard {})",
+                    m.month.label(),
+                    i.invoice,
+                    i.kind(),
+                    side(&i.lpkpi),
+                    side(&i.official)
+                )
+            })
+        })
+        .collect();
+    if !items.is_empty() {
+        b.push(Block::List {
+            label: Some(format!("Invoices that differ ({})", items.len())),
+            items,
+        });
+    }
+}
+
+/// A difference in KPI units, signed ("+12", "-4.5", "0").
+fn signed_units(d: Decimal) -> String {
+    if d > Decimal::ZERO {
+        format!("+{}", grouped_units(d))
+    } else {
+        grouped_units(d)
+    }
+}
+
+/// A difference in USD, signed ("+$1,200.00", "-$90.00", "$0.00").
+fn signed_usd(d: Decimal) -> String {
+    if d > Decimal::ZERO {
+        format!("+{}", usd(d))
+    } else {
+        usd(d)
+    }
+}
+
 /// Build the summary of a report.
 pub fn document(input: &ReportInput<'_>) -> Document {
     let e = input.eval;
@@ -365,6 +469,8 @@ pub fn document(input: &ReportInput<'_>) -> Document {
             String::new(),
         ]),
     });
+
+    reconciliation(input, &mut b);
 
     b.push(Block::Heading("By product line".into()));
     let rows = ProductLine::ALL

@@ -122,21 +122,30 @@ fn capability(input: &ReportInput<'_>) -> Value {
 }
 
 fn reconciliation(input: &ReportInput<'_>) -> Value {
-    let e = input.eval;
+    let figures = |f: &Option<crate::rules::figures::Figures>| {
+        f.map(|f| json!({ "kpi_units": units(f.kpi_units), "revenue_usd": money(f.revenue_usd) }))
+    };
     let rows: Vec<Value> = input
-        .dashboard
+        .reconciliation
+        .months
         .iter()
-        .filter_map(|d| {
-            let m = e.monthly.iter().find(|m| m.month == d.month)?;
-            Some(json!({
-                "month": d.month.label(),
-                "dashboard_kpi_units": d.kpi_units.map(units),
-                "lpkpi_kpi_units": units(m.month_total.kpi_units),
-                "kpi_units_difference": d.kpi_units.map(|k| units(m.month_total.kpi_units - k)),
-                "dashboard_revenue_usd": d.revenue_usd.map(money),
-                "lpkpi_revenue_usd": money(m.month_total.revenue_usd),
-                "revenue_difference_usd": d.revenue_usd.map(|r| money(m.month_total.revenue_usd - r)),
-            }))
+        .map(|m| {
+            json!({
+                "month": m.month.label(),
+                "source": m.source,
+                "dashboard_kpi_units": m.official_kpi_units.map(units),
+                "lpkpi_kpi_units": units(m.lpkpi.kpi_units),
+                "kpi_units_difference": m.kpi_difference().map(units),
+                "dashboard_revenue_usd": m.official_revenue_usd.map(money),
+                "lpkpi_revenue_usd": money(m.lpkpi.revenue_usd),
+                "revenue_difference_usd": m.revenue_difference().map(money),
+                "invoices": m.invoices.iter().map(|i| json!({
+                    "invoice": i.invoice,
+                    "difference": i.kind(),
+                    "lpkpi": figures(&i.lpkpi),
+                    "dashboard": figures(&i.official),
+                })).collect::<Vec<_>>(),
+            })
         })
         .collect();
     Value::Array(rows)

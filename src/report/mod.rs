@@ -18,7 +18,7 @@ use crate::import::values::cents;
 use crate::rules::Profile;
 use crate::rules::capability::CapabilityStatus;
 use crate::rules::evaluate::Evaluation;
-use crate::workspace::model::DashboardMonth;
+use crate::workspace::reconcile::Reconciliation;
 
 /// What a report is made of.
 #[derive(Debug, Clone, Copy)]
@@ -33,8 +33,8 @@ pub struct ReportInput<'a> {
     pub partner: Option<&'a str>,
     /// Trainers and exam rules, when a workspace supplied them.
     pub capability: Option<&'a CapabilityStatus>,
-    /// The official dashboard's monthly figures, for reconciliation.
-    pub dashboard: &'a [DashboardMonth],
+    /// lpkpi's months beside the official dashboard's.
+    pub reconciliation: &'a Reconciliation,
 }
 
 /// Output formats.

@@ -221,7 +221,6 @@ impl LpkpiApp {
             derived: Arc::clone(d),
             partner: Some(ws.partner.name.clone()).filter(|n| !n.is_empty()),
             roster: !ws.trainers.is_empty() || !ws.competencies.is_empty(),
-            dashboard: ws.dashboard.clone(),
             format,
         };
         self.state.running = Some(Running {

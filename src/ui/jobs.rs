@@ -462,7 +462,7 @@ impl Jobs {
                         set: &d.session.set,
                         partner: export.partner.as_deref(),
                         capability: export.roster.then_some(&out.capability),
-                        dashboard: &export.dashboard,
+                        reconciliation: &out.reconciliation,
                     };
                     crate::report::render(&input, export.format).map_err(JobError::Report)
                 });
@@ -500,8 +500,6 @@ pub struct Export {
     pub partner: Option<String>,
     /// Whether trainers or exam rules are recorded (the summary then reports them).
     pub roster: bool,
-    /// The official dashboard's months, for reconciliation.
-    pub dashboard: Vec<crate::workspace::model::DashboardMonth>,
     /// The format, with the PDF's paper and moment set.
     pub format: crate::report::Format,
 }

@@ -62,6 +62,8 @@ pub enum Edit {
     Catalog(String, Option<CatalogEntry>),
     /// Set (Some) or clear the official dashboard's figures for a month.
     Dashboard(Month, Option<DashboardMonth>),
+    /// Replace the official dashboard's report lines (an import of the report, or clearing it).
+    Official(Vec<crate::import::official::OfficialLine>),
     /// Append import batches.
     Import(Box<ImportBatches>),
     /// Remove the last `batches` import batches and their rows, and set the mappings back
@@ -131,6 +133,12 @@ impl Edit {
             Edit::Catalog(k, None) => format!("clear the classification of {k}"),
             Edit::Dashboard(m, Some(_)) => format!("dashboard figures for {}", m.label()),
             Edit::Dashboard(m, None) => format!("clear the dashboard figures for {}", m.label()),
+            Edit::Official(lines) if lines.is_empty() => "clear the official report".into(),
+            Edit::Official(lines) => format!(
+                "official report of {} line{}",
+                lines.len(),
+                if lines.len() == 1 { "" } else { "s" }
+            ),
             Edit::Import(b) => {
                 let n = b.files.len();
                 format!("import of {n} file{}", if n == 1 { "" } else { "s" })
@@ -280,6 +288,13 @@ impl Workspace {
                     None => self.catalog.remove(&key),
                 };
                 (old != entry).then_some(Edit::Catalog(key, old))
+            }
+            Edit::Official(lines) => {
+                if let Some(e) = Workspace::check_official(&lines) {
+                    return Err(EditError::Invalid(e));
+                }
+                let old = std::mem::replace(&mut self.official, lines);
+                (old != self.official).then_some(Edit::Official(old))
             }
             Edit::Dashboard(month, figures) => {
                 if let Some(d) = &figures {

@@ -12,6 +12,7 @@ pub mod edit;
 pub mod file;
 pub mod format;
 pub mod model;
+pub mod reconcile;
 pub mod session;
 
 pub use edit::{Edit, EditError, ListEdit};

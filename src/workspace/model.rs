@@ -183,6 +183,10 @@ pub struct Workspace {
     pub planned: Vec<PlannedPurchase>,
     /// The official dashboard's monthly figures.
     pub dashboard: Vec<DashboardMonth>,
+    /// The official dashboard's report, line by line (invoice, product type), imported for
+    /// reconciliation; where a month has lines, they stand for it rather than typed figures.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub official: Vec<crate::import::official::OfficialLine>,
     /// Column mappings chosen by hand, by header signature (the window remembers them).
     pub mappings: BTreeMap<String, ColumnMapRepr>,
 }
@@ -202,6 +206,7 @@ impl Default for Workspace {
             rates: Vec::new(),
             planned: Vec::new(),
             dashboard: Vec::new(),
+            official: Vec::new(),
             mappings: BTreeMap::new(),
         }
     }
@@ -365,6 +370,12 @@ impl Workspace {
             &other.dashboard,
             &mut out,
         );
+        list(
+            "official report lines",
+            &self.official,
+            &other.official,
+            &mut out,
+        );
         let files =
             |w: &Workspace| -> Vec<String> { w.batches.iter().map(|b| b.name.clone()).collect() };
         let (fa, fb) = (files(self), files(other));
@@ -419,6 +430,9 @@ impl Workspace {
                 return Some(format!("the dashboard figures of {}: {e}", d.month.label()));
             }
         }
+        if let Some(e) = Self::check_official(&self.official) {
+            return Some(e);
+        }
         for (key, e) in &self.catalog {
             if let Some(e) = e
                 .components
@@ -449,6 +463,25 @@ impl Workspace {
     pub fn check_planned(p: &PlannedPurchase) -> Result<(), crate::money::limits::LimitError> {
         crate::money::limits::check_quantity("planned kits", p.kits)?;
         crate::money::limits::check_money("planned revenue", p.amount_usd)
+    }
+
+    /// The official report's lines within the limits: the first problem, in words.
+    pub fn check_official(lines: &[crate::import::official::OfficialLine]) -> Option<String> {
+        use crate::money::limits;
+        if let Err(e) = limits::check_list("official report lines", lines.len()) {
+            return Some(e.0);
+        }
+        lines.iter().find_map(|l| {
+            limits::check_money("KPI units", l.kpi_units)
+                .and_then(|()| limits::check_money("revenue", l.revenue_usd))
+                .err()
+                .map(|e| {
+                    format!(
+                        "the official report's line of invoice '{}': {}",
+                        l.invoice, e.0
+                    )
+                })
+        })
     }
 
     /// Official dashboard figures within the limits.

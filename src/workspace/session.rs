@@ -41,6 +41,8 @@ pub struct Outcome {
     pub eval: Evaluation,
     /// Trainers and exam rules at the deadline.
     pub capability: CapabilityStatus,
+    /// lpkpi's months beside the official dashboard's (empty without official figures).
+    pub reconciliation: super::reconcile::Reconciliation,
 }
 
 impl Session {
@@ -110,6 +112,50 @@ impl Session {
         };
         let mut eval = evaluate(&self.set, &inputs);
         eval.warnings.extend(capability.warnings.iter().cloned());
-        Outcome { eval, capability }
+        let reconciliation = if ws.official.is_empty() && ws.dashboard.is_empty() {
+            super::reconcile::Reconciliation::default()
+        } else {
+            super::reconcile::reconcile(
+                &eval,
+                &self.invoices(&eval, &inputs),
+                &ws.official,
+                &ws.dashboard,
+            )
+        };
+        Outcome {
+            eval,
+            capability,
+            reconciliation,
+        }
+    }
+
+    /// lpkpi's counted purchases as (month, invoice, figures), one entry a row, for
+    /// reconciliation (the order number stands for the invoice).
+    fn invoices(
+        &self,
+        eval: &Evaluation,
+        inputs: &Inputs<'_>,
+    ) -> Vec<(crate::rules::Month, String, crate::rules::figures::Figures)> {
+        use crate::rules::evaluate::contribution;
+        use crate::rules::figures::RowFate;
+        self.set
+            .rows
+            .iter()
+            .zip(&eval.row_fates)
+            .filter(|(_, fate)| **fate == RowFate::Counted)
+            .filter_map(|(row, _)| {
+                let p = row.purchase.as_ref()?;
+                let class = eval.classes.get(p.product as usize)?;
+                let c = contribution(p, class, inputs);
+                Some((
+                    crate::rules::Month::of(p.date),
+                    self.set.parsed(p).order_id.into_owned(),
+                    crate::rules::figures::Figures {
+                        kpi_units: c.kpi_units,
+                        revenue_usd: c.revenue_usd,
+                    },
+                ))
+            })
+            .collect()
     }
 }
