@@ -883,3 +883,48 @@ fn a_small_window_wraps_the_cards_and_scrolls_the_table() {
     h.run_steps(3);
     assert_eq!(h.get_by_label("Date").rect().min, first.min);
 }
+
+/// The official dashboard's report imported in the Reconciliation panel (through the window's
+/// file browser) shows the two planted differences; selecting one lists its invoice, and
+/// "Show lpkpi's rows of this month" opens the purchases of that month.
+#[test]
+fn reconciliation_shows_the_planted_differences() {
+    let mut ws = partner();
+    let rules = ImportRules::new(&Profile::builtin().unwrap());
+    let bytes = std::fs::read(data().join("orders-basic.csv")).unwrap();
+    for o in ws.import_files(
+        &[("orders-basic.csv".to_string(), bytes)],
+        &rules,
+        d("2026-09-01").and_hms_opt(8, 0, 0).unwrap(),
+    ) {
+        o.unwrap();
+    }
+    let mut h = harness(ws);
+    settle(&mut h);
+    h.get_by_label("Reconciliation").click();
+    h.run_steps(2);
+    h.get_by_label_contains("No official figures yet");
+    h.get_by_label("Import the dashboard's report…").click();
+    h.run_steps(4);
+    use_path(&mut h, &data().join("official-dashboard.csv"));
+    wait(&mut h, "the report's lines", |app| {
+        app.state.workspace.official.len() == 106 && app.state.settled()
+    });
+    settle(&mut h);
+    assert!(
+        h.state().state.dirty(),
+        "an edit of the workspace, undoable"
+    );
+    h.get_by_label_contains("2 of the 12 months differ");
+    h.get_by_label("⚠ 2026-04").click();
+    h.run_steps(3);
+    h.get_by_label("Invoice 5001: valued differently");
+    h.get_by_label("Show lpkpi's rows of this month").click();
+    h.run_steps(3);
+    let app = h.state();
+    assert_eq!(app.state.panel, lpkpi::ui::state::Panel::Purchases);
+    // undo takes the report away again
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run_steps(2);
+    assert!(h.state().state.workspace.official.is_empty());
+}

@@ -41,6 +41,7 @@ pub(super) struct Views {
     pub(super) purchases: PurchasesView,
     pub(super) charts: ChartView,
     pub(super) dashboard: super::dashboard::DashboardView,
+    pub(super) reconcile: super::reconcile::ReconcileView,
     pub(super) capability: CapabilityView,
     pub(super) settings: SettingsView,
     pub(super) import: ImportView,
@@ -235,6 +236,13 @@ impl LpkpiApp {
                 }
             }
             Command::Paper(paper) => self.state.paper = paper,
+            Command::LoadOfficial(path) => self.jobs.official(path),
+            Command::SelectReconcileMonth(month) => self.views.reconcile.selected = month,
+            Command::ShowMonth(month) => {
+                self.views.purchases.month = Some(month);
+                self.views.purchases.review_only = false;
+                self.state.panel = Panel::Purchases;
+            }
             Command::AsOf(day) => self.state.as_of = day,
             Command::OpenFile(path) => self.jobs.reveal(path, false),
             Command::ShowInFolder(path) => self.jobs.reveal(path, true),
@@ -314,6 +322,27 @@ impl LpkpiApp {
             Done::Derived(revision, derived) => self.derived(revision, derived),
             Done::Warning(e) => self.error(e),
             Done::Quiet => {}
+            Done::Official(Ok(report)) => {
+                let (n, bad) = (report.lines.len(), report.rejected.len());
+                for (line, why) in report.rejected.iter().take(20) {
+                    self.error(format!("Dashboard report line {line}: {why}"));
+                }
+                self.edit(Edit::Official(report.lines));
+                self.info(format!(
+                    "Read {} line{} of the dashboard's report{}",
+                    super::widgets::count(super::widgets::len(n)),
+                    if n == 1 { "" } else { "s" },
+                    if bad == 0 {
+                        String::new()
+                    } else {
+                        format!(
+                            ", {} not read",
+                            super::widgets::count(super::widgets::len(bad))
+                        )
+                    }
+                ));
+            }
+            Done::Official(Err(e)) => self.error(format!("Dashboard report not read: {e}")),
             Done::Profile(result) => match result {
                 Ok(p) => self.edit(Edit::Profile(ProfileChoice::Custom(Box::new(p)))),
                 Err(e) => self.error(e.to_string()),

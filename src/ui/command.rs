@@ -24,6 +24,8 @@ pub enum Pick {
     ChartPng,
     /// A program profile.
     Profile,
+    /// The official dashboard's monthly report, to reconcile with.
+    Official,
 }
 
 impl Pick {
@@ -36,6 +38,7 @@ impl Pick {
             Pick::Export(_) => "Export the summary to",
             Pick::ChartPng => "Save the chart as",
             Pick::Profile => "Program profile to load",
+            Pick::Official => "The official dashboard's report",
         }
     }
 
@@ -61,6 +64,7 @@ impl Pick {
             Pick::Export(Format::Pdf(_)) => "PDF",
             Pick::ChartPng => "Images",
             Pick::Profile => "Program profile",
+            Pick::Official => "Dashboard report",
         }
     }
 
@@ -69,7 +73,7 @@ impl Pick {
     pub fn extensions(self) -> &'static [&'static str] {
         match self {
             Pick::Open | Pick::SaveAs | Pick::Profile => &["ron"],
-            Pick::Import => &["csv", "txt", "tsv", "xlsx", "xls", "ods"],
+            Pick::Import | Pick::Official => &["csv", "txt", "tsv", "xlsx", "xls", "ods"],
             Pick::Export(Format::Json) => &["json"],
             Pick::Export(Format::Csv | Format::ReviewCsv) => &["csv"],
             Pick::Export(Format::Markdown) => &["md"],
@@ -125,6 +129,12 @@ pub enum Command {
     ShowReview,
     /// Close a notification.
     Dismiss(usize),
+    /// Read the official dashboard's report (on a thread), then keep its lines.
+    LoadOfficial(PathBuf),
+    /// Select a month of the reconciliation (None: none).
+    SelectReconcileMonth(Option<crate::rules::Month>),
+    /// Show the purchases of a month (a reconciliation difference's rows).
+    ShowMonth(crate::rules::Month),
     /// Evaluate as of this day (None: today again).
     AsOf(Option<chrono::NaiveDate>),
     /// Use this paper for PDF exports.

@@ -336,6 +336,7 @@ impl LpkpiApp {
             Pick::Export(format) => self.export(paths.remove(0), format),
             Pick::ChartPng => self.chart_picked(paths.remove(0)),
             Pick::Profile => self.apply(Command::LoadProfile(paths.remove(0))),
+            Pick::Official => self.apply(Command::LoadOfficial(paths.remove(0))),
         }
     }
 }

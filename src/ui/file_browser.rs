@@ -302,7 +302,7 @@ impl FileBrowser {
             }
             Pick::Import => "Import".into(),
             Pick::SaveAs | Pick::Export(_) | Pick::ChartPng => "Save".into(),
-            Pick::Profile => "Load".into(),
+            Pick::Profile | Pick::Official => "Load".into(),
         }
     }
 

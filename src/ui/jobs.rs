@@ -36,6 +36,9 @@ pub enum JobError {
     /// Rendering a summary.
     #[error(transparent)]
     Report(#[from] ReportError),
+    /// Reading the official dashboard's report.
+    #[error(transparent)]
+    Official(#[from] crate::import::official::OfficialError),
     /// The user stopped it.
     #[error("import cancelled")]
     Cancelled,
@@ -78,6 +81,8 @@ pub enum Done {
     Warning(String),
     /// A job done with nothing to say (a file opened in its application).
     Quiet,
+    /// The official dashboard's report was read.
+    Official(Result<crate::import::official::OfficialReport, JobError>),
 }
 
 /// Report `done` to the window. Sending fails only when the window (the receiver) is gone, and
@@ -238,6 +243,29 @@ impl Jobs {
                 revision,
                 super::state::Derived::compute(&workspace, today, previous),
             )
+        });
+    }
+
+    /// Read the official dashboard's report.
+    pub fn official(&self, path: PathBuf) {
+        self.spawn(move || {
+            let report = crate::files::read_capped(
+                &path,
+                crate::money::limits::MAX_EXPORT_BYTES,
+                "a dashboard report",
+            )
+            .map_err(JobError::from)
+            .and_then(|bytes| {
+                crate::import::official::read_official(
+                    &path.file_name().map_or_else(
+                        || path.display().to_string(),
+                        |n| n.to_string_lossy().into_owned(),
+                    ),
+                    &bytes,
+                )
+                .map_err(JobError::from)
+            });
+            Done::Official(report)
         });
     }
 

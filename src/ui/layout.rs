@@ -63,6 +63,9 @@ impl LpkpiApp {
             Panel::Purchases => purchases_ui(ui, &self.state, &mut views.purchases, cmds),
             Panel::Capability => capability_ui(ui, &self.state, &mut views.capability, cmds),
             Panel::Settings => settings_ui(ui, &self.state, &mut views.settings, cmds),
+            Panel::Reconciliation => {
+                super::reconcile::reconcile_ui(ui, &self.state, &mut views.reconcile, cmds)
+            }
             Panel::Log => log_ui(ui, &self.state),
         }
     }

@@ -21,6 +21,7 @@ mod log;
 mod menu;
 mod persistence;
 mod purchases;
+mod reconcile;
 mod screenshot;
 mod settings;
 pub mod state;

@@ -32,6 +32,8 @@ pub enum Panel {
     Purchases,
     /// Trainers, competencies, exam passes.
     Capability,
+    /// lpkpi's months beside the official dashboard's.
+    Reconciliation,
     /// Partner, profile, rates, scenario.
     Settings,
     /// Everything the app said.
@@ -40,11 +42,12 @@ pub enum Panel {
 
 impl Panel {
     /// All panels, in tab order.
-    pub const ALL: [Panel; 6] = [
+    pub const ALL: [Panel; 7] = [
         Panel::Dashboard,
         Panel::Charts,
         Panel::Purchases,
         Panel::Capability,
+        Panel::Reconciliation,
         Panel::Settings,
         Panel::Log,
     ];
@@ -56,6 +59,7 @@ impl Panel {
             Panel::Charts => "Charts",
             Panel::Purchases => "Purchases",
             Panel::Capability => "Capability",
+            Panel::Reconciliation => "Reconciliation",
             Panel::Settings => "Settings",
             Panel::Log => "Log",
         }
