@@ -168,20 +168,24 @@ fn reconciliation(input: &ReportInput<'_>, b: &mut Vec<Block>) {
         "Reconciliation with the official dashboard".into(),
     ));
     let differing = r.differences();
+    let n = r.months.len();
     b.push(Block::Paragraph(vec![text(match differing {
-        0 => format!(
-            "Every one of the {} months with official figures agrees with lpkpi.",
-            r.months.len()
+        0 => format!("Every one of the {n} months with official figures agrees with lpkpi."),
+        1 => format!(
+            "1 of the {n} months with official figures differs from lpkpi; the others agree (differences are lpkpi less the dashboard):"
         ),
-        n => format!(
-            "{n} of the {} months with official figures differ from lpkpi (lpkpi less the dashboard).",
-            r.months.len()
+        d => format!(
+            "{d} of the {n} months with official figures differ from lpkpi; the others agree (differences are lpkpi less the dashboard):"
         ),
     })]));
+    if differing == 0 {
+        return;
+    }
     let opt = |d: Option<Decimal>, f: fn(Decimal) -> String| d.map_or("—".to_string(), f);
     let rows = r
         .months
         .iter()
+        .filter(|m| m.differs())
         .map(|m| {
             vec![
                 m.month.label(),

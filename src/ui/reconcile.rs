@@ -87,6 +87,10 @@ pub fn reconcile_ui(
                 "✔ Every one of the {} months with official figures agrees with lpkpi.",
                 r.months.len()
             ),
+            1 => format!(
+                "⚠ 1 of the {} months differs from the dashboard (differences are lpkpi less the dashboard).",
+                r.months.len()
+            ),
             n => format!(
                 "⚠ {n} of the {} months differ from the dashboard (differences are lpkpi less the dashboard).",
                 r.months.len()
