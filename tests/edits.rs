@@ -131,15 +131,16 @@ fn edit() -> impl Strategy<Value = Edit> {
     let membership = prop::option::of(
         (text(), prop::option::of(day())).prop_map(|(id, expiry)| Membership { id, expiry }),
     );
-    let person = (text(), membership, prop::option::of(day())).prop_map(|(name, mct, date)| Person {
-        name,
-        mct,
-        passes: vec![ExamPass {
-            exam: "AZ-104".into(),
-            date,
-            expiry: None,
-        }],
-    });
+    let person =
+        (text(), membership, prop::option::of(day())).prop_map(|(name, mct, date)| Person {
+            name,
+            mct,
+            passes: vec![ExamPass {
+                exam: "AZ-104".into(),
+                date,
+                expiry: None,
+            }],
+        });
     let competency = (text(), 0u32..5).prop_map(|(name, people)| Competency {
         name,
         rules: vec![ExamRule {

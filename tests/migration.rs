@@ -74,10 +74,9 @@ fn same_except_new_keys(old: &Value, new: &Value, at: &str) {
 
 #[test]
 fn the_version_1_demo_reports_what_version_1_reported() {
-    let before: Value = serde_json::from_str(
-        &std::fs::read_to_string(data().join("demo-v1.report.json")).unwrap(),
-    )
-    .unwrap();
+    let before: Value =
+        serde_json::from_str(&std::fs::read_to_string(data().join("demo-v1.report.json")).unwrap())
+            .unwrap();
     // the version 1 file, migrated on load
     let migrated = report(&data().join("demo-v1.ron"));
     same_except_new_keys(&before, &migrated, "report");
@@ -85,17 +84,19 @@ fn the_version_1_demo_reports_what_version_1_reported() {
     let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo/demo.ron");
     let bundled = report(&demo);
     same_except_new_keys(&before, &bundled, "report");
-    assert_eq!(before["capability"]["trainers"].as_array().unwrap().len(), 5);
+    assert_eq!(
+        before["capability"]["trainers"].as_array().unwrap().len(),
+        5
+    );
 }
 
 #[test]
 fn the_version_1_demo_migrates_to_the_bundled_demo() {
     let v1 = std::fs::read_to_string(data().join("demo-v1.ron")).unwrap();
     let migrated = from_ron(&v1, "demo-v1.ron").unwrap();
-    let demo = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo/demo.ron"),
-    )
-    .unwrap();
+    let demo =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo/demo.ron"))
+            .unwrap();
     assert!(demo.contains(&format!("version: {FORMAT_VERSION},")));
     assert_eq!(migrated, from_ron(&demo, "demo.ron").unwrap());
     // six people: the five trainers (four with passes) and Farah Haddad
@@ -209,7 +210,10 @@ fn merging_by_name_table() {
             "two trainers of one name stay two (version 1 counted both)",
             vec![t("Ana", "1"), t("ana", "9")],
             vec![p("Ana", "AZ-104")],
-            vec![row("Ana", Some("1"), &["AZ-104"]), row("ana", Some("9"), &[])],
+            vec![
+                row("Ana", Some("1"), &["AZ-104"]),
+                row("ana", Some("9"), &[]),
+            ],
         ),
         (
             "two people entries of one name: each joins a trainer, else stays",
@@ -234,7 +238,11 @@ fn merging_by_name_table() {
 
 /// Capability as version 1 evaluated it: the roster's trainers, then the people with passes
 /// (a trainer on a list of their own has no pass).
-fn capability_v1(trainers: &[TrainerV1], people: &[PersonV1], comp: &[Competency]) -> CapabilityStatus {
+fn capability_v1(
+    trainers: &[TrainerV1],
+    people: &[PersonV1],
+    comp: &[Competency],
+) -> CapabilityStatus {
     let list: Vec<Person> = trainers
         .iter()
         .map(|t| Person {
@@ -272,7 +280,11 @@ fn name() -> impl Strategy<Value = String> {
         any::<bool>(),
     )
         .prop_map(|(n, pad, upper)| {
-            let n = if upper { n.to_uppercase() } else { n.to_string() };
+            let n = if upper {
+                n.to_uppercase()
+            } else {
+                n.to_string()
+            };
             format!("{pad}{n}")
         })
 }

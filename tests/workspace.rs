@@ -672,8 +672,8 @@ mod roundtrip {
                 level,
                 anniversary,
             });
-        let membership = (text(), prop::option::of(day()))
-            .prop_map(|(id, expiry)| Membership { id, expiry });
+        let membership =
+            (text(), prop::option::of(day())).prop_map(|(id, expiry)| Membership { id, expiry });
         let pass = (text(), prop::option::of(day()), prop::option::of(day()))
             .prop_map(|(exam, date, expiry)| ExamPass { exam, date, expiry });
         let person = (
@@ -734,25 +734,18 @@ mod roundtrip {
             prop::collection::vec(dash, 0..3),
         )
             .prop_map(
-                |(
-                    partner,
-                    competencies,
-                    people,
-                    rows,
-                    catalog,
-                    rates,
-                    planned,
-                    dashboard,
-                )| Workspace {
-                    partner,
-                    competencies,
-                    people,
-                    rows: rows.into(),
-                    catalog,
-                    rates,
-                    planned,
-                    dashboard,
-                    ..Workspace::default()
+                |(partner, competencies, people, rows, catalog, rates, planned, dashboard)| {
+                    Workspace {
+                        partner,
+                        competencies,
+                        people,
+                        rows: rows.into(),
+                        catalog,
+                        rates,
+                        planned,
+                        dashboard,
+                        ..Workspace::default()
+                    }
                 },
             )
     }

@@ -355,13 +355,7 @@ mod tests {
             person("Cy", &[("AZ-104", "2027-03-01", None)]),    // after the deadline
             person("Di", &[("AZ-104 ", "2026-02-01", None)]),
         ];
-        let s = capability(
-            &p,
-            &people,
-            &[competency],
-            d("2027-02-28"),
-            d("2026-11-26"),
-        );
+        let s = capability(&p, &people, &[competency], d("2027-02-28"), d("2026-11-26"));
         assert_eq!(s.exam_rules[0].people, vec!["Ana", "Di"]);
         assert!(s.exam_rules[0].met);
         assert!(!s.exam_rules[1].met);

@@ -15,8 +15,8 @@ use super::model::{
     DashboardMonth, Partner, PlannedPurchase, ProfileChoice, Rate, StoredRow, Workspace,
 };
 use crate::import::ImportedFile;
-use crate::import::official::OfficialLine;
 use crate::import::classify::CatalogEntry;
+use crate::import::official::OfficialLine;
 use crate::import::sniff::ColumnMapRepr;
 use crate::rules::capability::{Competency, ExamPass, Membership, Person};
 
@@ -95,7 +95,9 @@ pub fn merge_people(trainers: Vec<TrainerV1>, people: Vec<PersonV1>) -> Vec<Pers
     // trainer key → indexes in `merged` of trainers not yet joined by a person, in order
     let mut open: BTreeMap<String, std::collections::VecDeque<usize>> = BTreeMap::new();
     for t in trainers {
-        open.entry(key(&t.name)).or_default().push_back(merged.len());
+        open.entry(key(&t.name))
+            .or_default()
+            .push_back(merged.len());
         merged.push(Person {
             name: t.name,
             mct: Some(Membership {
