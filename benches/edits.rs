@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use divan::AllocProfiler;
 use lpkpi::import::ImportRules;
 use lpkpi::import::classify::CatalogEntry;
-use lpkpi::rules::capability::Trainer;
+use lpkpi::rules::capability::{Membership, Person};
 use lpkpi::rules::{ProductLine, Profile};
 use lpkpi::ui::state::Derived;
 use lpkpi::workspace::{Edit, ListEdit, Workspace};
@@ -78,10 +78,13 @@ fn workspace(n: usize) -> Workspace {
 }
 
 fn trainer() -> Edit {
-    Edit::Trainers(ListEdit::Add(Trainer {
+    Edit::People(ListEdit::Add(Person {
         name: "Ada".into(),
-        mct_id: "1".into(),
-        expiry: Some(day("2027-01-01")),
+        mct: Some(Membership {
+            id: "1".into(),
+            expiry: Some(day("2027-01-01")),
+        }),
+        passes: Vec::new(),
     }))
 }
 

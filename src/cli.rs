@@ -363,7 +363,7 @@ pub fn report_bytes(r: &ReportArgs, now: NaiveDateTime) -> Result<Vec<u8>, CliEr
             generated: now,
         }),
     };
-    let has_roster = !ws.trainers.is_empty() || !ws.competencies.is_empty();
+    let has_roster = ws.has_trainers() || !ws.competencies.is_empty();
     let input = ReportInput {
         eval: &outcome.eval,
         profile: &session.profile,

@@ -20,7 +20,7 @@ use std::str::FromStr;
 use chrono::{Datelike, NaiveDate};
 use lpkpi::import::ImportRules;
 use lpkpi::import::values::Currency;
-use lpkpi::rules::capability::{Competency, ExamPass, ExamRule, Person, Trainer};
+use lpkpi::rules::capability::{Competency, ExamPass, ExamRule, Membership, Person};
 use lpkpi::rules::{Month, ProductLine, Profile};
 use lpkpi::workspace::Workspace;
 use lpkpi::workspace::format::{from_ron, to_ron};
@@ -329,9 +329,13 @@ fn exports() -> Vec<(String, Vec<u8>)> {
     ]
 }
 
-fn person(name: &str, exams: &[(&str, &str)]) -> Person {
+fn person(name: &str, mct: Option<(&str, &str)>, exams: &[(&str, &str)]) -> Person {
     Person {
         name: name.into(),
+        mct: mct.map(|(id, expiry)| Membership {
+            id: id.into(),
+            expiry: Some(d(expiry)),
+        }),
         passes: exams
             .iter()
             .map(|(exam, date)| ExamPass {
@@ -358,42 +362,30 @@ fn build_demo() -> (Workspace, Vec<(String, Vec<u8>)>) {
             "{outcome:?}"
         );
     }
-    ws.trainers = vec![
-        Trainer {
-            name: "Amelia Chen".into(),
-            mct_id: "MCT-2210451".into(),
-            expiry: Some(d("2027-06-30")),
-        },
-        Trainer {
-            name: "Bruno Alves".into(),
-            mct_id: "MCT-2209987".into(),
-            expiry: Some(d("2027-04-30")),
-        },
-        Trainer {
-            name: "Chidi Okafor".into(),
-            mct_id: "MCT-2301122".into(),
-            expiry: Some(d("2027-09-30")),
-        },
-        Trainer {
-            name: "Dana Whitfield".into(),
-            mct_id: "MCT-2107734".into(),
-            expiry: Some(d("2027-01-31")),
-        },
-        Trainer {
-            name: "Emil Novak".into(),
-            mct_id: "MCT-2403390".into(),
-            expiry: Some(d("2027-12-31")),
-        },
-    ];
+    // five trainers (four with exam passes, recorded on them) and one person with a pass
     ws.people = vec![
         person(
             "Amelia Chen",
+            Some(("MCT-2210451", "2027-06-30")),
             &[("AZ-104", "2024-03-12"), ("AZ-305", "2025-02-20")],
         ),
-        person("Bruno Alves", &[("AZ-104", "2025-06-03")]),
-        person("Chidi Okafor", &[("AZ-305", "2024-11-18")]),
-        person("Farah Haddad", &[("AZ-104", "2026-05-22")]),
-        person("Dana Whitfield", &[("AZ-400", "2023-09-01")]),
+        person(
+            "Bruno Alves",
+            Some(("MCT-2209987", "2027-04-30")),
+            &[("AZ-104", "2025-06-03")],
+        ),
+        person(
+            "Chidi Okafor",
+            Some(("MCT-2301122", "2027-09-30")),
+            &[("AZ-305", "2024-11-18")],
+        ),
+        person(
+            "Dana Whitfield",
+            Some(("MCT-2107734", "2027-01-31")),
+            &[("AZ-400", "2023-09-01")],
+        ),
+        person("Emil Novak", Some(("MCT-2403390", "2027-12-31")), &[]),
+        person("Farah Haddad", None, &[("AZ-104", "2026-05-22")]),
     ];
     ws.competencies = vec![Competency {
         name: "Cloud Platform".into(),

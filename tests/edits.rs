@@ -16,7 +16,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use lpkpi::import::classify::CatalogEntry;
 use lpkpi::import::values::Currency;
 use lpkpi::import::{ImportRules, ImportSet};
-use lpkpi::rules::capability::{Competency, ExamPass, ExamRule, Person, Trainer};
+use lpkpi::rules::capability::{Competency, ExamPass, ExamRule, Membership, Person};
 use lpkpi::rules::{Month, ProductLine, Profile};
 use lpkpi::workspace::format::{from_ron, to_ron};
 use lpkpi::workspace::model::{DashboardMonth, Partner, PlannedPurchase, ProfileChoice, Rate};
@@ -128,20 +128,19 @@ fn edit() -> impl Strategy<Value = Edit> {
             anniversary,
         })
     });
-    let trainer =
-        (text(), text(), prop::option::of(day())).prop_map(|(name, mct_id, expiry)| Trainer {
+    let membership = prop::option::of(
+        (text(), prop::option::of(day())).prop_map(|(id, expiry)| Membership { id, expiry }),
+    );
+    let person =
+        (text(), membership, prop::option::of(day())).prop_map(|(name, mct, date)| Person {
             name,
-            mct_id,
-            expiry,
+            mct,
+            passes: vec![ExamPass {
+                exam: "AZ-104".into(),
+                date,
+                expiry: None,
+            }],
         });
-    let person = (text(), prop::option::of(day())).prop_map(|(name, date)| Person {
-        name,
-        passes: vec![ExamPass {
-            exam: "AZ-104".into(),
-            date,
-            expiry: None,
-        }],
-    });
     let competency = (text(), 0u32..5).prop_map(|(name, people)| Competency {
         name,
         rules: vec![ExamRule {
@@ -207,7 +206,6 @@ fn edit() -> impl Strategy<Value = Edit> {
     prop_oneof![
         partner,
         Just(Edit::Profile(ProfileChoice::Builtin)),
-        list_edit(trainer.boxed()).prop_map(Edit::Trainers),
         list_edit(person.boxed()).prop_map(Edit::People),
         list_edit(competency.boxed()).prop_map(Edit::Competencies),
         list_edit(rate.boxed()).prop_map(Edit::Rates),
@@ -325,15 +323,18 @@ fn undo_costs_what_the_change_costs_at_200k_rows() {
     }
     ws.rows = Arc::new(rows);
     let inverse = ws
-        .apply(Edit::Trainers(ListEdit::Add(Trainer {
+        .apply(Edit::People(ListEdit::Add(Person {
             name: "Ada".into(),
-            mct_id: "1".into(),
-            expiry: Some(d("2027-01-01")),
+            mct: Some(Membership {
+                id: "1".into(),
+                expiry: Some(d("2027-01-01")),
+            }),
+            passes: Vec::new(),
         })))
         .unwrap()
         .unwrap();
     // the inverse names an index: a few bytes, whatever the row count
-    assert_eq!(inverse, Edit::Trainers(ListEdit::Remove(0)));
+    assert_eq!(inverse, Edit::People(ListEdit::Remove(0)));
     assert!(std::mem::size_of_val(&inverse) < 1024);
     let snapshot = ws.clone();
     assert!(

@@ -49,7 +49,6 @@ fn cases() -> Vec<Case> {
         Case {
             name: "roster empty: trainers and exam rules unknown",
             change: |ws| {
-                ws.trainers.clear();
                 ws.competencies.clear();
                 ws.people.clear();
             },
@@ -71,8 +70,8 @@ fn cases() -> Vec<Case> {
         Case {
             name: "trainers recorded but every membership lapses before the deadline",
             change: |ws| {
-                for t in &mut ws.trainers {
-                    t.expiry = Some(day("2027-01-31"));
+                for m in ws.people.iter_mut().filter_map(|p| p.mct.as_mut()) {
+                    m.expiry = Some(day("2027-01-31"));
                 }
             },
             as_of: "2026-11-26",
@@ -195,7 +194,7 @@ fn verdicts_over_the_combinations_that_matter() {
         assert_eq!(verdict(e).sentence, case.sentence, "{}", case.name);
 
         // every format says it the same way
-        let has_roster = !ws.trainers.is_empty() || !ws.competencies.is_empty();
+        let has_roster = ws.has_trainers() || !ws.competencies.is_empty();
         let input = ReportInput {
             eval: e,
             profile: &session.profile,

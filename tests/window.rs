@@ -15,10 +15,10 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use eframe::egui;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use lpkpi::import::ImportRules;
 use lpkpi::import::values::Currency;
-use lpkpi::rules::capability::Trainer;
+use lpkpi::rules::capability::{Competency, ExamPass, ExamRule, Membership, Person};
 use lpkpi::rules::{ProductLine, Profile};
 use lpkpi::ui::LpkpiApp;
 use lpkpi::workspace::Workspace;
@@ -233,46 +233,62 @@ fn reclassifying_a_row_changes_the_totals() {
     );
 }
 
+fn ana() -> Person {
+    Person {
+        name: "Ana Ruiz".into(),
+        mct: Some(Membership {
+            id: "1001".into(),
+            expiry: Some(d("2027-06-30")),
+        }),
+        passes: vec![ExamPass {
+            exam: "AZ-104".into(),
+            date: Some(d("2025-01-10")),
+            expiry: None,
+        }],
+    }
+}
+
+/// Silver's requirement `r` (met, not met or unknown).
+fn silver(app: &LpkpiApp, r: lpkpi::rules::figures::Requirement) -> Option<bool> {
+    app.state.outcome().unwrap().eval.levels[1]
+        .checks
+        .iter()
+        .find(|c| c.requirement == r)
+        .unwrap()
+        .met
+}
+
 #[test]
 fn adding_a_trainer_flips_the_mct_requirement_and_undo_restores() {
     let mut ws = imported();
-    ws.trainers.push(Trainer {
-        name: "Ana Ruiz".into(),
-        mct_id: "1001".into(),
-        expiry: Some(d("2027-06-30")),
-    });
+    ws.people.push(ana());
     let mut h = harness(ws);
-    let silver_mct = |app: &LpkpiApp| {
-        app.state.outcome().unwrap().eval.levels[1]
-            .checks
-            .iter()
-            .find(|c| c.requirement == lpkpi::rules::figures::Requirement::Mct)
-            .unwrap()
-            .met
-    };
+    let silver_mct = |app: &LpkpiApp| silver(app, lpkpi::rules::figures::Requirement::Mct);
     assert_eq!(silver_mct(h.state()), Some(false), "Silver needs 2 MCTs");
     click_tab(&mut h, "Capability");
+    assert!(h.get_all_by_label_contains("✔ valid").count() >= 1);
     for (field, text) in [
-        ("Trainer name", "Ben Ode"),
-        ("Trainer MCT ID", "1002"),
+        ("Person name", "Ben Ode"),
+        ("MCT ID, if a trainer", "1002"),
         ("Membership until", "2027-12-31"),
     ] {
         type_into(&mut h, field, text);
     }
-    h.get_by_label("Add trainer").click();
+    h.get_by_label("Add person").click();
     h.run_steps(3);
     settle(&mut h);
-    assert_eq!(h.state().state.workspace.trainers.len(), 2);
+    let people = &h.state().state.workspace.people;
+    assert_eq!(people.len(), 2);
     assert_eq!(
-        h.state().state.workspace.trainers[1].expiry,
+        people[1].mct.as_ref().and_then(|m| m.expiry),
         Some(d("2027-12-31"))
     );
     assert_eq!(silver_mct(h.state()), Some(true));
-    // undo restores the roster and the requirement
+    // undo restores the list and the requirement
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
     h.run_steps(3);
     settle(&mut h);
-    assert_eq!(h.state().state.workspace.trainers.len(), 1);
+    assert_eq!(h.state().state.workspace.people.len(), 1);
     assert_eq!(silver_mct(h.state()), Some(false));
     // and redo brings it back
     h.key_press_modifiers(
@@ -282,6 +298,162 @@ fn adding_a_trainer_flips_the_mct_requirement_and_undo_restores() {
     h.run_steps(3);
     settle(&mut h);
     assert_eq!(silver_mct(h.state()), Some(true));
+}
+
+/// One entry: a person with an MCT ID and an exam pass counts as a trainer and for the exam
+/// rule, so Silver's MCT and exam requirements flip together (and one undo reverts both).
+#[test]
+fn adding_a_person_with_passes_and_an_mct_id_flips_both_requirements() {
+    use lpkpi::rules::figures::Requirement;
+    let mut ws = imported();
+    ws.people.push(ana());
+    ws.competencies.push(Competency {
+        name: "Cloud Platform".into(),
+        rules: vec![ExamRule {
+            level: "silver".into(),
+            people: 2,
+            exams: vec!["AZ-104".into(), "AZ-305".into()],
+        }],
+    });
+    let mut h = harness(ws);
+    let both = |app: &LpkpiApp| {
+        (
+            silver(app, Requirement::Mct),
+            silver(app, Requirement::Exams),
+        )
+    };
+    assert_eq!(both(h.state()), (Some(false), Some(false)));
+    click_tab(&mut h, "Capability");
+    type_into(&mut h, "Person name", "Ben Ode");
+    type_into(&mut h, "MCT ID, if a trainer", "1002");
+    type_into(&mut h, "Membership until", "2027-12-31");
+    type_into(&mut h, "Exam", "AZ-305");
+    type_into(&mut h, "Passed on", "2025-04-02");
+    h.get_by_label("Add pass").click();
+    h.run_steps(2);
+    h.get_by_label_contains("AZ-305 2025-04-02");
+    assert_eq!(
+        h.state().state.workspace.people.len(),
+        1,
+        "the pass waits on the draft"
+    );
+    h.get_by_label("Add person").click();
+    h.run_steps(3);
+    settle(&mut h);
+    let ws = &h.state().state.workspace;
+    assert_eq!(ws.people.len(), 2);
+    assert_eq!(ws.people[1].passes.len(), 1);
+    assert_eq!(both(h.state()), (Some(true), Some(true)));
+    // the row reads as a valid trainer with the pass
+    h.get_by_label("Ben Ode");
+    h.get_by_label_contains("AZ-305 2025-04-02");
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run_steps(3);
+    settle(&mut h);
+    assert_eq!(both(h.state()), (Some(false), Some(false)));
+}
+
+#[test]
+fn a_bad_date_shows_its_error_beside_the_field() {
+    let mut h = harness(imported());
+    click_tab(&mut h, "Capability");
+    type_into(&mut h, "Exam", "AZ-104");
+    type_into(&mut h, "Passed on", "2025-13-45");
+    h.get_by_label("Add pass").click();
+    h.run_steps(3);
+    let field = h.get_by_label("Passed on").rect();
+    let error = h.get_by_label_contains("'2025-13-45' is not a date").rect();
+    // right under the field, in its column: not at the end of the panel
+    assert!(
+        error.top() >= field.bottom() - 1.0 && error.top() - field.bottom() < 24.0,
+        "{field:?} {error:?}"
+    );
+    assert!(
+        error.left() < field.right() && error.right() > field.left() - 120.0,
+        "{field:?} {error:?}"
+    );
+    assert!(h.state().state.workspace.people.is_empty(), "nothing added");
+}
+
+#[test]
+fn an_empty_date_field_shows_no_date_and_its_calendar_opens_on_today() {
+    let mut h = harness(imported());
+    click_tab(&mut h, "Capability");
+    assert_eq!(
+        h.get_by_label("Membership until").value().as_deref(),
+        Some("")
+    );
+    // no date anywhere beside the empty fields (the old picker showed 2026-01-01): the
+    // calendar buttons say what they are
+    assert!(h.query_by_label_contains("2026-01-01").is_none());
+    assert_eq!(h.get_all_by_label("Calendar").count(), 3);
+    // the calendar button beside "Membership until" opens on today's month: saving it
+    // unchanged gives today
+    h.get_all_by_label("Calendar").next().unwrap().click();
+    h.run_steps(3);
+    h.get_by_label("Save").click();
+    h.run_steps(3);
+    assert_eq!(
+        h.get_by_label("Membership until").value().as_deref(),
+        Some("2026-09-15")
+    );
+}
+
+#[test]
+fn selecting_a_row_then_remove_removes_it_and_undo_restores() {
+    let mut ws = imported();
+    ws.people.push(ana());
+    ws.people.push(Person {
+        name: "Cy Bell".into(),
+        ..Person::default()
+    });
+    let mut h = harness(ws);
+    click_tab(&mut h, "Capability");
+    // one Edit and one Remove, for the selected row, not a pair per row
+    assert!(h.query_by_label_contains("Remove Ana Ruiz").is_none());
+    assert!(
+        h.get_by_label("Remove").accesskit_node().is_disabled(),
+        "nothing selected yet"
+    );
+    h.get_by_label("Cy Bell").click();
+    h.run_steps(2);
+    h.get_by_label("Remove Cy Bell").click();
+    h.run_steps(3);
+    settle(&mut h);
+    let names = |h: &Harness<'static, LpkpiApp>| -> Vec<String> {
+        h.state()
+            .state
+            .workspace
+            .people
+            .iter()
+            .map(|p| p.name.clone())
+            .collect()
+    };
+    assert_eq!(names(&h), ["Ana Ruiz"]);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run_steps(3);
+    settle(&mut h);
+    assert_eq!(names(&h), ["Ana Ruiz", "Cy Bell"]);
+    // Edit fills the form with the selected person, passes included; Save replaces them
+    h.get_by_label("Ana Ruiz").click();
+    h.run_steps(2);
+    h.get_by_label("Edit Ana Ruiz").click();
+    h.run_steps(2);
+    assert_eq!(
+        h.get_by_label("MCT ID, if a trainer").value().as_deref(),
+        Some("1001")
+    );
+    // in the table and on the form's draft
+    assert_eq!(h.get_all_by_label_contains("AZ-104 2025-01-10").count(), 2);
+    type_into(&mut h, "Exam", "AZ-305");
+    type_into(&mut h, "Passed on", "2025-03-03");
+    h.get_by_label("Add pass").click();
+    h.run_steps(2);
+    h.get_by_label("Save person").click();
+    h.run_steps(3);
+    settle(&mut h);
+    assert_eq!(names(&h), ["Ana Ruiz", "Cy Bell"]);
+    assert_eq!(h.state().state.workspace.people[0].passes.len(), 2);
 }
 
 #[test]
@@ -345,29 +517,22 @@ fn the_whole_loop_from_drop_to_export() {
         Some(ProductLine::Excluded)
     );
 
-    // two trainers, one person with an exam, the Silver exam rule
+    // two trainers, one of them with an exam pass (recorded on her), the Silver exam rule
     click_tab(&mut h, "Capability");
-    for (name, id) in [("Ana Ruiz", "1001"), ("Ben Ode", "1002")] {
-        type_into(&mut h, "Trainer name", name);
-        type_into(&mut h, "Trainer MCT ID", id);
+    for (name, id, pass) in [("Ana Ruiz", "1001", true), ("Ben Ode", "1002", false)] {
+        type_into(&mut h, "Person name", name);
+        type_into(&mut h, "MCT ID, if a trainer", id);
         type_into(&mut h, "Membership until", "2027-06-30");
-        h.get_by_label("Add trainer").click();
+        if pass {
+            type_into(&mut h, "Exam", "AZ-104");
+            type_into(&mut h, "Passed on", "2025-04-02");
+            h.get_by_label("Add pass").click();
+            h.run_steps(2);
+        }
+        h.get_by_label("Add person").click();
         h.run_steps(3);
         settle(&mut h);
     }
-    type_into(&mut h, "Person", "Ana Ruiz");
-    h.get_by_label("Add person").click();
-    h.run_steps(3);
-    settle(&mut h);
-    h.get_by_label("Passed by").click();
-    h.run_steps(2);
-    h.get_all_by_label("Ana Ruiz").last().unwrap().click();
-    h.run_steps(2);
-    type_into(&mut h, "Exam", "AZ-104");
-    type_into(&mut h, "Passed on", "2025-04-02");
-    h.get_by_label("Add pass").click();
-    h.run_steps(3);
-    settle(&mut h);
     type_into(&mut h, "Competency", "Cloud Platform");
     h.get_by_label("Rule level").click();
     h.run_steps(2);
@@ -380,8 +545,12 @@ fn the_whole_loop_from_drop_to_export() {
     settle(&mut h);
     let ws = &h.state().state.workspace;
     assert_eq!(
-        (ws.trainers.len(), ws.people.len(), ws.competencies.len()),
-        (2, 1, 1)
+        (
+            ws.people.len(),
+            ws.people.iter().filter(|p| p.mct.is_some()).count(),
+            ws.competencies.len()
+        ),
+        (2, 2, 1)
     );
 
     // the verdict

@@ -15,7 +15,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use lpkpi::import::ImportRules;
 use lpkpi::import::classify::CatalogEntry;
 use lpkpi::import::values::Currency;
-use lpkpi::rules::capability::{Competency, ExamPass, ExamRule, Person, Trainer};
+use lpkpi::rules::capability::{Competency, ExamPass, ExamRule, Membership, Person};
 use lpkpi::rules::{Month, ProductLine, Profile};
 use lpkpi::workspace::format::{from_ron, to_ron};
 use lpkpi::workspace::model::{
@@ -206,21 +206,14 @@ fn workspace_report_equals_the_direct_report() {
 fn a_roster_and_a_competency_give_a_verdict() {
     let mut ws = imported_fixtures();
     ws.partner.level = Some("silver".into());
-    ws.trainers = vec![
-        Trainer {
-            name: "Ana".into(),
-            mct_id: "1001".into(),
-            expiry: Some(d("2027-03-31")),
-        },
-        Trainer {
-            name: "Ben".into(),
-            mct_id: "1002".into(),
-            expiry: Some(d("2026-09-01")),
-        },
-    ];
+    // a trainer's passes are recorded on the trainer: one person, not two entries
     ws.people = vec![
         Person {
             name: "Ana".into(),
+            mct: Some(Membership {
+                id: "1001".into(),
+                expiry: Some(d("2027-03-31")),
+            }),
             passes: vec![ExamPass {
                 exam: "AZ-104".into(),
                 date: Some(d("2025-01-10")),
@@ -228,7 +221,16 @@ fn a_roster_and_a_competency_give_a_verdict() {
             }],
         },
         Person {
+            name: "Ben".into(),
+            mct: Some(Membership {
+                id: "1002".into(),
+                expiry: Some(d("2026-09-01")),
+            }),
+            passes: Vec::new(),
+        },
+        Person {
             name: "Cy".into(),
+            mct: None,
             passes: vec![ExamPass {
                 exam: "AZ-305".into(),
                 date: Some(d("2025-02-10")),
@@ -267,10 +269,13 @@ fn a_roster_and_a_competency_give_a_verdict() {
         (lpkpi::rules::verdict::Outcome::Drops, Some("lap"))
     );
     // Adding a trainer valid at the deadline flips the MCT requirement: keeps Silver.
-    ws.trainers.push(Trainer {
+    ws.people.push(Person {
         name: "Di".into(),
-        mct_id: "1003".into(),
-        expiry: Some(d("2027-12-31")),
+        mct: Some(Membership {
+            id: "1003".into(),
+            expiry: Some(d("2027-12-31")),
+        }),
+        passes: Vec::new(),
     });
     let out = Session::new(&ws)
         .unwrap()
@@ -332,7 +337,16 @@ fn every_checked_in_version_loads() {
     let ws = from_ron(&v1, "v1.ron").unwrap();
     assert_eq!(ws.version, lpkpi::workspace::FORMAT_VERSION);
     assert_eq!(ws.partner.name, "Fabrikam Training");
-    assert_eq!(ws.trainers.len(), 2);
+    // version 1's two lists, merged: Ana Ruiz was a trainer and a person, now one person
+    assert_eq!(ws.people.len(), 2);
+    assert_eq!(ws.people[0].name, "Ana Ruiz");
+    assert_eq!(
+        ws.people[0].mct.as_ref().map(|m| m.id.as_str()),
+        Some("MCT-1001")
+    );
+    assert_eq!(ws.people[0].passes.len(), 1);
+    assert_eq!(ws.people[1].name, "Ben Ode");
+    assert!(ws.people[1].passes.is_empty());
     assert_eq!(ws.batches.len(), 2);
     assert_eq!(ws.rows.len(), 4);
     let session = Session::new(&ws).unwrap();
@@ -448,13 +462,16 @@ fn child_process() {
     match role {
         "save-loop" => {
             let mut doc = Document::open(path).unwrap();
-            let base = doc.workspace.trainers.len();
+            let base = doc.workspace.people.len();
             for i in 0.. {
                 doc.workspace.partner.name = format!("save {}", base + i + 1);
-                doc.workspace.trainers.push(Trainer {
+                doc.workspace.people.push(Person {
                     name: format!("T{}", base + i + 1),
-                    mct_id: format!("{i:0200}"),
-                    expiry: Some(d("2027-01-01")),
+                    mct: Some(Membership {
+                        id: format!("{i:0200}"),
+                        expiry: Some(d("2027-01-01")),
+                    }),
+                    passes: Vec::new(),
                 });
                 doc.save().unwrap();
             }
@@ -505,7 +522,7 @@ fn killed_while_saving_200_times_the_workspace_always_loads() {
         let doc = Document::open(&path).unwrap_or_else(|e| panic!("round {round}: {e}"));
         let ws = &doc.workspace;
         // old or new version, never a mix: the name and the roster were saved together
-        let n = ws.trainers.len();
+        let n = ws.people.len();
         if n > 0 {
             assert_eq!(ws.partner.name, format!("save {n}"), "round {round}");
         }
@@ -655,16 +672,16 @@ mod roundtrip {
                 level,
                 anniversary,
             });
-        let trainer =
-            (text(), text(), prop::option::of(day())).prop_map(|(name, mct_id, expiry)| Trainer {
-                name,
-                mct_id,
-                expiry,
-            });
+        let membership =
+            (text(), prop::option::of(day())).prop_map(|(id, expiry)| Membership { id, expiry });
         let pass = (text(), prop::option::of(day()), prop::option::of(day()))
             .prop_map(|(exam, date, expiry)| ExamPass { exam, date, expiry });
-        let person = (text(), prop::collection::vec(pass, 0..4))
-            .prop_map(|(name, passes)| Person { name, passes });
+        let person = (
+            text(),
+            prop::option::of(membership),
+            prop::collection::vec(pass, 0..4),
+        )
+            .prop_map(|(name, mct, passes)| Person { name, mct, passes });
         let rule = (text(), 0u32..10, prop::collection::vec(text(), 0..3)).prop_map(
             |(level, people, exams)| ExamRule {
                 level,
@@ -709,8 +726,7 @@ mod roundtrip {
         (
             partner,
             prop::collection::vec(competency, 0..2),
-            prop::collection::vec(trainer, 0..5),
-            prop::collection::vec(person, 0..4),
+            prop::collection::vec(person, 0..6),
             prop::collection::vec(row(), 0..12),
             catalog,
             prop::collection::vec(rate, 0..3),
@@ -718,27 +734,18 @@ mod roundtrip {
             prop::collection::vec(dash, 0..3),
         )
             .prop_map(
-                |(
-                    partner,
-                    competencies,
-                    trainers,
-                    people,
-                    rows,
-                    catalog,
-                    rates,
-                    planned,
-                    dashboard,
-                )| Workspace {
-                    partner,
-                    competencies,
-                    trainers,
-                    people,
-                    rows: rows.into(),
-                    catalog,
-                    rates,
-                    planned,
-                    dashboard,
-                    ..Workspace::default()
+                |(partner, competencies, people, rows, catalog, rates, planned, dashboard)| {
+                    Workspace {
+                        partner,
+                        competencies,
+                        people,
+                        rows: rows.into(),
+                        catalog,
+                        rates,
+                        planned,
+                        dashboard,
+                        ..Workspace::default()
+                    }
                 },
             )
     }

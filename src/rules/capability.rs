@@ -9,19 +9,18 @@ use serde::{Deserialize, Serialize};
 use super::figures::CapabilityFacts;
 use crate::profile::Profile;
 
-/// A trainer on the MCT roster.
+/// A person's Microsoft Certified Trainer membership: held, the person is a trainer on the
+/// MCT roster.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct Trainer {
-    /// Full name.
-    pub name: String,
+pub struct Membership {
     /// MCT ID or certification profile ID.
-    pub mct_id: String,
+    pub id: String,
     /// Last day the MCT membership is valid (memberships are annual).
     pub expiry: Option<NaiveDate>,
 }
 
-impl Trainer {
+impl Membership {
     /// Whether the membership is valid on `day` (an unknown expiry counts as valid, with a
     /// warning in the status).
     pub fn valid_on(&self, day: NaiveDate) -> bool {
@@ -41,14 +40,25 @@ pub struct ExamPass {
     pub expiry: Option<NaiveDate>,
 }
 
-/// A person with exam passes (trainers, staff).
+/// A person: a trainer when they hold an MCT membership, and the exams they passed (trainers
+/// and staff alike), recorded once.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Person {
     /// Full name (people are told apart by name, ignoring case and outer spaces).
     pub name: String,
+    /// The MCT membership (None: not a trainer).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mct: Option<Membership>,
     /// Exams passed.
     pub passes: Vec<ExamPass>,
+}
+
+impl Person {
+    /// The key people are told apart by: the name trimmed, in lower case.
+    pub fn key(&self) -> String {
+        person_key(&self.name)
+    }
 }
 
 /// "K distinct people who each passed one of these exams", for one level.
@@ -76,6 +86,9 @@ pub struct Competency {
 /// A trainer's standing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TrainerStatus {
+    /// Index of the person in the people list.
+    #[serde(skip)]
+    pub person: usize,
     /// Name.
     pub name: String,
     /// MCT ID.
@@ -133,41 +146,43 @@ fn exam_key(code: &str) -> String {
     code.trim().to_uppercase()
 }
 
-/// Evaluate the roster and the exam rules at `deadline`, with `today` for warnings.
-/// An empty roster leaves the MCT count unknown; a level no competency has rules for leaves
-/// its exam requirement unknown.
+/// Evaluate the roster (the people holding an MCT membership, in list order) and the exam rules
+/// at `deadline`, with `today` for warnings. No trainer leaves the MCT count unknown; a level
+/// no competency has rules for leaves its exam requirement unknown.
 pub fn capability(
     profile: &Profile,
-    trainers: &[Trainer],
     people: &[Person],
     competencies: &[Competency],
     deadline: NaiveDate,
     today: NaiveDate,
 ) -> CapabilityStatus {
     let mut warnings = Vec::new();
-    let trainer_status: Vec<TrainerStatus> = trainers
+    let trainer_status: Vec<TrainerStatus> = people
         .iter()
-        .map(|t| {
-            let valid_at_deadline = t.valid_on(deadline);
-            let valid_today = t.valid_on(today);
+        .enumerate()
+        .filter_map(|(i, p)| p.mct.as_ref().map(|m| (i, p, m)))
+        .map(|(person, p, m)| {
+            let valid_at_deadline = m.valid_on(deadline);
+            let valid_today = m.valid_on(today);
             let lapses_before_deadline = valid_today && !valid_at_deadline;
-            if t.expiry.is_none() {
+            if m.expiry.is_none() {
                 warnings.push(format!(
                     "{}: MCT membership expiry not recorded (counted as valid)",
-                    t.name
+                    p.name
                 ));
             }
             if lapses_before_deadline {
                 warnings.push(format!(
                     "{}: MCT membership lapses on {} before the deadline {deadline}: renew it",
-                    t.name,
-                    t.expiry.map_or(String::new(), |e| e.to_string())
+                    p.name,
+                    m.expiry.map_or(String::new(), |e| e.to_string())
                 ));
             }
             TrainerStatus {
-                name: t.name.clone(),
-                mct_id: t.mct_id.clone(),
-                expiry: t.expiry,
+                person,
+                name: p.name.clone(),
+                mct_id: m.id.clone(),
+                expiry: m.expiry,
                 valid_at_deadline,
                 valid_today,
                 lapses_before_deadline,
@@ -230,7 +245,7 @@ pub fn capability(
         }
     }
     let facts = CapabilityFacts {
-        active_mcts: (!trainers.is_empty()).then_some(mcts_at_deadline),
+        active_mcts: (!trainer_status.is_empty()).then_some(mcts_at_deadline),
         exam_rules: profile
             .levels
             .iter()
@@ -259,17 +274,21 @@ mod tests {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
     }
 
-    fn trainer(name: &str, expiry: Option<&str>) -> Trainer {
-        Trainer {
+    fn trainer(name: &str, expiry: Option<&str>) -> Person {
+        Person {
             name: name.into(),
-            mct_id: format!("MCT-{name}"),
-            expiry: expiry.map(d),
+            mct: Some(Membership {
+                id: format!("MCT-{name}"),
+                expiry: expiry.map(d),
+            }),
+            passes: Vec::new(),
         }
     }
 
     fn person(name: &str, passes: &[(&str, &str, Option<&str>)]) -> Person {
         Person {
             name: name.into(),
+            mct: None,
             passes: passes
                 .iter()
                 .map(|(exam, date, expiry)| ExamPass {
@@ -291,14 +310,14 @@ mod tests {
             trainer("Di", Some("2026-01-01")),  // already lapsed
             trainer("Ed", None),
         ];
-        let s = capability(&p, &trainers, &[], &[], d("2027-02-28"), d("2026-11-26"));
+        let s = capability(&p, &trainers, &[], d("2027-02-28"), d("2026-11-26"));
         assert_eq!(s.mcts_at_deadline, 3);
         assert_eq!(s.mcts_today, 4);
         assert!(s.trainers[1].lapses_before_deadline);
         assert!(!s.trainers[3].lapses_before_deadline);
         assert_eq!(s.facts.active_mcts, Some(3));
         assert_eq!(s.warnings.len(), 2, "{:?}", s.warnings);
-        let empty = capability(&p, &[], &[], &[], d("2027-02-28"), d("2026-11-26"));
+        let empty = capability(&p, &[], &[], d("2027-02-28"), d("2026-11-26"));
         assert_eq!(
             empty.facts.active_mcts, None,
             "no roster: unknown, not zero"
@@ -336,14 +355,7 @@ mod tests {
             person("Cy", &[("AZ-104", "2027-03-01", None)]),    // after the deadline
             person("Di", &[("AZ-104 ", "2026-02-01", None)]),
         ];
-        let s = capability(
-            &p,
-            &[],
-            &people,
-            &[competency],
-            d("2027-02-28"),
-            d("2026-11-26"),
-        );
+        let s = capability(&p, &people, &[competency], d("2027-02-28"), d("2026-11-26"));
         assert_eq!(s.exam_rules[0].people, vec!["Ana", "Di"]);
         assert!(s.exam_rules[0].met);
         assert!(!s.exam_rules[1].met);

@@ -1,32 +1,37 @@
-//! Capability (R4): the MCT roster with membership expiries (a badge when one lapses before the
-//! deadline), the competency's exam rules, people and their exam passes. The evaluation updates
-//! as soon as an edit is applied.
+//! Capability (R4): one list of people, each a trainer when they hold an MCT membership and
+//! with the exams they passed (recorded once, on the person), and the competency's exam rules.
+//! Trainers read valid / lapsing / lapsed; a row is selected, then edited or removed once; the
+//! forms reflow in a narrow window and say what is wrong beside the field. The evaluation
+//! updates as soon as an edit is applied.
 
 use chrono::NaiveDate;
 use eframe::egui::{self, RichText, Ui};
+use egui_extras::{Column, TableBuilder};
 
 use super::command::Command;
 use super::state::AppState;
 use super::widgets::{self, status, status_color};
-use crate::rules::capability::{Competency, ExamPass, ExamRule, Person, Trainer};
+use crate::rules::capability::{
+    CapabilityStatus, Competency, ExamPass, ExamRule, Membership, Person, TrainerStatus,
+};
 use crate::workspace::{Edit, ListEdit};
 
-/// Drafts of the forms.
+/// Drafts of the forms and the selected rows.
 #[derive(Debug, Clone, Default)]
 pub struct CapabilityView {
-    /// Trainer being added or edited.
-    pub trainer_name: String,
-    /// Its MCT ID.
-    pub trainer_id: String,
-    /// Its expiry, as typed.
-    pub trainer_expiry: String,
-    /// The trainer being edited, as it was (None: adding).
-    pub editing: Option<(usize, Trainer)>,
-    /// Person to add.
-    pub person: String,
-    /// Person receiving a pass.
-    pub pass_person: Option<usize>,
-    /// Exam code of the pass.
+    /// The person being added or edited: name.
+    pub name: String,
+    /// Their MCT ID (empty: not a trainer).
+    pub mct_id: String,
+    /// Their membership expiry, as typed.
+    pub expiry: String,
+    /// Their exam passes (the draft's).
+    pub passes: Vec<ExamPass>,
+    /// The person being edited, as it was (None: adding).
+    pub editing: Option<(usize, Person)>,
+    /// The selected person, as it was when selected.
+    pub selected: Option<(usize, Person)>,
+    /// Exam code of the pass being added to the draft.
     pub pass_exam: String,
     /// Date passed, as typed.
     pub pass_date: String,
@@ -40,8 +45,35 @@ pub struct CapabilityView {
     pub rule_people: String,
     /// Exams of the new rule, comma-separated.
     pub rule_exams: String,
-    /// Form error.
-    pub error: Option<String>,
+    /// The selected rule (competency index, rule index).
+    pub selected_rule: Option<(usize, usize)>,
+    /// Errors, each shown beside its field.
+    pub errors: FormErrors,
+}
+
+/// What is wrong with a form, per field (shown beside it).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FormErrors {
+    /// The person's name.
+    pub name: Option<String>,
+    /// The membership expiry.
+    pub expiry: Option<String>,
+    /// The exam code of a pass.
+    pub exam: Option<String>,
+    /// The date passed.
+    pub pass_date: Option<String>,
+    /// The pass's expiry.
+    pub pass_expiry: Option<String>,
+    /// The person as a whole (changed meanwhile, refused).
+    pub person: Option<String>,
+    /// The rule's competency.
+    pub competency: Option<String>,
+    /// The rule's level.
+    pub rule_level: Option<String>,
+    /// The rule's number of people.
+    pub rule_people: Option<String>,
+    /// The rule's exams.
+    pub rule_exams: Option<String>,
 }
 
 fn parse_day(s: &str) -> Result<Option<NaiveDate>, String> {
@@ -54,6 +86,41 @@ fn parse_day(s: &str) -> Result<Option<NaiveDate>, String> {
         .map_err(|_| format!("'{s}' is not a date (YYYY-MM-DD)"))
 }
 
+/// A trainer's standing in words: valid at the deadline, lapsing before it, or already lapsed
+/// at the as-of date (with the colour-blind-safe status colour).
+fn trainer_word(s: &TrainerStatus) -> (String, Option<bool>) {
+    if !s.valid_today {
+        ("✘ lapsed".into(), Some(false))
+    } else if s.lapses_before_deadline {
+        let on = s.expiry.map_or(String::new(), |d| format!(" on {d}"));
+        (format!("⚠ lapsing{on}"), Some(false))
+    } else if s.expiry.is_none() {
+        ("✔ valid (expiry not recorded)".into(), None)
+    } else {
+        ("✔ valid".into(), Some(true))
+    }
+}
+
+fn passes_text(passes: &[ExamPass]) -> String {
+    passes
+        .iter()
+        .map(|p| {
+            let when = p.date.map_or(String::new(), |d| format!(" {d}"));
+            let until = p.expiry.map_or(String::new(), |d| format!(" until {d}"));
+            format!("{}{when}{until}", p.exam)
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Where `kept` is now in `people` (it may have moved or gone since it was selected).
+fn position(people: &[Person], kept: &(usize, Person)) -> Option<usize> {
+    if people.get(kept.0) == Some(&kept.1) {
+        return Some(kept.0);
+    }
+    people.iter().position(|p| *p == kept.1)
+}
+
 /// The capability panel.
 pub fn capability_ui(
     ui: &mut Ui,
@@ -61,229 +128,558 @@ pub fn capability_ui(
     view: &mut CapabilityView,
     cmds: &mut Vec<Command>,
 ) {
-    let ws = &state.workspace;
     let cap = state.outcome().map(|o| &o.capability);
-    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
-        widgets::heading(ui, "Microsoft Certified Trainers");
-        if let Some(c) = cap {
-            let needs: Vec<String> = state
-                .derived
-                .as_ref()
-                .map(|d| {
-                    d.session
-                        .profile
-                        .levels
-                        .iter()
-                        .filter_map(|l| l.mcts.map(|n| format!("{} needs {n}", l.name)))
-                        .collect()
-                })
-                .unwrap_or_default();
-            ui.label(format!(
-                "{} valid at the deadline, {} today. {}.",
-                c.mcts_at_deadline,
-                c.mcts_today,
-                needs.join(", ")
-            ));
-        }
-        egui::Grid::new("trainers").striped(true).num_columns(5).show(ui, |ui| {
-            for h in ["Name", "MCT ID", "Valid until", "At the deadline", ""] {
-                ui.label(RichText::new(h).strong());
-            }
-            ui.end_row();
-            for (i, t) in ws.trainers.iter().enumerate() {
-                ui.label(&t.name);
-                ui.label(&t.mct_id);
-                ui.label(t.expiry.map_or("not recorded".to_string(), |d| d.to_string()));
-                let st = cap.and_then(|c| c.trainers.get(i));
-                match st {
-                    Some(s) if s.lapses_before_deadline => {
-                        ui.label(RichText::new("⚠ Lapses before the deadline").color(status_color(ui, Some(false))).strong());
-                    }
-                    Some(s) => {
-                        status(ui, Some(s.valid_at_deadline));
-                    }
-                    None => {
-                        ui.label("");
-                    }
-                }
-                ui.horizontal(|ui| {
-                    if ui.button(format!("Edit {}", t.name)).clicked() {
-                        view.editing = Some((i, t.clone()));
-                        view.trainer_name = t.name.clone();
-                        view.trainer_id = t.mct_id.clone();
-                        view.trainer_expiry = t.expiry.map_or(String::new(), |d| d.to_string());
-                    }
-                    if ui.button(format!("Remove {}", t.name)).clicked() {
-                        cmds.push(Command::Edit(Edit::Trainers(ListEdit::Remove(i))));
-                    }
-                });
-                ui.end_row();
-            }
+    egui::ScrollArea::vertical()
+        .id_salt("capability")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            people_section(ui, state, cap, view, cmds);
+            ui.separator();
+            rules_section(ui, state, cap, view, cmds);
         });
-        ui.add_space(4.0);
-        ui.horizontal_wrapped(|ui| {
-            widgets::labelled_text(ui, "Trainer name", &mut view.trainer_name, 160.0);
-            widgets::labelled_text(ui, "Trainer MCT ID", &mut view.trainer_id, 110.0);
-            let current = parse_day(&view.trainer_expiry).ok().flatten();
-            let mut text = view.trainer_expiry.clone();
-            if let Some(d) = widgets::date_field(ui, "Membership until", "trainer-expiry", &mut text, current) {
-                text = d.map_or(String::new(), |d| d.to_string());
-            }
-            view.trainer_expiry = text;
-            let label = if view.editing.is_some() { "Save trainer" } else { "Add trainer" };
-            if ui.button(label).clicked() {
-                match parse_day(&view.trainer_expiry) {
-                    Ok(expiry) if !view.trainer_name.trim().is_empty() => {
-                        // the roster may have changed since editing began (undo, removal)
-                        let at = match view.editing.take() {
-                            Some((_, original)) => match ws.trainers.iter().position(|t| *t == original) {
-                                Some(now) => Some(now),
-                                None => {
-                                    view.error = Some(format!("{} changed meanwhile: edit again", original.name));
-                                    return;
-                                }
-                            },
-                            None => None,
-                        };
-                        let trainer = Trainer {
-                            name: view.trainer_name.trim().to_string(),
-                            mct_id: view.trainer_id.trim().to_string(),
-                            expiry,
-                        };
-                        cmds.push(Command::Edit(Edit::Trainers(match at {
-                            Some(i) => ListEdit::Replace(i, trainer),
-                            None => ListEdit::Add(trainer),
-                        })));
-                        view.trainer_name.clear();
-                        view.trainer_id.clear();
-                        view.trainer_expiry.clear();
-                        view.error = None;
-                    }
-                    Ok(_) => view.error = Some("a trainer needs a name".into()),
-                    Err(e) => view.error = Some(e),
-                }
-            }
-            if view.editing.is_some() && ui.button("Cancel editing").clicked() {
-                view.editing = None;
-                view.trainer_name.clear();
-                view.trainer_id.clear();
-                view.trainer_expiry.clear();
-            }
-        });
-        if let Some(e) = &view.error {
-            ui.label(RichText::new(e).color(status_color(ui, Some(false))));
-        }
+}
 
-        widgets::heading(ui, "Competency exam rules");
-        widgets::hint(ui, "Each rule: K distinct people who each passed one of these exams, by the deadline.");
-        for (ci, c) in ws.competencies.iter().enumerate() {
-            ui.horizontal(|ui| {
-                ui.label(RichText::new(&c.name).strong());
-                if ui.button(format!("Remove competency {}", c.name)).clicked() {
-                    cmds.push(Command::Edit(Edit::Competencies(ListEdit::Remove(ci))));
+fn people_section(
+    ui: &mut Ui,
+    state: &AppState,
+    cap: Option<&CapabilityStatus>,
+    view: &mut CapabilityView,
+    cmds: &mut Vec<Command>,
+) {
+    let people = &state.workspace.people;
+    widgets::heading(ui, "People: trainers and exam passes");
+    if let Some(c) = cap {
+        let needs: Vec<String> = state
+            .derived
+            .as_ref()
+            .map(|d| {
+                d.session
+                    .profile
+                    .levels
+                    .iter()
+                    .filter_map(|l| l.mcts.map(|n| format!("{} needs {n}", l.name)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let deadline = state
+            .outcome()
+            .map_or(String::new(), |o| format!(" ({})", o.eval.dates.deadline));
+        ui.label(format!(
+            "Trainers (MCTs): {} valid at the deadline{deadline}, {} on {}. {}.",
+            c.mcts_at_deadline,
+            c.mcts_today,
+            state.as_of_date(),
+            needs.join(", ")
+        ));
+    }
+    widgets::hint(
+        ui,
+        "A person is a trainer when they hold an MCT ID. Select a row to edit or remove it.",
+    );
+    if view
+        .selected
+        .as_ref()
+        .is_some_and(|s| position(people, s).is_none())
+    {
+        view.selected = None;
+    }
+    people_table(ui, people, cap, view);
+    let selected = view.selected.clone();
+    ui.horizontal_wrapped(|ui| {
+        let name = selected.as_ref().map(|(_, p)| p.name.clone());
+        let label = name
+            .as_ref()
+            .map_or("Edit".to_string(), |n| format!("Edit {n}"));
+        if ui
+            .add_enabled(selected.is_some(), egui::Button::new(label))
+            .clicked()
+            && let Some(s) = &selected
+        {
+            view.editing = Some(s.clone());
+            view.name = s.1.name.clone();
+            view.mct_id = s.1.mct.as_ref().map_or(String::new(), |m| m.id.clone());
+            view.expiry =
+                s.1.mct
+                    .as_ref()
+                    .and_then(|m| m.expiry)
+                    .map_or(String::new(), |d| d.to_string());
+            view.passes = s.1.passes.clone();
+            view.errors = FormErrors::default();
+        }
+        let label = name
+            .as_ref()
+            .map_or("Remove".to_string(), |n| format!("Remove {n}"));
+        if ui
+            .add_enabled(selected.is_some(), egui::Button::new(label))
+            .clicked()
+            && let Some(i) = selected.as_ref().and_then(|s| position(people, s))
+        {
+            cmds.push(Command::Edit(Edit::People(ListEdit::Remove(i))));
+            view.selected = None;
+        }
+    });
+    person_form(ui, state, view, cmds);
+}
+
+fn people_table(
+    ui: &mut Ui,
+    people: &[Person],
+    cap: Option<&CapabilityStatus>,
+    view: &mut CapabilityView,
+) {
+    if people.is_empty() {
+        ui.label(RichText::new("Nobody recorded yet: add a person below.").weak());
+        return;
+    }
+    // a row fits a selectable label; the table adds the item spacing between rows
+    let row_height = ui.spacing().interact_size.y;
+    let step = row_height + ui.spacing().item_spacing.y;
+    // the table keeps its header in view and scrolls inside its own area, both ways
+    let rows_shown = people.len().min(8) as f32;
+    let height = step * rows_shown + 4.0;
+    let selected_at = view.selected.as_ref().and_then(|s| position(people, s));
+    let mut clicked = None;
+    egui::ScrollArea::horizontal()
+        .id_salt("people-h")
+        .show(ui, |ui| {
+            TableBuilder::new(ui)
+                .id_salt("people")
+                .striped(true)
+                .sense(egui::Sense::click())
+                .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+                .max_scroll_height(height)
+                .min_scrolled_height(height)
+                // as wide as their content: past the window's width, the table scrolls sideways
+                .column(Column::auto().at_least(130.0).resizable(true))
+                .column(Column::auto().at_least(90.0).resizable(true))
+                .column(Column::auto().at_least(150.0).resizable(true))
+                .column(Column::auto().at_least(150.0).resizable(true))
+                .column(Column::auto().at_least(220.0).resizable(true))
+                .header(row_height, |mut h| {
+                    for title in [
+                        "Name",
+                        "MCT ID",
+                        "Membership valid until",
+                        "Trainer status",
+                        "Exam passes",
+                    ] {
+                        h.col(|ui| {
+                            ui.label(RichText::new(title).strong());
+                        });
+                    }
+                })
+                .body(|body| {
+                    body.rows(row_height, people.len(), |mut row| {
+                        let i = row.index();
+                        let Some(p) = people.get(i) else {
+                            return;
+                        };
+                        row.set_selected(selected_at == Some(i));
+                        let mut hit = false;
+                        let (_, r) = row.col(|ui| {
+                            hit |= ui
+                                .selectable_label(selected_at == Some(i), &p.name)
+                                .clicked();
+                        });
+                        hit |= r.clicked();
+                        let (_, r) = row.col(|ui| {
+                            ui.label(p.mct.as_ref().map_or("", |m| m.id.as_str()));
+                        });
+                        hit |= r.clicked();
+                        let (_, r) = row.col(|ui| {
+                            ui.label(match &p.mct {
+                                Some(m) => {
+                                    m.expiry.map_or("not recorded".into(), |d| d.to_string())
+                                }
+                                None => String::new(),
+                            });
+                        });
+                        hit |= r.clicked();
+                        let (_, r) = row.col(|ui| {
+                            let st = cap.and_then(|c| c.trainers.iter().find(|t| t.person == i));
+                            match (st, &p.mct) {
+                                (Some(s), Some(_)) => {
+                                    let (word, met) = trainer_word(s);
+                                    ui.label(
+                                        RichText::new(word).color(status_color(ui, met)).strong(),
+                                    );
+                                }
+                                (_, None) => {
+                                    ui.label(RichText::new("not a trainer").weak());
+                                }
+                                (None, Some(_)) => {
+                                    ui.label("");
+                                }
+                            }
+                        });
+                        hit |= r.clicked();
+                        let (_, r) = row.col(|ui| {
+                            ui.label(passes_text(&p.passes));
+                        });
+                        hit |= r.clicked() || row.response().clicked();
+                        if hit {
+                            clicked = Some((i, p.clone()));
+                        }
+                    });
+                });
+        });
+    if let Some((i, p)) = clicked {
+        view.selected = if selected_at == Some(i) {
+            None
+        } else {
+            Some((i, p))
+        };
+    }
+}
+
+fn person_form(ui: &mut Ui, state: &AppState, view: &mut CapabilityView, cmds: &mut Vec<Command>) {
+    let people = &state.workspace.people;
+    let today = state.as_of_date();
+    ui.add_space(6.0);
+    let title = match &view.editing {
+        Some((_, p)) => format!("Edit {}", p.name),
+        None => "Add a person".into(),
+    };
+    ui.label(RichText::new(title).strong());
+    ui.horizontal_wrapped(|ui| {
+        widgets::with_error(ui, view.errors.name.as_deref(), |ui| {
+            widgets::labelled_text(ui, "Person name", &mut view.name, 160.0);
+        });
+        widgets::with_error(ui, None, |ui| {
+            widgets::labelled_text(ui, "MCT ID, if a trainer", &mut view.mct_id, 110.0);
+        });
+        widgets::with_error(ui, view.errors.expiry.as_deref(), |ui| {
+            let current = parse_day(&view.expiry).ok().flatten();
+            widgets::date_field_from(
+                ui,
+                "Membership until",
+                "person-expiry",
+                &mut view.expiry,
+                current,
+                today,
+            );
+        });
+    });
+    // the draft's exam passes, then a pass to add to them
+    ui.horizontal_wrapped(|ui| {
+        ui.label("Exam passes:");
+        if view.passes.is_empty() {
+            ui.label(RichText::new("none yet").weak());
+        }
+        let mut remove = None;
+        for (xi, p) in view.passes.iter().enumerate() {
+            ui.label(passes_text(std::slice::from_ref(p)));
+            if ui
+                .small_button("✖")
+                .on_hover_text(format!("Remove the {} pass from this person", p.exam))
+                .clicked()
+            {
+                remove = Some(xi);
+            }
+        }
+        if let Some(xi) = remove {
+            view.passes.remove(xi);
+        }
+    });
+    ui.horizontal_wrapped(|ui| {
+        widgets::with_error(ui, view.errors.exam.as_deref(), |ui| {
+            widgets::labelled_text(ui, "Exam", &mut view.pass_exam, 80.0);
+        });
+        widgets::with_error(ui, view.errors.pass_date.as_deref(), |ui| {
+            let current = parse_day(&view.pass_date).ok().flatten();
+            widgets::date_field_from(
+                ui,
+                "Passed on",
+                "pass-date",
+                &mut view.pass_date,
+                current,
+                today,
+            );
+        });
+        widgets::with_error(ui, view.errors.pass_expiry.as_deref(), |ui| {
+            let current = parse_day(&view.pass_expiry).ok().flatten();
+            widgets::date_field_from(
+                ui,
+                "Expires",
+                "pass-expiry",
+                &mut view.pass_expiry,
+                current,
+                today,
+            );
+        });
+        if ui.button("Add pass").clicked() {
+            let date = parse_day(&view.pass_date);
+            let expiry = parse_day(&view.pass_expiry);
+            view.errors.exam = view
+                .pass_exam
+                .trim()
+                .is_empty()
+                .then(|| "the exam code, e.g. AZ-104".to_string());
+            view.errors.pass_date = match &date {
+                Ok(Some(_)) => None,
+                Ok(None) => Some("the day it was passed".into()),
+                Err(e) => Some(e.clone()),
+            };
+            view.errors.pass_expiry = expiry.as_ref().err().cloned();
+            if let (Ok(Some(date)), Ok(expiry), None) = (date, expiry, &view.errors.exam) {
+                view.passes.push(ExamPass {
+                    exam: view.pass_exam.trim().to_string(),
+                    date: Some(date),
+                    expiry,
+                });
+                view.pass_exam.clear();
+                view.pass_date.clear();
+                view.pass_expiry.clear();
+            }
+        }
+    });
+    ui.horizontal_wrapped(|ui| {
+        let label = if view.editing.is_some() {
+            "Save person"
+        } else {
+            "Add person"
+        };
+        if ui.button(label).clicked() {
+            submit_person(people, view, cmds);
+        }
+        if view.editing.is_some() && ui.button("Cancel editing").clicked() {
+            clear_person(view);
+        }
+        if let Some(e) = &view.errors.person {
+            ui.label(RichText::new(format!("⚠ {e}")).color(status_color(ui, Some(false))));
+        }
+    });
+    if !view.pass_exam.trim().is_empty() || !view.pass_date.trim().is_empty() {
+        widgets::hint(
+            ui,
+            "Add pass puts the pass on this person; Add person (or Save person) records them.",
+        );
+    }
+}
+
+fn clear_person(view: &mut CapabilityView) {
+    view.editing = None;
+    view.name.clear();
+    view.mct_id.clear();
+    view.expiry.clear();
+    view.passes.clear();
+    view.pass_exam.clear();
+    view.pass_date.clear();
+    view.pass_expiry.clear();
+    view.errors = FormErrors::default();
+}
+
+fn submit_person(people: &[Person], view: &mut CapabilityView, cmds: &mut Vec<Command>) {
+    let name = view.name.trim().to_string();
+    let expiry = parse_day(&view.expiry);
+    view.errors.name = name.is_empty().then(|| "a person needs a name".to_string());
+    view.errors.expiry = match &expiry {
+        Err(e) => Some(e.clone()),
+        Ok(Some(_)) if view.mct_id.trim().is_empty() => {
+            Some("a membership needs the MCT ID beside it".into())
+        }
+        Ok(_) => None,
+    };
+    view.errors.person = None;
+    let (Ok(expiry), None, None) = (expiry, &view.errors.name, &view.errors.expiry) else {
+        return;
+    };
+    // the list may have changed since editing began (undo, removal)
+    let at = match &view.editing {
+        Some(original) => match position(people, original) {
+            Some(i) => Some(i),
+            None => {
+                view.errors.person =
+                    Some(format!("{} changed meanwhile: edit again", original.1.name));
+                view.editing = None;
+                return;
+            }
+        },
+        None => None,
+    };
+    let key = name.to_lowercase();
+    if let Some(other) = people
+        .iter()
+        .enumerate()
+        .find(|(i, p)| Some(*i) != at && p.key() == key)
+    {
+        view.errors.name = Some(format!(
+            "{} is already recorded: select them and Edit",
+            other.1.name
+        ));
+        return;
+    }
+    let mct_id = view.mct_id.trim().to_string();
+    let person = Person {
+        name,
+        mct: (!mct_id.is_empty()).then_some(Membership { id: mct_id, expiry }),
+        passes: std::mem::take(&mut view.passes),
+    };
+    cmds.push(Command::Edit(Edit::People(match at {
+        Some(i) => ListEdit::Replace(i, person),
+        None => ListEdit::Add(person),
+    })));
+    clear_person(view);
+}
+
+fn rules_section(
+    ui: &mut Ui,
+    state: &AppState,
+    cap: Option<&CapabilityStatus>,
+    view: &mut CapabilityView,
+    cmds: &mut Vec<Command>,
+) {
+    let ws = &state.workspace;
+    widgets::heading(ui, "Competency exam rules");
+    widgets::hint(
+        ui,
+        "Each rule: K distinct people who each passed one of these exams, by the deadline. Select a rule to remove it.",
+    );
+    if let Some((ci, ri)) = view.selected_rule
+        && ws
+            .competencies
+            .get(ci)
+            .and_then(|c| c.rules.get(ri))
+            .is_none()
+    {
+        view.selected_rule = None;
+    }
+    let mut clicked = None;
+    for (ci, c) in ws.competencies.iter().enumerate() {
+        ui.label(RichText::new(&c.name).strong());
+        if c.rules.is_empty() {
+            ui.label(RichText::new("no rule").weak());
+        }
+        for (ri, r) in c.rules.iter().enumerate() {
+            let st = cap.and_then(|cap| {
+                cap.exam_rules
+                    .iter()
+                    .filter(|s| s.competency == c.name)
+                    .nth(ri)
+            });
+            ui.horizontal_wrapped(|ui| {
+                status(ui, st.map(|s| s.met));
+                let on = view.selected_rule == Some((ci, ri));
+                let text = format!(
+                    "{}: {} people with {}",
+                    r.level,
+                    r.people,
+                    r.exams.join(" or ")
+                );
+                if ui.selectable_label(on, text).clicked() {
+                    clicked = Some(if on { None } else { Some((ci, ri)) });
+                }
+                if let Some(s) = st {
+                    ui.label(
+                        RichText::new(if s.people.is_empty() {
+                            "nobody yet".into()
+                        } else {
+                            format!("({})", s.people.join(", "))
+                        })
+                        .weak(),
+                    );
                 }
             });
-            for (ri, r) in c.rules.iter().enumerate() {
-                let st = cap.and_then(|cap| cap.exam_rules.iter().filter(|s| s.competency == c.name).nth(ri));
-                ui.horizontal_wrapped(|ui| {
-                    status(ui, st.map(|s| s.met));
-                    ui.label(format!("{}: {} people with {}", r.level, r.people, r.exams.join(" or ")));
-                    if let Some(s) = st {
-                        ui.label(RichText::new(if s.people.is_empty() { "nobody yet".into() } else { format!("({})", s.people.join(", ")) }).weak());
-                    }
-                    if ui.small_button("Remove rule").clicked() {
-                        let mut c2 = c.clone();
-                        c2.rules.remove(ri);
-                        cmds.push(Command::Edit(Edit::Competencies(ListEdit::Replace(ci, c2))));
-                    }
-                });
-            }
         }
-        ui.horizontal_wrapped(|ui| {
+    }
+    if let Some(sel) = clicked {
+        view.selected_rule = sel;
+    }
+    let selected = view.selected_rule;
+    ui.horizontal_wrapped(|ui| {
+        if ui
+            .add_enabled(selected.is_some(), egui::Button::new("Remove rule"))
+            .clicked()
+            && let Some((ci, ri)) = selected
+            && let Some(c) = ws.competencies.get(ci)
+        {
+            let mut c2 = c.clone();
+            c2.rules.remove(ri);
+            // a competency left without rules goes with its last rule
+            cmds.push(Command::Edit(Edit::Competencies(if c2.rules.is_empty() {
+                ListEdit::Remove(ci)
+            } else {
+                ListEdit::Replace(ci, c2)
+            })));
+            view.selected_rule = None;
+        }
+    });
+    ui.add_space(6.0);
+    ui.label(RichText::new("Add a rule").strong());
+    ui.horizontal_wrapped(|ui| {
+        widgets::with_error(ui, view.errors.competency.as_deref(), |ui| {
             widgets::labelled_text(ui, "Competency", &mut view.competency, 140.0);
-            egui::ComboBox::from_label("Rule level")
-                .selected_text(if view.rule_level.is_empty() { "choose" } else { view.rule_level.as_str() })
+        });
+        widgets::with_error(ui, view.errors.rule_level.as_deref(), |ui| {
+            let l = ui.label("Rule level");
+            egui::ComboBox::from_id_salt("rule-level")
+                .selected_text(if view.rule_level.is_empty() {
+                    "choose"
+                } else {
+                    view.rule_level.as_str()
+                })
                 .show_ui(ui, |ui| {
                     if let Ok(d) = &state.derived {
                         for l in d.session.profile.levels.iter().filter(|l| l.exams) {
                             ui.selectable_value(&mut view.rule_level, l.id.clone(), &l.name);
                         }
                     }
-                });
+                })
+                .response
+                .labelled_by(l.id);
+        });
+        widgets::with_error(ui, view.errors.rule_people.as_deref(), |ui| {
             widgets::labelled_text(ui, "People needed", &mut view.rule_people, 36.0);
+        });
+        widgets::with_error(ui, view.errors.rule_exams.as_deref(), |ui| {
             widgets::labelled_text(ui, "Exams (comma-separated)", &mut view.rule_exams, 160.0);
-            if ui.button("Add rule").clicked() {
-                let people = view.rule_people.trim().parse::<u32>();
-                let exams: Vec<String> = view.rule_exams.split(',').map(|e| e.trim().to_string()).filter(|e| !e.is_empty()).collect();
-                match (people, view.competency.trim().is_empty(), view.rule_level.is_empty(), exams.is_empty()) {
-                    (Ok(k), false, false, false) => {
-                        let name = view.competency.trim().to_string();
-                        let rule = ExamRule { level: view.rule_level.clone(), people: k, exams };
-                        let existing = ws.competencies.iter().position(|c| c.name == name);
-                        let mut c = existing.map_or_else(|| Competency { name, rules: vec![] }, |i| ws.competencies[i].clone());
-                        c.rules.push(rule);
-                        cmds.push(Command::Edit(Edit::Competencies(match existing { Some(i) => ListEdit::Replace(i, c), None => ListEdit::Add(c) })));
-                        view.rule_exams.clear();
-                        view.rule_people.clear();
-                        view.error = None;
-                    }
-                    _ => view.error = Some("a rule needs a competency, a level, a number of people and at least one exam".into()),
-                }
-            }
         });
-
-        widgets::heading(ui, "People and exam passes");
-        for (pi, p) in ws.people.iter().enumerate() {
-            ui.horizontal_wrapped(|ui| {
-                ui.label(RichText::new(&p.name).strong());
-                for (xi, pass) in p.passes.iter().enumerate() {
-                    let when = pass.date.map_or(String::new(), |d| format!(" {d}"));
-                    let until = pass.expiry.map_or(String::new(), |d| format!(" until {d}"));
-                    ui.label(format!("{}{when}{until}", pass.exam));
-                    if ui.small_button(format!("✖ Remove {} pass", pass.exam)).clicked() {
-                        let mut p2 = p.clone();
-                        p2.passes.remove(xi);
-                        cmds.push(Command::Edit(Edit::People(ListEdit::Replace(pi, p2))));
-                    }
-                }
-                if ui.small_button(format!("Remove {}", p.name)).clicked() {
-                    cmds.push(Command::Edit(Edit::People(ListEdit::Remove(pi))));
-                }
-            });
+        if ui.button("Add rule").clicked() {
+            let people = view.rule_people.trim().parse::<u32>();
+            let exams: Vec<String> = view
+                .rule_exams
+                .split(',')
+                .map(|e| e.trim().to_string())
+                .filter(|e| !e.is_empty())
+                .collect();
+            let name = view.competency.trim().to_string();
+            view.errors.competency = name.is_empty().then(|| "the competency's name".to_string());
+            view.errors.rule_level = view
+                .rule_level
+                .is_empty()
+                .then(|| "choose a level".to_string());
+            view.errors.rule_people = people
+                .is_err()
+                .then(|| "a whole number of people".to_string());
+            view.errors.rule_exams = exams
+                .is_empty()
+                .then(|| "at least one exam code".to_string());
+            if let (Ok(k), false, false, false) = (
+                people,
+                name.is_empty(),
+                view.rule_level.is_empty(),
+                exams.is_empty(),
+            ) {
+                let rule = ExamRule {
+                    level: view.rule_level.clone(),
+                    people: k,
+                    exams,
+                };
+                let existing = ws.competencies.iter().position(|c| c.name == name);
+                let mut c = existing
+                    .and_then(|i| ws.competencies.get(i).cloned())
+                    .unwrap_or(Competency {
+                        name,
+                        rules: vec![],
+                    });
+                c.rules.push(rule);
+                cmds.push(Command::Edit(Edit::Competencies(match existing {
+                    Some(i) => ListEdit::Replace(i, c),
+                    None => ListEdit::Add(c),
+                })));
+                view.rule_exams.clear();
+                view.rule_people.clear();
+            }
         }
-        ui.horizontal_wrapped(|ui| {
-            widgets::labelled_text(ui, "Person", &mut view.person, 160.0);
-            if ui.button("Add person").clicked() && !view.person.trim().is_empty() {
-                cmds.push(Command::Edit(Edit::People(ListEdit::Add(Person { name: view.person.trim().to_string(), passes: vec![] }))));
-                view.person.clear();
-            }
-        });
-        ui.horizontal_wrapped(|ui| {
-            egui::ComboBox::from_label("Passed by")
-                .selected_text(view.pass_person.and_then(|i| ws.people.get(i)).map_or("choose", |p| p.name.as_str()))
-                .show_ui(ui, |ui| {
-                    for (i, p) in ws.people.iter().enumerate() {
-                        ui.selectable_value(&mut view.pass_person, Some(i), &p.name);
-                    }
-                });
-            widgets::labelled_text(ui, "Exam", &mut view.pass_exam, 80.0);
-            widgets::labelled_text(ui, "Passed on", &mut view.pass_date, 96.0);
-            widgets::labelled_text(ui, "Expires", &mut view.pass_expiry, 96.0);
-            if ui.button("Add pass").clicked() {
-                match (view.pass_person.and_then(|i| ws.people.get(i).map(|p| (i, p))), parse_day(&view.pass_date), parse_day(&view.pass_expiry)) {
-                    (Some((i, p)), Ok(Some(date)), Ok(expiry)) if !view.pass_exam.trim().is_empty() => {
-                        let mut p2 = p.clone();
-                        p2.passes.push(ExamPass { exam: view.pass_exam.trim().to_string(), date: Some(date), expiry });
-                        cmds.push(Command::Edit(Edit::People(ListEdit::Replace(i, p2))));
-                        view.pass_exam.clear();
-                        view.pass_date.clear();
-                        view.pass_expiry.clear();
-                        view.error = None;
-                    }
-                    (_, Err(e), _) | (_, _, Err(e)) => view.error = Some(e),
-                    _ => view.error = Some("a pass needs a person, an exam and the date passed".into()),
-                }
-            }
-        });
     });
 }

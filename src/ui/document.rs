@@ -220,7 +220,7 @@ impl LpkpiApp {
         let export = Export {
             derived: Arc::clone(d),
             partner: Some(ws.partner.name.clone()).filter(|n| !n.is_empty()),
-            roster: !ws.trainers.is_empty() || !ws.competencies.is_empty(),
+            roster: ws.has_trainers() || !ws.competencies.is_empty(),
             format,
         };
         self.state.running = Some(Running {

@@ -14,6 +14,7 @@ use crate::import::values::Currency;
 use crate::rules::{Month, ProductLine};
 use crate::workspace::model::{PlannedPurchase, ProfileChoice, Rate, Workspace};
 use crate::workspace::{Edit, ListEdit};
+use egui_extras::{Column, TableBuilder};
 
 /// Drafts of the settings forms.
 #[derive(Debug, Clone, Default)]
@@ -47,6 +48,84 @@ pub struct SettingsView {
     pub rate_error: Option<String>,
     /// Error beside the planned purchase fields.
     pub plan_error: Option<String>,
+    /// Errors beside single fields, by field label.
+    pub field_errors: std::collections::BTreeMap<&'static str, String>,
+    /// The selected exchange rate, as it was when selected.
+    pub selected_rate: Option<(usize, Rate)>,
+    /// The selected planned purchase, as it was when selected.
+    pub selected_plan: Option<(usize, PlannedPurchase)>,
+}
+
+/// Where `kept` is now in `list` (it may have moved or gone since it was selected).
+fn position<T: PartialEq>(list: &[T], kept: &(usize, T)) -> Option<usize> {
+    if list.get(kept.0) == Some(&kept.1) {
+        return Some(kept.0);
+    }
+    list.iter().position(|x| *x == kept.1)
+}
+
+/// A small table of selectable rows (one per line, `cells` each), its header kept in view,
+/// scrolling both ways inside its own area; returns the row clicked.
+fn pick_table(
+    ui: &mut Ui,
+    id: &str,
+    headers: &[&str],
+    widths: &[f32],
+    rows: &[Vec<String>],
+    selected: Option<usize>,
+) -> Option<usize> {
+    // a row fits a selectable label; the table adds the item spacing between rows
+    let row_height = ui.spacing().interact_size.y;
+    let step = row_height + ui.spacing().item_spacing.y;
+    let height = step * rows.len().min(6) as f32 + 4.0;
+    let mut clicked = None;
+    egui::ScrollArea::horizontal()
+        .id_salt(format!("{id}-h"))
+        .show(ui, |ui| {
+            let mut table = TableBuilder::new(ui)
+                .id_salt(id)
+                .striped(true)
+                .sense(egui::Sense::click())
+                .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+                .max_scroll_height(height)
+                .min_scrolled_height(height);
+            // columns as wide as their content: past the window's width, the table scrolls sideways
+            for w in widths {
+                table = table.column(Column::auto().at_least(*w).resizable(true));
+            }
+            table
+                .header(row_height, |mut h| {
+                    for title in headers {
+                        h.col(|ui| {
+                            ui.label(RichText::new(*title).strong());
+                        });
+                    }
+                })
+                .body(|body| {
+                    body.rows(row_height, rows.len(), |mut row| {
+                        let i = row.index();
+                        let Some(cells) = rows.get(i) else {
+                            return;
+                        };
+                        row.set_selected(selected == Some(i));
+                        let mut hit = false;
+                        for (c, text) in cells.iter().enumerate() {
+                            let (_, r) = row.col(|ui| {
+                                if c == 0 {
+                                    hit |= ui.selectable_label(selected == Some(i), text).clicked();
+                                } else {
+                                    ui.label(text);
+                                }
+                            });
+                            hit |= r.clicked();
+                        }
+                        if hit || row.response().clicked() {
+                            clicked = Some(i);
+                        }
+                    });
+                });
+        });
+    clicked
 }
 
 /// The settings panel.
@@ -85,22 +164,38 @@ pub fn settings_ui(
             let name = |id: &Option<String>| {
                 id.as_ref().and_then(|i| d.session.profile.level(i)).map_or("not set".to_string(), |l| l.name.clone())
             };
-            egui::ComboBox::from_label("Current level")
-                .selected_text(name(&current))
-                .show_ui(ui, |ui| {
-                    for l in &d.session.profile.levels {
-                        if ui.selectable_label(current.as_deref() == Some(l.id.as_str()), &l.name).clicked() {
-                            partner.level = Some(l.id.clone());
-                            changed = true;
+            ui.horizontal(|ui| {
+                let label = ui.label("Current level");
+                egui::ComboBox::from_id_salt("current-level")
+                    .selected_text(name(&current))
+                    .show_ui(ui, |ui| {
+                        for l in &d.session.profile.levels {
+                            if ui.selectable_label(current.as_deref() == Some(l.id.as_str()), &l.name).clicked() {
+                                partner.level = Some(l.id.clone());
+                                changed = true;
+                            }
                         }
-                    }
-                });
+                    })
+                    .response
+                    .labelled_by(label.id);
+            });
         }
         let mut text = view.anniversary.clone();
-        if let Some(d) = widgets::date_field(ui, "Anniversary", "anniversary", &mut text, partner.anniversary) {
+        let error = view.field_errors.get("Anniversary").cloned();
+        let (picked, field) = widgets::with_error(ui, error.as_deref(), |ui| {
+            widgets::date_field_from(ui, "Anniversary", "anniversary", &mut text, partner.anniversary, state.today)
+        });
+        if let Some(d) = picked {
             partner.anniversary = d;
             changed = true;
             text = d.map_or(String::new(), |d| d.to_string());
+        }
+        // a date typed that is not one stays in the field, with why beside it
+        let typed = text.trim();
+        if typed.is_empty() || NaiveDate::parse_from_str(typed, "%Y-%m-%d").is_ok() {
+            view.field_errors.remove("Anniversary");
+        } else if field.lost_focus() {
+            view.field_errors.insert("Anniversary", format!("'{typed}' is not a date (YYYY-MM-DD)"));
         }
         view.anniversary = text;
         if let Some(out) = state.outcome() {
@@ -133,17 +228,30 @@ pub fn settings_ui(
         });
 
         widgets::heading(ui, "Exchange rates (USD per unit)");
-        egui::Grid::new("rates").striped(true).show(ui, |ui| {
-            for (i, r) in ws.rates.iter().enumerate() {
-                ui.label(r.currency.as_str());
-                ui.label(r.month.map_or("every month".to_string(), |m| m.label()));
-                ui.label(r.usd_per.to_string());
-                if ui.button(format!("Remove {} rate", r.currency)).clicked() {
-                    cmds.push(Command::Edit(Edit::Rates(ListEdit::Remove(i))));
-                }
-                ui.end_row();
+        if view.selected_rate.as_ref().is_some_and(|k| position(&ws.rates, k).is_none()) {
+            view.selected_rate = None;
+        }
+        if ws.rates.is_empty() {
+            ui.label(RichText::new("No rate yet: rows in other currencies wait for one.").weak());
+        } else {
+            let rows: Vec<Vec<String>> = ws.rates.iter().map(|r| vec![
+                r.currency.as_str().to_string(),
+                r.month.map_or("every month".to_string(), |m| m.label()),
+                r.usd_per.to_string(),
+            ]).collect();
+            let at = view.selected_rate.as_ref().and_then(|k| position(&ws.rates, k));
+            if let Some(i) = pick_table(ui, "rates", &["Currency code", "Applies to", "Rate (USD per unit)"], &[110.0, 120.0, 140.0], &rows, at) {
+                view.selected_rate = if at == Some(i) { None } else { ws.rates.get(i).map(|r| (i, r.clone())) };
             }
-        });
+            let at = view.selected_rate.as_ref().and_then(|k| position(&ws.rates, k));
+            let label = at.and_then(|i| ws.rates.get(i)).map_or("Remove rate".to_string(), |r| format!("Remove the {} rate", r.currency));
+            if ui.add_enabled(at.is_some(), egui::Button::new(label)).clicked()
+                && let Some(i) = at
+            {
+                cmds.push(Command::Edit(Edit::Rates(ListEdit::Remove(i))));
+                view.selected_rate = None;
+            }
+        }
         if let Some(out) = state.outcome()
             && !out.eval.needs_rate.is_empty()
         {
@@ -153,24 +261,31 @@ pub fn settings_ui(
             ui.label(RichText::new(format!("⚠ Rows wait for a rate: {}", missing.join(", "))).color(status_color(ui, Some(false))));
         }
         ui.horizontal_wrapped(|ui| {
-            widgets::labelled_text(ui, "Currency", &mut view.rate_currency, 48.0);
-            widgets::labelled_text(ui, "Month (optional, YYYY-MM)", &mut view.rate_month, 72.0);
-            widgets::labelled_text(ui, "USD per unit", &mut view.rate_value, 72.0);
+            let err = |k: &str| view.field_errors.get(k).cloned();
+            let (e_cur, e_month, e_value) = (err("Currency"), err("Month"), err("USD per unit"));
+            widgets::with_error(ui, e_cur.as_deref(), |ui| widgets::labelled_text(ui, "Currency", &mut view.rate_currency, 48.0));
+            widgets::with_error(ui, e_month.as_deref(), |ui| widgets::labelled_text(ui, "Month (optional, YYYY-MM)", &mut view.rate_month, 72.0));
+            widgets::with_error(ui, e_value.as_deref(), |ui| widgets::labelled_text(ui, "USD per unit", &mut view.rate_value, 72.0));
             if ui.button("Add rate").clicked() {
+                let currency = Currency::from_cell(&view.rate_currency);
                 let month = if view.rate_month.trim().is_empty() { Ok(None) } else { Month::parse(&view.rate_month).map(Some).ok_or(()) };
-                let value = Decimal::from_str(view.rate_value.trim());
-                view.rate_error = match (Currency::from_cell(&view.rate_currency), month, value) {
-                    (Some(currency), Ok(month), Ok(usd_per)) => match crate::money::limits::check_rate(currency.as_str(), usd_per) {
-                        Ok(()) => {
-                            let existing = ws.rates.iter().position(|r| r.currency == currency && r.month == month);
-                            cmds.push(Command::Edit(Edit::Rates(match existing { Some(i) => ListEdit::Replace(i, Rate { currency, month, usd_per }), None => ListEdit::Add(Rate { currency, month, usd_per }) })));
-                            view.rate_value.clear();
-                            None
-                        }
-                        Err(e) => Some(e.to_string()),
-                    },
-                    _ => Some("a rate needs a currency, an optional month YYYY-MM and a number (USD per unit)".into()),
+                let value = Decimal::from_str(view.rate_value.trim()).map_err(|_| "a number, e.g. 1.08".to_string()).and_then(|usd_per| {
+                    let code = currency.as_ref().map_or("", |c| c.as_str());
+                    crate::money::limits::check_rate(code, usd_per).map(|()| usd_per).map_err(|e| e.to_string())
+                });
+                let mut set = |k: &'static str, e: Option<String>| match e {
+                    Some(e) => { view.field_errors.insert(k, e); }
+                    None => { view.field_errors.remove(k); }
                 };
+                set("Currency", currency.is_none().then(|| "a currency code, e.g. EUR".to_string()));
+                set("Month", month.is_err().then(|| "a month as YYYY-MM, or empty for every month".to_string()));
+                set("USD per unit", value.as_ref().err().cloned());
+                view.rate_error = None;
+                if let (Some(currency), Ok(month), Ok(usd_per)) = (currency, month, value) {
+                    let existing = ws.rates.iter().position(|r| r.currency == currency && r.month == month);
+                    cmds.push(Command::Edit(Edit::Rates(match existing { Some(i) => ListEdit::Replace(i, Rate { currency, month, usd_per }), None => ListEdit::Add(Rate { currency, month, usd_per }) })));
+                    view.rate_value.clear();
+                }
             }
         });
         if let Some(e) = &view.rate_error {
@@ -179,52 +294,80 @@ pub fn settings_ui(
 
         widgets::heading(ui, "Planned purchases (scenario)");
         widgets::hint(ui, "Planned purchases raise the forecast at the deadline; they never count as actual purchases.");
-        for (i, p) in ws.planned.iter().enumerate() {
-            ui.horizontal_wrapped(|ui| {
-                ui.label(format!("{} · {} · {} {} kits · {}", p.date, p.description, p.line, super::widgets::count(p.kits), usd(p.amount_usd)));
-                if ui.button(format!("Remove plan {}", i + 1)).clicked() {
-                    cmds.push(Command::Edit(Edit::Planned(ListEdit::Remove(i))));
-                }
-            });
+        if view.selected_plan.as_ref().is_some_and(|k| position(&ws.planned, k).is_none()) {
+            view.selected_plan = None;
+        }
+        if !ws.planned.is_empty() {
+            let rows: Vec<Vec<String>> = ws.planned.iter().map(|p| vec![
+                p.date.to_string(),
+                p.description.clone(),
+                p.line.to_string(),
+                widgets::count(p.kits),
+                usd(p.amount_usd),
+            ]).collect();
+            let at = view.selected_plan.as_ref().and_then(|k| position(&ws.planned, k));
+            if let Some(i) = pick_table(ui, "planned", &["Date", "Description", "Line", "Kits planned", "Revenue planned"], &[96.0, 200.0, 100.0, 70.0, 110.0], &rows, at) {
+                view.selected_plan = if at == Some(i) { None } else { ws.planned.get(i).map(|p| (i, p.clone())) };
+            }
+            let at = view.selected_plan.as_ref().and_then(|k| position(&ws.planned, k));
+            if ui.add_enabled(at.is_some(), egui::Button::new("Remove planned purchase")).clicked()
+                && let Some(i) = at
+            {
+                cmds.push(Command::Edit(Edit::Planned(ListEdit::Remove(i))));
+                view.selected_plan = None;
+            }
         }
         if let Some(out) = state.outcome() {
             // the summary's sentence, as the dashboard and every export say it
             ui.label(crate::report::summary::forecast_sentence(&out.eval));
         }
         ui.horizontal_wrapped(|ui| {
-            widgets::labelled_text(ui, "Planned on", &mut view.plan_date, 96.0);
+            let err = |k: &str| view.field_errors.get(k).cloned();
+            let (e_date, e_line, e_kits, e_usd) = (err("Planned on"), err("Product line"), err("Kits"), err("Revenue (USD)"));
+            widgets::with_error(ui, e_date.as_deref(), |ui| {
+                let current = NaiveDate::parse_from_str(view.plan_date.trim(), "%Y-%m-%d").ok();
+                widgets::date_field_from(ui, "Planned on", "plan-date", &mut view.plan_date, current, state.as_of_date());
+            });
             widgets::labelled_text(ui, "What", &mut view.plan_what, 180.0);
-            egui::ComboBox::from_label("Product line")
-                .selected_text(view.plan_line.map_or("choose", |l| l.key()))
-                .show_ui(ui, |ui| {
-                    for l in ProductLine::ALL {
-                        ui.selectable_value(&mut view.plan_line, Some(l), l.key());
-                    }
-                });
-            widgets::labelled_text(ui, "Kits", &mut view.plan_kits, 56.0);
-            widgets::labelled_text(ui, "Revenue (USD)", &mut view.plan_usd, 90.0);
-            if ui.button("Add planned purchase").clicked() {
-                view.plan_error = match (
-                    NaiveDate::parse_from_str(view.plan_date.trim(), "%Y-%m-%d"),
-                    view.plan_line,
-                    view.plan_kits.trim().parse::<i64>(),
-                    Decimal::from_str(view.plan_usd.trim()),
-                ) {
-                    (Ok(date), Some(line), Ok(kits), Ok(amount_usd)) => {
-                        let plan = PlannedPurchase { date, description: view.plan_what.trim().to_string(), line, kits, amount_usd };
-                        match Workspace::check_planned(&plan) {
-                            Ok(()) => {
-                                cmds.push(Command::Edit(Edit::Planned(ListEdit::Add(plan))));
-                                view.plan_what.clear();
-                                view.plan_kits.clear();
-                                view.plan_usd.clear();
-                                None
-                            }
-                            Err(e) => Some(e.to_string()),
+            widgets::with_error(ui, e_line.as_deref(), |ui| {
+                let label = ui.label("Product line");
+                egui::ComboBox::from_id_salt("plan-line")
+                    .selected_text(view.plan_line.map_or("choose", |l| l.key()))
+                    .show_ui(ui, |ui| {
+                        for l in ProductLine::ALL {
+                            ui.selectable_value(&mut view.plan_line, Some(l), l.key());
                         }
-                    }
-                    _ => Some("a planned purchase needs a date (YYYY-MM-DD), a line, whole kits and a revenue".into()),
+                    })
+                    .response
+                    .labelled_by(label.id);
+            });
+            widgets::with_error(ui, e_kits.as_deref(), |ui| widgets::labelled_text(ui, "Kits", &mut view.plan_kits, 56.0));
+            widgets::with_error(ui, e_usd.as_deref(), |ui| widgets::labelled_text(ui, "Revenue (USD)", &mut view.plan_usd, 90.0));
+            if ui.button("Add planned purchase").clicked() {
+                let date = NaiveDate::parse_from_str(view.plan_date.trim(), "%Y-%m-%d");
+                let kits = view.plan_kits.trim().parse::<i64>();
+                let amount = Decimal::from_str(view.plan_usd.trim());
+                let mut set = |k: &'static str, e: Option<String>| match e {
+                    Some(e) => { view.field_errors.insert(k, e); }
+                    None => { view.field_errors.remove(k); }
                 };
+                set("Planned on", date.is_err().then(|| "a date as YYYY-MM-DD".to_string()));
+                set("Product line", view.plan_line.is_none().then(|| "choose a product line".to_string()));
+                set("Kits", kits.is_err().then(|| "a whole number of kits".to_string()));
+                set("Revenue (USD)", amount.is_err().then(|| "an amount in USD, e.g. 1200.00".to_string()));
+                view.plan_error = None;
+                if let (Ok(date), Some(line), Ok(kits), Ok(amount_usd)) = (date, view.plan_line, kits, amount) {
+                    let plan = PlannedPurchase { date, description: view.plan_what.trim().to_string(), line, kits, amount_usd };
+                    match Workspace::check_planned(&plan) {
+                        Ok(()) => {
+                            cmds.push(Command::Edit(Edit::Planned(ListEdit::Add(plan))));
+                            view.plan_what.clear();
+                            view.plan_kits.clear();
+                            view.plan_usd.clear();
+                        }
+                        Err(e) => view.plan_error = Some(e.to_string()),
+                    }
+                }
             }
         });
         if let Some(e) = &view.plan_error {

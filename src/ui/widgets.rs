@@ -86,7 +86,8 @@ fn from_jiff(d: jiff::civil::Date) -> Option<NaiveDate> {
 }
 
 /// A date field: typed as YYYY-MM-DD (keyboard) or picked from a calendar (mouse).
-/// `text` is the field's draft; returns the new date when it changed to a valid one.
+/// `text` is the field's draft; returns the new date when it changed to a valid one. An empty
+/// field shows no date; its calendar opens on the current month.
 pub fn date_field(
     ui: &mut Ui,
     label: &str,
@@ -94,13 +95,27 @@ pub fn date_field(
     text: &mut String,
     current: Option<NaiveDate>,
 ) -> Option<Option<NaiveDate>> {
+    let today = chrono::Local::now().date_naive();
+    date_field_from(ui, label, id, text, current, today).0
+}
+
+/// [`date_field`] whose calendar opens on `today`'s month while the field is empty; also
+/// returns the text field's response (whether it lost focus, for an error beside it).
+pub fn date_field_from(
+    ui: &mut Ui,
+    label: &str,
+    id: &str,
+    text: &mut String,
+    current: Option<NaiveDate>,
+    today: NaiveDate,
+) -> (Option<Option<NaiveDate>>, egui::Response) {
     let mut out = None;
-    ui.horizontal(|ui| {
+    let field = ui.horizontal(|ui| {
         let l = ui.label(label);
         let r = ui
             .add(
                 egui::TextEdit::singleline(text)
-                    .desired_width(96.0)
+                    .desired_width(108.0)
                     .hint_text("YYYY-MM-DD"),
             )
             .labelled_by(l.id);
@@ -116,24 +131,48 @@ pub fn date_field(
                 out = Some(Some(d));
             }
         }
+        // the field shows the date; the button only opens the calendar (on the field's date,
+        // else on today's month), so an empty field shows no date anywhere
         let mut picked = current
-            .and_then(to_jiff)
-            .unwrap_or_else(|| jiff::civil::date(2026, 1, 1));
-        let before = picked;
-        ui.add(
-            egui_extras::DatePickerButton::new(&mut picked)
-                .id_salt(id)
-                .show_icon(false)
-                .calendar_week(false),
-        );
-        if picked != before
-            && let Some(d) = from_jiff(picked)
+            .or_else(|| NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok())
+            .unwrap_or(today);
+        let Some(mut day) = to_jiff(picked) else {
+            return r;
+        };
+        let button = ui
+            .add(
+                egui_extras::DatePickerButton::new(&mut day)
+                    .id_salt(id)
+                    // literal text, no date: the field beside it shows the date
+                    .format("Calendar")
+                    .show_icon(false)
+                    .calendar_week(false),
+            )
+            .on_hover_text(format!("Pick the {} from a calendar", label.to_lowercase()));
+        if button.changed()
+            && let Some(d) = from_jiff(day)
         {
-            *text = d.to_string();
-            out = Some(Some(d));
+            picked = d;
+            *text = picked.to_string();
+            out = Some(Some(picked));
         }
+        r
     });
-    out
+    (out, field.inner)
+}
+
+/// A field (drawn by `add`) with what is wrong with it, if anything, right under it.
+pub fn with_error<R>(ui: &mut Ui, error: Option<&str>, add: impl FnOnce(&mut Ui) -> R) -> R {
+    ui.vertical(|ui| {
+        let inner = ui.horizontal(add);
+        if let Some(e) = error {
+            ui.set_max_width(inner.response.rect.width().max(160.0));
+            let color = status_color(ui, Some(false));
+            ui.add(egui::Label::new(RichText::new(format!("⚠ {e}")).color(color).small()).wrap());
+        }
+        inner.inner
+    })
+    .inner
 }
 
 /// A section heading.

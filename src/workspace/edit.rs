@@ -14,7 +14,7 @@ use crate::import::classify::CatalogEntry;
 use crate::import::sniff::ColumnMapRepr;
 use crate::money::limits::{self, LimitError};
 use crate::rules::Month;
-use crate::rules::capability::{Competency, Person, Trainer};
+use crate::rules::capability::{Competency, Person};
 
 /// A change to one of a workspace's lists.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,9 +48,7 @@ pub enum Edit {
     Partner(Partner),
     /// The program profile.
     Profile(ProfileChoice),
-    /// The MCT roster.
-    Trainers(ListEdit<Trainer>),
-    /// People and their exam passes.
+    /// People: trainers (MCT membership) and exam passes, one entry per person.
     People(ListEdit<Person>),
     /// Competencies and their exam rules.
     Competencies(ListEdit<Competency>),
@@ -124,7 +122,6 @@ impl Edit {
         match self {
             Edit::Partner(_) => "partner details".into(),
             Edit::Profile(_) => "program profile".into(),
-            Edit::Trainers(e) => list("trainer", e, |t| t.name.clone()),
             Edit::People(e) => list("person", e, |p| p.name.clone()),
             Edit::Competencies(e) => list("competency", e, |c| c.name.clone()),
             Edit::Rates(e) => list("rate", e, |r| r.currency.to_string()),
@@ -242,9 +239,6 @@ impl Workspace {
                         .map_err(|e| EditError::Invalid(e.to_string()))?;
                 }
                 (self.profile != p).then(|| Edit::Profile(std::mem::replace(&mut self.profile, p)))
-            }
-            Edit::Trainers(e) => {
-                apply_list(&mut self.trainers, e, "trainers", no_check)?.map(Edit::Trainers)
             }
             Edit::People(e) => {
                 apply_list(&mut self.people, e, "people", no_check)?.map(Edit::People)

@@ -1,6 +1,6 @@
 //! The workspace's text form: RON with a top-level `version`, written with a stable layout (one
 //! row per line, sorted maps, decimals as strings) so saving twice gives identical bytes and
-//! diffs stay small; read with migration from every earlier version.
+//! diffs stay small; read with migration from every earlier version ([`super::migrate`]).
 
 use serde::Deserialize;
 
@@ -72,9 +72,13 @@ pub fn from_ron(text: &str, origin: &str) -> Result<Workspace, WorkspaceError> {
         });
     }
     let ws = match version {
-        // Version 1 is this release's format; later versions add a step per version here
-        // (parse the old struct, convert), each tested with a checked-in file.
-        1 => options()
+        // one step per version from the file's own up to this build's (see `migrate`)
+        1 => super::migrate::v1_to_v2(
+            options()
+                .from_str::<super::migrate::WorkspaceV1>(text)
+                .map_err(|e| parse_error(origin, e))?,
+        ),
+        2 => options()
             .from_str::<Workspace>(text)
             .map_err(|e| parse_error(origin, e))?,
         other => {

@@ -2,7 +2,7 @@
 //! year, surviving crashes, a second copy of the app, and files from older or newer versions.
 //!
 //! - [`model`]: the document (serde data, `#[serde(default)]` everywhere).
-//! - [`format`]: versioned RON text, stable layout, migrations.
+//! - [`format`]: versioned RON text, stable layout; [`migrate`]: one step per format version.
 //! - [`edit`]: every change as data ([`Edit`]), validated and applied by [`Workspace::apply`],
 //!   undone by the inverse it returns.
 //! - [`file`]: lock, atomic save with `.bak`, recovery file.
@@ -11,6 +11,7 @@
 pub mod edit;
 pub mod file;
 pub mod format;
+pub mod migrate;
 pub mod model;
 pub mod reconcile;
 pub mod session;

@@ -19,12 +19,13 @@ use crate::import::{
 };
 use crate::money::Rates;
 use crate::profile::{ProductLine, Profile, ProfileError};
-use crate::rules::capability::{Competency, Person, Trainer};
+use crate::rules::capability::{Competency, Person};
 use crate::rules::forecast::PlannedFigures;
 use crate::rules::window::Month;
 
-/// The format version this build writes.
-pub const FORMAT_VERSION: u32 = 1;
+/// The format version this build writes (2: trainers and people in one list; version 1 files
+/// migrate on load, see [`super::migrate`]).
+pub const FORMAT_VERSION: u32 = 2;
 
 /// The partner whose renewal the workspace tracks.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -166,9 +167,7 @@ pub struct Workspace {
     pub profile: ProfileChoice,
     /// Competencies with the Learning Option and their exam rules.
     pub competencies: Vec<Competency>,
-    /// The MCT roster.
-    pub trainers: Vec<Trainer>,
-    /// People and their exam passes.
+    /// People: trainers (with their MCT membership) and everyone with exam passes, once each.
     pub people: Vec<Person>,
     /// Import batches, in import order.
     pub batches: Vec<ImportedFile>,
@@ -198,7 +197,6 @@ impl Default for Workspace {
             partner: Partner::default(),
             profile: ProfileChoice::Builtin,
             competencies: Vec::new(),
-            trainers: Vec::new(),
             people: Vec::new(),
             batches: Vec::new(),
             rows: Arc::default(),
@@ -346,9 +344,8 @@ impl Workspace {
         if self.profile != other.profile {
             out.push("program profile changed".into());
         }
-        list("trainers", &self.trainers, &other.trainers, &mut out);
         list(
-            "people and exam passes",
+            "people (trainers and exam passes)",
             &self.people,
             &other.people,
             &mut out,
@@ -493,6 +490,11 @@ impl Workspace {
             crate::money::limits::check_money("revenue", v)?;
         }
         Ok(())
+    }
+
+    /// Whether anyone holds an MCT membership (is a trainer on the roster).
+    pub fn has_trainers(&self) -> bool {
+        self.people.iter().any(|p| p.mct.is_some())
     }
 
     /// The exchange rates.

@@ -93,7 +93,6 @@ impl Session {
         let dates = RenewalDates::new(anniversary);
         let capability = capability(
             &self.profile,
-            &ws.trainers,
             &ws.people,
             &ws.competencies,
             dates.deadline,
