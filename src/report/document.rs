@@ -283,10 +283,6 @@ pub fn document(input: &ReportInput<'_>) -> Document {
             e.dates.window_end()
         )),
     ]));
-    b.push(Block::Paragraph(vec![text(format!(
-        "Program: {} (profile '{}')",
-        input.profile.name, input.profile.id
-    ))]));
 
     b.push(Block::Heading("Verdict".into()));
     b.push(Block::Paragraph(vec![strong(summary::verdict(e).sentence)]));
@@ -503,7 +499,7 @@ pub fn document(input: &ReportInput<'_>) -> Document {
     let c = &e.counts;
     b.push(Block::Heading("Rows and sources".into()));
     b.push(Block::Paragraph(vec![text(format!(
-        "{} rows read from {} files: {} counted, {} outside the window, {} duplicates, {} summary rows, {} not invoiced, {} rejected.",
+        "{} rows read from {} files: {} counted, {} outside the window, {} duplicates, {} summary rows, {} not invoiced, {} rejected. Rules: {} (profile '{}').",
         c.read,
         input.set.files.len(),
         c.counted,
@@ -511,7 +507,9 @@ pub fn document(input: &ReportInput<'_>) -> Document {
         c.duplicates,
         c.summary,
         c.not_invoiced,
-        c.rejected
+        c.rejected,
+        input.profile.name,
+        input.profile.id
     ))]));
     let rows = input
         .set
@@ -555,7 +553,15 @@ pub fn document(input: &ReportInput<'_>) -> Document {
                 .collect::<Vec<_>>(),
         ),
         ("To review", grouped_review(e)),
-        ("Warnings", e.warnings.clone()),
+        // a membership lapsing is shown with its trainer above already
+        (
+            "Warnings",
+            e.warnings
+                .iter()
+                .filter(|w| !input.capability.is_some_and(|c| c.warnings.contains(w)))
+                .cloned()
+                .collect(),
+        ),
     ] {
         if !items.is_empty() {
             b.push(Block::List {

@@ -609,7 +609,7 @@ fn words_of(spans: &[Span]) -> Vec<Word> {
 /// shows, drawn at a size whose labels read at print size).
 const CHARTS: [chart::Metric; 2] = [chart::Metric::KpiUnits, chart::Metric::Revenue];
 const CHART_W: u32 = 440;
-const CHART_H: u32 = 290;
+const CHART_H: u32 = 272;
 
 /// Lay the summary out in pages.
 fn layout(input: &ReportInput<'_>, options: &PdfOptions) -> Result<Layout, ReportError> {
