@@ -98,7 +98,16 @@ fn the_version_1_demo_migrates_to_the_bundled_demo() {
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo/demo.ron"))
             .unwrap();
     assert!(demo.contains(&format!("version: {FORMAT_VERSION},")));
-    assert_eq!(migrated, from_ron(&demo, "demo.ron").unwrap());
+    // the bundled demo was imported again since version 1 and records how its dates are
+    // written (ISO); version 1 did not know: that alone may differ
+    let mut bundled = from_ron(&demo, "demo.ron").unwrap();
+    let mut compared = migrated.clone();
+    for ws in [&mut bundled, &mut compared] {
+        for b in &mut ws.batches {
+            b.conventions.date_form = Default::default();
+        }
+    }
+    assert_eq!(compared, bundled);
     // six people: the five trainers (four with passes) and Farah Haddad
     let names: Vec<&str> = migrated.people.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(

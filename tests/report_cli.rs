@@ -544,3 +544,48 @@ fn reconciliation_finds_the_two_planted_differences() {
     );
     assert_eq!(months[0]["source"], "report");
 }
+
+/// A whole 1x1 PNG, as an image editor writes it.
+const PNG: &[u8] = b"\x89\x50\x4E\x47\x0D\x0A\x1A\x0A\x00\x00\x00\x0D\x49\x48\x44\x52\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1F\x15\xC4\x89\x00\x00\x00\x0D\x49\x44\x41\x54\x78\x9C\x63\xF8\xCF\xC0\xF0\x1F\x00\x05\x00\x01\xFF\x89\x99\x3D\x1D\x00\x00\x00\x00\x49\x45\x4E\x44\xAE\x42\x60\x82";
+
+#[test]
+fn a_png_is_refused_in_one_line_and_import_stays_all_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("logo.png");
+    std::fs::write(&png, PNG).unwrap();
+    let basic = data().join("orders-basic.csv").display().to_string();
+    let w = dir.path().join("w.ron");
+    let said =
+        "logo.png: this is a PNG image, not a purchase export (CSV, TSV, TXT, XLSX, XLS or ODS)";
+    // import: nothing imported, no workspace created for the good file either
+    let args: Vec<String> = [
+        "import",
+        &w.display().to_string(),
+        &basic,
+        &png.display().to_string(),
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let out = lpkpi(&args);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with(&format!("lpkpi: {said}")), "{err}");
+    assert!(err.contains("nothing imported"), "{err}");
+    assert!(
+        !w.exists(),
+        "all or nothing: no workspace with the other file"
+    );
+    // report says it the same way
+    assert_usage_error(
+        &[
+            "report",
+            "--anniversary",
+            "2026-10-01",
+            &basic,
+            &png.display().to_string(),
+        ],
+        said,
+    );
+}

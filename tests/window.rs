@@ -1097,3 +1097,171 @@ fn reconciliation_shows_the_planted_differences() {
     h.run_steps(2);
     assert!(h.state().state.workspace.official.is_empty());
 }
+
+/// A whole 1x1 PNG, as an image editor writes it.
+const PNG: &[u8] = b"\x89\x50\x4E\x47\x0D\x0A\x1A\x0A\x00\x00\x00\x0D\x49\x48\x44\x52\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1F\x15\xC4\x89\x00\x00\x00\x0D\x49\x44\x41\x54\x78\x9C\x63\xF8\xCF\xC0\xF0\x1F\x00\x05\x00\x01\xFF\x89\x99\x3D\x1D\x00\x00\x00\x00\x49\x45\x4E\x44\xAE\x42\x60\x82";
+
+/// Drop `paths` on the window and wait for the preview.
+fn drop_and_preview(h: &mut Harness<'static, LpkpiApp>, paths: &[PathBuf]) {
+    for path in paths {
+        h.input_mut()
+            .dropped_files
+            .push(Arc::new(Dropped { path: path.clone() }));
+    }
+    h.step();
+    wait(h, "the import preview", |app| app.state.preview.is_some());
+}
+
+#[test]
+fn a_dropped_png_fails_alone_and_confirm_imports_the_other_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("logo.png");
+    std::fs::write(&png, PNG).unwrap();
+    let mut h = harness(partner());
+    drop_and_preview(&mut h, &[png, data().join("orders-basic.csv")]);
+    {
+        let p = h.state().state.preview.as_ref().unwrap();
+        let logo = &p.files[0];
+        assert_eq!(
+            logo.error.as_deref(),
+            Some(
+                "logo.png: this is a PNG image, not a purchase export (CSV, TSV, TXT, XLSX, XLS or ODS)"
+            )
+        );
+        assert!(!logo.mappable && logo.index.is_none());
+        assert!(p.files[1].index.is_some());
+    }
+    h.get_by_label_contains("1 file cannot be imported (below: why): Confirm imports the others");
+    h.get_by_label_contains("Failed: logo.png: this is a PNG image, not a purchase export");
+    h.get_by_label("It is left out of the import.");
+    assert!(
+        h.query_by_label("Use this mapping").is_none(),
+        "an image has no columns to map"
+    );
+    h.get_by_label("Confirm import").click();
+    h.run_steps(3);
+    settle(&mut h);
+    let app = h.state();
+    assert!(app.state.preview.is_none());
+    let names: Vec<&str> = app
+        .state
+        .workspace
+        .batches
+        .iter()
+        .map(|b| b.name.as_str())
+        .collect();
+    assert_eq!(names, ["orders-basic.csv"]);
+    assert!(app.state.outcome().unwrap().eval.counts.counted > 0);
+}
+
+#[test]
+fn the_column_mapping_is_a_table_of_human_field_names_and_iso_dates_say_so() {
+    let mut h = harness(partner());
+    drop_and_preview(&mut h, &[data().join("orders-basic.csv")]);
+    h.get_by_label("Column in the file");
+    for (header, field) in [
+        ("Invoice Date", "Invoice date"),
+        ("Product Name", "Product name"),
+        ("Order Number", "Order number"),
+        ("Unit Price", "Unit price"),
+        ("Total", "Amount"),
+    ] {
+        h.get_by_label(header);
+        h.get_by_label(field);
+    }
+    for key in ["invoice_date", "product_name", "order_id", "unit_price"] {
+        assert!(h.query_by_label_contains(key).is_none(), "{key} shown");
+    }
+    h.get_by_label_contains("decimals with '.' · dates: ISO (YYYY-MM-DD)");
+    assert!(h.query_by_label_contains("month first").is_none());
+}
+
+#[test]
+fn eur_rows_without_a_rate_are_grouped_and_a_rate_added_in_the_preview_counts() {
+    let ws = Workspace::new("Contoso Learning", Some("silver"), Some(d("2026-10-01")));
+    // what the core says of the file without a rate, and with EUR at 1.10
+    let core = |rate: Option<&str>| {
+        let mut ws = ws.clone();
+        if let Some(r) = rate {
+            ws.rates.push(Rate {
+                currency: Currency::EUR,
+                month: None,
+                usd_per: Decimal::from_str(r).unwrap(),
+            });
+        }
+        let bytes = std::fs::read(data().join("rechnungen.csv")).unwrap();
+        let rules = ImportRules::new(&Profile::builtin().unwrap());
+        let now = d("2026-09-01").and_hms_opt(8, 0, 0).unwrap();
+        for o in ws.import_files(&[("rechnungen.csv".into(), bytes)], &rules, now) {
+            o.unwrap();
+        }
+        Session::new(&ws)
+            .unwrap()
+            .evaluate(&ws, d("2026-10-01"), d("2026-09-15"), None)
+            .eval
+    };
+    let (without, with) = (core(None), core(Some("1.10")));
+    let waiting = without.needs_rate.len();
+    assert!(waiting > 0 && with.needs_rate.is_empty());
+    assert!(with.totals.revenue_usd > without.totals.revenue_usd);
+
+    let mut h = harness(ws);
+    drop_and_preview(&mut h, &[data().join("rechnungen.csv")]);
+    let held = {
+        let p = h.state().state.preview.as_ref().unwrap();
+        assert_eq!(p.figures.held_back.len(), 1);
+        let held = p.figures.held_back[0].clone();
+        assert_eq!(held.currency, Currency::EUR);
+        assert_eq!(held.rows as usize, waiting);
+        assert!(held.amount > Decimal::ZERO);
+        assert_eq!(
+            p.figures.after.as_ref().unwrap().totals.revenue_usd,
+            without.totals.revenue_usd
+        );
+        held
+    };
+    h.get_by_label_contains(&format!("{waiting} rows in EUR wait for an exchange rate"));
+    h.get_by_label_contains(&format!(
+        "Revenue held back: EUR {}",
+        lpkpi::report::grouped(held.amount, 2)
+    ));
+    // the group opens to its rows
+    h.get_by_label_contains(&format!("{waiting} rows in EUR wait"))
+        .click();
+    h.run_steps(2);
+    h.get_all_by_label_contains("EUR has no exchange rate to USD")
+        .next()
+        .expect("the rows of the group");
+
+    // a rate typed in the preview: one edit through the core, the preview worked out again
+    type_into(&mut h, "USD per EUR", "1.10");
+    h.get_by_label("Add EUR rate").click();
+    h.run_steps(2);
+    wait(&mut h, "the preview's figures", |app| !app.busy());
+    {
+        let app = h.state();
+        assert_eq!(app.state.workspace.rates.len(), 1);
+        let p = app.state.preview.as_ref().unwrap();
+        assert!(p.figures.held_back.is_empty());
+        assert_eq!(
+            p.figures.after.as_ref().unwrap().totals.revenue_usd,
+            with.totals.revenue_usd
+        );
+    }
+    assert!(
+        h.query_by_label_contains("wait for an exchange rate")
+            .is_none()
+    );
+    assert!(h.query_by_label_contains("Revenue held back").is_none());
+
+    h.get_by_label("Confirm import").click();
+    h.run_steps(3);
+    settle(&mut h);
+    let app = h.state();
+    assert!(app.state.preview.is_none());
+    assert_eq!(
+        totals(app),
+        (with.totals.kpi_units, with.totals.revenue_usd)
+    );
+    assert!(app.state.outcome().unwrap().eval.needs_rate.is_empty());
+}

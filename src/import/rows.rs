@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::sniff::ColumnMap;
 use super::values::{
     Currency, DayMonth, DecimalMark, cents, date_is_ambiguous, date_order_hint, decimal_from_f64,
-    parse_components, parse_date, parse_quantity, scan_number, whole,
+    is_iso_date, parse_components, parse_date, parse_quantity, scan_number, whole,
 };
 use crate::profile::{Field, Profile};
 
@@ -91,6 +91,53 @@ pub struct Conventions {
     pub decimal_mark: DecimalMark,
     /// Day/month order of numeric dates.
     pub date_order: DayMonth,
+    /// How the file writes its dates: when every one is ISO (or a spreadsheet date cell), the
+    /// day/month order never applied. Files imported before this was recorded read as
+    /// [`DateForm::Numeric`].
+    #[serde(default, skip_serializing_if = "DateForm::is_numeric")]
+    pub date_form: DateForm,
+}
+
+/// How a file writes its dates, as far as their day/month order is concerned.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DateForm {
+    /// Some date is written in another form than the two below (or none was seen): the
+    /// file's day/month order is the one to tell.
+    #[default]
+    Numeric,
+    /// Every date is written `YYYY-MM-DD`.
+    Iso,
+    /// Every date is a spreadsheet date cell.
+    Cells,
+}
+
+impl DateForm {
+    fn is_numeric(&self) -> bool {
+        *self == DateForm::Numeric
+    }
+}
+
+impl Conventions {
+    /// How the file's dates were read, in words: "dates: ISO (YYYY-MM-DD)", "dates: day first
+    /// (DD/MM/YYYY)", ...
+    pub fn dates_text(&self) -> &'static str {
+        match (self.date_form, self.date_order) {
+            (DateForm::Iso, _) => "dates: ISO (YYYY-MM-DD)",
+            (DateForm::Cells, _) => "dates: spreadsheet date cells",
+            (DateForm::Numeric, DayMonth::DayFirst) => "dates: day first (DD/MM/YYYY)",
+            (DateForm::Numeric, DayMonth::MonthFirst) => "dates: month first (MM/DD/YYYY)",
+        }
+    }
+
+    /// The file's conventions in words: "decimals with '.' · dates: ISO (YYYY-MM-DD)".
+    pub fn describe(&self) -> String {
+        format!(
+            "decimals with '{}' · {}",
+            self.decimal_mark.symbol(),
+            self.dates_text()
+        )
+    }
 }
 
 /// Collects the evidence for a file's conventions over its data rows (import.md, "Values").
@@ -100,6 +147,9 @@ pub struct ConventionScan {
     dot_votes: u32,
     order: Option<DayMonth>,
     ambiguous_seen: bool,
+    iso_dates: u32,
+    date_cells: u32,
+    other_dates: u32,
 }
 
 impl ConventionScan {
@@ -116,6 +166,19 @@ impl ConventionScan {
                     None => {}
                 }
             }
+        }
+        for f in [Field::InvoiceDate, Field::OrderDate] {
+            let seen = match map.get(f).map(|i| cells.cell(i)) {
+                Some(Cell::Text(t)) if is_iso_date(t) => &mut self.iso_dates,
+                Some(Cell::Date(_)) => &mut self.date_cells,
+                // a text that is no date at all is the row's problem, not a form of the file
+                Some(Cell::Text(t)) if parse_date(t, DayMonth::MonthFirst).is_some() => {
+                    &mut self.other_dates
+                }
+                Some(Cell::Number(_)) => &mut self.other_dates,
+                _ => continue,
+            };
+            *seen = seen.saturating_add(1);
         }
         if self.order.is_none() {
             for f in [Field::InvoiceDate, Field::OrderDate] {
@@ -153,10 +216,16 @@ impl ConventionScan {
                 }),
             ),
         };
+        let date_form = match (self.iso_dates, self.date_cells, self.other_dates) {
+            (1.., 0, 0) => DateForm::Iso,
+            (0, 1.., 0) => DateForm::Cells,
+            _ => DateForm::Numeric,
+        };
         (
             Conventions {
                 decimal_mark,
                 date_order,
+                date_form,
             },
             warning,
         )
@@ -547,6 +616,7 @@ mod tests {
     const DOT: Conventions = Conventions {
         decimal_mark: DecimalMark::Dot,
         date_order: DayMonth::MonthFirst,
+        date_form: DateForm::Numeric,
     };
 
     fn outcome(header: &[&str], row: Vec<&'static str>) -> RowOutcome<'static> {
@@ -777,10 +847,63 @@ mod tests {
             c,
             Conventions {
                 decimal_mark: DecimalMark::Comma,
-                date_order: DayMonth::DayFirst
+                date_order: DayMonth::DayFirst,
+                date_form: DateForm::Numeric,
             }
         );
         assert!(w.is_none());
+    }
+
+    #[test]
+    fn a_file_of_iso_dates_is_described_as_iso() {
+        let (map, _) = setup(&["Invoice Date", "Order Date", "Product", "Qty"]);
+        let scan = |rows: &[[Cell<'static>; 2]]| {
+            struct Two([Cell<'static>; 4]);
+            impl Cells for Two {
+                fn len(&self) -> usize {
+                    4
+                }
+                fn cell(&self, i: usize) -> Cell<'_> {
+                    self.0.get(i).copied().unwrap_or(Cell::Empty)
+                }
+            }
+            let mut scan = ConventionScan::default();
+            for [a, b] in rows {
+                scan.observe(&Two([*a, *b, Cell::Text("MOC"), Cell::Text("1")]), &map);
+            }
+            scan.decide(false).0
+        };
+        let iso = Cell::Text("2026-03-04");
+        let stamped = Cell::Text("2026-03-04T10:15:00");
+        let slashed = Cell::Text("03/04/2026");
+        let cell = Cell::Date(NaiveDate::from_ymd_opt(2026, 3, 4).unwrap());
+        // every date ISO (an empty invoice date, an unreadable one are no form of the file)
+        let c = scan(&[
+            [iso, Cell::Empty],
+            [stamped, iso],
+            [Cell::Empty, iso],
+            [Cell::Text("n/a"), iso],
+        ]);
+        assert_eq!(c.date_form, DateForm::Iso);
+        assert_eq!(c.dates_text(), "dates: ISO (YYYY-MM-DD)");
+        assert_eq!(c.describe(), "decimals with '.' · dates: ISO (YYYY-MM-DD)");
+        // one date in another form: the order is what tells
+        let c = scan(&[[iso, Cell::Empty], [slashed, Cell::Empty]]);
+        assert_eq!(c.date_form, DateForm::Numeric);
+        assert_eq!(c.dates_text(), "dates: month first (MM/DD/YYYY)");
+        assert_eq!(
+            scan(&[[Cell::Text("2026/03/04"), Cell::Empty]]).date_form,
+            DateForm::Numeric,
+            "year first with slashes is not ISO"
+        );
+        assert_eq!(scan(&[[cell, cell]]).date_form, DateForm::Cells);
+        assert_eq!(scan(&[[cell, iso]]).date_form, DateForm::Numeric);
+        assert_eq!(scan(&[]).date_form, DateForm::Numeric, "no date seen");
+        // files stored before the form was recorded read as numeric, and numeric is not written
+        let old: Conventions =
+            ron::from_str("(decimal_mark: dot, date_order: month_first)").unwrap();
+        assert_eq!(old.date_form, DateForm::Numeric);
+        assert!(!ron::to_string(&old).unwrap().contains("date_form"));
     }
 
     #[test]

@@ -151,6 +151,12 @@ impl ImportSet {
             ));
             return Ok(Added::AlreadyImported { first, index });
         }
+        if let Some(what) = super::sniff::not_an_export(bytes) {
+            return Err(ImportError::NotAnExport {
+                file: name.to_string(),
+                what,
+            });
+        }
         let rows_before = self.rows.len();
         let products_before = self.products.len();
         let result = if is_spreadsheet(bytes) {

@@ -40,7 +40,10 @@ impl TextEncoding {
     }
 }
 
-/// UTF-16 without a byte-order mark shows as a NUL in every other byte of ASCII text.
+/// UTF-16 without a byte-order mark shows as a NUL in every other byte of Latin text: NULs in
+/// at least 40% of one half of the byte pairs (names in other scripts fill the rest) and in
+/// almost none (2%) of the other half. Binary data that happens to look so is refused after
+/// decoding, by its control characters ([`not_an_export`]).
 fn utf16_without_bom(bytes: &[u8]) -> Option<TextEncoding> {
     let sample = &bytes[..bytes.len().min(4096) & !1];
     if sample.len() < 8 {
@@ -54,12 +57,162 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<TextEncoding> {
         .step_by(2)
         .filter(|&&b| b == 0)
         .count();
-    if odd_nuls * 10 >= pairs * 9 && even_nuls == 0 {
+    let many = |n: usize| n * 10 >= pairs * 4;
+    let few = |n: usize| n * 50 <= pairs;
+    if many(odd_nuls) && few(even_nuls) {
         Some(TextEncoding::Utf16Le)
-    } else if even_nuls * 10 >= pairs * 9 && odd_nuls == 0 {
+    } else if many(even_nuls) && few(odd_nuls) {
         Some(TextEncoding::Utf16Be)
     } else {
         None
+    }
+}
+
+/// What a file that is not an export at all is, told by its first bytes, so it is refused
+/// with one line instead of being offered for column mapping.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum NotAnExport {
+    /// PNG.
+    #[error("a PNG image")]
+    Png,
+    /// JPEG.
+    #[error("a JPEG image")]
+    Jpeg,
+    /// GIF.
+    #[error("a GIF image")]
+    Gif,
+    /// TIFF.
+    #[error("a TIFF image")]
+    Tiff,
+    /// PDF.
+    #[error("a PDF document")]
+    Pdf,
+    /// A zip archive without a workbook in it.
+    #[error("a ZIP archive that holds no spreadsheet")]
+    Zip,
+    /// A Word document (.docx).
+    #[error("a Word document")]
+    Word,
+    /// A PowerPoint presentation (.pptx).
+    #[error("a PowerPoint presentation")]
+    PowerPoint,
+    /// An OpenDocument file other than a spreadsheet (text, presentation, drawing).
+    #[error("an OpenDocument file that is not a spreadsheet")]
+    OpenDocument,
+    /// A compressed archive (gzip, 7z, RAR, xz, zstd).
+    #[error("a compressed archive")]
+    Archive,
+    /// An executable program or library.
+    #[error("a program")]
+    Executable,
+    /// No known kind, but control characters no text export has.
+    #[error("binary data ({percent}% of it control characters)")]
+    Binary {
+        /// Share of control characters in the first bytes, decoded.
+        percent: u8,
+    },
+}
+
+/// How many bytes from the start are decoded to judge a file's control characters.
+const SNIFF_BYTES: usize = 64 * 1024;
+
+/// Whether `bytes` are not an export at all, and what they are: by magic numbers first (a zip
+/// is one when it holds no workbook), then, for files that are not spreadsheets, by the share
+/// of control characters once decoded as the importer decodes text (UTF-16's NUL bytes are
+/// no control characters once decoded; tab, line ends, form feed and the old end-of-file
+/// mark are text). Spreadsheet containers (XLSX, XLS, ODS) and broken zips pass: their
+/// reader says what is wrong with them.
+pub fn not_an_export(bytes: &[u8]) -> Option<NotAnExport> {
+    const MAGIC: &[(&[u8], NotAnExport)] = &[
+        (b"\x89PNG\r\n\x1a\n", NotAnExport::Png),
+        (b"\xFF\xD8\xFF", NotAnExport::Jpeg),
+        (b"GIF87a", NotAnExport::Gif),
+        (b"GIF89a", NotAnExport::Gif),
+        (b"II*\0", NotAnExport::Tiff),
+        (b"MM\0*", NotAnExport::Tiff),
+        (b"%PDF-", NotAnExport::Pdf),
+        (b"PK\x05\x06", NotAnExport::Zip),
+        (b"\x1F\x8B", NotAnExport::Archive),
+        (b"7z\xBC\xAF\x27\x1C", NotAnExport::Archive),
+        (b"Rar!\x1A\x07", NotAnExport::Archive),
+        (b"\xFD7zXZ\0", NotAnExport::Archive),
+        (b"\x28\xB5\x2F\xFD", NotAnExport::Archive),
+        (b"\x7FELF", NotAnExport::Executable),
+        (b"\xFE\xED\xFA\xCE", NotAnExport::Executable),
+        (b"\xFE\xED\xFA\xCF", NotAnExport::Executable),
+        (b"\xCE\xFA\xED\xFE", NotAnExport::Executable),
+        (b"\xCF\xFA\xED\xFE", NotAnExport::Executable),
+        (b"\xCA\xFE\xBA\xBE", NotAnExport::Executable),
+    ];
+    if let Some((_, what)) = MAGIC.iter().find(|(magic, _)| bytes.starts_with(magic)) {
+        return Some(*what);
+    }
+    if bytes.starts_with(b"PK\x03\x04") {
+        return zip_without_workbook(bytes);
+    }
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return None;
+    }
+    let sample = &bytes[..bytes.len().min(SNIFF_BYTES)];
+    let decoded = decode_text(sample);
+    let (mut chars, mut controls) = (0usize, 0usize);
+    for c in decoded.text.chars() {
+        chars += 1;
+        if c < ' ' && !matches!(c, '\t' | '\n' | '\r' | '\x0C' | '\x1A') {
+            controls += 1;
+        }
+    }
+    // one control character in twenty: no text export comes near (they have none)
+    let binary = controls >= 4 && controls * 20 > chars;
+    match binary {
+        true if bytes.starts_with(b"MZ") => Some(NotAnExport::Executable),
+        true => Some(NotAnExport::Binary {
+            percent: u8::try_from(controls * 100 / chars.max(1)).unwrap_or(100),
+        }),
+        false => None,
+    }
+}
+
+/// A zip that opens but holds no workbook (XLSX's `xl/`, an ODS spreadsheet's `mimetype` or
+/// `content.xml`): what it holds instead.
+fn zip_without_workbook(bytes: &[u8]) -> Option<NotAnExport> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
+    if zip.len() > super::spreadsheet_limits::MAX_PARTS {
+        return None;
+    }
+    let has = |prefix: &[u8]| zip.file_names_raw().any(|n| n.starts_with(prefix));
+    let (workbook, mimetype, content) = (has(b"xl/"), has(b"mimetype"), has(b"content.xml"));
+    let (word, ppt) = (has(b"word/"), has(b"ppt/"));
+    if workbook {
+        return None;
+    }
+    if mimetype {
+        let mut mime = Vec::new();
+        let read = zip
+            .by_name("mimetype")
+            .ok()
+            .and_then(|f| f.take(128).read_to_end(&mut mime).ok());
+        let mime = String::from_utf8_lossy(&mime);
+        return match read {
+            Some(_) if mime.starts_with("application/vnd.oasis.opendocument.spreadsheet") => None,
+            Some(_) if mime.starts_with("application/vnd.oasis.opendocument") => {
+                Some(NotAnExport::OpenDocument)
+            }
+            // an unreadable mimetype: the spreadsheet reader says what is wrong
+            None => None,
+            Some(_) => Some(NotAnExport::Zip),
+        };
+    }
+    if content {
+        return None;
+    }
+    if word {
+        Some(NotAnExport::Word)
+    } else if ppt {
+        Some(NotAnExport::PowerPoint)
+    } else {
+        Some(NotAnExport::Zip)
     }
 }
 
@@ -551,6 +704,184 @@ mod tests {
             (d.text.as_ref(), d.encoding, d.truncated),
             ("Order,Qty,Date\n1,2,3", TextEncoding::Utf16Le, true)
         );
+    }
+
+    /// A whole 1x1 PNG, as an image editor writes it.
+    const PNG: &[u8] = b"\x89\x50\x4E\x47\x0D\x0A\x1A\x0A\x00\x00\x00\x0D\x49\x48\x44\x52\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1F\x15\xC4\x89\x00\x00\x00\x0D\x49\x44\x41\x54\x78\x9C\x63\xF8\xCF\xC0\xF0\x1F\x00\x05\x00\x01\xFF\x89\x99\x3D\x1D\x00\x00\x00\x00\x49\x45\x4E\x44\xAE\x42\x60\x82";
+
+    const ORDERS: &str = "Invoice Date,Invoice #,Course Code,Course Title,Qty,Total\r\n2026-01-05,INV-1,20533C,MOC 20533C Azure,3,900.00\r\n2026-01-06,INV-2,JP-101,\u{65E5}\u{672C}\u{8A9E}\u{30B3}\u{30FC}\u{30B9} Azure \u{57FA}\u{790E},2,400.00\r\n";
+
+    /// Deterministic noise (a linear congruential generator).
+    fn noise(seed: u64, n: usize) -> Vec<u8> {
+        let mut x = seed;
+        (0..n)
+            .map(|_| {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                (x >> 56) as u8
+            })
+            .collect()
+    }
+
+    fn zip_of(names: &[(&str, &[u8])]) -> Vec<u8> {
+        use std::io::Write;
+        let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for (name, bytes) in names {
+            z.start_file(*name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            z.write_all(bytes).unwrap();
+        }
+        z.finish().unwrap().into_inner()
+    }
+
+    fn fixture(name: &str) -> Vec<u8> {
+        std::fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/data")
+                .join(name),
+        )
+        .unwrap()
+    }
+
+    fn import(name: &str, bytes: &[u8]) -> Result<crate::import::ImportedFile, String> {
+        let rules = crate::import::ImportRules::new(&Profile::builtin().unwrap());
+        let mut set = crate::import::ImportSet::new();
+        match set.add(name, bytes, &rules) {
+            Ok(crate::import::Added::File(i)) => Ok(set.files[i].clone()),
+            Ok(other) => Err(format!("{other:?}")),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    #[test]
+    fn a_png_is_refused_up_front_with_one_line() {
+        assert_eq!(not_an_export(PNG), Some(NotAnExport::Png));
+        assert_eq!(
+            import("logo.png", PNG).unwrap_err(),
+            "logo.png: this is a PNG image, not a purchase export (CSV, TSV, TXT, XLSX, XLS or ODS)"
+        );
+        // renamed, it is still a PNG
+        assert_eq!(
+            import("orders.csv", PNG).unwrap_err(),
+            "orders.csv: this is a PNG image, not a purchase export (CSV, TSV, TXT, XLSX, XLS or ODS)"
+        );
+    }
+
+    #[test]
+    fn archives_programs_and_noise_are_refused_by_magic_or_control_characters() {
+        let mut elf = b"\x7FELF\x02\x01\x01".to_vec();
+        elf.extend(vec![0u8; 120]);
+        assert_eq!(not_an_export(&elf), Some(NotAnExport::Executable));
+        let mut pe = b"MZ\x90\x00\x03\x00\x00\x00".to_vec();
+        pe.extend(noise(1, 4096));
+        assert_eq!(not_an_export(&pe), Some(NotAnExport::Executable));
+        assert_eq!(not_an_export(b"%PDF-1.7\n"), Some(NotAnExport::Pdf));
+        assert_eq!(
+            not_an_export(b"\x1F\x8B\x08\x00"),
+            Some(NotAnExport::Archive)
+        );
+        assert!(matches!(
+            not_an_export(&noise(2, 10_000)),
+            Some(NotAnExport::Binary { percent }) if percent > 5
+        ));
+        // zips: nothing, a readme, a Word document, an OpenDocument text
+        assert_eq!(not_an_export(&zip_of(&[])), Some(NotAnExport::Zip));
+        assert_eq!(
+            not_an_export(&zip_of(&[("readme.txt", b"hi")])),
+            Some(NotAnExport::Zip)
+        );
+        assert_eq!(
+            not_an_export(&zip_of(&[
+                ("[Content_Types].xml", b"<Types/>"),
+                ("word/document.xml", b"<w/>")
+            ])),
+            Some(NotAnExport::Word)
+        );
+        assert_eq!(
+            not_an_export(&zip_of(&[
+                ("mimetype", b"application/vnd.oasis.opendocument.text"),
+                ("content.xml", b"<x/>")
+            ])),
+            Some(NotAnExport::OpenDocument)
+        );
+        let e = import("backup.zip", &zip_of(&[("orders.csv", ORDERS.as_bytes())])).unwrap_err();
+        assert_eq!(
+            e,
+            "backup.zip: this is a ZIP archive that holds no spreadsheet, not a purchase export (CSV, TSV, TXT, XLSX, XLS or ODS)"
+        );
+        // a broken zip is left to the spreadsheet reader, which says what is wrong with it
+        let mut broken = b"PK\x03\x04".to_vec();
+        broken.extend(noise(3, 2048));
+        assert_eq!(not_an_export(&broken), None);
+    }
+
+    #[test]
+    fn real_exports_pass_the_sniffing() {
+        for name in [
+            "orders-basic.csv",
+            "rechnungen.csv",
+            "orders-unicode.txt",
+            "orders.xlsx",
+            "orders.xls",
+            "orders.ods",
+            "bad-rows.csv",
+        ] {
+            let bytes = fixture(name);
+            assert_eq!(not_an_export(&bytes), None, "{name}");
+            assert!(import(name, &bytes).is_ok(), "{name}");
+        }
+        // a stray control character or two (an old end-of-file mark, a NUL) is still text
+        let mut text = ORDERS.as_bytes().to_vec();
+        text.extend(b"\x00\x1A");
+        assert_eq!(not_an_export(&text), None);
+    }
+
+    #[test]
+    fn utf16_exports_have_nul_bytes_and_are_text() {
+        let le = |s: &str| {
+            s.encode_utf16()
+                .flat_map(u16::to_le_bytes)
+                .collect::<Vec<u8>>()
+        };
+        let be = |s: &str| {
+            s.encode_utf16()
+                .flat_map(u16::to_be_bytes)
+                .collect::<Vec<u8>>()
+        };
+        let tabs = ORDERS.replace(',', "\t");
+        let cases = [
+            (
+                "bom-le.txt",
+                [&b"\xFF\xFE"[..], &le(&tabs)].concat(),
+                TextEncoding::Utf16Le,
+            ),
+            (
+                "bom-be.txt",
+                [&b"\xFE\xFF"[..], &be(&tabs)].concat(),
+                TextEncoding::Utf16Be,
+            ),
+            ("bare-le.csv", le(ORDERS), TextEncoding::Utf16Le),
+            ("bare-be.csv", be(ORDERS), TextEncoding::Utf16Be),
+        ];
+        for (name, bytes, encoding) in cases {
+            assert!(bytes.contains(&0), "{name} has NUL bytes");
+            assert_eq!(not_an_export(&bytes), None, "{name}");
+            let file = import(name, &bytes).unwrap();
+            assert_eq!(
+                file.shape,
+                crate::import::FileShape::Text {
+                    encoding,
+                    delimiter: if name.starts_with("bom") { '\t' } else { ',' }
+                },
+                "{name}"
+            );
+            assert_eq!((file.counts.read, file.counts.kept), (2, 2), "{name}");
+        }
+        // a product name in Japanese is no reason to stop reading UTF-16 without a BOM
+        let half_japanese = le(&ORDERS.replace("MOC 20533C Azure", &"\u{65E5}\u{672C}".repeat(60)));
+        assert_eq!(decode_text(&half_japanese).encoding, TextEncoding::Utf16Le);
+        assert_eq!(import("jp.csv", &half_japanese).unwrap().counts.kept, 2);
     }
 
     #[test]

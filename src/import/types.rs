@@ -22,6 +22,15 @@ pub enum ImportError {
         #[source]
         source: csv::Error,
     },
+    /// The file is no export at all (an image, an archive, a program): refused before its
+    /// columns are looked for.
+    #[error("{file}: this is {what}, not a purchase export (CSV, TSV, TXT, XLSX, XLS or ODS)")]
+    NotAnExport {
+        /// File name as given.
+        file: String,
+        /// What it is.
+        what: super::sniff::NotAnExport,
+    },
     /// No row within the first 50 names at least three known columns.
     #[error("{file}: no header row found in the first {rows} rows (columns found: {columns})", rows = super::sniff::HEADER_SEARCH_ROWS, columns = list(.columns))]
     NoHeader {

@@ -152,6 +152,27 @@ impl Field {
         }
     }
 
+    /// The name people read ("Invoice date"), for mapping tables and documentation; `key` stays
+    /// the name in files and messages meant for scripts.
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::InvoiceDate => "Invoice date",
+            Field::OrderDate => "Order date",
+            Field::InvoiceNumber => "Invoice number",
+            Field::OrderId => "Order number",
+            Field::LineId => "Line number",
+            Field::PartNumber => "Part number",
+            Field::ProductName => "Product name",
+            Field::ProductType => "Product type",
+            Field::Quantity => "Quantity",
+            Field::UnitPrice => "Unit price",
+            Field::Amount => "Amount",
+            Field::Currency => "Currency",
+            Field::Components => "Components per set",
+            Field::Status => "Status",
+        }
+    }
+
     /// Position in [`Field::ALL`].
     pub fn index(self) -> usize {
         self as usize
@@ -454,6 +475,15 @@ mod tests {
             p.line_value(ProductLine::Mccv).kpi_per_kit,
             Decimal::new(5, 1)
         );
+    }
+
+    #[test]
+    fn every_field_has_a_distinct_name_for_people() {
+        let names: std::collections::BTreeSet<&str> = Field::ALL.iter().map(|f| f.name()).collect();
+        assert_eq!(names.len(), Field::ALL.len());
+        assert_eq!(Field::InvoiceDate.name(), "Invoice date");
+        assert_eq!(Field::ProductName.name(), "Product name");
+        assert!(Field::ALL.iter().all(|f| !f.name().contains('_')));
     }
 
     #[test]

@@ -168,9 +168,12 @@ impl LpkpiApp {
         app
     }
 
-    /// Whether a job is running or figures are being derived (tests wait on this).
+    /// Whether a job is running or figures (the workspace's, an import preview's) are being
+    /// derived (tests wait on this).
     pub fn busy(&self) -> bool {
-        self.state.running.is_some() || !self.state.settled()
+        self.state.running.is_some()
+            || !self.state.settled()
+            || (self.state.preview.as_ref()).is_some_and(|p| p.stale(self.state.figures_key()))
     }
 
     /// Log an error (shown as a toast too).
@@ -309,6 +312,7 @@ impl LpkpiApp {
             Done::NativeDialog(answers) => self.native_dialog_probed(answers),
             Done::Opened(path, result) => self.opened(path, result, ctx),
             Done::Parsed(result) => self.parsed(result),
+            Done::PreviewFigures(figures) => self.preview_figures(figures),
             Done::Dropped(files) => self.dropped_read(files),
             Done::Saved(revision, result) => self.saved(revision, result, ctx),
             Done::Created(revision, result) => self.created(revision, result, ctx),
@@ -392,6 +396,7 @@ impl eframe::App for LpkpiApp {
         }
 
         self.schedule_recompute();
+        self.schedule_preview_figures();
         if self.allow_close {
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
         }

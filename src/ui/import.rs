@@ -1,16 +1,27 @@
 //! Importing: the overlay shown while files hover over the window, the progress of reading
-//! them, and the preview (encoding, delimiter, header row, the editable column mapping, rows per
-//! fate, rejected rows with line and reason, duplicates, review items) to confirm or cancel.
+//! them, and the preview to confirm or cancel: per file how it was read (encoding, delimiter,
+//! header row, decimal mark and dates), its columns as a table of header → field with an
+//! editable mapping, rows per fate, rejected rows with line and reason, rows to review grouped
+//! by reason; a file that cannot be read marked failed with its reason; the revenue held back
+//! for want of a rate in the summary, with the rate to add right there.
+
+use std::collections::BTreeMap;
+use std::str::FromStr;
 
 use eframe::egui::{self, Color32, RichText, Ui};
+use rust_decimal::Decimal;
 
 use super::command::Command;
-use super::state::{AppState, PreviewFile};
-use super::widgets::{count, status_color, units, usd};
+use super::state::{AppState, HeldBack, ImportPreview, PreviewFile, ReviewGroup};
+use super::widgets::{self, count, len, money, status_color, units, usd};
 use crate::import::FileShape;
+use crate::import::values::Currency;
 use crate::profile::Field;
+use crate::rules::figures::ReviewKind;
+use crate::workspace::model::{Rate, Workspace};
+use crate::workspace::{Edit, ListEdit};
 
-/// The mapping editor's draft.
+/// The preview's drafts: the mapping being edited, the rates being typed.
 #[derive(Debug, Clone, Default)]
 pub struct ImportView {
     /// File whose mapping is being edited (index in the preview's files).
@@ -19,6 +30,10 @@ pub struct ImportView {
     pub header_row: usize,
     /// The field of each column (None: ignored).
     pub fields: Vec<Option<Field>>,
+    /// Rates typed for currencies waiting for one (USD per unit, as typed).
+    pub rates: BTreeMap<Currency, String>,
+    /// Why the rate typed for a currency was not added.
+    pub rate_error: Option<(Currency, String)>,
 }
 
 /// The overlay shown while files hover over the window.
@@ -99,11 +114,11 @@ fn mapping_editor(ui: &mut Ui, file: &PreviewFile, view: &mut ImportView, cmds: 
                                     .strong(),
                             );
                             egui::ComboBox::from_id_salt(("field", c))
-                                .selected_text(view.fields[c].map_or("ignore", Field::key))
+                                .selected_text(view.fields[c].map_or("(ignored)", Field::name))
                                 .show_ui(ui, |ui| {
-                                    ui.selectable_value(&mut view.fields[c], None, "ignore");
+                                    ui.selectable_value(&mut view.fields[c], None, "(ignored)");
                                     for f in Field::ALL {
-                                        ui.selectable_value(&mut view.fields[c], Some(f), f.key());
+                                        ui.selectable_value(&mut view.fields[c], Some(f), f.name());
                                     }
                                 });
                         });
@@ -131,6 +146,190 @@ fn mapping_editor(ui: &mut Ui, file: &PreviewFile, view: &mut ImportView, cmds: 
     });
 }
 
+/// The edit that sets `currency`'s rate for every month to `typed` USD per unit, as Settings
+/// adds one (the same checks, the same `Edit`), or why it cannot.
+fn rate_edit(ws: &Workspace, currency: Currency, typed: &str) -> Result<Edit, String> {
+    let usd_per = Decimal::from_str(typed.trim())
+        .map_err(|_| format!("a rate is a number of USD per {currency} (1.08, say)"))?;
+    crate::money::limits::check_rate(currency.as_str(), usd_per).map_err(|e| e.to_string())?;
+    let rate = Rate {
+        currency,
+        month: None,
+        usd_per,
+    };
+    let existing = ws
+        .rates
+        .iter()
+        .position(|r| r.currency == currency && r.month.is_none());
+    Ok(Edit::Rates(match existing {
+        Some(i) => ListEdit::Replace(i, rate),
+        None => ListEdit::Add(rate),
+    }))
+}
+
+/// "40 rows in EUR wait for an exchange rate", "1 row of an unknown product ...".
+fn group_title(group: &ReviewGroup) -> String {
+    let n = group.rows.len();
+    let rows = if n == 1 { "row" } else { "rows" };
+    let (verb, one) = if n == 1 {
+        ("waits", "is")
+    } else {
+        ("wait", "are")
+    };
+    let n = count(len(n));
+    match (group.kind, group.currency) {
+        (ReviewKind::NeedsRate, Some(c)) => {
+            format!("{n} {rows} in {c} {verb} for an exchange rate: their revenue is held back")
+        }
+        (ReviewKind::NeedsRate, None) => {
+            format!("{n} {rows} {verb} for an exchange rate: their revenue is held back")
+        }
+        (ReviewKind::UnknownProduct, _) => {
+            format!("{n} {rows} of unknown products {one} not counted until classified")
+        }
+        (ReviewKind::PackagedSet, _) => format!(
+            "{n} {rows} of packaged sets without a component count {one} counted as 1 component per kit"
+        ),
+        (ReviewKind::DifferingDuplicate, _) => format!(
+            "{n} {rows} repeat an earlier order line with other content: the earlier row stands"
+        ),
+    }
+}
+
+/// The revenue held back in one currency, its rate field and Add rate.
+fn held_back_line(
+    ui: &mut Ui,
+    h: &HeldBack,
+    ws: &Workspace,
+    view: &mut ImportView,
+    cmds: &mut Vec<Command>,
+) {
+    let rows = if h.rows == 1 {
+        "row waits"
+    } else {
+        "rows wait"
+    };
+    let estimate = h.estimate.map_or(String::new(), |(usd_value, month)| {
+        format!(" (about {} at the {} rate)", usd(usd_value), month.label())
+    });
+    ui.horizontal_wrapped(|ui| {
+        ui.label(
+            RichText::new(format!(
+                "⚠ Revenue held back: {}{estimate}; {} {rows} for an exchange rate.",
+                money(h.amount, h.currency),
+                count(h.rows),
+            ))
+            .color(status_color(ui, Some(false))),
+        );
+        let label = format!("USD per {}", h.currency);
+        let draft = view.rates.entry(h.currency).or_default();
+        let field = widgets::labelled_text(ui, &label, draft, 72.0);
+        let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        if ui.button(format!("Add {} rate", h.currency)).clicked() || enter {
+            match rate_edit(ws, h.currency, draft) {
+                Ok(edit) => {
+                    cmds.push(Command::Edit(edit));
+                    draft.clear();
+                    view.rate_error = None;
+                }
+                Err(e) => view.rate_error = Some((h.currency, e)),
+            }
+        }
+    });
+    if let Some((_, e)) = view.rate_error.as_ref().filter(|(c, _)| *c == h.currency) {
+        ui.label(RichText::new(e).color(status_color(ui, Some(false))));
+    }
+}
+
+/// How a file was read and what it holds: its shape and conventions, rows per fate, its
+/// columns as a table, warnings, rejected rows, rows to review by reason.
+fn file_details(ui: &mut Ui, p: &ImportPreview, fi: usize, view: &mut ImportView, updating: bool) {
+    let Some(f) = p.files.get(fi) else { return };
+    let Some(file) = f.index.and_then(|i| p.set.files.get(i)) else {
+        return;
+    };
+    ui.label(format!(
+        "{} · header on line {} · {}",
+        shape_text(&file.shape),
+        file.header_line,
+        file.conventions.describe()
+    ));
+    let k = &file.counts;
+    ui.label(format!(
+        "{} rows: {} purchases, {} duplicates, {} total rows, {} not invoiced, {} rejected",
+        count(k.read),
+        count(k.kept),
+        count(k.duplicates),
+        count(k.summary),
+        count(k.not_invoiced),
+        count(k.rejected)
+    ));
+    ui.horizontal(|ui| {
+        ui.label(RichText::new("Columns").strong());
+        if view.editing != Some(fi) && ui.small_button("Change mapping").clicked() {
+            view.editing = Some(fi);
+            view.header_row = f
+                .peek
+                .iter()
+                .position(|(l, _)| *l == file.header_line)
+                .unwrap_or(0);
+            view.fields = (0..file.columns.header.len())
+                .map(|c| {
+                    Field::ALL
+                        .into_iter()
+                        .find(|fl| file.columns.get(*fl) == Some(c))
+                })
+                .collect();
+        }
+    });
+    egui::Grid::new(("columns", fi))
+        .striped(true)
+        .num_columns(2)
+        .show(ui, |ui| {
+            ui.label(RichText::new("Column in the file").weak());
+            ui.label(RichText::new("Read as").weak());
+            ui.end_row();
+            for (field, header) in file.columns.describe() {
+                ui.label(RichText::new(header).monospace());
+                ui.label(field.name());
+                ui.end_row();
+            }
+        });
+    for w in &file.warnings {
+        ui.label(RichText::new(format!("⚠ {w}")).color(status_color(ui, Some(false))));
+    }
+    let Some(details) = p.figures.details.get(fi) else {
+        return;
+    };
+    if !details.rejected.is_empty() {
+        let rows = &details.rejected;
+        egui::CollapsingHeader::new(format!("{} rejected rows", count(len(rows.len()))))
+            .id_salt(("rejected", fi))
+            .show(ui, |ui| line_list(ui, rows));
+    }
+    for (gi, group) in details.review.iter().enumerate() {
+        let title = group_title(group);
+        let title = if updating {
+            RichText::new(title).weak()
+        } else {
+            RichText::new(title)
+        };
+        egui::CollapsingHeader::new(title)
+            .id_salt(("review", fi, gi))
+            .show(ui, |ui| line_list(ui, &group.rows));
+    }
+}
+
+/// Rows as "line N: reason", the first 100.
+fn line_list(ui: &mut Ui, rows: &[(u32, String)]) {
+    for (line, reason) in rows.iter().take(100) {
+        ui.label(format!("line {line}: {reason}"));
+    }
+    if rows.len() > 100 {
+        ui.label(format!("… and {} more", count(len(rows.len() - 100))));
+    }
+}
+
 /// The preview window.
 pub fn preview_ui(
     ctx: &egui::Context,
@@ -139,6 +338,7 @@ pub fn preview_ui(
     cmds: &mut Vec<Command>,
 ) {
     let Some(p) = &state.preview else { return };
+    let updating = p.stale(state.figures_key());
     egui::Window::new("Import preview")
         .collapsible(false)
         .resizable(true)
@@ -155,14 +355,35 @@ pub fn preview_ui(
                 count(c.not_invoiced),
                 count(c.rejected)
             ));
-            if let (Some(before), Some(after)) = (state.outcome(), &p.after) {
-                ui.label(format!(
+            let failed = p.files.iter().filter(|f| f.error.is_some()).count();
+            if failed > 0 {
+                let read = p.files.iter().filter(|f| f.index.is_some()).count();
+                let text = match (failed, read) {
+                    (1, 0) => "✘ The file cannot be imported (below: why).".to_string(),
+                    (n, 0) => format!("✘ None of the {} files can be imported (below: why).", count(len(n))),
+                    (1, _) => "✘ 1 file cannot be imported (below: why): Confirm imports the others.".to_string(),
+                    (n, _) => format!("✘ {} files cannot be imported (below: why): Confirm imports the others.", count(len(n))),
+                };
+                ui.label(RichText::new(text).color(status_color(ui, Some(false))));
+            }
+            if let (Some(before), Some(after)) = (state.outcome(), &p.figures.after) {
+                let text = format!(
                     "KPI units {} → {}, revenue {} → {}",
                     units(before.eval.totals.kpi_units),
                     units(after.totals.kpi_units),
                     usd(before.eval.totals.revenue_usd),
                     usd(after.totals.revenue_usd)
-                ));
+                );
+                ui.label(if updating { RichText::new(text).weak() } else { RichText::new(text) });
+            }
+            for h in &p.figures.held_back {
+                held_back_line(ui, h, &state.workspace, view, cmds);
+            }
+            if updating {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label("Working out the figures again…");
+                });
             }
             ui.horizontal(|ui| {
                 let can = p.files.iter().any(|f| f.index.is_some());
@@ -182,76 +403,15 @@ pub fn preview_ui(
                         continue;
                     }
                     if let Some(err) = &f.error {
-                        ui.label(RichText::new(format!("✘ {err}")).color(status_color(ui, Some(false))));
-                        ui.label("Map its columns by hand (the mapping is remembered for this header):");
-                        view.editing.get_or_insert(fi);
-                    }
-                    if let Some(index) = f.index
-                        && let Some(file) = p.set.files.get(index)
-                    {
-                        ui.label(format!(
-                            "{} · header on line {} · decimals with '{}' · dates {}",
-                            shape_text(&file.shape),
-                            file.header_line,
-                            match file.conventions.decimal_mark {
-                                crate::import::values::DecimalMark::Dot => ".",
-                                crate::import::values::DecimalMark::Comma => ",",
-                            },
-                            match file.conventions.date_order {
-                                crate::import::values::DayMonth::DayFirst => "day first",
-                                crate::import::values::DayMonth::MonthFirst => "month first",
-                            }
-                        ));
-                        let k = &file.counts;
-                        ui.label(format!(
-                            "{} rows: {} purchases, {} duplicates, {} total rows, {} not invoiced, {} rejected",
-                            count(k.read),
-                            count(k.kept),
-                            count(k.duplicates),
-                            count(k.summary),
-                            count(k.not_invoiced),
-                            count(k.rejected)
-                        ));
-                        ui.horizontal_wrapped(|ui| {
-                            ui.label("Columns:");
-                            for (field, header) in file.columns.describe() {
-                                ui.label(RichText::new(format!("{header} → {field}")).monospace());
-                            }
-                            if view.editing != Some(fi) && ui.small_button("Change mapping").clicked() {
-                                view.editing = Some(fi);
-                                view.header_row = f.peek.iter().position(|(l, _)| *l == file.header_line).unwrap_or(0);
-                                view.fields = (0..file.columns.header.len())
-                                    .map(|c| {
-                                        Field::ALL
-                                            .into_iter()
-                                            .find(|fl| file.columns.get(*fl) == Some(c))
-                                    })
-                                    .collect();
-                            }
-                        });
-                        for w in &file.warnings {
-                            ui.label(RichText::new(format!("⚠ {w}")).color(status_color(ui, Some(false))));
-                        }
-                        let details = &p.details[fi];
-                        for (title, items, salt) in [
-                            ("rejected rows", &details.rejected, "rejected"),
-                            ("rows to review", &details.review, "review"),
-                        ] {
-                            if items.is_empty() {
-                                continue;
-                            }
-                            egui::CollapsingHeader::new(format!("{} {title}", items.len()))
-                                .id_salt((salt, fi))
-                                .show(ui, |ui| {
-                                    for (line, reason) in items.iter().take(100) {
-                                        ui.label(format!("line {line}: {reason}"));
-                                    }
-                                    if items.len() > 100 {
-                                        ui.label(format!("… and {} more", items.len() - 100));
-                                    }
-                                });
+                        ui.label(RichText::new(format!("✘ Failed: {err}")).color(status_color(ui, Some(false))));
+                        if f.mappable {
+                            ui.label("Map its columns by hand (the mapping is remembered for this header):");
+                            view.editing.get_or_insert(fi);
+                        } else {
+                            ui.label("It is left out of the import.");
                         }
                     }
+                    file_details(ui, p, fi, view, updating);
                     if view.editing == Some(fi) {
                         mapping_editor(ui, f, view, cmds);
                     }

@@ -1,6 +1,9 @@
 //! The import flow: files (picked, typed or dropped) are read and parsed on a worker thread on
 //! top of the workspace's rows, shown as a preview (drawn by `import.rs`), then confirmed as one
-//! edit, cancelled, or read again with columns mapped by hand.
+//! edit (the files that could be read; a failed one is marked with its reason), cancelled, or
+//! read again with columns mapped by hand. The preview's figures (what the import would give,
+//! rows to review grouped by reason, revenue held back for a rate) are worked out on a worker
+//! too, again whenever the workspace changes under the preview (a rate added from it).
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -8,13 +11,19 @@ use std::sync::Arc;
 use chrono::NaiveDateTime;
 use eframe::egui;
 
+use rust_decimal::Decimal;
+
 use super::app::{LpkpiApp, now};
 use super::import::ImportView;
-use super::jobs::{JobError, Parsed};
-use super::state::{ImportPreview, PreviewDetails, Running};
+use super::jobs::{ImportInput, JobError, Parsed, PreviewBasis};
+use super::state::{HeldBack, ImportPreview, PreviewDetails, PreviewFigures, ReviewGroup, Running};
+use super::widgets::count;
 use crate::import::sniff::{ColumnMapRepr, Remembered, header_signature};
-use crate::import::{ImportCounts, ImportRules, ImportSet};
+use crate::import::values::cents;
+use crate::import::{Fate, ImportCounts, ImportRules, ImportSet};
 use crate::profile::Field;
+use crate::rules::figures::ReviewKind;
+use crate::workspace::session::Session;
 
 /// "Reading 1 file", "Reading 3 dropped files".
 fn reading(n: usize, what: &str) -> String {
@@ -42,6 +51,14 @@ impl LpkpiApp {
         Some((ImportRules::new(&profile), mappings))
     }
 
+    /// What the preview's figures are worked out from now.
+    fn basis(&self) -> PreviewBasis {
+        PreviewBasis {
+            workspace: self.state.workspace.clone(),
+            key: self.state.figures_key(),
+        }
+    }
+
     /// Read these files from disk and parse them (Command::Import).
     pub(super) fn import_paths(&mut self, paths: Vec<PathBuf>) {
         let Some((rules, mappings)) = self.rules_and_mappings(&Remembered::new()) else {
@@ -53,11 +70,11 @@ impl LpkpiApp {
             cancellable: true,
         });
         self.jobs
-            .import_paths(paths, self.base_set(), rules, mappings);
+            .import_paths(paths, self.base_set(), rules, mappings, self.basis());
     }
 
     /// Parse files already in memory, with `extra` mappings.
-    fn start_parse(&mut self, inputs: Vec<(String, Arc<Vec<u8>>)>, extra: Remembered) {
+    fn start_parse(&mut self, inputs: Vec<ImportInput>, extra: Remembered) {
         let Some((rules, mappings)) = self.rules_and_mappings(&extra) else {
             self.error("the program profile cannot be used: fix it in Settings");
             return;
@@ -66,7 +83,8 @@ impl LpkpiApp {
             label: reading(inputs.len(), ""),
             cancellable: true,
         });
-        self.jobs.parse(inputs, self.base_set(), rules, mappings);
+        self.jobs
+            .parse(inputs, self.base_set(), rules, mappings, self.basis());
     }
 
     /// Files hovering over the window (for the overlay), and files dropped on it (read on a
@@ -102,16 +120,13 @@ impl LpkpiApp {
         }
     }
 
-    /// Dropped files were read: parse those that could be.
+    /// Dropped files were read: parse them (one that could not be read shows in the preview
+    /// as failed, with its reason).
     pub(super) fn dropped_read(&mut self, files: Vec<(String, Result<Vec<u8>, String>)>) {
-        let mut inputs = Vec::new();
-        for (name, bytes) in files {
-            match bytes {
-                Ok(b) => inputs.push((name, Arc::new(b))),
-                Err(e) if e.contains(&name) => self.error(e),
-                Err(e) => self.error(format!("{name}: cannot read the file: {e}")),
-            }
-        }
+        let inputs: Vec<ImportInput> = files
+            .into_iter()
+            .map(|(name, bytes)| (name, bytes.map(Arc::new)))
+            .collect();
         self.state.running = None;
         if !inputs.is_empty() {
             self.start_parse(inputs, Remembered::new());
@@ -127,85 +142,56 @@ impl LpkpiApp {
         }
     }
 
-    /// Build the preview: counts over the new files, the figures the import would give, and
-    /// per file its rejected rows and rows to review.
+    /// Show the preview: counts over the new files, and the figures worked out with them.
     fn preview_ready(&mut self, parsed: Parsed) {
         let mut counts = ImportCounts::default();
         for f in parsed.set.files.iter().skip(parsed.first_new) {
             counts.merge(&f.counts);
         }
-        let after = match (
-            &self.state.derived,
-            self.state.workspace.partner.anniversary,
-        ) {
-            (Ok(d), Some(anniversary)) => {
-                let session = d.session.with_set(parsed.set.clone());
-                Some(
-                    session
-                        .evaluate(
-                            &self.state.workspace,
-                            anniversary,
-                            self.state.as_of_date(),
-                            None,
-                        )
-                        .eval,
-                )
-            }
-            _ => None,
-        };
         let mappings: Remembered = parsed
             .mappings
             .into_iter()
             .filter(|(k, _)| !self.state.workspace.mappings.contains_key(k))
             .collect();
-        let details = parsed
-            .files
-            .iter()
-            .map(|f| {
-                let Some(index) = f.index else {
-                    return PreviewDetails::default();
-                };
-                let in_file = |row: usize| {
-                    parsed
-                        .set
-                        .rows
-                        .get(row)
-                        .is_some_and(|r| r.file as usize == index)
-                };
-                PreviewDetails {
-                    rejected: parsed
-                        .set
-                        .rows
-                        .iter()
-                        .filter(|r| r.file as usize == index)
-                        .filter_map(|r| match &r.fate {
-                            crate::import::Fate::Rejected { reason } => {
-                                Some((r.line, reason.clone()))
-                            }
-                            _ => None,
-                        })
-                        .collect(),
-                    review: after.as_ref().map_or_else(Vec::new, |e| {
-                        e.review
-                            .iter()
-                            .filter(|r| in_file(r.row))
-                            .map(|r| (r.line, r.reason.clone()))
-                            .collect()
-                    }),
-                }
-            })
-            .collect();
         self.views.import = ImportView::default();
         self.state.preview = Some(ImportPreview {
-            details,
             set: parsed.set,
             first_new: parsed.first_new,
             files: parsed.files,
             mappings,
             inputs: parsed.inputs,
             counts,
-            after,
+            figures: parsed.figures,
+            pending: None,
         });
+    }
+
+    /// Work out the preview's figures again when the workspace or the as-of day changed under
+    /// it (on a worker; one at a time, the latest state wins).
+    pub(super) fn schedule_preview_figures(&mut self) {
+        let key = self.state.figures_key();
+        let Some(p) = &self.state.preview else { return };
+        if !p.stale(key) || p.pending.is_some() {
+            return;
+        }
+        let (set, first_new) = (p.set.clone(), p.first_new);
+        let files = p.files.iter().map(|f| f.index).collect();
+        let basis = self.basis();
+        self.jobs.preview_figures(set, files, first_new, basis);
+        if let Some(p) = &mut self.state.preview {
+            p.pending = Some(key);
+        }
+    }
+
+    /// The preview's figures arrived (kept when the preview is still open; a newer state
+    /// schedules the next).
+    pub(super) fn preview_figures(&mut self, figures: PreviewFigures) {
+        if let Some(p) = &mut self.state.preview
+            && p.pending == Some(figures.key)
+        {
+            p.pending = None;
+            p.figures = figures;
+        }
     }
 
     /// Accept the preview: one edit (undoable) adds its files and mappings.
@@ -220,13 +206,23 @@ impl LpkpiApp {
             p.mappings,
         );
         let n = p.set.files.len() - p.first_new;
+        let failed: Vec<&str> = p
+            .files
+            .iter()
+            .filter(|f| f.error.is_some())
+            .map(|f| f.name.as_str())
+            .collect();
+        let not_imported = match failed.as_slice() {
+            [] => String::new(),
+            names => format!("; not imported: {}", names.join(", ")),
+        };
         self.edit(edit);
         self.info(format!(
-            "Imported {n} file{}: {} purchases, {} duplicates, {} rejected",
+            "Imported {n} file{}: {} purchases, {} duplicates, {} rejected{not_imported}",
             if n == 1 { "" } else { "s" },
-            p.counts.kept,
-            p.counts.duplicates,
-            p.counts.rejected
+            count(p.counts.kept),
+            count(p.counts.duplicates),
+            count(p.counts.rejected)
         ));
     }
 
@@ -258,6 +254,143 @@ impl LpkpiApp {
         self.state.preview = None;
         self.start_parse(inputs, extra);
     }
+}
+
+/// The figures of a preview over `set` (files before `first_new` are the workspace's; `files`
+/// holds the set's index of each preview file that was read), worked out on a worker thread
+/// from the workspace in `basis`: the evaluation, each file's rejected rows and rows to review
+/// grouped by reason, and the new files' revenue held back for want of a rate.
+pub(super) fn work_out_figures(
+    set: &ImportSet,
+    files: &[Option<usize>],
+    first_new: usize,
+    basis: &PreviewBasis,
+) -> PreviewFigures {
+    let ws = &basis.workspace;
+    let session = Session::reusing(ws, Some(set.clone())).ok();
+    let after = match (&session, ws.partner.anniversary) {
+        (Some(session), Some(anniversary)) => {
+            Some(session.evaluate(ws, anniversary, basis.key.1, None).eval)
+        }
+        _ => None,
+    };
+    let file_of = |row: usize| set.rows.get(row).map(|r| r.file as usize);
+    let details = files
+        .iter()
+        .map(|index| {
+            let Some(index) = *index else {
+                return PreviewDetails::default();
+            };
+            let rejected = set
+                .rows
+                .iter()
+                .filter(|r| r.file as usize == index)
+                .filter_map(|r| match &r.fate {
+                    Fate::Rejected { reason } => Some((r.line, reason.clone())),
+                    _ => None,
+                })
+                .collect();
+            let mut review: Vec<ReviewGroup> = Vec::new();
+            for item in after.iter().flat_map(|e| &e.review) {
+                if file_of(item.row) != Some(index) {
+                    continue;
+                }
+                let currency = (item.kind == ReviewKind::NeedsRate)
+                    .then(|| {
+                        set.rows
+                            .get(item.row)?
+                            .purchase
+                            .as_ref()
+                            .map(|p| p.currency)
+                    })
+                    .flatten();
+                let row = (item.line, item.reason.clone());
+                match review
+                    .iter_mut()
+                    .find(|g| g.kind == item.kind && g.currency == currency)
+                {
+                    Some(group) => group.rows.push(row),
+                    None => review.push(ReviewGroup {
+                        kind: item.kind,
+                        currency,
+                        rows: vec![row],
+                    }),
+                }
+            }
+            PreviewDetails { rejected, review }
+        })
+        .collect();
+    let held_back = match (&session, &after) {
+        (Some(session), Some(after)) => held_back(set, first_new, session, after, ws),
+        _ => Vec::new(),
+    };
+    PreviewFigures {
+        key: basis.key,
+        details,
+        after,
+        held_back,
+    }
+}
+
+/// The new files' rows waiting for a rate, per currency, with the revenue they hold back (rows
+/// of product lines whose revenue counts), and an estimate in USD at the currency's rate for
+/// another month when there is one.
+fn held_back(
+    set: &ImportSet,
+    first_new: usize,
+    session: &Session,
+    after: &crate::rules::evaluate::Evaluation,
+    ws: &crate::workspace::Workspace,
+) -> Vec<HeldBack> {
+    let mut out: Vec<HeldBack> = Vec::new();
+    for item in after
+        .review
+        .iter()
+        .filter(|r| r.kind == ReviewKind::NeedsRate)
+    {
+        let Some(row) = set.rows.get(item.row) else {
+            continue;
+        };
+        let Some(p) = row
+            .purchase
+            .as_ref()
+            .filter(|_| row.file as usize >= first_new)
+        else {
+            continue;
+        };
+        let counts_revenue = after
+            .classes
+            .get(p.product as usize)
+            .is_some_and(|c| session.profile.line_value(c.line).revenue);
+        let amount = if counts_revenue {
+            p.signed_amount()
+        } else {
+            Decimal::ZERO
+        };
+        match out.iter_mut().find(|h| h.currency == p.currency) {
+            Some(h) => {
+                h.rows += 1;
+                h.amount += amount;
+            }
+            None => out.push(HeldBack {
+                currency: p.currency,
+                rows: 1,
+                amount,
+                estimate: None,
+            }),
+        }
+    }
+    for h in &mut out {
+        // the latest month's rate of this currency, if the workspace has rates by month only
+        h.estimate = ws
+            .rates
+            .iter()
+            .filter(|r| r.currency == h.currency)
+            .filter_map(|r| Some((r.month?, r.usd_per)))
+            .max_by_key(|(month, _)| *month)
+            .and_then(|(month, rate)| Some((cents(h.amount.checked_mul(rate)?), month)));
+    }
+    out
 }
 
 trait NoNanos {

@@ -14,7 +14,7 @@ use crate::import::{AddOptions, Added, ImportError, ImportRules, ImportSet};
 use crate::workspace::{Document, Workspace};
 
 use super::command::Pick;
-use super::state::{PreviewFile, Recovery};
+use super::state::{FiguresKey, PreviewFigures, PreviewFile, Recovery};
 use crate::import::peek_rows;
 use crate::report::{ReportError, ReportInput};
 
@@ -63,6 +63,8 @@ pub enum Done {
     Profile(Result<crate::rules::Profile, JobError>),
     /// Import files were read and parsed.
     Parsed(Result<Parsed, JobError>),
+    /// The figures of the import preview were worked out again.
+    PreviewFigures(PreviewFigures),
     /// The workspace was saved (revision saved, file) or not.
     Saved(u64, Result<PathBuf, JobError>),
     /// A workspace that had no file was saved to a new one.
@@ -102,18 +104,34 @@ pub struct Opened {
     pub recovery: Option<Recovery>,
 }
 
+/// A file to import: its name, and its bytes or why they could not be read (shown in the
+/// preview as the file's failure; the other files import).
+pub type ImportInput = (String, Result<Arc<Vec<u8>>, String>);
+
+/// What an import preview's figures are worked out from: the workspace as it is (rates,
+/// profile, roster) and the key (revision, as-of day) they will be for.
+#[derive(Clone)]
+pub struct PreviewBasis {
+    /// The workspace (its rows are shared, not copied).
+    pub workspace: Workspace,
+    /// Its revision and the as-of day.
+    pub key: FiguresKey,
+}
+
 /// A parsed import, for the preview.
 pub struct Parsed {
     /// The workspace's rows plus the new files.
-    pub set: ImportSet,
+    pub set: Arc<ImportSet>,
     /// Files in the set before the new ones.
     pub first_new: usize,
     /// Per input file.
     pub files: Vec<PreviewFile>,
     /// The inputs.
-    pub inputs: Vec<(String, Arc<Vec<u8>>)>,
+    pub inputs: Vec<ImportInput>,
     /// Mappings used.
     pub mappings: Remembered,
+    /// The preview's figures.
+    pub figures: PreviewFigures,
 }
 
 /// The job runner.
@@ -315,47 +333,74 @@ impl Jobs {
         });
     }
 
-    /// Read files from disk and parse them on top of `base` (the workspace's rows).
+    /// Read files from disk and parse them on top of `base` (the workspace's rows); a file
+    /// that cannot be read is a failed file of the preview, not the end of the import.
     pub fn import_paths(
         &self,
         paths: Vec<PathBuf>,
         base: ImportSet,
         rules: ImportRules,
         mappings: Remembered,
+        basis: PreviewBasis,
     ) {
         self.reset();
         let (progress, cancel) = (self.progress.clone(), self.cancel.clone());
         self.spawn(move || {
-            let mut inputs = Vec::new();
-            for p in &paths {
-                let name = p.file_name().map_or_else(
-                    || p.display().to_string(),
-                    |n| n.to_string_lossy().into_owned(),
-                );
-                match crate::files::read_capped(
-                    p,
-                    crate::money::limits::MAX_EXPORT_BYTES,
-                    "an export",
-                ) {
-                    Ok(bytes) => inputs.push((name, Arc::new(bytes))),
-                    Err(e) => return Done::Parsed(Err(e.into())),
-                }
-            }
-            Done::Parsed(parse(inputs, base, &rules, mappings, &progress, &cancel))
+            let inputs = paths
+                .iter()
+                .map(|p| {
+                    let name = p.file_name().map_or_else(
+                        || p.display().to_string(),
+                        |n| n.to_string_lossy().into_owned(),
+                    );
+                    let bytes = crate::files::read_capped(
+                        p,
+                        crate::money::limits::MAX_EXPORT_BYTES,
+                        "an export",
+                    )
+                    .map(Arc::new)
+                    .map_err(|e| e.to_string());
+                    (name, bytes)
+                })
+                .collect();
+            Done::Parsed(parse(
+                inputs, base, &rules, mappings, &basis, &progress, &cancel,
+            ))
         });
     }
 
     /// Parse files already in memory on top of `base`.
     pub fn parse(
         &self,
-        inputs: Vec<(String, Arc<Vec<u8>>)>,
+        inputs: Vec<ImportInput>,
         base: ImportSet,
         rules: ImportRules,
         mappings: Remembered,
+        basis: PreviewBasis,
     ) {
         self.reset();
         let (progress, cancel) = (self.progress.clone(), self.cancel.clone());
-        self.spawn(move || Done::Parsed(parse(inputs, base, &rules, mappings, &progress, &cancel)));
+        self.spawn(move || {
+            Done::Parsed(parse(
+                inputs, base, &rules, mappings, &basis, &progress, &cancel,
+            ))
+        });
+    }
+
+    /// Work out an import preview's figures again (the workspace changed under it: a rate was
+    /// added, say): `files` holds the set's index of each preview file that was read.
+    pub fn preview_figures(
+        &self,
+        set: Arc<ImportSet>,
+        files: Vec<Option<usize>>,
+        first_new: usize,
+        basis: PreviewBasis,
+    ) {
+        self.spawn(move || {
+            Done::PreviewFigures(super::import_flow::work_out_figures(
+                &set, &files, first_new, &basis,
+            ))
+        });
     }
 
     fn reset(&self) {
@@ -568,12 +613,14 @@ fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<PathBuf, JobError>
         .map_err(JobError::from)
 }
 
-/// Read the import inputs on top of `set`, each file's error kept for the preview.
+/// Read the import inputs on top of `set`, each file's error kept for the preview, and work
+/// out the preview's figures.
 fn parse(
-    inputs: Vec<(String, Arc<Vec<u8>>)>,
+    inputs: Vec<ImportInput>,
     mut set: ImportSet,
     rules: &ImportRules,
     mappings: Remembered,
+    basis: &PreviewBasis,
     progress: &AtomicU32,
     cancel: &AtomicBool,
 ) -> Result<Parsed, JobError> {
@@ -581,6 +628,24 @@ fn parse(
     let mut files = Vec::new();
     let n = inputs.len().max(1) as f32;
     for (i, (name, bytes)) in inputs.iter().enumerate() {
+        let bytes = match bytes {
+            Ok(bytes) => bytes,
+            Err(reason) => {
+                files.push(PreviewFile {
+                    name: name.clone(),
+                    index: None,
+                    error: Some(if reason.contains(name.as_str()) {
+                        reason.clone()
+                    } else {
+                        format!("{name}: cannot read the file: {reason}")
+                    }),
+                    mappable: false,
+                    already: None,
+                    peek: Vec::new(),
+                });
+                continue;
+            }
+        };
         let mut hook = |done: f32| {
             progress.store(((i as f32 + done) / n).to_bits(), Ordering::Relaxed);
             !cancel.load(Ordering::Relaxed)
@@ -591,6 +656,7 @@ fn parse(
             name: name.clone(),
             index: None,
             error: None,
+            mappable: false,
             already: None,
             peek: Vec::new(),
         };
@@ -598,8 +664,11 @@ fn parse(
             Ok(Added::File(index)) => file.index = Some(index),
             Ok(Added::AlreadyImported { first, .. }) => file.already = Some(first),
             Err(ImportError::Cancelled { .. }) => return Err(JobError::Cancelled),
+            // no columns to map in an image or an archive
+            Err(e @ ImportError::NotAnExport { .. }) => file.error = Some(e.to_string()),
             Err(e) => {
                 file.peek = peek_rows(bytes, 12, None);
+                file.mappable = true;
                 file.error = Some(e.to_string());
             }
         }
@@ -610,12 +679,15 @@ fn parse(
         }
         files.push(file);
     }
+    let indexes: Vec<Option<usize>> = files.iter().map(|f| f.index).collect();
+    let figures = super::import_flow::work_out_figures(&set, &indexes, first_new, basis);
     progress.store(1f32.to_bits(), Ordering::Relaxed);
     Ok(Parsed {
-        set,
+        set: Arc::new(set),
         first_new,
         files,
         inputs,
         mappings,
+        figures,
     })
 }

@@ -268,41 +268,94 @@ pub struct PreviewFile {
     pub name: String,
     /// Index in the preview's set, when it was read.
     pub index: Option<usize>,
-    /// Why it could not be read.
+    /// Why it could not be read (it is left out of the import).
     pub error: Option<String>,
+    /// Whether its columns may be mapped by hand (not when it could not be read at all or is
+    /// no export, a PNG say).
+    pub mappable: bool,
     /// Already imported before (name it was imported under).
     pub already: Option<String>,
     /// The first rows as (line, cells), for mapping by hand.
     pub peek: Vec<(u32, Vec<String>)>,
 }
 
-/// The rows of a preview file worth a look, computed once when the preview arrives.
+/// Rows of a preview file on the review list for one reason.
+#[derive(Debug, Clone)]
+pub struct ReviewGroup {
+    /// The reason.
+    pub kind: crate::rules::figures::ReviewKind,
+    /// The currency, for rows waiting for an exchange rate.
+    pub currency: Option<Currency>,
+    /// The rows: line, what to look at.
+    pub rows: Vec<(u32, String)>,
+}
+
+/// The rows of a preview file worth a look.
 #[derive(Debug, Clone, Default)]
 pub struct PreviewDetails {
     /// Rejected rows: line, reason.
     pub rejected: Vec<(u32, String)>,
-    /// Rows to review: line, reason.
-    pub review: Vec<(u32, String)>,
+    /// Rows to review, grouped by reason (and currency), in the order first met.
+    pub review: Vec<ReviewGroup>,
+}
+
+/// Revenue of the new files held back for want of an exchange rate, in one currency.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeldBack {
+    /// The currency.
+    pub currency: Currency,
+    /// Rows waiting.
+    pub rows: u32,
+    /// Their revenue in that currency (rows of product lines whose revenue counts).
+    pub amount: Decimal,
+    /// The same in USD at the currency's rate for another month, when the workspace has one
+    /// (an estimate: the rows' own months have none), with that month.
+    pub estimate: Option<(Decimal, crate::money::Month)>,
+}
+
+/// What the figures of an import preview are for: the workspace revision (its rates) and the
+/// as-of day. Figures for another key are out of date.
+pub type FiguresKey = (u64, NaiveDate);
+
+/// The figures of an import preview, worked out on a worker thread when the preview arrives and
+/// again when the workspace changes under it (a rate added from the preview).
+#[derive(Debug, Clone)]
+pub struct PreviewFigures {
+    /// What they were worked out for.
+    pub key: FiguresKey,
+    /// Per file of the preview: its rejected rows and rows to review.
+    pub details: Vec<PreviewDetails>,
+    /// The figures the import would give (None: no anniversary, or the profile cannot be used).
+    pub after: Option<crate::rules::evaluate::Evaluation>,
+    /// Revenue of the new files waiting for a rate, per currency.
+    pub held_back: Vec<HeldBack>,
 }
 
 /// What an import would do, before it is confirmed.
 pub struct ImportPreview {
-    /// Per file of `files`: its rejected rows and rows to review.
-    pub details: Vec<PreviewDetails>,
-    /// The workspace's rows plus the new files.
-    pub set: ImportSet,
+    /// The workspace's rows plus the new files (shared with the worker that evaluates them).
+    pub set: Arc<ImportSet>,
     /// Files in the set before the new ones.
     pub first_new: usize,
     /// The files, in the order given.
     pub files: Vec<PreviewFile>,
     /// Mappings chosen by hand in this preview (stored with the import).
     pub mappings: crate::import::sniff::Remembered,
-    /// The inputs, to read again after a mapping change.
-    pub inputs: Vec<(String, std::sync::Arc<Vec<u8>>)>,
+    /// The inputs (bytes, or why they could not be read), to read again after a mapping change.
+    pub inputs: Vec<super::jobs::ImportInput>,
     /// Counts per fate over the new files.
     pub counts: ImportCounts,
-    /// The figures the import would give.
-    pub after: Option<crate::rules::evaluate::Evaluation>,
+    /// The latest figures.
+    pub figures: PreviewFigures,
+    /// The key of figures being worked out on a worker, if any.
+    pub pending: Option<FiguresKey>,
+}
+
+impl ImportPreview {
+    /// Whether the figures shown are not those of `key` (they are being worked out again).
+    pub fn stale(&self, key: FiguresKey) -> bool {
+        self.figures.key != key
+    }
 }
 
 /// A notification.
@@ -493,6 +546,11 @@ impl AppState {
     /// no purchase).
     pub fn as_of_date(&self) -> NaiveDate {
         self.as_of.unwrap_or(self.today)
+    }
+
+    /// What an import preview's figures must be for to be current: this revision, this day.
+    pub fn figures_key(&self) -> FiguresKey {
+        (self.revision, self.as_of_date())
     }
 
     /// Take figures computed for `revision`; figures of an older revision are dropped (a newer

@@ -27,6 +27,16 @@ pub fn usd(d: Decimal) -> String {
     crate::report::usd(d)
 }
 
+/// An amount in another currency for people ("EUR 12,345.50").
+pub fn money(d: Decimal, currency: crate::money::Currency) -> String {
+    let sign = if d.is_sign_negative() && !crate::money::cents(d).is_zero() {
+        "-"
+    } else {
+        ""
+    };
+    format!("{sign}{currency} {}", crate::report::grouped(d.abs(), 2))
+}
+
 /// Colour-blind-safe status colours (blue / orange / grey), always shown with an icon and a word.
 pub fn status_color(ui: &Ui, met: Option<bool>) -> Color32 {
     let dark = ui.visuals().dark_mode;

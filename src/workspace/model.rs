@@ -582,6 +582,7 @@ impl Workspace {
                     conventions: crate::import::rows::Conventions {
                         decimal_mark: crate::import::values::DecimalMark::Dot,
                         date_order: crate::import::values::DayMonth::MonthFirst,
+                        date_form: Default::default(),
                     },
                     counts: ImportCounts::default(),
                     warnings: Vec::new(),

@@ -242,6 +242,18 @@ pub fn date_is_ambiguous(s: &str) -> bool {
     matches!(split_date(s), Some(DateParts::Ambiguous(a, b, _)) if a <= 12 && b <= 12 && a != b)
 }
 
+/// Whether a date value is written the ISO way, `YYYY-MM-DD` (a valid date, optionally followed
+/// by a valid time of day): its meaning depends on no order.
+pub fn is_iso_date(s: &str) -> bool {
+    let t = s.trim_matches(is_space);
+    let b = t.as_bytes();
+    b.len() >= 8
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && b[4] == b'-'
+        && matches!(split_date(t), Some(DateParts::Ymd(..)))
+        && parse_date(t, DayMonth::MonthFirst).is_some()
+}
+
 /// Parse a date in any supported form, with the file's day/month order for numeric forms.
 pub fn parse_date(s: &str, order: DayMonth) -> Option<NaiveDate> {
     let (y, m, d) = match split_date(s)? {

@@ -11,7 +11,7 @@ pub use amounts::{
     MAX_COMPONENTS, Scanned, decimal_from_f64, parse_components, parse_money, parse_quantity,
     scan_number, whole,
 };
-pub use dates::{date_is_ambiguous, date_order_hint, parse_date};
+pub use dates::{date_is_ambiguous, date_order_hint, is_iso_date, parse_date};
 
 /// The decimal mark of a file's numbers (import.md, "Values").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -287,6 +287,31 @@ mod tests {
             "an invalid date decides nothing"
         );
         assert_eq!(date_order_hint("45/03/2026"), None);
+    }
+
+    #[test]
+    fn iso_dates() {
+        for iso in [
+            "2026-03-15",
+            " 2026-3-5 ",
+            "2026-03-15 10:30",
+            "2026-03-15T10:30:00Z",
+        ] {
+            assert!(is_iso_date(iso), "{iso}");
+        }
+        for other in [
+            "2026/03/15",
+            "15/03/2026",
+            "15.03.2026",
+            "15-Mar-2026",
+            "2026-13-01",
+            "2026-02-30",
+            "2026-03-15 noon",
+            "20260315",
+            "",
+        ] {
+            assert!(!is_iso_date(other), "{other}");
+        }
     }
 
     #[test]
