@@ -1265,3 +1265,29 @@ fn eur_rows_without_a_rate_are_grouped_and_a_rate_added_in_the_preview_counts() 
     );
     assert!(app.state.outcome().unwrap().eval.needs_rate.is_empty());
 }
+
+/// Files dropped while another job runs (a workspace opening, say) are not read on top of the
+/// rows about to change: the window says to wait and drop them again.
+#[test]
+fn files_dropped_while_a_workspace_opens_wait() {
+    let mut h = harness(partner());
+    settle(&mut h);
+    h.state_mut().state.running = Some(lpkpi::ui::state::Running {
+        label: "Opening w.ron".into(),
+        cancellable: false,
+    });
+    h.input_mut().dropped_files.push(Arc::new(Dropped {
+        path: data().join("orders-basic.csv"),
+    }));
+    h.run_steps(3);
+    let app = h.state();
+    assert!(app.state.preview.is_none());
+    let last = app.state.notes.last().unwrap();
+    assert!(last.error, "{}", last.text);
+    assert!(
+        last.text
+            .contains("wait until this is done (Opening w.ron)"),
+        "{}",
+        last.text
+    );
+}

@@ -111,6 +111,12 @@ impl LpkpiApp {
         }
         if self.state.preview.is_some() {
             self.error("Finish the import preview first (Confirm or Cancel)");
+        } else if let Some(r) = &self.state.running {
+            // the rows they would be read on top of are about to change (an open, an import)
+            let what = r.label.clone();
+            self.error(format!(
+                "Not imported: wait until this is done ({what}), then drop the files again"
+            ));
         } else {
             self.state.running = Some(Running {
                 label: reading(dropped.len(), "dropped "),
