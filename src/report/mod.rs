@@ -137,9 +137,12 @@ pub fn usd(d: Decimal) -> String {
     }
 }
 
-/// KPI units for people: thousands separators, decimals only when there are any.
+/// KPI units for people: thousands separators, at most one decimal (kits count in halves at
+/// most; a run rate or forecast is rounded half away from zero), none when it is whole.
 pub fn grouped_units(d: Decimal) -> String {
-    let n = d.normalize();
+    let n = d
+        .round_dp_with_strategy(1, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+        .normalize();
     grouped(n, n.scale())
 }
 
@@ -163,6 +166,9 @@ mod tests {
         assert_eq!(grouped(d("999"), 2), "999.00");
         assert_eq!(grouped_units(d("4984.50")), "4,984.5");
         assert_eq!(grouped_units(d("5000")), "5,000");
+        assert_eq!(grouped_units(d("437.63")), "437.6");
+        assert_eq!(grouped_units(d("4980.85")), "4,980.9");
+        assert_eq!(grouped_units(d("-0.04")), "0");
         assert_eq!(usd(d("-1234")), "-$1,234.00");
         assert_eq!(usd(d("12.345")), "$12.35");
     }
