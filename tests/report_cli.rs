@@ -286,7 +286,7 @@ fn markdown_format_and_out_file() {
     assert!(out.stdout.is_empty());
     let md = std::fs::read_to_string(&out_path).unwrap();
     assert!(md.contains("# Renewal readiness"));
-    assert!(md.contains("| 2025-10 | 114 | 25,776.99 |"), "{md}");
+    assert!(md.contains("| 2025-10 | 114 | $25,776.99 |"), "{md}");
     assert!(md.contains("bad-rows.csv line 3: quantity 'three' is not a whole number"));
     assert!(md.contains("4,239 short"));
 }

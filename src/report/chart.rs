@@ -54,10 +54,11 @@ impl Metric {
         }
     }
 
-    /// A rounded figure (a projection, an axis label): whole units or whole dollars.
+    /// A projection or total as the summary prints it: KPI units with at most one decimal,
+    /// whole dollars.
     fn whole(self, d: Decimal) -> String {
         match self {
-            Metric::KpiUnits => grouped(d, 0),
+            Metric::KpiUnits => grouped_units(d),
             Metric::Revenue => dollars(d),
         }
     }

@@ -286,6 +286,9 @@ pub fn document(input: &ReportInput<'_>) -> Document {
 
     b.push(Block::Heading("Verdict".into()));
     b.push(Block::Paragraph(vec![strong(summary::verdict(e).sentence)]));
+    for line in summary::held_back(e) {
+        b.push(Block::Paragraph(vec![text(format!("⚠ {line}"))]));
+    }
     if let Some(r) = &e.readiness {
         let name = if r == "none" {
             "none".to_string()
@@ -342,25 +345,7 @@ pub fn document(input: &ReportInput<'_>) -> Document {
 
     b.push(Block::Heading("Forecast at the deadline".into()));
     b.push(Block::Paragraph(vec![text(summary::forecast_sentence(e))]));
-    let items: Vec<String> = e
-        .forecast
-        .targets
-        .iter()
-        .filter(|t| summary::needs_monthly(e, t.needed_per_month))
-        .map(|t| {
-            let (what, need) = match t.requirement {
-                Requirement::Revenue => ("revenue", usd(t.needed_per_month)),
-                _ => ("KPI units", grouped_units(t.needed_per_month)),
-            };
-            let when = t.reached_on.map_or(String::new(), |d| {
-                format!("; reached by {d} at the run rate")
-            });
-            format!(
-                "{} {what}: {need} needed per remaining month{when}",
-                summary::level_name(e, &t.level)
-            )
-        })
-        .collect();
+    let items = summary::needed_lines(e);
     if !items.is_empty() {
         b.push(Block::List { label: None, items });
     }
@@ -441,9 +426,9 @@ pub fn document(input: &ReportInput<'_>) -> Document {
                 vec![
                     m.month.label(),
                     grouped_units(m.month_total.kpi_units),
-                    grouped(m.month_total.revenue_usd, 2),
+                    usd(m.month_total.revenue_usd),
                     grouped_units(m.cumulative.kpi_units),
-                    grouped(m.cumulative.revenue_usd, 2),
+                    usd(m.cumulative.revenue_usd),
                 ]
             } else {
                 let mut row = vec![m.month.label()];
@@ -464,7 +449,7 @@ pub fn document(input: &ReportInput<'_>) -> Document {
         total: Some(vec![
             "Total".into(),
             grouped_units(e.totals.kpi_units),
-            grouped(e.totals.revenue_usd, 2),
+            usd(e.totals.revenue_usd),
             String::new(),
             String::new(),
         ]),
@@ -481,7 +466,7 @@ pub fn document(input: &ReportInput<'_>) -> Document {
                 line.name().to_string(),
                 grouped(Decimal::from(t.kits), 0),
                 grouped_units(t.kpi_units),
-                grouped(t.revenue_usd, 2),
+                usd(t.revenue_usd),
             ]
         })
         .collect();
@@ -544,28 +529,36 @@ pub fn document(input: &ReportInput<'_>) -> Document {
             total: None,
         });
     }
+    let review = grouped_review(e);
+    let review_label = format!(
+        "To review ({} reason{}, {} row{})",
+        review.len(),
+        if review.len() == 1 { "" } else { "s" },
+        e.review.len(),
+        if e.review.len() == 1 { "" } else { "s" }
+    );
+    let rejected: Vec<String> = e
+        .rejected
+        .iter()
+        .map(|r| format!("{} line {}: {}", r.file, r.line, r.reason))
+        .collect();
+    let rejected_label = format!("Rejected ({})", rejected.len());
+    // a membership lapsing is shown with its trainer above already
+    let warnings: Vec<String> = e
+        .warnings
+        .iter()
+        .filter(|w| !input.capability.is_some_and(|c| c.warnings.contains(w)))
+        .cloned()
+        .collect();
+    let warnings_label = format!("Warnings ({})", warnings.len());
     for (label, items) in [
-        (
-            "Rejected",
-            e.rejected
-                .iter()
-                .map(|r| format!("{} line {}: {}", r.file, r.line, r.reason))
-                .collect::<Vec<_>>(),
-        ),
-        ("To review", grouped_review(e)),
-        // a membership lapsing is shown with its trainer above already
-        (
-            "Warnings",
-            e.warnings
-                .iter()
-                .filter(|w| !input.capability.is_some_and(|c| c.warnings.contains(w)))
-                .cloned()
-                .collect(),
-        ),
+        (rejected_label, rejected),
+        (review_label, review),
+        (warnings_label, warnings),
     ] {
         if !items.is_empty() {
             b.push(Block::List {
-                label: Some(format!("{label} ({})", items.len())),
+                label: Some(label),
                 items,
             });
         }

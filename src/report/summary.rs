@@ -165,6 +165,61 @@ pub fn forecast_sentence(eval: &Evaluation) -> String {
     out
 }
 
+/// Revenue not counted for want of an exchange rate, one sentence per currency ("EUR 11,365.65
+/// in 16 rows waits for an exchange rate: it is not in the revenue above."), largest first.
+pub fn held_back(eval: &Evaluation) -> Vec<String> {
+    let mut by: Vec<(String, rust_decimal::Decimal, usize)> = Vec::new();
+    for r in &eval.needs_rate {
+        let code = r.currency.as_str().to_string();
+        match by.iter_mut().find(|(c, _, _)| *c == code) {
+            Some((_, amount, n)) => {
+                *amount = amount.saturating_add(r.amount);
+                *n += 1;
+            }
+            None => by.push((code, r.amount, 1)),
+        }
+    }
+    by.sort_by_key(|b| std::cmp::Reverse(b.1));
+    by.into_iter()
+        .map(|(code, amount, n)| {
+            format!(
+                "{code} {} in {n} row{} wait{} for an exchange rate: not counted in revenue until the rate is added.",
+                super::grouped(amount, 2),
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "s" } else { "" },
+            )
+        })
+        .collect()
+}
+
+/// What each unmet target still needs a month, for the targets where that means something
+/// (R5: the gap spread over the open months plus the as-of month), with whether the run rate
+/// gets there by the deadline: the same lines in every format and on the dashboard.
+pub fn needed_lines(eval: &Evaluation) -> Vec<String> {
+    use super::{grouped_units, usd};
+    let months = eval.forecast.open_months + 1;
+    eval.forecast
+        .targets
+        .iter()
+        .filter(|t| needs_monthly(eval, t.needed_per_month))
+        .map(|t| {
+            let (what, need) = match t.requirement {
+                Requirement::Revenue => ("revenue", usd(t.needed_per_month)),
+                _ => ("KPI units", grouped_units(t.needed_per_month)),
+            };
+            let run = match t.reached_on {
+                Some(d) => format!("at the run rate it is reached by {d}"),
+                None => "at the run rate it is not reached by the deadline".to_string(),
+            };
+            format!(
+                "{} {what}: {need} a month over the {months} month{} left (this one included); {run}",
+                level_name(eval, &t.level),
+                if months == 1 { "" } else { "s" },
+            )
+        })
+        .collect()
+}
+
 /// The verdict of `eval`, against the partner's current level it was judged with.
 pub fn verdict(eval: &Evaluation) -> VerdictSummary {
     let current = eval.current_level.as_deref();

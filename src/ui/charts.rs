@@ -70,6 +70,7 @@ pub fn charts_ui(ui: &mut Ui, state: &AppState, view: &mut ChartView, cmds: &mut
 struct Palette {
     actual: Color32,
     forecast: Color32,
+    plan: Color32,
     bars: Color32,
     targets: [Color32; 3],
     deadline: Color32,
@@ -80,6 +81,7 @@ fn palette(dark: bool) -> Palette {
         Palette {
             actual: Color32::from_rgb(110, 176, 255),
             forecast: Color32::from_rgb(255, 160, 80),
+            plan: Color32::from_rgb(120, 210, 130),
             bars: Color32::from_rgb(70, 110, 150),
             targets: [
                 Color32::from_rgb(230, 190, 60),
@@ -92,6 +94,7 @@ fn palette(dark: bool) -> Palette {
         Palette {
             actual: Color32::from_rgb(0, 94, 184),
             forecast: Color32::from_rgb(190, 80, 0),
+            plan: Color32::from_rgb(30, 130, 60),
             bars: Color32::from_rgb(160, 190, 225),
             targets: [
                 Color32::from_rgb(160, 110, 0),
@@ -301,7 +304,7 @@ pub fn cumulative_plot(ui: &mut Ui, e: &Evaluation, revenue: bool, height: f32, 
                             "With planned purchases",
                             PlotPoints::from(vec![from, [12.0, f(with_plan)]]),
                         )
-                        .color(p.forecast)
+                        .color(p.plan)
                         .width(1.0)
                         .style(LineStyle::dotted_dense()),
                     );

@@ -29,6 +29,7 @@ pub fn gap_text(c: &Check) -> String {
     };
     let unit = match c.requirement {
         Requirement::KpiUnits => " KPI units",
+        Requirement::Mct if c.target == Some(Decimal::ONE) => " MCT",
         Requirement::Mct => " MCTs",
         _ => "",
     };
@@ -155,6 +156,48 @@ fn level_card(ui: &mut Ui, level: &crate::rules::figures::LevelStatus, width: f3
         });
 }
 
+/// What to do first in a new workspace, each step ticked once done.
+fn getting_started(ui: &mut Ui, state: &AppState, cmds: &mut Vec<Command>) {
+    let ws = &state.workspace;
+    widgets::heading(ui, "Getting started");
+    let step = |ui: &mut Ui, done: bool, text: &str| {
+        let icon = if done { "✔" } else { "•" };
+        ui.label(
+            RichText::new(format!("{icon} {text}")).color(status_color(ui, done.then_some(true))),
+        );
+    };
+    ui.horizontal_wrapped(|ui| {
+        step(
+            ui,
+            false,
+            "Import the purchase exports of the window (drop them on the window, or File ▸ Import…)",
+        );
+        if ui.button("Import…").clicked() {
+            cmds.push(Command::Dialog(super::command::Pick::Import));
+        }
+    });
+    ui.horizontal_wrapped(|ui| {
+        let trainers = ws.people.iter().any(|p| p.mct.is_some());
+        step(
+            ui,
+            trainers,
+            "Record the Certified Trainers (MCT ID and membership expiry)",
+        );
+        let rules = !ws.competencies.is_empty();
+        step(
+            ui,
+            rules,
+            "· add the competency's exam rules and who passed them",
+        );
+        if ui.button("Open Capability").clicked() {
+            cmds.push(Command::Show(Panel::Capability));
+        }
+    });
+    ui.label(
+        RichText::new("The forecast and the chart appear once purchases are imported.").weak(),
+    );
+}
+
 /// The dashboard panel.
 pub fn dashboard_ui(
     ui: &mut Ui,
@@ -218,6 +261,14 @@ pub fn dashboard_ui(
                     .color(status_color(ui, good)),
             );
         });
+        for line in crate::report::summary::held_back(e) {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(RichText::new(format!("⚠ {line}")).color(status_color(ui, Some(false))));
+                if ui.small_button("Add the rate in Settings").clicked() {
+                    cmds.push(Command::Show(Panel::Settings));
+                }
+            });
+        }
         if let Some(r) = &e.readiness {
             ui.label(format!(
                 "Highest level met today: {}",
@@ -230,6 +281,10 @@ pub fn dashboard_ui(
         }
     });
     ui.add_space(8.0);
+    if state.workspace.rows.is_empty() {
+        getting_started(ui, state, cmds);
+        ui.add_space(8.0);
+    }
 
     // as many cards a row as fit (at least one), the rest on the next rows
     let gap = ui.spacing().item_spacing.x;
@@ -267,41 +322,26 @@ pub fn dashboard_ui(
         });
     }
 
-    widgets::heading(ui, "Forecast at the deadline");
-    let f = &e.forecast;
-    ui.label(crate::report::summary::forecast_sentence(e));
-    for t in &f.targets {
-        if !crate::report::summary::needs_monthly(e, t.needed_per_month) {
-            continue;
+    if !state.workspace.rows.is_empty() {
+        widgets::heading(ui, "Forecast at the deadline");
+        ui.label(crate::report::summary::forecast_sentence(e));
+        for line in crate::report::summary::needed_lines(e) {
+            ui.label(line);
         }
-        let need = match t.requirement {
-            Requirement::Revenue => usd(t.needed_per_month),
-            _ => format!("{} KPI units", units(t.needed_per_month)),
-        };
-        let reach = t
-            .reached_on
-            .map_or(" (not reached at the run rate)".to_string(), |d| {
-                format!(", reached by {d} at the run rate")
-            });
-        ui.label(format!(
-            "{}: {need} needed per remaining month{reach}",
-            out_level_name(state, &t.level)
-        ));
+        ui.add_space(4.0);
+        ui.horizontal(|ui| {
+            ui.label(RichText::new("Cumulative KPI units against the targets").strong());
+            if ui.link("Open Charts").clicked() {
+                cmds.push(Command::Show(Panel::Charts));
+            }
+        });
+        super::charts::cumulative_plot(ui, e, false, 260.0, "dashboard");
     }
-
-    ui.add_space(4.0);
-    ui.horizontal(|ui| {
-        ui.label(RichText::new("Cumulative KPI units against the targets").strong());
-        if ui.link("Open Charts").clicked() {
-            cmds.push(Command::Show(Panel::Charts));
-        }
-    });
-    super::charts::cumulative_plot(ui, e, false, 260.0, "dashboard");
 
     widgets::heading(ui, "Needs attention");
     let c = &e.counts;
     ui.label(format!(
-        "{} rows read: {} counted, {} outside the window, {} duplicates, {} total rows, {} not invoiced, {} rejected.",
+        "{} rows read: {} counted, {} outside the window, {} duplicates, {} summary rows, {} not invoiced, {} rejected.",
         count(c.read),
         count(c.counted),
         count(c.outside_window),
