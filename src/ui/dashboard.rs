@@ -176,18 +176,18 @@ fn getting_started(ui: &mut Ui, state: &AppState, cmds: &mut Vec<Command>) {
             cmds.push(Command::Dialog(super::command::Pick::Import));
         }
     });
+    let trainers = ws.people.iter().any(|p| p.mct.is_some());
+    step(
+        ui,
+        trainers,
+        "Record the Certified Trainers (MCT ID and membership expiry)",
+    );
     ui.horizontal_wrapped(|ui| {
-        let trainers = ws.people.iter().any(|p| p.mct.is_some());
-        step(
-            ui,
-            trainers,
-            "Record the Certified Trainers (MCT ID and membership expiry)",
-        );
         let rules = !ws.competencies.is_empty();
         step(
             ui,
             rules,
-            "· add the competency's exam rules and who passed them",
+            "Add the competency's exam rules and who passed them",
         );
         if ui.button("Open Capability").clicked() {
             cmds.push(Command::Show(Panel::Capability));
