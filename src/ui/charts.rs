@@ -180,7 +180,21 @@ pub fn cumulative_plot(ui: &mut Ui, e: &Evaluation, revenue: bool, height: f32, 
 
     let group = egui::Id::unique(("chart-x", id));
     let strip = (height * 0.24).clamp(60.0, 140.0);
-    let labels_axis = labels.clone();
+    // short month names fit a narrow window ("Mar 26" would read as a day); the years are in
+    // the axis title
+    let labels_axis: Vec<String> = e
+        .monthly
+        .iter()
+        .map(|m| m.month.first_day().format("%b").to_string())
+        .collect();
+    let span = match (e.monthly.first(), e.monthly.last()) {
+        (Some(a), Some(b)) => format!(
+            "{} – {}",
+            a.month.first_day().format("%b %Y"),
+            b.month.first_day().format("%b %Y")
+        ),
+        _ => String::new(),
+    };
     let month_axis = move |mark: egui_plot::GridMark, _range: &std::ops::RangeInclusive<f64>| {
         let i = mark.value.floor();
         if (mark.value - i - 0.5).abs() < 1e-6 && (0.0..12.0).contains(&i) {
@@ -225,7 +239,11 @@ pub fn cumulative_plot(ui: &mut Ui, e: &Evaluation, revenue: bool, height: f32, 
         .include_y(0.0)
         .include_y(max_y)
         .y_axis_min_width(56.0)
-        .x_axis_formatter(month_axis.clone())
+        .custom_x_axes(vec![
+            egui_plot::AxisHints::new_x()
+                .formatter(month_axis.clone())
+                .label_spacing(24.0..=32.0),
+        ])
         .x_grid_spacer(month_marks)
         .y_axis_formatter(move |mark, _range| tick(mark.value))
         .label_formatter(move |pos| match pos {
@@ -343,7 +361,12 @@ pub fn cumulative_plot(ui: &mut Ui, e: &Evaluation, revenue: bool, height: f32, 
         .include_y(0.0)
         .include_y(biggest * 1.1)
         .y_axis_min_width(56.0)
-        .x_axis_formatter(month_axis)
+        .custom_x_axes(vec![
+            egui_plot::AxisHints::new_x()
+                .formatter(month_axis)
+                .label_spacing(24.0..=32.0)
+                .label(span),
+        ])
         .x_grid_spacer(month_marks)
         .y_axis_formatter(move |mark, _range| tick(mark.value))
         .y_axis_label("monthly")
