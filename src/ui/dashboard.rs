@@ -12,13 +12,9 @@ use super::widgets::{self, count, len, status, status_color, units, usd};
 use crate::rules::figures::{Check, Requirement};
 use crate::rules::verdict::{Outcome, benefits_at_stake};
 
+/// A requirement's name: the summary's, so the window and every export say the same.
 fn requirement_name(c: &Check) -> &'static str {
-    match c.requirement {
-        Requirement::KpiUnits => "KPI units",
-        Requirement::Revenue => "Revenue",
-        Requirement::Mct => "Certified Trainers (MCT) at the deadline",
-        Requirement::Exams => "Competency exam requirement",
-    }
+    crate::report::document::requirement_label(c.requirement)
 }
 
 /// "4,984.5 of 5,000 KPI units, 15.5 short".

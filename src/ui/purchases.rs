@@ -343,7 +343,7 @@ pub fn purchases_ui(
                             cell(ui, fate_label(r.fate));
                         });
                         row.col(|ui| {
-                            cell(ui, format!("{}:{}", r.file, r.line_no));
+                            cell(ui, format!("line {} · {}", r.line_no, r.file));
                         });
                         if row.response().clicked() {
                             cmds.push(Command::SelectRow(if selected == Some(i) {
