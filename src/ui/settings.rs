@@ -341,6 +341,8 @@ pub fn settings_ui(
                     .response
                     .labelled_by(label.id);
             });
+            // the figures and the button on a row of their own: the whole form fits 900 wide
+            ui.end_row();
             widgets::with_error(ui, e_kits.as_deref(), |ui| widgets::labelled_text(ui, "Kits", &mut view.plan_kits, 56.0));
             widgets::with_error(ui, e_usd.as_deref(), |ui| widgets::labelled_text(ui, "Revenue (USD)", &mut view.plan_usd, 90.0));
             if ui.button("Add planned purchase").clicked() {
