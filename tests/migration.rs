@@ -128,11 +128,11 @@ fn the_version_1_demo_migrates_to_the_bundled_demo() {
 }
 
 #[test]
-fn a_version_1_file_saves_as_version_2_readable_and_round_trips() {
+fn a_version_1_file_saves_as_the_current_version_readable_and_round_trips() {
     let v1 = std::fs::read_to_string(data().join("v1.ron")).unwrap();
     let ws = from_ron(&v1, "v1.ron").unwrap();
     let text = to_ron(&ws).unwrap();
-    assert!(text.contains("version: 2,"), "{text}");
+    assert!(text.contains("version: 3,"), "{text}");
     assert!(!text.contains("trainers:"), "{text}");
     // a person per line, the membership beside the name, none for people who are not trainers
     let ana = text
@@ -144,12 +144,28 @@ fn a_version_1_file_saves_as_version_2_readable_and_round_trips() {
             && ana.contains("AZ-104"),
         "{ana}"
     );
-    let back = from_ron(&text, "v2").unwrap();
+    let back = from_ron(&text, "v3").unwrap();
     assert_eq!(back, ws);
     assert_eq!(to_ron(&back).unwrap(), text);
-    // a version 2 file as written is checked in too
+    // a version 2 and a version 3 file as written are checked in too
     let v2 = std::fs::read_to_string(data().join("v2.ron")).unwrap();
     assert_eq!(from_ron(&v2, "v2.ron").unwrap(), ws);
+    if std::env::var_os("LPKPI_WRITE_V3").is_some() {
+        let mut lines: Vec<&str> = text.lines().collect();
+        lines.insert(
+            1,
+            "// Version 3: rows as tuples, products once (v1.ron after migration, as lpkpi writes it).",
+        );
+        std::fs::write(data().join("v3.ron"), format!("{}\n", lines.join("\n"))).unwrap();
+    }
+    let v3 = std::fs::read_to_string(data().join("v3.ron"))
+        .expect("tests/data/workspaces/v3.ron (LPKPI_WRITE_V3=1 to write)");
+    assert!(v3.contains("version: 3,") && v3.contains("  products: ["));
+    assert_eq!(from_ron(&v3, "v3.ron").unwrap(), ws);
+    // as lpkpi writes it, but for its second comment line
+    let mut lines: Vec<&str> = v3.lines().collect();
+    lines.remove(1);
+    assert_eq!(format!("{}\n", lines.join("\n")), text);
 }
 
 fn t(name: &str, id: &str) -> TrainerV1 {
@@ -395,9 +411,10 @@ proptest! {
             people.iter().map(|(n, e)| PersonV1 { name: n.clone(), passes: vec![ExamPass { exam: e.clone(), date: Some(d("2025-01-01")), expiry: None }] }).collect(),
         );
         prop_assert_eq!(&ws.people, &want);
-        // saved as version 2, it reads back the same
+        // saved as the current version, it reads back the same
         let saved = to_ron(&ws).unwrap();
-        prop_assert!(saved.contains("version: 2,"));
+        let version = format!("version: {FORMAT_VERSION},");
+        prop_assert!(saved.contains(&version));
         prop_assert_eq!(from_ron(&saved, "v2").unwrap(), ws);
     }
 }

@@ -17,7 +17,7 @@ use lpkpi::import::classify::CatalogEntry;
 use lpkpi::import::values::Currency;
 use lpkpi::rules::capability::{Competency, ExamPass, ExamRule, Membership, Person};
 use lpkpi::rules::{Month, ProductLine, Profile};
-use lpkpi::workspace::format::{from_ron, to_ron};
+use lpkpi::workspace::format::{COLUMNS, FileV3, HEADER, from_ron, pretty, to_ron};
 use lpkpi::workspace::model::{
     DashboardMonth, ImportOutcome, Partner, PlannedPurchase, Rate, StoredFate, StoredPurchase,
     StoredRow,
@@ -316,17 +316,90 @@ fn saving_twice_gives_identical_bytes_and_loads_back_equal() {
     let back = from_ron(&a, "a").unwrap();
     assert_eq!(back, ws);
     assert_eq!(to_ron(&back).unwrap(), a);
-    // one purchase per line: an added row is a one-line diff
+    // one row per line: an added row is a one-line diff
     let row_lines = a
         .lines()
-        .filter(|l| l.trim_start().starts_with("(batch:"))
+        .skip_while(|l| *l != "  rows: [")
+        .skip(1)
+        .take_while(|l| *l != "  ],")
         .count();
     assert_eq!(row_lines, ws.rows.len());
     // decimals are exact strings
-    assert!(
-        a.contains("amount: Some(\"3.353,40\")") || a.contains("amount: Some(\"3353.40\")"),
-        "amounts as strings"
+    assert!(a.contains(", Some(\"3353.40\"), "), "amounts as strings");
+    // the columns are named in the header; each product is written once
+    assert!(a.contains(COLUMNS), "{a}");
+    let products: Vec<&str> = a
+        .lines()
+        .skip_while(|l| *l != "  products: [")
+        .skip(1)
+        .take_while(|l| *l != "  ],")
+        .collect();
+    assert!(!products.is_empty() && products.len() < ws.rows.len());
+}
+
+/// The rows of a saved workspace, for the tests that damage one.
+fn row_lines(text: &str) -> (usize, Vec<&str>) {
+    let first = text.lines().position(|l| l == "  rows: [").unwrap() + 2;
+    let rows = text
+        .lines()
+        .skip(first - 1)
+        .take_while(|l| *l != "  ],")
+        .collect();
+    (first, rows)
+}
+
+#[test]
+fn a_damaged_row_is_named_by_its_line() {
+    let good = to_ron(&imported_fixtures()).unwrap();
+    let (first, rows) = row_lines(&good);
+    let third = rows[2];
+    // a malformed row: ron's error, with the line
+    let broken = good.replacen(third, &third.replacen(", ", ",, ", 1), 1);
+    let err = from_ron(&broken, "w.ron").unwrap_err().to_string();
+    assert!(err.contains(&format!("line {}", first + 2)), "{err}");
+    assert!(!err.contains('\n') && err.len() < 400, "{err}");
+    // a product the table lacks
+    let purchase = rows.iter().position(|r| r.contains("Some((")).unwrap();
+    let line = rows[purchase];
+    let at = line.find("Some((").unwrap();
+    let fields: Vec<&str> = line[at..].splitn(5, ", ").collect();
+    let product = fields[3];
+    let bad = format!(
+        "{}{}",
+        &line[..at],
+        line[at..].replacen(&format!(", {product}, "), ", 4000000, ", 1)
     );
+    let err = from_ron(&good.replacen(line, &bad, 1), "w.ron")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains(&format!("line {}", first + purchase)) && err.contains("4000000"),
+        "{err}"
+    );
+    // an implausible amount in a row: the loader's limits, as before
+    let huge = good.replacen(
+        "Some(\"3353.40\")",
+        "Some(\"1000000000000000000000000000\")",
+        1,
+    );
+    let err = from_ron(&huge, "w.ron").unwrap_err().to_string();
+    assert!(err.contains("implausible"), "{err}");
+}
+
+#[test]
+fn a_hand_edited_layout_still_loads() {
+    let ws = imported_fixtures();
+    let good = to_ron(&ws).unwrap();
+    let (_, rows) = row_lines(&good);
+    // a comment, other spacing, names of the tuples: ron reads what the fast path does not
+    let edited = good
+        .replacen(rows[0], &format!("{} // checked", rows[0]), 1)
+        .replacen(rows[1], &rows[1].replace(", ", " ,  "), 1)
+        .replacen("  rows: [\n", "  rows: [ // edited\n", 1);
+    assert_eq!(from_ron(&edited, "w.ron").unwrap(), ws);
+    // the whole file is RON that ron reads as the version 3 shape, as lpkpi writes it
+    let file: FileV3 = ron::from_str(&good).unwrap();
+    assert_eq!(file, FileV3::of(&ws));
 }
 
 #[test]
@@ -757,7 +830,13 @@ mod roundtrip {
             let text = to_ron(&ws).unwrap();
             let back = from_ron(&text, "prop").unwrap();
             prop_assert_eq!(&back, &ws);
-            prop_assert_eq!(to_ron(&back).unwrap(), text);
+            prop_assert_eq!(&to_ron(&back).unwrap(), &text);
+            // the rows written apart are what ron writes, and ron reads the file alike
+            let file = FileV3::of(&ws);
+            let by_ron = ron::Options::default().to_string_pretty(&file, pretty()).unwrap();
+            prop_assert_eq!(format!("{HEADER}{COLUMNS}{by_ron}\n"), text.clone());
+            let read: FileV3 = ron::from_str(&text).unwrap();
+            prop_assert_eq!(read, file);
         }
     }
 }

@@ -2,12 +2,14 @@
 //! year, surviving crashes, a second copy of the app, and files from older or newer versions.
 //!
 //! - [`model`]: the document (serde data, `#[serde(default)]` everywhere).
-//! - [`format`]: versioned RON text, stable layout; [`migrate`]: one step per format version.
+//! - [`format`]: versioned RON text, stable layout; [`migrate`]: one step per format version;
+//!   [`compact`]: the rows of the file, written and read without serde's generic path.
 //! - [`edit`]: every change as data ([`Edit`]), validated and applied by [`Workspace::apply`],
 //!   undone by the inverse it returns.
 //! - [`file`]: lock, atomic save with `.bak`, recovery file.
 //! - [`session`]: the workspace turned into evaluation inputs, shared by the CLI and the window.
 
+pub mod compact;
 pub mod edit;
 pub mod file;
 pub mod format;

@@ -23,9 +23,9 @@ use crate::rules::capability::{Competency, Person};
 use crate::rules::forecast::PlannedFigures;
 use crate::rules::window::Month;
 
-/// The format version this build writes (2: trainers and people in one list; version 1 files
-/// migrate on load, see [`super::migrate`]).
-pub const FORMAT_VERSION: u32 = 2;
+/// The format version this build writes (2: trainers and people in one list; 3: rows as
+/// tuples with a products table; older files migrate on load, see [`super::migrate`]).
+pub const FORMAT_VERSION: u32 = 3;
 
 /// The partner whose renewal the workspace tracks.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
