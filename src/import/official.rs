@@ -11,7 +11,7 @@ use crate::money::Month;
 use crate::money::limits::MAX_LIST;
 use crate::profile::normalize_header;
 
-use super::values::{DecimalMark, parse_money};
+use super::values::{DecimalMark, month_from_name, parse_money};
 
 /// One line of the official report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -82,34 +82,13 @@ fn columns(header: &[String]) -> Option<Columns> {
     })
 }
 
-const MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
-
 /// "October", "Oct", "10" as a month number.
 fn month_number(s: &str) -> Option<u32> {
-    let s = s.trim().to_lowercase();
-    if let Ok(n) = s.parse::<u32>() {
-        return (1..=12).contains(&n).then_some(n);
+    let s = s.trim();
+    match s.parse::<u32>() {
+        Ok(n) => (1..=12).contains(&n).then_some(n),
+        Err(_) => month_from_name(s),
     }
-    if s.len() < 3 {
-        return None;
-    }
-    MONTHS
-        .iter()
-        .position(|m| m.starts_with(&s))
-        .map(|i| i as u32 + 1)
 }
 
 /// A figure of the report: a dot or a comma as the decimal mark, "$" and separators allowed.

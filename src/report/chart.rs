@@ -353,17 +353,7 @@ pub fn svg(
     let show_plan = show_forecast && !planned.is_zero();
 
     let requirement = metric.requirement();
-    let targets: Vec<(String, Decimal)> = eval
-        .levels
-        .iter()
-        .filter_map(|l| {
-            l.checks
-                .iter()
-                .find(|c| c.requirement == requirement)
-                .and_then(|c| c.target)
-                .map(|t| (l.name.clone(), t))
-        })
-        .collect();
+    let targets = eval.targets(requirement);
 
     // the y range covers everything drawn
     let mut values: Vec<f64> = reached

@@ -84,6 +84,23 @@ pub struct Evaluation {
     pub row_fates: Vec<RowFate>,
 }
 
+impl Evaluation {
+    /// Each level's target for `requirement`, with the level's display name, highest level
+    /// first (levels without that requirement are left out): the lines a chart draws.
+    pub fn targets(&self, requirement: super::figures::Requirement) -> Vec<(String, Decimal)> {
+        self.levels
+            .iter()
+            .filter_map(|l| {
+                l.checks
+                    .iter()
+                    .find(|c| c.requirement == requirement)
+                    .and_then(|c| c.target)
+                    .map(|t| (l.name.clone(), t))
+            })
+            .collect()
+    }
+}
+
 /// What one counted purchase contributes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Contribution {

@@ -159,17 +159,7 @@ pub fn cumulative_plot(ui: &mut Ui, e: &Evaluation, revenue: bool, height: f32, 
     } else {
         Requirement::KpiUnits
     };
-    let targets: Vec<(String, Decimal)> = e
-        .levels
-        .iter()
-        .filter_map(|l| {
-            l.checks
-                .iter()
-                .find(|c| c.requirement == requirement)
-                .and_then(|c| c.target)
-                .map(|t| (l.name.clone(), t))
-        })
-        .collect();
+    let targets = e.targets(requirement);
     let p = palette(ui.visuals().dark_mode);
     let max_y = targets
         .iter()

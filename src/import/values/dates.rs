@@ -20,7 +20,9 @@ const MONTHS: [&str; 12] = [
     "december",
 ];
 
-fn month_from_name(name: &str) -> Option<u32> {
+/// A month's number from its English name or three-letter abbreviation ("October", "oct.",
+/// "Sept").
+pub fn month_from_name(name: &str) -> Option<u32> {
     if name.len() < 3 || !name.is_ascii() {
         return None;
     }

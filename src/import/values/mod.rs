@@ -11,7 +11,7 @@ pub use amounts::{
     MAX_COMPONENTS, Scanned, decimal_from_f64, parse_components, parse_money, parse_quantity,
     scan_number, whole,
 };
-pub use dates::{date_is_ambiguous, date_order_hint, is_iso_date, parse_date};
+pub use dates::{date_is_ambiguous, date_order_hint, is_iso_date, month_from_name, parse_date};
 
 /// The decimal mark of a file's numbers (import.md, "Values").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
