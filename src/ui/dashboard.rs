@@ -257,7 +257,8 @@ pub fn dashboard_ui(
                     .color(status_color(ui, good)),
             );
         });
-        for line in crate::report::summary::held_back(e) {
+        let held_back = state.derived.as_ref().map_or(&[][..], |d| &d.held_back[..]);
+        for line in held_back {
             ui.horizontal_wrapped(|ui| {
                 ui.label(RichText::new(format!("⚠ {line}")).color(status_color(ui, Some(false))));
                 if ui.small_button("Add the rate in Settings").clicked() {

@@ -135,6 +135,9 @@ pub struct Derived {
     pub rows_key: (Vec<String>, usize),
     /// The as-of date the figures are for.
     pub as_of: NaiveDate,
+    /// The summary's sentences on revenue waiting for a rate, worked out here once (the list
+    /// behind them can hold every row; the dashboard shows them every frame).
+    pub held_back: Vec<String>,
 }
 
 /// Build the table rows.
@@ -251,12 +254,17 @@ impl Derived {
             .anniversary
             .map(|a| session.evaluate(ws, a, today, None));
         let rows = row_views(&session, outcome.as_ref());
+        let held_back = outcome
+            .as_ref()
+            .map(|o| crate::report::summary::held_back(&o.eval))
+            .unwrap_or_default();
         Ok(Derived {
             session,
             outcome,
             rows,
             rows_key,
             as_of: today,
+            held_back,
         })
     }
 }
