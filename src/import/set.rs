@@ -283,17 +283,27 @@ impl ImportSet {
 
     /// Mark the duplicates among the rows of file `index` (rows from `start`).
     fn dedupe_file(&mut self, index: usize, start: usize) {
-        let Some(file) = self.files.get(index) else {
+        if self.files.get(index).is_none() {
             return;
-        };
-        let by_line =
-            file.columns.order_id().is_some() && file.columns.get(Field::LineId).is_some();
-        let by_part = file.columns.get(Field::PartNumber).is_some();
+        }
+        // how each file identifies its rows: (order and line ids, part number)
+        let keys: Vec<(bool, bool)> = self
+            .files
+            .iter()
+            .map(|f| {
+                (
+                    f.columns.order_id().is_some() && f.columns.get(Field::LineId).is_some(),
+                    f.columns.get(Field::PartNumber).is_some(),
+                )
+            })
+            .collect();
         let products = &self.products;
         let rows = &self.rows;
-        let identities = rows[start..].iter().enumerate().filter_map(|(i, row)| {
-            let p = row.purchase.as_ref().filter(|_| row.fate == Fate::Kept)?;
-            let id = match (by_line, p.line_id) {
+        let identity = |i: u32| -> Option<Identity> {
+            let row = rows.get(i as usize)?;
+            let p = row.purchase.as_ref()?;
+            let (by_line, by_part) = keys.get(row.file as usize).copied()?;
+            Some(match (by_line, p.line_id) {
                 (true, Some(line)) => Identity::Line {
                     order: p.order_id,
                     line,
@@ -308,13 +318,19 @@ impl ImportSet {
                         amount: p.amount.map(|a| a.normalize()),
                     }
                 }
-            };
-            Some(((start + i) as u32, id))
+            })
+        };
+        let identities = rows[start..].iter().enumerate().filter_map(|(i, row)| {
+            if row.fate != Fate::Kept {
+                return None;
+            }
+            let i = (start + i) as u32;
+            Some((i, identity(i)?))
         });
         let purchase = |i: u32| rows.get(i as usize).and_then(|r| r.purchase.as_ref());
         let decided: Vec<(u32, Fate)> = self
             .dedupe
-            .file(identities)
+            .file(identities, identity)
             .into_iter()
             .map(|(i, earlier)| {
                 // the earlier row it repeats: one with the same content if any, else the first
