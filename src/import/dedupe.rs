@@ -2,7 +2,7 @@
 //! identity, the first imported row standing, differing duplicates listed.
 //!
 //! Built for a million rows: an identity is hashed where it stands (no key is built or
-//! stored), the table holds a 4-byte group number per identity, and a group is 24 bytes
+//! stored), the table holds a 4-byte group number per identity, and a group is 32 bytes
 //! with the first kept row inline; only identities kept more than once (identical rows within
 //! one file) allocate a list.
 

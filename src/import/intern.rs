@@ -9,6 +9,13 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Sym(u32);
 
+impl Sym {
+    /// The handle's position in its table.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
 /// The string table.
 #[derive(Debug, Clone, Default)]
 pub struct Interner {
@@ -26,6 +33,16 @@ impl Interner {
         self.strings.push(s.into());
         self.map.insert(s.into(), sym);
         sym
+    }
+
+    /// Every text, in the order of their handles.
+    pub fn texts(&self) -> impl ExactSizeIterator<Item = &str> {
+        self.strings.iter().map(|s| &**s)
+    }
+
+    /// Whether nothing is stored.
+    pub fn is_empty(&self) -> bool {
+        self.strings.is_empty()
     }
 
     /// The text of a handle.

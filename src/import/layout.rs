@@ -95,6 +95,12 @@ impl RowSink<'_> {
         set.push(self.file, line, outcome, &mut self.counts);
     }
 
+    /// Add the rows of a later chunk of the same file, read by another sink.
+    pub fn merge(&mut self, later: RowSink<'_>) {
+        self.counts.merge(&later.counts);
+        self.strays.merge(later.strays);
+    }
+
     /// The rows per fate, and the file's warnings: `first` (about the file itself), the columns
     /// ignored, the conventions' `warning`, and the rows rejected for a stray decimal mark.
     pub fn finish(

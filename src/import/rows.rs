@@ -195,6 +195,21 @@ impl ConventionScan {
         }
     }
 
+    /// Add the evidence of the rows that follow in the file (a later chunk of it), so that
+    /// scanning in chunks and merging in file order decides what one scan would.
+    pub fn merge(&mut self, later: ConventionScan) {
+        self.comma_votes = self.comma_votes.saturating_add(later.comma_votes);
+        self.dot_votes = self.dot_votes.saturating_add(later.dot_votes);
+        self.iso_dates = self.iso_dates.saturating_add(later.iso_dates);
+        self.date_cells = self.date_cells.saturating_add(later.date_cells);
+        self.other_dates = self.other_dates.saturating_add(later.other_dates);
+        // the first hint in file order decides; ambiguity counts only before any hint
+        if self.order.is_none() {
+            self.order = later.order;
+            self.ambiguous_seen |= later.ambiguous_seen;
+        }
+    }
+
     /// The decision, and a warning when the day/month order could not be decided. The
     /// decimal mark is the one most amounts and prices vote for; with no votes or a tie, `,`
     /// in a `;`-separated file, else `.`.
@@ -398,6 +413,11 @@ impl StrayMarks {
         if stray {
             self.rows = self.rows.saturating_add(1);
         }
+    }
+
+    /// Add the rows noted over a later chunk of the file.
+    pub fn merge(&mut self, later: StrayMarks) {
+        self.rows = self.rows.saturating_add(later.rows);
     }
 
     /// How many rows were rejected so.

@@ -38,6 +38,9 @@ pub struct AddOptions<'a> {
     pub remembered: &'a super::sniff::Remembered,
     /// Called now and then with the fraction read; returning false cancels the import.
     pub progress: Option<&'a mut dyn FnMut(f32) -> bool>,
+    /// How many threads read a text file: None for one per core when the file is large
+    /// enough (a megabyte a thread), Some(n) for up to n chunks whatever the size (tests).
+    pub threads: Option<usize>,
 }
 
 impl<'a> AddOptions<'a> {
@@ -46,6 +49,7 @@ impl<'a> AddOptions<'a> {
         AddOptions {
             remembered,
             progress: None,
+            threads: None,
         }
     }
 
@@ -234,6 +238,10 @@ impl ImportSet {
             name: self.strings.intern(name),
             kind: self.strings.intern(kind),
         };
+        self.product_key(key)
+    }
+
+    fn product_key(&mut self, key: Product) -> u32 {
         if let Some(&i) = self.product_index.get(&key) {
             return i;
         }
@@ -241,6 +249,61 @@ impl ImportSet {
         self.products.push(key);
         self.product_index.insert(key, i);
         i
+    }
+
+    /// Append the rows of `local` (a part of the file being read, read into a set of its own,
+    /// its lines counted from the part's first, which follows `lines_before` lines) with their
+    /// strings and products, as if they had been pushed here.
+    pub(super) fn absorb(&mut self, mut local: ImportSet, lines_before: u32) {
+        if lines_before > 0 {
+            for row in &mut local.rows {
+                row.line = row.line.saturating_add(lines_before);
+            }
+        }
+        if self.strings.is_empty() && self.products.is_empty() {
+            // nothing here yet: the part's tables are this set's as they are
+            self.strings = local.strings;
+            self.products = local.products;
+            self.product_index = local.product_index;
+            if self.rows.is_empty() {
+                self.rows = local.rows;
+            } else {
+                self.rows.reserve_exact(local.rows.len());
+                self.rows.extend(local.rows);
+            }
+            return;
+        }
+        let syms: Vec<Sym> = local
+            .strings
+            .texts()
+            .map(|t| self.strings.intern(t))
+            .collect();
+        let sym = |s: Sym| syms.get(s.index()).copied().unwrap_or(s);
+        let products: Vec<u32> = local
+            .products
+            .iter()
+            .map(|p| {
+                let key = Product {
+                    part: sym(p.part),
+                    name: sym(p.name),
+                    kind: sym(p.kind),
+                };
+                self.product_key(key)
+            })
+            .collect();
+        // exact: a large buffer grows in place (no second copy of the rows at once)
+        self.rows.reserve_exact(local.rows.len());
+        self.rows.extend(local.rows.into_iter().map(|mut row| {
+            if let Some(p) = row.purchase.as_mut() {
+                p.order_id = sym(p.order_id);
+                p.line_id = p.line_id.map(sym);
+                p.product = products
+                    .get(p.product as usize)
+                    .copied()
+                    .unwrap_or(p.product);
+            }
+            row
+        }));
     }
 
     /// Append one row's outcome to the file being read.

@@ -511,6 +511,11 @@ impl<'a> LineCounter<'a> {
         }
     }
 
+    /// Count lines of `text`, a part of a file whose first byte is on line `line`.
+    pub fn starting_at(text: &'a [u8], line: u32) -> LineCounter<'a> {
+        LineCounter { text, pos: 0, line }
+    }
+
     /// The 1-based line of the record whose reading began at `byte` (offsets must not go back).
     pub fn line_of(&mut self, record: &csv::ByteRecord) -> u32 {
         let byte = record.position().map_or(self.pos, |p| p.byte() as usize);
@@ -518,15 +523,35 @@ impl<'a> LineCounter<'a> {
         while start < self.text.len() && matches!(self.text[start], b'\r' | b'\n') {
             start += 1;
         }
-        for i in self.pos..start {
-            let c = self.text[i];
-            if c == b'\n' || (c == b'\r' && self.text.get(i + 1) != Some(&b'\n')) {
-                self.line += 1;
-            }
-        }
+        let ends = line_ends(self.text.get(self.pos..start).unwrap_or_default());
+        self.line = self.line.saturating_add(ends);
         self.pos = start;
         self.line
     }
+}
+
+/// Line ends in `bytes`: `\n`, or `\r` not followed by `\n` (a `\r` last in `bytes` counts as
+/// one: callers never end a range between `\r` and `\n`).
+pub fn line_ends(bytes: &[u8]) -> u32 {
+    let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
+        return 0;
+    };
+    let (Some(a), Some(b)) = (bytes.get(..bytes.len() - 1), bytes.get(1..)) else {
+        return 0;
+    };
+    // over each pair of neighbours (p, q): q is `\n`, or p is a `\r` that q does not follow;
+    // in steps of 255 pairs, counted in a byte (at most one per pair), which vectorizes
+    let pairs: usize = a
+        .chunks(255)
+        .zip(b.chunks(255))
+        .map(|(a, b)| {
+            usize::from(a.iter().zip(b).fold(0u8, |n, (&p, &q)| {
+                n.wrapping_add(u8::from(q == b'\n') | u8::from(p == b'\r' && q != b'\n'))
+            }))
+        })
+        .sum();
+    let ends = pairs + usize::from(first == b'\n') + usize::from(last == b'\r');
+    u32::try_from(ends).unwrap_or(u32::MAX)
 }
 
 /// Where a text file's header is.

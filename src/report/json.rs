@@ -153,6 +153,113 @@ fn reconciliation(input: &ReportInput<'_>) -> Value {
 
 /// The report as a JSON value.
 pub fn value(input: &ReportInput<'_>) -> Value {
+    let mut v = skeleton(input);
+    if let Some(rows) = v.get_mut("rows").and_then(Value::as_object_mut) {
+        for key in LISTS {
+            if let Ok(list) = serde_json::to_value(RowList(key, input.eval)) {
+                rows.insert(key.into(), list);
+            }
+        }
+    }
+    v
+}
+
+/// The keys of `rows` that list rows.
+const LISTS: [&str; 3] = ["rejected", "needs_rate", "review"];
+
+/// One of the row lists of an evaluation, written item by item (a list can hold a row of
+/// every imported row: building it as a value first costs more than the evaluation).
+struct RowList<'a>(&'a str, &'a Evaluation);
+
+impl serde::Serialize for RowList<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(serde::Serialize)]
+        struct Rejected<'a> {
+            file: &'a str,
+            line: u32,
+            reason: &'a str,
+        }
+        #[derive(serde::Serialize)]
+        struct NeedsRate<'a> {
+            file: &'a str,
+            line: u32,
+            currency: &'a crate::money::Currency,
+            amount: String,
+        }
+        #[derive(serde::Serialize)]
+        struct Review<'a> {
+            file: &'a str,
+            line: u32,
+            kind: &'a crate::rules::figures::ReviewKind,
+            reason: &'a str,
+        }
+        let e = self.1;
+        match self.0 {
+            "rejected" => s.collect_seq(e.rejected.iter().map(|r| Rejected {
+                file: &r.file,
+                line: r.line,
+                reason: &r.reason,
+            })),
+            "needs_rate" => s.collect_seq(e.needs_rate.iter().map(|r| NeedsRate {
+                file: &r.file,
+                line: r.line,
+                currency: &r.currency,
+                amount: money(r.amount),
+            })),
+            "review" => s.collect_seq(e.review.iter().map(|r| Review {
+                file: &r.file,
+                line: r.line,
+                kind: &r.kind,
+                reason: &r.reason,
+            })),
+            _ => s.collect_seq(std::iter::empty::<()>()),
+        }
+    }
+}
+
+/// The report's value with its row lists written straight from the evaluation.
+struct Streamed<'a> {
+    skeleton: &'a Value,
+    eval: &'a Evaluation,
+}
+
+impl serde::Serialize for Streamed<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let Value::Object(map) = self.skeleton else {
+            return self.skeleton.serialize(s);
+        };
+        let mut out = s.serialize_map(Some(map.len()))?;
+        for (key, value) in map {
+            match (key.as_str(), value) {
+                ("rows", Value::Object(rows)) => {
+                    out.serialize_entry(key, &RowsStreamed(rows, self.eval))?
+                }
+                _ => out.serialize_entry(key, value)?,
+            }
+        }
+        out.end()
+    }
+}
+
+struct RowsStreamed<'a>(&'a Map<String, Value>, &'a Evaluation);
+
+impl serde::Serialize for RowsStreamed<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut out = s.serialize_map(Some(self.0.len()))?;
+        for (key, value) in self.0 {
+            match LISTS.iter().find(|k| **k == key.as_str()) {
+                Some(list) => out.serialize_entry(key, &RowList(list, self.1))?,
+                None => out.serialize_entry(key, value)?,
+            }
+        }
+        out.end()
+    }
+}
+
+/// The report without its row lists (empty there).
+fn skeleton(input: &ReportInput<'_>) -> Value {
     let e = input.eval;
     let monthly: Vec<Value> = e
         .monthly
@@ -228,9 +335,10 @@ pub fn value(input: &ReportInput<'_>) -> Value {
             "duplicates": e.counts.duplicates,
             "summary": e.counts.summary,
             "not_invoiced": e.counts.not_invoiced,
-            "rejected": e.rejected.iter().map(|r| json!({ "file": r.file, "line": r.line, "reason": r.reason })).collect::<Vec<_>>(),
-            "needs_rate": e.needs_rate.iter().map(|r| json!({ "file": r.file, "line": r.line, "currency": r.currency, "amount": money(r.amount) })).collect::<Vec<_>>(),
-            "review": e.review.iter().map(|r| json!({ "file": r.file, "line": r.line, "kind": r.kind, "reason": r.reason })).collect::<Vec<_>>(),
+            // the row lists, one entry a row: filled in by `value`, written straight by `render`
+            "rejected": [],
+            "needs_rate": [],
+            "review": [],
         },
         "levels": levels(e),
         "level_checks": level_checks(e),
@@ -254,8 +362,13 @@ pub fn value(input: &ReportInput<'_>) -> Value {
 
 /// The report as pretty JSON bytes, newline-terminated.
 pub fn render(input: &ReportInput<'_>) -> Result<Vec<u8>, ReportError> {
+    let skeleton = skeleton(input);
+    let streamed = Streamed {
+        skeleton: &skeleton,
+        eval: input.eval,
+    };
     let mut out =
-        serde_json::to_vec_pretty(&value(input)).map_err(|e| ReportError::Write(e.to_string()))?;
+        serde_json::to_vec_pretty(&streamed).map_err(|e| ReportError::Write(e.to_string()))?;
     out.push(b'\n');
     Ok(out)
 }
