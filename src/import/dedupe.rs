@@ -70,6 +70,15 @@ pub struct Dedupe {
 }
 
 impl Dedupe {
+    /// Make room for `additional` more identities (a file's rows, before [`Dedupe::file`]).
+    pub fn reserve(&mut self, additional: usize) {
+        let groups = &self.groups;
+        self.table.reserve(additional, |&g| {
+            groups.get(g as usize).map_or(0, |grp| grp.hash)
+        });
+        self.groups.reserve(additional);
+    }
+
     /// Decide the duplicates among one file's kept rows: `rows` yields (row index, identity)
     /// in file order; `identity_of` gives the identity of any row passed before (in this or an
     /// earlier call). Returns (duplicate row, the rows kept before with that identity). Rows

@@ -172,6 +172,8 @@ impl ConventionScan {
                 Some(Cell::Text(t)) if is_iso_date(t) => &mut self.iso_dates,
                 Some(Cell::Date(_)) => &mut self.date_cells,
                 // a text that is no date at all is the row's problem, not a form of the file
+                // (once a date of another form is seen, the decision needs no more of them)
+                Some(Cell::Text(_)) if self.other_dates > 0 => continue,
                 Some(Cell::Text(t)) if parse_date(t, DayMonth::MonthFirst).is_some() => {
                     &mut self.other_dates
                 }

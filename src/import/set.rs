@@ -360,6 +360,7 @@ impl ImportSet {
                 )
             })
             .collect();
+        self.dedupe.reserve(self.rows.len().saturating_sub(start));
         let products = &self.products;
         let rows = &self.rows;
         let identity = |i: u32| -> Option<Identity> {

@@ -187,7 +187,7 @@ fn cut(data: &[u8], body: usize, n: usize) -> Vec<Range<usize>> {
 }
 
 fn count_quotes(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| b == b'"').count()
+    super::sniff::count_byte(bytes, b'"')
 }
 
 /// One chunk read.
