@@ -84,6 +84,16 @@ impl Cells for csv::ByteRecord {
     }
 }
 
+impl Cells for csv::StringRecord {
+    fn len(&self) -> usize {
+        csv::StringRecord::len(self)
+    }
+    fn cell(&self, i: usize) -> Cell<'_> {
+        // the record was checked as UTF-8 once, when it was read
+        self.get(i).map_or(Cell::Empty, Cell::text)
+    }
+}
+
 /// The per-file conventions decided before the rows are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Conventions {

@@ -12,7 +12,7 @@
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use csv::ByteRecord;
+use csv::{ByteRecord, StringRecord};
 
 use super::layout::{Layout, RowSink};
 use super::rows::{ConventionScan, Conventions};
@@ -270,20 +270,21 @@ impl<'a> Reading<'a> {
     }
 
     /// The records of chunk `index` (`range` of the text), the header and what precedes it
-    /// left out, with their byte offsets in the chunk; stops early when `tick` says so.
+    /// left out, with their byte offsets in the chunk; stops early when `tick` says so. Each
+    /// record is checked as UTF-8 once here, so its cells are read without checking again.
     fn records(
         &self,
         index: usize,
         range: Range<usize>,
         tick: Tick<'_>,
-        mut each: impl FnMut(&ByteRecord),
+        mut each: impl FnMut(&StringRecord),
     ) -> Result<(), csv::Error> {
         let chunk = self.data.get(range).unwrap_or_default();
         let mut reader = csv_reader(chunk, self.delimiter);
-        let mut record = ByteRecord::new();
+        let mut record = StringRecord::new();
         let mut n = 0usize;
         let mut reported = 0usize;
-        while reader.read_byte_record(&mut record)? {
+        while reader.read_record(&mut record)? {
             if n.is_multiple_of(EVERY) {
                 let at = record.position().map_or(0, |p| p.byte() as usize);
                 if !tick(at.saturating_sub(reported)) {
@@ -342,9 +343,9 @@ impl<'a> Reading<'a> {
         }
         let mut lines = LineCounter::new(chunk);
         self.records(index, range, tick, |record| {
-            cuttable &= !record.as_slice().contains(&b'"');
+            cuttable &= !record.as_slice().as_bytes().contains(&b'"');
             scan.observe(record, columns);
-            let line = lines.line_of(record);
+            let line = lines.line_at(record.position());
             sink.push(&mut local, line, record);
         })?;
         Ok(Part {
