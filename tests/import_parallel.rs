@@ -225,3 +225,47 @@ fn a_large_generated_export_is_cut_and_read_the_same() {
     let auto = read(&[("big.csv", &text)], None);
     assert_eq!(one, auto);
 }
+
+#[test]
+fn a_large_copy_hashed_while_read_is_skipped_and_leaves_nothing() {
+    // over 4 MiB: hashed on a thread while it is read, so a copy is known only at the end
+    let rows: Vec<Gen> = (0..45_000u32)
+        .map(|i| Gen {
+            kind: (i % 5) as u8,
+            order: i,
+            line: 1,
+            day: (i % 28) as u8 + 1,
+            month: (i % 12) as u8 + 1,
+            qty: 1,
+            cents: i,
+        })
+        .collect();
+    let text = render(&rows, false, false);
+    assert!(text.len() > 4 << 20, "{} bytes", text.len());
+    let profile = Profile::builtin().unwrap();
+    let rules = ImportRules::new(&profile);
+    let mut set = ImportSet::new();
+    assert_eq!(
+        set.add("a.csv", &text, &rules).unwrap(),
+        lpkpi::import::Added::File(0)
+    );
+    let (rows_after_first, products) = (set.rows.len(), set.products.len());
+    assert_eq!(
+        set.add("b.csv", &text, &rules).unwrap(),
+        lpkpi::import::Added::AlreadyImported {
+            first: "a.csv".into(),
+            index: 0
+        }
+    );
+    assert_eq!(
+        (set.rows.len(), set.products.len(), set.files.len()),
+        (rows_after_first, products, 1)
+    );
+    assert_eq!(set.warnings.len(), 1, "{:?}", set.warnings);
+    // and the set still reads a third, different file as usual
+    let other = render(&rows[..10], false, false);
+    assert_eq!(
+        set.add("c.csv", &other, &rules).unwrap(),
+        lpkpi::import::Added::File(1)
+    );
+}

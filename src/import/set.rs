@@ -85,6 +85,12 @@ fn sha_from_hex(hex: &str) -> Option<[u8; 32]> {
     Some(out)
 }
 
+/// The hash of a product's texts.
+fn text_hash(part: &str, name: &str, kind: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one((part, name, kind))
+}
+
 /// Every file and row imported, in import order.
 #[derive(Debug, Clone, Default)]
 pub struct ImportSet {
@@ -98,9 +104,15 @@ pub struct ImportSet {
     pub warnings: Vec<String>,
     strings: Interner,
     product_index: HashMap<Product, u32>,
+    /// The products again, found by their texts: a row's product is one lookup, not three
+    /// strings interned and a fourth lookup.
+    product_by_text: hashbrown::HashTable<u32>,
     dedupe: Dedupe,
     hashes: HashMap<[u8; 32], usize>,
 }
+
+/// Text files from this size on are hashed while they are read.
+const HASH_ALONGSIDE: usize = 4 << 20;
 
 /// Whether `bytes` look like a spreadsheet container (zip: XLSX / ODS; OLE: XLS).
 pub(super) fn is_spreadsheet(bytes: &[u8]) -> bool {
@@ -141,19 +153,13 @@ impl ImportSet {
         rules: &ImportRules,
         options: &mut AddOptions<'_>,
     ) -> Result<Added, ImportError> {
-        let hash = Sha256::digest(bytes);
-        let sha256 = format!("{hash:x}");
-        let digest: [u8; 32] = hash.into();
-        if let Some(&index) = self.hashes.get(&digest) {
-            let first = self
-                .files
-                .get(index)
-                .map(|f| f.name.clone())
-                .unwrap_or_default();
-            self.warnings.push(format!(
-                "{name} has the same bytes as {first}, imported before: skipped, its rows were not read"
-            ));
-            return Ok(Added::AlreadyImported { first, index });
+        // A large text file is hashed on a thread of its own while it is read (the hash is
+        // needed only at the end); a copy of an earlier file is then read for nothing and
+        // dropped. Other files are hashed first, and a copy is skipped unread.
+        let alongside = bytes.len() >= HASH_ALONGSIDE && !is_spreadsheet(bytes);
+        let first: Option<[u8; 32]> = (!alongside).then(|| Sha256::digest(bytes).into());
+        if let Some(skipped) = first.and_then(|digest| self.skip_copy(name, &digest)) {
+            return Ok(skipped);
         }
         if let Some(what) = super::sniff::not_an_export(bytes) {
             return Err(ImportError::NotAnExport {
@@ -163,21 +169,46 @@ impl ImportSet {
         }
         let rows_before = self.rows.len();
         let products_before = self.products.len();
-        let result = if is_spreadsheet(bytes) {
-            super::xlsx::read(self, name, bytes, rules, options)
+        let (result, digest): (_, [u8; 32]) = match first {
+            Some(digest) if is_spreadsheet(bytes) => {
+                (super::xlsx::read(self, name, bytes, rules, options), digest)
+            }
+            Some(digest) => (super::text::read(self, name, bytes, rules, options), digest),
+            None => std::thread::scope(|scope| {
+                let hashing = scope.spawn(|| Sha256::digest(bytes));
+                let result = super::text::read(self, name, bytes, rules, options);
+                match hashing.join() {
+                    Ok(hash) => (result, hash.into()),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }),
+        };
+        // a copy found only now (hashed alongside) is dropped like a file that failed
+        let copy = if alongside {
+            self.skip_copy(name, &digest)
         } else {
-            super::text::read(self, name, bytes, rules, options)
+            None
+        };
+        let result = match copy {
+            Some(skipped) => Err(Ok(skipped)),
+            None => result.map_err(Err),
         };
         let mut file = match result {
             Ok(file) => file,
-            Err(e) => {
+            Err(outcome) => {
                 self.rows.truncate(rows_before);
                 for p in self.products.drain(products_before..) {
                     self.product_index.remove(&p);
                 }
-                return Err(e);
+                self.product_by_text
+                    .retain(|&mut i| (i as usize) < products_before);
+                return outcome;
             }
         };
+        let sha256 = digest
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>();
         file.sha256 = sha256;
         if file.columns.get(Field::Amount).is_none() && file.columns.get(Field::UnitPrice).is_none()
         {
@@ -189,6 +220,20 @@ impl ImportSet {
         self.dedupe_file(index, rows_before);
         self.hashes.insert(digest, index);
         Ok(Added::File(index))
+    }
+
+    /// When a file with these bytes was imported before: the warning, and what adding did.
+    fn skip_copy(&mut self, name: &str, digest: &[u8; 32]) -> Option<Added> {
+        let &index = self.hashes.get(digest)?;
+        let first = self
+            .files
+            .get(index)
+            .map(|f| f.name.clone())
+            .unwrap_or_default();
+        self.warnings.push(format!(
+            "{name} has the same bytes as {first}, imported before: skipped, its rows were not read"
+        ));
+        Some(Added::AlreadyImported { first, index })
     }
 
     /// Restore a file imported before (from a workspace): its rows' import-time outcomes as
@@ -233,12 +278,35 @@ impl ImportSet {
     }
 
     fn intern_product(&mut self, part: &str, name: &str, kind: &str) -> u32 {
+        let hash = text_hash(part, name, kind);
+        let (strings, products) = (&self.strings, &self.products);
+        let same = |&i: &u32| {
+            products.get(i as usize).is_some_and(|p| {
+                strings.get(p.part) == part
+                    && strings.get(p.name) == name
+                    && strings.get(p.kind) == kind
+            })
+        };
+        if let Some(&i) = self.product_by_text.find(hash, same) {
+            return i;
+        }
         let key = Product {
             part: self.strings.intern(part),
             name: self.strings.intern(name),
             kind: self.strings.intern(kind),
         };
-        self.product_key(key)
+        let i = self.product_key(key);
+        let (strings, products) = (&self.strings, &self.products);
+        self.product_by_text.insert_unique(hash, i, |&j| {
+            products.get(j as usize).map_or(0, |p| {
+                text_hash(
+                    strings.get(p.part),
+                    strings.get(p.name),
+                    strings.get(p.kind),
+                )
+            })
+        });
+        i
     }
 
     fn product_key(&mut self, key: Product) -> u32 {
@@ -265,6 +333,7 @@ impl ImportSet {
             self.strings = local.strings;
             self.products = local.products;
             self.product_index = local.product_index;
+            self.product_by_text = local.product_by_text;
             if self.rows.is_empty() {
                 self.rows = local.rows;
             } else {
