@@ -70,6 +70,11 @@ pub struct Dedupe {
 }
 
 impl Dedupe {
+    /// Whether no identity was recorded yet.
+    pub fn is_empty(&self) -> bool {
+        self.groups.is_empty()
+    }
+
     /// Make room for `additional` more identities (a file's rows, before [`Dedupe::file`]).
     pub fn reserve(&mut self, additional: usize) {
         let groups = &self.groups;

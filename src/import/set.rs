@@ -108,6 +108,10 @@ pub struct ImportSet {
     /// strings interned and a fourth lookup.
     product_by_text: hashbrown::HashTable<u32>,
     dedupe: Dedupe,
+    /// The first file's rows are not yet in `dedupe` (index, first row): with nothing before
+    /// it, no row of it can repeat an earlier one, so its identities are recorded only when
+    /// a second file needs them (a single large file is never hashed for nothing).
+    deferred: Option<(usize, usize)>,
     hashes: HashMap<[u8; 32], usize>,
 }
 
@@ -418,6 +422,20 @@ impl ImportSet {
         if self.files.get(index).is_none() {
             return;
         }
+        if self.dedupe.is_empty() && self.deferred.is_none() {
+            self.deferred = Some((index, start));
+            return;
+        }
+        if let Some((first, first_start)) = self.deferred.take() {
+            // the first file's rows, recorded now: none of them repeats anything
+            self.record_file(first, first_start, self.rows.len().min(start));
+        }
+        self.record_file(index, start, self.rows.len());
+    }
+
+    /// Mark the duplicates among rows `start..end` of file `index`, and record their
+    /// identities.
+    fn record_file(&mut self, index: usize, start: usize, end: usize) {
         // how each file identifies its rows: (order and line ids, part number)
         let keys: Vec<(bool, bool)> = self
             .files
@@ -429,7 +447,7 @@ impl ImportSet {
                 )
             })
             .collect();
-        self.dedupe.reserve(self.rows.len().saturating_sub(start));
+        self.dedupe.reserve(end.saturating_sub(start));
         let products = &self.products;
         let rows = &self.rows;
         let identity = |i: u32| -> Option<Identity> {
@@ -453,7 +471,7 @@ impl ImportSet {
                 }
             })
         };
-        let identities = rows[start..].iter().enumerate().filter_map(|(i, row)| {
+        let identities = rows[start..end].iter().enumerate().filter_map(|(i, row)| {
             if row.fate != Fate::Kept {
                 return None;
             }
