@@ -82,7 +82,7 @@ pub fn read(
     let mut parts = reading.run(&chunks, options, |r, i, c, t| r.rows(i, c, guess, t));
     if chunks.len() > 1 && parts.iter().any(|p| p.as_ref().is_ok_and(|p| !p.cuttable)) {
         // a field holds a quote: a cut may not be a record boundary
-        chunks = vec![0..data.len()];
+        chunks = std::iter::once(0..data.len()).collect();
         parts = reading.run(&chunks, options, |r, i, c, t| r.rows(i, c, guess, t));
     }
     if reading.cancel.load(Ordering::Relaxed) {
