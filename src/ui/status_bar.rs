@@ -19,7 +19,7 @@ pub(super) fn status_bar(
 ) {
     ui.horizontal(|ui| {
         if let Some(r) = &state.running {
-            ui.spinner();
+            super::widgets::spinner(ui);
             ui.label(&r.label);
             ui.add(
                 egui::ProgressBar::new(progress)
@@ -39,7 +39,7 @@ pub(super) fn status_bar(
             }
         } else if let Some(out) = state.outcome() {
             if !state.settled() {
-                ui.spinner();
+                super::widgets::spinner(ui);
                 ui.label("Recomputing…");
             }
             let e = &out.eval;
