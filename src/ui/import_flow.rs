@@ -34,7 +34,7 @@ impl LpkpiApp {
     /// The rows already imported, to parse new files on top of.
     fn base_set(&self) -> ImportSet {
         match &self.state.derived {
-            Ok(d) => d.session.set.clone(),
+            Ok(d) => ImportSet::clone(&d.session.set),
             Err(_) => self.state.workspace.import_set(),
         }
     }
@@ -273,7 +273,7 @@ pub(super) fn work_out_figures(
     basis: &PreviewBasis,
 ) -> PreviewFigures {
     let ws = &basis.workspace;
-    let session = Session::reusing(ws, Some(set.clone())).ok();
+    let session = Session::reusing(ws, Some(Arc::new(set.clone()))).ok();
     let after = match (&session, ws.partner.anniversary) {
         (Some(session), Some(anniversary)) => {
             Some(session.evaluate(ws, anniversary, basis.key.1, None).eval)
