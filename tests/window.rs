@@ -199,7 +199,7 @@ fn reclassifying_a_row_changes_the_totals() {
         .unwrap()
         .rows
         .iter()
-        .filter(|r| r.part == "CAT-LUNCH" && r.fate == lpkpi::rules::figures::RowFate::Counted)
+        .filter(|r| &*r.part == "CAT-LUNCH" && r.fate == lpkpi::rules::figures::RowFate::Counted)
         .map(|r| r.kits)
         .sum::<i64>();
     assert!(catering_kits > 0);
