@@ -1275,6 +1275,7 @@ fn files_dropped_while_a_workspace_opens_wait() {
     h.state_mut().state.running = Some(lpkpi::ui::state::Running {
         label: "Opening w.ron".into(),
         cancellable: false,
+        measured: false,
     });
     h.input_mut().dropped_files.push(Arc::new(Dropped {
         path: data().join("orders-basic.csv"),

@@ -113,6 +113,7 @@ impl LpkpiApp {
             state.running = Some(Running {
                 label: format!("Opening {}", path.display()),
                 cancellable: false,
+                measured: false,
             });
             jobs.open(path, options.today);
         } else {

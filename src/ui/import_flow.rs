@@ -68,6 +68,7 @@ impl LpkpiApp {
         self.state.running = Some(Running {
             label: reading(paths.len(), ""),
             cancellable: true,
+            measured: true,
         });
         self.jobs
             .import_paths(paths, self.base_set(), rules, mappings, self.basis());
@@ -82,6 +83,7 @@ impl LpkpiApp {
         self.state.running = Some(Running {
             label: reading(inputs.len(), ""),
             cancellable: true,
+            measured: true,
         });
         self.jobs
             .parse(inputs, self.base_set(), rules, mappings, self.basis());
@@ -121,6 +123,7 @@ impl LpkpiApp {
             self.state.running = Some(Running {
                 label: reading(dropped.len(), "dropped "),
                 cancellable: false,
+                measured: false,
             });
             self.jobs.read_dropped(dropped);
         }

@@ -575,6 +575,9 @@ pub struct Running {
     pub label: String,
     /// Whether it can be cancelled.
     pub cancellable: bool,
+    /// Whether it reports how far it is (reading and parsing an import do); the others show a
+    /// spinner alone, not a bar standing still at 0% (or at another job's 100%).
+    pub measured: bool,
 }
 
 /// Unsaved edits of the window found beside a workspace, and what restoring them changes.

@@ -21,11 +21,13 @@ pub(super) fn status_bar(
         if let Some(r) = &state.running {
             super::widgets::spinner(ui);
             ui.label(&r.label);
-            ui.add(
-                egui::ProgressBar::new(progress)
-                    .desired_width(160.0)
-                    .show_percentage(),
-            );
+            if r.measured {
+                ui.add(
+                    egui::ProgressBar::new(progress)
+                        .desired_width(160.0)
+                        .show_percentage(),
+                );
+            }
             if r.cancellable && ui.button("Cancel").clicked() {
                 cmds.push(Command::CancelJob);
             }
