@@ -31,11 +31,12 @@ fn reading(n: usize, what: &str) -> String {
 }
 
 impl LpkpiApp {
-    /// The rows already imported, to parse new files on top of.
-    fn base_set(&self) -> ImportSet {
+    /// The rows already imported, to parse new files on top of: the figures' set, shared (the
+    /// worker copies it: at 200,000 purchases the copy takes about 30 ms, no frame's to spend).
+    fn base_set(&self) -> Arc<ImportSet> {
         match &self.state.derived {
-            Ok(d) => ImportSet::clone(&d.session.set),
-            Err(_) => self.state.workspace.import_set(),
+            Ok(d) => d.session.set.clone(),
+            Err(_) => Arc::new(self.state.workspace.import_set()),
         }
     }
 
