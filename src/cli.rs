@@ -335,8 +335,8 @@ pub fn report_bytes(r: &ReportArgs, now: NaiveDateTime) -> Result<Vec<u8>, CliEr
     })?;
     for path in &r.files {
         let bytes = read_file(path)?;
-        session
-            .set
+        // the set is this session's alone: no copy is made
+        std::sync::Arc::make_mut(&mut session.set)
             .add(&path.display().to_string(), &bytes, &session.import_rules)
             .map_err(usage)?;
     }

@@ -5,6 +5,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    #[cfg(feature = "gui")]
+    lpkpi::ui::trace::mark_main();
     let args = lpkpi::cli::Args::parse();
     lpkpi::cli::run(args, chrono::Local::now().naive_local())
 }

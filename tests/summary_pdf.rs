@@ -31,8 +31,7 @@ fn generated() -> NaiveDateTime {
 fn reports(ws: &Workspace, files: &[(&str, &str)], paper: Paper) -> (Value, Vec<u8>) {
     let mut session = Session::new(ws).unwrap();
     for (name, text) in files {
-        session
-            .set
+        std::sync::Arc::make_mut(&mut session.set)
             .add(name, text.as_bytes(), &session.import_rules)
             .unwrap();
     }

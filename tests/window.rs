@@ -199,7 +199,7 @@ fn reclassifying_a_row_changes_the_totals() {
         .unwrap()
         .rows
         .iter()
-        .filter(|r| r.part == "CAT-LUNCH" && r.fate == lpkpi::rules::figures::RowFate::Counted)
+        .filter(|r| &*r.part == "CAT-LUNCH" && r.fate == lpkpi::rules::figures::RowFate::Counted)
         .map(|r| r.kits)
         .sum::<i64>();
     assert!(catering_kits > 0);
@@ -1275,6 +1275,7 @@ fn files_dropped_while_a_workspace_opens_wait() {
     h.state_mut().state.running = Some(lpkpi::ui::state::Running {
         label: "Opening w.ron".into(),
         cancellable: false,
+        measured: false,
     });
     h.input_mut().dropped_files.push(Arc::new(Dropped {
         path: data().join("orders-basic.csv"),

@@ -78,6 +78,8 @@ pub struct LpkpiApp {
     pub(super) parked_pick: Option<Pick>,
     /// The folder of the last file picked (a recent place of the window's browser).
     pub(super) last_folder: Option<PathBuf>,
+    /// The startup trace (`LPKPI_TRACE_STARTUP=1`).
+    trace: Option<super::trace::StartupTrace>,
 }
 
 /// The time notes and imports are stamped with.
@@ -106,10 +108,12 @@ impl LpkpiApp {
             .workspace
             .clone()
             .or(persisted.last.filter(|p| p.exists()));
+        let trace = super::trace::StartupTrace::from_env(open.is_some());
         if let Some(path) = open {
             state.running = Some(Running {
                 label: format!("Opening {}", path.display()),
                 cancellable: false,
+                measured: false,
             });
             jobs.open(path, options.today);
         } else {
@@ -145,6 +149,7 @@ impl LpkpiApp {
             native_dialog,
             parked_pick: None,
             last_folder: persisted.last_folder,
+            trace,
         }
     }
 
@@ -375,6 +380,9 @@ impl LpkpiApp {
 impl eframe::App for LpkpiApp {
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
+        if let Some(trace) = &mut self.trace {
+            trace.frame_starts();
+        }
         while let Some(done) = self.jobs.poll() {
             self.job_done(done, &ctx);
         }
@@ -391,6 +399,14 @@ impl eframe::App for LpkpiApp {
         }
 
         self.draw(ui, &mut cmds);
+        if let Some(trace) = &mut self.trace {
+            // the dashboard drawn above showed the figures of the workspace as it is
+            let figures = self.state.panel == Panel::Dashboard
+                && self.state.running.is_none()
+                && self.state.settled()
+                && self.state.outcome().is_some();
+            trace.frame_laid_out(figures, self.state.path.is_some(), &ctx);
+        }
         for c in cmds {
             self.apply(c);
         }

@@ -199,6 +199,7 @@ impl LpkpiApp {
                 self.state.running = Some(Running {
                     label: "Looking for the desktop's file dialog".into(),
                     cancellable: true,
+                    measured: false,
                 });
             }
             NativeDialog::Answers => {
@@ -208,6 +209,7 @@ impl LpkpiApp {
                 self.state.running = Some(Running {
                     label: "Waiting for the file dialog".into(),
                     cancellable: true,
+                    measured: false,
                 });
                 self.jobs.dialog(self.dialog_request, pick, start, name);
             }

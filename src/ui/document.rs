@@ -64,6 +64,7 @@ impl LpkpiApp {
         self.state.running = Some(Running {
             label: format!("Opening {}", path.display()),
             cancellable: false,
+            measured: false,
         });
         self.jobs.open(path, self.options.today);
     }
@@ -115,6 +116,7 @@ impl LpkpiApp {
                 self.state.running = Some(Running {
                     label: "Saving".into(),
                     cancellable: false,
+                    measured: false,
                 });
                 self.jobs.save(
                     doc.clone(),
@@ -135,6 +137,7 @@ impl LpkpiApp {
         self.state.running = Some(Running {
             label: "Saving".into(),
             cancellable: false,
+            measured: false,
         });
         self.jobs.save_as(
             self.doc.clone(),
@@ -226,6 +229,7 @@ impl LpkpiApp {
         self.state.running = Some(Running {
             label: format!("Writing {}", path.display()),
             cancellable: false,
+            measured: false,
         });
         self.jobs.export(path, export);
     }

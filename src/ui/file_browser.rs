@@ -453,7 +453,7 @@ impl FileBrowser {
                 |ui| {
                     ui.set_min_size(egui::vec2(540.0, 300.0));
                     ui.horizontal(|ui| {
-                        ui.spinner();
+                        super::widgets::spinner(ui);
                         ui.label("Reading the folder…");
                     });
                 },
@@ -617,7 +617,7 @@ impl FileBrowser {
                 cmds.push(Command::CancelBrowser);
             }
             if self.checking {
-                ui.spinner();
+                super::widgets::spinner(ui);
             }
         });
     }

@@ -381,7 +381,7 @@ pub fn preview_ui(
             }
             if updating {
                 ui.horizontal(|ui| {
-                    ui.spinner();
+                    super::widgets::spinner(ui);
                     ui.label("Working out the figures again…");
                 });
             }

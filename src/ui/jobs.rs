@@ -333,12 +333,13 @@ impl Jobs {
         });
     }
 
-    /// Read files from disk and parse them on top of `base` (the workspace's rows); a file
-    /// that cannot be read is a failed file of the preview, not the end of the import.
+    /// Read files from disk and parse them on top of `base` (the workspace's rows, copied on
+    /// the worker); a file that cannot be read is a failed file of the preview, not the end of
+    /// the import.
     pub fn import_paths(
         &self,
         paths: Vec<PathBuf>,
-        base: ImportSet,
+        base: Arc<ImportSet>,
         rules: ImportRules,
         mappings: Remembered,
         basis: PreviewBasis,
@@ -363,17 +364,18 @@ impl Jobs {
                     (name, bytes)
                 })
                 .collect();
+            let base = Arc::unwrap_or_clone(base);
             Done::Parsed(parse(
                 inputs, base, &rules, mappings, &basis, &progress, &cancel,
             ))
         });
     }
 
-    /// Parse files already in memory on top of `base`.
+    /// Parse files already in memory on top of `base` (copied on the worker).
     pub fn parse(
         &self,
         inputs: Vec<ImportInput>,
-        base: ImportSet,
+        base: Arc<ImportSet>,
         rules: ImportRules,
         mappings: Remembered,
         basis: PreviewBasis,
@@ -381,6 +383,7 @@ impl Jobs {
         self.reset();
         let (progress, cancel) = (self.progress.clone(), self.cancel.clone());
         self.spawn(move || {
+            let base = Arc::unwrap_or_clone(base);
             Done::Parsed(parse(
                 inputs, base, &rules, mappings, &basis, &progress, &cancel,
             ))

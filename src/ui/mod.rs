@@ -27,6 +27,7 @@ mod settings;
 pub mod state;
 mod status_bar;
 mod theme;
+pub mod trace;
 mod widgets;
 
 use std::path::PathBuf;

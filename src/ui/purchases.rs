@@ -7,7 +7,7 @@ use egui_extras::{Column, TableBuilder};
 use rust_decimal::Decimal;
 
 use super::command::Command;
-use super::state::{AppState, RowView};
+use super::state::{AppState, RowView, SearchText};
 use super::widgets::{self, count, len, right, units, usd};
 use crate::import::classify::CatalogEntry;
 use crate::rules::figures::RowFate;
@@ -92,25 +92,23 @@ impl PurchasesView {
     }
 
     /// The rows shown, in order, and their totals (cached until the data or the filters change).
-    fn visible(&mut self, rows: &[RowView], generation: u64) -> &Visible {
+    fn visible(&mut self, rows: &[RowView], search: &SearchText, generation: u64) -> &Visible {
         let key = self.key();
         let fresh = matches!(&self.cache, Some(v) if v.generation == generation && v.key == key);
         if !fresh {
             let needle = self.text.to_lowercase();
+            let matcher = search.matcher(&needle);
             let mut idx: Vec<usize> = rows
                 .iter()
                 .enumerate()
-                .filter(|(_, r)| {
+                .filter(|&(i, r)| {
                     (!self.review_only || r.review)
                         && self.line.is_none_or(|l| r.line == Some(l))
                         && self.fate.is_none_or(|f| r.fate == f)
                         && self
                             .month
                             .is_none_or(|m| r.date.is_some_and(|d| Month::of(d) == m))
-                        && (needle.is_empty()
-                            || [&r.order, &r.part, &r.product, &r.file, &r.why]
-                                .iter()
-                                .any(|s| s.to_lowercase().contains(&needle)))
+                        && (needle.is_empty() || matcher.matches(i, r))
                 })
                 .map(|(i, _)| i)
                 .collect();
@@ -218,7 +216,7 @@ pub fn purchases_ui(
         ui.checkbox(&mut view.review_only, "Needs review only");
     });
 
-    let shown = view.visible(rows, state.derived_gen);
+    let shown = view.visible(rows, &derived.search, state.derived_gen);
     let (kits, kpi, revenue) = (shown.kits, shown.kpi_units, shown.revenue_usd);
     // borrowed out of the cache for this frame (no copy), put back after the table
     let visible = view
@@ -309,13 +307,13 @@ pub fn purchases_ui(
                             cell(ui, &r.order);
                         });
                         row.col(|ui| {
-                            cell(ui, &r.part);
+                            cell(ui, &*r.part);
                         });
                         row.col(|ui| {
                             let text = if r.product.is_empty() {
-                                r.why.clone()
+                                &r.why
                             } else {
-                                r.product.clone()
+                                &r.product
                             };
                             // the product is the row's focusable handle: click or Enter selects the row
                             let marker = if r.review { "⚠ " } else { "" };
@@ -370,16 +368,16 @@ fn row_details(
     ui.horizontal(|ui| {
         ui.label(RichText::new(format!("{}:{}", r.file, r.line_no)).strong());
         ui.label(if r.product.is_empty() {
-            &r.why
+            &*r.why
         } else {
-            &r.product
+            &*r.product
         });
         if ui.button("Close").clicked() {
             cmds.push(Command::SelectRow(None));
         }
     });
     let Some(key) = r.catalog_key() else {
-        ui.label(&r.why);
+        ui.label(&*r.why);
         return;
     };
     ui.label(format!(

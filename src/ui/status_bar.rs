@@ -19,13 +19,15 @@ pub(super) fn status_bar(
 ) {
     ui.horizontal(|ui| {
         if let Some(r) = &state.running {
-            ui.spinner();
+            super::widgets::spinner(ui);
             ui.label(&r.label);
-            ui.add(
-                egui::ProgressBar::new(progress)
-                    .desired_width(160.0)
-                    .show_percentage(),
-            );
+            if r.measured {
+                ui.add(
+                    egui::ProgressBar::new(progress)
+                        .desired_width(160.0)
+                        .show_percentage(),
+                );
+            }
             if r.cancellable && ui.button("Cancel").clicked() {
                 cmds.push(Command::CancelJob);
             }
@@ -39,7 +41,7 @@ pub(super) fn status_bar(
             }
         } else if let Some(out) = state.outcome() {
             if !state.settled() {
-                ui.spinner();
+                super::widgets::spinner(ui);
                 ui.label("Recomputing…");
             }
             let e = &out.eval;

@@ -2,6 +2,8 @@
 //! import set, rates, catalog, scenario and capability. The command line and the window both
 //! evaluate through this, so they cannot disagree.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 
 use super::model::Workspace;
@@ -24,8 +26,9 @@ pub struct Session {
     pub classifier: Classifier,
     /// Its import rules.
     pub import_rules: ImportRules,
-    /// The imported rows.
-    pub set: ImportSet,
+    /// The imported rows (shared: figures worked out again after an edit that leaves the rows
+    /// as they are reuse them without a copy).
+    pub set: Arc<ImportSet>,
     /// Catalog overrides.
     pub catalog: Catalog,
     /// Exchange rates.
@@ -52,8 +55,8 @@ impl Session {
     }
 
     /// Derive from a workspace, taking `set` as its rows when the caller knows they did not
-    /// change (rebuilding the set is the costly part).
-    pub fn reusing(ws: &Workspace, set: Option<ImportSet>) -> Result<Session, ProfileError> {
+    /// change (rebuilding the set is the costly part; sharing it costs nothing).
+    pub fn reusing(ws: &Workspace, set: Option<Arc<ImportSet>>) -> Result<Session, ProfileError> {
         let profile = ws.profile()?;
         let classifier = Classifier::new(&profile.rulebook)?;
         let import_rules = ImportRules::new(&profile);
@@ -61,7 +64,7 @@ impl Session {
         Ok(Session {
             classifier,
             import_rules,
-            set: set.unwrap_or_else(|| ws.import_set()),
+            set: set.unwrap_or_else(|| Arc::new(ws.import_set())),
             catalog: ws.catalog(),
             rates: ws.rates(),
             planned,
@@ -70,7 +73,7 @@ impl Session {
     }
 
     /// The same session over another import set (an import preview).
-    pub fn with_set(&self, set: ImportSet) -> Session {
+    pub fn with_set(&self, set: Arc<ImportSet>) -> Session {
         Session {
             profile: self.profile.clone(),
             classifier: self.classifier.clone(),
