@@ -37,7 +37,7 @@ with tempfile.TemporaryDirectory() as tmp:
             if f.startswith("W.ron"):
                 os.remove(os.path.join(tmp, f))
         results["import"].append(run([lpkpi, "import", ws, csv]))
-        results["report"].append(run([lpkpi, "report", "--workspace", ws, "--as-of", "2026-06-01"]))
+        results["report"].append(run([lpkpi, "report", "--workspace", ws, "--anniversary", "2026-10-01", "--as-of", "2026-11-26"]))
     size = os.path.getsize(ws)
     print(f"{rows} rows; export {os.path.getsize(csv) / 1e6:.1f} MB; workspace {size / 1e6:.1f} MB ({size} bytes)")
     for task, rs in results.items():
