@@ -327,7 +327,6 @@ impl<'a> Reading<'a> {
         let line_ends = line_ends(chunk);
         let columns = &self.layout.columns;
         let mut local = ImportSet::new();
-        local.rows.reserve(line_ends as usize);
         let mut sink = self.layout.rows(self.file, conventions, self.rules);
         let mut scan = ConventionScan::default();
         let mut cuttable = true;
