@@ -53,9 +53,13 @@ pub struct Classification {
 }
 
 /// Lowercase words of a text: runs of letters and digits.
+/// The lowercase words of `text`, the first [`MAX_CLASSIFIED_WORDS`] of them.
+///
+/// [`MAX_CLASSIFIED_WORDS`]: crate::money::limits::MAX_CLASSIFIED_WORDS
 fn words(text: &str) -> Vec<String> {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
+        .take(crate::money::limits::MAX_CLASSIFIED_WORDS)
         .map(str::to_lowercase)
         .collect()
 }
@@ -225,6 +229,21 @@ mod tests {
     use super::*;
     use crate::profile::Profile;
     use ProductLine::*;
+
+    #[test]
+    fn a_name_of_millions_of_words_is_classified_by_its_first_ones() {
+        // a crafted cell: before, each word became a String (gigabytes for a 1 GiB export)
+        assert_eq!(
+            words(&"x ".repeat(2_000_000)).len(),
+            crate::money::limits::MAX_CLASSIFIED_WORDS
+        );
+        let p = Profile::builtin().unwrap();
+        let c = Classifier::new(&p.rulebook).unwrap();
+        let name = format!("Official Microsoft Courseware {}", "x ".repeat(2_000_000));
+        let got = c.classify("", &name, "", &Catalog::default());
+        let real = c.classify("", "Official Microsoft Courseware", "", &Catalog::default());
+        assert_eq!((got.line, got.why), (real.line, real.why));
+    }
 
     fn classifier() -> Classifier {
         Classifier::new(&Profile::builtin().unwrap().rulebook).unwrap()

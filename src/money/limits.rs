@@ -27,6 +27,9 @@ pub fn max_rate() -> Decimal {
 
 /// Exports larger than this are refused before they are read.
 pub const MAX_EXPORT_BYTES: u64 = 1 << 30;
+/// Words of a product's name and type looked at when it is classified: a real name has a
+/// dozen; a crafted cell of millions of words would otherwise take gigabytes as a word list.
+pub const MAX_CLASSIFIED_WORDS: usize = 200;
 /// Workspace files larger than this are refused before they are read.
 pub const MAX_WORKSPACE_BYTES: u64 = 1 << 30;
 /// Program profiles larger than this are refused before they are read.
