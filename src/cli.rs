@@ -372,7 +372,11 @@ pub fn report_bytes(r: &ReportArgs, now: NaiveDateTime) -> Result<Vec<u8>, CliEr
         capability: has_roster.then_some(&outcome.capability),
         reconciliation: &outcome.reconciliation,
     };
-    crate::report::render(&input, format).map_err(usage)
+    let bytes = crate::report::render(&input, format).map_err(usage);
+    // A million rows take tens of milliseconds to free; the report is ready without that.
+    // A thread of their own frees them (the process may end first, which frees them too).
+    let _ = std::thread::Builder::new().spawn(move || drop((session, outcome, ws)));
+    bytes
 }
 
 #[cfg(feature = "gui")]

@@ -35,6 +35,17 @@ impl Interner {
         sym
     }
 
+    /// Make room for `additional` more texts.
+    pub fn reserve(&mut self, additional: usize) {
+        self.map.reserve(additional);
+        self.strings.reserve(additional);
+    }
+
+    /// How many texts are stored.
+    pub fn len(&self) -> usize {
+        self.strings.len()
+    }
+
     /// Every text, in the order of their handles.
     pub fn texts(&self) -> impl ExactSizeIterator<Item = &str> {
         self.strings.iter().map(|s| &**s)

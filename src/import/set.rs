@@ -346,6 +346,7 @@ impl ImportSet {
             }
             return;
         }
+        self.strings.reserve(local.strings.len());
         let syms: Vec<Sym> = local
             .strings
             .texts()
