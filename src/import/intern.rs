@@ -1,7 +1,10 @@
 //! String interning for the row path: order ids, part numbers and product names repeat across
 //! thousands of rows, so each distinct text is stored once and rows hold a 4-byte [`Sym`].
 
-use rustc_hash::FxHashMap as HashMap;
+use std::hash::BuildHasher;
+
+use hashbrown::HashTable;
+use rustc_hash::FxBuildHasher;
 
 use serde::{Deserialize, Serialize};
 
@@ -16,28 +19,64 @@ impl Sym {
     }
 }
 
-/// The string table.
+/// The string table: each text stored once, found through a table of handles hashed by text.
 #[derive(Debug, Clone, Default)]
 pub struct Interner {
-    map: HashMap<Box<str>, Sym>,
+    table: HashTable<Sym>,
     strings: Vec<Box<str>>,
+}
+
+fn hash(s: &str) -> u64 {
+    FxBuildHasher.hash_one(s)
 }
 
 impl Interner {
     /// The handle of `s`, storing it on first sight (no allocation when already known).
     pub fn intern(&mut self, s: &str) -> Sym {
-        if let Some(&sym) = self.map.get(s) {
-            return sym;
+        let h = hash(s);
+        match self.find(h, s) {
+            Some(sym) => sym,
+            None => self.insert(h, s.into()),
         }
+    }
+
+    /// [`Interner::intern`] of a text already boxed: moved in, not copied, when new.
+    pub fn intern_boxed(&mut self, s: Box<str>) -> Sym {
+        let h = hash(&s);
+        match self.find(h, &s) {
+            Some(sym) => sym,
+            None => self.insert(h, s),
+        }
+    }
+
+    fn find(&self, h: u64, s: &str) -> Option<Sym> {
+        let strings = &self.strings;
+        self.table
+            .find(h, |sym| strings.get(sym.index()).is_some_and(|t| **t == *s))
+            .copied()
+    }
+
+    fn insert(&mut self, h: u64, s: Box<str>) -> Sym {
         let sym = Sym(self.strings.len() as u32);
-        self.strings.push(s.into());
-        self.map.insert(s.into(), sym);
+        self.strings.push(s);
+        let strings = &self.strings;
+        self.table.insert_unique(h, sym, |sym| {
+            strings.get(sym.index()).map_or(0, |t| hash(t))
+        });
         sym
+    }
+
+    /// Every text, moved out, in the order of their handles.
+    pub fn into_texts(self) -> Vec<Box<str>> {
+        self.strings
     }
 
     /// Make room for `additional` more texts.
     pub fn reserve(&mut self, additional: usize) {
-        self.map.reserve(additional);
+        let strings = &self.strings;
+        self.table.reserve(additional, |sym| {
+            strings.get(sym.index()).map_or(0, |t| hash(t))
+        });
         self.strings.reserve(additional);
     }
 

@@ -349,8 +349,9 @@ impl ImportSet {
         self.strings.reserve(local.strings.len());
         let syms: Vec<Sym> = local
             .strings
-            .texts()
-            .map(|t| self.strings.intern(t))
+            .into_texts()
+            .into_iter()
+            .map(|t| self.strings.intern_boxed(t))
             .collect();
         let sym = |s: Sym| syms.get(s.index()).copied().unwrap_or(s);
         let products: Vec<u32> = local
