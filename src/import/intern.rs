@@ -19,11 +19,15 @@ impl Sym {
     }
 }
 
-/// The string table: each text stored once, found through a table of handles hashed by text.
+/// The string table: the texts end to end in one buffer, each once, found through a table
+/// of handles hashed by text (a million short order ids cost their bytes and about 13 bytes
+/// each, not an allocation each).
 #[derive(Debug, Clone, Default)]
 pub struct Interner {
     table: HashTable<Sym>,
-    strings: Vec<Box<str>>,
+    text: String,
+    /// Where each handle's text ends in `text` (it starts where the one before ends).
+    ends: Vec<usize>,
 }
 
 fn hash(s: &str) -> u64 {
@@ -31,74 +35,70 @@ fn hash(s: &str) -> u64 {
 }
 
 impl Interner {
-    /// The handle of `s`, storing it on first sight (no allocation when already known).
+    /// The handle of `s`, storing it on first sight.
     pub fn intern(&mut self, s: &str) -> Sym {
         let h = hash(s);
-        match self.find(h, s) {
-            Some(sym) => sym,
-            None => self.insert(h, s.into()),
+        let found = self.table.find(h, |&sym| self.text_of(sym) == s).copied();
+        if let Some(sym) = found {
+            return sym;
         }
-    }
-
-    /// [`Interner::intern`] of a text already boxed: moved in, not copied, when new.
-    pub fn intern_boxed(&mut self, s: Box<str>) -> Sym {
-        let h = hash(&s);
-        match self.find(h, &s) {
-            Some(sym) => sym,
-            None => self.insert(h, s),
-        }
-    }
-
-    fn find(&self, h: u64, s: &str) -> Option<Sym> {
-        let strings = &self.strings;
+        let sym = Sym(self.ends.len() as u32);
+        self.text.push_str(s);
+        self.ends.push(self.text.len());
+        let (text, ends) = (&self.text, &self.ends);
         self.table
-            .find(h, |sym| strings.get(sym.index()).is_some_and(|t| **t == *s))
-            .copied()
-    }
-
-    fn insert(&mut self, h: u64, s: Box<str>) -> Sym {
-        let sym = Sym(self.strings.len() as u32);
-        self.strings.push(s);
-        let strings = &self.strings;
-        self.table.insert_unique(h, sym, |sym| {
-            strings.get(sym.index()).map_or(0, |t| hash(t))
-        });
+            .insert_unique(h, sym, |&sym| hash(span_text(text, ends, sym)));
         sym
     }
 
-    /// Every text, moved out, in the order of their handles.
-    pub fn into_texts(self) -> Vec<Box<str>> {
-        self.strings
+    fn text_of(&self, sym: Sym) -> &str {
+        span_text(&self.text, &self.ends, sym)
     }
 
-    /// Make room for `additional` more texts.
-    pub fn reserve(&mut self, additional: usize) {
-        let strings = &self.strings;
-        self.table.reserve(additional, |sym| {
-            strings.get(sym.index()).map_or(0, |t| hash(t))
-        });
-        self.strings.reserve(additional);
+    /// Make room for `additional` more texts of `bytes` bytes in all.
+    pub fn reserve(&mut self, additional: usize, bytes: usize) {
+        let (text, ends) = (&self.text, &self.ends);
+        self.table
+            .reserve(additional, |&sym| hash(span_text(text, ends, sym)));
+        self.ends.reserve(additional);
+        self.text.reserve(bytes);
     }
 
     /// How many texts are stored.
     pub fn len(&self) -> usize {
-        self.strings.len()
+        self.ends.len()
+    }
+
+    /// The bytes of all texts stored.
+    pub fn bytes(&self) -> usize {
+        self.text.len()
     }
 
     /// Every text, in the order of their handles.
     pub fn texts(&self) -> impl ExactSizeIterator<Item = &str> {
-        self.strings.iter().map(|s| &**s)
+        (0..self.ends.len()).map(|i| self.text_of(Sym(i as u32)))
     }
 
     /// Whether nothing is stored.
     pub fn is_empty(&self) -> bool {
-        self.strings.is_empty()
+        self.ends.is_empty()
     }
 
     /// The text of a handle.
     pub fn get(&self, sym: Sym) -> &str {
-        self.strings.get(sym.0 as usize).map_or("", |s| s)
+        self.text_of(sym)
     }
+}
+
+fn span_text<'a>(text: &'a str, ends: &[usize], sym: Sym) -> &'a str {
+    let i = sym.index();
+    let start = match i.checked_sub(1) {
+        Some(before) => ends.get(before).copied().unwrap_or(0),
+        None => 0,
+    };
+    ends.get(i)
+        .and_then(|&end| text.get(start..end))
+        .unwrap_or("")
 }
 
 #[cfg(test)]

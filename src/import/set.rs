@@ -323,62 +323,73 @@ impl ImportSet {
         i
     }
 
-    /// Append the rows of `local` (a part of the file being read, read into a set of its own,
-    /// its lines counted from the part's first, which follows `lines_before` lines) with their
-    /// strings and products, as if they had been pushed here.
-    pub(super) fn absorb(&mut self, mut local: ImportSet, lines_before: u32) {
-        if lines_before > 0 {
-            for row in &mut local.rows {
-                row.line = row.line.saturating_add(lines_before);
-            }
-        }
-        if self.strings.is_empty() && self.products.is_empty() {
+    /// Append the rows of `local` and then `segments` (a part of the file being read, read
+    /// into a set of its own, its lines counted from the part's first, which follows
+    /// `lines_before` lines) with their strings and products, as if they had been pushed here.
+    pub(super) fn absorb(
+        &mut self,
+        mut local: ImportSet,
+        segments: Vec<Vec<Row>>,
+        lines_before: u32,
+    ) {
+        let rows = std::mem::take(&mut local.rows);
+        let count = rows.len() + segments.iter().map(Vec::len).sum::<usize>();
+        let fresh = self.strings.is_empty() && self.products.is_empty();
+        let remap: Box<dyn Fn(Row) -> Row> = if fresh {
             // nothing here yet: the part's tables are this set's as they are
             self.strings = local.strings;
             self.products = local.products;
             self.product_index = local.product_index;
             self.product_by_text = local.product_by_text;
-            if self.rows.is_empty() {
-                self.rows = local.rows;
-            } else {
-                self.rows.reserve_exact(local.rows.len());
-                self.rows.extend(local.rows);
-            }
+            Box::new(move |mut row: Row| {
+                row.line = row.line.saturating_add(lines_before);
+                row
+            })
+        } else {
+            self.strings
+                .reserve(local.strings.len(), local.strings.bytes());
+            let syms: Vec<Sym> = local
+                .strings
+                .texts()
+                .map(|t| self.strings.intern(t))
+                .collect();
+            let sym = move |s: Sym| syms.get(s.index()).copied().unwrap_or(s);
+            let products: Vec<u32> = local
+                .products
+                .iter()
+                .map(|p| {
+                    let key = Product {
+                        part: sym(p.part),
+                        name: sym(p.name),
+                        kind: sym(p.kind),
+                    };
+                    self.product_key(key)
+                })
+                .collect();
+            Box::new(move |mut row: Row| {
+                row.line = row.line.saturating_add(lines_before);
+                if let Some(p) = row.purchase.as_mut() {
+                    p.order_id = sym(p.order_id);
+                    p.line_id = p.line_id.map(&sym);
+                    p.product = products
+                        .get(p.product as usize)
+                        .copied()
+                        .unwrap_or(p.product);
+                }
+                row
+            })
+        };
+        if fresh && lines_before == 0 && self.rows.is_empty() && segments.is_empty() {
+            self.rows = rows;
             return;
         }
-        self.strings.reserve(local.strings.len());
-        let syms: Vec<Sym> = local
-            .strings
-            .into_texts()
-            .into_iter()
-            .map(|t| self.strings.intern_boxed(t))
-            .collect();
-        let sym = |s: Sym| syms.get(s.index()).copied().unwrap_or(s);
-        let products: Vec<u32> = local
-            .products
-            .iter()
-            .map(|p| {
-                let key = Product {
-                    part: sym(p.part),
-                    name: sym(p.name),
-                    kind: sym(p.kind),
-                };
-                self.product_key(key)
-            })
-            .collect();
-        // exact: a large buffer grows in place (no second copy of the rows at once)
-        self.rows.reserve_exact(local.rows.len());
-        self.rows.extend(local.rows.into_iter().map(|mut row| {
-            if let Some(p) = row.purchase.as_mut() {
-                p.order_id = sym(p.order_id);
-                p.line_id = p.line_id.map(sym);
-                p.product = products
-                    .get(p.product as usize)
-                    .copied()
-                    .unwrap_or(p.product);
-            }
-            row
-        }));
+        // exact: a large buffer grows in place; each segment is freed once appended, so the
+        // part's rows are never held twice
+        self.rows.reserve_exact(count);
+        self.rows.extend(rows.into_iter().map(&remap));
+        for segment in segments {
+            self.rows.extend(segment.into_iter().map(&remap));
+        }
     }
 
     /// Append one row's outcome to the file being read.

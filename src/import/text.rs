@@ -19,7 +19,7 @@ use super::rows::{ConventionScan, Conventions};
 use super::sniff::{
     LineCounter, TRUNCATED_WARNING, csv_reader, decode_text, find_header, line_ends,
 };
-use super::{AddOptions, FileShape, ImportError, ImportRules, ImportSet, ImportedFile};
+use super::{AddOptions, FileShape, ImportError, ImportRules, ImportSet, ImportedFile, Row};
 
 /// Files below this size per extra thread are read by one thread.
 const MIN_CHUNK: usize = 1 << 20;
@@ -27,6 +27,8 @@ const MIN_CHUNK: usize = 1 << 20;
 const MAX_THREADS: usize = 8;
 /// Progress is reported and cancellation checked every this many records.
 const EVERY: usize = 4096;
+/// A later chunk's rows are kept in pieces of this many.
+const SEGMENT: usize = 1 << 15;
 /// The conventions are guessed from this many data rows.
 const GUESS_ROWS: usize = 2000;
 
@@ -113,7 +115,7 @@ pub fn read(
     let mut sink: Option<RowSink<'_>> = None;
     let mut lines_before = 0u32;
     for part in parts {
-        set.absorb(part.local, lines_before);
+        set.absorb(part.local, part.segments, lines_before);
         lines_before = lines_before.saturating_add(part.line_ends);
         match sink.as_mut() {
             Some(s) => s.merge(part.sink),
@@ -194,8 +196,12 @@ fn count_quotes(bytes: &[u8]) -> usize {
 struct Part<'a> {
     /// Its rows per fate and stray marks.
     sink: RowSink<'a>,
-    /// Its rows, strings and products (lines counted from the chunk's first).
+    /// Its strings and products, and its rows (lines counted from the chunk's first) when it
+    /// is the first chunk.
     local: ImportSet,
+    /// The rows of a later chunk, in pieces of [`SEGMENT`] (each freed once merged, so the
+    /// rows are not held twice while they are).
+    segments: Vec<Vec<Row>>,
     /// The evidence for the file's conventions.
     scan: ConventionScan,
     /// Line ends in the chunk.
@@ -341,15 +347,26 @@ impl<'a> Reading<'a> {
             }
         }
         let mut lines = LineCounter::new(chunk);
+        let mut segments = Vec::new();
         self.records(index, range, tick, |record| {
             cuttable &= !record.as_slice().as_bytes().contains(&b'"');
             scan.observe(record, columns);
             let line = lines.line_at(record.position());
             sink.push(&mut local, line, record);
+            if index > 0 && local.rows.len() >= SEGMENT {
+                segments.push(std::mem::replace(
+                    &mut local.rows,
+                    Vec::with_capacity(SEGMENT),
+                ));
+            }
         })?;
+        if index > 0 && !local.rows.is_empty() {
+            segments.push(std::mem::take(&mut local.rows));
+        }
         Ok(Part {
             sink,
             local,
+            segments,
             scan,
             line_ends,
             cuttable,
