@@ -167,13 +167,147 @@ pub fn evaluate(set: &ImportSet, inputs: &Inputs<'_>) -> Evaluation {
             )
         })
         .collect();
+    let n = set.rows.len();
+    let Stretch {
+        months,
+        by_line,
+        counts,
+        rejected,
+        needs_rate,
+        review,
+        row_fates,
+    } = if n >= PARALLEL_ROWS {
+        // two halves at once, merged in row order: sums of exact decimals do not depend on
+        // the order they are added in, and the lists keep the rows' order
+        let mid = n / 2;
+        let (mut first, second) = std::thread::scope(|scope| {
+            let later = scope.spawn(|| stretch(set, mid..n, &classes, inputs));
+            let first = stretch(set, 0..mid, &classes, inputs);
+            match later.join() {
+                Ok(second) => (first, second),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        });
+        first.merge(second);
+        first
+    } else {
+        stretch(set, 0..n, &classes, inputs)
+    };
+    debug_assert!(counts.balanced());
+
+    let mut cumulative = Figures::default();
+    let monthly: Vec<MonthFigures> = dates
+        .months()
+        .zip(months)
+        .map(|(month, month_total)| {
+            cumulative.add(month_total);
+            MonthFigures {
+                month,
+                month_total,
+                cumulative,
+            }
+        })
+        .collect();
+    let totals = cumulative;
+    let levels = level_statuses(inputs.profile, inputs.capability, totals);
+    let readiness = readiness(&levels);
+    let verdict = inputs.current_level.and_then(|c| verdict(&levels, c));
+    let forecast = forecast(
+        &monthly,
+        inputs.as_of,
+        inputs.dates,
+        &inputs.profile.levels,
+        inputs.planned,
+    );
+
+    let mut warnings: Vec<String> = set.warnings.clone();
+    for f in &set.files {
+        warnings.extend(f.warnings.iter().map(|w| format!("{}: {w}", f.name)));
+    }
+    if inputs.as_of > dates.anniversary {
+        warnings.push(format!(
+            "the anniversary {} is past (as of {}): enter the next anniversary",
+            dates.anniversary, inputs.as_of
+        ));
+    }
+
+    Evaluation {
+        dates,
+        as_of: inputs.as_of,
+        days_to_deadline: (dates.deadline - inputs.as_of).num_days(),
+        monthly,
+        totals,
+        by_line,
+        counts,
+        rejected,
+        needs_rate,
+        review,
+        levels,
+        readiness,
+        verdict,
+        current_level: inputs.current_level.map(str::to_string),
+        forecast,
+        warnings,
+        classes,
+        row_fates,
+    }
+}
+
+/// Rows folded into figures from this many on are folded in two halves at once.
+const PARALLEL_ROWS: usize = 100_000;
+
+/// What a stretch of the rows adds up to.
+struct Stretch {
+    months: [Figures; 12],
+    by_line: [LineTotals; 6],
+    counts: RowCounts,
+    rejected: Vec<Rejection>,
+    needs_rate: Vec<NeedsRate>,
+    review: Vec<ReviewItem>,
+    row_fates: Vec<RowFate>,
+}
+
+impl Stretch {
+    /// Add the stretch that follows this one.
+    fn merge(&mut self, later: Stretch) {
+        for (m, l) in self.months.iter_mut().zip(later.months) {
+            m.add(l);
+        }
+        for (t, l) in self.by_line.iter_mut().zip(later.by_line) {
+            t.kits = t.kits.saturating_add(l.kits);
+            t.kpi_units += l.kpi_units;
+            t.revenue_usd += l.revenue_usd;
+        }
+        let (c, l) = (&mut self.counts, later.counts);
+        c.read += l.read;
+        c.counted += l.counted;
+        c.outside_window += l.outside_window;
+        c.duplicates += l.duplicates;
+        c.summary += l.summary;
+        c.not_invoiced += l.not_invoiced;
+        c.rejected += l.rejected;
+        self.rejected.extend(later.rejected);
+        self.needs_rate.extend(later.needs_rate);
+        self.review.extend(later.review);
+        self.row_fates.extend(later.row_fates);
+    }
+}
+
+/// Fold the rows `rows` of `set` into figures, lists and fates.
+fn stretch(
+    set: &ImportSet,
+    rows: std::ops::Range<usize>,
+    classes: &[Classification],
+    inputs: &Inputs<'_>,
+) -> Stretch {
+    let dates = inputs.dates;
     let mut months = [Figures::default(); 12];
     let mut by_line = [LineTotals::default(); 6];
     let mut counts = RowCounts::default();
     let mut rejected = Vec::new();
     let mut needs_rate = Vec::new();
     let mut review = Vec::new();
-    let mut row_fates = Vec::with_capacity(set.rows.len());
+    let mut row_fates = Vec::with_capacity(rows.len());
     let unclassified = Classification {
         line: ProductLine::Unknown,
         components: None,
@@ -182,7 +316,7 @@ pub fn evaluate(set: &ImportSet, inputs: &Inputs<'_>) -> Evaluation {
     };
     let file_name = |i: u32| set.files.get(i as usize).map_or("", |f| f.name.as_str());
 
-    for (row_index, row) in set.rows.iter().enumerate() {
+    for (row_index, row) in set.rows.iter().enumerate().take(rows.end).skip(rows.start) {
         counts.read += 1;
         let fate = match (&row.fate, &row.purchase) {
             (Fate::Summary, _) => RowFate::Summary,
@@ -287,62 +421,104 @@ pub fn evaluate(set: &ImportSet, inputs: &Inputs<'_>) -> Evaluation {
         }
         row_fates.push(fate);
     }
-    debug_assert!(counts.balanced());
-
-    let mut cumulative = Figures::default();
-    let monthly: Vec<MonthFigures> = dates
-        .months()
-        .zip(months)
-        .map(|(month, month_total)| {
-            cumulative.add(month_total);
-            MonthFigures {
-                month,
-                month_total,
-                cumulative,
-            }
-        })
-        .collect();
-    let totals = cumulative;
-    let levels = level_statuses(inputs.profile, inputs.capability, totals);
-    let readiness = readiness(&levels);
-    let verdict = inputs.current_level.and_then(|c| verdict(&levels, c));
-    let forecast = forecast(
-        &monthly,
-        inputs.as_of,
-        inputs.dates,
-        &inputs.profile.levels,
-        inputs.planned,
-    );
-
-    let mut warnings: Vec<String> = set.warnings.clone();
-    for f in &set.files {
-        warnings.extend(f.warnings.iter().map(|w| format!("{}: {w}", f.name)));
-    }
-    if inputs.as_of > dates.anniversary {
-        warnings.push(format!(
-            "the anniversary {} is past (as of {}): enter the next anniversary",
-            dates.anniversary, inputs.as_of
-        ));
-    }
-
-    Evaluation {
-        dates,
-        as_of: inputs.as_of,
-        days_to_deadline: (dates.deadline - inputs.as_of).num_days(),
-        monthly,
-        totals,
+    Stretch {
+        months,
         by_line,
         counts,
         rejected,
         needs_rate,
         review,
-        levels,
-        readiness,
-        verdict,
-        current_level: inputs.current_level.map(str::to_string),
-        forecast,
-        warnings,
-        classes,
         row_fates,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::ImportRules;
+    use crate::import::classify::Catalog;
+
+    /// Rows of every fate, unknown products, packaged sets and rows waiting for a rate, in
+    /// two files so that some are duplicates.
+    fn export(rows: usize, offset: usize) -> String {
+        let mut out =
+            String::from("Order,Line,Invoice Date,Product,Type,Qty,Amount,Currency,Status\n");
+        for i in 0..rows {
+            let k = i + offset;
+            let (product, kind) = match k % 5 {
+                0 => ("MOC 20533C Implementing Azure", "MOC"),
+                1 => ("Packaged Set: Azure path", "Packaged Set"),
+                2 => ("55238A SharePoint Online", ""),
+                3 => ("Exam Bundle AZ-305", "Microsoft Exams"),
+                _ => ("Classroom catering", "Other"),
+            };
+            let status = if k % 97 == 0 { "Cancelled" } else { "Invoiced" };
+            let qty = if k % 89 == 0 {
+                "ten".to_string()
+            } else {
+                (k % 7).to_string()
+            };
+            let currency = if k % 13 == 0 { "GBP" } else { "USD" };
+            let month = k % 12 + 1;
+            out.push_str(&format!(
+                "{},{},2026-{month:02}-{:02},{product},{kind},{qty},{}.{:02},{currency},{status}\n",
+                k / 3,
+                k % 3,
+                k % 28 + 1,
+                k % 900,
+                k % 100
+            ));
+        }
+        out
+    }
+
+    #[test]
+    fn folding_in_halves_gives_what_one_fold_gives() {
+        let profile = Profile::builtin().unwrap();
+        let rules = ImportRules::new(&profile);
+        let mut set = ImportSet::new();
+        set.add("a.csv", export(60_000, 0).as_bytes(), &rules)
+            .unwrap();
+        set.add("b.csv", export(70_000, 50_000).as_bytes(), &rules)
+            .unwrap();
+        assert!(set.rows.len() >= PARALLEL_ROWS);
+        let classifier = Classifier::new(&profile.rulebook).unwrap();
+        let catalog = Catalog::default();
+        let rates = Rates::default();
+        let anniversary = NaiveDate::from_ymd_opt(2026, 10, 1).unwrap();
+        let inputs = Inputs {
+            profile: &profile,
+            classifier: &classifier,
+            catalog: &catalog,
+            rates: &rates,
+            dates: RenewalDates::new(anniversary),
+            as_of: NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
+            current_level: Some("gold"),
+            capability: None,
+            planned: &[],
+        };
+        let e = evaluate(&set, &inputs);
+        let classes = e.classes.clone();
+        let one = stretch(&set, 0..set.rows.len(), &classes, &inputs);
+        assert_eq!(e.counts, one.counts);
+        assert_eq!(e.by_line, one.by_line);
+        assert_eq!(e.rejected, one.rejected);
+        assert_eq!(e.needs_rate, one.needs_rate);
+        assert_eq!(e.review, one.review);
+        assert_eq!(e.row_fates, one.row_fates);
+        let months: Vec<Figures> = e.monthly.iter().map(|m| m.month_total).collect();
+        assert_eq!(months, one.months.to_vec());
+        // every kind of row is there to be folded
+        assert!(e.counts.duplicates > 0 && e.counts.rejected > 0 && e.counts.not_invoiced > 0);
+        assert!(!e.needs_rate.is_empty() && !e.review.is_empty());
+        // and any cut merges to the same
+        for cut in [1, 777, 65_000, set.rows.len() - 1] {
+            let mut first = stretch(&set, 0..cut, &classes, &inputs);
+            first.merge(stretch(&set, cut..set.rows.len(), &classes, &inputs));
+            assert_eq!(first.counts, one.counts, "{cut}");
+            assert_eq!(first.review, one.review, "{cut}");
+            assert_eq!(first.row_fates, one.row_fates, "{cut}");
+            assert_eq!(first.months, one.months, "{cut}");
+        }
     }
 }
