@@ -452,13 +452,17 @@ mod tests {
                 3 => ("Exam Bundle AZ-305", "Microsoft Exams"),
                 _ => ("Classroom catering", "Other"),
             };
-            let status = if k % 97 == 0 { "Cancelled" } else { "Invoiced" };
-            let qty = if k % 89 == 0 {
+            let status = if k.is_multiple_of(97) {
+                "Cancelled"
+            } else {
+                "Invoiced"
+            };
+            let qty = if k.is_multiple_of(89) {
                 "ten".to_string()
             } else {
                 (k % 7).to_string()
             };
-            let currency = if k % 13 == 0 { "GBP" } else { "USD" };
+            let currency = if k.is_multiple_of(13) { "GBP" } else { "USD" };
             let month = k % 12 + 1;
             out.push_str(&format!(
                 "{},{},2026-{month:02}-{:02},{product},{kind},{qty},{}.{:02},{currency},{status}\n",
