@@ -2,12 +2,13 @@
 //! the rows through the shared row path while the file's conventions are decided.
 //!
 //! A large file is read on every core: it is cut into chunks at record boundaries, each chunk
-//! is read by its own thread in both passes, and the chunks' rows are merged in file order, so
-//! line numbers, fates and "the first imported row stands" are exactly those of one reader
-//! going through the file. The rows are parsed with the conventions the first rows suggest;
-//! when the whole file's evidence decides otherwise, they are parsed again. A cut is placed after a line end with an even number of quotes
-//! before it; that is a record boundary unless some field holds a quote character, which the
-//! first pass checks: a file with one is read by a single thread.
+//! is read by its own thread into a set of its own, and the chunks are merged in file order,
+//! so line numbers, fates and "the first imported row stands" are exactly those of one reader
+//! going through the file. The rows are parsed with the conventions the first rows suggest
+//! while the whole file's evidence is gathered; when it decides otherwise, they are parsed
+//! again. A cut is placed after a line end with an even number of quotes before it: that is
+//! a record boundary unless some field before it holds a quote character, which each chunk
+//! checks as it reads; a file with one is read again by a single thread.
 
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};

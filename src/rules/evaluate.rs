@@ -278,14 +278,7 @@ impl Stretch {
             t.kpi_units += l.kpi_units;
             t.revenue_usd += l.revenue_usd;
         }
-        let (c, l) = (&mut self.counts, later.counts);
-        c.read += l.read;
-        c.counted += l.counted;
-        c.outside_window += l.outside_window;
-        c.duplicates += l.duplicates;
-        c.summary += l.summary;
-        c.not_invoiced += l.not_invoiced;
-        c.rejected += l.rejected;
+        self.counts.merge(later.counts);
         self.rejected.extend(later.rejected);
         self.needs_rate.extend(later.needs_rate);
         self.review.extend(later.review);

@@ -95,6 +95,17 @@ pub struct RowCounts {
 }
 
 impl RowCounts {
+    /// Add the counts of the rows that follow.
+    pub fn merge(&mut self, later: RowCounts) {
+        self.read += later.read;
+        self.counted += later.counted;
+        self.outside_window += later.outside_window;
+        self.duplicates += later.duplicates;
+        self.summary += later.summary;
+        self.not_invoiced += later.not_invoiced;
+        self.rejected += later.rejected;
+    }
+
     /// Whether every row read has exactly one fate.
     pub fn balanced(&self) -> bool {
         self.read
