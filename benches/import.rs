@@ -1,5 +1,5 @@
 //! Import and evaluation throughput on generated exports (run: `cargo bench --bench import`).
-//! The row path is what a later issue compares with polars.
+//! `import_gen_big_million` reads the 1,000,000-row file `benches/peers.py` compares with polars.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -183,5 +183,35 @@ fn workspace_session_rebuild(bencher: divan::Bencher, n: usize) {
                 )
                 .eval
                 .totals
+        });
+}
+
+/// The 1,000,000-row export of `benches/gen_big.py` (the same bytes as
+/// `../shared/perf/gen_big.py`), written to `target/perf/big.csv` when missing: read into a new
+/// set in process (hash, decode, parse on every core, classify-ready products, rows), the
+/// part of `lpkpi report FILE` that `benches/peers.py` compares with polars.
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn import_gen_big_million(bencher: divan::Bencher) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let file = root.join("target/perf/big.csv");
+    if !file.exists() {
+        std::fs::create_dir_all(root.join("target/perf")).unwrap();
+        let status = std::process::Command::new("python3")
+            .arg(root.join("benches/gen_big.py"))
+            .arg(&file)
+            .arg("1000000")
+            .status()
+            .unwrap();
+        assert!(status.success(), "benches/gen_big.py failed");
+    }
+    let bytes = std::fs::read(&file).unwrap();
+    let profile = Profile::builtin().unwrap_or_else(|e| panic!("{e}"));
+    let rules = ImportRules::new(&profile);
+    bencher
+        .counter(divan::counter::BytesCount::new(bytes.len()))
+        .bench(|| {
+            let mut set = ImportSet::new();
+            set.add("big.csv", divan::black_box(&bytes), &rules)
+                .map(|_| set.rows.len())
         });
 }
