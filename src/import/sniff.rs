@@ -523,7 +523,12 @@ impl<'a> LineCounter<'a> {
 
     /// The 1-based line of the record read from `position` (offsets must not go back).
     pub fn line_at(&mut self, position: Option<&csv::Position>) -> u32 {
-        let byte = position.map_or(self.pos, |p| p.byte() as usize);
+        self.line_at_byte(position.map_or(self.pos, |p| p.byte() as usize))
+    }
+
+    /// The 1-based line of the record whose reading began at `byte` (offsets must not go
+    /// back).
+    pub fn line_at_byte(&mut self, byte: usize) -> u32 {
         let mut start = byte.max(self.pos).min(self.text.len());
         while start < self.text.len() && matches!(self.text[start], b'\r' | b'\n') {
             start += 1;

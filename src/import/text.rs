@@ -13,13 +13,14 @@
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use csv::{ByteRecord, StringRecord};
+use csv::ByteRecord;
 
 use super::layout::{Layout, RowSink};
 use super::rows::{ConventionScan, Conventions};
 use super::sniff::{
     LineCounter, TRUNCATED_WARNING, csv_reader, decode_text, find_header, line_ends,
 };
+use super::split::{Record, Splitter};
 use super::{AddOptions, FileShape, ImportError, ImportRules, ImportSet, ImportedFile, Row};
 
 /// Files below this size per extra thread are read by one thread.
@@ -60,6 +61,7 @@ pub fn read(
             .min(1 + (data.len() - body) / MIN_CHUNK),
     };
     let reading = Reading {
+        text: &text,
         data,
         delimiter: header.delimiter,
         header_index: header.record_index,
@@ -213,6 +215,7 @@ struct Part<'a> {
 
 /// What the threads reading one file share.
 struct Reading<'a> {
+    text: &'a str,
     data: &'a [u8],
     delimiter: u8,
     header_index: usize,
@@ -277,23 +280,24 @@ impl<'a> Reading<'a> {
     }
 
     /// The records of chunk `index` (`range` of the text), the header and what precedes it
-    /// left out, with their byte offsets in the chunk; stops early when `tick` says so. Each
-    /// record is checked as UTF-8 once here, so its cells are read without checking again.
+    /// left out, with their byte offsets in the chunk; stops early when `tick` says so. The
+    /// fields are read by [`Splitter`], which splits as the `csv` reader does.
     fn records(
         &self,
         index: usize,
         range: Range<usize>,
         tick: Tick<'_>,
-        mut each: impl FnMut(&StringRecord),
+        mut each: impl FnMut(&Record<'a>),
     ) -> Result<(), csv::Error> {
-        let chunk = self.data.get(range).unwrap_or_default();
-        let mut reader = csv_reader(chunk, self.delimiter);
-        let mut record = StringRecord::new();
+        // chunks are cut just after a line end, so they are text
+        let chunk = self.text.get(range).unwrap_or_default();
+        let mut splitter = Splitter::new(chunk, self.delimiter);
+        let mut record = Record::new(chunk);
         let mut n = 0usize;
         let mut reported = 0usize;
-        while reader.read_record(&mut record)? {
+        while splitter.next_into(&mut record) {
             if n.is_multiple_of(EVERY) {
-                let at = record.position().map_or(0, |p| p.byte() as usize);
+                let at = record.start();
                 if !tick(at.saturating_sub(reported)) {
                     return Ok(());
                 }
@@ -350,9 +354,9 @@ impl<'a> Reading<'a> {
         let mut lines = LineCounter::new(chunk);
         let mut segments = Vec::new();
         self.records(index, range, tick, |record| {
-            cuttable &= !record.as_slice().as_bytes().contains(&b'"');
+            cuttable &= !record.quote_in_field();
             scan.observe(record, columns);
-            let line = lines.line_at(record.position());
+            let line = lines.line_at_byte(record.start());
             sink.push(&mut local, line, record);
             if index > 0 && local.rows.len() >= SEGMENT {
                 segments.push(std::mem::replace(
