@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 use super::sniff::ColumnMap;
 use super::values::{
     Currency, DayMonth, DecimalMark, cents, date_is_ambiguous, date_order_hint, decimal_from_f64,
-    is_iso_date, parse_components, parse_date, parse_quantity, scan_number, whole,
+    is_iso_date, money_vote, parse_components, parse_date, parse_money, parse_quantity,
+    scan_number, whole,
 };
 use crate::profile::{Field, Profile};
 
@@ -33,6 +34,11 @@ pub enum Cell<'a> {
 impl<'a> Cell<'a> {
     /// A text cell, trimmed; blank text is [`Cell::Empty`].
     pub fn text(s: &'a str) -> Cell<'a> {
+        // most cells begin and end in a visible ASCII character: nothing to trim
+        let visible = |b: Option<&u8>| b.is_some_and(|&b| b.is_ascii_graphic());
+        if visible(s.as_bytes().first()) && visible(s.as_bytes().last()) {
+            return Cell::Text(s);
+        }
         let t = s.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
         if t.is_empty() {
             Cell::Empty
@@ -168,7 +174,7 @@ impl ConventionScan {
     pub fn observe<C: Cells + ?Sized>(&mut self, cells: &C, map: &ColumnMap) {
         for f in [Field::Amount, Field::UnitPrice] {
             if let Some(Cell::Text(t)) = map.get(f).map(|i| cells.cell(i)) {
-                match scan_number(t).and_then(|s| s.mark_vote()) {
+                match money_vote(t) {
                     Some(DecimalMark::Comma) => {
                         self.comma_votes = self.comma_votes.saturating_add(1)
                     }
@@ -360,6 +366,12 @@ enum BadMoney {
     OtherMark,
 }
 
+/// Whether an amount is beyond [`MAX_MONEY`] (the digits alone decide for almost every one).
+fn above_max_money(v: Decimal) -> bool {
+    v.mantissa().unsigned_abs() > MAX_MONEY.unsigned_abs() as u128
+        && v.abs() > Decimal::from(MAX_MONEY)
+}
+
 /// Money in a cell: Ok(None) when empty, Err when present but unreadable.
 fn money_cell(
     c: Cell<'_>,
@@ -368,6 +380,9 @@ fn money_cell(
     match c {
         Cell::Empty => Ok(None),
         Cell::Text(t) => {
+            if let Some(read) = parse_money(t, mark) {
+                return Ok(Some(read));
+            }
             let scanned = scan_number(t).ok_or(BadMoney::Unreadable)?;
             match scanned.value(mark) {
                 Some(v) => Ok(Some((v, scanned.currency))),
@@ -580,7 +595,7 @@ pub fn parse_row<'a, C: Cells + ?Sized>(
         ("amount", amount_cell, &amount),
         ("unit price", price_cell, &price),
     ] {
-        if value.is_some_and(|(v, _)| v.abs() > Decimal::from(MAX_MONEY)) {
+        if value.is_some_and(|(v, _)| above_max_money(v)) {
             reasons.push(format!("{what} {} is implausibly large", quote(&cell)));
         }
     }
@@ -594,7 +609,7 @@ pub fn parse_row<'a, C: Cells + ?Sized>(
         (None, Some((p, c))) => (Some(cents(p * Decimal::from(quantity))), c),
         (None, None) => (None, None),
     };
-    if amount.is_some_and(|a| a.abs() > Decimal::from(MAX_MONEY)) {
+    if amount.is_some_and(above_max_money) {
         return RowOutcome::Rejected(format!(
             "quantity {} times unit price {} is implausibly large",
             quote(&qty_cell),

@@ -34,76 +34,84 @@ impl Scanned {
     /// The decimal mark this number votes for (import.md, "Values"): `,` when it ends in `,`
     /// and one or two digits, `.` when it ends in `.` and one or two digits, else none.
     pub fn mark_vote(&self) -> Option<DecimalMark> {
-        let d = self.digits();
-        let trailing = d.iter().rev().take_while(|c| c.is_ascii_digit()).count();
-        if !(1..=2).contains(&trailing) {
-            return None;
-        }
-        match d.len().checked_sub(trailing + 1).map(|i| d[i]) {
-            Some(b',') => Some(DecimalMark::Comma),
-            Some(b'.') => Some(DecimalMark::Dot),
-            _ => None,
-        }
+        vote_of(self.digits())
     }
 
     /// The value with the file's decimal mark, or None when the marks are misplaced.
     pub fn value(&self, mark: DecimalMark) -> Option<Decimal> {
-        let (dec, thou) = mark.chars();
-        let d = self.digits();
-        let (int_part, frac_part) = match d.iter().position(|&c| c == dec) {
-            Some(i) => (&d[..i], Some(&d[i + 1..])),
-            None => (d, None),
-        };
-        let mut mantissa: i128 = 0;
-        let mut digits = 0usize;
-        let mut push = |c: u8| -> Option<()> {
-            mantissa = mantissa
-                .checked_mul(10)?
-                .checked_add(i128::from(c - b'0'))?;
-            digits += 1;
-            (digits <= 28).then_some(())
-        };
-        // Integer part: digit groups; after a thousands mark exactly three digits.
-        let mut group = 0usize;
-        let mut seen_thousands = false;
-        for &c in int_part {
-            if c.is_ascii_digit() {
-                push(c)?;
-                group += 1;
-            } else if c == thou || c == b' ' {
-                if group == 0 || (seen_thousands && group != 3) {
-                    return None;
-                }
-                seen_thousands = true;
-                group = 0;
-            } else {
-                return None;
-            }
-        }
-        if seen_thousands && group != 3 {
-            return None;
-        }
-        let mut scale = 0u32;
-        if let Some(frac) = frac_part {
-            if frac.is_empty() {
-                return None;
-            }
-            for &c in frac {
-                if !c.is_ascii_digit() {
-                    return None;
-                }
-                push(c)?;
-                scale += 1;
-            }
-        } else if int_part.is_empty() {
-            return None;
-        }
-        let mut v = Decimal::try_from_i128_with_scale(mantissa, scale).ok()?;
-        if self.negative && !v.is_zero() {
-            v.set_sign_negative(true);
-        }
-        Some(v)
+        value_of(self.digits(), self.negative, mark)
     }
+}
+
+/// [`Scanned::mark_vote`] of these digits and marks.
+fn vote_of(d: &[u8]) -> Option<DecimalMark> {
+    let trailing = d.iter().rev().take_while(|c| c.is_ascii_digit()).count();
+    if !(1..=2).contains(&trailing) {
+        return None;
+    }
+    match d.len().checked_sub(trailing + 1).map(|i| d[i]) {
+        Some(b',') => Some(DecimalMark::Comma),
+        Some(b'.') => Some(DecimalMark::Dot),
+        _ => None,
+    }
+}
+
+/// [`Scanned::value`] of these digits and marks.
+fn value_of(d: &[u8], negative: bool, mark: DecimalMark) -> Option<Decimal> {
+    let (dec, thou) = mark.chars();
+    let (int_part, frac_part) = match d.iter().position(|&c| c == dec) {
+        Some(i) => (&d[..i], Some(&d[i + 1..])),
+        None => (d, None),
+    };
+    let mut mantissa: i128 = 0;
+    let mut digits = 0usize;
+    let mut push = |c: u8| -> Option<()> {
+        mantissa = mantissa
+            .checked_mul(10)?
+            .checked_add(i128::from(c - b'0'))?;
+        digits += 1;
+        (digits <= 28).then_some(())
+    };
+    // Integer part: digit groups; after a thousands mark exactly three digits.
+    let mut group = 0usize;
+    let mut seen_thousands = false;
+    for &c in int_part {
+        if c.is_ascii_digit() {
+            push(c)?;
+            group += 1;
+        } else if c == thou || c == b' ' {
+            if group == 0 || (seen_thousands && group != 3) {
+                return None;
+            }
+            seen_thousands = true;
+            group = 0;
+        } else {
+            return None;
+        }
+    }
+    if seen_thousands && group != 3 {
+        return None;
+    }
+    let mut scale = 0u32;
+    if let Some(frac) = frac_part {
+        if frac.is_empty() {
+            return None;
+        }
+        for &c in frac {
+            if !c.is_ascii_digit() {
+                return None;
+            }
+            push(c)?;
+            scale += 1;
+        }
+    } else if int_part.is_empty() {
+        return None;
+    }
+    let mut v = Decimal::try_from_i128_with_scale(mantissa, scale).ok()?;
+    if negative && !v.is_zero() {
+        v.set_sign_negative(true);
+    }
+    Some(v)
 }
 
 /// Strip a money or quantity text down to digits and marks, noting sign and currency.
@@ -112,11 +120,24 @@ pub fn scan_number(s: &str) -> Option<Scanned> {
     scan_plain(s.as_bytes()).or_else(|| scan_any(s))
 }
 
-/// The form almost every export writes, scanned without the general path's char-by-char
-/// state: an optional `-` and `$` (either order), then ASCII digits and marks. It gives what
-/// the general path gives for such a text (tested against it on every short text of these
-/// bytes); anything else is None, and goes the general way.
-fn scan_plain(s: &[u8]) -> Option<Scanned> {
+/// The form almost every export writes: an optional `-` and `$` (either order), then ASCII
+/// digits and marks, read where it stands. It gives what the general path gives for such a
+/// text (tested against it on every short text of these bytes); anything else is None, and
+/// goes the general way.
+#[derive(Clone, Copy)]
+struct Plain<'a> {
+    digits: &'a [u8],
+    negative: bool,
+    dollar: bool,
+}
+
+impl Plain<'_> {
+    fn currency(&self) -> Option<Currency> {
+        self.dollar.then_some(Currency::USD)
+    }
+}
+
+fn plain(s: &[u8]) -> Option<Plain<'_>> {
     let (mut minus, mut dollar) = (false, false);
     let mut i = 0;
     while let Some(&b) = s.get(i) {
@@ -128,22 +149,43 @@ fn scan_plain(s: &[u8]) -> Option<Scanned> {
         i += 1;
     }
     let rest = s.get(i..)?;
-    let mut out = Scanned {
-        buf: [0; 40],
-        len: rest.len(),
-        negative: minus,
-        currency: dollar.then_some(Currency::USD),
-        accounting_sign: false,
-    };
-    if !rest.iter().any(u8::is_ascii_digit)
+    // the general path's buffer holds 40 bytes
+    if rest.len() > 40
+        || !rest.iter().any(u8::is_ascii_digit)
         || !rest
             .iter()
             .all(|&b| b.is_ascii_digit() || b == b'.' || b == b',')
     {
         return None;
     }
-    out.buf.get_mut(..rest.len())?.copy_from_slice(rest);
+    Some(Plain {
+        digits: rest,
+        negative: minus,
+        dollar,
+    })
+}
+
+/// [`plain`] as a [`Scanned`].
+fn scan_plain(s: &[u8]) -> Option<Scanned> {
+    let p = plain(s)?;
+    let mut out = Scanned {
+        buf: [0; 40],
+        len: p.digits.len(),
+        negative: p.negative,
+        currency: p.currency(),
+        accounting_sign: false,
+    };
+    out.buf.get_mut(..p.digits.len())?.copy_from_slice(p.digits);
     Some(out)
+}
+
+/// The decimal mark a money text votes for ([`Scanned::mark_vote`]), None when it is not
+/// money or votes for neither.
+pub fn money_vote(s: &str) -> Option<DecimalMark> {
+    match plain(s.as_bytes()) {
+        Some(p) => vote_of(p.digits),
+        None => scan_any(s).and_then(|x| x.mark_vote()),
+    }
 }
 
 fn scan_any(s: &str) -> Option<Scanned> {
@@ -290,6 +332,9 @@ fn scan_any(s: &str) -> Option<Scanned> {
 /// Parse money text with the file's decimal mark: the signed value as written (not yet
 /// rounded) and any currency it names. None when unreadable.
 pub fn parse_money(s: &str, mark: DecimalMark) -> Option<(Decimal, Option<Currency>)> {
+    if let Some(p) = plain(s.as_bytes()) {
+        return Some((value_of(p.digits, p.negative, mark)?, p.currency()));
+    }
     let scanned = scan_number(s)?;
     Some((scanned.value(mark)?, scanned.currency))
 }
@@ -297,6 +342,20 @@ pub fn parse_money(s: &str, mark: DecimalMark) -> Option<(Decimal, Option<Curren
 /// Parse a whole quantity: digits with thousands separators as for amounts, a leading sign
 /// for returns ("2.00" is the whole number 2; "2.5", "(3)" and "3-" are not quantities).
 pub fn parse_quantity(s: &str, mark: DecimalMark) -> Option<i64> {
+    if let Some(p) = plain(s.as_bytes()) {
+        if p.dollar {
+            return None;
+        }
+        if p.digits.len() <= 18 && p.digits.iter().all(u8::is_ascii_digit) {
+            // whole digits: no decimal to build
+            let v = p
+                .digits
+                .iter()
+                .fold(0i64, |v, &c| v * 10 + i64::from(c - b'0'));
+            return Some(if p.negative { -v } else { v });
+        }
+        return whole(value_of(p.digits, p.negative, mark)?);
+    }
     let scanned = scan_number(s)?;
     if scanned.currency.is_some() || scanned.accounting_sign {
         return None;
@@ -373,6 +432,46 @@ mod plain_tests {
             }
         }
         assert!(checked > 10_000, "{checked}");
+        // and the values read from the plain form where it stands are the general path's:
+        // every text of up to 5 of these bytes, and of up to 3 before longer numbers
+        let mut texts = Vec::new();
+        for len in 0..=5u32 {
+            for n in 0..alphabet.len().pow(len) {
+                text.clear();
+                let mut k = n;
+                for _ in 0..len {
+                    text.push(alphabet[k % alphabet.len()]);
+                    k /= alphabet.len();
+                }
+                texts.push(text.clone());
+                if len <= 3 {
+                    for tail in [
+                        &b"12,345.6"[..],
+                        b"1.234,56",
+                        b"0,5",
+                        b"123456789012345678901",
+                    ] {
+                        texts.push([&text[..], tail].concat());
+                    }
+                }
+            }
+        }
+        for text in &texts {
+            let s = std::str::from_utf8(text).unwrap();
+            let general = scan_any(s);
+            assert_eq!(money_vote(s), general.and_then(|g| g.mark_vote()), "{s:?}");
+            for mark in [DecimalMark::Dot, DecimalMark::Comma] {
+                assert_eq!(
+                    parse_money(s, mark),
+                    general.and_then(|g| Some((g.value(mark)?, g.currency))),
+                    "{s:?}"
+                );
+                let quantity = general
+                    .filter(|g| g.currency.is_none() && !g.accounting_sign)
+                    .and_then(|g| whole(g.value(mark)?));
+                assert_eq!(parse_quantity(s, mark), quantity, "{s:?}");
+            }
+        }
         // longer than the buffer: the general path refuses, and so does the plain one
         let long = "1".repeat(41);
         assert!(scan_plain(long.as_bytes()).is_none() && scan_any(&long).is_none());

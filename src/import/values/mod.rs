@@ -8,8 +8,8 @@ mod dates;
 
 pub use crate::money::{Currency, cents};
 pub use amounts::{
-    MAX_COMPONENTS, Scanned, decimal_from_f64, parse_components, parse_money, parse_quantity,
-    scan_number, whole,
+    MAX_COMPONENTS, Scanned, decimal_from_f64, money_vote, parse_components, parse_money,
+    parse_quantity, scan_number, whole,
 };
 pub use dates::{date_is_ambiguous, date_order_hint, is_iso_date, month_from_name, parse_date};
 
