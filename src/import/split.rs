@@ -25,6 +25,7 @@ pub struct Record<'a> {
     buf: String,
     spans: Vec<Span>,
     start: usize,
+    line: u32,
     quote_in_field: bool,
 }
 
@@ -36,6 +37,7 @@ impl<'a> Record<'a> {
             buf: String::new(),
             spans: Vec::new(),
             start: 0,
+            line: 1,
             quote_in_field: false,
         }
     }
@@ -43,6 +45,12 @@ impl<'a> Record<'a> {
     /// The byte offset in the text where the record begins (its first byte).
     pub fn start(&self) -> usize {
         self.start
+    }
+
+    /// The 1-based line where the record begins: line ends before it are `\n`, and `\r` not
+    /// followed by `\n` ([`super::sniff::line_ends`]).
+    pub fn line(&self) -> u32 {
+        self.line
     }
 
     /// Whether a field's value holds a quote character (`a"b`, `"a""b"`); a quoted field whose
@@ -84,6 +92,8 @@ pub struct Splitter<'a> {
     text: &'a str,
     pos: usize,
     delimiter: u8,
+    /// Line ends before `pos`.
+    line_ends: u32,
 }
 
 fn is_end(b: u8) -> bool {
@@ -132,44 +142,66 @@ impl<'a> Splitter<'a> {
             text,
             pos: 0,
             delimiter,
+            line_ends: 0,
         }
     }
 
     /// The next record into `record`; false at the end of the text.
     pub fn next_into(&mut self, record: &mut Record<'a>) -> bool {
         let bytes = self.text.as_bytes();
-        let Some(skip) = bytes
-            .get(self.pos..)
-            .and_then(|rest| rest.iter().position(|&b| !is_end(b)))
-        else {
-            self.pos = bytes.len();
+        // the line ends between records, counted as they are skipped
+        let mut start = self.pos;
+        while let Some(&b) = bytes.get(start) {
+            if !is_end(b) {
+                break;
+            }
+            if b == b'\n' || bytes.get(start + 1) != Some(&b'\n') {
+                self.line_ends = self.line_ends.saturating_add(1);
+            }
+            start += 1;
+        }
+        self.pos = start;
+        if start >= bytes.len() {
             return false;
-        };
-        let start = self.pos + skip;
+        }
         record.clear(start);
-        if !self.scan(record, start) {
-            record.clear(start);
-            self.quoted(record, start);
+        record.line = self.line_ends.saturating_add(1);
+        match self.scan(record, start) {
+            Some(inside) => self.line_ends = self.line_ends.saturating_add(inside),
+            None => {
+                record.clear(start);
+                record.line = self.line_ends.saturating_add(1);
+                self.quoted(record, start);
+                let inside = bytes.get(start..self.pos).map_or(0, super::sniff::line_ends);
+                self.line_ends = self.line_ends.saturating_add(inside);
+            }
         }
         true
     }
 
+    /// Line ends in the text up to where reading stopped (all of them once
+    /// [`Splitter::next_into`] has said false).
+    pub fn line_ends(&self) -> u32 {
+        self.line_ends
+    }
+
     /// The common record, eight bytes at a time: fields without quotes, or quoted with no
-    /// quote inside and nothing after the closing one. False (record half filled) for anything
-    /// else, which [`Splitter::quoted`] then reads.
-    fn scan(&mut self, record: &mut Record<'a>, start: usize) -> bool {
+    /// quote inside and nothing after the closing one; Some(line ends inside its quotes). None
+    /// (record half filled) for anything else, which [`Splitter::quoted`] then reads.
+    fn scan(&mut self, record: &mut Record<'a>, start: usize) -> Option<u32> {
         let bytes = self.text.as_bytes();
         let delimiter = self.delimiter;
         let mut field = start;
         let mut closed: Option<usize> = None;
         let mut in_quotes = false;
         let mut base = start;
+        let mut inside = 0u32;
         loop {
             let (word, valid) = load(bytes, base);
             if valid == 0 {
                 // the text ends, and so does the record
                 if in_quotes {
-                    return false;
+                    return None;
                 }
                 let range = match closed {
                     Some(c) => field + 1..c,
@@ -180,7 +212,7 @@ impl<'a> Splitter<'a> {
                     owned: false,
                 });
                 self.pos = bytes.len();
-                return true;
+                return Some(inside);
             }
             let mut hits = (bytes_equal(word, delimiter)
                 | bytes_equal(word, b'"')
@@ -197,10 +229,12 @@ impl<'a> Splitter<'a> {
                             None => {}
                             Some(&c) if c == delimiter || is_end(c) => {}
                             // an escaped quote, or bytes after the closing one
-                            Some(_) => return false,
+                            Some(_) => return None,
                         }
                         in_quotes = false;
                         closed = Some(p);
+                    } else if b == b'\n' || (b == b'\r' && bytes.get(p + 1) != Some(&b'\n')) {
+                        inside = inside.saturating_add(1);
                     }
                     continue;
                 }
@@ -210,7 +244,7 @@ impl<'a> Splitter<'a> {
                         continue;
                     }
                     // a quote inside a field
-                    return false;
+                    return None;
                 }
                 // a delimiter or a line end: the field ends here
                 let range = match closed.take() {
@@ -225,7 +259,7 @@ impl<'a> Splitter<'a> {
                     field = p + 1;
                 } else {
                     self.pos = p;
-                    return true;
+                    return Some(inside);
                 }
             }
             base += 8;
@@ -358,15 +392,19 @@ mod tests {
         let mut record = Record::new(text);
         let mut out = Vec::new();
         let mut last = 0;
+        let mut lines = super::super::sniff::LineCounter::new(text.as_bytes());
         while splitter.next_into(&mut record) {
             assert!(record.start() >= last, "records go forward");
             assert!(!is_end(text.as_bytes()[record.start()]));
             last = record.start();
+            assert_eq!(record.line(), lines.line_at_byte(record.start()), "{text:?}");
             let fields: Vec<String> = (0..Cells::len(&record))
                 .map(|i| record.get(i).unwrap().to_string())
                 .collect();
             out.push((fields, record.quote_in_field()));
         }
+        let all = super::super::sniff::line_ends(text.as_bytes());
+        assert_eq!(splitter.line_ends(), all, "{text:?}");
         out
     }
 

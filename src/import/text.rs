@@ -18,7 +18,7 @@ use csv::ByteRecord;
 use super::layout::{Layout, RowSink};
 use super::rows::{ConventionScan, Conventions};
 use super::sniff::{
-    LineCounter, TRUNCATED_WARNING, csv_reader, decode_text, find_header, line_ends,
+    TRUNCATED_WARNING, csv_reader, decode_text, find_header,
 };
 use super::split::{Record, Splitter};
 use super::{AddOptions, FileShape, ImportError, ImportRules, ImportSet, ImportedFile, Row};
@@ -280,15 +280,16 @@ impl<'a> Reading<'a> {
     }
 
     /// The records of chunk `index` (`range` of the text), the header and what precedes it
-    /// left out, with their byte offsets in the chunk; stops early when `tick` says so. The
-    /// fields are read by [`Splitter`], which splits as the `csv` reader does.
+    /// left out, with their lines in the chunk; stops early when `tick` says so. The fields are
+    /// read by [`Splitter`], which splits as the `csv` reader does and counts the lines as it
+    /// goes. Returns the chunk's line ends.
     fn records(
         &self,
         index: usize,
         range: Range<usize>,
         tick: Tick<'_>,
         mut each: impl FnMut(&Record<'a>),
-    ) -> Result<(), csv::Error> {
+    ) -> Result<u32, csv::Error> {
         // chunks are cut just after a line end, so they are text
         let chunk = self.text.get(range).unwrap_or_default();
         let mut splitter = Splitter::new(chunk, self.delimiter);
@@ -299,7 +300,7 @@ impl<'a> Reading<'a> {
             if n.is_multiple_of(EVERY) {
                 let at = record.start();
                 if !tick(at.saturating_sub(reported)) {
-                    return Ok(());
+                    return Ok(splitter.line_ends());
                 }
                 reported = at;
             }
@@ -309,7 +310,7 @@ impl<'a> Reading<'a> {
             n += 1;
         }
         tick(chunk.len().saturating_sub(reported));
-        Ok(())
+        Ok(splitter.line_ends())
     }
 
     /// The conventions the first data rows suggest.
@@ -335,7 +336,6 @@ impl<'a> Reading<'a> {
         tick: Tick<'_>,
     ) -> Result<Part<'a>, csv::Error> {
         let chunk = self.data.get(range.clone()).unwrap_or_default();
-        let line_ends = line_ends(chunk);
         let columns = &self.layout.columns;
         let mut local = ImportSet::new();
         let mut sink = self.layout.rows(self.file, conventions, self.rules);
@@ -351,12 +351,11 @@ impl<'a> Reading<'a> {
                 n += 1;
             }
         }
-        let mut lines = LineCounter::new(chunk);
         let mut segments = Vec::new();
-        self.records(index, range, tick, |record| {
+        let line_ends = self.records(index, range, tick, |record| {
             cuttable &= !record.quote_in_field();
             scan.observe(record, columns);
-            let line = lines.line_at_byte(record.start());
+            let line = record.line();
             sink.push(&mut local, line, record);
             if index > 0 && local.rows.len() >= SEGMENT {
                 segments.push(std::mem::replace(
