@@ -487,3 +487,30 @@ fn frame_after_filter_change(bencher: divan::Bencher) {
         h.step();
     });
 }
+
+/// The frame after a column header of the purchases table is clicked: every row is sorted by
+/// that column (between samples, untimed, the table goes back to file order, so no sample
+/// reuses a sort). Driven through egui_kittest, as the filter.
+#[divan::bench(args = ["Date", "Product", "KPI", "Revenue"], sample_count = 20, sample_size = 1)]
+fn frame_after_sort_click(bencher: divan::Bencher, column: &str) {
+    use egui_kittest::kittest::Queryable;
+    let mut h = egui_kittest::Harness::builder()
+        .with_size(SIZE)
+        .build_eframe(|cc| LpkpiApp::with_workspace(cc, workspace(), day("2026-11-26")));
+    h.state_mut().state.panel = Panel::Purchases;
+    h.run_steps(3);
+    let h = RefCell::new(h);
+    let click = |name: &str| {
+        let mut h = h.borrow_mut();
+        let labels = [name.to_string(), format!("{name} ▲"), format!("{name} ▼")];
+        let header = labels
+            .iter()
+            .find_map(|l| h.query_by_label(l))
+            .expect("the column's header");
+        header.click();
+        h.step();
+    };
+    bencher
+        .with_inputs(|| click("Source"))
+        .bench_local_values(|()| click(column));
+}

@@ -172,7 +172,9 @@ impl<'a> Splitter<'a> {
                 record.clear(start);
                 record.line = self.line_ends.saturating_add(1);
                 self.quoted(record, start);
-                let inside = bytes.get(start..self.pos).map_or(0, super::sniff::line_ends);
+                let inside = bytes
+                    .get(start..self.pos)
+                    .map_or(0, super::sniff::line_ends);
                 self.line_ends = self.line_ends.saturating_add(inside);
             }
         }
@@ -397,7 +399,11 @@ mod tests {
             assert!(record.start() >= last, "records go forward");
             assert!(!is_end(text.as_bytes()[record.start()]));
             last = record.start();
-            assert_eq!(record.line(), lines.line_at_byte(record.start()), "{text:?}");
+            assert_eq!(
+                record.line(),
+                lines.line_at_byte(record.start()),
+                "{text:?}"
+            );
             let fields: Vec<String> = (0..Cells::len(&record))
                 .map(|i| record.get(i).unwrap().to_string())
                 .collect();

@@ -17,9 +17,7 @@ use csv::ByteRecord;
 
 use super::layout::{Layout, RowSink};
 use super::rows::{ConventionScan, Conventions};
-use super::sniff::{
-    TRUNCATED_WARNING, csv_reader, decode_text, find_header,
-};
+use super::sniff::{TRUNCATED_WARNING, csv_reader, decode_text, find_header};
 use super::split::{Record, Splitter};
 use super::{AddOptions, FileShape, ImportError, ImportRules, ImportSet, ImportedFile, Row};
 

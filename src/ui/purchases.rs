@@ -61,6 +61,21 @@ pub struct PurchasesView {
     /// Why the components draft was refused.
     pub components_error: Option<String>,
     cache: Option<Visible>,
+    /// The rows the filters let through and their totals.
+    filtered: Option<Filtered>,
+    /// Those rows sorted by a column, ascending.
+    sorted: Option<(SortKey, Vec<usize>)>,
+}
+
+/// The rows the filters let through (file order) and their totals.
+#[derive(Debug, Clone, Default)]
+struct Filtered {
+    generation: u64,
+    key: String,
+    rows: Vec<usize>,
+    kits: i64,
+    kpi_units: Decimal,
+    revenue_usd: Decimal,
 }
 
 fn fate_label(f: RowFate) -> &'static str {
@@ -85,58 +100,203 @@ const FATES: [RowFate; 6] = [
 
 impl PurchasesView {
     fn key(&self) -> String {
+        format!("{}|{:?}", self.filter_key(), self.sort)
+    }
+
+    fn filter_key(&self) -> String {
         format!(
-            "{}|{:?}|{:?}|{:?}|{}|{:?}",
-            self.text, self.line, self.fate, self.month, self.review_only, self.sort
+            "{}|{:?}|{:?}|{:?}|{}",
+            self.text, self.line, self.fate, self.month, self.review_only
         )
     }
 
-    /// The rows shown, in order, and their totals (cached until the data or the filters change).
+    /// The rows shown, in order, and their totals (cached until the data or the filters
+    /// change). A new sort reuses the rows and totals of the filter; a new direction, the sort.
     fn visible(&mut self, rows: &[RowView], search: &SearchText, generation: u64) -> &Visible {
         let key = self.key();
         let fresh = matches!(&self.cache, Some(v) if v.generation == generation && v.key == key);
         if !fresh {
-            let needle = self.text.to_lowercase();
-            let matcher = search.matcher(&needle);
-            let mut idx: Vec<usize> = rows
-                .iter()
-                .enumerate()
-                .filter(|&(i, r)| {
-                    (!self.review_only || r.review)
-                        && self.line.is_none_or(|l| r.line == Some(l))
-                        && self.fate.is_none_or(|f| r.fate == f)
-                        && self
-                            .month
-                            .is_none_or(|m| r.date.is_some_and(|d| Month::of(d) == m))
-                        && (needle.is_empty() || matcher.matches(i, r))
-                })
-                .map(|(i, _)| i)
-                .collect();
-            let (key_col, desc) = self.sort;
-            match key_col {
-                SortKey::Source => {}
-                SortKey::Date => idx.sort_by_key(|&i| rows[i].date),
-                SortKey::Product => idx.sort_by(|&a, &b| rows[a].product.cmp(&rows[b].product)),
-                SortKey::Kpi => idx.sort_by_key(|&i| rows[i].kpi_units),
-                SortKey::Revenue => idx.sort_by_key(|&i| rows[i].revenue_usd),
+            let filter_key = self.filter_key();
+            let filtered_fresh = matches!(&self.filtered,
+                Some(f) if f.generation == generation && f.key == filter_key);
+            if !filtered_fresh {
+                self.filtered = Some(self.filter(rows, search, generation, filter_key));
+                self.sorted = None;
             }
-            if desc {
-                idx.reverse();
+            let f = self.filtered.get_or_insert_with(Filtered::default);
+            let (column, desc) = self.sort;
+            if self.sorted.as_ref().is_none_or(|(c, _)| *c != column) {
+                let mut idx = f.rows.clone();
+                match column {
+                    SortKey::Source => {}
+                    SortKey::Date => sort_by_number(&mut idx, |i| date_number(rows[i].date)),
+                    SortKey::Product => sort_by_text(&mut idx, |i| &rows[i].product),
+                    SortKey::Kpi => sort_by_decimal(&mut idx, |i| rows[i].kpi_units),
+                    SortKey::Revenue => sort_by_decimal(&mut idx, |i| rows[i].revenue_usd),
+                }
+                self.sorted = Some((column, idx));
             }
-            let mut v = Visible {
+            let ascending = self
+                .sorted
+                .as_ref()
+                .map_or(&[][..], |(_, idx)| idx.as_slice());
+            let shown: Vec<usize> = if desc {
+                ascending.iter().rev().copied().collect()
+            } else {
+                ascending.to_vec()
+            };
+            self.cache = Some(Visible {
                 generation,
                 key,
-                ..Visible::default()
-            };
-            for &i in &idx {
-                v.kits = v.kits.saturating_add(rows[i].kits);
-                v.kpi_units += rows[i].kpi_units;
-                v.revenue_usd += rows[i].revenue_usd;
-            }
-            v.rows = idx;
-            self.cache = Some(v);
+                rows: shown,
+                kits: f.kits,
+                kpi_units: f.kpi_units,
+                revenue_usd: f.revenue_usd,
+            });
         }
         self.cache.get_or_insert_with(Visible::default)
+    }
+
+    /// The rows the filters let through, in file order, and their totals.
+    fn filter(
+        &self,
+        rows: &[RowView],
+        search: &SearchText,
+        generation: u64,
+        key: String,
+    ) -> Filtered {
+        let needle = self.text.to_lowercase();
+        let matcher = search.matcher(&needle);
+        let idx: Vec<usize> = rows
+            .iter()
+            .enumerate()
+            .filter(|&(i, r)| {
+                (!self.review_only || r.review)
+                    && self.line.is_none_or(|l| r.line == Some(l))
+                    && self.fate.is_none_or(|f| r.fate == f)
+                    && self
+                        .month
+                        .is_none_or(|m| r.date.is_some_and(|d| Month::of(d) == m))
+                    && (needle.is_empty() || matcher.matches(i, r))
+            })
+            .map(|(i, _)| i)
+            .collect();
+        Filtered {
+            generation,
+            key,
+            kits: idx
+                .iter()
+                .fold(0i64, |k, &i| k.saturating_add(rows[i].kits)),
+            kpi_units: sum_decimals(idx.iter().map(|&i| rows[i].kpi_units)),
+            revenue_usd: sum_decimals(idx.iter().map(|&i| rows[i].revenue_usd)),
+            rows: idx,
+        }
+    }
+}
+
+/// The sum of decimals, exactly as adding them one by one gives it (the largest scale among
+/// them), added as whole numbers at that scale: 200,000 `Decimal` additions took 14 ms of a
+/// frame. Decimals that do not fit are added as decimals.
+fn sum_decimals(values: impl Iterator<Item = Decimal> + Clone) -> Decimal {
+    let scale = values.clone().map(|d| d.scale()).max().unwrap_or(0);
+    let whole = values.clone().try_fold(0i128, |sum, d| {
+        let m = d
+            .mantissa()
+            .checked_mul(10i128.checked_pow(scale - d.scale())?)?;
+        sum.checked_add(m)
+    });
+    match whole.and_then(|w| Decimal::try_from_i128_with_scale(w, scale).ok()) {
+        Some(sum) => sum,
+        None => values.fold(Decimal::ZERO, |a, b| a + b),
+    }
+}
+
+// A click on a column header sorts every row shown (200,000 in a large workspace) within the
+// frame. A comparison sort of Decimals or strings took 37-52 ms there (with the totals, added
+// again); these sort by a number per row in a few linear passes instead, giving the same order
+// (ties stay in file order).
+
+/// Sort `idx` (ascending row indexes) by `key`, stably: least significant digit first, eleven
+/// bits a pass, over the keys' range only (a year of dates is one pass).
+fn sort_by_number(idx: &mut Vec<usize>, key: impl Fn(usize) -> u64) {
+    const BITS: u32 = 11;
+    let mut from: Vec<(u64, usize)> = idx.iter().map(|&i| (key(i), i)).collect();
+    let low = from.iter().map(|&(k, _)| k).min().unwrap_or(0);
+    let high = from.iter().map(|&(k, _)| k).max().unwrap_or(0);
+    let range = high - low;
+    let mut to = from.clone();
+    let mut shift = 0;
+    while shift < 64 && range >> shift != 0 {
+        let digit = |k: u64| (((k - low) >> shift) & ((1 << BITS) - 1)) as usize;
+        let mut starts = vec![0usize; 1 << BITS];
+        for &(k, _) in &from {
+            if let Some(n) = starts.get_mut(digit(k)) {
+                *n += 1;
+            }
+        }
+        let mut at = 0;
+        for slot in &mut starts {
+            let n = *slot;
+            *slot = at;
+            at += n;
+        }
+        for &(k, i) in &from {
+            if let Some(start) = starts.get_mut(digit(k)) {
+                if let Some(place) = to.get_mut(*start) {
+                    *place = (k, i);
+                }
+                *start += 1;
+            }
+        }
+        std::mem::swap(&mut from, &mut to);
+        shift += BITS;
+    }
+    idx.clear();
+    idx.extend(from.into_iter().map(|(_, i)| i));
+}
+
+/// A date as a number in date order, no date first.
+fn date_number(d: Option<chrono::NaiveDate>) -> u64 {
+    use chrono::Datelike;
+    d.map_or(0, |d| {
+        (i64::from(d.num_days_from_ce()) - i64::from(i32::MIN) + 1) as u64
+    })
+}
+
+/// Sort `idx` by a text of each row, stably. Rows share their texts, so the distinct ones are
+/// sorted (each once) and the rows by their rank.
+fn sort_by_text<'a>(idx: &mut Vec<usize>, text: impl Fn(usize) -> &'a std::sync::Arc<str>) {
+    use rustc_hash::FxHashMap as HashMap;
+    let mut distinct: HashMap<*const u8, &str> = HashMap::default();
+    for &i in idx.iter() {
+        let t = text(i);
+        distinct.entry(t.as_ptr()).or_insert(t);
+    }
+    let mut texts: Vec<&str> = distinct.values().copied().collect();
+    texts.sort_unstable();
+    texts.dedup();
+    let rank: HashMap<*const u8, u64> = distinct
+        .iter()
+        .map(|(&p, t)| (p, texts.binary_search(t).unwrap_or(0) as u64))
+        .collect();
+    sort_by_number(idx, |i| rank.get(&text(i).as_ptr()).copied().unwrap_or(0));
+}
+
+/// Sort `idx` by a decimal of each row, stably: as whole numbers at the largest scale among
+/// them when they all fit in 63 bits (money and units always do), else by comparison.
+fn sort_by_decimal(idx: &mut Vec<usize>, value: impl Fn(usize) -> Decimal) {
+    let scale = idx.iter().map(|&i| value(i).scale()).max().unwrap_or(0);
+    let whole = |d: Decimal| -> Option<i64> {
+        let m = d
+            .mantissa()
+            .checked_mul(10i128.checked_pow(scale - d.scale())?)?;
+        i64::try_from(m).ok()
+    };
+    if idx.iter().all(|&i| whole(value(i)).is_some()) {
+        // flipping the sign bit orders signed numbers as unsigned ones
+        sort_by_number(idx, |i| (whole(value(i)).unwrap_or(0) as u64) ^ (1 << 63));
+    } else {
+        idx.sort_by_key(|&i| value(i));
     }
 }
 
@@ -441,5 +601,79 @@ fn row_details(
                 ui.label(RichText::new(format!("⚠ {e}")).color(ui.visuals().warn_fg_color));
             }
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::sync::Arc;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// The linear sorts give what the comparison sorts they replace gave.
+        #[test]
+        fn sorts_as_the_comparison_sorts(
+            rows in proptest::collection::vec(
+                (proptest::option::of(-1000i32..1000), 0usize..6, -50_000i64..50_000, 0u32..4),
+                0..300,
+            ),
+            keep in any::<u64>(),
+        ) {
+            let texts: Vec<Arc<str>> = ["b", "a", "", "ab", "a", "B"].iter().map(|t| Arc::from(*t)).collect();
+            let day0 = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+            let dates: Vec<Option<chrono::NaiveDate>> = rows
+                .iter()
+                .map(|r| r.0.map(|d| day0 + chrono::Duration::days(i64::from(d))))
+                .collect();
+            let decimals: Vec<Decimal> = rows.iter().map(|r| Decimal::new(r.2, r.3)).collect();
+            // a filtered subset, ascending, as the table's
+            let idx: Vec<usize> = (0..rows.len()).filter(|i| keep >> (i % 64) & 1 == 1 || rows.len() < 8).collect();
+
+            let mut a = idx.clone();
+            sort_by_number(&mut a, |i| date_number(dates[i]));
+            let mut b = idx.clone();
+            b.sort_by_key(|&i| dates[i]);
+            prop_assert_eq!(a, b);
+
+            let mut a = idx.clone();
+            sort_by_text(&mut a, |i| &texts[rows[i].1]);
+            let mut b = idx.clone();
+            b.sort_by(|&x, &y| texts[rows[x].1].cmp(&texts[rows[y].1]));
+            prop_assert_eq!(a, b);
+
+            let mut a = idx.clone();
+            sort_by_decimal(&mut a, |i| decimals[i]);
+            let mut b = idx.clone();
+            b.sort_by_key(|&i| decimals[i]);
+            prop_assert_eq!(a, b);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn sums_as_decimals_add(values in proptest::collection::vec((any::<i64>(), 0u32..6), 0..50)) {
+            let values: Vec<Decimal> = values.iter().map(|&(m, s)| Decimal::new(m, s)).collect();
+            let one_by_one = values.iter().fold(Decimal::ZERO, |a, &b| a + b);
+            let sum = sum_decimals(values.iter().copied());
+            prop_assert_eq!(sum, one_by_one);
+            prop_assert_eq!(sum.scale(), one_by_one.scale());
+        }
+    }
+
+    #[test]
+    fn decimals_beyond_63_bits_sort_by_comparison() {
+        let values = [
+            Decimal::MAX,
+            Decimal::new(-1, 28),
+            Decimal::ONE,
+            Decimal::MIN,
+            Decimal::ZERO,
+        ];
+        let mut a: Vec<usize> = (0..values.len()).collect();
+        sort_by_decimal(&mut a, |i| values[i]);
+        assert_eq!(a, vec![3, 1, 4, 2, 0]);
     }
 }
