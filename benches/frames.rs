@@ -488,6 +488,33 @@ fn frame_after_filter_change(bencher: divan::Bencher) {
     });
 }
 
+/// The frame after a character that most rows hold ("e") is typed into the empty purchases
+/// filter: the rows shown, and their totals, are nearly all of them (between samples, untimed,
+/// the character is deleted again).
+#[divan::bench(sample_count = 20, sample_size = 1)]
+fn frame_after_filter_change_matching(bencher: divan::Bencher) {
+    use egui_kittest::kittest::Queryable;
+    let mut h = egui_kittest::Harness::builder()
+        .with_size(SIZE)
+        .build_eframe(|cc| LpkpiApp::with_workspace(cc, workspace(), day("2026-11-26")));
+    h.state_mut().state.panel = Panel::Purchases;
+    h.run_steps(3);
+    h.get_by_label("Filter").focus();
+    h.run_steps(2);
+    let h = RefCell::new(h);
+    bencher
+        .with_inputs(|| {
+            let mut h = h.borrow_mut();
+            h.key_press(egui::Key::Backspace);
+            h.step();
+        })
+        .bench_local_values(|()| {
+            let mut h = h.borrow_mut();
+            h.get_by_label("Filter").type_text("e");
+            h.step();
+        });
+}
+
 /// The frame after a column header of the purchases table is clicked: every row is sorted by
 /// that column (between samples, untimed, the table goes back to file order, so no sample
 /// reuses a sort). Driven through egui_kittest, as the filter.
