@@ -308,6 +308,10 @@ fn stretch(
         why: "no product".into(),
     };
     let file_name = |i: u32| set.files.get(i as usize).map_or("", |f| f.name.as_str());
+    // a product's review reasons are written once (a large export lists the same unknown
+    // product on tens of thousands of rows)
+    let mut unknown: rustc_hash::FxHashMap<u32, String> = Default::default();
+    let mut packaged: rustc_hash::FxHashMap<u32, String> = Default::default();
 
     for (row_index, row) in set.rows.iter().enumerate().take(rows.end).skip(rows.start) {
         counts.read += 1;
@@ -361,22 +365,22 @@ fn stretch(
                         reason,
                     };
                     if c.line == ProductLine::Unknown {
-                        review.push(place(
-                            ReviewKind::UnknownProduct,
+                        let reason = unknown.entry(p.product).or_insert_with(|| {
                             format!(
                                 "unknown product '{}': not counted until it is classified",
                                 product_label(set, p)
-                            ),
-                        ));
+                            )
+                        });
+                        review.push(place(ReviewKind::UnknownProduct, reason.clone()));
                     }
                     if class.packaged_set && p.components.is_none() && class.components.is_none() {
-                        review.push(place(
-                            ReviewKind::PackagedSet,
+                        let reason = packaged.entry(p.product).or_insert_with(|| {
                             format!(
                                 "packaged set '{}' has no component count: counted as 1 component per kit",
                                 product_label(set, p)
-                            ),
-                        ));
+                            )
+                        });
+                        review.push(place(ReviewKind::PackagedSet, reason.clone()));
                     }
                     if c.needs_rate {
                         needs_rate.push(NeedsRate {
