@@ -192,6 +192,42 @@ fn workspace_session_rebuild(bencher: divan::Bencher, n: usize) {
 /// part of `lpkpi report FILE` that `benches/peers.py` compares with polars.
 #[divan::bench(sample_count = 5, sample_size = 1)]
 fn import_gen_big_million(bencher: divan::Bencher) {
+    let bytes = big_file();
+    let profile = Profile::builtin().unwrap_or_else(|e| panic!("{e}"));
+    let rules = ImportRules::new(&profile);
+    bencher
+        .counter(divan::counter::BytesCount::new(bytes.len()))
+        .bench(|| {
+            let mut set = ImportSet::new();
+            set.add("big.csv", divan::black_box(&bytes), &rules)
+                .map(|_| set.rows.len())
+        });
+}
+
+/// The same file's records split into fields on one thread, nothing else
+/// (`lpkpi::import::split`, the first step of reading each chunk).
+#[divan::bench(sample_count = 10, sample_size = 1)]
+fn split_gen_big_million(bencher: divan::Bencher) {
+    use lpkpi::import::rows::Cells;
+    use lpkpi::import::split::{Record, Splitter};
+    let bytes = big_file();
+    let text = std::str::from_utf8(&bytes).unwrap();
+    bencher
+        .counter(divan::counter::BytesCount::new(bytes.len()))
+        .bench(|| {
+            let mut splitter = Splitter::new(divan::black_box(text), b',');
+            let mut record = Record::new(text);
+            let mut fields = 0usize;
+            while splitter.next_into(&mut record) {
+                fields += record.len();
+            }
+            assert_eq!(fields, 11_000_011);
+            (fields, splitter.line_ends())
+        });
+}
+
+/// `target/perf/big.csv`, written by `benches/gen_big.py` when missing.
+fn big_file() -> Vec<u8> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let file = root.join("target/perf/big.csv");
     if !file.exists() {
@@ -204,14 +240,5 @@ fn import_gen_big_million(bencher: divan::Bencher) {
             .unwrap();
         assert!(status.success(), "benches/gen_big.py failed");
     }
-    let bytes = std::fs::read(&file).unwrap();
-    let profile = Profile::builtin().unwrap_or_else(|e| panic!("{e}"));
-    let rules = ImportRules::new(&profile);
-    bencher
-        .counter(divan::counter::BytesCount::new(bytes.len()))
-        .bench(|| {
-            let mut set = ImportSet::new();
-            set.add("big.csv", divan::black_box(&bytes), &rules)
-                .map(|_| set.rows.len())
-        });
+    std::fs::read(&file).unwrap()
 }

@@ -15,7 +15,7 @@ mod peek;
 pub mod rows;
 mod set;
 pub mod sniff;
-mod split;
+pub mod split;
 pub mod spreadsheet_limits;
 pub mod text;
 mod types;
