@@ -1292,3 +1292,60 @@ fn files_dropped_while_a_workspace_opens_wait() {
         last.text
     );
 }
+
+/// A click on a column header sorts the table (ascending, then descending on a second click,
+/// ties in file order): the row on top is the one with the least revenue, then the most.
+#[test]
+fn a_column_header_click_sorts_the_rows() {
+    let mut h = harness(imported());
+    settle(&mut h);
+    click_tab(&mut h, "Purchases");
+    let rows: Vec<(String, Decimal)> = h
+        .state()
+        .state
+        .derived
+        .as_ref()
+        .unwrap()
+        .rows
+        .iter()
+        .map(|r| (r.order.clone(), r.revenue_usd))
+        .collect();
+    let orders: std::collections::BTreeSet<&str> = rows
+        .iter()
+        .map(|(o, _)| o.as_str())
+        .filter(|o| !o.is_empty())
+        .collect();
+    // the order shown highest in the table
+    let top = |h: &Harness<'static, LpkpiApp>| -> String {
+        orders
+            .iter()
+            .flat_map(|o| {
+                h.query_all_by_label(o)
+                    .map(|n| (n.rect().min.y, o.to_string()))
+            })
+            .min_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, o)| o)
+            .unwrap()
+    };
+    let first_by = |descending: bool| -> String {
+        let mut idx: Vec<usize> = (0..rows.len()).filter(|&i| !rows[i].0.is_empty()).collect();
+        idx.sort_by_key(|&i| rows[i].1);
+        if descending {
+            idx.reverse();
+        }
+        rows[idx[0]].0.clone()
+    };
+    assert_eq!(top(&h), rows.iter().find(|r| !r.0.is_empty()).unwrap().0);
+    // the pointer comes to the header, then clicks (as a person's mouse does)
+    let click_header = |h: &mut Harness<'static, LpkpiApp>, label: &str| {
+        h.get_by_label(label).hover();
+        h.run_steps(1);
+        h.get_by_label(label).click();
+        h.run_steps(2);
+    };
+    click_header(&mut h, "Revenue");
+    assert_eq!(top(&h), first_by(false));
+    click_header(&mut h, "Revenue ▲");
+    assert_eq!(top(&h), first_by(true));
+    assert_ne!(first_by(false), first_by(true));
+}
