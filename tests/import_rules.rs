@@ -663,7 +663,7 @@ fn rejected(set: &ImportSet) -> Vec<(u32, String)> {
     set.rows
         .iter()
         .filter_map(|r| match &r.fate {
-            Fate::Rejected { reason } => Some((r.line, reason.clone())),
+            Fate::Rejected { reason } => Some((r.line, reason.to_string())),
             _ => None,
         })
         .collect()

@@ -6,16 +6,26 @@ use std::hash::BuildHasher;
 use hashbrown::HashTable;
 use rustc_hash::FxBuildHasher;
 
+use std::num::NonZeroU32;
+
 use serde::{Deserialize, Serialize};
 
-/// A handle to an interned string.
+/// A handle to an interned string: its position in the table plus one, so that an
+/// `Option<Sym>` (a row's line id) takes four bytes, not eight.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct Sym(u32);
+pub struct Sym(NonZeroU32);
 
 impl Sym {
     /// The handle's position in its table.
     pub fn index(self) -> usize {
-        self.0 as usize
+        (self.0.get() - 1) as usize
+    }
+
+    /// The handle at position `index` (a table never holds four billion texts: the last
+    /// handle stands for any beyond).
+    fn at(index: usize) -> Sym {
+        let n = u32::try_from(index).map_or(u32::MAX, |i| i.saturating_add(1));
+        Sym(NonZeroU32::new(n).unwrap_or(NonZeroU32::MAX))
     }
 }
 
@@ -42,7 +52,7 @@ impl Interner {
         if let Some(sym) = found {
             return sym;
         }
-        let sym = Sym(self.ends.len() as u32);
+        let sym = Sym::at(self.ends.len());
         self.text.push_str(s);
         self.ends.push(self.text.len());
         let (text, ends) = (&self.text, &self.ends);
@@ -76,7 +86,7 @@ impl Interner {
 
     /// Every text, in the order of their handles.
     pub fn texts(&self) -> impl ExactSizeIterator<Item = &str> {
-        (0..self.ends.len()).map(|i| self.text_of(Sym(i as u32)))
+        (0..self.ends.len()).map(|i| self.text_of(Sym::at(i)))
     }
 
     /// Whether nothing is stored.

@@ -8,6 +8,8 @@ use std::borrow::Cow;
 use sha2::{Digest, Sha256};
 
 use super::dedupe::{Dedupe, Identity};
+use std::num::NonZeroU32;
+
 use super::intern::{Interner, Sym};
 use super::rows::{ParsedRow, RowOutcome, RowRules};
 use super::sniff::HeaderNames;
@@ -275,7 +277,7 @@ impl ImportSet {
             name: text(product.map(|x| x.name)),
             kind: text(product.map(|x| x.kind)),
             quantity: p.quantity,
-            components: p.components,
+            components: p.components.map(NonZeroU32::get),
             amount: p.amount,
             currency: p.currency,
         }
@@ -404,7 +406,12 @@ impl ImportSet {
             RowOutcome::Blank => return,
             RowOutcome::Summary => (Fate::Summary, None),
             RowOutcome::NotInvoiced => (Fate::NotInvoiced, None),
-            RowOutcome::Rejected(reason) => (Fate::Rejected { reason }, None),
+            RowOutcome::Rejected(reason) => (
+                Fate::Rejected {
+                    reason: Box::new(reason),
+                },
+                None,
+            ),
             RowOutcome::Purchase(p) => {
                 let product = self.intern_product(&p.part, &p.name, &p.kind);
                 let purchase = Purchase {
@@ -413,7 +420,8 @@ impl ImportSet {
                     line_id: p.line_id.as_deref().map(|l| self.strings.intern(l)),
                     product,
                     quantity: p.quantity,
-                    components: p.components,
+                    // a component count is positive (parsed or loaded so); 0 would be none
+                    components: p.components.and_then(NonZeroU32::new),
                     amount: p.amount,
                     currency: p.currency,
                 };

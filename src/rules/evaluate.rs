@@ -119,7 +119,11 @@ pub struct Contribution {
 /// The contribution of one purchase under the inputs' profile and rates.
 pub fn contribution(p: &Purchase, class: &Classification, inputs: &Inputs<'_>) -> Contribution {
     let value = inputs.profile.line_value(class.line);
-    let components = p.components.or(class.components).unwrap_or(1);
+    let components = p
+        .components
+        .map(std::num::NonZeroU32::get)
+        .or(class.components)
+        .unwrap_or(1);
     let kits = p.signed_quantity().saturating_mul(i64::from(components));
     let kpi_units = Decimal::from(kits).saturating_mul(value.kpi_per_kit);
     // Every counted row in a currency without a rate is listed, whatever its line: the
@@ -323,7 +327,7 @@ fn stretch(
                     row: row_index,
                     file: file_name(row.file).to_string(),
                     line: row.line,
-                    reason: reason.clone(),
+                    reason: reason.to_string(),
                 });
                 RowFate::Rejected
             }

@@ -296,7 +296,7 @@ pub(super) fn work_out_figures(
                 .iter()
                 .filter(|r| r.file as usize == index)
                 .filter_map(|r| match &r.fate {
-                    Fate::Rejected { reason } => Some((r.line, reason.clone())),
+                    Fate::Rejected { reason } => Some((r.line, reason.to_string())),
                     _ => None,
                 })
                 .collect();

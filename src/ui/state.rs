@@ -239,7 +239,7 @@ fn row_views(session: &Session, outcome: Option<&Outcome>) -> Vec<RowView> {
                     view.date = Some(p.date);
                     view.order = parsed.order_id.into_owned();
                     view.currency = Some(p.currency);
-                    view.components = p.components;
+                    view.components = p.components.map(std::num::NonZeroU32::get);
                     let class = e.classes.get(p.product as usize);
                     let k = p.product as usize;
                     if shared.products.len() <= k {

@@ -646,7 +646,7 @@ impl StoredRow {
                 Fate::Duplicate { .. } => StoredFate::Duplicate,
                 Fate::Summary => StoredFate::Summary,
                 Fate::NotInvoiced => StoredFate::NotInvoiced,
-                Fate::Rejected { reason } => StoredFate::Rejected(reason.clone()),
+                Fate::Rejected { reason } => StoredFate::Rejected(reason.to_string()),
             },
             purchase: row
                 .purchase
