@@ -468,17 +468,23 @@ fn frame(bencher: divan::Bencher, name: &str) {
     });
 }
 
+/// The app at 200,000 purchases in egui_kittest's harness, on the purchases panel.
+fn purchases_window() -> egui_kittest::Harness<'static, LpkpiApp> {
+    let mut h = egui_kittest::Harness::builder()
+        .with_size(SIZE)
+        .build_eframe(|cc| LpkpiApp::with_workspace(cc, workspace(), day("2026-11-26")));
+    h.state_mut().state.panel = Panel::Purchases;
+    h.run_steps(3);
+    h
+}
+
 /// The frame after a character is typed into the purchases filter: the rows shown (and their
 /// totals) are worked out again over every row. Driven through egui_kittest (to focus the field
 /// and type), whose step also builds the AccessKit tree: an upper bound of the app's frame.
 #[divan::bench(sample_count = 20, sample_size = 1)]
 fn frame_after_filter_change(bencher: divan::Bencher) {
     use egui_kittest::kittest::Queryable;
-    let mut h = egui_kittest::Harness::builder()
-        .with_size(SIZE)
-        .build_eframe(|cc| LpkpiApp::with_workspace(cc, workspace(), day("2026-11-26")));
-    h.state_mut().state.panel = Panel::Purchases;
-    h.run_steps(3);
+    let mut h = purchases_window();
     h.get_by_label("Filter").focus();
     h.run_steps(2);
     // a letter no row holds, once more each time: every keystroke changes the filter
@@ -494,11 +500,7 @@ fn frame_after_filter_change(bencher: divan::Bencher) {
 #[divan::bench(sample_count = 20, sample_size = 1)]
 fn frame_after_filter_change_matching(bencher: divan::Bencher) {
     use egui_kittest::kittest::Queryable;
-    let mut h = egui_kittest::Harness::builder()
-        .with_size(SIZE)
-        .build_eframe(|cc| LpkpiApp::with_workspace(cc, workspace(), day("2026-11-26")));
-    h.state_mut().state.panel = Panel::Purchases;
-    h.run_steps(3);
+    let mut h = purchases_window();
     h.get_by_label("Filter").focus();
     h.run_steps(2);
     let h = RefCell::new(h);
@@ -521,11 +523,7 @@ fn frame_after_filter_change_matching(bencher: divan::Bencher) {
 #[divan::bench(args = ["Date", "Product", "KPI", "Revenue"], sample_count = 20, sample_size = 1)]
 fn frame_after_sort_click(bencher: divan::Bencher, column: &str) {
     use egui_kittest::kittest::Queryable;
-    let mut h = egui_kittest::Harness::builder()
-        .with_size(SIZE)
-        .build_eframe(|cc| LpkpiApp::with_workspace(cc, workspace(), day("2026-11-26")));
-    h.state_mut().state.panel = Panel::Purchases;
-    h.run_steps(3);
+    let h = purchases_window();
     let h = RefCell::new(h);
     let click = |name: &str| {
         let mut h = h.borrow_mut();

@@ -30,7 +30,8 @@ pub enum SortKey {
     Revenue,
 }
 
-/// The rows shown and their totals, cached until the data or the filters change.
+/// Rows and their totals, cached until the data or what `key` says changes: the rows shown
+/// (in order), or those the filters let through (in file order).
 #[derive(Debug, Clone, Default)]
 struct Visible {
     generation: u64,
@@ -61,21 +62,11 @@ pub struct PurchasesView {
     /// Why the components draft was refused.
     pub components_error: Option<String>,
     cache: Option<Visible>,
-    /// The rows the filters let through and their totals.
-    filtered: Option<Filtered>,
+    /// The rows the filters let through (in file order; `key` is the filters') and their
+    /// totals.
+    filtered: Option<Visible>,
     /// Those rows sorted by a column, ascending.
     sorted: Option<(SortKey, Vec<usize>)>,
-}
-
-/// The rows the filters let through (file order) and their totals.
-#[derive(Debug, Clone, Default)]
-struct Filtered {
-    generation: u64,
-    key: String,
-    rows: Vec<usize>,
-    kits: i64,
-    kpi_units: Decimal,
-    revenue_usd: Decimal,
 }
 
 fn fate_label(f: RowFate) -> &'static str {
@@ -123,7 +114,7 @@ impl PurchasesView {
                 self.filtered = Some(self.filter(rows, search, generation, filter_key));
                 self.sorted = None;
             }
-            let f = self.filtered.get_or_insert_with(Filtered::default);
+            let f = self.filtered.get_or_insert_with(Visible::default);
             let (column, desc) = self.sort;
             if self.sorted.as_ref().is_none_or(|(c, _)| *c != column) {
                 let mut idx = f.rows.clone();
@@ -164,7 +155,7 @@ impl PurchasesView {
         search: &SearchText,
         generation: u64,
         key: String,
-    ) -> Filtered {
+    ) -> Visible {
         let needle = self.text.to_lowercase();
         let matcher = search.matcher(&needle);
         let idx: Vec<usize> = rows
@@ -194,7 +185,7 @@ impl PurchasesView {
             sum.total()
                 .unwrap_or_else(|| idx.iter().fold(Decimal::ZERO, |a, &i| a + of(&rows[i])))
         };
-        Filtered {
+        Visible {
             generation,
             key,
             kits,

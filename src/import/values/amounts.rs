@@ -396,6 +396,25 @@ pub fn parse_components(s: &str, mark: DecimalMark) -> Option<u32> {
 mod plain_tests {
     use super::*;
 
+    /// Every text of up to `max` bytes of `alphabet`.
+    fn short_texts(alphabet: &[u8], max: u32) -> Vec<Vec<u8>> {
+        let mut out = Vec::new();
+        for len in 0..=max {
+            for n in 0..alphabet.len().pow(len) {
+                let mut k = n;
+                let text = (0..len)
+                    .map(|_| {
+                        let b = alphabet[k % alphabet.len()];
+                        k /= alphabet.len();
+                        b
+                    })
+                    .collect();
+                out.push(text);
+            }
+        }
+        out
+    }
+
     #[test]
     fn the_plain_path_agrees_with_the_general_one() {
         let alphabet = b"-$0123456789.,";
@@ -409,51 +428,30 @@ mod plain_tests {
                 )
             })
         };
-        let mut text = Vec::new();
         let mut checked = 0;
         // every text of up to 5 of these bytes, alone and before digits
-        for len in 0..=5u32 {
-            for n in 0..alphabet.len().pow(len) {
-                text.clear();
-                let mut k = n;
-                for _ in 0..len {
-                    text.push(alphabet[k % alphabet.len()]);
-                    k /= alphabet.len();
-                }
-                for tail in [&b""[..], b"1", b"12,345.6"] {
-                    let mut t = text.clone();
-                    t.extend_from_slice(tail);
-                    let s = std::str::from_utf8(&t).unwrap();
-                    if let Some(fast) = scan_plain(&t) {
-                        assert_eq!(key(&Some(fast)), key(&scan_any(s)), "{s:?}");
-                        checked += 1;
-                    }
+        for text in short_texts(alphabet, 5) {
+            for tail in [&b""[..], b"1", b"12,345.6"] {
+                let t = [&text[..], tail].concat();
+                let s = std::str::from_utf8(&t).unwrap();
+                if let Some(fast) = scan_plain(&t) {
+                    assert_eq!(key(&Some(fast)), key(&scan_any(s)), "{s:?}");
+                    checked += 1;
                 }
             }
         }
         assert!(checked > 10_000, "{checked}");
         // and the values read from the plain form where it stands are the general path's:
         // every text of up to 5 of these bytes, and of up to 3 before longer numbers
-        let mut texts = Vec::new();
-        for len in 0..=5u32 {
-            for n in 0..alphabet.len().pow(len) {
-                text.clear();
-                let mut k = n;
-                for _ in 0..len {
-                    text.push(alphabet[k % alphabet.len()]);
-                    k /= alphabet.len();
-                }
-                texts.push(text.clone());
-                if len <= 3 {
-                    for tail in [
-                        &b"12,345.6"[..],
-                        b"1.234,56",
-                        b"0,5",
-                        b"123456789012345678901",
-                    ] {
-                        texts.push([&text[..], tail].concat());
-                    }
-                }
+        let mut texts = short_texts(alphabet, 5);
+        for text in short_texts(alphabet, 3) {
+            for tail in [
+                &b"12,345.6"[..],
+                b"1.234,56",
+                b"0,5",
+                b"123456789012345678901",
+            ] {
+                texts.push([&text[..], tail].concat());
             }
         }
         for text in &texts {
