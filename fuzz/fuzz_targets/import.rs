@@ -10,6 +10,7 @@ use lpkpi::money::Rates;
 use lpkpi::report::{Format, ReportInput, render};
 use lpkpi::rules::evaluate::{Inputs, evaluate};
 use lpkpi::rules::{Profile, RenewalDates};
+use lpkpi::workspace::reconcile::Reconciliation;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(profile) = Profile::builtin() else {
@@ -53,7 +54,7 @@ fuzz_target!(|data: &[u8]| {
         set: &set,
         partner: None,
         capability: None,
-        dashboard: &[],
+        reconciliation: &Reconciliation::default(),
     };
     for format in [Format::Json, Format::Csv, Format::Markdown] {
         let _ = render(&input, format);
