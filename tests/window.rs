@@ -705,6 +705,9 @@ fn recovered_edits_are_offered_with_what_they_change() {
     wait(&mut h, "the recovery offer", |app| {
         app.state.recovery.is_some()
     });
+    // opened: the window no longer says it is opening
+    assert!(h.state().opening.is_none());
+    assert_eq!(h.query_all_by_label_contains("Opening ").count(), 0);
     h.get_by_label_contains("partner name: 'Contoso' → 'Contoso Learning'");
     h.get_by_label_contains("imported files removed: orders-basic.csv");
     h.get_by_label("Discard them").click();
@@ -1348,4 +1351,18 @@ fn a_column_header_click_sorts_the_rows() {
     click_header(&mut h, "Revenue ▲");
     assert_eq!(top(&h), first_by(true));
     assert_ne!(first_by(false), first_by(true));
+}
+
+/// While the workspace asked for at start opens, the middle of the window says so instead of
+/// showing the workspace underneath (at start, the demo: its figures would read as the
+/// partner's).
+#[test]
+fn a_workspace_opening_at_start_is_said_and_nothing_else_shown() {
+    let mut h = harness(partner());
+    settle(&mut h);
+    assert!(h.query_by_label_contains("Contoso Learning").is_some());
+    h.state_mut().opening = Some(PathBuf::from("w.ron"));
+    h.run_steps(2);
+    h.get_by_label("Opening w.ron");
+    assert!(h.query_by_label_contains("Contoso Learning").is_none());
 }

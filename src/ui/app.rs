@@ -80,6 +80,9 @@ pub struct LpkpiApp {
     pub(super) last_folder: Option<PathBuf>,
     /// The startup trace (`LPKPI_TRACE_STARTUP=1`).
     trace: Option<super::trace::StartupTrace>,
+    /// The workspace asked for at start, while it opens: the window says so rather than show
+    /// the demo's figures underneath (they would read as the partner's).
+    pub opening: Option<std::path::PathBuf>,
 }
 
 /// The time notes and imports are stamped with.
@@ -109,6 +112,7 @@ impl LpkpiApp {
             .clone()
             .or(persisted.last.filter(|p| p.exists()));
         let trace = super::trace::StartupTrace::from_env(open.is_some());
+        let opening = open.clone();
         if let Some(path) = open {
             state.running = Some(Running {
                 label: format!("Opening {}", path.display()),
@@ -150,6 +154,7 @@ impl LpkpiApp {
             parked_pick: None,
             last_folder: persisted.last_folder,
             trace,
+            opening,
         }
     }
 

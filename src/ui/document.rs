@@ -78,6 +78,7 @@ impl LpkpiApp {
         ctx: &egui::Context,
     ) {
         self.state.running = None;
+        self.opening = None;
         match result {
             Ok(Opened {
                 doc,

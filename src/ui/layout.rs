@@ -44,10 +44,20 @@ impl LpkpiApp {
         hover_overlay(&ctx, &self.state);
     }
 
-    /// The panel shown (or why there are no figures).
+    /// The panel shown (or why there are no figures, or that the workspace asked for at start
+    /// is opening).
     fn panel(&mut self, ui: &mut Ui, cmds: &mut Vec<Command>) {
         if let Err(e) = &self.state.derived {
             ui.label(RichText::new(format!("The program profile cannot be used: {e}")).strong());
+            return;
+        }
+        if let Some(path) = &self.opening {
+            ui.centered_and_justified(|ui| {
+                ui.horizontal(|ui| {
+                    super::widgets::spinner(ui);
+                    ui.label(RichText::new(format!("Opening {}", path.display())).heading());
+                });
+            });
             return;
         }
         let views = &mut self.views;
