@@ -129,6 +129,11 @@ fn type_into(h: &mut Harness<'static, LpkpiApp>, label: &str, text: &str) {
     );
 }
 
+/// The purchases table's rows (of the figures derived last).
+fn table_rows<'a>(h: &'a Harness<'static, LpkpiApp>) -> &'a [lpkpi::ui::state::RowView] {
+    &h.state().state.derived.as_ref().unwrap().rows
+}
+
 fn click_tab(h: &mut Harness<'static, LpkpiApp>, tab: &str) {
     h.get_by_label(tab).click();
     h.run_steps(2);
@@ -191,13 +196,7 @@ fn dropped_exports_go_through_the_preview_to_the_dashboard() {
 fn reclassifying_a_row_changes_the_totals() {
     let mut h = harness(imported());
     let before = h.state().state.outcome().unwrap().eval.by_line[ProductLine::Lab.index()];
-    let catering_kits = h
-        .state()
-        .state
-        .derived
-        .as_ref()
-        .unwrap()
-        .rows
+    let catering_kits = table_rows(&h)
         .iter()
         .filter(|r| &*r.part == "CAT-LUNCH" && r.fate == lpkpi::rules::figures::RowFate::Counted)
         .map(|r| r.kits)
@@ -1303,13 +1302,7 @@ fn a_column_header_click_sorts_the_rows() {
     let mut h = harness(imported());
     settle(&mut h);
     click_tab(&mut h, "Purchases");
-    let rows: Vec<(String, Decimal)> = h
-        .state()
-        .state
-        .derived
-        .as_ref()
-        .unwrap()
-        .rows
+    let rows: Vec<(String, Decimal)> = table_rows(&h)
         .iter()
         .map(|r| (r.order.clone(), r.revenue_usd))
         .collect();
