@@ -247,8 +247,13 @@ impl DecimalSum {
 /// Sort `idx` (ascending row indexes) by `key`, stably: least significant digit first, eleven
 /// bits a pass, over the keys' range only (a year of dates is one pass).
 fn sort_by_number(idx: &mut Vec<usize>, key: impl Fn(usize) -> u64) {
+    let keyed = idx.iter().map(|&i| (key(i), i)).collect();
+    sort_keyed(idx, keyed);
+}
+
+/// [`sort_by_number`] with the numbers worked out: `from` holds (number, row) in `idx`'s order.
+fn sort_keyed(idx: &mut Vec<usize>, mut from: Vec<(u64, usize)>) {
     const BITS: u32 = 11;
-    let mut from: Vec<(u64, usize)> = idx.iter().map(|&i| (key(i), i)).collect();
     let low = from.iter().map(|&(k, _)| k).min().unwrap_or(0);
     let high = from.iter().map(|&(k, _)| k).max().unwrap_or(0);
     let range = high - low;
@@ -320,11 +325,14 @@ fn sort_by_decimal(idx: &mut Vec<usize>, value: impl Fn(usize) -> Decimal) {
             .checked_mul(10i128.checked_pow(scale - d.scale())?)?;
         i64::try_from(m).ok()
     };
-    if idx.iter().all(|&i| whole(value(i)).is_some()) {
-        // flipping the sign bit orders signed numbers as unsigned ones
-        sort_by_number(idx, |i| (whole(value(i)).unwrap_or(0) as u64) ^ (1 << 63));
-    } else {
-        idx.sort_by_key(|&i| value(i));
+    // flipping the sign bit orders signed numbers as unsigned ones
+    let keyed: Option<Vec<(u64, usize)>> = idx
+        .iter()
+        .map(|&i| whole(value(i)).map(|w| ((w as u64) ^ (1 << 63), i)))
+        .collect();
+    match keyed {
+        Some(keyed) => sort_keyed(idx, keyed),
+        None => idx.sort_by_key(|&i| value(i)),
     }
 }
 
