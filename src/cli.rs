@@ -295,6 +295,28 @@ fn read_file(path: &Path) -> Result<Vec<u8>, CliError> {
         .map_err(usage)
 }
 
+/// Add the export at `path` to `set`: a large text file is read a block at a time (never all
+/// in memory), anything else is read whole first.
+fn add_export(
+    set: &mut crate::import::ImportSet,
+    path: &Path,
+    rules: &ImportRules,
+) -> Result<crate::import::Added, CliError> {
+    let cap = crate::money::limits::MAX_EXPORT_BYTES;
+    let opened = crate::files::open_capped(path, cap, "an export").map_err(usage)?;
+    let name = path.display().to_string();
+    let remembered = crate::import::sniff::Remembered::new();
+    let mut options = crate::import::AddOptions::new(&remembered);
+    if let Some(added) = set
+        .add_file(&name, &opened.file, opened.len, rules, &mut options)
+        .map_err(usage)?
+    {
+        return Ok(added);
+    }
+    let bytes = crate::files::read_opened(&opened, path, cap, "an export").map_err(usage)?;
+    set.add(&name, &bytes, rules).map_err(usage)
+}
+
 /// The report as bytes, for a parsed `report` command.
 pub fn report_bytes(r: &ReportArgs, now: NaiveDateTime) -> Result<Vec<u8>, CliError> {
     let today = now.date();
@@ -334,11 +356,9 @@ pub fn report_bytes(r: &ReportArgs, now: NaiveDateTime) -> Result<Vec<u8>, CliEr
         })
     })?;
     for path in &r.files {
-        let bytes = read_file(path)?;
         // the set is this session's alone: no copy is made
-        std::sync::Arc::make_mut(&mut session.set)
-            .add(&path.display().to_string(), &bytes, &session.import_rules)
-            .map_err(usage)?;
+        let set = std::sync::Arc::make_mut(&mut session.set);
+        add_export(set, path, &session.import_rules)?;
     }
     for (cur, rate) in &r.rates {
         session.rates.usd_per.insert(*cur, *rate);

@@ -52,6 +52,69 @@ fn same_in_every_cut(files: &[(&str, &[u8])]) -> (Vec<Seen>, Vec<ImportedFile>) 
     one
 }
 
+/// The files written to disk and read from there a block at a time of `block` bytes
+/// (`ImportSet::add_file`), as the command line reads them: a file sent back is read whole.
+/// Also says which files were read a block at a time.
+fn read_from_disk(
+    files: &[(&str, &[u8])],
+    threads: Option<usize>,
+    block: usize,
+) -> ((Vec<Seen>, Vec<ImportedFile>), Vec<bool>) {
+    let profile = Profile::builtin().unwrap();
+    let rules = ImportRules::new(&profile);
+    let remembered = Remembered::new();
+    let dir = tempfile::tempdir().unwrap();
+    let mut set = ImportSet::new();
+    let mut streamed = Vec::new();
+    for (name, bytes) in files {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let file = std::fs::File::open(&path).unwrap();
+        let mut options = AddOptions::new(&remembered);
+        options.threads = threads;
+        options.block = Some(block);
+        let len = bytes.len() as u64;
+        match set
+            .add_file(name, &file, len, &rules, &mut options)
+            .unwrap()
+        {
+            Some(_) => streamed.push(true),
+            None => {
+                streamed.push(false);
+                set.add_with(name, bytes, &rules, &mut options).unwrap();
+            }
+        }
+    }
+    let rows = set
+        .rows
+        .iter()
+        .map(|r| {
+            let purchase = r.purchase.as_ref().map(|p| format!("{:?}", set.parsed(p)));
+            (r.file, r.line, r.fate.clone(), purchase)
+        })
+        .collect();
+    ((rows, set.files.clone()), streamed)
+}
+
+/// Read from disk in blocks of every size and by 1 to 3 threads, the files give what one
+/// reader of their bytes gives. A file is read a block at a time when no field holds a quote
+/// (`plain[i].0`), and, by several threads, no field holds a line end either (`plain[i].1`; a
+/// cut between chunks inside one sends the file back).
+fn same_from_disk(files: &[(&str, &[u8])], plain: &[(bool, bool)]) {
+    let one = read(files, Some(1));
+    for threads in [1, 2, 3] {
+        for block in [1, 7, 64, 4096] {
+            let (seen, streamed) = read_from_disk(files, Some(threads), block);
+            assert_eq!(one.1, seen.1, "files, {threads} threads, blocks of {block}");
+            assert_eq!(one.0, seen.0, "rows, {threads} threads, blocks of {block}");
+            for (i, (&(no_quote, one_line), &read)) in plain.iter().zip(&streamed).enumerate() {
+                let expected = no_quote && (threads == 1 || one_line);
+                assert!(!expected || read, "file {i} was not read a block at a time");
+            }
+        }
+    }
+}
+
 const HEADER: &str = "Order Number,Line,Invoice Date,Part Number,Product Name,Product Type,Quantity,Unit Price,Total,Currency,Status";
 
 /// One generated row: which kind, and its numbers.
@@ -153,6 +216,49 @@ proptest! {
         prop_assert!(file.counts.balanced());
         prop_assert_eq!(file.counts.read as usize, seen.iter().filter(|r| r.0 == files.len() as u32 - 1).count());
     }
+
+    #[test]
+    fn files_read_a_block_at_a_time_read_what_one_reader_reads(
+        rows in prop::collection::vec(gen_row(), 0..60),
+        earlier in prop::collection::vec(gen_row(), 0..20),
+        crlf in any::<bool>(),
+        title in any::<bool>(),
+        bom in any::<bool>(),
+    ) {
+        let first = render(&earlier, !crlf, false);
+        let mut second = render(&rows, crlf, title);
+        if bom {
+            second.splice(0..0, *b"\xEF\xBB\xBF");
+        }
+        // a field holding a quote (kind 6) sends a file back to be read whole, and so may one
+        // holding a line end (kind 5) when read by several threads
+        let plain = |rows: &[Gen]| (rows.iter().all(|g| g.kind != 6), rows.iter().all(|g| g.kind != 5));
+        same_from_disk(
+            &[("earlier.csv", &first), ("export.csv", &second)],
+            &[plain(&earlier), plain(&rows)],
+        );
+    }
+}
+
+#[test]
+fn a_file_not_in_utf8_is_sent_back_and_read_whole() {
+    let mut text = render(&[], false, false);
+    for i in 0..300u32 {
+        text.extend_from_slice(
+            format!(
+                "{i},1,01/02/2026,AZ-900T00,AZ-900 Fundamentals,MOC,1,$1.00,$1.00,USD,Invoiced\n"
+            )
+            .as_bytes(),
+        );
+    }
+    // a Windows-1252 "é" in the last row: the whole file is Windows-1252
+    text.extend_from_slice(
+        b"9999,1,01/02/2026,AZ-900T00,Caf\xE9 course,MOC,1,$1.00,$1.00,USD,Invoiced\n",
+    );
+    let files = [("latin.csv", text.as_slice())];
+    let ((rows, read_files), streamed) = read_from_disk(&files, Some(2), 512);
+    assert_eq!(streamed, [false]);
+    assert_eq!((rows, read_files), read(&files, Some(1)));
 }
 
 #[test]
@@ -268,4 +374,52 @@ fn a_large_copy_hashed_while_read_is_skipped_and_leaves_nothing() {
         set.add("c.csv", &other, &rules).unwrap(),
         lpkpi::import::Added::File(1)
     );
+}
+
+#[test]
+fn a_file_shorter_than_when_opened_is_sent_back_and_nothing_kept() {
+    // longer than the head read first (2 MiB), so that the blocks after it come up short
+    let rows: Vec<Gen> = (0..25_000u32)
+        .map(|i| Gen {
+            kind: 0,
+            order: i,
+            line: 1,
+            day: 3,
+            month: 4,
+            qty: 1,
+            cents: i,
+        })
+        .collect();
+    let text = render(&rows, false, false);
+    assert!(text.len() > 2 << 20, "{} bytes", text.len());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shrunk.csv");
+    std::fs::write(&path, &text).unwrap();
+    let file = std::fs::File::open(&path).unwrap();
+    let profile = Profile::builtin().unwrap();
+    let rules = ImportRules::new(&profile);
+    let remembered = Remembered::new();
+    for threads in [1, 2] {
+        let mut options = AddOptions::new(&remembered);
+        options.threads = Some(threads);
+        options.block = Some(1 << 16);
+        let mut set = ImportSet::new();
+        // as if the file lost its last 100 bytes after it was opened
+        let len = text.len() as u64 + 100;
+        assert_eq!(
+            set.add_file("shrunk.csv", &file, len, &rules, &mut options)
+                .unwrap(),
+            None
+        );
+        assert!(set.rows.is_empty() && set.files.is_empty() && set.products.is_empty());
+        // and read as it is now
+        let mut options = AddOptions::new(&remembered);
+        options.block = Some(1 << 16);
+        assert!(
+            set.add_file("shrunk.csv", &file, text.len() as u64, &rules, &mut options)
+                .unwrap()
+                .is_some()
+        );
+        assert_eq!(set.rows.len(), 25_000);
+    }
 }

@@ -137,7 +137,22 @@ fn halves(_file: &File, _len: u64) -> Option<Vec<u8>> {
 /// Read the regular file at `path` (a symbolic link to one is fine) if it is at most `cap`
 /// bytes; `what` names its kind in the error ("an export", "a workspace").
 pub fn read_capped(path: &Path, cap: u64, what: &'static str) -> Result<Vec<u8>, FileError> {
-    let display = || path.display().to_string();
+    let opened = open_capped(path, cap, what)?;
+    read_opened(&opened, path, cap, what)
+}
+
+/// A regular file opened for reading, at most the cap long when it was opened.
+#[derive(Debug)]
+pub struct Opened {
+    /// The file.
+    pub file: File,
+    /// Its length when it was opened.
+    pub len: u64,
+}
+
+/// Open the regular file at `path` (a symbolic link to one is fine) if it is at most `cap`
+/// bytes, without reading it; `what` names its kind in the error ("an export").
+pub fn open_capped(path: &Path, cap: u64, what: &'static str) -> Result<Opened, FileError> {
     let meta = std::fs::metadata(path).map_err(FileError::io(path))?;
     check_regular(path, &meta)?;
     let file = open_nonblocking(path).map_err(FileError::io(path))?;
@@ -145,32 +160,46 @@ pub fn read_capped(path: &Path, cap: u64, what: &'static str) -> Result<Vec<u8>,
     let meta = file.metadata().map_err(FileError::io(path))?;
     check_regular(path, &meta)?;
     if meta.len() > cap {
-        return Err(FileError::TooLarge {
-            path: display(),
-            size: meta.len(),
-            limit: size_words(cap),
-            what,
-        });
+        return Err(too_large(path, meta.len(), cap, what));
     }
-    let mut bytes = halves(&file, meta.len()).unwrap_or_default();
+    Ok(Opened {
+        file,
+        len: meta.len(),
+    })
+}
+
+fn too_large(path: &Path, size: u64, cap: u64, what: &'static str) -> FileError {
+    FileError::TooLarge {
+        path: path.display().to_string(),
+        size,
+        limit: size_words(cap),
+        what,
+    }
+}
+
+/// All the bytes of a file [`open_capped`] opened (named `path` in errors), still at most
+/// `cap` of them however it grew since.
+pub fn read_opened(
+    opened: &Opened,
+    path: &Path,
+    cap: u64,
+    what: &'static str,
+) -> Result<Vec<u8>, FileError> {
+    let file = &opened.file;
+    let mut bytes = halves(file, opened.len).unwrap_or_default();
     if bytes.is_empty() {
-        bytes.reserve(usize::try_from(meta.len()).unwrap_or(0));
+        bytes.reserve(usize::try_from(opened.len).unwrap_or(0));
     }
     // whatever was not read in halves (all of it, or what the file grew by since), and a file
     // growing while it is read still stops at the cap
-    let mut rest = &file;
+    let mut rest = file;
     std::io::Seek::seek(&mut rest, std::io::SeekFrom::Start(bytes.len() as u64))
         .map_err(FileError::io(path))?;
     rest.take(cap.saturating_add(1).saturating_sub(bytes.len() as u64))
         .read_to_end(&mut bytes)
         .map_err(FileError::io(path))?;
     if bytes.len() as u64 > cap {
-        return Err(FileError::TooLarge {
-            path: display(),
-            size: bytes.len() as u64,
-            limit: size_words(cap),
-            what,
-        });
+        return Err(too_large(path, bytes.len() as u64, cap, what));
     }
     Ok(bytes)
 }

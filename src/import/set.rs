@@ -43,6 +43,10 @@ pub struct AddOptions<'a> {
     /// How many threads read a text file: None for one per core when the file is large
     /// enough (a megabyte a thread), Some(n) for up to n chunks whatever the size (tests).
     pub threads: Option<usize>,
+    /// How many bytes each thread reads at a time from a file read a block at a time
+    /// ([`ImportSet::add_file`]): None for the default, Some(n) for small blocks (tests),
+    /// which also reads a small file that way.
+    pub block: Option<usize>,
 }
 
 impl<'a> AddOptions<'a> {
@@ -52,6 +56,7 @@ impl<'a> AddOptions<'a> {
             remembered,
             progress: None,
             threads: None,
+            block: None,
         }
     }
 
@@ -119,6 +124,39 @@ pub struct ImportSet {
 
 /// Text files from this size on are hashed while they are read.
 const HASH_ALONGSIDE: usize = 4 << 20;
+
+/// Text files from this size on are read a block at a time by [`ImportSet::add_file`].
+const STREAM_FROM: u64 = 16 << 20;
+/// The first bytes of a file read a block at a time, read first: the header is looked for
+/// in them, and the conventions guessed.
+const HEAD: u64 = 2 << 20;
+
+/// Fill `buf` from `file` at `offset` (an error on a file shorter by now).
+fn read_exact_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    #[cfg(unix)]
+    return std::os::unix::fs::FileExt::read_exact_at(file, buf, offset);
+    #[cfg(not(unix))]
+    {
+        let _ = (file, buf, offset);
+        Err(std::io::Error::other("not read a block at a time here"))
+    }
+}
+
+/// The SHA-256 of the first `len` bytes of `file`, read a block at a time; None when they
+/// cannot all be read (the file is shorter by now).
+fn hash_file(file: &std::fs::File, len: u64) -> Option<[u8; 32]> {
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut at = 0u64;
+    while at < len {
+        let take = usize::try_from(len - at).map_or(buf.len(), |n| n.min(buf.len()));
+        let block = buf.get_mut(..take)?;
+        read_exact_at(file, block, at).ok()?;
+        hasher.update(&*block);
+        at += take as u64;
+    }
+    Some(hasher.finalize().into())
+}
 
 /// Whether `bytes` look like a spreadsheet container (zip: XLSX / ODS; OLE: XLS).
 pub(super) fn is_spreadsheet(bytes: &[u8]) -> bool {
@@ -189,6 +227,76 @@ impl ImportSet {
                 }
             }),
         };
+        self.settle(
+            name,
+            result,
+            digest,
+            alongside,
+            rows_before,
+            products_before,
+        )
+    }
+
+    /// Import a text export from its open `file` of `len` bytes (its length when opened) as
+    /// [`ImportSet::add_with`] imports its bytes, reading it a block at a time on every core
+    /// with the hash taken alongside, so that it is never all in memory. Ok(None), with
+    /// nothing changed, when the file is small, a spreadsheet, not UTF-8, has a field holding
+    /// a quote, or changed while it was read: the caller then reads it whole and adds its
+    /// bytes.
+    pub fn add_file(
+        &mut self,
+        name: &str,
+        file: &std::fs::File,
+        len: u64,
+        rules: &ImportRules,
+        options: &mut AddOptions<'_>,
+    ) -> Result<Option<Added>, ImportError> {
+        if len < STREAM_FROM && options.block.is_none() {
+            return Ok(None);
+        }
+        let mut head = vec![0u8; usize::try_from(len.min(HEAD)).unwrap_or(0)];
+        if read_exact_at(file, &mut head, 0).is_err()
+            || is_spreadsheet(&head)
+            || super::sniff::not_an_export(&head).is_some()
+        {
+            return Ok(None);
+        }
+        let rows_before = self.rows.len();
+        let products_before = self.products.len();
+        let (result, digest) = std::thread::scope(|scope| {
+            let hashing = scope.spawn(|| hash_file(file, len));
+            let result = super::text::read_file(self, name, file, len, &head, rules, options);
+            match hashing.join() {
+                Ok(digest) => (result, digest),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        });
+        let result = match result {
+            Ok(None) => return Ok(None),
+            Ok(Some(file)) => Ok(file),
+            Err(e) => Err(e),
+        };
+        let Some(digest) = digest else {
+            // the file could not be read again to the end: it changed, read it whole
+            self.roll_back(rows_before, products_before);
+            return Ok(None);
+        };
+        self.settle(name, result, digest, true, rows_before, products_before)
+            .map(Some)
+    }
+
+    /// The rest of adding a file once it is read: a copy of an earlier file (when hashed
+    /// `alongside` the reading) is dropped, as is a file that failed; else it is registered
+    /// with its hash and its duplicates marked.
+    fn settle(
+        &mut self,
+        name: &str,
+        result: Result<ImportedFile, ImportError>,
+        digest: [u8; 32],
+        alongside: bool,
+        rows_before: usize,
+        products_before: usize,
+    ) -> Result<Added, ImportError> {
         // a copy found only now (hashed alongside) is dropped like a file that failed
         let copy = if alongside {
             self.skip_copy(name, &digest)
@@ -202,12 +310,7 @@ impl ImportSet {
         let mut file = match result {
             Ok(file) => file,
             Err(outcome) => {
-                self.rows.truncate(rows_before);
-                for p in self.products.drain(products_before..) {
-                    self.product_index.remove(&p);
-                }
-                self.product_by_text
-                    .retain(|&mut i| (i as usize) < products_before);
+                self.roll_back(rows_before, products_before);
                 return outcome;
             }
         };
@@ -226,6 +329,16 @@ impl ImportSet {
         self.dedupe_file(index, rows_before);
         self.hashes.insert(digest, index);
         Ok(Added::File(index))
+    }
+
+    /// Drop the rows and products added since there were `rows` and `products`.
+    fn roll_back(&mut self, rows: usize, products: usize) {
+        self.rows.truncate(rows);
+        for p in self.products.drain(products..) {
+            self.product_index.remove(&p);
+        }
+        self.product_by_text
+            .retain(|&mut i| (i as usize) < products);
     }
 
     /// When a file with these bytes was imported before: the warning, and what adding did.

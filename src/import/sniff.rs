@@ -44,7 +44,7 @@ impl TextEncoding {
 /// at least 40% of one half of the byte pairs (names in other scripts fill the rest) and in
 /// almost none (2%) of the other half. Binary data that happens to look so is refused after
 /// decoding, by its control characters ([`not_an_export`]).
-fn utf16_without_bom(bytes: &[u8]) -> Option<TextEncoding> {
+pub(super) fn utf16_without_bom(bytes: &[u8]) -> Option<TextEncoding> {
     let sample = &bytes[..bytes.len().min(4096) & !1];
     if sample.len() < 8 {
         return None;
@@ -615,6 +615,17 @@ pub fn find_header(
     names: &HeaderNames,
     remembered: &Remembered,
 ) -> Result<HeaderFound, Vec<String>> {
+    find_header_in(text, names, remembered).0
+}
+
+/// [`find_header`], and whether some search read to the end of `text` (when `text` is only the
+/// head of a file, the answer may then depend on what follows it).
+pub(super) fn find_header_in(
+    text: &str,
+    names: &HeaderNames,
+    remembered: &Remembered,
+) -> (Result<HeaderFound, Vec<String>>, bool) {
+    let mut to_the_end = false;
     let mut best: Option<HeaderFound> = None;
     let mut fallback: Option<(usize, Vec<String>)> = None;
     for &delimiter in &DELIMITERS {
@@ -627,9 +638,13 @@ pub fn find_header(
         while rows < HEADER_SEARCH_ROWS {
             match reader.read_byte_record(&mut record) {
                 Ok(true) => {}
-                Ok(false) => break,
-                Err(_) => break,
+                Ok(false) | Err(_) => {
+                    to_the_end = true;
+                    break;
+                }
             }
+            // a record ending with the text may go on after it
+            to_the_end |= reader.position().byte() >= text.len() as u64;
             index += 1;
             let cells: Vec<&str> = record
                 .iter()
@@ -644,7 +659,7 @@ pub fn find_header(
             if !remembered.is_empty()
                 && let Some(map) = remembered.get(&header_signature(&cells))
             {
-                return Ok(HeaderFound {
+                let found = Ok(HeaderFound {
                     delimiter,
                     record_index: index - 1,
                     line,
@@ -655,6 +670,7 @@ pub fn find_header(
                         fields: map.fields.clone(),
                     })),
                 });
+                return (found, to_the_end);
             }
             let non_empty = cells.iter().filter(|c| !c.is_empty()).count();
             if first_row && non_empty > 0 {
@@ -682,7 +698,10 @@ pub fn find_header(
             rows += 1;
         }
     }
-    best.ok_or_else(|| fallback.map(|(_, c)| c).unwrap_or_default())
+    (
+        best.ok_or_else(|| fallback.map(|(_, c)| c).unwrap_or_default()),
+        to_the_end,
+    )
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@
 //! a record boundary unless some field before it holds a quote character, which each chunk
 //! checks as it reads; a file with one is read again by a single thread.
 
+use std::fs::File;
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
@@ -17,7 +18,9 @@ use csv::ByteRecord;
 
 use super::layout::{Layout, RowSink};
 use super::rows::{ConventionScan, Conventions};
-use super::sniff::{TRUNCATED_WARNING, csv_reader, decode_text, find_header};
+use super::sniff::{
+    TRUNCATED_WARNING, TextEncoding, csv_reader, decode_text, find_header_in, utf16_without_bom,
+};
 use super::split::{Record, Splitter};
 use super::{AddOptions, FileShape, ImportError, ImportRules, ImportSet, ImportedFile, Row};
 
@@ -31,6 +34,9 @@ const EVERY: usize = 4096;
 const SEGMENT: usize = 1 << 15;
 /// The conventions are guessed from this many data rows.
 const GUESS_ROWS: usize = 2000;
+/// A file read a block at a time is read this many bytes at a time by each thread (more when
+/// a record is longer).
+pub(super) const BLOCK: usize = 1 << 18;
 
 /// Read a text export into `set` (rows appended); the caller dedupes and registers the file.
 pub fn read(
@@ -41,26 +47,166 @@ pub fn read(
     options: &mut AddOptions<'_>,
 ) -> Result<ImportedFile, ImportError> {
     let decoded = decode_text(bytes);
-    let (text, encoding) = (decoded.text, decoded.encoding);
-    let header = find_header(&text, &rules.headers, options.remembered).map_err(|columns| {
-        ImportError::NoHeader {
+    let text = Text {
+        head: &decoded.text,
+        len: decoded.text.len(),
+        encoding: decoded.encoding,
+        truncated: decoded.truncated,
+        origin: Origin::Memory,
+    };
+    match read_text(set, name, text, rules, options)? {
+        Some(file) => Ok(file),
+        // text in memory is never read a block at a time, so nothing sends it back
+        None => Err(ImportError::Unreadable {
             file: name.to_string(),
-            columns,
-        }
+            source: std::io::Error::other("the text could not be read").into(),
+        }),
+    }
+}
+
+/// Read a UTF-8 text export from its open `file` of `len` bytes a block at a time, without
+/// holding all of it, into `set` (rows appended); `head` is its first bytes. None, with `set`
+/// unchanged, when the file is not one this reads exactly as [`read`] reads its bytes: another
+/// encoding, a field holding a quote, a header or row longer than the head allows, a file
+/// that changed while it was read; the caller then reads it whole.
+pub fn read_file(
+    set: &mut ImportSet,
+    name: &str,
+    file: &File,
+    len: u64,
+    head: &[u8],
+    rules: &ImportRules,
+    options: &mut AddOptions<'_>,
+) -> Result<Option<ImportedFile>, ImportError> {
+    if !cfg!(unix)
+        || head.starts_with(b"\xFF\xFE")
+        || head.starts_with(b"\xFE\xFF")
+        || utf16_without_bom(head).is_some()
+    {
+        return Ok(None);
+    }
+    let Ok(len) = usize::try_from(len) else {
+        return Ok(None);
+    };
+    let (base, encoding) = match head.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(_) => (3, TextEncoding::Utf8Bom),
+        None => (0, TextEncoding::Utf8),
+    };
+    let mut shown = head.get(base..).unwrap_or_default();
+    if head.len() < len {
+        // whole lines only, so that no character is cut
+        let Some(end) = memchr::memrchr(b'\n', shown) else {
+            return Ok(None);
+        };
+        shown = &shown[..=end];
+    }
+    let Ok(head_text) = std::str::from_utf8(shown) else {
+        return Ok(None);
+    };
+    let text = Text {
+        head: head_text,
+        len: len.saturating_sub(base),
+        encoding,
+        truncated: false,
+        origin: Origin::File {
+            file,
+            base: base as u64,
+            len: len as u64,
+            block: options.block.unwrap_or(BLOCK).max(1),
+        },
+    };
+    read_text(set, name, text, rules, options)
+}
+
+/// A file's text: all of it, or its head and where the rest is read from.
+struct Text<'a> {
+    /// All the text, or its first whole lines.
+    head: &'a str,
+    /// The length of all the text.
+    len: usize,
+    encoding: TextEncoding,
+    truncated: bool,
+    origin: Origin<'a>,
+}
+
+/// Where the text beyond the head is.
+#[derive(Clone, Copy)]
+enum Origin<'a> {
+    /// There is none: the head is all of it.
+    Memory,
+    /// In `file`, from byte `base` (after a byte-order mark) to byte `len`, read `block` bytes
+    /// at a time.
+    File {
+        file: &'a File,
+        base: u64,
+        len: u64,
+        block: usize,
+    },
+}
+
+/// Why a chunk was not read.
+#[derive(Debug)]
+enum Stop {
+    /// The records could not be read.
+    Csv(csv::Error),
+    /// Read a block at a time, the text would not read as it does whole: read it whole.
+    Whole,
+}
+
+impl From<csv::Error> for Stop {
+    fn from(e: csv::Error) -> Stop {
+        Stop::Csv(e)
+    }
+}
+
+/// The text of a file read as one reader would, on every core; None (and `set` unchanged)
+/// when a file read a block at a time must be read whole instead.
+fn read_text(
+    set: &mut ImportSet,
+    name: &str,
+    text: Text<'_>,
+    rules: &ImportRules,
+    options: &mut AddOptions<'_>,
+) -> Result<Option<ImportedFile>, ImportError> {
+    let partial = text.head.len() < text.len;
+    let (header, to_the_end) = find_header_in(text.head, &rules.headers, options.remembered);
+    if partial && to_the_end {
+        return Ok(None);
+    }
+    let header = header.map_err(|columns| ImportError::NoHeader {
+        file: name.to_string(),
+        columns,
     })?;
     let layout = Layout::new(name, header.cells.clone(), header.remembered.clone(), rules)?;
-    let data = text.as_bytes();
+    let data = text.head.as_bytes();
     let body = body_start(data, header.delimiter, header.record_index);
+    if partial && body >= data.len() {
+        return Ok(None);
+    }
+    // a file read a block at a time is read from its first record after the header on (the
+    // records up to it are in the head): where that is, and the line ends before it
+    let first = match text.origin {
+        Origin::Memory => (0, 0),
+        Origin::File { .. } => match first_record(text.head, header.delimiter, header.record_index)
+        {
+            Ok(first) => first,
+            Err(_) if partial => return Ok(None),
+            Err(line_ends) => (data.len(), line_ends),
+        },
+    };
     let threads = match options.threads {
         Some(n) => n.max(1),
         None => std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .min(MAX_THREADS)
-            .min(1 + (data.len() - body) / MIN_CHUNK),
+            .min(1 + (text.len - body) / MIN_CHUNK),
     };
     let reading = Reading {
-        text: &text,
+        text: text.head,
         data,
+        len: text.len,
+        origin: text.origin,
+        first,
         delimiter: header.delimiter,
         header_index: header.record_index,
         layout: &layout,
@@ -69,9 +215,12 @@ pub fn read(
         done: AtomicUsize::new(0),
         cancel: AtomicBool::new(false),
     };
-    let unreadable = |source| ImportError::Unreadable {
-        file: name.to_string(),
-        source,
+    let failed = |stop| match stop {
+        Stop::Csv(source) => Some(ImportError::Unreadable {
+            file: name.to_string(),
+            source,
+        }),
+        Stop::Whole => None,
     };
     let cancelled = || ImportError::Cancelled {
         file: name.to_string(),
@@ -81,20 +230,33 @@ pub fn read(
     // the whole file is gathered; they are read again only when it decides otherwise.
     let semicolon = header.delimiter == b';';
     let guess = reading.guess(body, semicolon);
-    let mut chunks = cut(data, body, threads);
+    let mut chunks = match reading.origin {
+        Origin::Memory => cut(data, body, threads),
+        Origin::File { .. } => match reading.cut_file(threads) {
+            Ok(chunks) => chunks,
+            Err(_) => return Ok(None),
+        },
+    };
     let mut parts = reading.run(&chunks, options, |r, i, c, t| r.rows(i, c, guess, t));
-    if chunks.len() > 1 && parts.iter().any(|p| p.as_ref().is_ok_and(|p| !p.cuttable)) {
-        // a field holds a quote: a cut may not be a record boundary
+    let from_file = matches!(reading.origin, Origin::File { .. });
+    if (chunks.len() > 1 || from_file)
+        && parts.iter().any(|p| p.as_ref().is_ok_and(|p| !p.cuttable))
+    {
+        // a field holds a quote: a cut (between chunks, or blocks of a file) may not be a
+        // record boundary
+        if from_file {
+            return Ok(None);
+        }
         chunks = std::iter::once(0..data.len()).collect();
         parts = reading.run(&chunks, options, |r, i, c, t| r.rows(i, c, guess, t));
     }
     if reading.cancel.load(Ordering::Relaxed) {
         return Err(cancelled());
     }
-    let mut parts = parts
-        .into_iter()
-        .collect::<Result<Vec<Part<'_>>, csv::Error>>()
-        .map_err(unreadable)?;
+    let mut parts = match parts.into_iter().collect::<Result<Vec<Part<'_>>, Stop>>() {
+        Ok(parts) => parts,
+        Err(stop) => return failed(stop).map_or(Ok(None), Err),
+    };
     let mut scan = ConventionScan::default();
     for part in &mut parts {
         scan.merge(std::mem::take(&mut part.scan));
@@ -104,14 +266,23 @@ pub fn read(
     {
         parts.clear();
         reading.done.store(0, Ordering::Relaxed);
-        parts = reading
+        let again = reading
             .run(&chunks, options, |r, i, c, t| r.rows(i, c, conventions, t))
             .into_iter()
-            .collect::<Result<Vec<Part<'_>>, csv::Error>>()
-            .map_err(unreadable)?;
+            .collect::<Result<Vec<Part<'_>>, Stop>>();
+        parts = match again {
+            Ok(parts) => parts,
+            Err(stop) => return failed(stop).map_or(Ok(None), Err),
+        };
         if reading.cancel.load(Ordering::Relaxed) {
             return Err(cancelled());
         }
+    }
+    if let Origin::File { file, len, .. } = reading.origin
+        && file.metadata().map_or(true, |m| m.len() != len)
+    {
+        // it changed while it was read: what was read may be parts of two files
+        return Ok(None);
     }
     let mut sink: Option<RowSink<'_>> = None;
     let mut lines_before = 0u32;
@@ -123,15 +294,15 @@ pub fn read(
             None => sink = Some(part.sink),
         }
     }
-    let truncated = decoded.truncated.then(|| TRUNCATED_WARNING.to_string());
+    let truncated = text.truncated.then(|| TRUNCATED_WARNING.to_string());
     let sink = sink.unwrap_or_else(|| layout.rows(reading.file, conventions, rules));
     let (counts, warnings) = sink.finish(truncated, warning);
-    Ok(ImportedFile {
+    Ok(Some(ImportedFile {
         name: name.to_string(),
         sha256: String::new(),
         imported_at: None,
         shape: FileShape::Text {
-            encoding,
+            encoding: text.encoding,
             delimiter: header.delimiter as char,
         },
         header_line: header.line,
@@ -139,7 +310,7 @@ pub fn read(
         conventions,
         counts,
         warnings,
-    })
+    }))
 }
 
 /// The byte offset where the record after the header begins.
@@ -193,6 +364,47 @@ fn count_quotes(bytes: &[u8]) -> usize {
     super::sniff::count_byte(bytes, b'"')
 }
 
+/// Where the first record after the header (record `header_index`) begins in `text`, and the
+/// line ends before it; Err(all the line ends of the text) when it holds no such record.
+fn first_record(text: &str, delimiter: u8, header_index: usize) -> Result<(usize, u32), u32> {
+    let mut splitter = Splitter::new(text, delimiter);
+    let mut record = Record::new(text);
+    let mut n = 0usize;
+    while splitter.next_into(&mut record) {
+        if n > header_index {
+            return Ok((record.start(), record.line().saturating_sub(1)));
+        }
+        n += 1;
+    }
+    Err(splitter.line_ends())
+}
+
+/// Where a block read from a file ends: just after its last line end with an even number of
+/// quotes before it (counted from the block's start, a record boundary).
+fn block_end(buf: &[u8]) -> Option<usize> {
+    let mut end = memchr::memrchr(b'\n', buf)?;
+    let mut quotes = count_quotes(&buf[..end]);
+    loop {
+        if quotes.is_multiple_of(2) {
+            return Some(end + 1);
+        }
+        let before = memchr::memrchr(b'\n', &buf[..end])?;
+        quotes -= count_quotes(&buf[before..end]);
+        end = before;
+    }
+}
+
+/// Fill `buf` from `file` at `offset`; a file shorter by now is an error.
+#[cfg(unix)]
+fn read_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+}
+
+#[cfg(not(unix))]
+fn read_at(_file: &File, _buf: &mut [u8], _offset: u64) -> std::io::Result<()> {
+    Err(std::io::Error::other("not read a block at a time here"))
+}
+
 /// One chunk read.
 struct Part<'a> {
     /// Its rows per fate and stray marks.
@@ -213,8 +425,16 @@ struct Part<'a> {
 
 /// What the threads reading one file share.
 struct Reading<'a> {
+    /// The text, or its head when it is read from a file.
     text: &'a str,
+    /// `text`'s bytes.
     data: &'a [u8],
+    /// The length of all the text.
+    len: usize,
+    origin: Origin<'a>,
+    /// Where a file read a block at a time is read from (its first record after the header),
+    /// and the line ends before that.
+    first: (usize, u32),
     delimiter: u8,
     header_index: usize,
     layout: &'a Layout,
@@ -235,12 +455,12 @@ impl<'a> Reading<'a> {
         &self,
         chunks: &[Range<usize>],
         options: &mut AddOptions<'_>,
-        work: impl Fn(&Self, usize, Range<usize>, Tick<'_>) -> Result<T, csv::Error> + Sync,
-    ) -> Vec<Result<T, csv::Error>> {
+        work: impl Fn(&Self, usize, Range<usize>, Tick<'_>) -> Result<T, Stop> + Sync,
+    ) -> Vec<Result<T, Stop>> {
         let Some((first, rest)) = chunks.split_first() else {
             return Vec::new();
         };
-        let total = self.data.len().max(1) as f32;
+        let total = self.len.max(1) as f32;
         std::thread::scope(|scope| {
             let work = &work;
             let handles: Vec<_> = rest
@@ -278,37 +498,170 @@ impl<'a> Reading<'a> {
     }
 
     /// The records of chunk `index` (`range` of the text), the header and what precedes it
-    /// left out, with their lines in the chunk; stops early when `tick` says so. The fields are
-    /// read by [`Splitter`], which splits as the `csv` reader does and counts the lines as it
-    /// goes. Returns the chunk's line ends.
+    /// left out, each with its line in the chunk; stops early when `tick` says so. The fields
+    /// are read by [`Splitter`], which splits as the `csv` reader does and counts the lines as
+    /// it goes. Returns the chunk's line ends.
     fn records(
         &self,
         index: usize,
         range: Range<usize>,
         tick: Tick<'_>,
-        mut each: impl FnMut(&Record<'a>),
-    ) -> Result<u32, csv::Error> {
-        // chunks are cut just after a line end, so they are text
-        let chunk = self.text.get(range).unwrap_or_default();
-        let mut splitter = Splitter::new(chunk, self.delimiter);
-        let mut record = Record::new(chunk);
-        let mut n = 0usize;
-        let mut reported = 0usize;
-        while splitter.next_into(&mut record) {
-            if n.is_multiple_of(EVERY) {
-                let at = record.start();
-                if !tick(at.saturating_sub(reported)) {
-                    return Ok(splitter.line_ends());
+        mut each: impl FnMut(&Record<'_>, u32),
+    ) -> Result<u32, Stop> {
+        let Origin::File {
+            file, base, block, ..
+        } = self.origin
+        else {
+            // chunks are cut just after a line end, so they are text
+            let chunk = self.text.get(range).unwrap_or_default();
+            let mut reported = 0usize;
+            let split = self.split(chunk, index, &mut 0, &mut |record, n| {
+                if n.is_multiple_of(EVERY) {
+                    let at = record.start();
+                    if !tick(at.saturating_sub(reported)) {
+                        return false;
+                    }
+                    reported = at;
                 }
-                reported = at;
+                each(record, record.line());
+                true
+            });
+            return Ok(match split {
+                Ok(line_ends) => {
+                    tick(chunk.len().saturating_sub(reported));
+                    line_ends
+                }
+                Err(line_ends) => line_ends,
+            });
+        };
+        // A block at a time: each ends after a line end with an even number of quotes since
+        // the block began (a record boundary while no field holds a quote, which the caller
+        // checks), and what follows it begins the next block.
+        let last_chunk = range.end >= self.len;
+        let mut buf: Vec<u8> = Vec::new();
+        // the text offset of buf's first byte, and of the end of what it holds
+        let (mut at, mut filled) = (range.start, range.start);
+        let mut size = block;
+        let (mut line_ends, mut n) = match index {
+            0 => (self.first.1, self.header_index + 1),
+            _ => (0, 0),
+        };
+        let mut reported = range.start;
+        loop {
+            let fill = at.saturating_add(size).min(range.end);
+            if fill > filled {
+                let old = buf.len();
+                buf.resize(fill - at, 0);
+                read_at(file, &mut buf[old..], base + filled as u64).map_err(|_| Stop::Whole)?;
+                filled = fill;
             }
-            if index > 0 || n > self.header_index {
-                each(&record);
+            let end_of_chunk = filled >= range.end;
+            let upto = if end_of_chunk {
+                buf.len()
+            } else {
+                match block_end(&buf) {
+                    Some(upto) => upto,
+                    None => {
+                        // a record longer than the block: a larger one
+                        size = size.saturating_mul(2);
+                        continue;
+                    }
+                }
+            };
+            let piece = &buf[..upto];
+            if end_of_chunk && !last_chunk && !count_quotes(piece).is_multiple_of(2) {
+                // the cut after this chunk is inside quotes
+                return Err(Stop::Whole);
             }
-            n += 1;
+            let text = std::str::from_utf8(piece).map_err(|_| Stop::Whole)?;
+            let mut stopped = false;
+            let ends = self.split(text, index, &mut n, &mut |record, n| {
+                if n.is_multiple_of(EVERY) {
+                    let start = at + record.start();
+                    if !tick(start.saturating_sub(reported)) {
+                        stopped = true;
+                        return false;
+                    }
+                    reported = start;
+                }
+                each(record, line_ends.saturating_add(record.line()));
+                true
+            });
+            line_ends = line_ends.saturating_add(ends.unwrap_or_else(|ends| ends));
+            if stopped {
+                return Ok(line_ends);
+            }
+            if end_of_chunk {
+                break;
+            }
+            buf.drain(..upto);
+            at += upto;
+            size = block;
         }
-        tick(chunk.len().saturating_sub(reported));
+        tick(range.end.saturating_sub(reported));
+        Ok(line_ends)
+    }
+
+    /// Split `text` (all or part of chunk `index`), handing each record after the header to
+    /// `each` with its number in the chunk (`n` counts the records of the chunk so far) until
+    /// it says false. Ok(the line
+    /// ends of `text`), or Err(those before where it stopped).
+    fn split(
+        &self,
+        text: &str,
+        index: usize,
+        n: &mut usize,
+        each: &mut dyn FnMut(&Record<'_>, usize) -> bool,
+    ) -> Result<u32, u32> {
+        let mut splitter = Splitter::new(text, self.delimiter);
+        let mut record = Record::new(text);
+        while splitter.next_into(&mut record) {
+            if (index > 0 || *n > self.header_index) && !each(&record, *n) {
+                return Err(splitter.line_ends());
+            }
+            *n += 1;
+        }
         Ok(splitter.line_ends())
+    }
+
+    /// Cut a file's text (read from its first record after the header on) into up to `n`
+    /// chunks of about equal size, each just after a line end. Whether a cut is a record
+    /// boundary is known only once the chunk before it is read: it is when an even number of
+    /// quotes lies between it and the chunk's start, and no field holds one.
+    fn cut_file(&self, n: usize) -> std::io::Result<Vec<Range<usize>>> {
+        let body = self.first.0;
+        let Origin::File { file, base, .. } = self.origin else {
+            return Ok(cut(self.data, body, n));
+        };
+        let mut cuts = vec![body];
+        let mut window = vec![0u8; 1 << 16];
+        for k in 1..n {
+            let mut at = body + (self.len - body) / n * k;
+            loop {
+                if at >= self.len {
+                    break;
+                }
+                let take = window.len().min(self.len - at);
+                let bytes = &mut window[..take];
+                read_at(file, bytes, base + at as u64)?;
+                match memchr::memchr(b'\n', bytes) {
+                    Some(nl) => {
+                        at += nl + 1;
+                        break;
+                    }
+                    None => at += take,
+                }
+            }
+            if at >= self.len {
+                break;
+            }
+            if at > cuts.last().copied().unwrap_or(body) {
+                cuts.push(at);
+            }
+        }
+        let mut chunks: Vec<Range<usize>> = cuts.windows(2).map(|w| w[0]..w[1]).collect();
+        chunks.push(cuts.last().copied().unwrap_or(body)..self.len);
+        Ok(chunks)
     }
 
     /// The conventions the first data rows suggest.
@@ -332,15 +685,20 @@ impl<'a> Reading<'a> {
         range: Range<usize>,
         conventions: Conventions,
         tick: Tick<'_>,
-    ) -> Result<Part<'a>, csv::Error> {
-        let chunk = self.data.get(range.clone()).unwrap_or_default();
+    ) -> Result<Part<'a>, Stop> {
+        // the header lies in the head of a file read a block at a time
+        let chunk = self
+            .data
+            .get(range.start.min(self.data.len())..range.end.min(self.data.len()))
+            .unwrap_or_default();
         let columns = &self.layout.columns;
         let mut local = ImportSet::new();
         let mut sink = self.layout.rows(self.file, conventions, self.rules);
         let mut scan = ConventionScan::default();
         let mut cuttable = true;
-        if index == 0 {
-            // the records up to the header lie before any cut too
+        if index == 0 && matches!(self.origin, Origin::Memory) {
+            // the records up to the header lie before any cut too (a file read a block at a
+            // time is read from the record after the header on)
             let mut reader = csv_reader(chunk, self.delimiter);
             let mut record = ByteRecord::new();
             let mut n = 0;
@@ -350,10 +708,9 @@ impl<'a> Reading<'a> {
             }
         }
         let mut segments = Vec::new();
-        let line_ends = self.records(index, range, tick, |record| {
+        let line_ends = self.records(index, range, tick, |record, line| {
             cuttable &= !record.quote_in_field();
             scan.observe(record, columns);
-            let line = record.line();
             sink.push(&mut local, line, record);
             if index > 0 && local.rows.len() >= SEGMENT {
                 segments.push(std::mem::replace(
