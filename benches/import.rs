@@ -204,6 +204,33 @@ fn import_gen_big_million(bencher: divan::Bencher) {
         });
 }
 
+/// The same file read from disk a block at a time (`ImportSet::add_file`, as `lpkpi report`
+/// reads it): the bytes are never all in memory, and the hash is taken alongside.
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn import_file_big_million(bencher: divan::Bencher) {
+    let path = big_path();
+    let profile = Profile::builtin().unwrap_or_else(|e| panic!("{e}"));
+    let rules = ImportRules::new(&profile);
+    let remembered = lpkpi::import::sniff::Remembered::new();
+    bencher.bench(|| {
+        let file = std::fs::File::open(&path).unwrap();
+        let len = file.metadata().unwrap().len();
+        let mut set = ImportSet::new();
+        let mut options = lpkpi::import::AddOptions::new(&remembered);
+        let added = set
+            .add_file(
+                "big.csv",
+                divan::black_box(&file),
+                len,
+                &rules,
+                &mut options,
+            )
+            .unwrap();
+        assert!(added.is_some(), "read whole, not a block at a time");
+        set.rows.len()
+    });
+}
+
 /// The same file's records split into fields on one thread, nothing else
 /// (`lpkpi::import::split`, the first step of reading each chunk).
 #[divan::bench(sample_count = 10, sample_size = 1)]
@@ -226,8 +253,13 @@ fn split_gen_big_million(bencher: divan::Bencher) {
         });
 }
 
-/// `target/perf/big.csv`, written by `benches/gen_big.py` when missing.
+/// `target/perf/big.csv`'s bytes.
 fn big_file() -> Vec<u8> {
+    std::fs::read(big_path()).unwrap()
+}
+
+/// `target/perf/big.csv`, written by `benches/gen_big.py` when missing.
+fn big_path() -> std::path::PathBuf {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let file = root.join("target/perf/big.csv");
     if !file.exists() {
@@ -240,5 +272,5 @@ fn big_file() -> Vec<u8> {
             .unwrap();
         assert!(status.success(), "benches/gen_big.py failed");
     }
-    std::fs::read(&file).unwrap()
+    file
 }
