@@ -423,3 +423,32 @@ fn a_file_shorter_than_when_opened_is_sent_back_and_nothing_kept() {
         assert_eq!(set.rows.len(), 25_000);
     }
 }
+
+#[test]
+fn a_header_searched_past_the_head_sends_the_file_back() {
+    // 49 long lines above the header: the search for it under some delimiter reads past the
+    // first 2 MiB, so what follows could change the answer
+    let mut text = Vec::new();
+    for _ in 0..49 {
+        text.extend_from_slice(&[b'x'; 45_000]);
+        text.push(b'\n');
+    }
+    text.extend_from_slice(&render(
+        &[Gen {
+            kind: 0,
+            order: 1,
+            line: 1,
+            day: 2,
+            month: 3,
+            qty: 4,
+            cents: 500,
+        }],
+        false,
+        false,
+    ));
+    assert!(text.len() > 2 << 20);
+    let files = [("long.csv", text.as_slice())];
+    let ((rows, read_files), streamed) = read_from_disk(&files, Some(2), 1 << 16);
+    assert_eq!(streamed, [false]);
+    assert_eq!((rows, read_files), read(&files, Some(1)));
+}
