@@ -30,34 +30,45 @@ impl Sym {
 }
 
 /// The string table: the texts end to end in one buffer, each once, found through a table
-/// of handles hashed by text (a million short order ids cost their bytes and about 13 bytes
+/// of handles hashed by text (a million short order ids cost their bytes and about 17 bytes
 /// each, not an allocation each).
 #[derive(Debug, Clone, Default)]
 pub struct Interner {
-    table: HashTable<Sym>,
+    /// Each handle with its text's hash, so that growing the table needs no text again.
+    table: HashTable<(Sym, u32)>,
     text: String,
     /// Where each handle's text ends in `text` (it starts where the one before ends).
     ends: Vec<usize>,
 }
 
-fn hash(s: &str) -> u64 {
-    FxBuildHasher.hash_one(s)
+/// A text's hash, 32 bits of it (kept beside its handle).
+fn hash(s: &str) -> u32 {
+    let h = FxBuildHasher.hash_one(s);
+    (h ^ (h >> 32)) as u32
+}
+
+/// The table's 64-bit hash of a kept 32-bit one (spread over every bit: the table picks
+/// buckets by the low bits and tags by the high ones).
+fn spread(h: u32) -> u64 {
+    u64::from(h).wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
 impl Interner {
     /// The handle of `s`, storing it on first sight.
     pub fn intern(&mut self, s: &str) -> Sym {
         let h = hash(s);
-        let found = self.table.find(h, |&sym| self.text_of(sym) == s).copied();
-        if let Some(sym) = found {
+        let found = self
+            .table
+            .find(spread(h), |&(sym, kept)| kept == h && self.text_of(sym) == s)
+            .copied();
+        if let Some((sym, _)) = found {
             return sym;
         }
         let sym = Sym::at(self.ends.len());
         self.text.push_str(s);
         self.ends.push(self.text.len());
-        let (text, ends) = (&self.text, &self.ends);
         self.table
-            .insert_unique(h, sym, |&sym| hash(span_text(text, ends, sym)));
+            .insert_unique(spread(h), (sym, h), |&(_, kept)| spread(kept));
         sym
     }
 
@@ -67,9 +78,7 @@ impl Interner {
 
     /// Make room for `additional` more texts of `bytes` bytes in all.
     pub fn reserve(&mut self, additional: usize, bytes: usize) {
-        let (text, ends) = (&self.text, &self.ends);
-        self.table
-            .reserve(additional, |&sym| hash(span_text(text, ends, sym)));
+        self.table.reserve(additional, |&(_, kept)| spread(kept));
         self.ends.reserve(additional);
         self.text.reserve(bytes);
     }
