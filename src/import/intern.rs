@@ -59,7 +59,9 @@ impl Interner {
         let h = hash(s);
         let found = self
             .table
-            .find(spread(h), |&(sym, kept)| kept == h && self.text_of(sym) == s)
+            .find(spread(h), |&(sym, kept)| {
+                kept == h && self.text_of(sym) == s
+            })
             .copied();
         if let Some((sym, _)) = found {
             return sym;

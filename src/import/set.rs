@@ -142,12 +142,18 @@ fn read_exact_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> std::io::
     }
 }
 
-/// The SHA-256 of the first `len` bytes of `file`, read a block at a time; None when they
-/// cannot all be read (the file is shorter by now).
-fn hash_file(file: &std::fs::File, len: u64) -> Option<[u8; 32]> {
-    let mut hasher = Sha256::new();
+/// The SHA-256 of the first `len` bytes of `file`, read a block at a time from where the
+/// reading of the first chunk hands its hash over (`handed`: the hash of the bytes before an
+/// offset); None when it hands nothing over (it stopped before its end: the file was not read
+/// a block at a time, or the import failed), or the bytes cannot all be read (the file is
+/// shorter by now).
+fn hash_file(
+    file: &std::fs::File,
+    len: u64,
+    handed: std::sync::mpsc::Receiver<(Sha256, u64)>,
+) -> Option<[u8; 32]> {
+    let (mut hasher, mut at) = handed.recv().ok()?;
     let mut buf = vec![0u8; 1 << 20];
-    let mut at = 0u64;
     while at < len {
         let take = usize::try_from(len - at).map_or(buf.len(), |n| n.min(buf.len()));
         let block = buf.get_mut(..take)?;
@@ -264,17 +270,30 @@ impl ImportSet {
         let rows_before = self.rows.len();
         let products_before = self.products.len();
         let (result, digest) = std::thread::scope(|scope| {
-            let hashing = scope.spawn(|| hash_file(file, len));
-            let result = super::text::read_file(self, name, file, len, &head, rules, options);
+            // the first chunk's reader hashes what it reads and hands the hash over; the rest
+            // of the file is hashed on this thread while the chunks are merged
+            let (hand_over, handed) = std::sync::mpsc::channel();
+            let hashing = scope.spawn(|| hash_file(file, len, handed));
+            let source = super::text::FileSource {
+                file,
+                len,
+                head: &head,
+                hand_over,
+            };
+            let result = super::text::read_file(self, name, source, rules, options);
             match hashing.join() {
                 Ok(digest) => (result, digest),
                 Err(panic) => std::panic::resume_unwind(panic),
             }
         });
-        let result = match result {
-            Ok(None) => return Ok(None),
-            Ok(Some(file)) => Ok(file),
-            Err(e) => Err(e),
+        let result = match (result, digest) {
+            (Ok(None), _) => return Ok(None),
+            (Err(e), None) => {
+                self.roll_back(rows_before, products_before);
+                return Err(e);
+            }
+            (Ok(Some(file)), _) => Ok(file),
+            (Err(e), Some(_)) => Err(e),
         };
         let Some(digest) = digest else {
             // the file could not be read again to the end: it changed, read it whole

@@ -12,9 +12,12 @@
 
 use std::fs::File;
 use std::ops::Range;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc::Sender;
 
 use csv::ByteRecord;
+use sha2::{Digest, Sha256};
 
 use super::layout::{Layout, RowSink};
 use super::rows::{ConventionScan, Conventions};
@@ -34,6 +37,9 @@ const EVERY: usize = 4096;
 const SEGMENT: usize = 1 << 15;
 /// The conventions are guessed from this many data rows.
 const GUESS_ROWS: usize = 2000;
+/// How much less than the others the first chunk of a file read a block at a time is (a
+/// fraction of a chunk): its reader also hashes the bytes it reads.
+const FIRST_SHORTER: f64 = 0.1;
 /// A file read a block at a time is read this many bytes at a time by each thread (more when
 /// a record is longer).
 pub(super) const BLOCK: usize = 1 << 18;
@@ -64,20 +70,37 @@ pub fn read(
     }
 }
 
-/// Read a UTF-8 text export from its open `file` of `len` bytes a block at a time, without
-/// holding all of it, into `set` (rows appended); `head` is its first bytes. None, with `set`
-/// unchanged, when the file is not one this reads exactly as [`read`] reads its bytes: another
-/// encoding, a field holding a quote, a header or row longer than the head allows, a file
-/// that changed while it was read; the caller then reads it whole.
+/// A text export to read from its open file a block at a time ([`read_file`]).
+pub struct FileSource<'a> {
+    /// The open file.
+    pub file: &'a File,
+    /// Its length when it was opened.
+    pub len: u64,
+    /// Its first bytes.
+    pub head: &'a [u8],
+    /// Where the first chunk's reader hands over the hash of the file's bytes up to where it
+    /// stops, with that offset, once it has read them all.
+    pub hand_over: Sender<(Sha256, u64)>,
+}
+
+/// Read a UTF-8 text export from its open file a block at a time, without holding all of it,
+/// into `set` (rows appended). None, with `set` unchanged, when the file is not one this
+/// reads exactly as [`read`] reads its bytes: another encoding, a field holding a quote, a
+/// header or row longer than the head allows, a file that changed while it was read; the
+/// caller then reads it whole.
 pub fn read_file(
     set: &mut ImportSet,
     name: &str,
-    file: &File,
-    len: u64,
-    head: &[u8],
+    source: FileSource<'_>,
     rules: &ImportRules,
     options: &mut AddOptions<'_>,
 ) -> Result<Option<ImportedFile>, ImportError> {
+    let FileSource {
+        file,
+        len,
+        head,
+        hand_over,
+    } = source;
     if !cfg!(unix)
         || head.starts_with(b"\xFF\xFE")
         || head.starts_with(b"\xFE\xFF")
@@ -113,6 +136,7 @@ pub fn read_file(
             base: base as u64,
             len: len as u64,
             block: options.block.unwrap_or(BLOCK).max(1),
+            hand_over: &Mutex::new(Some(hand_over)),
         },
     };
     read_text(set, name, text, rules, options)
@@ -135,12 +159,15 @@ enum Origin<'a> {
     /// There is none: the head is all of it.
     Memory,
     /// In `file`, from byte `base` (after a byte-order mark) to byte `len`, read `block` bytes
-    /// at a time.
+    /// at a time. The first chunk's reader hashes the bytes up to its end as it reads them
+    /// (hot in memory) and hands the hash over, with where it stops, the first time it reads
+    /// to its end.
     File {
         file: &'a File,
         base: u64,
         len: u64,
         block: usize,
+        hand_over: &'a Mutex<Option<Sender<(Sha256, u64)>>>,
     },
 }
 
@@ -394,6 +421,11 @@ fn block_end(buf: &[u8]) -> Option<usize> {
     }
 }
 
+/// The hand-over of the first chunk's hash, even after a panic elsewhere.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// Fill `buf` from `file` at `offset`; a file shorter by now is an error.
 #[cfg(unix)]
 fn read_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
@@ -509,7 +541,11 @@ impl<'a> Reading<'a> {
         mut each: impl FnMut(&Record<'_>, u32),
     ) -> Result<u32, Stop> {
         let Origin::File {
-            file, base, block, ..
+            file,
+            base,
+            block,
+            hand_over,
+            ..
         } = self.origin
         else {
             // chunks are cut just after a line end, so they are text
@@ -547,6 +583,15 @@ impl<'a> Reading<'a> {
             _ => (0, 0),
         };
         let mut reported = range.start;
+        // the first chunk hashes the file's bytes up to its end, the first time it is read
+        let mut hasher = (index == 0 && lock(hand_over).is_some()).then(|| {
+            let mut hasher = Sha256::new();
+            if base > 0 {
+                hasher.update(b"\xEF\xBB\xBF");
+            }
+            hasher.update(self.data.get(..range.start).unwrap_or_default());
+            hasher
+        });
         loop {
             let fill = at.saturating_add(size).min(range.end);
             if fill > filled {
@@ -574,6 +619,9 @@ impl<'a> Reading<'a> {
                 return Err(Stop::Whole);
             }
             let text = std::str::from_utf8(piece).map_err(|_| Stop::Whole)?;
+            if let Some(hasher) = hasher.as_mut() {
+                hasher.update(piece);
+            }
             let mut stopped = false;
             let ends = self.split(text, index, &mut n, &mut |record, n| {
                 if n.is_multiple_of(EVERY) {
@@ -592,6 +640,12 @@ impl<'a> Reading<'a> {
                 return Ok(line_ends);
             }
             if end_of_chunk {
+                if let Some(hasher) = hasher
+                    && let Some(to) = lock(hand_over).take()
+                {
+                    // the hashing thread gone (it cannot be) would only mean no hash
+                    let _ = to.send((hasher, base + range.end as u64));
+                }
                 break;
             }
             buf.drain(..upto);
@@ -636,7 +690,9 @@ impl<'a> Reading<'a> {
         let mut cuts = vec![body];
         let mut window = vec![0u8; 1 << 16];
         for k in 1..n {
-            let mut at = body + (self.len - body) / n * k;
+            // the first chunk's reader also hashes what it reads: it gets less to read
+            let share = (k as f64 - FIRST_SHORTER) / (n as f64 - FIRST_SHORTER);
+            let mut at = body + ((self.len - body) as f64 * share) as usize;
             loop {
                 if at >= self.len {
                     break;
