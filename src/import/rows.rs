@@ -33,6 +33,7 @@ pub enum Cell<'a> {
 
 impl<'a> Cell<'a> {
     /// A text cell, trimmed; blank text is [`Cell::Empty`].
+    #[inline]
     pub fn text(s: &'a str) -> Cell<'a> {
         // most cells begin and end in a visible ASCII character: nothing to trim
         let visible = |b: Option<&u8>| b.is_some_and(|&b| b.is_ascii_graphic());
@@ -52,6 +53,7 @@ impl<'a> Cell<'a> {
     }
 
     /// The cell as text: numbers without float noise ("700103", not "700103.0").
+    #[inline]
     pub fn as_text(&self) -> Cow<'a, str> {
         match *self {
             Cell::Empty => Cow::Borrowed(""),

@@ -61,6 +61,7 @@ impl<'a> Record<'a> {
     }
 
     /// Field `i` as it reads after unquoting.
+    #[inline]
     pub fn get(&self, i: usize) -> Option<&str> {
         let span = self.spans.get(i)?;
         if span.owned {
@@ -82,6 +83,7 @@ impl Cells for Record<'_> {
     fn len(&self) -> usize {
         self.spans.len()
     }
+    #[inline]
     fn cell(&self, i: usize) -> Cell<'_> {
         self.get(i).map_or(Cell::Empty, Cell::text)
     }
