@@ -3,7 +3,7 @@
 //! file's conventions from a first pass over its rows, then each data row to one outcome, with
 //! stray decimal marks noted, and the file's warnings gathered in one order.
 
-use super::rows::{Cells, ConventionScan, Conventions, StrayMarks, parse_row};
+use super::rows::{Cells, ConventionScan, Conventions, MoneyMemo, StrayMarks, parse_row};
 use super::sniff::ColumnMap;
 use super::{ImportCounts, ImportError, ImportRules, ImportSet};
 
@@ -71,6 +71,7 @@ impl Layout {
             rules,
             counts: ImportCounts::default(),
             strays: StrayMarks::default(),
+            memo: MoneyMemo::default(),
         }
     }
 }
@@ -83,16 +84,31 @@ pub(super) struct RowSink<'a> {
     rules: &'a ImportRules,
     counts: ImportCounts,
     strays: StrayMarks,
+    /// The money texts met so far, read once each.
+    memo: MoneyMemo,
 }
 
 impl RowSink<'_> {
     /// One data row, starting at `line` of the file.
     pub fn push<C: Cells + ?Sized>(&mut self, set: &mut ImportSet, line: u32, cells: &C) {
         let columns = &self.layout.columns;
-        let outcome = parse_row(cells, columns, &self.conventions, &self.rules.rows);
+        let outcome = parse_row(
+            cells,
+            columns,
+            &self.conventions,
+            &self.rules.rows,
+            &mut self.memo,
+        );
         self.strays
             .note(cells, columns, &self.conventions, &outcome);
         set.push(self.file, line, outcome, &mut self.counts);
+    }
+
+    /// Note one data row's evidence for the file's conventions in `scan`, its money texts
+    /// read once for the vote and the row.
+    pub fn observe<C: Cells + ?Sized>(&mut self, scan: &mut ConventionScan, cells: &C) {
+        let mark = self.conventions.decimal_mark;
+        scan.observe_with(cells, &self.layout.columns, Some((&mut self.memo, mark)));
     }
 
     /// Add the rows of a later chunk of the same file, read by another sink.

@@ -174,9 +174,24 @@ impl ConventionScan {
     /// Look at one data row: its amount and unit price text vote for the decimal mark
     /// (spreadsheet numbers do not vote), its dates for the day/month order.
     pub fn observe<C: Cells + ?Sized>(&mut self, cells: &C, map: &ColumnMap) {
+        self.observe_with(cells, map, None);
+    }
+
+    /// [`ConventionScan::observe`], the votes of money texts taken from (and kept in) `memo`,
+    /// a reader's under `mark`.
+    pub fn observe_with<C: Cells + ?Sized>(
+        &mut self,
+        cells: &C,
+        map: &ColumnMap,
+        mut memo: Option<(&mut MoneyMemo, DecimalMark)>,
+    ) {
         for f in [Field::Amount, Field::UnitPrice] {
             if let Some(Cell::Text(t)) = map.get(f).map(|i| cells.cell(i)) {
-                match money_vote(t) {
+                let vote = match memo.as_mut() {
+                    Some((memo, mark)) => memo.vote(t, *mark),
+                    None => money_vote(t),
+                };
+                match vote {
                     Some(DecimalMark::Comma) => {
                         self.comma_votes = self.comma_votes.saturating_add(1)
                     }
@@ -399,6 +414,76 @@ fn money_cell(
     }
 }
 
+/// What a money cell reads as.
+type MoneyRead = Result<Option<(Decimal, Option<Currency>)>, BadMoney>;
+
+/// The longest money text [`MoneyMemo`] keeps.
+const MEMO_KEY: usize = 22;
+/// How many texts [`MoneyMemo`] keeps (one per slot, the slot picked by the text's hash).
+const MEMO_SLOTS: usize = 512;
+
+/// Money texts one reader of a file has met, with what each reads as under the decimal mark
+/// it reads with: a file writes the same prices and amounts on many rows, so most of its
+/// money texts are read once. It gives what [`money_cell`] gives (it only remembers).
+#[derive(Debug, Default)]
+pub struct MoneyMemo {
+    slots: Vec<Option<MemoSlot>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct MemoSlot {
+    key: [u8; MEMO_KEY],
+    len: u8,
+    mark: DecimalMark,
+    read: MoneyRead,
+    vote: Option<DecimalMark>,
+}
+
+impl MoneyMemo {
+    /// [`money_cell`], remembered for short texts.
+    fn read(&mut self, c: Cell<'_>, mark: DecimalMark) -> MoneyRead {
+        match c {
+            Cell::Text(t) => self
+                .slot(t, mark)
+                .map_or_else(|| money_cell(c, mark), |s| s.read),
+            _ => money_cell(c, mark),
+        }
+    }
+
+    /// [`money_vote`] of a text, remembered with what it reads as under `mark`.
+    fn vote(&mut self, t: &str, mark: DecimalMark) -> Option<DecimalMark> {
+        self.slot(t, mark).map_or_else(|| money_vote(t), |s| s.vote)
+    }
+
+    /// The slot of a short text, read now if it is not there; None for a long text.
+    fn slot(&mut self, t: &str, mark: DecimalMark) -> Option<&MemoSlot> {
+        let b = t.as_bytes();
+        if b.len() > MEMO_KEY {
+            return None;
+        }
+        if self.slots.is_empty() {
+            self.slots = vec![None; MEMO_SLOTS];
+        }
+        let h = std::hash::BuildHasher::hash_one(&rustc_hash::FxBuildHasher, b);
+        let slot = self.slots.get_mut((h >> 32) as usize % MEMO_SLOTS)?;
+        let kept = slot
+            .as_ref()
+            .is_some_and(|s| s.mark == mark && s.key.get(..usize::from(s.len)) == Some(b));
+        if !kept {
+            let mut key = [0u8; MEMO_KEY];
+            key.get_mut(..b.len())?.copy_from_slice(b);
+            *slot = Some(MemoSlot {
+                key,
+                len: b.len() as u8,
+                mark,
+                read: money_cell(Cell::Text(t), mark),
+                vote: money_vote(t),
+            });
+        }
+        slot.as_ref()
+    }
+}
+
 fn money_reason(what: &str, cell: &Cell<'_>, bad: BadMoney, mark: DecimalMark) -> String {
     match bad {
         BadMoney::Unreadable => format!(
@@ -476,6 +561,7 @@ pub fn parse_row<'a, C: Cells + ?Sized>(
     map: &ColumnMap,
     conv: &Conventions,
     rules: &RowRules,
+    memo: &mut MoneyMemo,
 ) -> RowOutcome<'a> {
     let n = cells.len();
     if (0..n).all(|i| cells.cell(i).is_empty()) {
@@ -550,20 +636,24 @@ pub fn parse_row<'a, C: Cells + ?Sized>(
         reasons.push("the product name and part number are both missing".into());
     }
     let amount_cell = get(Field::Amount);
-    let amount = money_cell(amount_cell, conv.decimal_mark).unwrap_or_else(|bad| {
-        reasons.push(money_reason("amount", &amount_cell, bad, conv.decimal_mark));
-        None
-    });
+    let amount = memo
+        .read(amount_cell, conv.decimal_mark)
+        .unwrap_or_else(|bad| {
+            reasons.push(money_reason("amount", &amount_cell, bad, conv.decimal_mark));
+            None
+        });
     let price_cell = get(Field::UnitPrice);
-    let price = money_cell(price_cell, conv.decimal_mark).unwrap_or_else(|bad| {
-        reasons.push(money_reason(
-            "unit price",
-            &price_cell,
-            bad,
-            conv.decimal_mark,
-        ));
-        None
-    });
+    let price = memo
+        .read(price_cell, conv.decimal_mark)
+        .unwrap_or_else(|bad| {
+            reasons.push(money_reason(
+                "unit price",
+                &price_cell,
+                bad,
+                conv.decimal_mark,
+            ));
+            None
+        });
     let comp_cell = get(Field::Components);
     let components = match comp_cell {
         Cell::Empty => None,
@@ -671,7 +761,7 @@ mod tests {
     fn outcome(header: &[&str], row: Vec<&'static str>) -> RowOutcome<'static> {
         let (map, rules) = setup(header);
         let row: &'static Row = Box::leak(Box::new(Row(row)));
-        parse_row(row, &map, &DOT, &rules)
+        parse_row(row, &map, &DOT, &rules, &mut MoneyMemo::default())
     }
 
     const H: &[&str] = &[
@@ -1021,7 +1111,7 @@ mod tests {
             ),
         ] {
             let row = Row(vec!["2026-01-05", "MOC", "1", amount]);
-            let outcome = parse_row(&row, &map, &conv, &rules);
+            let outcome = parse_row(&row, &map, &conv, &rules, &mut MoneyMemo::default());
             assert_eq!(outcome, RowOutcome::Rejected(want.into()));
             strays.note(&row, &map, &conv, &outcome);
         }
@@ -1037,5 +1127,35 @@ mod tests {
             )
         );
         assert_eq!(StrayMarks::default().warning(DecimalMark::Dot), None);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
+
+        /// The memo gives what reading each text afresh gives, in any order of texts and marks
+        /// (texts sharing a slot, a text met again under the other mark, texts too long to
+        /// keep).
+        #[test]
+        fn the_money_memo_reads_what_a_fresh_read_reads(
+            pool in proptest::collection::vec(
+                proptest::prop_oneof![
+                    r"-?\$?[0-9]{1,4}([.,][0-9]{1,3})*",
+                    r"[-$ (),.0-9A-Za-z€]{0,26}",
+                ],
+                1..12,
+            ),
+            picks in proptest::collection::vec((0usize..12, proptest::bool::ANY), 1..300),
+        ) {
+            let mut memo = MoneyMemo::default();
+            for (i, comma) in &picks {
+                let t = &pool[i % pool.len()];
+                let mark = if *comma { DecimalMark::Comma } else { DecimalMark::Dot };
+                let cell = Cell::text(t);
+                proptest::prop_assert_eq!(memo.read(cell, mark), money_cell(cell, mark));
+                if let Cell::Text(t) = cell {
+                    proptest::prop_assert_eq!(memo.vote(t, mark), money_vote(t));
+                }
+            }
+        }
     }
 }

@@ -747,7 +747,6 @@ impl<'a> Reading<'a> {
             .data
             .get(range.start.min(self.data.len())..range.end.min(self.data.len()))
             .unwrap_or_default();
-        let columns = &self.layout.columns;
         let mut local = ImportSet::new();
         let mut sink = self.layout.rows(self.file, conventions, self.rules);
         let mut scan = ConventionScan::default();
@@ -766,7 +765,7 @@ impl<'a> Reading<'a> {
         let mut segments = Vec::new();
         let line_ends = self.records(index, range, tick, |record, line| {
             cuttable &= !record.quote_in_field();
-            scan.observe(record, columns);
+            sink.observe(&mut scan, record);
             sink.push(&mut local, line, record);
             if index > 0 && local.rows.len() >= SEGMENT {
                 segments.push(std::mem::replace(
