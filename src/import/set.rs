@@ -125,6 +125,35 @@ pub struct ImportSet {
 /// Text files from this size on are hashed while they are read.
 const HASH_ALONGSIDE: usize = 4 << 20;
 
+/// How a part's rows become a set's ([`ImportSet::absorb`]): lines shifted by the lines
+/// before the part, strings and products renumbered into the set's tables (unless the part's
+/// tables became the set's).
+struct Remap {
+    lines_before: u32,
+    /// The set's handle of each of the part's strings.
+    syms: Option<Vec<Sym>>,
+    /// The set's number of each of the part's products.
+    products: Vec<u32>,
+}
+
+impl Remap {
+    #[inline]
+    fn row(&self, mut row: Row) -> Row {
+        row.line = row.line.saturating_add(self.lines_before);
+        if let (Some(syms), Some(p)) = (&self.syms, row.purchase.as_mut()) {
+            let sym = |s: Sym| syms.get(s.index()).copied().unwrap_or(s);
+            p.order_id = sym(p.order_id);
+            p.line_id = p.line_id.map(sym);
+            p.product = self
+                .products
+                .get(p.product as usize)
+                .copied()
+                .unwrap_or(p.product);
+        }
+        row
+    }
+}
+
 /// Text files from this size on are read a block at a time by [`ImportSet::add_file`].
 const STREAM_FROM: u64 = 16 << 20;
 /// The first bytes of a file read a block at a time, read first: the header is looked for
@@ -469,16 +498,17 @@ impl ImportSet {
         let rows = std::mem::take(&mut local.rows);
         let count = rows.len() + segments.iter().map(Vec::len).sum::<usize>();
         let fresh = self.strings.is_empty() && self.products.is_empty();
-        let remap: Box<dyn Fn(Row) -> Row> = if fresh {
+        let remap = if fresh {
             // nothing here yet: the part's tables are this set's as they are
             self.strings = local.strings;
             self.products = local.products;
             self.product_index = local.product_index;
             self.product_by_text = local.product_by_text;
-            Box::new(move |mut row: Row| {
-                row.line = row.line.saturating_add(lines_before);
-                row
-            })
+            Remap {
+                lines_before,
+                syms: None,
+                products: Vec::new(),
+            }
         } else {
             self.strings
                 .reserve(local.strings.len(), local.strings.bytes());
@@ -487,7 +517,7 @@ impl ImportSet {
                 .texts()
                 .map(|t| self.strings.intern(t))
                 .collect();
-            let sym = move |s: Sym| syms.get(s.index()).copied().unwrap_or(s);
+            let sym = |s: Sym| syms.get(s.index()).copied().unwrap_or(s);
             let products: Vec<u32> = local
                 .products
                 .iter()
@@ -500,18 +530,11 @@ impl ImportSet {
                     self.product_key(key)
                 })
                 .collect();
-            Box::new(move |mut row: Row| {
-                row.line = row.line.saturating_add(lines_before);
-                if let Some(p) = row.purchase.as_mut() {
-                    p.order_id = sym(p.order_id);
-                    p.line_id = p.line_id.map(&sym);
-                    p.product = products
-                        .get(p.product as usize)
-                        .copied()
-                        .unwrap_or(p.product);
-                }
-                row
-            })
+            Remap {
+                lines_before,
+                syms: Some(syms),
+                products,
+            }
         };
         if fresh && lines_before == 0 && self.rows.is_empty() && segments.is_empty() {
             self.rows = rows;
@@ -520,9 +543,9 @@ impl ImportSet {
         // exact: a large buffer grows in place; each segment is freed once appended, so the
         // part's rows are never held twice
         self.rows.reserve_exact(count);
-        self.rows.extend(rows.into_iter().map(&remap));
+        self.rows.extend(rows.into_iter().map(|r| remap.row(r)));
         for segment in segments {
-            self.rows.extend(segment.into_iter().map(&remap));
+            self.rows.extend(segment.into_iter().map(|r| remap.row(r)));
         }
     }
 
