@@ -141,9 +141,8 @@ impl Remap {
     fn row(&self, mut row: Row) -> Row {
         row.line = row.line.saturating_add(self.lines_before);
         if let (Some(syms), Some(p)) = (&self.syms, row.purchase.as_mut()) {
-            let sym = |s: Sym| syms.get(s.index()).copied().unwrap_or(s);
-            p.order_id = sym(p.order_id);
-            p.line_id = p.line_id.map(sym);
+            p.order_id = renumber(syms, p.order_id);
+            p.line_id = p.line_id.map(|l| renumber(syms, l));
             p.product = self
                 .products
                 .get(p.product as usize)
@@ -152,6 +151,11 @@ impl Remap {
         }
         row
     }
+}
+
+/// The set's handle of a part's string `s` (`syms`: the set's handle of each).
+fn renumber(syms: &[Sym], s: Sym) -> Sym {
+    syms.get(s.index()).copied().unwrap_or(s)
 }
 
 /// Text files from this size on are read a block at a time by [`ImportSet::add_file`].
@@ -517,7 +521,7 @@ impl ImportSet {
                 .texts()
                 .map(|t| self.strings.intern(t))
                 .collect();
-            let sym = |s: Sym| syms.get(s.index()).copied().unwrap_or(s);
+            let sym = |s: Sym| renumber(&syms, s);
             let products: Vec<u32> = local
                 .products
                 .iter()
