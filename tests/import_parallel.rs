@@ -26,15 +26,18 @@ fn read(files: &[(&str, &[u8])], threads: Option<usize>) -> (Vec<Seen>, Vec<Impo
         options.threads = threads;
         set.add_with(name, bytes, &rules, &mut options).unwrap();
     }
-    let rows = set
-        .rows
+    (seen(&set), set.files.clone())
+}
+
+/// The set's rows, their purchases' strings resolved.
+fn seen(set: &ImportSet) -> Vec<Seen> {
+    set.rows
         .iter()
         .map(|r| {
             let purchase = r.purchase.as_ref().map(|p| format!("{:?}", set.parsed(p)));
             (r.file, r.line, r.fate.clone(), purchase)
         })
-        .collect();
-    (rows, set.files.clone())
+        .collect()
 }
 
 fn same_in_every_cut(files: &[(&str, &[u8])]) -> (Vec<Seen>, Vec<ImportedFile>) {
@@ -85,15 +88,7 @@ fn read_from_disk(
             }
         }
     }
-    let rows = set
-        .rows
-        .iter()
-        .map(|r| {
-            let purchase = r.purchase.as_ref().map(|p| format!("{:?}", set.parsed(p)));
-            (r.file, r.line, r.fate.clone(), purchase)
-        })
-        .collect();
-    ((rows, set.files.clone()), streamed)
+    ((seen(&set), set.files.clone()), streamed)
 }
 
 /// Read from disk in blocks of every size and by 1 to 3 threads, the files give what one
