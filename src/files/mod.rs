@@ -134,6 +134,18 @@ fn halves(_file: &File, _len: u64) -> Option<Vec<u8>> {
     None
 }
 
+/// Fill `buf` from `file` at `offset`, leaving the file's position alone (a file shorter by
+/// now is an error). On Unix only: elsewhere it always fails, and callers read files whole.
+pub fn read_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    #[cfg(unix)]
+    return std::os::unix::fs::FileExt::read_exact_at(file, buf, offset);
+    #[cfg(not(unix))]
+    {
+        let _ = (file, buf, offset);
+        Err(std::io::Error::other("not read at an offset here"))
+    }
+}
+
 /// Read the regular file at `path` (a symbolic link to one is fine) if it is at most `cap`
 /// bytes; `what` names its kind in the error ("an export", "a workspace").
 pub fn read_capped(path: &Path, cap: u64, what: &'static str) -> Result<Vec<u8>, FileError> {

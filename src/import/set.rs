@@ -164,17 +164,6 @@ const STREAM_FROM: u64 = 16 << 20;
 /// in them, and the conventions guessed.
 const HEAD: u64 = 2 << 20;
 
-/// Fill `buf` from `file` at `offset` (an error on a file shorter by now).
-fn read_exact_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
-    #[cfg(unix)]
-    return std::os::unix::fs::FileExt::read_exact_at(file, buf, offset);
-    #[cfg(not(unix))]
-    {
-        let _ = (file, buf, offset);
-        Err(std::io::Error::other("not read a block at a time here"))
-    }
-}
-
 /// The SHA-256 of the first `len` bytes of `file`, read a block at a time from where the
 /// reading of the first chunk hands its hash over (`handed`: the hash of the bytes before an
 /// offset); None when it hands nothing over (it stopped before its end: the file was not read
@@ -190,7 +179,7 @@ fn hash_file(
     while at < len {
         let take = usize::try_from(len - at).map_or(buf.len(), |n| n.min(buf.len()));
         let block = buf.get_mut(..take)?;
-        read_exact_at(file, block, at).ok()?;
+        crate::files::read_at(file, block, at).ok()?;
         hasher.update(&*block);
         at += take as u64;
     }
@@ -294,7 +283,7 @@ impl ImportSet {
             return Ok(None);
         }
         let mut head = vec![0u8; usize::try_from(len.min(HEAD)).unwrap_or(0)];
-        if read_exact_at(file, &mut head, 0).is_err()
+        if crate::files::read_at(file, &mut head, 0).is_err()
             || is_spreadsheet(&head)
             || super::sniff::not_an_export(&head).is_some()
         {

@@ -426,17 +426,6 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// Fill `buf` from `file` at `offset`; a file shorter by now is an error.
-#[cfg(unix)]
-fn read_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
-    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
-}
-
-#[cfg(not(unix))]
-fn read_at(_file: &File, _buf: &mut [u8], _offset: u64) -> std::io::Result<()> {
-    Err(std::io::Error::other("not read a block at a time here"))
-}
-
 /// One chunk read.
 struct Part<'a> {
     /// Its rows per fate and stray marks.
@@ -597,7 +586,8 @@ impl<'a> Reading<'a> {
             if fill > filled {
                 let old = buf.len();
                 buf.resize(fill - at, 0);
-                read_at(file, &mut buf[old..], base + filled as u64).map_err(|_| Stop::Whole)?;
+                crate::files::read_at(file, &mut buf[old..], base + filled as u64)
+                    .map_err(|_| Stop::Whole)?;
                 filled = fill;
             }
             let end_of_chunk = filled >= range.end;
@@ -699,7 +689,7 @@ impl<'a> Reading<'a> {
                 }
                 let take = window.len().min(self.len - at);
                 let bytes = &mut window[..take];
-                read_at(file, bytes, base + at as u64)?;
+                crate::files::read_at(file, bytes, base + at as u64)?;
                 match memchr::memchr(b'\n', bytes) {
                     Some(nl) => {
                         at += nl + 1;
