@@ -9,6 +9,15 @@
 //! again. A cut is placed after a line end with an even number of quotes before it: that is
 //! a record boundary unless some field before it holds a quote character, which each chunk
 //! checks as it reads; a file with one is read again by a single thread.
+//!
+//! A large UTF-8 file can also be read straight from disk ([`read_file`]): each chunk's reader
+//! reads its part a block at a time into a buffer of its own (a block ends after a line end
+//! with an even number of quotes since the block began), so the file is never all in memory.
+//! The cuts between chunks are placed after any line end and checked once the chunk before is
+//! read (an even number of quotes, no field holding one). The first chunk's reader hashes the
+//! bytes it reads and hands the hash over for the rest of the file. Whatever would not read
+//! exactly as the bytes read whole (another encoding, a quote in a field, a header past the
+//! head, a file that changed) is sent back to be read whole.
 
 use std::fs::File;
 use std::ops::Range;
@@ -648,8 +657,7 @@ impl<'a> Reading<'a> {
 
     /// Split `text` (all or part of chunk `index`), handing each record after the header to
     /// `each` with its number in the chunk (`n` counts the records of the chunk so far) until
-    /// it says false. Ok(the line
-    /// ends of `text`), or Err(those before where it stopped).
+    /// it says false. Ok(the line ends of `text`), or Err(those before where it stopped).
     fn split(
         &self,
         text: &str,
