@@ -51,7 +51,7 @@ const GUESS_ROWS: usize = 2000;
 const FIRST_SHORTER: f64 = 0.1;
 /// A file read a block at a time is read this many bytes at a time by each thread (more when
 /// a record is longer).
-pub(super) const BLOCK: usize = 1 << 18;
+const BLOCK: usize = 1 << 18;
 
 /// Read a text export into `set` (rows appended); the caller dedupes and registers the file.
 pub fn read(
