@@ -447,3 +447,27 @@ fn a_header_searched_past_the_head_sends_the_file_back() {
     assert_eq!(streamed, [false]);
     assert_eq!((rows, read_files), read(&files, Some(1)));
 }
+
+#[test]
+fn a_file_read_by_many_threads_is_read_a_block_at_a_time() {
+    // the first chunk's reader hands the hash over, whichever reader ends first: with sixteen,
+    // some later one ends before it
+    let rows: Vec<Gen> = (0..3_000u32)
+        .map(|i| Gen {
+            kind: [0, 1, 7, 8, 9, 10][i as usize % 6],
+            order: i / 2,
+            line: (i % 2) as u8 + 1,
+            day: (i % 28) as u8 + 1,
+            month: (i % 12) as u8 + 1,
+            qty: (i % 9) as i16,
+            cents: i * 13,
+        })
+        .collect();
+    let text = render(&rows, true, true);
+    let files = [("many.csv", text.as_slice())];
+    for _ in 0..5 {
+        let (seen, streamed) = read_from_disk(&files, Some(16), 4096);
+        assert_eq!(streamed, [true]);
+        assert_eq!(seen, read(&files, Some(1)));
+    }
+}
