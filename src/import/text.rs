@@ -110,8 +110,7 @@ pub fn read_file(
         head,
         hand_over,
     } = source;
-    if !cfg!(unix)
-        || head.starts_with(b"\xFF\xFE")
+    if head.starts_with(b"\xFF\xFE")
         || head.starts_with(b"\xFE\xFF")
         || utf16_without_bom(head).is_some()
     {
