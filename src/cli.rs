@@ -17,7 +17,7 @@ use rust_decimal::Decimal;
 use crate::import::ImportRules;
 use crate::import::values::Currency;
 use crate::report::pdf::{Paper, PdfOptions};
-use crate::report::{Format, ReportInput};
+use crate::report::{Format, ReportError, ReportInput};
 use crate::rules::Profile;
 use crate::workspace::Document;
 use crate::workspace::model::{ImportOutcome, ProfileChoice, Workspace};
@@ -319,6 +319,19 @@ fn add_export(
 
 /// The report as bytes, for a parsed `report` command.
 pub fn report_bytes(r: &ReportArgs, now: NaiveDateTime) -> Result<Vec<u8>, CliError> {
+    let mut bytes = Vec::new();
+    make_report(r, now, |input, format| {
+        crate::report::write(input, format, &mut bytes).map_err(usage)
+    })?;
+    Ok(bytes)
+}
+
+/// Works out the report of a parsed `report` command and hands it to `emit` with its format.
+fn make_report(
+    r: &ReportArgs,
+    now: NaiveDateTime,
+    emit: impl FnOnce(&ReportInput<'_>, Format) -> Result<(), CliError>,
+) -> Result<(), CliError> {
     let today = now.date();
     let mut ws = match &r.workspace {
         Some(path) => {
@@ -392,11 +405,11 @@ pub fn report_bytes(r: &ReportArgs, now: NaiveDateTime) -> Result<Vec<u8>, CliEr
         capability: has_roster.then_some(&outcome.capability),
         reconciliation: &outcome.reconciliation,
     };
-    let bytes = crate::report::render(&input, format).map_err(usage);
-    // A million rows take tens of milliseconds to free; the report is ready without that.
+    let emitted = emit(&input, format);
+    // A million rows take tens of milliseconds to free; the report is out without that.
     // A thread of their own frees them (the process may end first, which frees them too).
     let _ = std::thread::Builder::new().spawn(move || drop((session, outcome, ws)));
-    bytes
+    emitted
 }
 
 #[cfg(feature = "gui")]
@@ -649,22 +662,28 @@ fn report(r: ReportArgs, now: NaiveDateTime) -> Result<(), CliError> {
             "a PDF is not text: give --out FILE.pdf (or redirect the output)".into(),
         ));
     }
-    let bytes = report_bytes(&r, now)?;
     match &r.out {
         Some(path) => {
+            let bytes = report_bytes(&r, now)?;
             // checked again: the report took a while, and the target may have changed
             check_out(path, &r)?;
             crate::files::write_output(path, &bytes)
                 .map_err(|e| CliError::Failed(format!("cannot write the report: {e}")))
         }
-        None => match std::io::stdout()
-            .lock()
-            .write_all(&bytes)
-            .and_then(|()| std::io::stdout().lock().flush())
-        {
-            // the reader went away (`lpkpi report | head`): what it wanted, it had
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-            r => r.map_err(|e| CliError::Failed(format!("cannot write to standard output: {e}"))),
-        },
+        // written as it is made: a large export's report is tens of megabytes
+        None => make_report(&r, now, |input, format| {
+            let stdout = std::io::stdout().lock();
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout);
+            let written = crate::report::write(input, format, &mut out);
+            let flushed = written.and_then(|()| out.flush().map_err(ReportError::Io));
+            match flushed {
+                // the reader went away (`lpkpi report | head`): what it wanted, it had
+                Err(ReportError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                Err(ReportError::Io(e)) => Err(CliError::Failed(format!(
+                    "cannot write to standard output: {e}"
+                ))),
+                r => r.map_err(usage),
+            }
+        }),
     }
 }

@@ -167,6 +167,16 @@ pub fn value(input: &ReportInput<'_>) -> Value {
 /// The keys of `rows` that list rows.
 const LISTS: [&str; 3] = ["rejected", "needs_rate", "review"];
 
+/// How many items the row list `key` of `e` has.
+fn list_len(key: &str, e: &Evaluation) -> usize {
+    match key {
+        "rejected" => e.rejected.len(),
+        "needs_rate" => e.needs_rate.len(),
+        "review" => e.review.len(),
+        _ => 0,
+    }
+}
+
 /// One of the row lists of an evaluation, written item by item (a list can hold a row of
 /// every imported row: building it as a value first costs more than the evaluation).
 struct RowList<'a>(&'a str, &'a Evaluation);
@@ -217,10 +227,12 @@ impl serde::Serialize for RowList<'_> {
     }
 }
 
-/// The report's value with its row lists written straight from the evaluation.
+/// The report's value with its row lists written straight from the evaluation, except the
+/// lists named in `apart`, written as their [`placeholder`] to be replaced.
 struct Streamed<'a> {
     skeleton: &'a Value,
     eval: &'a Evaluation,
+    apart: &'a [&'a str],
 }
 
 impl serde::Serialize for Streamed<'_> {
@@ -233,7 +245,7 @@ impl serde::Serialize for Streamed<'_> {
         for (key, value) in map {
             match (key.as_str(), value) {
                 ("rows", Value::Object(rows)) => {
-                    out.serialize_entry(key, &RowsStreamed(rows, self.eval))?
+                    out.serialize_entry(key, &RowsStreamed(rows, self))?
                 }
                 _ => out.serialize_entry(key, value)?,
             }
@@ -242,20 +254,151 @@ impl serde::Serialize for Streamed<'_> {
     }
 }
 
-struct RowsStreamed<'a>(&'a Map<String, Value>, &'a Evaluation);
+struct RowsStreamed<'a>(&'a Map<String, Value>, &'a Streamed<'a>);
 
 impl serde::Serialize for RowsStreamed<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
+        let Streamed { eval, apart, .. } = self.1;
         let mut out = s.serialize_map(Some(self.0.len()))?;
         for (key, value) in self.0 {
             match LISTS.iter().find(|k| **k == key.as_str()) {
-                Some(list) => out.serialize_entry(key, &RowList(list, self.1))?,
+                Some(list) if apart.contains(list) => {
+                    out.serialize_entry(key, &placeholder(list))?
+                }
+                Some(list) => out.serialize_entry(key, &RowList(list, eval))?,
                 None => out.serialize_entry(key, value)?,
             }
         }
         out.end()
     }
+}
+
+/// The string written in place of the row list `key` while the list is written apart.
+fn placeholder(key: &str) -> String {
+    format!("\u{1}lpkpi row list {key}\u{1}")
+}
+
+/// Row lists from this many items on are written apart, item by item, straight to the
+/// output (the 94,718 review rows of a 1M-row export are 18.8 MB of JSON).
+const APART_FROM: usize = 1_000;
+
+/// The size of the pieces in which a row list written apart is handed to the output.
+const FLUSH_AT: usize = 1 << 16;
+
+/// A text written as a JSON string, kept for the next item: the items of a list repeat
+/// their file name and, often, their reason.
+#[derive(Default)]
+struct Escaped {
+    text: String,
+    json: Vec<u8>,
+}
+
+impl Escaped {
+    /// Appends `text` as a JSON string (escaped as `serde_json` escapes it).
+    fn write(&mut self, out: &mut Vec<u8>, text: &str) -> std::io::Result<()> {
+        if self.json.is_empty() || self.text != text {
+            self.json.clear();
+            serde_json::to_writer(&mut self.json, text).map_err(std::io::Error::other)?;
+            self.text.clear();
+            self.text.push_str(text);
+        }
+        out.extend_from_slice(&self.json);
+        Ok(())
+    }
+}
+
+/// Appends any other value of an item as JSON.
+fn write_value<T: serde::Serialize + ?Sized>(out: &mut Vec<u8>, v: &T) -> std::io::Result<()> {
+    serde_json::to_writer(out, v).map_err(std::io::Error::other)
+}
+
+/// Writes the row list `key` to `out` as it stands in the report, each line indented for
+/// its place (`[`, a line end before each item, then `\n    ]`), exactly as `serde_json`'s
+/// pretty formatter writes [`RowList`] there (a test compares the two). The items go through
+/// a buffer handed to `out` whenever it holds `flush_at` bytes: a list can be tens of
+/// megabytes, and is never all in memory.
+fn write_list(
+    out: &mut dyn std::io::Write,
+    key: &str,
+    eval: &Evaluation,
+    flush_at: usize,
+) -> std::io::Result<()> {
+    const OPEN: &[u8] = b"\n      {\n        \"file\": ";
+    const LINE: &[u8] = b",\n        \"line\": ";
+    const CLOSE: &[u8] = b"\n      }";
+    const END: &[u8] = b"\n    ]";
+    if list_len(key, eval) == 0 {
+        return out.write_all(b"[]");
+    }
+    let field = |name: &str| format!(",\n        \"{name}\": ").into_bytes();
+    let (reason, kind, currency, amount) = (
+        field("reason"),
+        field("kind"),
+        field("currency"),
+        field("amount"),
+    );
+    let mut file = Escaped::default();
+    let mut text = Escaped::default();
+    let mut buf: Vec<u8> = Vec::with_capacity(flush_at.saturating_add(1024).min(1 << 20));
+    buf.push(b'[');
+    // before each item: a `,` (but the first) and a line end; after it, the buffer handed on
+    // when full
+    let open = |buf: &mut Vec<u8>, i: usize| {
+        if i > 0 {
+            buf.push(b',');
+        }
+        buf.extend_from_slice(OPEN);
+    };
+    let close = |buf: &mut Vec<u8>, out: &mut dyn std::io::Write| {
+        buf.extend_from_slice(CLOSE);
+        if buf.len() >= flush_at {
+            out.write_all(buf)?;
+            buf.clear();
+        }
+        Ok::<(), std::io::Error>(())
+    };
+    match key {
+        "rejected" => {
+            for (i, r) in eval.rejected.iter().enumerate() {
+                open(&mut buf, i);
+                file.write(&mut buf, &r.file)?;
+                buf.extend_from_slice(LINE);
+                write_value(&mut buf, &r.line)?;
+                buf.extend_from_slice(&reason);
+                text.write(&mut buf, &r.reason)?;
+                close(&mut buf, out)?;
+            }
+        }
+        "needs_rate" => {
+            for (i, r) in eval.needs_rate.iter().enumerate() {
+                open(&mut buf, i);
+                file.write(&mut buf, &r.file)?;
+                buf.extend_from_slice(LINE);
+                write_value(&mut buf, &r.line)?;
+                buf.extend_from_slice(&currency);
+                write_value(&mut buf, &r.currency)?;
+                buf.extend_from_slice(&amount);
+                write_value(&mut buf, &money(r.amount))?;
+                close(&mut buf, out)?;
+            }
+        }
+        _ => {
+            for (i, r) in eval.review.iter().enumerate() {
+                open(&mut buf, i);
+                file.write(&mut buf, &r.file)?;
+                buf.extend_from_slice(LINE);
+                write_value(&mut buf, &r.line)?;
+                buf.extend_from_slice(&kind);
+                write_value(&mut buf, &r.kind)?;
+                buf.extend_from_slice(&reason);
+                text.write(&mut buf, &r.reason)?;
+                close(&mut buf, out)?;
+            }
+        }
+    }
+    buf.extend_from_slice(END);
+    out.write_all(&buf)
 }
 
 /// The report without its row lists (empty there).
@@ -362,13 +505,186 @@ fn skeleton(input: &ReportInput<'_>) -> Value {
 
 /// The report as pretty JSON bytes, newline-terminated.
 pub fn render(input: &ReportInput<'_>) -> Result<Vec<u8>, ReportError> {
-    let skeleton = skeleton(input);
-    let streamed = Streamed {
-        skeleton: &skeleton,
-        eval: input.eval,
-    };
-    let mut out =
-        serde_json::to_vec_pretty(&streamed).map_err(|e| ReportError::Write(e.to_string()))?;
-    out.push(b'\n');
+    let mut out = Vec::new();
+    write(input, &mut out)?;
     Ok(out)
+}
+
+/// [`render`], written to `out` as it is made: the long row lists are never all in memory.
+pub fn write(input: &ReportInput<'_>, out: &mut dyn std::io::Write) -> Result<(), ReportError> {
+    write_with(input, out, APART_FROM, FLUSH_AT)
+}
+
+/// [`write`], with the row lists of at least `apart_from` items written apart, handed to
+/// `out` in pieces of `flush_at` bytes.
+fn write_with(
+    input: &ReportInput<'_>,
+    out: &mut dyn std::io::Write,
+    apart_from: usize,
+    flush_at: usize,
+) -> Result<(), ReportError> {
+    let skeleton = skeleton(input);
+    let eval = input.eval;
+    let pretty = |apart: &[&str]| {
+        let streamed = Streamed {
+            skeleton: &skeleton,
+            eval,
+            apart,
+        };
+        serde_json::to_vec_pretty(&streamed).map_err(|e| ReportError::Write(e.to_string()))
+    };
+    let apart: Vec<&str> = LISTS
+        .into_iter()
+        .filter(|key| list_len(key, eval) >= apart_from.max(1))
+        .collect();
+    let mut text = pretty(&apart)?;
+    let places = match apart.is_empty() {
+        true => Some(Vec::new()),
+        false => placeholders(&text, &apart)?,
+    };
+    let places = match places {
+        Some(places) => places,
+        None => {
+            // a placeholder is not where it alone can be (a text of the report holds it)
+            text = pretty(&[])?;
+            Vec::new()
+        }
+    };
+    let mut from = 0;
+    for (start, end, key) in places {
+        out.write_all(text.get(from..start).unwrap_or_default())?;
+        write_list(out, key, eval, flush_at)?;
+        from = end;
+    }
+    out.write_all(text.get(from..).unwrap_or_default())?;
+    out.write_all(b"\n")?;
+    Ok(())
+}
+
+/// Where a row list's placeholder stands in the report's text: its first byte, the byte
+/// after it, and the list's key.
+type Place<'k> = (usize, usize, &'k str);
+
+/// Where the [`placeholder`] of each list in `apart` stands in `text`, in the order of the
+/// text; None when one does not stand there exactly once.
+fn placeholders<'k>(text: &[u8], apart: &[&'k str]) -> Result<Option<Vec<Place<'k>>>, ReportError> {
+    let mut at = Vec::new();
+    for &key in apart {
+        let quoted =
+            serde_json::to_vec(&placeholder(key)).map_err(|e| ReportError::Write(e.to_string()))?;
+        let mut found = memchr::memmem::find_iter(text, &quoted);
+        match (found.next(), found.next()) {
+            (Some(start), None) => at.push((start, start + quoted.len(), key)),
+            _ => return Ok(None),
+        }
+    }
+    at.sort_unstable();
+    Ok(Some(at))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workspace::model::Workspace;
+    use crate::workspace::session::Session;
+    use chrono::NaiveDate;
+
+    /// An export whose report has every row list: rejected rows, rows waiting for a rate,
+    /// unknown products, packaged sets without a component count and differing duplicates,
+    /// with texts that need escaping.
+    fn export(rows: usize) -> String {
+        let mut out = String::from("Order,Line,Invoice Date,Product,Type,Qty,Amount,Currency\n");
+        for i in 0..rows {
+            let (product, kind) = match i % 4 {
+                0 => ("MOC 20533C Implementing Azure", "MOC"),
+                1 => ("Packaged Set: \"Azure\" path", "Packaged Set"),
+                2 => ("55238A SharePoint Online \\ Tab\there", ""),
+                _ => ("Classroom catering", "Other"),
+            };
+            let qty = if i % 11 == 0 { "ten" } else { "2" };
+            let currency = if i % 7 == 0 { "EUR" } else { "USD" };
+            let line = if i % 13 == 0 { 0 } else { i };
+            let product = product.replace('"', "\"\"");
+            out.push_str(&format!(
+                "{},{line},2026-03-{:02},\"{product}\",{kind},{qty},{}.50,{currency}\n",
+                i / 3,
+                i % 28 + 1,
+                i % 500
+            ));
+        }
+        out
+    }
+
+    #[test]
+    fn row_lists_written_apart_read_as_the_report_written_at_once() {
+        let ws = Workspace::default();
+        let mut session = Session::new(&ws).unwrap();
+        let rules = session.import_rules.clone();
+        std::sync::Arc::make_mut(&mut session.set)
+            .add("e\"x\\port.csv", export(400).as_bytes(), &rules)
+            .unwrap();
+        let day = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let outcome = session.evaluate(&ws, day("2026-10-01"), day("2026-11-26"), None);
+        let e = &outcome.eval;
+        for key in LISTS {
+            assert!(list_len(key, e) > 10, "{key}: {}", list_len(key, e));
+        }
+        let input = ReportInput {
+            eval: e,
+            profile: &session.profile,
+            set: &session.set,
+            partner: Some("A \"partner\" \u{1}lpkpi row list"),
+            capability: None,
+            reconciliation: &outcome.reconciliation,
+        };
+        let mut whole = serde_json::to_vec_pretty(&value(&input)).unwrap();
+        whole.push(b'\n');
+        assert_eq!(render(&input).unwrap(), whole);
+        for apart_from in [1, 15, 60, usize::MAX] {
+            for flush_at in [0, 1, 100, 1 << 16] {
+                let mut out = Vec::new();
+                write_with(&input, &mut out, apart_from, flush_at).unwrap();
+                assert!(
+                    out == whole,
+                    "apart from {apart_from}, flushed at {flush_at}:\n{}",
+                    String::from_utf8_lossy(&out)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_text_holding_a_placeholder_sends_the_report_back_to_be_written_at_once() {
+        let ws = Workspace::default();
+        let mut session = Session::new(&ws).unwrap();
+        let rules = session.import_rules.clone();
+        std::sync::Arc::make_mut(&mut session.set)
+            .add("x.csv", export(60).as_bytes(), &rules)
+            .unwrap();
+        let day = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let outcome = session.evaluate(&ws, day("2026-10-01"), day("2026-11-26"), None);
+        let name = placeholder("review");
+        let input = ReportInput {
+            eval: &outcome.eval,
+            profile: &session.profile,
+            set: &session.set,
+            partner: Some(&name),
+            capability: None,
+            reconciliation: &outcome.reconciliation,
+        };
+        let mut whole = serde_json::to_vec_pretty(&value(&input)).unwrap();
+        whole.push(b'\n');
+        let mut out = Vec::new();
+        write_with(&input, &mut out, 1, 10).unwrap();
+        assert!(out == whole, "{}", String::from_utf8_lossy(&out));
+        let skeleton = skeleton(&input);
+        let streamed = Streamed {
+            skeleton: &skeleton,
+            eval: &outcome.eval,
+            apart: &["review"],
+        };
+        let text = serde_json::to_vec_pretty(&streamed).unwrap();
+        assert_eq!(placeholders(&text, &["review"]).unwrap(), None);
+        assert!(placeholders(&text, &["rejected"]).unwrap().is_none());
+    }
 }

@@ -60,6 +60,21 @@ pub enum ReportError {
     /// Serialization failed.
     #[error("cannot write the report: {0}")]
     Write(String),
+    /// The output refused the report's bytes (a full disk, a closed pipe).
+    #[error("cannot write the report: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Write a report to `out` (the JSON report as it is made; the others rendered first).
+pub fn write(
+    input: &ReportInput<'_>,
+    format: Format,
+    out: &mut dyn std::io::Write,
+) -> Result<(), ReportError> {
+    match format {
+        Format::Json => json::write(input, out),
+        other => Ok(out.write_all(&render(input, other)?)?),
+    }
 }
 
 /// Render a report.
