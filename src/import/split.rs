@@ -219,11 +219,48 @@ impl<'a> Splitter<'a> {
                 self.pos = bytes.len();
                 return Some(inside);
             }
-            let mut hits = (bytes_equal(word, delimiter)
-                | bytes_equal(word, b'"')
-                | bytes_equal(word, b'\r')
-                | bytes_equal(word, b'\n'))
-                & valid_bytes(valid);
+            let valid = valid_bytes(valid);
+            let delimiters = bytes_equal(word, delimiter) & valid;
+            let quotes = bytes_equal(word, b'"') & valid;
+            let ends = (bytes_equal(word, b'\r') | bytes_equal(word, b'\n')) & valid;
+            if !in_quotes && quotes == 0 {
+                // the common word, with no quote and not inside quotes: its delimiters end
+                // fields up to its first line end, which ends the record
+                let before_end = match ends {
+                    0 => u64::MAX,
+                    _ => (ends & ends.wrapping_neg()) - 1,
+                };
+                let mut fields = delimiters & before_end;
+                while fields != 0 {
+                    let p = base + (fields.trailing_zeros() / 8) as usize;
+                    fields &= fields - 1;
+                    let range = match closed.take() {
+                        Some(c) => field + 1..c,
+                        None => field..p,
+                    };
+                    record.spans.push(Span {
+                        range,
+                        owned: false,
+                    });
+                    field = p + 1;
+                }
+                if ends != 0 {
+                    let p = base + (ends.trailing_zeros() / 8) as usize;
+                    let range = match closed.take() {
+                        Some(c) => field + 1..c,
+                        None => field..p,
+                    };
+                    record.spans.push(Span {
+                        range,
+                        owned: false,
+                    });
+                    self.pos = p;
+                    return Some(inside);
+                }
+                base += 8;
+                continue;
+            }
+            let mut hits = delimiters | quotes | ends;
             while hits != 0 {
                 let p = base + (hits.trailing_zeros() / 8) as usize;
                 hits &= hits - 1;
