@@ -74,6 +74,21 @@ impl Interner {
         sym
     }
 
+    /// [`Interner::intern`] through `last`, the handle interned last at the same place: a
+    /// text repeated row after row (the order id of an order's lines) is not hashed again.
+    #[inline]
+    pub fn intern_again(&mut self, s: &str, last: &mut Option<Sym>) -> Sym {
+        if let Some(sym) = *last
+            && sym.index() < self.ends.len()
+            && self.text_of(sym) == s
+        {
+            return sym;
+        }
+        let sym = self.intern(s);
+        *last = Some(sym);
+        sym
+    }
+
     fn text_of(&self, sym: Sym) -> &str {
         span_text(&self.text, &self.ends, sym)
     }
@@ -134,5 +149,19 @@ mod tests {
         assert_eq!(i.intern("AZ-104T00"), a);
         assert_ne!(a, b);
         assert_eq!(i.get(b), "20533C");
+        let mut last = None;
+        assert_eq!(i.intern_again("20533C", &mut last), b);
+        assert_eq!(i.intern_again("20533C", &mut last), b);
+        assert_eq!(i.intern_again("AZ-104T00", &mut last), a);
+        assert_eq!(last, Some(a));
+        // a handle (from another table) is only taken when its text there is the same
+        let mut other = Interner::default();
+        other.intern("X");
+        let x = other.intern_again("AZ-104T00", &mut last);
+        assert_eq!(other.get(x), "AZ-104T00");
+        assert_eq!(other.len(), 2);
+        let mut beyond = Some(Sym::at(5));
+        let empty = other.intern_again("", &mut beyond);
+        assert_eq!((other.get(empty), other.len()), ("", 3));
     }
 }

@@ -120,6 +120,8 @@ pub struct ImportSet {
     /// a second file needs them (a single large file is never hashed for nothing).
     deferred: Option<(usize, usize)>,
     hashes: HashMap<[u8; 32], usize>,
+    /// The order id interned last by [`ImportSet::push`] (an order's lines follow each other).
+    last_order: Option<Sym>,
 }
 
 /// Text files from this size on are hashed while they are read.
@@ -564,7 +566,7 @@ impl ImportSet {
                 let product = self.intern_product(&p.part, &p.name, &p.kind);
                 let purchase = Purchase {
                     date: p.date,
-                    order_id: self.strings.intern(&p.order_id),
+                    order_id: self.strings.intern_again(&p.order_id, &mut self.last_order),
                     line_id: p.line_id.as_deref().map(|l| self.strings.intern(l)),
                     product,
                     quantity: p.quantity,
