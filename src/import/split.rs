@@ -234,26 +234,12 @@ impl<'a> Splitter<'a> {
                 while fields != 0 {
                     let p = base + (fields.trailing_zeros() / 8) as usize;
                     fields &= fields - 1;
-                    let range = match closed.take() {
-                        Some(c) => field + 1..c,
-                        None => field..p,
-                    };
-                    record.spans.push(Span {
-                        range,
-                        owned: false,
-                    });
+                    end_field(record, field, &mut closed, p);
                     field = p + 1;
                 }
                 if ends != 0 {
                     let p = base + (ends.trailing_zeros() / 8) as usize;
-                    let range = match closed.take() {
-                        Some(c) => field + 1..c,
-                        None => field..p,
-                    };
-                    record.spans.push(Span {
-                        range,
-                        owned: false,
-                    });
+                    end_field(record, field, &mut closed, p);
                     self.pos = p;
                     return Some(inside);
                 }
@@ -289,14 +275,7 @@ impl<'a> Splitter<'a> {
                     return None;
                 }
                 // a delimiter or a line end: the field ends here
-                let range = match closed.take() {
-                    Some(c) => field + 1..c,
-                    None => field..p,
-                };
-                record.spans.push(Span {
-                    range,
-                    owned: false,
-                });
+                end_field(record, field, &mut closed, p);
                 if b == delimiter {
                     field = p + 1;
                 } else {
@@ -400,6 +379,20 @@ impl<'a> Splitter<'a> {
             }
         }
     }
+}
+
+/// Ends the field of `record` that began at `field` at `p`: its text up to there, or between
+/// its quotes when a closing quote was met (`closed`, taken).
+#[inline]
+fn end_field(record: &mut Record<'_>, field: usize, closed: &mut Option<usize>, p: usize) {
+    let range = match closed.take() {
+        Some(c) => field + 1..c,
+        None => field..p,
+    };
+    record.spans.push(Span {
+        range,
+        owned: false,
+    });
 }
 
 /// Where an unquoted stretch starting at `from` ends: the next delimiter or line end, or the

@@ -313,6 +313,50 @@ fn write_value<T: serde::Serialize + ?Sized>(out: &mut Vec<u8>, v: &T) -> std::i
     serde_json::to_writer(out, v).map_err(std::io::Error::other)
 }
 
+/// The items of a row list being written: a buffer handed to the output whenever it holds
+/// `flush_at` bytes, and the texts escaped last.
+struct Items {
+    buf: Vec<u8>,
+    flush_at: usize,
+    file: Escaped,
+    text: Escaped,
+}
+
+impl Items {
+    /// Begins item `i` (a `,` before all but the first, then a line end) with its file and
+    /// line, the fields every list's items begin with.
+    fn begin(&mut self, i: usize, file: &str, line: u32) -> std::io::Result<()> {
+        if i > 0 {
+            self.buf.push(b',');
+        }
+        self.buf.extend_from_slice(b"\n      {\n        \"file\": ");
+        self.file.write(&mut self.buf, file)?;
+        self.buf.extend_from_slice(b",\n        \"line\": ");
+        write_value(&mut self.buf, &line)
+    }
+
+    /// The next field's name: one of the `Items` constants below (a `,`, a line end, the
+    /// indent, the name in quotes, `: `).
+    fn key(&mut self, key: &[u8]) {
+        self.buf.extend_from_slice(key);
+    }
+
+    const REASON: &[u8] = b",\n        \"reason\": ";
+    const KIND: &[u8] = b",\n        \"kind\": ";
+    const CURRENCY: &[u8] = b",\n        \"currency\": ";
+    const AMOUNT: &[u8] = b",\n        \"amount\": ";
+
+    /// Ends the item, and hands the buffer to `out` when it is full.
+    fn end(&mut self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        self.buf.extend_from_slice(b"\n      }");
+        if self.buf.len() >= self.flush_at {
+            out.write_all(&self.buf)?;
+            self.buf.clear();
+        }
+        Ok(())
+    }
+}
+
 /// Writes the row list `key` to `out` as it stands in the report, each line indented for
 /// its place (`[`, a line end before each item, then `\n    ]`), exactly as `serde_json`'s
 /// pretty formatter writes [`RowList`] there (a test compares the two). The items go through
@@ -324,81 +368,48 @@ fn write_list(
     eval: &Evaluation,
     flush_at: usize,
 ) -> std::io::Result<()> {
-    const OPEN: &[u8] = b"\n      {\n        \"file\": ";
-    const LINE: &[u8] = b",\n        \"line\": ";
-    const CLOSE: &[u8] = b"\n      }";
-    const END: &[u8] = b"\n    ]";
     if list_len(key, eval) == 0 {
         return out.write_all(b"[]");
     }
-    let field = |name: &str| format!(",\n        \"{name}\": ").into_bytes();
-    let (reason, kind, currency, amount) = (
-        field("reason"),
-        field("kind"),
-        field("currency"),
-        field("amount"),
-    );
-    let mut file = Escaped::default();
-    let mut text = Escaped::default();
-    let mut buf: Vec<u8> = Vec::with_capacity(flush_at.saturating_add(1024).min(1 << 20));
-    buf.push(b'[');
-    // before each item: a `,` (but the first) and a line end; after it, the buffer handed on
-    // when full
-    let open = |buf: &mut Vec<u8>, i: usize| {
-        if i > 0 {
-            buf.push(b',');
-        }
-        buf.extend_from_slice(OPEN);
+    let mut w = Items {
+        buf: Vec::with_capacity(flush_at.saturating_add(1024).min(1 << 20)),
+        flush_at,
+        file: Escaped::default(),
+        text: Escaped::default(),
     };
-    let close = |buf: &mut Vec<u8>, out: &mut dyn std::io::Write| {
-        buf.extend_from_slice(CLOSE);
-        if buf.len() >= flush_at {
-            out.write_all(buf)?;
-            buf.clear();
-        }
-        Ok::<(), std::io::Error>(())
-    };
+    w.buf.push(b'[');
     match key {
         "rejected" => {
             for (i, r) in eval.rejected.iter().enumerate() {
-                open(&mut buf, i);
-                file.write(&mut buf, &r.file)?;
-                buf.extend_from_slice(LINE);
-                write_value(&mut buf, &r.line)?;
-                buf.extend_from_slice(&reason);
-                text.write(&mut buf, &r.reason)?;
-                close(&mut buf, out)?;
+                w.begin(i, &r.file, r.line)?;
+                w.key(Items::REASON);
+                w.text.write(&mut w.buf, &r.reason)?;
+                w.end(out)?;
             }
         }
         "needs_rate" => {
             for (i, r) in eval.needs_rate.iter().enumerate() {
-                open(&mut buf, i);
-                file.write(&mut buf, &r.file)?;
-                buf.extend_from_slice(LINE);
-                write_value(&mut buf, &r.line)?;
-                buf.extend_from_slice(&currency);
-                write_value(&mut buf, &r.currency)?;
-                buf.extend_from_slice(&amount);
-                write_value(&mut buf, &money(r.amount))?;
-                close(&mut buf, out)?;
+                w.begin(i, &r.file, r.line)?;
+                w.key(Items::CURRENCY);
+                write_value(&mut w.buf, &r.currency)?;
+                w.key(Items::AMOUNT);
+                write_value(&mut w.buf, &money(r.amount))?;
+                w.end(out)?;
             }
         }
         _ => {
             for (i, r) in eval.review.iter().enumerate() {
-                open(&mut buf, i);
-                file.write(&mut buf, &r.file)?;
-                buf.extend_from_slice(LINE);
-                write_value(&mut buf, &r.line)?;
-                buf.extend_from_slice(&kind);
-                write_value(&mut buf, &r.kind)?;
-                buf.extend_from_slice(&reason);
-                text.write(&mut buf, &r.reason)?;
-                close(&mut buf, out)?;
+                w.begin(i, &r.file, r.line)?;
+                w.key(Items::KIND);
+                write_value(&mut w.buf, &r.kind)?;
+                w.key(Items::REASON);
+                w.text.write(&mut w.buf, &r.reason)?;
+                w.end(out)?;
             }
         }
     }
-    buf.extend_from_slice(END);
-    out.write_all(&buf)
+    w.buf.extend_from_slice(b"\n    ]");
+    out.write_all(&w.buf)
 }
 
 /// The report without its row lists (empty there).
@@ -586,7 +597,7 @@ fn placeholders<'k>(text: &[u8], apart: &[&'k str]) -> Result<Option<Vec<Place<'
 mod tests {
     use super::*;
     use crate::workspace::model::Workspace;
-    use crate::workspace::session::Session;
+    use crate::workspace::session::{Outcome, Session};
     use chrono::NaiveDate;
 
     /// An export whose report has every row list: rejected rows, rows waiting for a rate,
@@ -615,16 +626,22 @@ mod tests {
         out
     }
 
-    #[test]
-    fn row_lists_written_apart_read_as_the_report_written_at_once() {
+    /// A session with the export of `rows` rows imported as `name`, and its evaluation.
+    fn evaluated(name: &str, rows: usize) -> (Session, Outcome) {
         let ws = Workspace::default();
         let mut session = Session::new(&ws).unwrap();
         let rules = session.import_rules.clone();
         std::sync::Arc::make_mut(&mut session.set)
-            .add("e\"x\\port.csv", export(400).as_bytes(), &rules)
+            .add(name, export(rows).as_bytes(), &rules)
             .unwrap();
         let day = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
         let outcome = session.evaluate(&ws, day("2026-10-01"), day("2026-11-26"), None);
+        (session, outcome)
+    }
+
+    #[test]
+    fn row_lists_written_apart_read_as_the_report_written_at_once() {
+        let (session, outcome) = evaluated("e\"x\\port.csv", 400);
         let e = &outcome.eval;
         for key in LISTS {
             assert!(list_len(key, e) > 10, "{key}: {}", list_len(key, e));
@@ -655,14 +672,7 @@ mod tests {
 
     #[test]
     fn a_text_holding_a_placeholder_sends_the_report_back_to_be_written_at_once() {
-        let ws = Workspace::default();
-        let mut session = Session::new(&ws).unwrap();
-        let rules = session.import_rules.clone();
-        std::sync::Arc::make_mut(&mut session.set)
-            .add("x.csv", export(60).as_bytes(), &rules)
-            .unwrap();
-        let day = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-        let outcome = session.evaluate(&ws, day("2026-10-01"), day("2026-11-26"), None);
+        let (session, outcome) = evaluated("x.csv", 60);
         let name = placeholder("review");
         let input = ReportInput {
             eval: &outcome.eval,
