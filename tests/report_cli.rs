@@ -589,3 +589,82 @@ fn a_png_is_refused_in_one_line_and_import_stays_all_or_nothing() {
         said,
     );
 }
+
+/// An export of `rows` rows of an unknown product, so that every row is on the review list:
+/// its JSON report is far larger than a pipe holds.
+fn unknown_products(rows: usize) -> String {
+    let mut out = String::from("Order,Line,Invoice Date,Product,Type,Qty,Amount,Currency\n");
+    for i in 0..rows {
+        out.push_str(&format!(
+            "{},{},2026-03-{:02},Unknown course {},,2,{}.50,USD\n",
+            i / 3,
+            i % 3 + 1,
+            i % 28 + 1,
+            i % 7,
+            i % 500
+        ));
+    }
+    out
+}
+
+#[test]
+fn the_json_written_as_it_is_made_is_the_file_out_writes_and_a_reader_may_go_early() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    let export = dir.path().join("unknown.csv");
+    std::fs::write(&export, unknown_products(5_000)).unwrap();
+    let out_path = dir.path().join("report.json");
+    let args = |more: &[&str]| {
+        let mut a: Vec<String> = vec!["report".into()];
+        a.extend(more.iter().map(|s| s.to_string()));
+        a.extend([
+            export.display().to_string(),
+            "--anniversary".into(),
+            "2026-10-01".into(),
+            "--as-of".into(),
+            "2026-11-26".into(),
+        ]);
+        a
+    };
+    // to standard output as it is made, and to a file at once: the same bytes
+    let streamed = lpkpi(&args(&[]));
+    assert!(streamed.status.success(), "{streamed:?}");
+    let out = lpkpi(&args(&["--out", &out_path.display().to_string()]));
+    assert!(out.status.success(), "{out:?}");
+    let whole = std::fs::read(&out_path).unwrap();
+    assert!(whole.len() > 500_000, "{}", whole.len());
+    assert!(streamed.stdout == whole);
+    let report: Value = serde_json::from_slice(&whole).unwrap();
+    assert_eq!(report["rows"]["review"].as_array().unwrap().len(), 5_000);
+
+    // a reader that goes after the first bytes (`| head`) ends the report quietly
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lpkpi"))
+        .args(args(&[]))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 1000];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(first.as_slice(), &whole[..1000]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // an output that refuses the bytes is a failure, said in one line
+    if let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") {
+        let out = Command::new(env!("CARGO_BIN_EXE_lpkpi"))
+            .args(args(&[]))
+            .stdout(full)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{out:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("cannot write to standard output"), "{err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    }
+}
