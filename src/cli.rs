@@ -295,6 +295,12 @@ fn read_file(path: &Path) -> Result<Vec<u8>, CliError> {
         .map_err(usage)
 }
 
+/// Open the export at `path` (refused when it is not a regular file or over the limit).
+fn open_export(path: &Path) -> Result<crate::files::Opened, CliError> {
+    crate::files::open_capped(path, crate::money::limits::MAX_EXPORT_BYTES, "an export")
+        .map_err(usage)
+}
+
 /// Add the export at `path` to `set`: a large text file is read a block at a time (never all
 /// in memory), anything else is read whole first.
 fn add_export(
@@ -302,19 +308,15 @@ fn add_export(
     path: &Path,
     rules: &ImportRules,
 ) -> Result<crate::import::Added, CliError> {
-    let cap = crate::money::limits::MAX_EXPORT_BYTES;
-    let opened = crate::files::open_capped(path, cap, "an export").map_err(usage)?;
-    let name = path.display().to_string();
+    let opened = open_export(path)?;
     let remembered = crate::import::sniff::Remembered::new();
     let mut options = crate::import::AddOptions::new(&remembered);
-    if let Some(added) = set
-        .add_file(&name, &opened.file, opened.len, rules, &mut options)
-        .map_err(usage)?
-    {
-        return Ok(added);
-    }
-    let bytes = crate::files::read_opened(&opened, path, cap, "an export").map_err(usage)?;
-    set.add(&name, &bytes, rules).map_err(usage)
+    let export = crate::import::Export::Opened {
+        opened: &opened,
+        path,
+    };
+    set.add_export(&path.display().to_string(), export, rules, &mut options)
+        .map_err(usage)
 }
 
 /// The report as bytes, for a parsed `report` command.
@@ -535,14 +537,23 @@ fn new(
 fn import(path: &Path, files: &[PathBuf], now: NaiveDateTime) -> Result<(), CliError> {
     // The workspace keeps file names, not paths: they are what administrators recognize, and
     // a workspace moves between machines.
-    let mut inputs = Vec::new();
+    // Every file is opened (and refused if it cannot be) before any is read; a large text
+    // export is then read a block at a time, never all in memory.
+    let mut opened = Vec::new();
     for f in files {
         let name = f.file_name().map_or_else(
             || f.display().to_string(),
             |n| n.to_string_lossy().into_owned(),
         );
-        inputs.push((name, read_file(f)?));
+        opened.push((name, open_export(f)?, f));
     }
+    let inputs: Vec<(String, crate::import::Export<'_>)> = opened
+        .iter()
+        .map(|(name, opened, path)| {
+            let export = crate::import::Export::Opened { opened, path };
+            (name.clone(), export)
+        })
+        .collect();
     // All or nothing: a new workspace file is created only when every file imports.
     let mut doc = if path.exists() {
         let d = Document::open(path).map_err(usage)?;
@@ -557,7 +568,7 @@ fn import(path: &Path, files: &[PathBuf], now: NaiveDateTime) -> Result<(), CliE
     let mut ws = before.clone();
     let rules = ImportRules::new(&ws.profile().map_err(usage)?);
     let now = now.with_nanosecond(0).unwrap_or(now);
-    let outcomes = ws.import_files(&inputs, &rules, now);
+    let outcomes = ws.import_exports(&inputs, &rules, now);
     let mut lines = Vec::new();
     for outcome in outcomes {
         match outcome {

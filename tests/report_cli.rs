@@ -668,3 +668,79 @@ fn the_json_written_as_it_is_made_is_the_file_out_writes_and_a_reader_may_go_ear
         assert_eq!(err.trim_end().lines().count(), 1, "{err}");
     }
 }
+
+/// An export of at least `bytes` bytes of countable rows, with quoted names holding the
+/// delimiter and a `Note` column no figure reads; its last note is `last_note`.
+fn large_export(bytes: usize, last_note: &[u8]) -> Vec<u8> {
+    let mut out = b"Order,Line,Invoice Date,Product,Type,Qty,Amount,Currency,Note\n".to_vec();
+    let mut i = 0usize;
+    while out.len() < bytes {
+        out.extend_from_slice(
+            format!(
+                "{},{},2026-{:02}-{:02},\"MOC 20533C Implementing Azure, day {}\",MOC,{},{}.25,USD,",
+                i / 3,
+                i % 3 + 1,
+                i % 12 + 1,
+                i % 28 + 1,
+                i % 5,
+                i % 4 + 1,
+                i % 900
+            )
+            .as_bytes(),
+        );
+        out.extend_from_slice(if out.len() >= bytes { last_note } else { b"ok" });
+        out.push(b'\n');
+        i += 1;
+    }
+    out
+}
+
+#[test]
+fn a_large_export_is_imported_and_reported_from_disk_as_read_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    // over 16 MiB: read a block at a time; the same rows with a Windows-1252 note at the end
+    // are not UTF-8, so that file is sent back and read whole
+    let size = 17 << 20;
+    let from_disk = dir.path().join("large.csv");
+    let whole = dir.path().join("large-1252.csv");
+    std::fs::write(&from_disk, large_export(size, b"fine")).unwrap();
+    std::fs::write(&whole, large_export(size, b"caf\xe9")).unwrap();
+    let report = |args: &[&str]| {
+        let mut a: Vec<String> = vec!["report".into()];
+        a.extend(args.iter().map(|s| s.to_string()));
+        a.extend(["--anniversary", "2026-10-01", "--as-of", "2026-11-26"].map(String::from));
+        run_json(&a)
+    };
+    let figures = |v: &Value| {
+        (
+            v["totals"].clone(),
+            v["monthly"].clone(),
+            v["by_line"].clone(),
+            v["rows"].clone(),
+        )
+    };
+    let a = report(&[&from_disk.display().to_string()]);
+    let b = report(&[&whole.display().to_string()]);
+    assert_eq!(figures(&a), figures(&b));
+    assert!(
+        a["rows"]["counted"].as_u64().unwrap() > 100_000,
+        "{}",
+        a["rows"]
+    );
+    assert_eq!(
+        (&a["files"][0]["encoding"], &b["files"][0]["encoding"]),
+        (&Value::from("UTF-8"), &Value::from("Windows-1252"))
+    );
+
+    // `lpkpi import` reads it the same way, and its workspace reports the same figures
+    let ws = dir.path().join("w.ron");
+    let out = lpkpi(&[
+        "import".into(),
+        ws.display().to_string(),
+        from_disk.display().to_string(),
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let c = report(&["--workspace", &ws.display().to_string()]);
+    assert_eq!(figures(&a), figures(&c));
+    assert_eq!(a["files"][0]["sha256"], c["files"][0]["sha256"]);
+}

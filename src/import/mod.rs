@@ -23,7 +23,7 @@ pub mod values;
 pub mod xlsx;
 
 pub use peek::peek_rows;
-pub use set::{AddOptions, Added, ImportRules, ImportSet};
+pub use set::{AddOptions, Added, Export, ImportRules, ImportSet};
 pub use types::{
     Fate, FileShape, ImportCounts, ImportError, ImportedFile, Product, Purchase, Row,
     SpreadsheetError,

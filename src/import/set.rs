@@ -160,6 +160,23 @@ fn renumber(syms: &[Sym], s: Sym) -> Sym {
     syms.get(s.index()).copied().unwrap_or(s)
 }
 
+/// An export to import: its bytes, or the file itself, opened, with its path (a large text
+/// export is then read a block at a time, never all in memory; anything else is read whole
+/// first).
+#[derive(Debug, Clone, Copy)]
+pub enum Export<'a> {
+    /// The bytes, already read.
+    Bytes(&'a [u8]),
+    /// The file, opened at `path` ([`crate::files::open_capped`] with
+    /// [`crate::money::limits::MAX_EXPORT_BYTES`]).
+    Opened {
+        /// The open file and its length when opened.
+        opened: &'a crate::files::Opened,
+        /// Where it was opened, for the messages of a failed read.
+        path: &'a std::path::Path,
+    },
+}
+
 /// Text files from this size on are read a block at a time by [`ImportSet::add_file`].
 const STREAM_FROM: u64 = 16 << 20;
 /// The first bytes of a file read a block at a time, read first: the header is looked for
@@ -265,6 +282,33 @@ impl ImportSet {
             rows_before,
             products_before,
         )
+    }
+
+    /// Import an export: [`ImportSet::add_with`] its bytes, or [`ImportSet::add_file`] the
+    /// opened file, reading it whole and adding its bytes when that sends it back.
+    pub fn add_export(
+        &mut self,
+        name: &str,
+        export: Export<'_>,
+        rules: &ImportRules,
+        options: &mut AddOptions<'_>,
+    ) -> Result<Added, ImportError> {
+        let (opened, path) = match export {
+            Export::Bytes(bytes) => return self.add_with(name, bytes, rules, options),
+            Export::Opened { opened, path } => (opened, path),
+        };
+        if let Some(added) = self.add_file(name, &opened.file, opened.len, rules, options)? {
+            return Ok(added);
+        }
+        let cap = crate::money::limits::MAX_EXPORT_BYTES;
+        let bytes =
+            crate::files::read_opened(opened, path, cap, "an export").map_err(|source| {
+                ImportError::Read {
+                    file: name.to_string(),
+                    source,
+                }
+            })?;
+        self.add_with(name, &bytes, rules, options)
     }
 
     /// Import a text export from its open `file` of `len` bytes (its length when opened) as

@@ -15,6 +15,15 @@ use super::values::Currency;
 /// A file that cannot be imported at all (row problems are data, not errors).
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
+    /// The file could not be read from disk (it went away, or grew past the limit, since it
+    /// was opened).
+    #[error("{source}")]
+    Read {
+        /// File name as given.
+        file: String,
+        /// Why, naming the file's path.
+        source: crate::files::FileError,
+    },
     /// The text could not be read as delimited records.
     #[error("{file}: cannot read the file: {source}")]
     Unreadable {

@@ -15,7 +15,8 @@ use crate::import::rows::{ParsedRow, RowOutcome};
 use crate::import::sniff::ColumnMapRepr;
 use crate::import::values::Currency;
 use crate::import::{
-    AddOptions, Added, Fate, ImportCounts, ImportError, ImportRules, ImportSet, ImportedFile,
+    AddOptions, Added, Export, Fate, ImportCounts, ImportError, ImportRules, ImportSet,
+    ImportedFile,
 };
 use crate::money::Rates;
 use crate::profile::{ProductLine, Profile, ProfileError};
@@ -602,11 +603,25 @@ impl Workspace {
         rules: &ImportRules,
         now: NaiveDateTime,
     ) -> Vec<Result<ImportOutcome, ImportError>> {
+        let exports: Vec<(String, Export<'_>)> = files
+            .iter()
+            .map(|(name, bytes)| (name.clone(), Export::Bytes(bytes)))
+            .collect();
+        self.import_exports(&exports, rules, now)
+    }
+
+    /// [`Workspace::import_files`], the files given as bytes or opened ([`Export`]).
+    pub fn import_exports(
+        &mut self,
+        files: &[(String, Export<'_>)],
+        rules: &ImportRules,
+        now: NaiveDateTime,
+    ) -> Vec<Result<ImportOutcome, ImportError>> {
         let mut set = self.import_set();
         let first_new = set.files.len();
         let mut outcomes = Vec::new();
-        for (name, bytes) in files {
-            match set.add_with(name, bytes, rules, &mut AddOptions::new(&self.mappings)) {
+        for (name, export) in files {
+            match set.add_export(name, *export, rules, &mut AddOptions::new(&self.mappings)) {
                 Ok(Added::File(index)) => {
                     let file = &set.files[index];
                     outcomes.push(Ok(ImportOutcome::Imported {
