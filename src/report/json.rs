@@ -549,11 +549,7 @@ fn write_with(
         .filter(|key| list_len(key, eval) >= apart_from.max(1))
         .collect();
     let mut text = pretty(&apart)?;
-    let places = match apart.is_empty() {
-        true => Some(Vec::new()),
-        false => placeholders(&text, &apart)?,
-    };
-    let places = match places {
+    let places = match placeholders(&text, &apart)? {
         Some(places) => places,
         None => {
             // a placeholder is not where it alone can be (a text of the report holds it)
