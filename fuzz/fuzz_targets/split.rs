@@ -1,4 +1,4 @@
-//! Any text split into records two ways: lpkpi's splitter (`import::split`, eight bytes at a
+//! Any text split into records two ways: lpkpi's splitter (`import::split`, 64 bytes at a
 //! time) and the `csv` reader it replaces must give the same fields, the same "a field holds
 //! a quote" and lines that agree with `LineCounter`. Run: `cargo fuzz run -s none split`.
 #![no_main]
