@@ -3,9 +3,9 @@
 //! skipped, `"` quotes with `""` inside, no escape or comment character), but many bytes at a
 //! time: the rows of a large export are read here, and `csv`'s byte-at-a-time state machine
 //! was the largest single cost of an import. Fields without quotes are not copied. The
-//! delimiters, quotes and line ends of 64 bytes are found at once: with SSE2 on x86-64 (the
-//! one `unsafe` call here, whose instructions every x86-64 processor has), with integer
-//! arithmetic eight bytes at a time elsewhere.
+//! delimiters, quotes and line ends of a block are found at once: 64 bytes with SSE2 on x86-64
+//! (the one `unsafe` call here, whose instructions every x86-64 processor has), 8 bytes with
+//! integer arithmetic elsewhere.
 //!
 //! Equivalence with `csv` is a property test below, on inputs built from the bytes that
 //! matter (delimiter, quote, `\r`, `\n`, spaces and letters), and the fuzz target `split`
@@ -106,16 +106,27 @@ fn is_end(b: u8) -> bool {
     b == b'\r' || b == b'\n'
 }
 
-/// How many bytes [`Splitter::scan`] looks at in one step.
-const BLOCK: usize = 64;
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+use sse2 as lanes;
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+use words as lanes;
 
-/// Where the bytes that matter stand in a block of the text: bit `i` for its byte `i`.
+use lanes::{BLOCK, SPREAD};
+
+/// Where the bytes that matter stand in a block of the text: byte `i`'s mark is the lanes'
+/// `MARK << (i << SPREAD)` (one bit a byte with SSE2, the top bit of each byte with words).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct Marks {
     delimiters: u64,
     quotes: u64,
     /// `\r` and `\n`.
     ends: u64,
+}
+
+/// The byte a mark stands for, counted from the block's first.
+#[inline]
+fn marked_byte(mask: u64) -> usize {
+    (mask.trailing_zeros() >> SPREAD) as usize
 }
 
 /// The marks of the [`BLOCK`] bytes of `bytes` from `at` (none past its end), and how many
@@ -134,62 +145,71 @@ fn block_marks(bytes: &[u8], at: usize, delimiter: u8) -> (Marks, usize) {
         head.copy_from_slice(rest);
     }
     let m = lanes::marks(&block, delimiter);
-    let valid = match rest.len() {
-        n if n >= BLOCK => u64::MAX,
-        n => (1u64 << n) - 1,
-    };
+    // `rest` is shorter than a block here
+    let valid = (1u64 << (rest.len() << SPREAD)) - 1;
     let m = Marks {
         delimiters: m.delimiters & valid,
         quotes: m.quotes & valid,
         ends: m.ends & valid,
     };
-    (m, rest.len().min(BLOCK))
+    (m, rest.len())
 }
 
-/// `0x80` in every byte of `word` that equals `byte`, `0` elsewhere (exact: no false hits).
-fn bytes_equal(word: u64, byte: u8) -> u64 {
-    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    let x = word ^ (u64::from(byte) * 0x0101_0101_0101_0101);
-    !(((x & LOW7) + LOW7) | x | LOW7)
-}
-
-/// The top bit of each byte of `x` (as [`bytes_equal`] gives them) gathered into its low
-/// eight bits, byte `i`'s as bit `i`.
-fn gather(x: u64) -> u64 {
-    ((x >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
-}
-
-/// [`lanes::marks`] eight bytes at a time in plain integer arithmetic: the machines without
-/// the x86-64 lanes use it (and a test holds the two equal).
+/// A block's marks eight bytes at a time, in plain integer arithmetic: on machines without the
+/// x86-64 lanes (longer blocks cost more than they give without vector instructions).
 #[cfg_attr(
     all(target_arch = "x86_64", target_feature = "sse2"),
     allow(
         dead_code,
-        reason = "the x86-64 build reads blocks with SSE2; a test compares the two"
+        reason = "the x86-64 build splits with SSE2; a test still checks these"
     )
 )]
-fn marks_by_words(block: &[u8; BLOCK], delimiter: u8) -> Marks {
-    let mut m = Marks::default();
-    for (i, chunk) in block.chunks_exact(8).enumerate() {
-        let mut b = [0u8; 8];
-        b.copy_from_slice(chunk);
-        let word = u64::from_le_bytes(b);
-        let shift = 8 * i;
-        m.delimiters |= gather(bytes_equal(word, delimiter)) << shift;
-        m.quotes |= gather(bytes_equal(word, b'"')) << shift;
-        m.ends |= gather(bytes_equal(word, b'\r') | bytes_equal(word, b'\n')) << shift;
+mod words {
+    use super::Marks;
+
+    /// How many bytes [`super::Splitter::scan`] looks at in one step.
+    pub(super) const BLOCK: usize = 8;
+    /// A byte's mark is its top bit: byte `i`'s is `MARK << (i << SPREAD)`.
+    pub(super) const SPREAD: u32 = 3;
+    /// See [`SPREAD`].
+    #[cfg_attr(not(test), allow(dead_code, reason = "a test checks the marks"))]
+    pub(super) const MARK: u64 = 0x80;
+
+    /// `0x80` in every byte of `word` that equals `byte`, `0` elsewhere (exact: no false hits).
+    fn bytes_equal(word: u64, byte: u8) -> u64 {
+        const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+        let x = word ^ (u64::from(byte) * 0x0101_0101_0101_0101);
+        !(((x & LOW7) + LOW7) | x | LOW7)
     }
-    m
+
+    /// The marks of one block.
+    #[inline]
+    pub(super) fn marks(block: &[u8; BLOCK], delimiter: u8) -> Marks {
+        let word = u64::from_le_bytes(*block);
+        Marks {
+            delimiters: bytes_equal(word, delimiter),
+            quotes: bytes_equal(word, b'"'),
+            ends: bytes_equal(word, b'\r') | bytes_equal(word, b'\n'),
+        }
+    }
 }
 
 /// A block's marks sixteen bytes at a time, with the SSE2 instructions every x86-64 processor
 /// has.
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-mod lanes {
-    use super::{BLOCK, Marks};
+mod sse2 {
+    use super::Marks;
     use std::arch::x86_64::{
         __m128i, _mm_cmpeq_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set_epi64x, _mm_set1_epi8,
     };
+
+    /// How many bytes [`super::Splitter::scan`] looks at in one step.
+    pub(super) const BLOCK: usize = 64;
+    /// A byte's mark is one bit: byte `i`'s is `MARK << (i << SPREAD)`.
+    pub(super) const SPREAD: u32 = 0;
+    /// See [`SPREAD`].
+    #[cfg_attr(not(test), allow(dead_code, reason = "a test checks the marks"))]
+    pub(super) const MARK: u64 = 1;
 
     /// The marks of one block.
     #[inline]
@@ -226,18 +246,6 @@ mod lanes {
             m.ends |= bits(_mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, lf))) << shift;
         }
         m
-    }
-}
-
-/// A block's marks in plain integer arithmetic, on machines without the x86-64 lanes.
-#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
-mod lanes {
-    use super::{BLOCK, Marks};
-
-    /// The marks of one block.
-    #[inline]
-    pub(super) fn marks(block: &[u8; BLOCK], delimiter: u8) -> Marks {
-        super::marks_by_words(block, delimiter)
     }
 }
 
@@ -294,7 +302,7 @@ impl<'a> Splitter<'a> {
         self.line_ends
     }
 
-    /// The common record, a block of 64 bytes at a time: fields without quotes, or quoted with no
+    /// The common record, a block ([`BLOCK`] bytes) at a time: fields without quotes, or quoted with no
     /// quote inside and nothing after the closing one; Some(line ends inside its quotes). None
     /// (record half filled) for anything else, which [`Splitter::quoted`] then reads.
     fn scan(&mut self, record: &mut Record<'a>, start: usize) -> Option<u32> {
@@ -337,13 +345,13 @@ impl<'a> Splitter<'a> {
                 };
                 let mut fields = delimiters & before_end;
                 while fields != 0 {
-                    let p = base + fields.trailing_zeros() as usize;
+                    let p = base + marked_byte(fields);
                     fields &= fields - 1;
                     end_field(record, field, &mut closed, p);
                     field = p + 1;
                 }
                 if ends != 0 {
-                    let p = base + ends.trailing_zeros() as usize;
+                    let p = base + marked_byte(ends);
                     end_field(record, field, &mut closed, p);
                     self.pos = p;
                     return Some(inside);
@@ -353,7 +361,7 @@ impl<'a> Splitter<'a> {
             }
             let mut hits = delimiters | quotes | ends;
             while hits != 0 {
-                let p = base + hits.trailing_zeros() as usize;
+                let p = base + marked_byte(hits);
                 hits &= hits - 1;
                 let b = bytes.get(p).copied().unwrap_or(0);
                 if in_quotes {
@@ -587,26 +595,43 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
-        /// The block marks of the machine's lanes are those of plain arithmetic, on blocks
-        /// dense with the bytes that matter and on bytes of every value.
+        /// Each lanes' marks are the bytes that matter, exactly: on blocks dense with them
+        /// and on bytes of every value.
         #[test]
-        fn the_lanes_mark_what_plain_arithmetic_marks(
+        fn the_lanes_mark_the_bytes_that_matter(
             block in proptest::collection::vec(
                 prop_oneof![
                     Just(b','), Just(b';'), Just(b'\t'), Just(b'|'), Just(b'"'), Just(b'\r'),
                     Just(b'\n'), Just(b'a'), Just(0u8), Just(0x80u8), Just(0xffu8), any::<u8>(),
                 ],
-                BLOCK,
+                64,
             ),
             delimiter in prop_oneof![Just(b','), Just(b';'), Just(b'\t'), Just(b'|'), any::<u8>()],
         ) {
-            let block = <[u8; BLOCK]>::try_from(block.as_slice()).unwrap();
-            let m = lanes::marks(&block, delimiter);
-            prop_assert_eq!(m, marks_by_words(&block, delimiter));
-            for (i, &b) in block.iter().enumerate() {
-                prop_assert_eq!(m.delimiters >> i & 1 == 1, b == delimiter);
-                prop_assert_eq!(m.quotes >> i & 1 == 1, b == b'"');
-                prop_assert_eq!(m.ends >> i & 1 == 1, b == b'\r' || b == b'\n');
+            let expected = |bytes: &[u8], mark: u64, spread: u32| {
+                let mut m = Marks::default();
+                for (i, &b) in bytes.iter().enumerate() {
+                    let bit = mark << (i << spread);
+                    if b == delimiter { m.delimiters |= bit; }
+                    if b == b'"' { m.quotes |= bit; }
+                    if b == b'\r' || b == b'\n' { m.ends |= bit; }
+                }
+                m
+            };
+            for word in block.chunks_exact(words::BLOCK) {
+                let word = <[u8; words::BLOCK]>::try_from(word).unwrap();
+                prop_assert_eq!(
+                    words::marks(&word, delimiter),
+                    expected(&word, words::MARK, words::SPREAD)
+                );
+            }
+            #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+            {
+                let block = <[u8; sse2::BLOCK]>::try_from(block.as_slice()).unwrap();
+                prop_assert_eq!(
+                    sse2::marks(&block, delimiter),
+                    expected(&block, sse2::MARK, sse2::SPREAD)
+                );
             }
         }
 
