@@ -62,7 +62,8 @@ impl Currency {
     }
 
     /// A currency column's value: a symbol or code as [`Currency::parse`], else the text
-    /// itself, uppercased (it will need a rate). None for empty text.
+    /// itself, uppercased and cut to 15 bytes (it will need a rate). None for empty text.
+    /// The currency's own text gives it back (a workspace saves it as text and loads it so).
     pub fn from_cell(s: &str) -> Option<Currency> {
         let s = s.trim();
         if s.is_empty() {
@@ -76,8 +77,14 @@ impl Currency {
         while !upper.is_char_boundary(end) {
             end -= 1;
         }
+        let kept = &upper[..end];
+        if end < upper.len() {
+            // the cut can leave spaces at the end ("EAST CARIBBEAN DOLLAR" -> "EAST CARIBBEAN "),
+            // which the text read again would lose: read what is kept as a cell of its own
+            return Currency::from_cell(kept);
+        }
         let mut bytes = [0u8; 15];
-        bytes[..end].copy_from_slice(&upper.as_bytes()[..end]);
+        bytes[..end].copy_from_slice(kept.as_bytes());
         Some(Currency {
             bytes,
             len: end as u8,
@@ -114,5 +121,37 @@ impl FromStr for Currency {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Currency::parse(s).ok_or_else(|| format!("'{s}' is not a currency code"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn a_long_name_cut_before_a_space_keeps_no_space() {
+        let c = Currency::from_cell("East Caribbean Dollar").expect("a currency");
+        assert_eq!(c.as_str(), "EAST CARIBBEAN");
+        assert_eq!(Currency::from_cell(c.as_str()), Some(c));
+        // the cut leaves a symbol or a code: it is read as one
+        let c = Currency::from_cell("\u{20ac}               x").expect("a currency");
+        assert_eq!(c, Currency::EUR);
+        let c = Currency::from_cell(
+            "gbp\u{0b}\u{0b}\u{0b}\u{0b}\u{0b}\u{0b}\u{0b}\u{0b}\u{0b}\u{0b}\u{0b}\u{0b}\u{0b}z",
+        )
+        .expect("a currency");
+        assert_eq!(c, Currency::GBP);
+    }
+
+    proptest! {
+        /// What a workspace does with a currency: saved as its text, read back from it.
+        #[test]
+        fn a_currency_reads_back_from_its_text(s in "\\PC{0,24}|[a-zA-Z\u{20ac}$\u{a3} \t\u{0b}\u{3000}\u{df}]{0,24}") {
+            if let Some(c) = Currency::from_cell(&s) {
+                prop_assert!(c.as_str().len() <= 15);
+                prop_assert_eq!(Currency::from_cell(c.as_str()), Some(c));
+            }
+        }
     }
 }
