@@ -40,7 +40,8 @@ fuzz_target!(|data: &[u8]| {
     let _ = date_is_ambiguous(s);
     let _ = Currency::parse(s);
     if let Some(c) = Currency::from_cell(s) {
-        let _ = c.as_str();
+        // a workspace saves a currency as its text and reads it back from it
+        assert_eq!(Currency::from_cell(c.as_str()), Some(c));
     }
     if let Some(bytes) = data.get(..8) {
         let mut raw = [0u8; 8];
