@@ -81,6 +81,8 @@ impl Currency {
         if end < upper.len() {
             // the cut can leave spaces at the end ("EAST CARIBBEAN DOLLAR" -> "EAST CARIBBEAN "),
             // which the text read again would lose: read what is kept as a cell of its own
+            // (once: it is uppercase already, and uppercasing any character twice gives what
+            // once does, so it is not cut again)
             return Currency::from_cell(kept);
         }
         let mut bytes = [0u8; 15];
