@@ -16,7 +16,7 @@
 //! column order, the date form (month first), the money form ("$1,234.50") and the one
 //! currency in advance; it keeps no rejected rows, reasons, warnings, review rows or
 //! conventions' evidence beyond a count of decimal points; it does not check UTF-8; a
-//! record it cannot read is only counted.
+//! record it cannot read is only counted, and the last one must end with a line end.
 //!
 //! ```sh
 //! python3 benches/gen_big.py /tmp/big.csv 1000000
