@@ -14,7 +14,7 @@ pub fn peek_rows(bytes: &[u8], rows: usize, shape: Option<&FileShape>) -> Vec<(u
             return Vec::new();
         }
         // a panic of the reader on a malformed file is no rows, not a crash
-        return std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        return super::xlsx::guarded(|| {
             let Ok(mut book) = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
             else {
                 return Vec::new();
@@ -38,7 +38,7 @@ pub fn peek_rows(bytes: &[u8], rows: usize, shape: Option<&FileShape>) -> Vec<(u
                     )
                 })
                 .collect()
-        }))
+        })
         .unwrap_or_default();
     }
     let (text, _) = decode(bytes);

@@ -3,6 +3,7 @@
 
 use std::io::Cursor;
 use std::panic::AssertUnwindSafe;
+use std::sync::Once;
 
 use calamine::{Data, Reader, open_workbook_auto_from_rs};
 use chrono::NaiveDate;
@@ -64,15 +65,42 @@ pub fn read(
             source: other.into(),
         },
     })?;
-    std::panic::catch_unwind(AssertUnwindSafe(|| {
-        read_book(set, name, bytes, rules, options)
-    }))
-    .unwrap_or_else(|_| {
+    guarded(|| read_book(set, name, bytes, rules, options)).unwrap_or_else(|| {
         Err(ImportError::Spreadsheet {
             file: name.to_string(),
             source: SpreadsheetError::ReaderFailed,
         })
     })
+}
+
+thread_local! {
+    /// Whether this thread is inside the spreadsheet reader ([`guarded`]).
+    static IN_READER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Run a part of the spreadsheet reader: None when it panics on a malformed file. That is a bug
+/// of the reader, caught here, and the import says the file could not be read; its message is
+/// kept off stderr once [`quiet_reader_panics`] is installed.
+pub(super) fn guarded<T>(read: impl FnOnce() -> T) -> Option<T> {
+    let was = IN_READER.with(|inside| inside.replace(true));
+    let out = std::panic::catch_unwind(AssertUnwindSafe(read)).ok();
+    IN_READER.with(|inside| inside.set(was));
+    out
+}
+
+/// Keep the message of a panic caught in the spreadsheet reader off stderr: the import already
+/// reports the file as unreadable in one line. Every other panic goes to the hook there was.
+/// The binary calls this at its start; calling it again changes nothing.
+pub fn quiet_reader_panics() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !IN_READER.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
 }
 
 fn read_book(
