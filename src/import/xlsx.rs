@@ -65,12 +65,20 @@ pub fn read(
             source: other.into(),
         },
     })?;
-    guarded(|| read_book(set, name, bytes, rules, options)).unwrap_or_else(|| {
-        Err(ImportError::Spreadsheet {
-            file: name.to_string(),
-            source: SpreadsheetError::ReaderFailed,
-        })
-    })
+    // calamine's own panics are caught where it is called (`guarded`); this catches the rest,
+    // whose message stays on stderr: a bug of lpkpi's, for the tests and fuzzers to see
+    std::panic::catch_unwind(AssertUnwindSafe(|| {
+        read_book(set, name, bytes, rules, options)
+    }))
+    .unwrap_or_else(|_| Err(reader_failed(name)))
+}
+
+/// A file the spreadsheet reader failed on.
+fn reader_failed(name: &str) -> ImportError {
+    ImportError::Spreadsheet {
+        file: name.to_string(),
+        source: SpreadsheetError::ReaderFailed,
+    }
 }
 
 thread_local! {
@@ -78,9 +86,9 @@ thread_local! {
     static IN_READER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-/// Run a part of the spreadsheet reader: None when it panics on a malformed file. That is a bug
-/// of the reader, caught here, and the import says the file could not be read; its message is
-/// kept off stderr once [`quiet_reader_panics`] is installed.
+/// Run a call into the spreadsheet reader (calamine): None when it panics on a malformed file.
+/// That is a bug of the reader, caught here, and the import says the file could not be read;
+/// its message is kept off stderr once [`quiet_reader_panics`] is installed.
 pub(super) fn guarded<T>(read: impl FnOnce() -> T) -> Option<T> {
     let was = IN_READER.with(|inside| inside.replace(true));
     let out = std::panic::catch_unwind(AssertUnwindSafe(read)).ok();
@@ -114,12 +122,16 @@ fn read_book(
         file: name.to_string(),
         source: e.into(),
     };
-    let mut book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(spreadsheet_error)?;
+    let mut book = guarded(|| open_workbook_auto_from_rs(Cursor::new(bytes)))
+        .ok_or_else(|| reader_failed(name))?
+        .map_err(spreadsheet_error)?;
     let mut first_columns: Option<Vec<String>> = None;
     for sheet in book.sheet_names() {
         // a sheet that cannot be read (a chart sheet, say) is skipped: the header may be on the next
-        let Ok(range) = book.worksheet_range(&sheet) else {
-            continue;
+        let range = match guarded(|| book.worksheet_range(&sheet)) {
+            None => return Err(reader_failed(name)),
+            Some(Err(_)) => continue,
+            Some(Ok(range)) => range,
         };
         let first_row = range.start().map_or(0, |(r, _)| r);
         let rows: Vec<&[Data]> = range.rows().collect();
