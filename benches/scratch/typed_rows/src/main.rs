@@ -163,7 +163,7 @@ struct Part<'a> {
     orders: Vec<&'a [u8]>,
     order_of: FxMap<&'a [u8], u32>,
     products: Vec<[&'a [u8]; 3]>,
-    product_of: FxMap<[&'a [u8]; 3], u16>,
+    product_of: FxMap<[&'a [u8]; 3], u32>,
     dots: u32,
     bad: u32,
 }
@@ -265,7 +265,7 @@ fn read_part<'a>(bytes: &'a [u8], ends: &mut Vec<u32>, first_line: u32) -> Part<
     let rows = bytes.len() / 120 + 16;
     let mut order_of: FxMap<&'a [u8], u32> =
         FxMap::with_capacity_and_hasher(rows / 2, Default::default());
-    let mut product_of: FxMap<[&'a [u8]; 3], u16> = FxMap::default();
+    let mut product_of: FxMap<[&'a [u8]; 3], u32> = FxMap::default();
     let mut by_part: FxMap<&'a [u8], u16> = FxMap::default();
     let mut orders = Vec::with_capacity(rows / 2);
     let mut products = Vec::new();
@@ -338,11 +338,7 @@ fn read_part<'a>(bytes: &'a [u8], ends: &mut Vec<u32>, first_line: u32) -> Part<
         let order = match last_order {
             Some((text, h)) if text == order => h,
             _ => {
-                let next = orders.len() as u32;
-                let h = *order_of.entry(order).or_insert(next);
-                if h == next {
-                    orders.push(order);
-                }
+                let h = intern(&mut order_of, &mut orders, order);
                 last_order = Some((order, h));
                 h
             }
@@ -353,11 +349,7 @@ fn read_part<'a>(bytes: &'a [u8], ends: &mut Vec<u32>, first_line: u32) -> Part<
         let product = match by_part.get(part_no) {
             Some(&p) if products[p as usize] == key => p,
             _ => {
-                let next = products.len() as u16;
-                let p = *product_of.entry(key).or_insert(next);
-                if p == next {
-                    products.push(key);
-                }
+                let p = intern(&mut product_of, &mut products, key) as u16;
                 by_part.insert(part_no, p);
                 p
             }
@@ -385,33 +377,27 @@ fn read_part<'a>(bytes: &'a [u8], ends: &mut Vec<u32>, first_line: u32) -> Part<
     }
 }
 
+/// The handle of `key` in `map`, given the next one (and `key` appended to `keys`) when new.
+fn intern<K: std::hash::Hash + Eq + Copy>(
+    map: &mut FxMap<K, u32>,
+    keys: &mut Vec<K>,
+    key: K,
+) -> u32 {
+    let next = keys.len() as u32;
+    let h = *map.entry(key).or_insert(next);
+    if h == next {
+        keys.push(key);
+    }
+    h
+}
+
 /// Append `later` to `first`: its order and product handles renumbered into `first`'s.
 fn merge<'a>(first: &mut Part<'a>, later: Part<'a>) {
-    let order_of = &mut first.order_of;
-    let orders: Vec<u32> = later
-        .orders
-        .iter()
-        .map(|t| {
-            let next = first.orders.len() as u32;
-            let h = *order_of.entry(t).or_insert(next);
-            if h == next {
-                first.orders.push(t);
-            }
-            h
-        })
+    let orders: Vec<u32> = (later.orders.iter())
+        .map(|t| intern(&mut first.order_of, &mut first.orders, t))
         .collect();
-    let product_of = &mut first.product_of;
-    let products: Vec<u16> = later
-        .products
-        .iter()
-        .map(|t| {
-            let next = first.products.len() as u16;
-            let h = *product_of.entry(*t).or_insert(next);
-            if h == next {
-                first.products.push(*t);
-            }
-            h
-        })
+    let products: Vec<u16> = (later.products.iter())
+        .map(|t| intern(&mut first.product_of, &mut first.products, *t) as u16)
         .collect();
     let (c, l) = (&mut first.cols, later.cols);
     c.order.extend(l.order.iter().map(|&o| orders[o as usize]));
