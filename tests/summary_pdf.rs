@@ -232,6 +232,18 @@ fn long_lists_are_shortened_and_hostile_text_is_plain() {
 }
 
 #[test]
+fn a_name_with_characters_xml_forbids_still_makes_a_pdf() {
+    // U+FFFE and U+FFFF may be in a string, not in the chart's SVG (XML 1.0): before, the
+    // chart did not parse and the whole PDF was refused
+    let mut ws = demo();
+    ws.partner.name = "North\u{FFFF}wind\u{FFFE} Learning".into();
+    let (json, pdf) = reports(&ws, &[], Paper::A4);
+    assert_eq!(json["partner"], "North\u{FFFF}wind\u{FFFE} Learning");
+    let text = text_of(&pdf);
+    assert!(text.contains("Renewal readiness"), "{text}");
+}
+
+#[test]
 fn an_empty_workspace_still_makes_a_pdf() {
     let mut ws = Workspace::default();
     ws.partner.anniversary = NaiveDate::from_ymd_opt(2027, 3, 1);

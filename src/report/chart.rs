@@ -118,8 +118,9 @@ fn esc(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            // control characters are not allowed in XML 1.0
-            c if c.is_control() => out.push(' '),
+            // control characters, U+FFFE and U+FFFF are not allowed in XML 1.0 (a parser
+            // refuses the whole chart), though a Rust string may hold them
+            c if c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push(' '),
             c => out.push(c),
         }
     }
@@ -1036,6 +1037,24 @@ mod tests {
         assert!(dark > 200, "{dark} dark pixels in the title band");
         let twice = resvg::tiny_skia::Pixmap::decode_png(&png(&chart, 2.0).unwrap()).unwrap();
         assert_eq!((twice.width(), twice.height()), (1800, 960));
+    }
+
+    #[test]
+    fn a_name_with_characters_xml_forbids_still_draws() {
+        // U+FFFE and U+FFFF are valid in a Rust string (and so in a workspace or an export)
+        // but not in XML 1.0: the chart (and with it the PNG and the PDF) must still draw
+        let e = typical();
+        for metric in [Metric::KpiUnits, Metric::Revenue] {
+            let out = svg(
+                &e,
+                Some("North\u{FFFF}wind\u{FFFE} \u{7F}Co"),
+                metric,
+                900,
+                500,
+            );
+            sane(&out);
+            tree(&out).unwrap();
+        }
     }
 
     #[test]
