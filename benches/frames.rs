@@ -224,6 +224,12 @@ fn dollars(cents: u64) -> String {
 
 /// An export of `n` rows shaped like `benches/gen_big.py`'s (a fixed pseudo-random sequence).
 fn export(n: usize) -> Vec<u8> {
+    export_with(n, false)
+}
+
+/// [`export`], its order numbers either ascending digits (gen_big.py's) or, with
+/// `text_orders`, texts like "SO-48213967" in no order.
+fn export_with(n: usize, text_orders: bool) -> Vec<u8> {
     let mut s = String::from(
         "Order Number,Line,Invoice Date,Part Number,Product Name,Product Type,Quantity,Unit Price,Total,Currency,Status\n",
     );
@@ -244,6 +250,11 @@ fn export(n: usize) -> Vec<u8> {
         let q = 1 + next(39);
         let date = start + chrono::Duration::days(next(500) as i64);
         let digital = if i % 7 == 0 { ", Digital" } else { "" };
+        let order = if text_orders {
+            format!("SO-{}", (order as u64 * 2_654_435_761) % 100_000_000)
+        } else {
+            order.to_string()
+        };
         writeln!(
             s,
             "{order},{},{},{part},\"{name}{digital}\",{kind},{q},\"{}\",\"{}\",USD,Invoiced",
@@ -259,10 +270,15 @@ fn export(n: usize) -> Vec<u8> {
 
 /// The partner: 200,000 purchases, an anniversary, a few trainers with exam passes.
 fn workspace() -> Workspace {
+    workspace_with(export(ROWS))
+}
+
+/// [`workspace`] with these purchases.
+fn workspace_with(export: Vec<u8>) -> Workspace {
     let mut ws = Workspace::new("Big Learning", Some("gold"), Some(day("2027-01-01")));
     let rules = ImportRules::new(&Profile::builtin().unwrap());
     for o in ws.import_files(
-        &[("big200k.csv".to_string(), export(ROWS))],
+        &[("big200k.csv".to_string(), export)],
         &rules,
         day("2026-11-01").and_hms_opt(9, 0, 0).unwrap(),
     ) {
@@ -470,9 +486,14 @@ fn frame(bencher: divan::Bencher, name: &str) {
 
 /// The app at 200,000 purchases in egui_kittest's harness, on the purchases panel.
 fn purchases_window() -> egui_kittest::Harness<'static, LpkpiApp> {
+    purchases_window_of(workspace())
+}
+
+/// [`purchases_window`] on this workspace.
+fn purchases_window_of(ws: Workspace) -> egui_kittest::Harness<'static, LpkpiApp> {
     let mut h = egui_kittest::Harness::builder()
         .with_size(SIZE)
-        .build_eframe(|cc| LpkpiApp::with_workspace(cc, workspace(), day("2026-11-26")));
+        .build_eframe(|cc| LpkpiApp::with_workspace(cc, ws, day("2026-11-26")));
     h.state_mut().state.panel = Panel::Purchases;
     h.run_steps(3);
     h
@@ -520,17 +541,40 @@ fn frame_after_filter_change_matching(bencher: divan::Bencher) {
 /// The frame after a column header of the purchases table is clicked: every row is sorted by
 /// that column (between samples, untimed, the table goes back to file order, so no sample
 /// reuses a sort). Driven through egui_kittest, as the filter.
-#[divan::bench(args = ["Date", "Product", "KPI", "Revenue"], sample_count = 20, sample_size = 1)]
+#[divan::bench(
+    args = ["Date", "Order", "Part", "Product", "Line", "Kits", "KPI", "Revenue", "Fate"],
+    sample_count = 20,
+    sample_size = 1
+)]
 fn frame_after_sort_click(bencher: divan::Bencher, column: &str) {
+    sort_click(bencher, purchases_window(), column);
+}
+
+/// The frame after the Order header is clicked when the order numbers are texts in no order
+/// ("SO-48213967"): sorted as texts, not as numbers.
+#[divan::bench(sample_count = 20, sample_size = 1)]
+fn frame_after_sort_click_text_orders(bencher: divan::Bencher) {
+    sort_click(
+        bencher,
+        purchases_window_of(workspace_with(export_with(ROWS, true))),
+        "Order",
+    );
+}
+
+/// Time the frame after `column`'s header is clicked, on the table back in file order.
+fn sort_click(bencher: divan::Bencher, h: egui_kittest::Harness<'static, LpkpiApp>, column: &str) {
     use egui_kittest::kittest::Queryable;
-    let h = purchases_window();
     let h = RefCell::new(h);
     let click = |name: &str| {
         let mut h = h.borrow_mut();
         let labels = [name.to_string(), format!("{name} ▲"), format!("{name} ▼")];
+        // the lowest node of that name ("Line" is also the filter's label above the table)
         let header = labels
             .iter()
-            .find_map(|l| h.query_by_label(l))
+            .find_map(|l| {
+                h.query_all_by_label(l)
+                    .max_by(|a, b| a.rect().min.y.total_cmp(&b.rect().min.y))
+            })
             .expect("the column's header");
         header.click();
         h.step();

@@ -22,12 +22,22 @@ pub enum SortKey {
     Source,
     /// Purchase date.
     Date,
+    /// Order number: as numbers when every one shown is digits, else as texts.
+    Order,
+    /// Part number.
+    Part,
     /// Product name.
     Product,
+    /// Product line, by the name shown.
+    Line,
+    /// Kits.
+    Kits,
     /// KPI units.
     Kpi,
     /// Revenue.
     Revenue,
+    /// Fate, in the order of the fate filter (counted first).
+    Fate,
 }
 
 /// Rows and their totals, cached until the data or what `key` says changes: the rows shown
@@ -121,9 +131,14 @@ impl PurchasesView {
                 match column {
                     SortKey::Source => {}
                     SortKey::Date => sort_by_number(&mut idx, |i| date_number(rows[i].date)),
+                    SortKey::Order => sort_by_order(&mut idx, |i| &rows[i].order),
+                    SortKey::Part => sort_by_text(&mut idx, |i| &rows[i].part),
                     SortKey::Product => sort_by_text(&mut idx, |i| &rows[i].product),
+                    SortKey::Line => sort_by_number(&mut idx, |i| line_rank(rows[i].line)),
+                    SortKey::Kits => sort_by_number(&mut idx, |i| signed(rows[i].kits)),
                     SortKey::Kpi => sort_by_decimal(&mut idx, |i| rows[i].kpi_units),
                     SortKey::Revenue => sort_by_decimal(&mut idx, |i| rows[i].revenue_usd),
+                    SortKey::Fate => sort_by_number(&mut idx, |i| fate_rank(rows[i].fate)),
                 }
                 self.sorted = Some((column, idx));
             }
@@ -315,6 +330,99 @@ fn sort_by_text<'a>(idx: &mut Vec<usize>, text: impl Fn(usize) -> &'a std::sync:
     sort_by_number(idx, |i| rank.get(&text(i).as_ptr()).copied().unwrap_or(0));
 }
 
+/// A signed number as an unsigned one in the same order (the sign bit flipped).
+fn signed(n: i64) -> u64 {
+    (n as u64) ^ (1 << 63)
+}
+
+/// A product line's place among the names shown, no line first.
+fn line_rank(line: Option<ProductLine>) -> u64 {
+    line.map_or(0, |l| {
+        1 + ProductLine::ALL
+            .iter()
+            .filter(|other| other.key() < l.key())
+            .count() as u64
+    })
+}
+
+/// A fate's place in the fate filter's list.
+fn fate_rank(fate: RowFate) -> u64 {
+    FATES.iter().position(|&f| f == fate).unwrap_or(FATES.len()) as u64
+}
+
+/// Sort `idx` by order number, stably: as numbers when every one is digits (up to 19 of
+/// them; "999" before "1000"; none first), else as texts by comparison.
+fn sort_by_order<'a>(idx: &mut Vec<usize>, order: impl Fn(usize) -> &'a str) {
+    let number = |t: &str| -> Option<u64> {
+        let t = t.trim();
+        if t.is_empty() {
+            return Some(0);
+        }
+        if t.len() > 19 || !t.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        t.parse::<u64>().ok().map(|n| n + 1)
+    };
+    let keyed: Option<Vec<(u64, usize)>> = idx
+        .iter()
+        .map(|&i| number(order(i)).map(|n| (n, i)))
+        .collect();
+    match keyed {
+        Some(keyed) => sort_keyed(idx, keyed),
+        None => sort_by_bytes(idx, &|i| order(i).trim().as_bytes(), None),
+    }
+}
+
+/// Sort `idx` by a text of each row in byte order, stably, in linear passes where it can:
+/// after the prefix all the texts share, their next 8 bytes are a number to sort by; rows
+/// whose 8 bytes tie but whose texts differ are sorted so again (their shared prefix is
+/// longer), and compared one by one only when it is not. 200,000 distinct order numbers in no
+/// order took 50 ms of a frame by comparison.
+fn sort_by_bytes<'a>(
+    idx: &mut Vec<usize>,
+    text: &dyn Fn(usize) -> &'a [u8],
+    shared_before: Option<usize>,
+) {
+    let Some(&first) = idx.first() else {
+        return;
+    };
+    let head = text(first);
+    let shared = idx.iter().fold(head.len(), |n, &i| {
+        text(i)
+            .iter()
+            .zip(&head[..n])
+            .take_while(|(a, b)| a == b)
+            .count()
+    });
+    if shared_before.is_some_and(|before| shared <= before) {
+        // ties that only a missing byte against a zero byte tells apart
+        idx.sort_by(|&a, &b| text(a).cmp(text(b)));
+        return;
+    }
+    let key = |i: usize| -> u64 {
+        let rest = text(i).get(shared..).unwrap_or(&[]);
+        let mut bytes = [0u8; 8];
+        for (to, from) in bytes.iter_mut().zip(rest) {
+            *to = *from;
+        }
+        u64::from_be_bytes(bytes)
+    };
+    let keyed = idx.iter().map(|&i| (key(i), i)).collect();
+    sort_keyed(idx, keyed);
+    let mut start = 0;
+    while let Some(&at) = idx.get(start) {
+        let k = key(at);
+        let len = idx[start..].iter().take_while(|&&i| key(i) == k).count();
+        let run = &mut idx[start..start + len];
+        if run.iter().any(|&i| text(i) != text(at)) {
+            let mut sub = run.to_vec();
+            sort_by_bytes(&mut sub, text, Some(shared));
+            run.copy_from_slice(&sub);
+        }
+        start += len;
+    }
+}
+
 /// Sort `idx` by a decimal of each row, stably: as whole numbers at the largest scale among
 /// them when they all fit in 63 bits (money and units always do), else by comparison.
 fn sort_by_decimal(idx: &mut Vec<usize>, value: impl Fn(usize) -> Decimal) {
@@ -328,7 +436,7 @@ fn sort_by_decimal(idx: &mut Vec<usize>, value: impl Fn(usize) -> Decimal) {
     // flipping the sign bit orders signed numbers as unsigned ones
     let keyed: Option<Vec<(u64, usize)>> = idx
         .iter()
-        .map(|&i| whole(value(i)).map(|w| ((w as u64) ^ (1 << 63), i)))
+        .map(|&i| whole(value(i)).map(|w| (signed(w), i)))
         .collect();
     match keyed {
         Some(keyed) => sort_keyed(idx, keyed),
@@ -471,24 +579,14 @@ pub fn purchases_ui(
                 .column(Column::auto().at_least(140.0))
                 .header(24.0, |mut h| {
                     h.col(|ui| sort_button(ui, view, SortKey::Date, "Date"));
-                    h.col(|ui| {
-                        ui.strong("Order");
-                    });
-                    h.col(|ui| {
-                        ui.strong("Part");
-                    });
+                    h.col(|ui| sort_button(ui, view, SortKey::Order, "Order"));
+                    h.col(|ui| sort_button(ui, view, SortKey::Part, "Part"));
                     h.col(|ui| sort_button(ui, view, SortKey::Product, "Product"));
-                    h.col(|ui| {
-                        ui.strong("Line");
-                    });
-                    h.col(|ui| {
-                        ui.strong("Kits");
-                    });
+                    h.col(|ui| sort_button(ui, view, SortKey::Line, "Line"));
+                    h.col(|ui| sort_button(ui, view, SortKey::Kits, "Kits"));
                     h.col(|ui| sort_button(ui, view, SortKey::Kpi, "KPI"));
                     h.col(|ui| sort_button(ui, view, SortKey::Revenue, "Revenue"));
-                    h.col(|ui| {
-                        ui.strong("Fate");
-                    });
+                    h.col(|ui| sort_button(ui, view, SortKey::Fate, "Fate"));
                     h.col(|ui| sort_button(ui, view, SortKey::Source, "Source"));
                 })
                 .body(|body| {
@@ -684,6 +782,57 @@ mod tests {
             sort_by_decimal(&mut a, |i| decimals[i]);
             let mut b = idx.clone();
             b.sort_by_key(|&i| decimals[i]);
+            prop_assert_eq!(a, b);
+
+            let mut a = idx.clone();
+            sort_by_number(&mut a, |i| signed(rows[i].2));
+            let mut b = idx.clone();
+            b.sort_by_key(|&i| rows[i].2);
+            prop_assert_eq!(a, b);
+
+            // order numbers that are all digits sort as numbers, no order first
+            let numeric = ["", "999", "1000", " 42", "0007", "10"];
+            let mut a = idx.clone();
+            sort_by_order(&mut a, |i| numeric[rows[i].1]);
+            let mut b = idx.clone();
+            b.sort_by_key(|&i| numeric[rows[i].1].trim().parse::<u64>().ok());
+            prop_assert_eq!(a, b);
+            // others as texts
+            let texts = ["SO-2", "SO-10", "", "A1", "SO-2 ", "999"];
+            let any_text = idx.iter().any(|&i| !matches!(rows[i].1, 2 | 5));
+            let mut a = idx.clone();
+            sort_by_order(&mut a, |i| texts[rows[i].1]);
+            let mut b = idx.clone();
+            if any_text {
+                b.sort_by(|&x, &y| texts[rows[x].1].trim().cmp(texts[rows[y].1].trim()));
+            } else {
+                b.sort_by_key(|&i| texts[rows[i].1].parse::<u64>().ok());
+            }
+            prop_assert_eq!(a, b);
+        }
+
+        /// Texts sort in byte order as a stable comparison sort gives it: short and long
+        /// texts, shared prefixes longer than 8 bytes, zero bytes, ties.
+        #[test]
+        fn texts_sort_as_compared(
+            texts in proptest::collection::vec(
+                proptest::collection::vec(
+                    proptest::sample::select(vec![0u8, b'0', b'1', b'9', b'A', b'a', 0xC3, 0xA9]),
+                    0..20,
+                ),
+                0..300,
+            ),
+            prefix in 0usize..12,
+        ) {
+            let texts: Vec<Vec<u8>> = texts
+                .into_iter()
+                .map(|t| [b"SO-2026-11-".as_slice()[..prefix.min(11)].to_vec(), t].concat())
+                .collect();
+            let idx: Vec<usize> = (0..texts.len()).collect();
+            let mut a = idx.clone();
+            sort_by_bytes(&mut a, &|i| texts[i].as_slice(), None);
+            let mut b = idx;
+            b.sort_by(|&x, &y| texts[x].cmp(&texts[y]));
             prop_assert_eq!(a, b);
         }
     }
