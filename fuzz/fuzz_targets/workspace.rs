@@ -1,5 +1,6 @@
 //! Any bytes as a workspace file: loading never panics, and a workspace that loads saves and
-//! loads back equal, evaluates, and takes every edit's inverse. Run:
+//! loads back equal and evaluates (edits and their inverses are property-tested in
+//! `tests/edits.rs`; the summaries written from a workspace in the `report` target). Run:
 //! `cargo fuzz run -s none workspace` (stable toolchain).
 #![no_main]
 
