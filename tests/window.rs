@@ -1383,3 +1383,55 @@ fn a_workspace_opening_at_start_is_said_and_nothing_else_shown() {
     h.get_by_label("Opening w.ron");
     assert!(h.query_by_label_contains("Contoso Learning").is_none());
 }
+
+/// In a `--screenshot` run the pointer's events are dropped: under Xvfb the pointer rests in
+/// the middle of the screen, and its hover showed in the pictures (the chart's crosshair, a
+/// highlighted row). A window a person uses keeps them.
+#[test]
+fn a_screenshot_run_ignores_the_pointer() {
+    use eframe::App as _;
+    let at = egui::pos2(640.0, 400.0);
+    let events = || {
+        vec![
+            egui::Event::PointerMoved(at),
+            egui::Event::PointerButton {
+                pos: at,
+                button: egui::PointerButton::Primary,
+                pressed: true,
+                modifiers: egui::Modifiers::default(),
+            },
+            egui::Event::Key {
+                key: egui::Key::A,
+                physical_key: None,
+                pressed: true,
+                repeat: false,
+                modifiers: egui::Modifiers::default(),
+            },
+        ]
+    };
+    let dir = tempfile::tempdir().unwrap();
+    for (screenshot, kept) in [(true, 1), (false, 3)] {
+        let options = lpkpi::ui::LaunchOptions {
+            workspace: None,
+            today: d("2026-11-26"),
+            screenshot: screenshot.then(|| lpkpi::ui::ScreenshotRequest {
+                path: dir.path().join("charts.png"),
+                panel: lpkpi::ui::Panel::Charts,
+            }),
+            size: None,
+            ephemeral: true,
+            typed_paths: true,
+            failure: Default::default(),
+        };
+        let mut h = Harness::builder()
+            .with_size(egui::vec2(1280.0, 800.0))
+            .build_eframe(move |cc| LpkpiApp::new(cc, options));
+        let ctx = h.ctx.clone();
+        let mut raw = egui::RawInput {
+            events: events(),
+            ..Default::default()
+        };
+        h.state_mut().raw_input_hook(&ctx, &mut raw);
+        assert_eq!(raw.events.len(), kept, "{:?}", raw.events);
+    }
+}

@@ -433,4 +433,8 @@ impl eframe::App for LpkpiApp {
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         self.persist(storage);
     }
+
+    fn raw_input_hook(&mut self, _ctx: &egui::Context, raw_input: &mut egui::RawInput) {
+        self.screenshot_input(raw_input);
+    }
 }

@@ -49,6 +49,24 @@ impl LpkpiApp {
         }
     }
 
+    /// In a `--screenshot` run the pointer is not the user's (under Xvfb it rests in the middle
+    /// of the screen): its moves, clicks and scrolls are dropped, so no hover (the chart's
+    /// crosshair, a highlighted row) shows in the picture.
+    pub(super) fn screenshot_input(&self, raw_input: &mut egui::RawInput) {
+        if self.options.screenshot.is_some() {
+            raw_input.events.retain(|e| {
+                !matches!(
+                    e,
+                    egui::Event::PointerMoved(_)
+                        | egui::Event::MouseMoved(_)
+                        | egui::Event::PointerButton { .. }
+                        | egui::Event::MouseWheel { .. }
+                        | egui::Event::Touch { .. }
+                )
+            });
+        }
+    }
+
     /// The `--screenshot` arrived: write it, then close the window.
     pub(super) fn screenshot_arrived(&mut self, image: &egui::ColorImage, ctx: &egui::Context) {
         let Some(req) = &self.options.screenshot else {
