@@ -105,7 +105,18 @@ fn figure(s: &str) -> Option<Decimal> {
 
 /// Read the official report `bytes` (named `name` in messages).
 pub fn read_official(name: &str, bytes: &[u8]) -> Result<OfficialReport, OfficialError> {
-    let rows = super::peek_rows(bytes, MAX_LIST + 32, None);
+    read_capped(name, bytes, MAX_LIST)
+}
+
+/// [`read_official`] keeping at most `cap` lines. A file with more rows than that (blank ones
+/// included) and a preamble is refused whole: before, the rows past them were not read, and
+/// a report with blank rows lost its last lines without a word.
+fn read_capped(name: &str, bytes: &[u8], cap: usize) -> Result<OfficialReport, OfficialError> {
+    let most = cap + 32;
+    let rows = super::peek_rows(bytes, most + 1, None);
+    if rows.len() > most {
+        return Err(OfficialError::TooLong(name.to_string(), cap));
+    }
     let header_at = rows
         .iter()
         .take(32)
@@ -120,8 +131,8 @@ pub fn read_official(name: &str, bytes: &[u8]) -> Result<OfficialReport, Officia
         if cells.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        if report.lines.len() >= MAX_LIST {
-            return Err(OfficialError::TooLong(name.to_string(), MAX_LIST));
+        if report.lines.len() >= cap {
+            return Err(OfficialError::TooLong(name.to_string(), cap));
         }
         let month = month_number(cell(cols.month));
         let year = cell(cols.year)
@@ -206,5 +217,23 @@ mod tests {
             read_official("x.csv", b"a,b\n1,2\n"),
             Err(OfficialError::NoHeader(_))
         ));
+    }
+
+    #[test]
+    fn a_report_longer_than_kept_is_refused_not_cut() {
+        let line = "October,2025,Microsoft Training Courseware,1 Student Kit,5016,1,10\n";
+        let report = |blank: usize, lines: usize| {
+            let mut t = String::from(
+                "Month,Year,OMLP type,Purchase unit,Invoice #,KPI value,Revenue value\n",
+            );
+            t.push_str(&",,,,,,\n".repeat(blank));
+            t.push_str(&line.repeat(lines));
+            read_capped("r.csv", t.as_bytes(), 5)
+        };
+        assert_eq!(report(0, 5).unwrap().lines.len(), 5);
+        assert_eq!(report(31, 5).unwrap().lines.len(), 5);
+        assert!(matches!(report(0, 6), Err(OfficialError::TooLong(_, 5))));
+        // blank rows took the places of the last lines: they were not read, and nothing said so
+        assert!(matches!(report(40, 5), Err(OfficialError::TooLong(_, 5))));
     }
 }
