@@ -261,7 +261,7 @@ impl DecimalSum {
 
 /// Sort `idx` (ascending row indexes) by `key`, stably: least significant digit first, eleven
 /// bits a pass, over the keys' range only (a year of dates is one pass).
-fn sort_by_number(idx: &mut Vec<usize>, key: impl Fn(usize) -> u64) {
+fn sort_by_number(idx: &mut [usize], key: impl Fn(usize) -> u64) {
     let keyed = idx.iter().map(|&i| (key(i), i)).collect();
     sort_keyed(idx, keyed);
 }
@@ -314,7 +314,7 @@ fn date_number(d: Option<chrono::NaiveDate>) -> u64 {
 
 /// Sort `idx` by a text of each row, stably. Rows share their texts, so the distinct ones are
 /// sorted (each once) and the rows by their rank.
-fn sort_by_text<'a>(idx: &mut Vec<usize>, text: impl Fn(usize) -> &'a std::sync::Arc<str>) {
+fn sort_by_text<'a>(idx: &mut [usize], text: impl Fn(usize) -> &'a std::sync::Arc<str>) {
     use rustc_hash::FxHashMap as HashMap;
     let mut distinct: HashMap<*const u8, &str> = HashMap::default();
     for &i in idx.iter() {
@@ -353,7 +353,7 @@ fn fate_rank(fate: RowFate) -> u64 {
 
 /// Sort `idx` by order number, stably: as numbers when every one is digits (up to 19 of
 /// them; "999" before "1000"; none first), else as texts by comparison.
-fn sort_by_order<'a>(idx: &mut Vec<usize>, order: impl Fn(usize) -> &'a str) {
+fn sort_by_order<'a>(idx: &mut [usize], order: impl Fn(usize) -> &'a str) {
     let number = |t: &str| -> Option<u64> {
         let t = t.trim();
         if t.is_empty() {
@@ -433,7 +433,7 @@ fn sort_by_bytes<'a>(idx: &mut [usize], text: &dyn Fn(usize) -> &'a [u8]) {
 
 /// Sort `idx` by a decimal of each row, stably: as whole numbers at the largest scale among
 /// them when they all fit in 63 bits (money and units always do), else by comparison.
-fn sort_by_decimal(idx: &mut Vec<usize>, value: impl Fn(usize) -> Decimal) {
+fn sort_by_decimal(idx: &mut [usize], value: impl Fn(usize) -> Decimal) {
     let scale = idx.iter().map(|&i| value(i).scale()).max().unwrap_or(0);
     let whole = |d: Decimal| -> Option<i64> {
         let m = d
