@@ -591,9 +591,19 @@ pub fn purchases_ui(
                     h.col(|ui| sort_button(ui, view, SortKey::Part, "Part"));
                     h.col(|ui| sort_button(ui, view, SortKey::Product, "Product"));
                     h.col(|ui| sort_button(ui, view, SortKey::Line, "Line"));
-                    h.col(|ui| sort_button(ui, view, SortKey::Kits, "Kits"));
-                    h.col(|ui| sort_button(ui, view, SortKey::Kpi, "KPI"));
-                    h.col(|ui| sort_button(ui, view, SortKey::Revenue, "Revenue"));
+                    // the figures' headers over their right-aligned numbers
+                    for (key, label) in [
+                        (SortKey::Kits, "Kits"),
+                        (SortKey::Kpi, "KPI"),
+                        (SortKey::Revenue, "Revenue"),
+                    ] {
+                        h.col(|ui| {
+                            ui.with_layout(
+                                egui::Layout::right_to_left(egui::Align::Center),
+                                |ui| sort_button(ui, view, key, label),
+                            );
+                        });
+                    }
                     h.col(|ui| sort_button(ui, view, SortKey::Fate, "Fate"));
                     h.col(|ui| sort_button(ui, view, SortKey::Source, "Source"));
                 })
