@@ -29,6 +29,20 @@ fn generated() -> NaiveDateTime {
 
 /// The JSON report and the PDF of `ws` (plus `files` imported on top) as of 2026-11-26.
 fn reports(ws: &Workspace, files: &[(&str, &str)], paper: Paper) -> (Value, Vec<u8>) {
+    let options = PdfOptions {
+        paper,
+        generated: generated(),
+    };
+    let [json, pdf] = formats(ws, files, [Format::Json, Format::Pdf(options)]);
+    (serde_json::from_slice(&json).unwrap(), pdf)
+}
+
+/// `ws` (plus `files` imported on top) as of 2026-11-26, in these formats.
+fn formats<const N: usize>(
+    ws: &Workspace,
+    files: &[(&str, &str)],
+    wanted: [Format; N],
+) -> [Vec<u8>; N] {
     let mut session = Session::new(ws).unwrap();
     for (name, text) in files {
         std::sync::Arc::make_mut(&mut session.set)
@@ -45,16 +59,7 @@ fn reports(ws: &Workspace, files: &[(&str, &str)], paper: Paper) -> (Value, Vec<
         capability: Some(&out.capability),
         reconciliation: &out.reconciliation,
     };
-    let json: Value = serde_json::from_slice(&render(&input, Format::Json).unwrap()).unwrap();
-    let pdf = render(
-        &input,
-        Format::Pdf(PdfOptions {
-            paper,
-            generated: generated(),
-        }),
-    )
-    .unwrap();
-    (json, pdf)
+    wanted.map(|f| render(&input, f).unwrap())
 }
 
 fn demo() -> Workspace {
@@ -216,7 +221,7 @@ fn long_lists_are_shortened_and_hostile_text_is_plain() {
     assert_eq!(rejected, 12);
     let text = text_of(&pdf);
     assert!(
-        text.contains("and 4 more (the HTML and Markdown summaries list them all)"),
+        text.contains("and 4 more (the HTML summary lists them all)"),
         "{text}"
     );
     // the partner's name is printed as the characters it is, on one line
@@ -229,6 +234,44 @@ fn long_lists_are_shortened_and_hostile_text_is_plain() {
     assert!(!text.contains('\u{0}'));
     // the list shows 8 of its 12 rows
     assert_eq!(text.matches("hostile.csv line").count(), 8, "{text}");
+}
+
+/// A list the PDF and the Markdown shorten says where it is whole, and it is: the HTML page
+/// lists every row.
+#[test]
+fn a_shortened_list_says_where_it_is_whole() {
+    let mut csv = HEADER.to_string();
+    for i in 0..20 {
+        csv.push_str(&format!(
+            "9{i},1,2026-05-01,X-{i},Product {i},MOC,many,1.00,1.00,USD,Invoiced\n"
+        ));
+    }
+    let options = PdfOptions {
+        paper: Paper::A4,
+        generated: generated(),
+    };
+    let [pdf, md, page] = formats(
+        &demo(),
+        &[("many.csv", &csv)],
+        [Format::Pdf(options), Format::Markdown, Format::Html],
+    );
+    let text = text_of(&pdf);
+    assert!(
+        text.contains("and 12 more (the HTML summary lists them all)"),
+        "{text}"
+    );
+    let md = String::from_utf8(md).unwrap();
+    assert!(
+        md.contains("- … and 5 more (the HTML summary lists them all)"),
+        "{md}"
+    );
+    let page = String::from_utf8(page).unwrap();
+    for i in 0..20 {
+        assert!(
+            page.contains(&format!("many.csv line {}", i + 2)),
+            "row {i}"
+        );
+    }
 }
 
 #[test]

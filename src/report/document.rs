@@ -83,6 +83,15 @@ pub fn figure(c: &Check, d: Decimal) -> String {
     }
 }
 
+/// The line under a list shortened to its first items (the PDF's and the Markdown's; the HTML
+/// page lists every item, and says nothing).
+pub fn more_items(hidden: usize) -> String {
+    format!(
+        "… and {} more (the HTML summary lists them all)",
+        grouped(Decimal::from(hidden), 0)
+    )
+}
+
 /// Met, not met or unknown, by icon and word.
 pub fn status(met: Option<bool>) -> &'static str {
     match met {

@@ -4,9 +4,9 @@
 use std::fmt::Write;
 
 use super::ReportInput;
-use super::document::{Block, Span, document};
+use super::document::{Block, Span, document, more_items};
 
-/// Items shown per list; the rest are counted ("… and N more").
+/// Items shown per list; the rest are counted ([`more_items`]).
 const SHOWN: usize = 15;
 
 /// Text from files or people (partner, product and file names, reasons quoting them) as inert
@@ -63,7 +63,7 @@ pub fn render(input: &ReportInput<'_>) -> String {
                     let _ = writeln!(s, "- {}", md(item));
                 }
                 if items.len() > SHOWN {
-                    let _ = writeln!(s, "- … and {} more", items.len() - SHOWN);
+                    let _ = writeln!(s, "- {}", md(&more_items(items.len() - SHOWN)));
                 }
                 s.push('\n');
             }

@@ -14,7 +14,7 @@ use krilla::paint::{Fill, Stroke};
 use krilla::text::{Font, TextDirection};
 use krilla_svg::{SurfaceExt, SvgSettings};
 
-use super::document::{Block, Span, document};
+use super::document::{Block, Span, document, more_items};
 use super::{ReportError, ReportInput, chart};
 
 /// The bold face for headings and strong text (same family and licence as the regular one).
@@ -358,10 +358,7 @@ impl Layout {
             self.y += BODY * 0.05;
         }
         if items.len() > shown {
-            let more = format!(
-                "and {} more (the HTML and Markdown summaries list them all)",
-                items.len() - shown
-            );
+            let more = more_items(items.len() - shown);
             self.paragraph(&words_of(&[Span::Text(more)]), BODY, 14.0, MUTED);
         }
         self.y += BODY * 0.3;
