@@ -10,8 +10,10 @@ use super::document::{Block, Span, document, more_items};
 const SHOWN: usize = 15;
 
 /// Text from files or people (partner, product and file names, reasons quoting them) as inert
-/// Markdown: no HTML, link, image, emphasis, code or table cell can be formed from it, and a
-/// line break or control character becomes a space, so no heading or list can start.
+/// Markdown: no HTML, link or image syntax, emphasis, code or table cell can be formed from
+/// it, and a line break or control character becomes a space, so no heading or list can
+/// start. (A bare web address in it may still be shown as a link by a renderer that links
+/// them, as in any text; what it shows is the address itself.)
 pub fn md(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
