@@ -268,7 +268,7 @@ fn a_shortened_list_says_where_it_is_whole() {
     let page = String::from_utf8(page).unwrap();
     for i in 0..20 {
         assert!(
-            page.contains(&format!("many.csv line {}", i + 2)),
+            page.contains(&format!("many.csv line {}:", i + 2)),
             "row {i}"
         );
     }

@@ -37,7 +37,7 @@ fn tags_are_ours(page: &str) {
         assert!(
             TAGS.contains(&name.as_str()),
             "an element lpkpi does not write: <{}",
-            &rest[..rest.len().min(40)]
+            rest.chars().take(40).collect::<String>()
         );
     }
 }

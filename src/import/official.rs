@@ -108,12 +108,15 @@ pub fn read_official(name: &str, bytes: &[u8]) -> Result<OfficialReport, Officia
     read_capped(name, bytes, MAX_LIST)
 }
 
-/// [`read_official`] keeping at most `cap` lines. A file with more rows than that (blank ones
-/// included) and a preamble is refused whole: before, the rows past them were not read, and
-/// a report with blank rows lost its last lines without a word.
+/// [`read_official`] keeping at most `cap` lines. Blank rows are read past; a file with more
+/// rows than `cap` and a preamble is refused whole. (Before, at most that many rows were read,
+/// blank ones counted, and the rows past them were not: a report with blank rows lost its last
+/// lines without a word.)
 fn read_capped(name: &str, bytes: &[u8], cap: usize) -> Result<OfficialReport, OfficialError> {
     let most = cap + 32;
-    let rows = super::peek_rows(bytes, most + 1, None);
+    let rows = super::peek::peek_rows_where(bytes, most + 1, None, |cells| {
+        cells.iter().any(|c| !c.trim().is_empty())
+    });
     if rows.len() > most {
         return Err(OfficialError::TooLong(name.to_string(), cap));
     }
@@ -231,9 +234,19 @@ mod tests {
             read_capped("r.csv", t.as_bytes(), 5)
         };
         assert_eq!(report(0, 5).unwrap().lines.len(), 5);
-        assert_eq!(report(31, 5).unwrap().lines.len(), 5);
         assert!(matches!(report(0, 6), Err(OfficialError::TooLong(_, 5))));
-        // blank rows took the places of the last lines: they were not read, and nothing said so
-        assert!(matches!(report(40, 5), Err(OfficialError::TooLong(_, 5))));
+        // blank rows took the places of the last lines: they were not read, and nothing said
+        // so; now they are read past
+        assert_eq!(report(40, 5).unwrap().lines.len(), 5);
+        assert!(matches!(report(40, 6), Err(OfficialError::TooLong(_, 5))));
+        // more rows than kept, most of them not lines at all: refused, not cut
+        let mut t =
+            String::from("Month,Year,OMLP type,Purchase unit,Invoice #,KPI value,Revenue value\n");
+        t.push_str(&"Smarch,2025,x,y,1,1,1\n".repeat(40));
+        t.push_str(line);
+        assert!(matches!(
+            read_capped("r.csv", t.as_bytes(), 5),
+            Err(OfficialError::TooLong(_, 5))
+        ));
     }
 }

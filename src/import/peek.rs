@@ -7,6 +7,17 @@ use super::types::*;
 /// import read it when `shape` says how (sheet, delimiter), else the first sheet or the
 /// delimiter that splits the first lines into the most cells.
 pub fn peek_rows(bytes: &[u8], rows: usize, shape: Option<&FileShape>) -> Vec<(u32, Vec<String>)> {
+    peek_rows_where(bytes, rows, shape, |_| true)
+}
+
+/// [`peek_rows`], the first `rows` rows that `keep` keeps (the others are read past, not
+/// counted).
+pub fn peek_rows_where(
+    bytes: &[u8],
+    rows: usize,
+    shape: Option<&FileShape>,
+    keep: impl Fn(&[String]) -> bool,
+) -> Vec<(u32, Vec<String>)> {
     use super::sniff::{DELIMITERS, LineCounter, csv_reader, decode};
     if is_spreadsheet(bytes) {
         use calamine::Reader;
@@ -30,13 +41,14 @@ pub fn peek_rows(bytes: &[u8], rows: usize, shape: Option<&FileShape>) -> Vec<(u
             range
                 .rows()
                 .enumerate()
-                .take(rows)
                 .map(|(i, r)| {
                     (
                         first + i as u32 + 1,
-                        r.iter().map(|c| c.to_string()).collect(),
+                        r.iter().map(|c| c.to_string()).collect::<Vec<String>>(),
                     )
                 })
+                .filter(|(_, cells)| keep(cells))
+                .take(rows)
                 .collect()
         })
         .unwrap_or_default();
@@ -70,8 +82,10 @@ pub fn peek_rows(bytes: &[u8], rows: usize, shape: Option<&FileShape>) -> Vec<(u
                     .as_text()
                     .into_owned()
             })
-            .collect();
-        out.push((line, cells));
+            .collect::<Vec<String>>();
+        if keep(&cells) {
+            out.push((line, cells));
+        }
     }
     out
 }

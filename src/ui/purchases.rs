@@ -463,7 +463,7 @@ fn fate_rank(fate: RowFate) -> u64 {
 }
 
 /// Sort `idx` by order number, stably: as numbers when every one is digits (up to 19 of
-/// them; "999" before "1000"; none first), else as texts by comparison.
+/// them; "999" before "1000"; none first), else as texts in byte order ([`sort_by_bytes`]).
 fn sort_by_order<'a>(idx: &mut [usize], order: impl Fn(usize) -> &'a str) {
     let number = |t: &str| -> Option<u64> {
         let t = t.trim();
