@@ -398,15 +398,7 @@ fn make_report(
             generated: now,
         }),
     };
-    let has_roster = ws.has_trainers() || !ws.competencies.is_empty();
-    let input = ReportInput {
-        eval: &outcome.eval,
-        profile: &session.profile,
-        set: &session.set,
-        partner: Some(ws.partner.name.as_str()).filter(|n| !n.is_empty()),
-        capability: has_roster.then_some(&outcome.capability),
-        reconciliation: &outcome.reconciliation,
-    };
+    let input = ReportInput::of(&ws, &session, &outcome);
     let emitted = emit(&input, format);
     // A million rows take tens of milliseconds to free; the report is out without that.
     // A thread of their own frees them (the process may end first, which frees them too).
@@ -506,7 +498,7 @@ fn chart(
         MetricArg::Kpi => crate::report::chart::Metric::KpiUnits,
         MetricArg::Revenue => crate::report::chart::Metric::Revenue,
     };
-    let partner = Some(ws.partner.name.as_str()).filter(|n| !n.is_empty());
+    let partner = ws.partner_name();
     let svg = crate::report::chart::svg(&outcome.eval, partner, metric, 900, 480);
     let bytes = if ext == "png" {
         crate::report::chart::png(&svg, 2.0).map_err(|e| CliError::Failed(e.to_string()))?

@@ -194,15 +194,7 @@ fn verdicts_over_the_combinations_that_matter() {
         assert_eq!(verdict(e).sentence, case.sentence, "{}", case.name);
 
         // every format says it the same way
-        let has_roster = ws.has_trainers() || !ws.competencies.is_empty();
-        let input = ReportInput {
-            eval: e,
-            profile: &session.profile,
-            set: &session.set,
-            partner: Some(ws.partner.name.as_str()),
-            capability: has_roster.then_some(&out.capability),
-            reconciliation: &out.reconciliation,
-        };
+        let input = ReportInput::of(&ws, &session, &out);
         let md = String::from_utf8(render(&input, Format::Markdown).unwrap()).unwrap();
         assert!(md.contains(case.sentence), "{}: {md}", case.name);
         let html = String::from_utf8(render(&input, Format::Html).unwrap()).unwrap();

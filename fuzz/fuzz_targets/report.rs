@@ -105,15 +105,7 @@ fuzz_target!(|data: &[u8]| {
     let day = NaiveDate::from_ymd_opt(2026, 6, 1).expect("a date");
     let anniversary = ws.partner.anniversary.unwrap_or(day);
     let outcome = session.evaluate(&ws, anniversary, day, None);
-    let has_roster = ws.has_trainers() || !ws.competencies.is_empty();
-    let input = ReportInput {
-        eval: &outcome.eval,
-        profile: &session.profile,
-        set: &session.set,
-        partner: Some(ws.partner.name.as_str()).filter(|n| !n.is_empty()),
-        capability: has_roster.then_some(&outcome.capability),
-        reconciliation: &outcome.reconciliation,
-    };
+    let input = ReportInput::of(&ws, &session, &outcome);
 
     let json = render(&input, Format::Json).expect("the JSON is written");
     let _: serde_json::Value = serde_json::from_slice(&json).expect("the JSON parses");

@@ -18,7 +18,9 @@ use crate::import::values::cents;
 use crate::rules::Profile;
 use crate::rules::capability::CapabilityStatus;
 use crate::rules::evaluate::Evaluation;
+use crate::workspace::Workspace;
 use crate::workspace::reconcile::Reconciliation;
+use crate::workspace::session::{Outcome, Session};
 
 /// What a report is made of.
 #[derive(Debug, Clone, Copy)]
@@ -35,6 +37,22 @@ pub struct ReportInput<'a> {
     pub capability: Option<&'a CapabilityStatus>,
     /// lpkpi's months beside the official dashboard's.
     pub reconciliation: &'a Reconciliation,
+}
+
+impl<'a> ReportInput<'a> {
+    /// The report of `outcome`, `ws` evaluated by `session`, as the command line and the
+    /// window write it: the partner's name when it has one, trainers and exam rules when the
+    /// workspace has any.
+    pub fn of(ws: &'a Workspace, session: &'a Session, outcome: &'a Outcome) -> ReportInput<'a> {
+        ReportInput {
+            eval: &outcome.eval,
+            profile: &session.profile,
+            set: &session.set,
+            partner: ws.partner_name(),
+            capability: ws.has_roster().then_some(&outcome.capability),
+            reconciliation: &outcome.reconciliation,
+        }
+    }
 }
 
 /// Output formats.

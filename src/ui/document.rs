@@ -223,8 +223,8 @@ impl LpkpiApp {
         let ws = &self.state.workspace;
         let export = Export {
             derived: Arc::clone(d),
-            partner: Some(ws.partner.name.clone()).filter(|n| !n.is_empty()),
-            roster: ws.has_trainers() || !ws.competencies.is_empty(),
+            partner: ws.partner_name().map(str::to_string),
+            roster: ws.has_roster(),
             format,
         };
         self.state.running = Some(Running {

@@ -31,7 +31,7 @@ impl LpkpiApp {
         } else {
             crate::report::chart::Metric::KpiUnits
         };
-        let partner = Some(self.state.workspace.partner.name.as_str()).filter(|n| !n.is_empty());
+        let partner = self.state.workspace.partner_name();
         let svg = crate::report::chart::svg(&out.eval, partner, metric, 900, 480);
         self.jobs.write_chart(path, svg);
     }

@@ -498,6 +498,17 @@ impl Workspace {
         self.people.iter().any(|p| p.mct.is_some())
     }
 
+    /// Whether the reports show trainers and exam rules: there are trainers or competencies
+    /// (else the capability figures are not known, not zero).
+    pub fn has_roster(&self) -> bool {
+        self.has_trainers() || !self.competencies.is_empty()
+    }
+
+    /// The partner's name as the reports print it (None when it is empty).
+    pub fn partner_name(&self) -> Option<&str> {
+        Some(self.partner.name.as_str()).filter(|n| !n.is_empty())
+    }
+
     /// The exchange rates.
     pub fn rates(&self) -> Rates {
         let mut rates = Rates::default();
