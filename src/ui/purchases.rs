@@ -177,42 +177,8 @@ impl PurchasesView {
             let mut waiting = false;
             if self.sorted.as_ref().is_none_or(|(c, _)| *c != column) {
                 let inline = self.inline_sort_rows.unwrap_or(INLINE_SORT_ROWS);
-                let arrived = match &self.pending {
-                    _ if f.rows.len() <= inline => {
-                        Some(sort_rows(&derived.rows, f.rows.clone(), column))
-                    }
-                    Some(p) if p.is(generation, &filter_key, column) => p.take(),
-                    _ => {
-                        let pending = PendingSort {
-                            generation,
-                            filter_key: filter_key.clone(),
-                            column,
-                            done: Arc::default(),
-                        };
-                        let (rows, idx, done, ctx) = (
-                            derived.clone(),
-                            f.rows.clone(),
-                            pending.done.clone(),
-                            ctx.clone(),
-                        );
-                        let spawned = std::thread::Builder::new().name("lpkpi-sort".into()).spawn(
-                            move || {
-                                let sorted = sort_rows(&rows.rows, idx, column);
-                                *done.lock().unwrap_or_else(PoisonError::into_inner) = Some(sorted);
-                                ctx.request_repaint();
-                            },
-                        );
-                        match spawned {
-                            Ok(_) => {
-                                self.pending = Some(pending);
-                                None
-                            }
-                            // no thread to be had: sorted here, in this frame
-                            Err(_) => Some(sort_rows(&derived.rows, f.rows.clone(), column)),
-                        }
-                    }
-                };
-                match arrived {
+                let wanted = (generation, filter_key.as_str(), column);
+                match sorted_rows(&mut self.pending, inline, derived, wanted, &f.rows, ctx) {
                     Some(idx) => self.sorted = Some((column, idx)),
                     None => waiting = true,
                 }
@@ -423,6 +389,56 @@ fn sort_by_text<'a>(idx: &mut [usize], text: impl Fn(usize) -> &'a std::sync::Ar
         .map(|(&p, t)| (p, texts.binary_search(t).unwrap_or(0) as u64))
         .collect();
     sort_by_number(idx, |i| rank.get(&text(i).as_ptr()).copied().unwrap_or(0));
+}
+
+/// `rows` (in file order) sorted by `column`: at once when there are at most `inline` of
+/// them (or no thread can be had); else the order of the worker `pending` holds for this sort
+/// (`wanted`: the rows' generation, the filters, the column) once it has arrived, a worker
+/// started for it the first time, and None meanwhile.
+fn sorted_rows(
+    pending: &mut Option<PendingSort>,
+    inline: usize,
+    derived: &Arc<Derived>,
+    (generation, filter_key, column): (u64, &str, SortKey),
+    rows: &[usize],
+    ctx: &egui::Context,
+) -> Option<Vec<usize>> {
+    if rows.len() <= inline {
+        return Some(sort_rows(&derived.rows, rows.to_vec(), column));
+    }
+    if let Some(p) = pending
+        .as_ref()
+        .filter(|p| p.is(generation, filter_key, column))
+    {
+        return p.take();
+    }
+    let job = PendingSort {
+        generation,
+        filter_key: filter_key.to_string(),
+        column,
+        done: Arc::default(),
+    };
+    let (all, idx, done, ctx) = (
+        Arc::clone(derived),
+        rows.to_vec(),
+        Arc::clone(&job.done),
+        ctx.clone(),
+    );
+    let spawned = std::thread::Builder::new()
+        .name("lpkpi-sort".into())
+        .spawn(move || {
+            let sorted = sort_rows(&all.rows, idx, column);
+            *done.lock().unwrap_or_else(PoisonError::into_inner) = Some(sorted);
+            ctx.request_repaint();
+        });
+    match spawned {
+        Ok(_) => {
+            *pending = Some(job);
+            None
+        }
+        // no thread to be had: sorted here, in this frame
+        Err(_) => Some(sort_rows(&derived.rows, rows.to_vec(), column)),
+    }
 }
 
 /// `idx` (rows in file order) sorted by `column`, ascending, ties in file order.
