@@ -497,7 +497,24 @@ fn sort_by_order<'a>(idx: &mut [usize], order: impl Fn(usize) -> &'a str) {
         .collect();
     match keyed {
         Some(keyed) => sort_keyed(idx, keyed),
-        None => sort_by_bytes(idx, &|i| order(i).trim().as_bytes()),
+        None => {
+            // the texts copied end to end in the rows' order first: the sort then reads them
+            // in a few megabytes, not each from its row all over memory
+            let mut bytes = Vec::new();
+            let mut ends = Vec::with_capacity(idx.len());
+            for &i in idx.iter() {
+                bytes.extend_from_slice(order(i).trim().as_bytes());
+                ends.push(bytes.len());
+            }
+            let text = |at: usize| {
+                let start = if at == 0 { 0 } else { ends[at - 1] };
+                &bytes[start..ends[at]]
+            };
+            let mut at: Vec<usize> = (0..idx.len()).collect();
+            sort_by_bytes(&mut at, &text);
+            let rows: Vec<usize> = at.iter().map(|&a| idx[a]).collect();
+            idx.copy_from_slice(&rows);
+        }
     }
 }
 
