@@ -573,8 +573,8 @@ fn sort_by_bytes_from<'a>(idx: &mut [usize], text: &dyn Fn(usize) -> &'a [u8], s
                 // those that go on are sorted by their next 8 bytes (in order, stably)
                 going.clear();
                 let mut ended = 0;
-                for k in 0..len {
-                    let i = run[k];
+                for j in 0..len {
+                    let i = run[j];
                     if tail(i).len() <= 8 {
                         run[ended] = i;
                         ended += 1;
