@@ -147,16 +147,16 @@ fn ui_thread_per_edit(bencher: divan::Bencher, rows: usize) {
 fn recompute_after_reclassification(bencher: divan::Bencher, rows: usize) {
     let mut ws = workspace(rows);
     let today = day("2026-09-15");
-    let previous = Arc::new(Derived::compute(&ws, today, None).unwrap());
+    let previous = Arc::new(Derived::compute(&ws, today, None, None).unwrap());
     ws.apply(reclassify()).unwrap();
-    bencher.bench_local(|| Derived::compute(&ws, today, Some(previous.clone())).unwrap());
+    bencher.bench_local(|| Derived::compute(&ws, today, Some(previous.clone()), None).unwrap());
 }
 
 /// Where the recompute's time goes: the evaluation itself (rules over every row).
 #[divan::bench(args = ROWS, sample_count = 10)]
 fn recompute_part_evaluate(bencher: divan::Bencher, rows: usize) {
     let ws = workspace(rows);
-    let previous = Derived::compute(&ws, day("2026-09-15"), None).unwrap();
+    let previous = Derived::compute(&ws, day("2026-09-15"), None, None).unwrap();
     bencher.bench_local(|| {
         previous
             .session
@@ -168,6 +168,6 @@ fn recompute_part_evaluate(bencher: divan::Bencher, rows: usize) {
 #[divan::bench(args = ROWS, sample_count = 10)]
 fn recompute_part_filter_text(bencher: divan::Bencher, rows: usize) {
     let ws = workspace(rows);
-    let previous = Derived::compute(&ws, day("2026-09-15"), None).unwrap();
+    let previous = Derived::compute(&ws, day("2026-09-15"), None, None).unwrap();
     bencher.bench_local(|| lpkpi::ui::state::SearchText::new(&previous.rows));
 }

@@ -1444,3 +1444,94 @@ fn a_screenshot_run_ignores_the_pointer() {
         assert_eq!(raw.events.len(), kept, "{:?}", raw.events);
     }
 }
+
+/// A text export of more than 16 MB (read a block at a time, never whole): the fixtures' kinds
+/// of rows over and over, each with a long note the import does not map.
+fn large_export() -> Vec<u8> {
+    let note = "n".repeat(900);
+    let mut text = String::from(
+        "Order Number,Line,Invoice Date,Part Number,Product Name,Product Type,Quantity,Unit Price,Total,Currency,Status,Notes\n",
+    );
+    let kinds = [
+        "20533C,MOC 20533C Implementing Microsoft Azure Infrastructure Solutions,MOC,3,310.50,931.50,USD,Invoiced",
+        "FREE-AI900,AI-900 Free Content pack,Free content,9,0.00,0.00,USD,Invoiced",
+        "CAT-LUNCH,Catering lunch,Services,2,12.00,24.00,USD,Invoiced",
+        "AZ-104T00,AZ-104T00: Microsoft Azure Administrator - Student Kit,Microsoft Training Courseware,1,295.00,295.00,USD,Pending",
+        "AZ-900T00-A,Microsoft Azure Fundamentals (DMOC),Microsoft Training Courseware,2,120.00,240.00,EUR,Invoiced",
+    ];
+    let mut i = 0usize;
+    while text.len() < 17 << 20 {
+        // every 7th row repeats the one before it (both kept: they are in one file)
+        let order = if i % 7 == 6 { i - 1 } else { i };
+        let kind = kinds[order % kinds.len()];
+        let month = order % 12 + 1;
+        text.push_str(&format!(
+            "{},1,2026-{month:02}-{:02},{kind},{note}\n",
+            9_000_000 + order,
+            order % 28 + 1
+        ));
+        i += 1;
+    }
+    text.into_bytes()
+}
+
+#[test]
+fn a_large_dropped_export_previews_and_its_read_rows_become_the_figures() {
+    // over 16 MB: the window reads it a block at a time (`streamed_head`'s tests), its first
+    // rows from its head
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("large.csv");
+    let bytes = large_export();
+    std::fs::write(&path, &bytes).unwrap();
+    // what the core makes of the same bytes
+    let ws = partner();
+    let rules = ImportRules::new(&ws.profile().unwrap());
+    let mut set = ws.import_set();
+    let index = match set.add("large.csv", &bytes, &rules).unwrap() {
+        lpkpi::import::Added::File(index) => index,
+        other => panic!("{other:?}"),
+    };
+    let shape = set.files[index].shape.clone();
+
+    let mut h = harness(ws);
+    drop_and_preview(&mut h, std::slice::from_ref(&path));
+    {
+        let p = h.state().state.preview.as_ref().unwrap();
+        assert_eq!(p.files.len(), 1);
+        assert_eq!(p.files[0].error, None);
+        assert_eq!(p.counts, set.files[index].counts);
+        assert!(p.counts.not_invoiced > 0, "{:?}", p.counts);
+        // the first rows, for mapping the columns by hand, read from the file's head
+        assert_eq!(
+            p.files[0].peek,
+            lpkpi::import::peek_rows(&bytes, 60, Some(&shape))
+        );
+        assert_eq!(p.files[0].peek.len(), 60);
+    }
+    h.get_by_label("Confirm import").click();
+    h.run_steps(3);
+    settle(&mut h);
+    let app = h.state();
+    assert_eq!(app.state.workspace.rows.len(), set.rows.len());
+    let derived = app.state.derived.as_ref().unwrap();
+    // the figures took the preview's rows rather than reading them back, and are the same
+    assert_eq!(derived.rows_from, lpkpi::ui::state::RowsFrom::Import);
+    let as_of = app.state.as_of_date();
+    let rebuilt =
+        lpkpi::ui::state::Derived::compute(&app.state.workspace, as_of, None, None).unwrap();
+    assert_eq!(rebuilt.rows_from, lpkpi::ui::state::RowsFrom::Workspace);
+    assert_eq!(derived.rows, rebuilt.rows);
+    let json = |d: &lpkpi::ui::state::Derived| {
+        let input = lpkpi::report::ReportInput::of(
+            &app.state.workspace,
+            &d.session,
+            d.outcome.as_ref().unwrap(),
+        );
+        let mut out = Vec::new();
+        lpkpi::report::write(&input, lpkpi::report::Format::Json, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    };
+    let (reused, read_back) = (json(derived), json(&rebuilt));
+    assert!(reused.contains("\"imported_at\": \"20"), "{reused:.2000}");
+    assert_eq!(reused, read_back);
+}

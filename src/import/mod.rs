@@ -22,8 +22,8 @@ mod types;
 pub mod values;
 pub mod xlsx;
 
-pub use peek::peek_rows;
-pub use set::{AddOptions, Added, Export, ImportRules, ImportSet};
+pub use peek::{peek_head_rows, peek_rows};
+pub use set::{AddOptions, Added, Export, ImportRules, ImportSet, streamed_head};
 pub use types::{
     Fate, FileShape, ImportCounts, ImportError, ImportedFile, Product, Purchase, Row,
     SpreadsheetError,

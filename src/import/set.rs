@@ -205,6 +205,32 @@ fn hash_file(
     Some(hasher.finalize().into())
 }
 
+/// The first whole lines of an export that [`ImportSet::add_export`] reads a block at a time,
+/// for showing its first rows: None when it reads it whole (a small file, a spreadsheet, UTF-16
+/// text, a first megabyte without a line end, or a system where files are not read at an
+/// offset), and the caller then has its bytes anyway.
+pub fn streamed_head(opened: &crate::files::Opened) -> Option<Vec<u8>> {
+    if opened.len < STREAM_FROM {
+        return None;
+    }
+    let mut head = vec![0u8; usize::try_from(opened.len.min(PEEK_HEAD)).ok()?];
+    crate::files::read_at(&opened.file, &mut head, 0).ok()?;
+    if is_spreadsheet(&head)
+        || head.starts_with(b"\xFF\xFE")
+        || head.starts_with(b"\xFE\xFF")
+        || super::sniff::utf16_without_bom(&head).is_some()
+    {
+        return None;
+    }
+    // whole lines only: a character cut at the end would make the head look like another
+    // encoding
+    head.truncate(memchr::memrchr(b'\n', &head)? + 1);
+    Some(head)
+}
+
+/// How much of a file read a block at a time [`streamed_head`] reads.
+const PEEK_HEAD: u64 = 1 << 20;
+
 /// Whether `bytes` look like a spreadsheet container (zip: XLSX / ODS; OLE: XLS).
 pub(super) fn is_spreadsheet(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])

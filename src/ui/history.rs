@@ -69,6 +69,7 @@ impl LpkpiApp {
             self.state.workspace.clone(),
             self.state.as_of_date(),
             self.state.derived.as_ref().ok().cloned(),
+            self.state.imported_set.take(),
             self.state.revision,
         );
     }

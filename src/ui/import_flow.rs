@@ -16,13 +16,16 @@ use rust_decimal::Decimal;
 use super::app::{LpkpiApp, now};
 use super::import::ImportView;
 use super::jobs::{ImportInput, JobError, Parsed, PreviewBasis};
-use super::state::{HeldBack, ImportPreview, PreviewDetails, PreviewFigures, ReviewGroup, Running};
+use super::state::{
+    HeldBack, ImportPreview, PreviewDetails, PreviewFigures, ReviewGroup, Running, drop_elsewhere,
+};
 use super::widgets::count;
 use crate::import::sniff::{ColumnMapRepr, Remembered, header_signature};
 use crate::import::values::cents;
 use crate::import::{Fate, ImportCounts, ImportRules, ImportSet};
 use crate::profile::Field;
 use crate::rules::figures::ReviewKind;
+use crate::workspace::Edit;
 use crate::workspace::session::Session;
 
 /// "Reading 1 file", "Reading 3 dropped files".
@@ -132,11 +135,7 @@ impl LpkpiApp {
 
     /// Dropped files were read: parse them (one that could not be read shows in the preview
     /// as failed, with its reason).
-    pub(super) fn dropped_read(&mut self, files: Vec<(String, Result<Vec<u8>, String>)>) {
-        let inputs: Vec<ImportInput> = files
-            .into_iter()
-            .map(|(name, bytes)| (name, bytes.map(Arc::new)))
-            .collect();
+    pub(super) fn dropped_read(&mut self, inputs: Vec<ImportInput>) {
         self.state.running = None;
         if !inputs.is_empty() {
             self.start_parse(inputs, Remembered::new());
@@ -166,6 +165,7 @@ impl LpkpiApp {
         self.views.import = ImportView::default();
         self.state.preview = Some(ImportPreview {
             set: parsed.set,
+            rows: parsed.rows,
             first_new: parsed.first_new,
             files: parsed.files,
             mappings,
@@ -209,15 +209,40 @@ impl LpkpiApp {
         let Some(p) = self.state.preview.take() else {
             return;
         };
-        let edit = self.state.workspace.import_edit(
-            &p.set,
-            p.first_new,
+        let ImportPreview {
+            mut set,
+            rows,
+            first_new,
+            files,
+            mappings,
+            counts,
+            inputs,
+            figures,
+            pending: _,
+        } = p;
+        // the figures hold every row to review: a million-row file's take milliseconds to free
+        drop_elsewhere((inputs, figures));
+        let edit = self.state.workspace.import_edit_with(
+            &set,
+            first_new,
+            rows,
             now().with_nanosecond_zero(),
-            p.mappings,
+            mappings,
         );
-        let n = p.set.files.len() - p.first_new;
-        let failed: Vec<&str> = p
-            .files
+        let n = set.files.len() - first_new;
+        // The preview's set holds the workspace's rows after the import: the next figures take
+        // it (its new files as the workspace stores them) instead of reading the rows back.
+        // Unless a worker still shares it (the preview's figures being worked out again).
+        if let (Some(s), Edit::Import(batches)) = (Arc::get_mut(&mut set), &edit)
+            && let Some(new) = s.files.get_mut(first_new..)
+            && new.len() == batches.files.len()
+        {
+            new.clone_from_slice(&batches.files);
+            self.state.imported_set = Some(set);
+        } else {
+            drop_elsewhere(set);
+        }
+        let failed: Vec<&str> = files
             .iter()
             .filter(|f| f.error.is_some())
             .map(|f| f.name.as_str())
@@ -230,15 +255,16 @@ impl LpkpiApp {
         self.info(format!(
             "Imported {n} file{}: {} purchases, {} duplicates, {} rejected{not_imported}",
             if n == 1 { "" } else { "s" },
-            count(p.counts.kept),
-            count(p.counts.duplicates),
-            count(p.counts.rejected)
+            count(counts.kept),
+            count(counts.duplicates),
+            count(counts.rejected)
         ));
     }
 
     /// Drop the preview.
     pub(super) fn cancel_import(&mut self) {
-        self.state.preview = None;
+        // a large preview takes milliseconds to free: not in this frame
+        drop_elsewhere(self.state.preview.take());
         self.info("Import cancelled: nothing changed");
     }
 
@@ -261,7 +287,7 @@ impl LpkpiApp {
             },
         );
         let inputs = p.inputs.clone();
-        self.state.preview = None;
+        drop_elsewhere(self.state.preview.take());
         self.start_parse(inputs, extra);
     }
 }

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use eframe::egui;
 
 use crate::import::sniff::Remembered;
-use crate::import::{AddOptions, Added, ImportError, ImportRules, ImportSet};
+use crate::import::{AddOptions, Added, FileShape, ImportError, ImportRules, ImportSet};
 use crate::workspace::{Document, Workspace};
 
 use super::command::Pick;
@@ -73,8 +73,8 @@ pub enum Done {
     Screenshot(Arc<egui::ColorImage>),
     /// A file was written (export, chart).
     Wrote(Result<PathBuf, JobError>),
-    /// Dropped files were read.
-    Dropped(Vec<(String, Result<Vec<u8>, String>)>),
+    /// Dropped files were read (those without a path) or located (the others).
+    Dropped(Vec<ImportInput>),
     /// A recovery file was written (errors only matter for the log).
     Recovery(Result<(), JobError>),
     /// The figures of a workspace revision were derived.
@@ -104,9 +104,19 @@ pub struct Opened {
     pub recovery: Option<Recovery>,
 }
 
-/// A file to import: its name, and its bytes or why they could not be read (shown in the
+/// A file to import: its name, and where it is read from or why it cannot be (shown in the
 /// preview as the file's failure; the other files import).
-pub type ImportInput = (String, Result<Arc<Vec<u8>>, String>);
+pub type ImportInput = (String, Result<Source, String>);
+
+/// Where a file to import is read from.
+#[derive(Clone, Debug)]
+pub enum Source {
+    /// Bytes already in memory (a file dropped without a path).
+    Bytes(Arc<Vec<u8>>),
+    /// A file on disk, opened when it is parsed (again after a mapping change): a large text
+    /// export is read a block at a time, never all in memory, as the command line reads it.
+    Disk(PathBuf),
+}
 
 /// What an import preview's figures are worked out from: the workspace as it is (rates,
 /// profile, roster) and the key (revision, as-of day) they will be for.
@@ -122,6 +132,8 @@ pub struct PreviewBasis {
 pub struct Parsed {
     /// The workspace's rows plus the new files.
     pub set: Arc<ImportSet>,
+    /// The new files' rows as the workspace stores them.
+    pub rows: Vec<crate::workspace::model::StoredRow>,
     /// Files in the set before the new ones.
     pub first_new: usize,
     /// Per input file.
@@ -235,7 +247,7 @@ impl Jobs {
                         workspace: ws,
                     });
                     // the figures too: the frame that shows the workspace does not derive them
-                    let derived = super::state::Derived::compute(&doc.workspace, today, None);
+                    let derived = super::state::Derived::compute(&doc.workspace, today, None, None);
                     Opened {
                         doc,
                         derived,
@@ -254,12 +266,13 @@ impl Jobs {
         workspace: Workspace,
         today: chrono::NaiveDate,
         previous: Option<Arc<super::state::Derived>>,
+        imported: Option<Arc<ImportSet>>,
         revision: u64,
     ) {
         self.spawn(move || {
             Done::Derived(
                 revision,
-                super::state::Derived::compute(&workspace, today, previous),
+                super::state::Derived::compute(&workspace, today, previous, imported),
             )
         });
     }
@@ -315,27 +328,21 @@ impl Jobs {
                             || f.path().display().to_string(),
                             |n| n.to_string_lossy().into_owned(),
                         );
-                        // a path on disk is read as every input is: regular files under the cap
-                        let bytes = if f.path().as_os_str().is_empty() {
-                            f.bytes()
+                        // a path on disk is read as every input is, when it is parsed
+                        let source = if f.path().as_os_str().is_empty() {
+                            f.bytes().map(|b| Source::Bytes(Arc::new(b)))
                         } else {
-                            crate::files::read_capped(
-                                f.path(),
-                                crate::money::limits::MAX_EXPORT_BYTES,
-                                "an export",
-                            )
-                            .map_err(|e| e.to_string())
+                            Ok(Source::Disk(f.path().to_path_buf()))
                         };
-                        (name, bytes)
+                        (name, source)
                     })
                     .collect(),
             )
         });
     }
 
-    /// Read files from disk and parse them on top of `base` (the workspace's rows, copied on
-    /// the worker); a file that cannot be read is a failed file of the preview, not the end of
-    /// the import.
+    /// Parse files on disk on top of `base` (the workspace's rows, copied on the worker); a
+    /// file that cannot be read is a failed file of the preview, not the end of the import.
     pub fn import_paths(
         &self,
         paths: Vec<PathBuf>,
@@ -348,20 +355,13 @@ impl Jobs {
         let (progress, cancel) = (self.progress.clone(), self.cancel.clone());
         self.spawn(move || {
             let inputs = paths
-                .iter()
+                .into_iter()
                 .map(|p| {
                     let name = p.file_name().map_or_else(
                         || p.display().to_string(),
                         |n| n.to_string_lossy().into_owned(),
                     );
-                    let bytes = crate::files::read_capped(
-                        p,
-                        crate::money::limits::MAX_EXPORT_BYTES,
-                        "an export",
-                    )
-                    .map(Arc::new)
-                    .map_err(|e| e.to_string());
-                    (name, bytes)
+                    (name, Ok(Source::Disk(p)))
                 })
                 .collect();
             let base = Arc::unwrap_or_clone(base);
@@ -616,6 +616,34 @@ fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<PathBuf, JobError>
         .map_err(JobError::from)
 }
 
+/// What of an input's bytes the parse holds: all of them, or the first lines of a file read a
+/// block at a time.
+enum Whole {
+    /// In memory already (a file dropped without a path).
+    Shared(Arc<Vec<u8>>),
+    /// Read from disk whole, dropped once the file is parsed.
+    Read(Vec<u8>),
+    /// The first whole lines of a file read a block at a time.
+    Head(Vec<u8>),
+}
+
+impl Whole {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Whole::Shared(b) => b,
+            Whole::Read(b) | Whole::Head(b) => b,
+        }
+    }
+
+    /// The first `rows` rows, for mapping the columns by hand.
+    fn peek(&self, rows: usize, shape: Option<&FileShape>) -> Vec<(u32, Vec<String>)> {
+        match self {
+            Whole::Head(head) => crate::import::peek_head_rows(head, rows, shape),
+            _ => peek_rows(self.bytes(), rows, shape),
+        }
+    }
+}
+
 /// Read the import inputs on top of `set`, each file's error kept for the preview, and work
 /// out the preview's figures.
 fn parse(
@@ -630,23 +658,42 @@ fn parse(
     let first_new = set.files.len();
     let mut files = Vec::new();
     let n = inputs.len().max(1) as f32;
-    for (i, (name, bytes)) in inputs.iter().enumerate() {
-        let bytes = match bytes {
-            Ok(bytes) => bytes,
+    for (i, (name, source)) in inputs.iter().enumerate() {
+        let failed = |reason: &str| PreviewFile {
+            name: name.clone(),
+            index: None,
+            error: Some(if reason.contains(name.as_str()) {
+                reason.to_string()
+            } else {
+                format!("{name}: cannot read the file: {reason}")
+            }),
+            mappable: false,
+            already: None,
+            peek: Vec::new(),
+        };
+        // the bytes read (Whole), or the first lines of an export read a block at a time
+        let (bytes, opened) = match source {
             Err(reason) => {
-                files.push(PreviewFile {
-                    name: name.clone(),
-                    index: None,
-                    error: Some(if reason.contains(name.as_str()) {
-                        reason.clone()
-                    } else {
-                        format!("{name}: cannot read the file: {reason}")
-                    }),
-                    mappable: false,
-                    already: None,
-                    peek: Vec::new(),
-                });
+                files.push(failed(reason));
                 continue;
+            }
+            Ok(Source::Bytes(bytes)) => (Whole::Shared(bytes.clone()), None),
+            Ok(Source::Disk(path)) => {
+                let cap = crate::money::limits::MAX_EXPORT_BYTES;
+                let read = crate::files::open_capped(path, cap, "an export").and_then(|opened| {
+                    match crate::import::streamed_head(&opened) {
+                        Some(head) => Ok((Whole::Head(head), Some((opened, path)))),
+                        None => crate::files::read_opened(&opened, path, cap, "an export")
+                            .map(|b| (Whole::Read(b), None)),
+                    }
+                });
+                match read {
+                    Ok(read) => read,
+                    Err(e) => {
+                        files.push(failed(&e.to_string()));
+                        continue;
+                    }
+                }
             }
         };
         let mut hook = |done: f32| {
@@ -663,14 +710,21 @@ fn parse(
             already: None,
             peek: Vec::new(),
         };
-        match set.add_with(name, bytes, rules, &mut options) {
+        let added = match &opened {
+            Some((opened, path)) => {
+                let export = crate::import::Export::Opened { opened, path };
+                set.add_export(name, export, rules, &mut options)
+            }
+            None => set.add_with(name, bytes.bytes(), rules, &mut options),
+        };
+        match added {
             Ok(Added::File(index)) => file.index = Some(index),
             Ok(Added::AlreadyImported { first, .. }) => file.already = Some(first),
             Err(ImportError::Cancelled { .. }) => return Err(JobError::Cancelled),
             // no columns to map in an image or an archive
             Err(e @ ImportError::NotAnExport { .. }) => file.error = Some(e.to_string()),
             Err(e) => {
-                file.peek = peek_rows(bytes, 12, None);
+                file.peek = bytes.peek(12, None);
                 file.mappable = true;
                 file.error = Some(e.to_string());
             }
@@ -678,15 +732,19 @@ fn parse(
         // the mapping a file was read with can be changed: keep its first rows, read the same way
         if let Some(index) = file.index {
             let shape = set.files.get(index).map(|f| f.shape.clone());
-            file.peek = peek_rows(bytes, 60, shape.as_ref());
+            file.peek = bytes.peek(60, shape.as_ref());
         }
         files.push(file);
     }
     let indexes: Vec<Option<usize>> = files.iter().map(|f| f.index).collect();
     let figures = super::import_flow::work_out_figures(&set, &indexes, first_new, basis);
     progress.store(1f32.to_bits(), Ordering::Relaxed);
+    // the rows as the workspace will store them, made here rather than in the frame that
+    // confirms the import
+    let rows = crate::workspace::edit::stored_rows(&set, first_new);
     Ok(Parsed {
         set: Arc::new(set),
+        rows,
         first_new,
         files,
         inputs,

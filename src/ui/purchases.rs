@@ -1036,7 +1036,7 @@ mod tests {
         let ws = crate::workspace::file::parse(crate::ui::DEMO_WORKSPACE.as_bytes(), "demo.ron")
             .unwrap();
         let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
-        let derived = Arc::new(Derived::compute(&ws, day, None).unwrap());
+        let derived = Arc::new(Derived::compute(&ws, day, None, None).unwrap());
         let ctx = egui::Context::default();
         let file_order: Vec<usize> = (0..derived.rows.len()).collect();
         let columns = [

@@ -136,6 +136,8 @@ pub struct Derived {
     pub search: SearchText,
     /// The imports (batch digests and row count) the session's import set was built from.
     pub rows_key: (Vec<String>, usize),
+    /// Where the session's import set came from.
+    pub rows_from: RowsFrom,
     /// The as-of date the figures are for.
     pub as_of: NaiveDate,
     /// The summary's sentences on revenue waiting for a rate, worked out here once (the list
@@ -405,13 +407,26 @@ impl Matcher<'_> {
     }
 }
 
+/// Where the rows of a [`Derived`] came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowsFrom {
+    /// Read back from the workspace's stored rows.
+    Workspace,
+    /// The previous figures' (the imports did not change).
+    Previous,
+    /// The import preview's, confirmed.
+    Import,
+}
+
 impl Derived {
     /// Derive everything from the workspace, reusing (a copy of) `previous`'s rows when the
-    /// imports did not change. Runs on a worker thread after an edit.
+    /// imports did not change, or the rows of a confirmed import (`imported`, the preview's
+    /// set) when they are the workspace's. Runs on a worker thread after an edit.
     pub fn compute(
         ws: &Workspace,
         today: NaiveDate,
         previous: Option<Arc<Derived>>,
+        imported: Option<Arc<ImportSet>>,
     ) -> Result<Derived, String> {
         let rows_key = (
             ws.batches
@@ -420,9 +435,16 @@ impl Derived {
                 .collect::<Vec<_>>(),
             ws.rows.len(),
         );
-        let reuse = previous
-            .filter(|p| p.rows_key == rows_key)
-            .map(|p| p.session.set.clone());
+        let (reuse, rows_from) = match previous.filter(|p| p.rows_key == rows_key) {
+            Some(p) => (Some(p.session.set.clone()), RowsFrom::Previous),
+            // reading a million stored rows back takes a second; the preview read them
+            None => match imported
+                .filter(|set| set.files == ws.batches && set.rows.len() == ws.rows.len())
+            {
+                Some(set) => (Some(set), RowsFrom::Import),
+                None => (None, RowsFrom::Workspace),
+            },
+        };
         let session = Session::reusing(ws, reuse).map_err(|e| e.to_string())?;
         let outcome = ws
             .partner
@@ -440,6 +462,7 @@ impl Derived {
             rows,
             search,
             rows_key,
+            rows_from,
             as_of: today,
             held_back,
         })
@@ -449,7 +472,7 @@ impl Derived {
 /// Let go of `value` on a thread of its own: figures for 200,000 rows take milliseconds to
 /// free, which the UI thread would spend in the frame that takes the new ones. (Should the
 /// thread not start, `value` is dropped here.)
-fn drop_elsewhere<T: Send + 'static>(value: T) {
+pub(super) fn drop_elsewhere<T: Send + 'static>(value: T) {
     // the error only says the thread did not start; the closure, and `value`, are dropped then
     let _ = std::thread::Builder::new()
         .name("lpkpi-drop".into())
@@ -530,6 +553,8 @@ pub struct PreviewFigures {
 pub struct ImportPreview {
     /// The workspace's rows plus the new files (shared with the worker that evaluates them).
     pub set: Arc<ImportSet>,
+    /// The new files' rows as the workspace will store them (made on the worker).
+    pub rows: Vec<crate::workspace::model::StoredRow>,
     /// Files in the set before the new ones.
     pub first_new: usize,
     /// The files, in the order given.
@@ -656,6 +681,9 @@ pub struct AppState {
     pub panel: Panel,
     /// An import waiting for confirmation.
     pub preview: Option<ImportPreview>,
+    /// The rows of the workspace as a confirmed import left them (the preview's set), for the
+    /// next figures to take instead of reading them back from the workspace.
+    pub imported_set: Option<Arc<ImportSet>>,
     /// The job running.
     pub running: Option<Running>,
     /// Progress of the running job, 0-1.
@@ -683,7 +711,7 @@ pub struct AppState {
 impl AppState {
     /// A state showing `workspace`.
     pub fn new(workspace: Workspace, path: Option<PathBuf>, today: NaiveDate) -> AppState {
-        let derived = Derived::compute(&workspace, today, None);
+        let derived = Derived::compute(&workspace, today, None, None);
         AppState::with_derived(workspace, path, today, derived)
     }
 
@@ -709,6 +737,7 @@ impl AppState {
             redo: VecDeque::new(),
             panel: Panel::Dashboard,
             preview: None,
+            imported_set: None,
             running: None,
             progress: 0.0,
             paper: crate::report::pdf::Paper::from_locale_env(|name| std::env::var(name).ok()),

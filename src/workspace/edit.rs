@@ -313,22 +313,25 @@ impl Workspace {
                 if b.files.is_empty() && b.mappings.is_empty() {
                     return Ok(None);
                 }
-                for row in &b.rows {
-                    if row.batch as usize >= b.files.len() {
+                let base = u32::try_from(self.batches.len())
+                    .map_err(|_| EditError::Invalid("too many imported files".into()))?;
+                let ImportBatches {
+                    files,
+                    mut rows,
+                    mappings,
+                } = *b;
+                // one pass over the rows (a million of them are 200 MB): checked, and their
+                // batches counted from the workspace's first (a refused edit is dropped whole)
+                for row in &mut rows {
+                    if row.batch as usize >= files.len() {
                         return Err(EditError::Invalid(format!(
                             "line {} refers to no file of the import",
                             row.line
                         )));
                     }
                     check_row(row)?;
+                    row.batch += base;
                 }
-                let base = u32::try_from(self.batches.len())
-                    .map_err(|_| EditError::Invalid("too many imported files".into()))?;
-                let ImportBatches {
-                    files,
-                    rows,
-                    mappings,
-                } = *b;
                 let n = files.len();
                 let undo_mappings = mappings
                     .keys()
@@ -336,10 +339,14 @@ impl Workspace {
                     .collect();
                 self.mappings.extend(mappings);
                 self.batches.extend(files);
-                Arc::make_mut(&mut self.rows).extend(rows.into_iter().map(|mut r| {
-                    r.batch += base;
-                    r
-                }));
+                if self.rows.is_empty() {
+                    // the first import: its rows become the workspace's, not copied
+                    self.rows = Arc::new(rows);
+                } else {
+                    let all = Arc::make_mut(&mut self.rows);
+                    all.reserve_exact(rows.len());
+                    all.extend(rows);
+                }
                 Some(Edit::Unimport {
                     batches: n,
                     mappings: undo_mappings,
@@ -460,24 +467,56 @@ impl Workspace {
         now: NaiveDateTime,
         mappings: BTreeMap<String, ColumnMapRepr>,
     ) -> Edit {
-        let mut files = Vec::new();
-        let mut rows = Vec::new();
-        for (index, file) in set.files.iter().enumerate().skip(first_new) {
-            let mut file = file.clone();
-            file.imported_at = Some(now);
-            let batch = files.len() as u32;
-            files.push(file);
-            rows.extend(
-                set.rows
-                    .iter()
-                    .filter(|r| r.file as usize == index)
-                    .map(|row| StoredRow::from_import(batch, row, set)),
-            );
-        }
+        self.import_edit_with(set, first_new, stored_rows(set, first_new), now, mappings)
+    }
+
+    /// [`Workspace::import_edit`] with the rows made already ([`stored_rows`] of the same
+    /// `set` and `first_new`): the window makes them on a worker thread with the import
+    /// preview, as a million of them take a third of a second.
+    pub fn import_edit_with(
+        &self,
+        set: &crate::import::ImportSet,
+        first_new: usize,
+        rows: Vec<StoredRow>,
+        now: NaiveDateTime,
+        mappings: BTreeMap<String, ColumnMapRepr>,
+    ) -> Edit {
+        let files = set
+            .files
+            .iter()
+            .skip(first_new)
+            .map(|file| {
+                let mut file = file.clone();
+                file.imported_at = Some(now);
+                file
+            })
+            .collect();
         Edit::Import(Box::new(ImportBatches {
             files,
             rows,
             mappings,
         }))
     }
+}
+
+/// The rows of `set`'s files from index `first_new` on, as a workspace stores them (`batch`
+/// counted from the first of those files), in file order.
+pub fn stored_rows(set: &crate::import::ImportSet, first_new: usize) -> Vec<StoredRow> {
+    // room for every row at once: a million rows are not copied as the list grows
+    let new_rows = set
+        .rows
+        .iter()
+        .filter(|r| r.file as usize >= first_new)
+        .count();
+    let mut rows = Vec::with_capacity(new_rows);
+    for index in first_new..set.files.len() {
+        let batch = (index - first_new) as u32;
+        rows.extend(
+            set.rows
+                .iter()
+                .filter(|r| r.file as usize == index)
+                .map(|row| StoredRow::from_import(batch, row, set)),
+        );
+    }
+    rows
 }
