@@ -83,7 +83,8 @@ fn cases() -> Vec<Case> {
             change: |_| {},
             as_of: "2027-03-20",
             outcome: Some(Outcome::Drops),
-            sentence: "Drops from Gold to Silver unless Gold's KPI units and revenue are met by the deadline.",
+            // the window is closed: no "unless" is left
+            sentence: "Drops from Gold to Silver: Gold's KPI units and revenue were not met by the deadline.",
         },
         Case {
             name: "Silver partner keeps Silver",

@@ -129,7 +129,45 @@ fn esc(s: &str) -> String {
 
 /// Rough width of a text in DejaVu Sans (a wide face: about 0.58 em a character).
 fn text_width(s: &str, size: f64) -> f64 {
-    s.chars().count() as f64 * size * 0.58
+    s.chars()
+        .map(|c| if is_wide(c) { 1.0 } else { 0.58 })
+        .sum::<f64>()
+        * size
+}
+
+/// Whether `c` is drawn about as wide as it is high (Chinese, Japanese and Korean characters,
+/// full-width forms, emoji), not like a Latin letter.
+fn is_wide(c: char) -> bool {
+    matches!(
+        u32::from(c),
+        0x1100..=0x115F
+            | 0x2E80..=0xA4CF
+            | 0xAC00..=0xD7A3
+            | 0xF900..=0xFAFF
+            | 0xFE30..=0xFE4F
+            | 0xFF00..=0xFF60
+            | 0xFFE0..=0xFFE6
+            | 0x1F300..=0x1FAFF
+            | 0x20000..=0x3FFFD
+    )
+}
+
+/// `s` cut with an ellipsis to fit `width` at `size` (by [`text_width`]).
+fn fit(s: &str, size: f64, width: f64) -> String {
+    if text_width(s, size) <= width {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut used = text_width("…", size);
+    for c in s.chars() {
+        used += text_width(c.encode_utf8(&mut [0; 4]), size);
+        if used > width {
+            break;
+        }
+        out.push(c);
+    }
+    out.push('…');
+    out
 }
 
 /// `s` cut to `max` characters with an ellipsis.
@@ -463,7 +501,35 @@ pub fn svg(
         }
         x += item + 16.0;
     }
-    let plot_top = 78.0;
+    let title = metric.title();
+    let as_of = eval.as_of.format("%Y-%m-%d").to_string();
+    let window = match (months.first(), months.last()) {
+        (Some(a), Some(b)) => format!(
+            " · window {} {} – {} {}",
+            month_name(*a),
+            a.year(),
+            month_name(*b),
+            b.year()
+        ),
+        _ => String::new(),
+    };
+    // the partner, the as-of day and the window, on one line when they fit, else the
+    // partner's name (cut to the width if it must be) above the rest
+    let when = format!("as of {as_of}{window}");
+    let subtitle_size = 12.0;
+    let room = w - 2.0 * pad;
+    let subtitle: Vec<String> = match partner.map(str::trim).filter(|p| !p.is_empty()) {
+        Some(p) => {
+            let one = format!("{p} · {when}");
+            if text_width(&one, subtitle_size) <= room {
+                vec![one]
+            } else {
+                vec![fit(p, subtitle_size, room), fit(&when, subtitle_size, room)]
+            }
+        }
+        None => vec![fit(&when, subtitle_size, room)],
+    };
+    let plot_top = 78.0 + 15.0 * (subtitle.len() - 1) as f64;
     let plot_bottom = (h - 34.0 - 18.0 * rows.len() as f64).max(plot_top + 10.0);
     let plot_h = plot_bottom - plot_top;
     let (y_min, y_max) = (scale.min(), scale.max());
@@ -485,22 +551,6 @@ pub fn svg(
             num(size)
         );
     };
-    let title = metric.title();
-    let as_of = eval.as_of.format("%Y-%m-%d").to_string();
-    let window = match (months.first(), months.last()) {
-        (Some(a), Some(b)) => format!(
-            " · window {} {} – {} {}",
-            month_name(*a),
-            a.year(),
-            month_name(*b),
-            b.year()
-        ),
-        _ => String::new(),
-    };
-    let subtitle = match partner.map(str::trim).filter(|p| !p.is_empty()) {
-        Some(p) => format!("{} · as of {as_of}{window}", esc(p)),
-        None => format!("as of {as_of}{window}"),
-    };
     let _ = writeln!(
         s,
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{}" viewBox="0 0 {} {}" role="img">"#,
@@ -509,7 +559,14 @@ pub fn svg(
         num(w),
         num(h)
     );
-    let _ = writeln!(s, "<title>{title} · {subtitle}</title>");
+    let _ = writeln!(
+        s,
+        "<title>{title} · {}</title>",
+        esc(&match partner.map(str::trim).filter(|p| !p.is_empty()) {
+            Some(p) => format!("{p} · {when}"),
+            None => when.clone(),
+        })
+    );
     let _ = writeln!(
         s,
         r##"<rect x="0" y="0" width="{}" height="{}" fill="#FFFFFF"/>"##,
@@ -521,7 +578,10 @@ pub fn svg(
         r#"<text x="{}" y="26" font-family="{FONT}" font-size="17" font-weight="bold" fill="{TEXT}">{title}</text>"#,
         num(pad)
     );
-    text(&mut s, pad, 46.0, 12.0, "start", MUTED, &subtitle);
+    for (i, line) in subtitle.iter().enumerate() {
+        let y = 46.0 + 15.0 * i as f64;
+        text(&mut s, pad, y, subtitle_size, "start", MUTED, &esc(line));
+    }
 
     // gridlines and y labels
     for (v, label) in &ticks {
@@ -546,12 +606,13 @@ pub fn svg(
         );
     }
 
-    // month labels, thinned when they would touch
-    let label_w = text_width("Mar 26", axis_size) + 8.0;
+    // month labels, thinned when they would touch; the names only, as in the window's chart
+    // ("Mar 26" would read as a day): the years are in the subtitle's window
+    let label_w = text_width("May", axis_size) + 8.0;
     let every = ((label_w / band).ceil() as usize).max(1);
     for (i, m) in months.iter().enumerate() {
         if i % every == 0 {
-            let label = format!("{} {:02}", month_name(*m), m.year().rem_euclid(100));
+            let label = month_name(*m);
             text(
                 &mut s,
                 plot_left + (i as f64 + 0.5) * band,
@@ -559,7 +620,7 @@ pub fn svg(
                 axis_size,
                 "middle",
                 MUTED,
-                &label,
+                label,
             );
         }
     }
@@ -1057,6 +1118,47 @@ mod tests {
         }
     }
 
+    /// The texts of an SVG's `<text>` elements at `y`.
+    fn texts_at(svg: &str, y: &str) -> Vec<String> {
+        svg.lines()
+            .filter(|l| l.starts_with("<text") && l.contains(&format!(r#"y="{y}""#)))
+            .filter_map(|l| Some(l.split_once('>')?.1.strip_suffix("</text>")?.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn a_subtitle_too_long_for_the_chart_takes_two_lines_and_loses_no_date() {
+        let e = typical();
+        // one line when it fits
+        let out = svg(&e, Some("Northwind"), Metric::KpiUnits, 440, 272);
+        assert_eq!(
+            texts_at(&out, "46"),
+            ["Northwind · as of 2026-11-26 · window Mar 2026 – Feb 2027"]
+        );
+        assert!(texts_at(&out, "61").is_empty());
+        // the name above the dates, each whole
+        let name = "Société Générale Formation — Académie numérique";
+        let out = svg(&e, Some(name), Metric::Revenue, 440, 272);
+        assert_eq!(texts_at(&out, "46"), [name]);
+        assert_eq!(
+            texts_at(&out, "61"),
+            ["as of 2026-11-26 · window Mar 2026 – Feb 2027"]
+        );
+        // a name wider than the chart is cut to it, with an ellipsis
+        let long = "株式会社トレーニングパートナーズ東京".repeat(2);
+        let out = svg(&e, Some(&long), Metric::KpiUnits, 440, 272);
+        let first = &texts_at(&out, "46")[0];
+        assert!(first.ends_with('…') && long.starts_with(first.trim_end_matches('…')));
+        assert!(text_width(first, 12.0) <= 440.0 - 32.0, "{first}");
+        assert_eq!(
+            texts_at(&out, "61"),
+            ["as of 2026-11-26 · window Mar 2026 – Feb 2027"]
+        );
+        // the whole subtitle stays in the title, for screen readers
+        assert!(out.contains(&format!("{long} · as of 2026-11-26")));
+        tree(&out).unwrap();
+    }
+
     #[test]
     fn units_chart_labels_every_target_the_deadline_and_the_partner() {
         let e = typical();
@@ -1079,7 +1181,11 @@ mod tests {
         );
         assert!(out.contains("deadline"));
         assert!(out.contains("&lt;script&gt;alert(&apos;x&apos;)&lt;/script&gt; &amp; Co"));
-        assert!(out.contains("Mar 26") && out.contains("Feb 27"));
+        // month names without a year that could read as a day ("Mar 26"); the years are in the
+        // subtitle
+        assert!(out.contains(">Mar</text>") && out.contains(">Feb</text>"));
+        assert!(!out.contains("Mar 26"));
+        assert!(out.contains("window Mar 2026 – Feb 2027"));
         assert!(out.contains("forecast"));
         assert!(!out.contains("with plan"), "no planned purchases");
         // the y axis is labelled with separators and covers Gold

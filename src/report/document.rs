@@ -178,13 +178,19 @@ fn reconciliation(input: &ReportInput<'_>, b: &mut Vec<Block>) {
     ));
     let differing = r.differences();
     let n = r.months.len();
-    b.push(Block::Paragraph(vec![text(match differing {
-        0 => format!("Every one of the {n} months with official figures agrees with lpkpi."),
-        1 => format!(
-            "1 of the {n} months with official figures differs from lpkpi; the others agree (differences are lpkpi less the dashboard):"
+    let how = "(differences are lpkpi less the dashboard)";
+    b.push(Block::Paragraph(vec![text(match (differing, n) {
+        (0, 1) => "The one month with official figures agrees with lpkpi.".to_string(),
+        (0, n) => format!("Every one of the {n} months with official figures agrees with lpkpi."),
+        (1, 1) => format!("The one month with official figures differs from lpkpi {how}:"),
+        (d, n) if d == n => {
+            format!("All {n} months with official figures differ from lpkpi {how}:")
+        }
+        (1, n) => format!(
+            "1 of the {n} months with official figures differs from lpkpi; the others agree {how}:"
         ),
-        d => format!(
-            "{d} of the {n} months with official figures differ from lpkpi; the others agree (differences are lpkpi less the dashboard):"
+        (d, n) => format!(
+            "{d} of the {n} months with official figures differ from lpkpi; the others agree {how}:"
         ),
     })]));
     if differing == 0 {
@@ -226,13 +232,7 @@ fn reconciliation(input: &ReportInput<'_>, b: &mut Vec<Block>) {
         .flat_map(|m| {
             m.invoices.iter().map(move |i| {
                 let side = |f: &Option<crate::rules::figures::Figures>| {
-                    f.map_or("—".to_string(), |f| {
-                        format!(
-                            "{} KPI units, {}",
-                            grouped_units(f.kpi_units),
-                            usd(f.revenue_usd)
-                        )
-                    })
+                    f.as_ref().map_or("—".to_string(), summary::figures_phrase)
                 };
                 format!(
                     "{} invoice {}: {} (lpkpi {}; dashboard {})",
@@ -352,7 +352,7 @@ pub fn document(input: &ReportInput<'_>) -> Document {
         total: None,
     });
 
-    b.push(Block::Heading("Forecast at the deadline".into()));
+    b.push(Block::Heading(summary::forecast_heading(e).into()));
     b.push(Block::Paragraph(vec![text(summary::forecast_sentence(e))]));
     let items = summary::needed_lines(e);
     if !items.is_empty() {
@@ -385,8 +385,9 @@ pub fn document(input: &ReportInput<'_>) -> Document {
     if let Some(c) = input.capability {
         b.push(Block::Heading("Trainers and exams".into()));
         b.push(Block::Paragraph(vec![text(format!(
-            "{} MCTs valid at the deadline ({} today).",
-            c.mcts_at_deadline, c.mcts_today
+            "{} valid at the deadline ({} today).",
+            summary::count_of(c.mcts_at_deadline, "MCT", "MCTs"),
+            c.mcts_today
         ))]));
         let mut items = Vec::new();
         for t in &c.trainers {
@@ -493,15 +494,8 @@ pub fn document(input: &ReportInput<'_>) -> Document {
     let c = &e.counts;
     b.push(Block::Heading("Rows and sources".into()));
     b.push(Block::Paragraph(vec![text(format!(
-        "{} rows read from {} files: {} counted, {} outside the window, {} duplicates, {} summary rows, {} not invoiced, {} rejected. Rules: {} (profile '{}').",
-        c.read,
-        input.set.files.len(),
-        c.counted,
-        c.outside_window,
-        c.duplicates,
-        c.summary,
-        c.not_invoiced,
-        c.rejected,
+        "{} Rules: {} (profile '{}').",
+        summary::rows_read(c, Some(input.set.files.len())),
         input.profile.name,
         input.profile.id
     ))]));

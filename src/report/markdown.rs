@@ -16,9 +16,17 @@ const SHOWN: usize = 15;
 /// them, as in any text; what it shows is the address itself.)
 pub fn md(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
-            '&' => out.push_str("&amp;"),
+            // only an ampersand that could start an entity ("&lt;", "&#60;") is escaped: "R & D"
+            // stays as it is, for the reader of the plain text
+            '&' if chars
+                .peek()
+                .is_some_and(|n| n.is_ascii_alphanumeric() || *n == '#') =>
+            {
+                out.push_str("\\&");
+            }
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' | '#' => {
@@ -104,4 +112,18 @@ pub fn render(input: &ReportInput<'_>) -> String {
         }
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::md;
+
+    #[test]
+    fn an_ampersand_is_escaped_only_where_it_could_start_an_entity() {
+        assert_eq!(md("Regional & Inspire"), "Regional & Inspire");
+        assert_eq!(md("R&D"), "R\\&D");
+        assert_eq!(md("&lt;b&gt; &#60;"), "\\&lt;b\\&gt; \\&\\#60;");
+        assert_eq!(md("ends with &"), "ends with &");
+        assert_eq!(md("<b>"), "&lt;b&gt;");
+    }
 }

@@ -170,11 +170,12 @@ pub fn usd(d: Decimal) -> String {
     }
 }
 
-/// KPI units for people: thousands separators, at most one decimal (kits count in halves at
-/// most; a run rate or forecast is rounded half away from zero), none when it is whole.
+/// KPI units for people: thousands separators, at most two decimals, none when it is whole.
+/// Kits count in halves at most; a run rate or forecast is rounded to two decimals half away
+/// from zero (R5), and shown as the JSON gives it: never rounded a second time.
 pub fn grouped_units(d: Decimal) -> String {
     let n = d
-        .round_dp_with_strategy(1, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+        .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
         .normalize();
     grouped(n, n.scale())
 }
@@ -199,9 +200,11 @@ mod tests {
         assert_eq!(grouped(d("999"), 2), "999.00");
         assert_eq!(grouped_units(d("4984.50")), "4,984.5");
         assert_eq!(grouped_units(d("5000")), "5,000");
-        assert_eq!(grouped_units(d("437.63")), "437.6");
-        assert_eq!(grouped_units(d("4980.85")), "4,980.9");
-        assert_eq!(grouped_units(d("-0.04")), "0");
+        assert_eq!(grouped_units(d("437.63")), "437.63");
+        assert_eq!(grouped_units(d("4980.85")), "4,980.85");
+        assert_eq!(grouped_units(d("4980.80")), "4,980.8");
+        assert_eq!(grouped_units(d("102.455")), "102.46");
+        assert_eq!(grouped_units(d("-0.004")), "0");
         assert_eq!(usd(d("-1234")), "-$1,234.00");
         assert_eq!(usd(d("12.345")), "$12.35");
     }

@@ -102,6 +102,51 @@ pub fn level_name(eval: &Evaluation, id: &str) -> String {
         .map_or_else(|| id.to_string(), |l| l.name.clone())
 }
 
+/// A count for people with its noun, singular for one: "1 row", "12,345 rows".
+pub fn count_of(n: impl TryInto<u64>, one: &str, many: &str) -> String {
+    let n = n.try_into().unwrap_or(u64::MAX);
+    let word = if n == 1 { one } else { many };
+    format!(
+        "{} {word}",
+        super::grouped(rust_decimal::Decimal::from(n), 0)
+    )
+}
+
+/// KPI units for people with their noun: "1 KPI unit", "1,234.5 KPI units".
+pub fn kpi_units(d: rust_decimal::Decimal) -> String {
+    let n = super::grouped_units(d);
+    if n == "1" {
+        format!("{n} KPI unit")
+    } else {
+        format!("{n} KPI units")
+    }
+}
+
+/// A month's or an invoice's figures: "12 KPI units, $1,234.00".
+pub fn figures_phrase(f: &crate::rules::figures::Figures) -> String {
+    format!("{}, {}", kpi_units(f.kpi_units), super::usd(f.revenue_usd))
+}
+
+/// The rows read and their fates in one sentence, from `files` files when given: "1 row read
+/// from 1 file: 1 counted, 0 outside the window, 0 duplicates, 0 summary rows, 0 not
+/// invoiced, 0 rejected."
+pub fn rows_read(c: &crate::rules::figures::RowCounts, files: Option<usize>) -> String {
+    let n = |v: u32| super::grouped(rust_decimal::Decimal::from(v), 0);
+    let from = files.map_or(String::new(), |f| {
+        format!(" from {}", count_of(f, "file", "files"))
+    });
+    format!(
+        "{}{from}: {} counted, {} outside the window, {}, {}, {} not invoiced, {} rejected.",
+        count_of(c.read, "row read", "rows read"),
+        n(c.counted),
+        n(c.outside_window),
+        count_of(c.duplicates, "duplicate", "duplicates"),
+        count_of(c.summary, "summary row", "summary rows"),
+        n(c.not_invoiced),
+        n(c.rejected)
+    )
+}
+
 /// Where the as-of date stands against the deadline, in words.
 pub fn countdown(eval: &Evaluation) -> String {
     match eval.days_to_deadline {
@@ -128,6 +173,16 @@ pub fn month_reached(eval: &Evaluation, m: &crate::rules::figures::MonthFigures)
         || !m.month_total.revenue_usd.is_zero()
 }
 
+/// The heading over [`forecast_sentence`]: a forecast until the deadline, then what the
+/// window ended at.
+pub fn forecast_heading(eval: &Evaluation) -> &'static str {
+    if eval.days_to_deadline < 0 {
+        "At the deadline"
+    } else {
+        "Forecast at the deadline"
+    }
+}
+
 /// The forecast at the deadline in one sentence: the run rate, where the window ends without
 /// planned purchases, and with them when there are any (each labelled).
 pub fn forecast_sentence(eval: &Evaluation) -> String {
@@ -138,6 +193,14 @@ pub fn forecast_sentence(eval: &Evaluation) -> String {
         .at_deadline
         .revenue_usd
         .saturating_sub(f.planned.revenue_usd);
+    if eval.days_to_deadline < 0 {
+        // the window is closed: what it ended at, not a forecast
+        return format!(
+            "The window closed at {} and {}.",
+            kpi_units(without_units),
+            usd(without_usd)
+        );
+    }
     let rate = if f.completed_months == 0 {
         "With no completed month yet there is no run rate".to_string()
     } else {
@@ -259,10 +322,14 @@ pub fn verdict(eval: &Evaluation) -> VerdictSummary {
             let to = name(v.to.as_deref().and_then(level));
             let current = name(now);
             let missing = now.map(missing).unwrap_or_default();
-            let verb = if missing.contains(" and ") {
-                "are"
-            } else {
-                "is"
+            let plural = missing.contains(" and ");
+            // after the deadline the window's figures are all in: no "unless" is left
+            let passed = eval.days_to_deadline < 0;
+            let why = match (passed, plural) {
+                (false, true) => format!(" unless {current}'s {missing} are met by the deadline"),
+                (false, false) => format!(" unless {current}'s {missing} is met by the deadline"),
+                (true, true) => format!(": {current}'s {missing} were not met by the deadline"),
+                (true, false) => format!(": {current}'s {missing} was not met by the deadline"),
             };
             match v.outcome {
                 Outcome::Keeps => (
@@ -275,16 +342,9 @@ pub fn verdict(eval: &Evaluation) -> VerdictSummary {
                     ),
                     Some(true),
                 ),
-                Outcome::Drops => (
-                    format!(
-                        "Drops from {current} to {to} unless {current}'s {missing} {verb} met by the deadline."
-                    ),
-                    Some(false),
-                ),
+                Outcome::Drops => (format!("Drops from {current} to {to}{why}."), Some(false)),
                 Outcome::Removed => (
-                    format!(
-                        "Removed from the program (now {current}) unless {current}'s {missing} {verb} met by the deadline."
-                    ),
+                    format!("Removed from the program (now {current}){why}."),
                     Some(false),
                 ),
             }
@@ -521,5 +581,93 @@ mod tests {
         );
         assert_eq!(v.good, Some(false));
         assert_eq!(v.levels[0].requirements[0].known, Known::NotMet);
+
+        // once the deadline has passed, the window's figures are all in: no "unless" is left
+        let mut e = e;
+        e.days_to_deadline = -5;
+        assert_eq!(
+            verdict(&e).sentence,
+            "Drops from Gold to Learning Action Pack: Gold's KPI units and revenue were not met by the deadline."
+        );
+        e.days_to_deadline = 0;
+        assert!(
+            verdict(&e).sentence.contains("unless"),
+            "the deadline is today"
+        );
+        let removed = evaluation(
+            vec![level(
+                "lap",
+                "Learning Action Pack",
+                vec![check(Mct, Some(false))],
+            )],
+            Some("lap"),
+        );
+        assert_eq!(
+            verdict(&removed).sentence,
+            "Removed from the program (now Learning Action Pack) unless Learning Action Pack's Certified Trainers (MCTs) is met by the deadline."
+        );
+        let mut removed = removed;
+        removed.days_to_deadline = -1;
+        assert_eq!(
+            verdict(&removed).sentence,
+            "Removed from the program (now Learning Action Pack): Learning Action Pack's Certified Trainers (MCTs) was not met by the deadline."
+        );
+    }
+
+    #[test]
+    fn counts_take_their_singular_for_one() {
+        use crate::rules::figures::{Figures, RowCounts};
+        assert_eq!(count_of(1u32, "file", "files"), "1 file");
+        assert_eq!(count_of(0u32, "file", "files"), "0 files");
+        assert_eq!(count_of(12_345usize, "row", "rows"), "12,345 rows");
+        assert_eq!(kpi_units(Decimal::ONE), "1 KPI unit");
+        assert_eq!(kpi_units(Decimal::new(15, 1)), "1.5 KPI units");
+        assert_eq!(kpi_units(Decimal::new(100, 2)), "1 KPI unit");
+        assert_eq!(
+            figures_phrase(&Figures {
+                kpi_units: Decimal::from(1234),
+                revenue_usd: Decimal::new(10, 0),
+            }),
+            "1,234 KPI units, $10.00"
+        );
+        let c = RowCounts {
+            read: 2,
+            counted: 1,
+            summary: 1,
+            ..RowCounts::default()
+        };
+        assert_eq!(
+            rows_read(&c, Some(1)),
+            "2 rows read from 1 file: 1 counted, 0 outside the window, 0 duplicates, 1 summary row, 0 not invoiced, 0 rejected."
+        );
+        let c = RowCounts {
+            read: 1,
+            duplicates: 1,
+            ..RowCounts::default()
+        };
+        assert_eq!(
+            rows_read(&c, None),
+            "1 row read: 0 counted, 0 outside the window, 1 duplicate, 0 summary rows, 0 not invoiced, 0 rejected."
+        );
+    }
+
+    #[test]
+    fn after_the_deadline_the_window_closed_at_its_figures() {
+        use crate::rules::figures::Figures;
+        let mut e = evaluation(Vec::new(), None);
+        e.forecast.completed_months = 12;
+        e.forecast.at_deadline = Figures {
+            kpi_units: Decimal::from(1200),
+            revenue_usd: Decimal::from(50_000),
+        };
+        e.days_to_deadline = 3;
+        assert!(forecast_sentence(&e).starts_with("At the run rate of the 12 completed months"));
+        assert_eq!(forecast_heading(&e), "Forecast at the deadline");
+        e.days_to_deadline = -3;
+        assert_eq!(forecast_heading(&e), "At the deadline");
+        assert_eq!(
+            forecast_sentence(&e),
+            "The window closed at 1,200 KPI units and $50,000.00."
+        );
     }
 }

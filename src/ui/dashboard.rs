@@ -320,7 +320,7 @@ pub fn dashboard_ui(
     }
 
     if !state.workspace.rows.is_empty() {
-        widgets::heading(ui, "Forecast at the deadline");
+        widgets::heading(ui, crate::report::summary::forecast_heading(e));
         ui.label(crate::report::summary::forecast_sentence(e));
         for line in crate::report::summary::needed_lines(e) {
             ui.label(line);
@@ -337,16 +337,7 @@ pub fn dashboard_ui(
 
     widgets::heading(ui, "Needs attention");
     let c = &e.counts;
-    ui.label(format!(
-        "{} rows read: {} counted, {} outside the window, {} duplicates, {} summary rows, {} not invoiced, {} rejected.",
-        count(c.read),
-        count(c.counted),
-        count(c.outside_window),
-        count(c.duplicates),
-        count(c.summary),
-        count(c.not_invoiced),
-        count(c.rejected)
-    ));
+    ui.label(crate::report::summary::rows_read(c, None));
     ui.horizontal(|ui| {
         if !e.review.is_empty()
             && ui

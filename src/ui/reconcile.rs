@@ -238,9 +238,8 @@ fn details_ui(ui: &mut Ui, m: &MonthCheck, cmds: &mut Vec<Command>) {
         .strong(),
     );
     let side = |f: &Option<crate::rules::figures::Figures>| {
-        f.map_or("—".to_string(), |f| {
-            format!("{} KPI units, {}", units(f.kpi_units), usd(f.revenue_usd))
-        })
+        f.as_ref()
+            .map_or("—".to_string(), crate::report::summary::figures_phrase)
     };
     for i in &m.invoices {
         egui::Frame::group(ui.style()).show(ui, |ui| {
