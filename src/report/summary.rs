@@ -229,28 +229,55 @@ pub fn forecast_sentence(eval: &Evaluation) -> String {
 }
 
 /// Revenue not counted for want of an exchange rate, one sentence per currency ("EUR 11,365.65
-/// in 16 rows waits for an exchange rate: it is not in the revenue above."), largest first.
+/// in 16 rows waits for an exchange rate: not counted in revenue until the rate is added."),
+/// largest first. Only rows whose line's revenue counts are summed (the import preview sums
+/// the same ones); a currency whose rows add no revenue is still named, its rate missing.
 pub fn held_back(eval: &Evaluation) -> Vec<String> {
-    let mut by: Vec<(String, rust_decimal::Decimal, usize)> = Vec::new();
+    // per currency: the revenue held back and its rows, and the rows that add no revenue
+    let mut by: Vec<(String, rust_decimal::Decimal, usize, usize)> = Vec::new();
     for r in &eval.needs_rate {
         let code = r.currency.as_str().to_string();
-        match by.iter_mut().find(|(c, _, _)| *c == code) {
-            Some((_, amount, n)) => {
+        let i = match by.iter().position(|(c, ..)| *c == code) {
+            Some(i) => i,
+            None => {
+                by.push((code, rust_decimal::Decimal::ZERO, 0, 0));
+                by.len() - 1
+            }
+        };
+        if let Some((_, amount, n, other)) = by.get_mut(i) {
+            if r.revenue {
                 *amount = amount.saturating_add(r.amount);
                 *n += 1;
+            } else {
+                *other += 1;
             }
-            None => by.push((code, r.amount, 1)),
         }
     }
     by.sort_by_key(|b| std::cmp::Reverse(b.1));
     by.into_iter()
-        .map(|(code, amount, n)| {
-            format!(
-                "{code} {} in {n} row{} wait{} for an exchange rate: not counted in revenue until the rate is added.",
-                super::grouped(amount, 2),
-                if n == 1 { "" } else { "s" },
-                if n == 1 { "s" } else { "" },
-            )
+        .map(|(code, amount, n, other)| {
+            let also = match other {
+                0 => String::new(),
+                o => format!(
+                    " ({} in {code} add{} no revenue as classified)",
+                    count_of(o, "more row", "more rows"),
+                    if o == 1 { "s" } else { "" }
+                ),
+            };
+            if n == 0 {
+                format!(
+                    "{code} has no exchange rate: {} in {code} wait{} for one, none of which adds revenue as classified.",
+                    count_of(other, "row", "rows"),
+                    if other == 1 { "s" } else { "" }
+                )
+            } else {
+                format!(
+                    "{code} {} in {} wait{} for an exchange rate: not counted in revenue until the rate is added{also}.",
+                    super::grouped(amount, 2),
+                    count_of(n, "row", "rows"),
+                    if n == 1 { "s" } else { "" },
+                )
+            }
         })
         .collect()
 }
@@ -648,6 +675,41 @@ mod tests {
         assert_eq!(
             rows_read(&c, None),
             "1 row read: 0 counted, 0 outside the window, 1 duplicate, 0 summary rows, 0 not invoiced, 0 rejected."
+        );
+    }
+
+    #[test]
+    fn held_back_revenue_sums_only_rows_whose_revenue_counts() {
+        use crate::money::Currency;
+        use crate::rules::figures::NeedsRate;
+        let row = |currency, amount: i64, revenue| NeedsRate {
+            file: "f.csv".into(),
+            line: 2,
+            currency,
+            amount: Decimal::from(amount),
+            revenue,
+        };
+        let gbp = Currency::parse("GBP").unwrap();
+        let mut e = evaluation(Vec::new(), None);
+        e.needs_rate = vec![
+            row(Currency::EUR, 100, true),
+            row(Currency::EUR, 900, false),
+            row(Currency::EUR, 50, true),
+            row(gbp, 7, false),
+        ];
+        assert_eq!(
+            held_back(&e),
+            [
+                "EUR 150.00 in 2 rows wait for an exchange rate: not counted in revenue until the rate is added (1 more row in EUR adds no revenue as classified).",
+                "GBP has no exchange rate: 1 row in GBP waits for one, none of which adds revenue as classified.",
+            ]
+        );
+        e.needs_rate = vec![row(Currency::EUR, 100, true)];
+        assert_eq!(
+            held_back(&e),
+            [
+                "EUR 100.00 in 1 row waits for an exchange rate: not counted in revenue until the rate is added."
+            ]
         );
     }
 

@@ -392,6 +392,7 @@ fn stretch(
                             line: row.line,
                             currency: p.currency,
                             amount: p.signed_amount(),
+                            revenue: inputs.profile.line_value(c.line).revenue,
                         });
                         review.push(place(
                             ReviewKind::NeedsRate,

@@ -143,6 +143,9 @@ pub struct NeedsRate {
     pub currency: Currency,
     /// Amount in that currency.
     pub amount: Decimal,
+    /// Whether its product line's revenue counts: the amount enters revenue once the rate is
+    /// given (an unknown product's or free content's does not).
+    pub revenue: bool,
 }
 
 /// Why a row is on the review list.
