@@ -484,13 +484,46 @@ impl MoneyMemo {
     }
 }
 
+/// A currency sign lpkpi does not read ("¥", "₹", "₩"...), the first in `text`: the reason to
+/// give when an amount holding one is unreadable, rather than the decimal mark.
+fn foreign_sign(text: &str) -> Option<char> {
+    text.chars().find(|&c| {
+        matches!(
+            c,
+            '¢' | '¤'
+                | '¥'
+                | '֏'
+                | '؋'
+                | '৲'
+                | '৳'
+                | '฿'
+                | '៛'
+                | '₠'..='₫'
+                | '₭'..='⃀'
+                | '﷼'
+                | '﹩'
+                | '＄'
+                | '￠'
+                | '￡'
+                | '￥'
+                | '￦'
+        )
+    })
+}
+
 fn money_reason(what: &str, cell: &Cell<'_>, bad: BadMoney, mark: DecimalMark) -> String {
     match bad {
-        BadMoney::Unreadable => format!(
-            "{what} {} is not a readable amount ({})",
-            quote(cell),
-            mark_hint(mark)
-        ),
+        BadMoney::Unreadable => match foreign_sign(&cell.as_text()) {
+            Some(sign) => format!(
+                "{what} {} is not a readable amount: '{sign}' is not a currency sign lpkpi reads ($, € or £, a code such as USD, or a currency column)",
+                quote(cell)
+            ),
+            None => format!(
+                "{what} {} is not a readable amount ({})",
+                quote(cell),
+                mark_hint(mark)
+            ),
+        },
         BadMoney::OtherMark => format!(
             "{what} {} reads only with '{}' as the decimal mark, but {}",
             quote(cell),
@@ -1084,6 +1117,27 @@ mod tests {
         // a tie follows the delimiter
         assert_eq!(vote(&[("1,5", ""), ("1.5", "")], false), Dot);
         assert_eq!(vote(&[("1,5", ""), ("1.5", "")], true), Comma);
+    }
+
+    #[test]
+    fn an_amount_with_a_sign_lpkpi_does_not_read_says_so() {
+        let (map, rules) = setup(&["Date", "Product", "Qty", "Amount"]);
+        for (amount, sign) in [("¥60,000", '¥'), ("₹ 1,200.00", '₹'), ("1200 ₩", '₩')] {
+            let row = Row(vec!["2026-01-05", "MOC", "1", amount]);
+            let outcome = parse_row(&row, &map, &DOT, &rules, &mut MoneyMemo::default());
+            assert_eq!(
+                outcome,
+                RowOutcome::Rejected(format!(
+                    "amount '{amount}' is not a readable amount: '{sign}' is not a currency sign lpkpi reads ($, € or £, a code such as USD, or a currency column)"
+                ))
+            );
+        }
+        // the signs it reads are no such reason
+        for amount in ["€1,200.00", "£12", "$5"] {
+            let row = Row(vec!["2026-01-05", "MOC", "1", amount]);
+            let outcome = parse_row(&row, &map, &DOT, &rules, &mut MoneyMemo::default());
+            assert!(!matches!(outcome, RowOutcome::Rejected(_)), "{amount}");
+        }
     }
 
     #[test]
