@@ -972,6 +972,7 @@ mod tests {
             warnings: Vec::new(),
             classes: Vec::new(),
             row_fates: Vec::new(),
+            rates_used: Vec::new(),
         }
     }
 

@@ -286,10 +286,12 @@ pub fn document(input: &ReportInput<'_>) -> Document {
         text(" · deadline "),
         strong(e.dates.deadline.to_string()),
         text(format!(
-            " ({}) · window {} to {}",
+            " ({}) · window {} to {}{}",
             summary::countdown(e),
             e.dates.window_start,
-            e.dates.window_end()
+            e.dates.window_end(),
+            // the rates behind the dollar figures, with the other bases of the figures
+            summary::rates_phrase(e).map_or(String::new(), |r| format!(" · {r}"))
         )),
     ]));
 

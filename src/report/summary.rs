@@ -282,6 +282,45 @@ pub fn held_back(eval: &Evaluation) -> Vec<String> {
         .collect()
 }
 
+/// The exchange rates behind the revenue, in USD per unit ("exchange rates to USD: EUR 1.10
+/// (2026-04: 1.08) and GBP 1.27"); None when every counted row is in USD.
+pub fn rates_phrase(eval: &Evaluation) -> Option<String> {
+    let rate = |d: rust_decimal::Decimal| {
+        let mut d = d.normalize();
+        if d.scale() < 2 {
+            d.rescale(2);
+        }
+        d.to_string()
+    };
+    let mut parts: Vec<String> = Vec::new();
+    let mut used = eval.rates_used.iter().peekable();
+    while let Some(first) = used.next() {
+        let currency = first.currency;
+        let mut general = None;
+        let mut months = Vec::new();
+        let mut take = |r: &crate::rules::evaluate::RateUsed| match r.month {
+            None => general = Some(rate(r.usd_per)),
+            Some(m) => months.push(format!("{}: {}", m.label(), rate(r.usd_per))),
+        };
+        take(first);
+        while let Some(r) = used.next_if(|r| r.currency == currency) {
+            take(r);
+        }
+        parts.push(match (general, months.is_empty()) {
+            (Some(g), true) => format!("{} {g}", currency.as_str()),
+            (Some(g), false) => format!("{} {g} ({})", currency.as_str(), months.join(", ")),
+            (None, _) => format!("{} ({})", currency.as_str(), months.join(", ")),
+        });
+    }
+    (!parts.is_empty()).then(|| {
+        format!(
+            "exchange rate{} to USD: {}",
+            if eval.rates_used.len() == 1 { "" } else { "s" },
+            and_list(&parts)
+        )
+    })
+}
+
 /// What each unmet target still needs a month, for the targets where that means something
 /// (R5: the gap spread over the open months plus the as-of month), with whether the run rate
 /// gets there by the deadline: the same lines in every format and on the dashboard.
@@ -578,6 +617,7 @@ mod tests {
             warnings: Vec::new(),
             classes: Vec::new(),
             row_fates: Vec::new(),
+            rates_used: Vec::new(),
         }
     }
 
@@ -711,6 +751,45 @@ mod tests {
                 "EUR 100.00 in 1 row waits for an exchange rate: not counted in revenue until the rate is added."
             ]
         );
+    }
+
+    #[test]
+    fn the_rates_behind_the_revenue_are_named() {
+        use crate::money::{Currency, Month};
+        use crate::rules::evaluate::RateUsed;
+        let mut e = evaluation(Vec::new(), None);
+        assert_eq!(rates_phrase(&e), None, "every row in USD");
+        let month = |m| Month::parse(m).unwrap();
+        let gbp = Currency::parse("GBP").unwrap();
+        let jpy = Currency::parse("JPY").unwrap();
+        e.rates_used = vec![
+            RateUsed {
+                currency: Currency::EUR,
+                month: None,
+                usd_per: Decimal::new(11, 1),
+            },
+            RateUsed {
+                currency: Currency::EUR,
+                month: Some(month("2026-04")),
+                usd_per: Decimal::new(108, 2),
+            },
+            RateUsed {
+                currency: gbp,
+                month: Some(month("2026-05")),
+                usd_per: Decimal::new(127, 2),
+            },
+            RateUsed {
+                currency: jpy,
+                month: None,
+                usd_per: Decimal::new(65, 4),
+            },
+        ];
+        assert_eq!(
+            rates_phrase(&e).unwrap(),
+            "exchange rates to USD: EUR 1.10 (2026-04: 1.08), GBP (2026-05: 1.27) and JPY 0.0065"
+        );
+        e.rates_used.truncate(1);
+        assert_eq!(rates_phrase(&e).unwrap(), "exchange rate to USD: EUR 1.10");
     }
 
     #[test]

@@ -82,6 +82,21 @@ pub struct Evaluation {
     /// Final fate of each row of the import set.
     #[serde(skip)]
     pub row_fates: Vec<RowFate>,
+    /// The exchange rates the counted rows were converted at, by currency then month (a
+    /// month's own rate, else the currency's): what a reader needs to check the revenue.
+    #[serde(skip)]
+    pub rates_used: Vec<RateUsed>,
+}
+
+/// An exchange rate counted rows were converted at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct RateUsed {
+    /// The currency.
+    pub currency: crate::money::Currency,
+    /// The month the rate is for; None for the currency's rate for every other month.
+    pub month: Option<crate::money::Month>,
+    /// USD per unit.
+    pub usd_per: Decimal,
 }
 
 impl Evaluation {
@@ -180,6 +195,7 @@ pub fn evaluate(set: &ImportSet, inputs: &Inputs<'_>) -> Evaluation {
         needs_rate,
         review,
         row_fates,
+        rates_used,
     } = if n >= PARALLEL_ROWS {
         // two halves at once, merged in row order: sums of exact decimals do not depend on
         // the order they are added in, and the lists keep the rows' order
@@ -224,6 +240,21 @@ pub fn evaluate(set: &ImportSet, inputs: &Inputs<'_>) -> Evaluation {
         inputs.planned,
     );
 
+    let mut rates_used: Vec<RateUsed> = rates_used
+        .into_iter()
+        .filter_map(|(currency, month)| {
+            let usd_per = match month {
+                Some(m) => inputs.rates.monthly.get(&(currency, m)),
+                None => inputs.rates.usd_per.get(&currency),
+            };
+            usd_per.map(|&usd_per| RateUsed {
+                currency,
+                month,
+                usd_per,
+            })
+        })
+        .collect();
+    rates_used.sort();
     let mut warnings: Vec<String> = set.warnings.clone();
     for f in &set.files {
         warnings.extend(f.warnings.iter().map(|w| format!("{}: {w}", f.name)));
@@ -254,6 +285,7 @@ pub fn evaluate(set: &ImportSet, inputs: &Inputs<'_>) -> Evaluation {
         warnings,
         classes,
         row_fates,
+        rates_used,
     }
 }
 
@@ -269,6 +301,8 @@ struct Stretch {
     needs_rate: Vec<NeedsRate>,
     review: Vec<ReviewItem>,
     row_fates: Vec<RowFate>,
+    /// (currency, the month of its own rate) of the counted rows converted, each once.
+    rates_used: Vec<(crate::money::Currency, Option<crate::money::Month>)>,
 }
 
 impl Stretch {
@@ -287,6 +321,11 @@ impl Stretch {
         self.needs_rate.extend(later.needs_rate);
         self.review.extend(later.review);
         self.row_fates.extend(later.row_fates);
+        for used in later.rates_used {
+            if !self.rates_used.contains(&used) {
+                self.rates_used.push(used);
+            }
+        }
     }
 }
 
@@ -305,6 +344,7 @@ fn stretch(
     let mut needs_rate = Vec::new();
     let mut review = Vec::new();
     let mut row_fates = Vec::with_capacity(rows.len());
+    let mut rates_used = Vec::new();
     let unclassified = Classification {
         line: ProductLine::Unknown,
         components: None,
@@ -353,6 +393,20 @@ fn stretch(
                 Some(m) => {
                     let class = classes.get(p.product as usize).unwrap_or(&unclassified);
                     let c = contribution(p, class, inputs);
+                    if p.currency != crate::money::Currency::USD && !c.needs_rate {
+                        let month = crate::money::Month::of(p.date);
+                        let used = (
+                            p.currency,
+                            inputs
+                                .rates
+                                .monthly
+                                .contains_key(&(p.currency, month))
+                                .then_some(month),
+                        );
+                        if !rates_used.contains(&used) {
+                            rates_used.push(used);
+                        }
+                    }
                     let totals = &mut by_line[c.line.index()];
                     totals.kits = totals.kits.saturating_add(c.kits);
                     totals.kpi_units += c.kpi_units;
@@ -431,6 +485,7 @@ fn stretch(
         needs_rate,
         review,
         row_fates,
+        rates_used,
     }
 }
 
@@ -526,5 +581,70 @@ mod tests {
             assert_eq!(first.row_fates, one.row_fates, "{cut}");
             assert_eq!(first.months, one.months, "{cut}");
         }
+    }
+
+    #[test]
+    fn the_rates_used_are_those_the_counted_rows_were_converted_at() {
+        use crate::money::{Currency, Month};
+        let profile = Profile::builtin().unwrap();
+        let rules = ImportRules::new(&profile);
+        let mut set = ImportSet::new();
+        set.add("a.csv", export(2_000, 0).as_bytes(), &rules)
+            .unwrap();
+        let classifier = Classifier::new(&profile.rulebook).unwrap();
+        let catalog = Catalog::default();
+        let gbp = Currency::parse("GBP").unwrap();
+        let (march, july) = (
+            Month::parse("2026-03").unwrap(),
+            Month::parse("2026-07").unwrap(),
+        );
+        let mut rates = Rates::default();
+        rates.usd_per.insert(gbp, Decimal::new(127, 2));
+        rates.monthly.insert((gbp, march), Decimal::new(130, 2));
+        // rates for rows that are not there are not named
+        rates
+            .monthly
+            .insert((gbp, Month::parse("2024-01").unwrap()), Decimal::ONE);
+        rates.usd_per.insert(Currency::EUR, Decimal::ONE);
+        let inputs = Inputs {
+            profile: &profile,
+            classifier: &classifier,
+            catalog: &catalog,
+            rates: &rates,
+            dates: RenewalDates::new(NaiveDate::from_ymd_opt(2026, 10, 1).unwrap()),
+            as_of: NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
+            current_level: Some("gold"),
+            capability: None,
+            planned: &[],
+        };
+        let e = evaluate(&set, &inputs);
+        assert!(e.needs_rate.is_empty());
+        assert_eq!(
+            e.rates_used,
+            [
+                RateUsed {
+                    currency: gbp,
+                    month: None,
+                    usd_per: Decimal::new(127, 2),
+                },
+                RateUsed {
+                    currency: gbp,
+                    month: Some(march),
+                    usd_per: Decimal::new(130, 2),
+                },
+            ]
+        );
+        // without a general rate, July's GBP rows wait for one: March's rate is still named
+        let mut later = rates.clone();
+        later.usd_per.remove(&gbp);
+        later.monthly.insert((gbp, july), Decimal::new(125, 2));
+        let inputs = Inputs {
+            rates: &later,
+            ..inputs
+        };
+        let e = evaluate(&set, &inputs);
+        assert!(!e.needs_rate.is_empty());
+        let months: Vec<Option<Month>> = e.rates_used.iter().map(|r| r.month).collect();
+        assert_eq!(months, [Some(march), Some(july)]);
     }
 }
