@@ -234,10 +234,11 @@ pub fn dashboard_ui(
     ui.horizontal_wrapped(|ui| {
         as_of_ui(ui, state, view, cmds);
         ui.label(format!(
-            "· anniversary {} · {when} · window {} to {}",
+            "· anniversary {} · {when} · window {} to {}{}",
             e.dates.anniversary,
             e.dates.window_start,
-            e.dates.window_end()
+            e.dates.window_end(),
+            crate::report::summary::rates_phrase(e).map_or(String::new(), |r| format!(" · {r}"))
         ));
     });
     ui.add_space(8.0);
