@@ -525,7 +525,7 @@ pub fn document(input: &ReportInput<'_>) -> Document {
                 col("File", false),
                 col("Imported", false),
                 col("Read", true),
-                col("Kept", true),
+                col("Purchases", true),
                 col("Duplicates", true),
                 col("Summary / not invoiced", true),
                 col("Rejected", true),
