@@ -54,7 +54,8 @@ fn cases() -> Vec<Case> {
             },
             as_of: "2026-11-26",
             outcome: None,
-            sentence: "Not known yet whether Silver is met: no Certified Trainers (MCTs) are recorded and no competency exam rule for Silver is recorded.",
+            // Gold's KPI units and revenue are short, whatever the roster: Gold is lost
+            sentence: "Loses Gold unless Gold's KPI units and revenue are met by the deadline; not known yet whether Silver is met: no Certified Trainers (MCTs) are recorded and no competency exam rule for Silver is recorded.",
         },
         Case {
             name: "an exam rule for Gold only",
@@ -65,7 +66,7 @@ fn cases() -> Vec<Case> {
             },
             as_of: "2026-11-26",
             outcome: None,
-            sentence: "Not known yet whether Silver is met: no competency exam rule for Silver is recorded.",
+            sentence: "Loses Gold unless Gold's KPI units and revenue are met by the deadline; not known yet whether Silver is met: no competency exam rule for Silver is recorded.",
         },
         Case {
             name: "trainers recorded but every membership lapses before the deadline",
@@ -161,16 +162,35 @@ fn sentence_matches_data(e: &Evaluation, case: &str) {
                 .find(|(_, l)| l.met.is_none())
                 .map(|(data, _)| data)
                 .unwrap();
-            assert!(
-                s.starts_with(&format!("Not known yet whether {} is met", blocking.name)),
-                "{case}: {s}"
-            );
             for r in &blocking.requirements {
                 if let Known::Unknown(why) = &r.known {
                     assert!(s.contains(why.as_str()), "{case}: {why} in {s}");
                 }
             }
-            assert_eq!(v.good, None, "{case}");
+            // the current level is lost when it is known not met and every level above it is
+            // known (the first unknown level is below it): the sentence says so first
+            let index = |id: &str| e.levels.iter().position(|l| l.id == id);
+            let current = e.current_level.as_deref().and_then(index).unwrap();
+            let first_unknown = index(&blocking.id).unwrap();
+            let unknown = format!("not known yet whether {} is met", blocking.name);
+            if first_unknown > current && e.levels[current].met == Some(false) {
+                let now = &v.levels[current];
+                assert!(
+                    s.starts_with(&format!("Loses {} ", now.name)),
+                    "{case}: {s}"
+                );
+                assert!(s.contains(&format!("; {unknown}")), "{case}: {s}");
+                let lost = s.split("; not known yet").next().unwrap();
+                for r in &now.requirements {
+                    let named = lost.contains(requirement_words(r.requirement));
+                    assert_eq!(named, r.known == Known::NotMet, "{case}: {s}");
+                }
+                assert_eq!(v.good, Some(false), "{case}");
+            } else {
+                let unknown = format!("N{}", &unknown[1..]);
+                assert!(s.starts_with(&unknown), "{case}: {s}");
+                assert_eq!(v.good, None, "{case}");
+            }
         }
         None => assert_eq!(v.good, None, "{case}"),
     }

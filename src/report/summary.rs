@@ -84,14 +84,24 @@ fn and_list(items: &[String]) -> String {
     }
 }
 
-fn missing(level: &LevelStatus) -> String {
-    let names: Vec<String> = level
+/// The requirements of `level` not met, as a list, and whether they take a plural verb
+/// ("KPI units and revenue are", "revenue is", "KPI units are").
+fn missing(level: &LevelStatus) -> (String, bool) {
+    let not_met: Vec<Requirement> = level
         .checks
         .iter()
         .filter(|c| c.met == Some(false))
-        .map(|c| requirement_words(c.requirement).to_string())
+        .map(|c| c.requirement)
         .collect();
-    and_list(&names)
+    let names: Vec<String> = not_met
+        .iter()
+        .map(|&r| requirement_words(r).to_string())
+        .collect();
+    let plural = match not_met.as_slice() {
+        [one] => matches!(one, Requirement::KpiUnits | Requirement::Mct),
+        _ => true,
+    };
+    (and_list(&names), plural)
 }
 
 /// A level's display name ("Gold" for "gold"); the id itself when the profile has no such level.
@@ -387,8 +397,7 @@ pub fn verdict(eval: &Evaluation) -> VerdictSummary {
             let name = |l: Option<&LevelStatus>| l.map_or(String::new(), |l| l.name.clone());
             let to = name(v.to.as_deref().and_then(level));
             let current = name(now);
-            let missing = now.map(missing).unwrap_or_default();
-            let plural = missing.contains(" and ");
+            let (missing, plural) = now.map(missing).unwrap_or_default();
             // after the deadline the window's figures are all in: no "unless" is left
             let passed = eval.days_to_deadline < 0;
             let why = match (passed, plural) {
@@ -418,23 +427,42 @@ pub fn verdict(eval: &Evaluation) -> VerdictSummary {
         (Some(_), None) => {
             // R1 walks the levels from the highest down (those above the current one, then it,
             // then those below): the first level not known is the one that stands in the way
-            let blocking = eval.levels.iter().find(|l| l.met.is_none());
-            match blocking {
-                Some(l) => {
+            let blocking = eval.levels.iter().position(|l| l.met.is_none());
+            let current = current.and_then(|id| eval.levels.iter().position(|l| l.id == id));
+            match blocking.and_then(|b| Some((b, eval.levels.get(b)?))) {
+                Some((b, l)) => {
                     let why: Vec<String> = l
                         .checks
                         .iter()
                         .filter(|c| c.met.is_none())
                         .map(|c| why_unknown(l, c))
                         .collect();
-                    (
-                        format!(
-                            "Not known yet whether {} is met: {}.",
-                            l.name,
-                            and_list(&why)
-                        ),
-                        None,
-                    )
+                    let unknown = format!("whether {} is met: {}.", l.name, and_list(&why));
+                    // every level from the top down to the current one is known: when the
+                    // current one is not met it is lost, whatever the level below turns out
+                    let lost = current
+                        .filter(|&c| c < b)
+                        .and_then(|c| eval.levels.get(c))
+                        .filter(|c| c.met == Some(false));
+                    match lost {
+                        Some(now) => {
+                            let (missing, plural) = missing(now);
+                            let (verb, done) = match (plural, eval.days_to_deadline < 0) {
+                                (true, false) => ("are", "unless"),
+                                (false, false) => ("is", "unless"),
+                                (true, true) => ("were not", "as"),
+                                (false, true) => ("was not", "as"),
+                            };
+                            (
+                                format!(
+                                    "Loses {} {done} {}'s {missing} {verb} met by the deadline; not known yet {unknown}",
+                                    now.name, now.name
+                                ),
+                                Some(false),
+                            )
+                        }
+                        None => (format!("Not known yet {unknown}"), None),
+                    }
                 }
                 None => ("No verdict yet.".to_string(), None),
             }
@@ -584,6 +612,28 @@ mod tests {
             line(None),
             "No verdict yet: the partner's current level is not recorded."
         );
+        // Gold is known lost (every level from the top to it is known): that comes first
+        assert_eq!(
+            line(Some("gold")),
+            "Loses Gold unless Gold's KPI units are met by the deadline; not known yet whether Silver is met: no competency exam rule for Silver is recorded."
+        );
+        let mut e = evaluation(levels.clone(), Some("gold"));
+        e.days_to_deadline = -2;
+        assert_eq!(
+            verdict(&e).sentence,
+            "Loses Gold as Gold's KPI units were not met by the deadline; not known yet whether Silver is met: no competency exam rule for Silver is recorded."
+        );
+        assert_eq!(verdict(&e).good, Some(false));
+        // a level above the current one not known: nothing is lost for sure
+        let mut above = levels.clone();
+        above[0].checks[0].met = None;
+        above[0].met = None;
+        let e = evaluation(above, Some("silver"));
+        assert!(
+            verdict(&e)
+                .sentence
+                .starts_with("Not known yet whether Gold is met")
+        );
     }
 
     fn evaluation(levels: Vec<LevelStatus>, current: Option<&str>) -> Evaluation {
@@ -671,13 +721,13 @@ mod tests {
         );
         assert_eq!(
             verdict(&removed).sentence,
-            "Removed from the program (now Learning Action Pack) unless Learning Action Pack's Certified Trainers (MCTs) is met by the deadline."
+            "Removed from the program (now Learning Action Pack) unless Learning Action Pack's Certified Trainers (MCTs) are met by the deadline."
         );
         let mut removed = removed;
         removed.days_to_deadline = -1;
         assert_eq!(
             verdict(&removed).sentence,
-            "Removed from the program (now Learning Action Pack): Learning Action Pack's Certified Trainers (MCTs) was not met by the deadline."
+            "Removed from the program (now Learning Action Pack): Learning Action Pack's Certified Trainers (MCTs) were not met by the deadline."
         );
     }
 
