@@ -326,6 +326,15 @@ impl ImportSet {
         if let Some(added) = self.add_file(name, &opened.file, opened.len, rules, options)? {
             return Ok(added);
         }
+        // a cancel asked for while the file was read a block at a time stops here, not after
+        // reading it whole
+        if let Some(progress) = options.progress.as_mut()
+            && !progress(0.0)
+        {
+            return Err(ImportError::Cancelled {
+                file: name.to_string(),
+            });
+        }
         let cap = crate::money::limits::MAX_EXPORT_BYTES;
         let bytes =
             crate::files::read_opened(opened, path, cap, "an export").map_err(|source| {

@@ -273,6 +273,10 @@ fn read_text(
         },
     };
     let mut parts = reading.run(&chunks, options, |r, i, c, t| r.rows(i, c, guess, t));
+    if reading.cancel.load(Ordering::Relaxed) {
+        // before anything sends the file back to be read whole
+        return Err(cancelled());
+    }
     let from_file = matches!(reading.origin, Origin::File { .. });
     if (chunks.len() > 1 || from_file)
         && parts.iter().any(|p| p.as_ref().is_ok_and(|p| !p.cuttable))

@@ -178,20 +178,11 @@ fn reconciliation(input: &ReportInput<'_>, b: &mut Vec<Block>) {
     ));
     let differing = r.differences();
     let n = r.months.len();
-    let how = "(differences are lpkpi less the dashboard)";
-    b.push(Block::Paragraph(vec![text(match (differing, n) {
-        (0, 1) => "The one month with official figures agrees with lpkpi.".to_string(),
-        (0, n) => format!("Every one of the {n} months with official figures agrees with lpkpi."),
-        (1, 1) => format!("The one month with official figures differs from lpkpi {how}:"),
-        (d, n) if d == n => {
-            format!("All {n} months with official figures differ from lpkpi {how}:")
-        }
-        (1, n) => format!(
-            "1 of the {n} months with official figures differs from lpkpi; the others agree {how}:"
-        ),
-        (d, n) => format!(
-            "{d} of the {n} months with official figures differ from lpkpi; the others agree {how}:"
-        ),
+    let sentence = summary::reconciliation_sentence(differing, n);
+    b.push(Block::Paragraph(vec![text(if differing == 0 {
+        sentence
+    } else {
+        format!("{sentence} Differences are lpkpi less the dashboard:")
     })]));
     if differing == 0 {
         return;

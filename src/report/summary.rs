@@ -157,6 +157,28 @@ pub fn rows_read(c: &crate::rules::figures::RowCounts, files: Option<usize>) -> 
     )
 }
 
+/// How lpkpi's months compare with the official dashboard's, in words: `differing` of `n`
+/// months with official figures differ ("All 12 months with official figures differ from
+/// lpkpi"); the same sentence in the window and every summary.
+pub fn reconciliation_sentence(differing: usize, n: usize) -> String {
+    match (differing, n) {
+        (0, 1) => "The one month with official figures agrees with lpkpi.".to_string(),
+        (0, n) => format!("Every one of the {n} months with official figures agrees with lpkpi."),
+        (1, 1) => "The one month with official figures differs from lpkpi.".to_string(),
+        (d, n) if d == n => format!("All {n} months with official figures differ from lpkpi."),
+        (1, n) => {
+            format!(
+                "1 of the {n} months with official figures differs from lpkpi; the others agree."
+            )
+        }
+        (d, n) => {
+            format!(
+                "{d} of the {n} months with official figures differ from lpkpi; the others agree."
+            )
+        }
+    }
+}
+
 /// Where the as-of date stands against the deadline, in words.
 pub fn countdown(eval: &Evaluation) -> String {
     match eval.days_to_deadline {
@@ -196,7 +218,7 @@ pub fn forecast_heading(eval: &Evaluation) -> &'static str {
 /// The forecast at the deadline in one sentence: the run rate, where the window ends without
 /// planned purchases, and with them when there are any (each labelled).
 pub fn forecast_sentence(eval: &Evaluation) -> String {
-    use super::{grouped_units, usd};
+    use super::usd;
     let f = &eval.forecast;
     let without_units = f.at_deadline.kpi_units.saturating_sub(f.planned.kpi_units);
     let without_usd = f
@@ -215,22 +237,21 @@ pub fn forecast_sentence(eval: &Evaluation) -> String {
         "With no completed month yet there is no run rate".to_string()
     } else {
         format!(
-            "At the run rate of the {} completed month{} ({} KPI units and {} a month)",
-            f.completed_months,
-            if f.completed_months == 1 { "" } else { "s" },
-            grouped_units(f.run_rate.kpi_units),
+            "At the run rate of the {} ({} and {} a month)",
+            count_of(f.completed_months, "completed month", "completed months"),
+            kpi_units(f.run_rate.kpi_units),
             usd(f.run_rate.revenue_usd)
         )
     };
     let mut out = format!(
-        "{rate}, the window ends at {} KPI units and {} without planned purchases",
-        grouped_units(without_units),
+        "{rate}, the window ends at {} and {} without planned purchases",
+        kpi_units(without_units),
         usd(without_usd)
     );
     if !f.planned.kpi_units.is_zero() || !f.planned.revenue_usd.is_zero() {
         out.push_str(&format!(
-            "; with the planned purchases, at {} KPI units and {}",
-            grouped_units(f.at_deadline.kpi_units),
+            "; with the planned purchases, at {} and {}",
+            kpi_units(f.at_deadline.kpi_units),
             usd(f.at_deadline.revenue_usd)
         ));
     }
@@ -275,11 +296,15 @@ pub fn held_back(eval: &Evaluation) -> Vec<String> {
                 ),
             };
             if n == 0 {
-                format!(
-                    "{code} has no exchange rate: {} in {code} wait{} for one, none of which adds revenue as classified.",
-                    count_of(other, "row", "rows"),
-                    if other == 1 { "s" } else { "" }
-                )
+                match other {
+                    1 => format!(
+                        "{code} has no exchange rate: 1 row in {code} waits for one; it adds no revenue as classified."
+                    ),
+                    o => format!(
+                        "{code} has no exchange rate: {} in {code} wait for one, none of which adds revenue as classified.",
+                        count_of(o, "row", "rows")
+                    ),
+                }
             } else {
                 format!(
                     "{code} {} in {} wait{} for an exchange rate: not counted in revenue until the rate is added{also}.",
@@ -791,7 +816,7 @@ mod tests {
             held_back(&e),
             [
                 "EUR 150.00 in 2 rows wait for an exchange rate: not counted in revenue until the rate is added (1 more row in EUR adds no revenue as classified).",
-                "GBP has no exchange rate: 1 row in GBP waits for one, none of which adds revenue as classified.",
+                "GBP has no exchange rate: 1 row in GBP waits for one; it adds no revenue as classified.",
             ]
         );
         e.needs_rate = vec![row(Currency::EUR, 100, true)];

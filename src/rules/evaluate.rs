@@ -82,8 +82,9 @@ pub struct Evaluation {
     /// Final fate of each row of the import set.
     #[serde(skip)]
     pub row_fates: Vec<RowFate>,
-    /// The exchange rates the counted rows were converted at, by currency then month (a
-    /// month's own rate, else the currency's): what a reader needs to check the revenue.
+    /// The exchange rates the counted rows whose revenue counts were converted at, by currency
+    /// then month (a month's own rate, else the currency's): what a reader needs to check the
+    /// revenue.
     #[serde(skip)]
     pub rates_used: Vec<RateUsed>,
 }
@@ -393,7 +394,11 @@ fn stretch(
                 Some(m) => {
                     let class = classes.get(p.product as usize).unwrap_or(&unclassified);
                     let c = contribution(p, class, inputs);
-                    if p.currency != crate::money::Currency::USD && !c.needs_rate {
+                    // the rates behind the revenue: of rows whose line's revenue counts
+                    if p.currency != crate::money::Currency::USD
+                        && !c.needs_rate
+                        && inputs.profile.line_value(c.line).revenue
+                    {
                         let month = crate::money::Month::of(p.date);
                         let used = (
                             p.currency,

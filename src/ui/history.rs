@@ -4,6 +4,7 @@
 
 use super::app::LpkpiApp;
 use super::state::Derived;
+use super::state::drop_elsewhere;
 use crate::workspace::Edit;
 
 /// Undo steps kept.
@@ -69,7 +70,9 @@ impl LpkpiApp {
             self.state.workspace.clone(),
             self.state.as_of_date(),
             self.state.derived.as_ref().ok().cloned(),
-            self.state.imported_set.take(),
+            // shared, not taken: should these figures be dropped (an edit while they are
+            // worked out), the next ones may still take the import's rows
+            self.state.imported_set.clone(),
             self.state.revision,
         );
     }
@@ -79,6 +82,11 @@ impl LpkpiApp {
         self.deriving = None;
         if let Some(e) = self.state.take_derived(revision, derived) {
             self.error(e);
+        }
+        if self.state.derived_revision == revision {
+            // figures were taken (with the import's rows, or after the rows changed again):
+            // the import's rows are theirs or of no more use
+            drop_elsewhere(self.state.imported_set.take());
         }
     }
 }

@@ -346,12 +346,13 @@ pub fn preview_ui(
         .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
         .show(ctx, |ui| {
             let c = &p.counts;
+            let of = crate::report::summary::count_of;
             ui.label(format!(
-                "{} rows read: {} purchases, {} duplicates of rows already imported, {} total rows, {} not invoiced, {} rejected.",
-                count(c.read),
-                count(c.kept),
-                count(c.duplicates),
-                count(c.summary),
+                "{}: {}, {} of rows already imported, {}, {} not invoiced, {} rejected.",
+                of(c.read, "row read", "rows read"),
+                of(c.kept, "purchase", "purchases"),
+                of(c.duplicates, "duplicate", "duplicates"),
+                of(c.summary, "total row", "total rows"),
                 count(c.not_invoiced),
                 count(c.rejected)
             ));

@@ -231,17 +231,20 @@ impl LpkpiApp {
         );
         let n = set.files.len() - first_new;
         // The preview's set holds the workspace's rows after the import: the next figures take
-        // it (its new files as the workspace stores them) instead of reading the rows back.
-        // Unless a worker still shares it (the preview's figures being worked out again).
-        if let (Some(s), Edit::Import(batches)) = (Arc::get_mut(&mut set), &edit)
-            && let Some(new) = s.files.get_mut(first_new..)
-            && new.len() == batches.files.len()
-        {
-            new.clone_from_slice(&batches.files);
-            self.state.imported_set = Some(set);
-        } else {
-            drop_elsewhere(set);
-        }
+        // it (its new files as the workspace stores them, without the preview's notes on files
+        // skipped as copies, which the workspace does not keep) instead of reading the rows
+        // back. Unless a worker still shares it (the preview's figures being worked out again).
+        let reusable = match (Arc::get_mut(&mut set), &edit) {
+            (Some(s), Edit::Import(batches)) => match s.files.get_mut(first_new..) {
+                Some(new) if new.len() == batches.files.len() => {
+                    new.clone_from_slice(&batches.files);
+                    s.warnings.clear();
+                    true
+                }
+                _ => false,
+            },
+            _ => false,
+        };
         let failed: Vec<&str> = files
             .iter()
             .filter(|f| f.error.is_some())
@@ -251,7 +254,14 @@ impl LpkpiApp {
             [] => String::new(),
             names => format!("; not imported: {}", names.join(", ")),
         };
+        let revision = self.state.revision;
         self.edit(edit);
+        // only an import that changed the workspace has figures to work out with its rows
+        if reusable && self.state.revision != revision {
+            self.state.imported_set = Some(set);
+        } else {
+            drop_elsewhere(set);
+        }
         self.info(format!(
             "Imported {n} file{}: {} purchases, {} duplicates, {} rejected{not_imported}",
             if n == 1 { "" } else { "s" },

@@ -721,8 +721,10 @@ fn parse(
             Ok(Added::File(index)) => file.index = Some(index),
             Ok(Added::AlreadyImported { first, .. }) => file.already = Some(first),
             Err(ImportError::Cancelled { .. }) => return Err(JobError::Cancelled),
-            // no columns to map in an image or an archive
-            Err(e @ ImportError::NotAnExport { .. }) => file.error = Some(e.to_string()),
+            // no columns to map in an image or an archive, or in a file that could not be read
+            Err(e @ (ImportError::NotAnExport { .. } | ImportError::Read { .. })) => {
+                file.error = Some(e.to_string());
+            }
             Err(e) => {
                 file.peek = bytes.peek(12, None);
                 file.mappable = true;

@@ -82,19 +82,14 @@ pub fn reconcile_ui(
     }
     let differing = r.differences();
     ui.label(
-        RichText::new(match differing {
-            0 => format!(
-                "✔ Every one of the {} months with official figures agrees with lpkpi.",
-                r.months.len()
-            ),
-            1 => format!(
-                "⚠ 1 of the {} months differs from the dashboard (differences are lpkpi less the dashboard).",
-                r.months.len()
-            ),
-            n => format!(
-                "⚠ {n} of the {} months differ from the dashboard (differences are lpkpi less the dashboard).",
-                r.months.len()
-            ),
+        RichText::new({
+            let sentence =
+                crate::report::summary::reconciliation_sentence(differing, r.months.len());
+            if differing == 0 {
+                format!("✔ {sentence}")
+            } else {
+                format!("⚠ {sentence} Differences are lpkpi less the dashboard.")
+            }
         })
         .color(status_color(ui, Some(differing == 0))),
     );
