@@ -618,7 +618,7 @@ fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<PathBuf, JobError>
 
 /// What of an input's bytes the parse holds: all of them, or the first lines of a file read a
 /// block at a time.
-enum Whole {
+enum Held {
     /// In memory already (a file dropped without a path).
     Shared(Arc<Vec<u8>>),
     /// Read from disk whole, dropped once the file is parsed.
@@ -627,18 +627,18 @@ enum Whole {
     Head(Vec<u8>),
 }
 
-impl Whole {
+impl Held {
     fn bytes(&self) -> &[u8] {
         match self {
-            Whole::Shared(b) => b,
-            Whole::Read(b) | Whole::Head(b) => b,
+            Held::Shared(b) => b,
+            Held::Read(b) | Held::Head(b) => b,
         }
     }
 
     /// The first `rows` rows, for mapping the columns by hand.
     fn peek(&self, rows: usize, shape: Option<&FileShape>) -> Vec<(u32, Vec<String>)> {
         match self {
-            Whole::Head(head) => crate::import::peek_head_rows(head, rows, shape),
+            Held::Head(head) => crate::import::peek_head_rows(head, rows, shape),
             _ => peek_rows(self.bytes(), rows, shape),
         }
     }
@@ -671,20 +671,20 @@ fn parse(
             already: None,
             peek: Vec::new(),
         };
-        // the bytes read (Whole), or the first lines of an export read a block at a time
+        // the bytes read whole, or the first lines of an export read a block at a time
         let (bytes, opened) = match source {
             Err(reason) => {
                 files.push(failed(reason));
                 continue;
             }
-            Ok(Source::Bytes(bytes)) => (Whole::Shared(bytes.clone()), None),
+            Ok(Source::Bytes(bytes)) => (Held::Shared(bytes.clone()), None),
             Ok(Source::Disk(path)) => {
                 let cap = crate::money::limits::MAX_EXPORT_BYTES;
                 let read = crate::files::open_capped(path, cap, "an export").and_then(|opened| {
                     match crate::import::streamed_head(&opened) {
-                        Some(head) => Ok((Whole::Head(head), Some((opened, path)))),
+                        Some(head) => Ok((Held::Head(head), Some((opened, path)))),
                         None => crate::files::read_opened(&opened, path, cap, "an export")
-                            .map(|b| (Whole::Read(b), None)),
+                            .map(|b| (Held::Read(b), None)),
                     }
                 });
                 match read {
