@@ -18,6 +18,7 @@ use lpkpi::import::values::Currency;
 use lpkpi::import::{ImportRules, ImportSet};
 use lpkpi::rules::capability::{Competency, ExamPass, ExamRule, Membership, Person};
 use lpkpi::rules::{Month, ProductLine, Profile};
+use lpkpi::workspace::edit::{PreparedRows, stored_rows};
 use lpkpi::workspace::format::{from_ron, to_ron};
 use lpkpi::workspace::model::{DashboardMonth, Partner, PlannedPurchase, ProfileChoice, Rate};
 use lpkpi::workspace::{Edit, ListEdit, Workspace};
@@ -45,11 +46,7 @@ const FIXTURES: [&str; 4] = [
 
 /// The import edit of one fixture on top of `ws`, as the window builds it from a preview.
 fn import_of(ws: &Workspace, fixture: &str) -> Edit {
-    let rules = ImportRules::new(&Profile::builtin().unwrap());
-    let mut set: ImportSet = ws.import_set();
-    let first_new = set.files.len();
-    let bytes = std::fs::read(data().join(fixture)).unwrap();
-    let _ = set.add(fixture, &bytes, &rules);
+    let (set, first_new) = preview_of(ws, fixture);
     ws.import_edit(&set, first_new, now(), BTreeMap::new())
 }
 
@@ -218,6 +215,7 @@ fn edit() -> impl Strategy<Value = Edit> {
                 files: Vec::new(),
                 rows: Vec::new(),
                 mappings: [(f.to_string(), Default::default())].into_iter().collect(),
+                prepared: None,
             }
         ))),
         index().prop_map(Edit::RemoveBatch),
@@ -307,6 +305,125 @@ fn the_loaders_limits_refuse_the_windows_typos() {
         .is_err()
     );
     assert_eq!(ws, base());
+}
+
+/// The set and its first new file after reading `fixture` on top of `ws`, as the window's
+/// preview does.
+fn preview_of(ws: &Workspace, fixture: &str) -> (ImportSet, usize) {
+    let rules = ImportRules::new(&Profile::builtin().unwrap());
+    let mut set: ImportSet = ws.import_set();
+    let first_new = set.files.len();
+    let bytes = std::fs::read(data().join(fixture)).unwrap();
+    let _ = set.add(fixture, &bytes, &rules);
+    (set, first_new)
+}
+
+/// The window's import edit: its rows made and checked ahead on `ws` (with a copy of the
+/// workspace's rows before them when `whole`).
+fn prepared_import_of(ws: &Workspace, fixture: &str, whole: bool) -> Edit {
+    let (set, first_new) = preview_of(ws, fixture);
+    let rows = stored_rows(&set, first_new);
+    let prepared = PreparedRows::make(ws, set.files.len() - first_new, rows, whole);
+    assert!(
+        prepared.is_ok(),
+        "the fixture's rows pass the edit's checks"
+    );
+    ws.import_edit_with(&set, first_new, prepared, now(), BTreeMap::new())
+}
+
+/// Rows made and checked ahead (the window's worker) leave the workspace the plain edit
+/// leaves, on an empty workspace and on one with rows, whole list or new rows alone; undone,
+/// the workspace is back as it was.
+#[test]
+fn prepared_rows_import_as_the_plain_rows_do() {
+    for whole in [false, true] {
+        for start in [
+            Workspace::new("Contoso", Some("gold"), Some(d("2026-10-01"))),
+            base(),
+        ] {
+            let mut plain = start.clone();
+            plain.apply(import_of(&start, "rechnungen.csv")).unwrap();
+            let mut ws = start.clone();
+            let edit = prepared_import_of(&ws, "rechnungen.csv", whole);
+            let Edit::Import(b) = &edit else {
+                panic!("an import edit")
+            };
+            assert!(b.prepared.as_ref().unwrap().made_from(&ws));
+            assert_eq!(
+                b.prepared.as_ref().unwrap().replaces(&ws),
+                whole && !start.rows.is_empty()
+            );
+            let inverse = ws.apply(edit).unwrap().unwrap();
+            assert_eq!(
+                ws,
+                plain,
+                "whole: {whole}, rows before: {}",
+                start.rows.len()
+            );
+            assert!(ws.rows.len() > start.rows.len());
+            ws.apply(inverse).unwrap();
+            assert_eq!(ws, start);
+        }
+    }
+}
+
+/// Rows made on the workspace as it was, applied after it changed (another import, a file
+/// removed): their new rows are taken out and applied as the rows of the plain edit made at
+/// the same time are.
+#[test]
+fn prepared_rows_made_before_a_change_still_import_right() {
+    for whole in [false, true] {
+        // another import in between
+        let start = base();
+        let edit = prepared_import_of(&start, "orders-unicode.txt", whole);
+        let mut ws = start.clone();
+        ws.apply(import_of(&start, "rechnungen.csv")).unwrap();
+        let Edit::Import(b) = &edit else {
+            panic!("an import edit")
+        };
+        assert!(!b.prepared.as_ref().unwrap().made_from(&ws));
+        let mut plain = ws.clone();
+        plain
+            .apply(import_of(&start, "orders-unicode.txt"))
+            .unwrap();
+        ws.apply(edit).unwrap();
+        assert_eq!(ws, plain, "whole: {whole}");
+
+        // the workspace's only file removed in between (its list changed in place)
+        let start = base();
+        let edit = prepared_import_of(&start, "orders-unicode.txt", whole);
+        let mut ws = start.clone();
+        ws.apply(Edit::RemoveBatch(0)).unwrap();
+        let mut plain = ws.clone();
+        plain
+            .apply(import_of(&start, "orders-unicode.txt"))
+            .unwrap();
+        ws.apply(edit).unwrap();
+        assert_eq!(ws, plain, "whole: {whole}");
+        assert_eq!(ws.batches.len(), 1);
+        assert!(ws.rows.iter().all(|r| r.batch == 0));
+    }
+}
+
+/// A row the edit would refuse is not made ahead: the rows come back as they were, and the
+/// edit made with them is refused, saying why.
+#[test]
+fn prepared_rows_refuse_what_the_edit_refuses() {
+    let ws = base();
+    let (set, first_new) = preview_of(&ws, "rechnungen.csv");
+    let mut rows = stored_rows(&set, first_new);
+    let at = rows.iter().position(|r| r.purchase.is_some()).unwrap();
+    rows[at].purchase.as_mut().unwrap().quantity = i64::MAX;
+    let copy = rows.clone();
+    let Err(back) = PreparedRows::make(&ws, set.files.len() - first_new, rows, true) else {
+        panic!("a row over the limits is refused")
+    };
+    assert_eq!(back, copy, "given back unchanged");
+    let mut after = ws.clone();
+    let edit = ws.import_edit_with(&set, first_new, Err(back), now(), BTreeMap::new());
+    let e = after.apply(edit).unwrap_err();
+    assert!(e.to_string().contains("over lpkpi's limit"), "{e}");
+    assert_eq!(after, ws);
 }
 
 /// An undo step of a small edit at 200,000 rows holds kilobytes, and a snapshot of the

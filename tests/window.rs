@@ -1542,3 +1542,62 @@ fn a_large_dropped_export_previews_and_its_read_rows_become_the_figures() {
     assert_eq!(first_difference, None);
     assert_eq!(reused.len(), read_back.len());
 }
+
+#[test]
+fn a_large_export_dropped_on_a_workspace_with_rows_imports_as_the_core_does() {
+    // over 10,000 rows on top of the fixtures' rows: the worker copies the workspace's rows
+    // before the new ones, and the click replaces the list in one move
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("large.csv");
+    let bytes = large_export();
+    std::fs::write(&path, &bytes).unwrap();
+    let ws = imported();
+    assert!(!ws.rows.is_empty());
+    // what the core makes of the same bytes on the same workspace
+    let rules = ImportRules::new(&ws.profile().unwrap());
+    let mut expected = ws.clone();
+    let mut set = ws.import_set();
+    let first_new = set.files.len();
+    set.add("large.csv", &bytes, &rules).unwrap();
+    assert!(
+        set.rows.len() - ws.rows.len() > 10_000,
+        "{}",
+        set.rows.len()
+    );
+    let edit = ws.import_edit(
+        &set,
+        first_new,
+        d("2026-09-15").and_hms_opt(9, 0, 0).unwrap(),
+        Default::default(),
+    );
+    expected.apply(edit).unwrap();
+
+    let mut h = harness(ws);
+    drop_and_preview(&mut h, &[path]);
+    {
+        let p = h.state().state.preview.as_ref().unwrap();
+        let prepared = p.rows.as_ref().expect("the rows pass the edit's checks");
+        assert!(prepared.replaces(&h.state().state.workspace));
+    }
+    h.get_by_label("Confirm import").click();
+    h.run_steps(3);
+    settle(&mut h);
+    let app = h.state();
+    let got = &app.state.workspace;
+    assert!(
+        got.rows == expected.rows,
+        "the same rows, in the same order"
+    );
+    assert_eq!(got.batches.len(), expected.batches.len());
+    assert_eq!(got.batches.last().unwrap().name, "large.csv");
+    // undone, the workspace's rows are the fixtures' again
+    let before = imported();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run_steps(3);
+    settle(&mut h);
+    assert!(h.state().state.workspace.rows == before.rows);
+    assert_eq!(
+        h.state().state.workspace.batches.len(),
+        before.batches.len()
+    );
+}

@@ -255,7 +255,18 @@ impl LpkpiApp {
             names => format!("; not imported: {}", names.join(", ")),
         };
         let revision = self.state.revision;
+        // when the edit replaces the workspace's rows (its rows were made from them), the
+        // rows before it are freed on another thread, not in this frame
+        let replaced = match &edit {
+            Edit::Import(b) => b
+                .prepared
+                .as_ref()
+                .is_some_and(|p| p.replaces(&self.state.workspace)),
+            _ => false,
+        };
+        let before = replaced.then(|| Arc::clone(&self.state.workspace.rows));
         self.edit(edit);
+        drop_elsewhere(before);
         // only an import that changed the workspace has figures to work out with its rows
         if reusable && self.state.revision != revision {
             self.state.imported_set = Some(set);

@@ -11,6 +11,8 @@ use eframe::egui;
 
 use crate::import::sniff::Remembered;
 use crate::import::{AddOptions, Added, FileShape, ImportError, ImportRules, ImportSet};
+use crate::workspace::edit::PreparedRows;
+use crate::workspace::model::StoredRow;
 use crate::workspace::{Document, Workspace};
 
 use super::command::Pick;
@@ -132,8 +134,9 @@ pub struct PreviewBasis {
 pub struct Parsed {
     /// The workspace's rows plus the new files.
     pub set: Arc<ImportSet>,
-    /// The new files' rows as the workspace stores them.
-    pub rows: Vec<crate::workspace::model::StoredRow>,
+    /// The new files' rows as the workspace stores them: checked, after a copy of the
+    /// workspace's rows ([`PreparedRows`]), or as they are when one would be refused.
+    pub rows: Result<PreparedRows, Vec<StoredRow>>,
     /// Files in the set before the new ones.
     pub first_new: usize,
     /// Per input file.
@@ -644,6 +647,12 @@ impl Held {
     }
 }
 
+/// From how many new rows an import's preview copies the workspace's rows, so that the frame
+/// that confirms it replaces the list rather than appending to it: 10,000 rows appended take
+/// about 2 ms of a frame (0.19 µs a row, measured at 200,000), while the copy costs the
+/// preview's worker time and memory for every row of the workspace.
+const WHOLE_LIST_FROM: usize = 10_000;
+
 /// Read the import inputs on top of `set`, each file's error kept for the preview, and work
 /// out the preview's figures.
 fn parse(
@@ -741,9 +750,13 @@ fn parse(
     let indexes: Vec<Option<usize>> = files.iter().map(|f| f.index).collect();
     let figures = super::import_flow::work_out_figures(&set, &indexes, first_new, basis);
     progress.store(1f32.to_bits(), Ordering::Relaxed);
-    // the rows as the workspace will store them, made here rather than in the frame that
-    // confirms the import
+    // the rows as the workspace will store them, made and checked here rather than in the
+    // frame that confirms the import; a large import comes with the workspace's rows before
+    // it, and replaces the workspace's list in one move (appended in the frame, 200,000 rows
+    // took 35-40 ms)
     let rows = crate::workspace::edit::stored_rows(&set, first_new);
+    let whole = rows.len() >= WHOLE_LIST_FROM;
+    let rows = PreparedRows::make(&basis.workspace, set.files.len() - first_new, rows, whole);
     Ok(Parsed {
         set: Arc::new(set),
         rows,

@@ -15,6 +15,8 @@ use crate::import::{Fate, ImportCounts, ImportSet};
 use crate::rules::ProductLine;
 use crate::rules::evaluate::contribution;
 use crate::rules::figures::RowFate;
+use crate::workspace::edit::PreparedRows;
+use crate::workspace::model::StoredRow;
 use crate::workspace::session::{Outcome, Session};
 use crate::workspace::{Edit, Workspace};
 
@@ -553,8 +555,9 @@ pub struct PreviewFigures {
 pub struct ImportPreview {
     /// The workspace's rows plus the new files (shared with the worker that evaluates them).
     pub set: Arc<ImportSet>,
-    /// The new files' rows as the workspace will store them (made on the worker).
-    pub rows: Vec<crate::workspace::model::StoredRow>,
+    /// The new files' rows as the workspace will store them (made on the worker, with the
+    /// workspace's rows before them when they passed the edit's checks).
+    pub rows: Result<PreparedRows, Vec<StoredRow>>,
     /// Files in the set before the new ones.
     pub first_new: usize,
     /// The files, in the order given.

@@ -39,6 +39,103 @@ pub struct ImportBatches {
     pub rows: Vec<StoredRow>,
     /// Mappings to remember (by header signature).
     pub mappings: BTreeMap<String, ColumnMapRepr>,
+    /// Or, with `rows` empty, the rows made and checked ahead ([`PreparedRows`]).
+    pub prepared: Option<PreparedRows>,
+}
+
+/// An import's rows made and checked ahead of the edit, on another thread than the one that
+/// applies it (the window's worker), so that applying it makes no pass over the rows. When the
+/// workspace's rows are still the ones it was made from, the edit moves them in: either the
+/// new rows alone, or (made with `whole`) the workspace's whole list after the import, a copy
+/// of its rows then the new ones, which replaces the list in one move instead of appending
+/// to it. Otherwise its new rows are taken out and applied as an edit's `rows` are.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PreparedRows {
+    /// The workspace's rows it was made from. Held, so that the workspace's list cannot be
+    /// changed in place meanwhile: a change makes a new list, which this is not.
+    from: Arc<Vec<StoredRow>>,
+    /// The workspace's number of import batches then (the new rows' batches count from it).
+    batches: u32,
+    /// The number of files of the import.
+    files: usize,
+    /// Whether `rows` begins with a copy of `from`'s rows.
+    whole: bool,
+    /// The new rows (after `from`'s when `whole`), checked, their batches counted from the
+    /// workspace's first.
+    rows: Vec<StoredRow>,
+}
+
+impl PreparedRows {
+    /// Check the new `rows` of an import of `files` files (their `batch` counted from 0, as
+    /// [`stored_rows`] makes them) as [`Workspace::apply`] would, for `workspace`. With
+    /// `whole`, put a copy of the workspace's rows before them (memory for a second copy of
+    /// those rows until the edit is applied; then the frame that applies it neither copies
+    /// nor frees a row). Gives the rows back unchanged when one of them would be refused
+    /// (applying them says which and why).
+    pub fn make(
+        workspace: &Workspace,
+        files: usize,
+        mut rows: Vec<StoredRow>,
+        whole: bool,
+    ) -> Result<Self, Vec<StoredRow>> {
+        let Ok(batches) = u32::try_from(workspace.batches.len()) else {
+            return Err(rows);
+        };
+        if rows.iter().any(|row| {
+            row.batch as usize >= files
+                || row.batch.checked_add(batches).is_none()
+                || check_row(row).is_err()
+        }) {
+            return Err(rows);
+        }
+        for row in &mut rows {
+            row.batch += batches;
+        }
+        let whole = whole && !workspace.rows.is_empty();
+        if whole {
+            let mut all = Vec::with_capacity(workspace.rows.len() + rows.len());
+            all.extend(workspace.rows.iter().cloned());
+            all.append(&mut rows);
+            rows = all;
+        }
+        Ok(PreparedRows {
+            from: Arc::clone(&workspace.rows),
+            batches,
+            files,
+            whole,
+            rows,
+        })
+    }
+
+    /// Whether it was made from `workspace`'s rows as they are (and its imported files): the
+    /// edit then moves its rows in without a pass over them.
+    pub fn made_from(&self, workspace: &Workspace) -> bool {
+        Arc::ptr_eq(&self.from, &workspace.rows) && self.batches as usize == workspace.batches.len()
+    }
+
+    /// Whether applying it to `workspace` replaces the workspace's list of rows (a non-empty
+    /// one) with its own: the caller may then hold the old list, to free it elsewhere.
+    pub fn replaces(&self, workspace: &Workspace) -> bool {
+        self.whole && self.made_from(workspace)
+    }
+
+    /// The new rows, their `batch` counted from the import's first file again.
+    fn into_new_rows(self) -> Vec<StoredRow> {
+        let PreparedRows {
+            from,
+            batches,
+            whole,
+            mut rows,
+            ..
+        } = self;
+        if whole {
+            rows = rows.split_off(from.len().min(rows.len()));
+        }
+        for row in &mut rows {
+            row.batch -= batches;
+        }
+        rows
+    }
 }
 
 /// Every change the window or the command line makes to a workspace.
@@ -319,18 +416,40 @@ impl Workspace {
                     files,
                     mut rows,
                     mappings,
+                    prepared,
                 } = *b;
-                // one pass over the rows (a million of them are 200 MB): checked, and their
-                // batches counted from the workspace's first (a refused edit is dropped whole)
-                for row in &mut rows {
-                    if row.batch as usize >= files.len() {
-                        return Err(EditError::Invalid(format!(
-                            "line {} refers to no file of the import",
-                            row.line
-                        )));
+                // rows made and checked ahead, on the workspace's rows as they still are,
+                // are moved in with no pass over them
+                let mut whole = false;
+                let checked = match prepared {
+                    Some(p) if p.made_from(self) && p.files == files.len() && rows.is_empty() => {
+                        // `from` let go here: the list must not look shared to make_mut
+                        whole = p.whole;
+                        rows = p.rows;
+                        true
                     }
-                    check_row(row)?;
-                    row.batch += base;
+                    Some(p) => {
+                        let mut new_rows = p.into_new_rows();
+                        new_rows.append(&mut rows);
+                        rows = new_rows;
+                        false
+                    }
+                    None => false,
+                };
+                // otherwise one pass over the rows (a million of them are 200 MB): checked,
+                // and their batches counted from the workspace's first (a refused edit is
+                // dropped whole)
+                if !checked {
+                    for row in &mut rows {
+                        if row.batch as usize >= files.len() {
+                            return Err(EditError::Invalid(format!(
+                                "line {} refers to no file of the import",
+                                row.line
+                            )));
+                        }
+                        check_row(row)?;
+                        row.batch += base;
+                    }
                 }
                 let n = files.len();
                 let undo_mappings = mappings
@@ -339,8 +458,9 @@ impl Workspace {
                     .collect();
                 self.mappings.extend(mappings);
                 self.batches.extend(files);
-                if self.rows.is_empty() {
-                    // the first import: its rows become the workspace's, not copied
+                if whole || self.rows.is_empty() {
+                    // the whole list made ahead, or the first import: the rows become the
+                    // workspace's, not copied
                     self.rows = Arc::new(rows);
                 } else {
                     let all = Arc::make_mut(&mut self.rows);
@@ -384,6 +504,7 @@ impl Workspace {
                     files,
                     rows,
                     mappings: redo_mappings,
+                    prepared: None,
                 })))
             }
             Edit::Restore(ws) => {
@@ -467,20 +588,26 @@ impl Workspace {
         now: NaiveDateTime,
         mappings: BTreeMap<String, ColumnMapRepr>,
     ) -> Edit {
-        self.import_edit_with(set, first_new, stored_rows(set, first_new), now, mappings)
+        let rows = Err(stored_rows(set, first_new));
+        self.import_edit_with(set, first_new, rows, now, mappings)
     }
 
     /// [`Workspace::import_edit`] with the rows made already ([`stored_rows`] of the same
-    /// `set` and `first_new`): the window makes them on a worker thread with the import
-    /// preview, as a million of them take a third of a second.
+    /// `set` and `first_new`, and [`PreparedRows::make`] of them when Ok): the window makes
+    /// them on a worker thread with the import preview, as a million of them take a third of
+    /// a second, and the frame that applies the edit then moves them in one piece.
     pub fn import_edit_with(
         &self,
         set: &crate::import::ImportSet,
         first_new: usize,
-        rows: Vec<StoredRow>,
+        rows: Result<PreparedRows, Vec<StoredRow>>,
         now: NaiveDateTime,
         mappings: BTreeMap<String, ColumnMapRepr>,
     ) -> Edit {
+        let (rows, prepared) = match rows {
+            Ok(prepared) => (Vec::new(), Some(prepared)),
+            Err(rows) => (rows, None),
+        };
         let files = set
             .files
             .iter()
@@ -495,6 +622,7 @@ impl Workspace {
             files,
             rows,
             mappings,
+            prepared,
         }))
     }
 }
