@@ -546,6 +546,7 @@ fn review_csv_neutralizes_formulas() {
         partner: None,
         capability: None,
         reconciliation: &out.reconciliation,
+        planned: &[],
     };
     let text = String::from_utf8(render(&input, Format::ReviewCsv).unwrap()).unwrap();
     assert!(

@@ -28,6 +28,7 @@ fn demo() -> String {
         partner: Some(ws.partner.name.as_str()),
         capability: Some(&out.capability),
         reconciliation: &out.reconciliation,
+        planned: &ws.planned,
     };
     let text = |f| String::from_utf8(render(&input, f).unwrap()).unwrap();
     insta::assert_snapshot!("demo_summary_md", text(Format::Markdown));
@@ -43,4 +44,80 @@ fn demo_summary_in_every_human_format() {
     let chart = demo();
     // the same verdict sentence and figures everywhere
     assert!(chart.contains("Gold 5,000"));
+}
+
+/// The demo's summary in Markdown as of the same day, with `planned` as its planned purchases.
+fn demo_with_plans(planned: Vec<lpkpi::workspace::model::PlannedPurchase>) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo/demo.ron");
+    let mut ws = lpkpi::workspace::file::parse(&std::fs::read(path).unwrap(), "demo.ron").unwrap();
+    ws.planned = planned;
+    let session = Session::new(&ws).unwrap();
+    let as_of = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+    let out = session.evaluate(&ws, ws.partner.anniversary.unwrap(), as_of, None);
+    let input = ReportInput::of(&ws, &session, &out);
+    String::from_utf8(render(&input, Format::Markdown).unwrap()).unwrap()
+}
+
+fn plan(
+    date: &str,
+    description: &str,
+    kits: i64,
+    usd: &str,
+) -> lpkpi::workspace::model::PlannedPurchase {
+    lpkpi::workspace::model::PlannedPurchase {
+        date: NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap(),
+        description: description.into(),
+        line: lpkpi::rules::ProductLine::Courseware,
+        kits,
+        amount_usd: usd.parse().unwrap(),
+    }
+}
+
+#[test]
+fn the_planned_purchases_the_forecast_counts_are_listed_with_its_total() {
+    // two still to come inside the window, one already past, one after the deadline
+    let md = demo_with_plans(vec![
+        plan("2027-01-15", "Azure bootcamp", 120, "15000.00"),
+        plan("2027-02-10", "Security week | EMEA", 30, "4500.50"),
+        plan("2026-11-20", "Past course", 10, "1000"),
+        plan("2027-03-05", "Next year's course", 10, "1000"),
+    ]);
+    assert!(
+        md.contains("with the planned purchases, at 5,130.88 KPI units and $493,639.44."),
+        "{md}"
+    );
+    assert!(md.contains("2 planned purchases dated on or before 2026-11-26 or outside the window are not counted."), "{md}");
+    assert!(
+        md.contains("The forecast counts 2 planned purchases:"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| 2027-01-15 | Azure bootcamp | Courseware | 120 | 120 | $15,000.00 |"),
+        "{md}"
+    );
+    // a table cell keeps its text (the writer escapes the pipe)
+    assert!(
+        md.contains("| 2027-02-10 | Security week \\| EMEA | Courseware | 30 | 30 | $4,500.50 |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| **Total** |  |  | **150** | **150** | **$19,500.50** |"),
+        "{md}"
+    );
+
+    // one counted: named in the sentence, no table
+    let md = demo_with_plans(vec![plan("2027-01-15", "", 120, "15000.00")]);
+    assert!(md.contains("; with the planned purchase on 2027-01-15 (120 KPI units, $15,000.00), at 5,100.88 KPI units and $489,138.94."), "{md}");
+    assert!(!md.contains("The forecast counts"), "{md}");
+    assert!(!md.contains("not counted."), "{md}");
+
+    // none counted: said, and the forecast is the one without them
+    let md = demo_with_plans(vec![plan("2026-11-20", "Past course", 10, "1000")]);
+    assert!(
+        md.contains(
+            "1 planned purchase dated on or before 2026-11-26 or outside the window is not counted."
+        ),
+        "{md}"
+    );
+    assert!(!md.contains("with the planned"), "{md}");
 }

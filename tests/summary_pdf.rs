@@ -58,6 +58,7 @@ fn formats<const N: usize>(
         partner: Some(ws.partner.name.as_str()).filter(|n| !n.is_empty()),
         capability: Some(&out.capability),
         reconciliation: &out.reconciliation,
+        planned: &ws.planned,
     };
     wanted.map(|f| render(&input, f).unwrap())
 }

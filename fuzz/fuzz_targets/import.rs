@@ -57,6 +57,7 @@ fuzz_target!(|data: &[u8]| {
         partner: None,
         capability: None,
         reconciliation: &Reconciliation::default(),
+        planned: &[],
     };
     for format in [Format::Json, Format::Csv, Format::Markdown] {
         let _ = render(&input, format);

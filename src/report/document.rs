@@ -9,7 +9,9 @@ use super::{ReportInput, grouped, grouped_units, summary, usd};
 use crate::rules::ProductLine;
 use crate::rules::evaluate::Evaluation;
 use crate::rules::figures::{Check, Requirement};
+use crate::rules::forecast::counts_plan;
 use crate::rules::verdict::{Outcome, benefits_at_stake};
+use crate::workspace::model::PlannedPurchase;
 
 /// A run of text, plain or strong.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -153,6 +155,86 @@ fn grouped_review(e: &Evaluation) -> Vec<String> {
             )
         })
         .collect()
+}
+
+/// The planned purchases the forecast counts (those still to come inside the window), and how
+/// many it leaves out: a sentence for the forecast's paragraph, and a table whose total is the
+/// forecast's when it counts several (one is named in the forecast's sentence).
+fn planned(input: &ReportInput<'_>) -> (Vec<String>, Vec<Block>) {
+    let e = input.eval;
+    let (counted, left): (Vec<_>, Vec<_>) = input
+        .planned
+        .iter()
+        .partition(|p| counts_plan(p.date, e.as_of, &e.dates));
+    let mut said = Vec::new();
+    let mut blocks = Vec::new();
+    let what = |p: &PlannedPurchase| {
+        if p.description.trim().is_empty() {
+            "(no description)".to_string()
+        } else {
+            p.description.clone()
+        }
+    };
+    match counted.as_slice() {
+        [] => {}
+        // named in the forecast's sentence
+        [_] if summary::named_plan(e, input.planned, input.profile).is_some() => {}
+        counted => {
+            blocks.push(Block::Paragraph(vec![text(format!(
+                "The forecast counts {}:",
+                summary::count_of(counted.len(), "planned purchase", "planned purchases")
+            ))]));
+            let mut kits = 0i64;
+            let rows = counted
+                .iter()
+                .map(|p| {
+                    let f = p.figures(input.profile);
+                    kits = kits.saturating_add(p.kits);
+                    vec![
+                        p.date.to_string(),
+                        what(p),
+                        p.line.name().to_string(),
+                        grouped(Decimal::from(p.kits), 0),
+                        grouped_units(f.kpi_units),
+                        usd(f.revenue_usd),
+                    ]
+                })
+                .collect();
+            let col = |title: &str, numeric| Column {
+                title: title.into(),
+                numeric,
+            };
+            blocks.push(Block::Table {
+                columns: vec![
+                    col("Date", false),
+                    col("Planned purchase", false),
+                    col("Line", false),
+                    col("Kits", true),
+                    col("KPI units", true),
+                    col("Revenue (USD)", true),
+                ],
+                rows,
+                total: Some(vec![
+                    "Total".into(),
+                    String::new(),
+                    String::new(),
+                    grouped(Decimal::from(kits), 0),
+                    grouped_units(e.forecast.planned.kpi_units),
+                    usd(e.forecast.planned.revenue_usd),
+                ]),
+            });
+        }
+    }
+    if !left.is_empty() {
+        let n = left.len();
+        said.push(format!(
+            "{} dated on or before {} or outside the window {} not counted.",
+            summary::count_of(n, "planned purchase", "planned purchases"),
+            e.as_of,
+            if n == 1 { "is" } else { "are" }
+        ));
+    }
+    (said, blocks)
 }
 
 fn text(s: impl Into<String>) -> Span {
@@ -346,11 +428,16 @@ pub fn document(input: &ReportInput<'_>) -> Document {
     });
 
     b.push(Block::Heading(summary::forecast_heading(e).into()));
-    b.push(Block::Paragraph(vec![text(summary::forecast_sentence(e))]));
+    let (said, table) = planned(input);
+    let named = summary::named_plan(e, input.planned, input.profile);
+    let mut forecast = vec![text(summary::forecast_sentence(e, named))];
+    forecast.extend(said.into_iter().map(|s| text(format!(" {s}"))));
+    b.push(Block::Paragraph(forecast));
     let items = summary::needed_lines(e);
     if !items.is_empty() {
         b.push(Block::List { label: None, items });
     }
+    b.extend(table);
     b.push(Block::Chart);
 
     if let Some(v) = &e.verdict

@@ -503,7 +503,10 @@ fn skeleton(input: &ReportInput<'_>) -> Value {
         "summary": {
             "verdict": super::summary::verdict(e),
             "countdown": super::summary::countdown(e),
-            "forecast": super::summary::forecast_sentence(e),
+            "forecast": super::summary::forecast_sentence(
+                e,
+                super::summary::named_plan(e, input.planned, input.profile)
+            ),
         },
         "benefits_at_stake": benefits_at_stake(input),
         "capability": capability(input),
@@ -649,6 +652,7 @@ mod tests {
             partner: Some("A \"partner\" \u{1}lpkpi row list"),
             capability: None,
             reconciliation: &outcome.reconciliation,
+            planned: &[],
         };
         let mut whole = serde_json::to_vec_pretty(&value(&input)).unwrap();
         whole.push(b'\n');
@@ -677,6 +681,7 @@ mod tests {
             partner: Some(&name),
             capability: None,
             reconciliation: &outcome.reconciliation,
+            planned: &[],
         };
         let mut whole = serde_json::to_vec_pretty(&value(&input)).unwrap();
         whole.push(b'\n');

@@ -19,6 +19,7 @@ use crate::rules::Profile;
 use crate::rules::capability::CapabilityStatus;
 use crate::rules::evaluate::Evaluation;
 use crate::workspace::Workspace;
+use crate::workspace::model::PlannedPurchase;
 use crate::workspace::reconcile::Reconciliation;
 use crate::workspace::session::{Outcome, Session};
 
@@ -37,6 +38,9 @@ pub struct ReportInput<'a> {
     pub capability: Option<&'a CapabilityStatus>,
     /// lpkpi's months beside the official dashboard's.
     pub reconciliation: &'a Reconciliation,
+    /// The planned purchases of the scenario (a workspace's), listed with the forecast that
+    /// counts them.
+    pub planned: &'a [PlannedPurchase],
 }
 
 impl<'a> ReportInput<'a> {
@@ -51,6 +55,7 @@ impl<'a> ReportInput<'a> {
             partner: ws.partner_name(),
             capability: ws.has_roster().then_some(&outcome.capability),
             reconciliation: &outcome.reconciliation,
+            planned: &ws.planned,
         }
     }
 }

@@ -215,9 +215,48 @@ pub fn forecast_heading(eval: &Evaluation) -> &'static str {
     }
 }
 
+/// A planned purchase named in the forecast's sentence.
+#[derive(Debug, Clone, Copy)]
+pub struct NamedPlan<'a> {
+    /// Its description.
+    pub what: &'a str,
+    /// Its date.
+    pub date: chrono::NaiveDate,
+    /// What it adds.
+    pub figures: crate::rules::forecast::PlannedFigures,
+}
+
+/// The planned purchase to name in the forecast's sentence: the only one the forecast counts,
+/// when what it adds is the forecast's planned figures (None otherwise, and when the forecast
+/// counts several: the sentence then says "the planned purchases").
+pub fn named_plan<'a>(
+    eval: &Evaluation,
+    planned: &'a [crate::workspace::model::PlannedPurchase],
+    profile: &crate::rules::Profile,
+) -> Option<NamedPlan<'a>> {
+    use crate::import::values::cents;
+    let mut counted = planned
+        .iter()
+        .filter(|p| crate::rules::forecast::counts_plan(p.date, eval.as_of, &eval.dates));
+    let p = counted.next()?;
+    if counted.next().is_some() {
+        return None;
+    }
+    let figures = p.figures(profile);
+    let planned = &eval.forecast.planned;
+    (cents(figures.kpi_units) == planned.kpi_units
+        && cents(figures.revenue_usd) == planned.revenue_usd)
+        .then_some(NamedPlan {
+            what: p.description.trim(),
+            date: p.date,
+            figures,
+        })
+}
+
 /// The forecast at the deadline in one sentence: the run rate, where the window ends without
-/// planned purchases, and with them when there are any (each labelled).
-pub fn forecast_sentence(eval: &Evaluation) -> String {
+/// planned purchases, and with them when there are any (each labelled; the one planned
+/// purchase it counts named, when given).
+pub fn forecast_sentence(eval: &Evaluation, named: Option<NamedPlan<'_>>) -> String {
     use super::usd;
     let f = &eval.forecast;
     let without_units = f.at_deadline.kpi_units.saturating_sub(f.planned.kpi_units);
@@ -249,8 +288,22 @@ pub fn forecast_sentence(eval: &Evaluation) -> String {
         usd(without_usd)
     );
     if !f.planned.kpi_units.is_zero() || !f.planned.revenue_usd.is_zero() {
+        let with = match named {
+            Some(p) => format!(
+                "the planned purchase {}on {} ({}, {})",
+                if p.what.is_empty() {
+                    String::new()
+                } else {
+                    format!("'{}' ", p.what)
+                },
+                p.date,
+                kpi_units(p.figures.kpi_units),
+                usd(p.figures.revenue_usd)
+            ),
+            None => "the planned purchases".to_string(),
+        };
         out.push_str(&format!(
-            "; with the planned purchases, at {} and {}",
+            "; with {with}, at {} and {}",
             kpi_units(f.at_deadline.kpi_units),
             usd(f.at_deadline.revenue_usd)
         ));
@@ -580,7 +633,7 @@ mod tests {
             revenue_usd: Decimal::from(50_000),
         };
         assert_eq!(
-            forecast_sentence(&e),
+            forecast_sentence(&e, None),
             "At the run rate of the 2 completed months (0 KPI units and $0.00 a month), the window ends at 1,200 KPI units and $50,000.00 without planned purchases."
         );
         e.forecast.planned = Figures {
@@ -588,7 +641,7 @@ mod tests {
             revenue_usd: Decimal::from(10_000),
         };
         assert_eq!(
-            forecast_sentence(&e),
+            forecast_sentence(&e, None),
             "At the run rate of the 2 completed months (0 KPI units and $0.00 a month), the window ends at 1,000 KPI units and $40,000.00 without planned purchases; with the planned purchases, at 1,200 KPI units and $50,000.00."
         );
     }
@@ -877,12 +930,14 @@ mod tests {
             revenue_usd: Decimal::from(50_000),
         };
         e.days_to_deadline = 3;
-        assert!(forecast_sentence(&e).starts_with("At the run rate of the 12 completed months"));
+        assert!(
+            forecast_sentence(&e, None).starts_with("At the run rate of the 12 completed months")
+        );
         assert_eq!(forecast_heading(&e), "Forecast at the deadline");
         e.days_to_deadline = -3;
         assert_eq!(forecast_heading(&e), "At the deadline");
         assert_eq!(
-            forecast_sentence(&e),
+            forecast_sentence(&e, None),
             "The window closed at 1,200 KPI units and $50,000.00."
         );
     }

@@ -55,6 +55,12 @@ pub struct Forecast {
     pub targets: Vec<TargetForecast>,
 }
 
+/// Whether the forecast as of `as_of` counts a purchase planned on `date`: one still to come,
+/// inside the window.
+pub fn counts_plan(date: NaiveDate, as_of: NaiveDate, dates: &RenewalDates) -> bool {
+    date > as_of && dates.contains(date)
+}
+
 fn round(f: Figures) -> Figures {
     Figures {
         kpi_units: cents(f.kpi_units),
@@ -94,10 +100,7 @@ pub fn forecast(
         }
     };
     let mut planned = Figures::default();
-    for p in plans
-        .iter()
-        .filter(|p| p.date > t && dates.contains(p.date))
-    {
+    for p in plans.iter().filter(|p| counts_plan(p.date, t, &dates)) {
         planned.add(Figures {
             kpi_units: p.kpi_units,
             revenue_usd: p.revenue_usd,

@@ -322,7 +322,7 @@ pub fn dashboard_ui(
 
     if !state.workspace.rows.is_empty() {
         widgets::heading(ui, crate::report::summary::forecast_heading(e));
-        ui.label(crate::report::summary::forecast_sentence(e));
+        ui.label(forecast_sentence(state, e));
         for line in crate::report::summary::needed_lines(e) {
             ui.label(line);
         }
@@ -358,4 +358,18 @@ pub fn dashboard_ui(
     for w in e.warnings.iter().take(8) {
         ui.label(RichText::new(format!("⚠ {w}")).color(status_color(ui, Some(false))));
     }
+}
+
+/// The forecast's sentence as the summary says it, naming the one planned purchase it counts.
+pub(super) fn forecast_sentence(
+    state: &super::state::AppState,
+    e: &crate::rules::evaluate::Evaluation,
+) -> String {
+    use crate::report::summary;
+    let named = state
+        .derived
+        .as_ref()
+        .ok()
+        .and_then(|d| summary::named_plan(e, &state.workspace.planned, &d.session.profile));
+    summary::forecast_sentence(e, named)
 }

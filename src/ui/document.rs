@@ -225,6 +225,7 @@ impl LpkpiApp {
             derived: Arc::clone(d),
             partner: ws.partner_name().map(str::to_string),
             roster: ws.has_roster(),
+            planned: ws.planned.clone(),
             format,
         };
         self.state.running = Some(Running {

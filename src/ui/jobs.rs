@@ -542,6 +542,7 @@ impl Jobs {
                         partner: export.partner.as_deref(),
                         capability: export.roster.then_some(&out.capability),
                         reconciliation: &out.reconciliation,
+                        planned: &export.planned,
                     };
                     crate::report::render(&input, export.format).map_err(JobError::Report)
                 });
@@ -579,6 +580,8 @@ pub struct Export {
     pub partner: Option<String>,
     /// Whether trainers or exam rules are recorded (the summary then reports them).
     pub roster: bool,
+    /// The planned purchases (the summary lists those its forecast counts).
+    pub planned: Vec<crate::workspace::model::PlannedPurchase>,
     /// The format, with the PDF's paper and moment set.
     pub format: crate::report::Format,
 }

@@ -319,7 +319,7 @@ pub fn settings_ui(
         }
         if let Some(out) = state.outcome() {
             // the summary's sentence, as the dashboard and every export say it
-            ui.label(crate::report::summary::forecast_sentence(&out.eval));
+            ui.label(super::dashboard::forecast_sentence(state, &out.eval));
         }
         ui.horizontal_wrapped(|ui| {
             let err = |k: &str| view.field_errors.get(k).cloned();

@@ -143,6 +143,23 @@ pub struct PlannedPurchase {
     pub amount_usd: Decimal,
 }
 
+impl PlannedPurchase {
+    /// What it would add, valued with the profile: its kits' KPI units, and its amount when its
+    /// line's revenue counts.
+    pub fn figures(&self, profile: &Profile) -> PlannedFigures {
+        let value = profile.line_value(self.line);
+        PlannedFigures {
+            date: self.date,
+            kpi_units: Decimal::from(self.kits).saturating_mul(value.kpi_per_kit),
+            revenue_usd: if value.revenue {
+                self.amount_usd
+            } else {
+                Decimal::ZERO
+            },
+        }
+    }
+}
+
 /// A month of the official KPI dashboard, typed or imported, for reconciliation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DashboardMonth {
@@ -527,21 +544,7 @@ impl Workspace {
 
     /// Planned purchases valued with the profile.
     pub fn planned_figures(&self, profile: &Profile) -> Vec<PlannedFigures> {
-        self.planned
-            .iter()
-            .map(|p| {
-                let value = profile.line_value(p.line);
-                PlannedFigures {
-                    date: p.date,
-                    kpi_units: Decimal::from(p.kits).saturating_mul(value.kpi_per_kit),
-                    revenue_usd: if value.revenue {
-                        p.amount_usd
-                    } else {
-                        Decimal::ZERO
-                    },
-                }
-            })
-            .collect()
+        self.planned.iter().map(|p| p.figures(profile)).collect()
     }
 
     /// The imported rows as an [`ImportSet`], rebuilt from the stored rows (duplicates decided
