@@ -77,8 +77,8 @@ fn plan(
 fn the_planned_purchases_the_forecast_counts_are_listed_with_its_total() {
     // two still to come inside the window, one already past, one after the deadline
     let md = demo_with_plans(vec![
-        plan("2027-01-15", "Azure bootcamp", 120, "15000.00"),
         plan("2027-02-10", "Security week | EMEA", 30, "4500.50"),
+        plan("2027-01-15", "Azure bootcamp", 120, "15000.00"),
         plan("2026-11-20", "Past course", 10, "1000"),
         plan("2027-03-05", "Next year's course", 10, "1000"),
     ]);
@@ -102,6 +102,11 @@ fn the_planned_purchases_the_forecast_counts_are_listed_with_its_total() {
     );
     assert!(
         md.contains("| **Total** |  |  | **150** | **150** | **$19,500.50** |"),
+        "{md}"
+    );
+    // in date order
+    assert!(
+        md.find("| 2027-01-15 |") < md.find("| 2027-02-10 |"),
         "{md}"
     );
 

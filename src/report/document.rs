@@ -162,10 +162,12 @@ fn grouped_review(e: &Evaluation) -> Vec<String> {
 /// forecast's when it counts several (one is named in the forecast's sentence).
 fn planned(input: &ReportInput<'_>) -> (Vec<String>, Vec<Block>) {
     let e = input.eval;
-    let (counted, left): (Vec<_>, Vec<_>) = input
+    let (mut counted, left): (Vec<_>, Vec<_>) = input
         .planned
         .iter()
         .partition(|p| counts_plan(p.date, e.as_of, &e.dates));
+    // in date order (the Settings panel keeps the order they were added in)
+    counted.sort_by_key(|p| p.date);
     let mut said = Vec::new();
     let mut blocks = Vec::new();
     let what = |p: &PlannedPurchase| {
