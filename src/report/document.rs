@@ -159,8 +159,8 @@ fn grouped_review(e: &Evaluation) -> Vec<String> {
 
 /// The planned purchases the forecast counts (those still to come inside the window), and how
 /// many it leaves out: a sentence for the forecast's paragraph, and a table whose total is the
-/// forecast's when it counts several (one is named in the forecast's sentence).
-fn planned(input: &ReportInput<'_>) -> (Vec<String>, Vec<Block>) {
+/// forecast's unless its sentence `named` the one it counts.
+fn planned(input: &ReportInput<'_>, named: bool) -> (Option<String>, Vec<Block>) {
     let e = input.eval;
     let (mut counted, left): (Vec<_>, Vec<_>) = input
         .planned
@@ -168,7 +168,6 @@ fn planned(input: &ReportInput<'_>) -> (Vec<String>, Vec<Block>) {
         .partition(|p| counts_plan(p.date, e.as_of, &e.dates));
     // in date order (the Settings panel keeps the order they were added in)
     counted.sort_by_key(|p| p.date);
-    let mut said = Vec::new();
     let mut blocks = Vec::new();
     let what = |p: &PlannedPurchase| {
         if p.description.trim().is_empty() {
@@ -179,8 +178,7 @@ fn planned(input: &ReportInput<'_>) -> (Vec<String>, Vec<Block>) {
     };
     match counted.as_slice() {
         [] => {}
-        // named in the forecast's sentence
-        [_] if summary::named_plan(e, input.planned, input.profile).is_some() => {}
+        [_] if named => {}
         counted => {
             blocks.push(Block::Paragraph(vec![text(format!(
                 "The forecast counts {}:",
@@ -227,15 +225,15 @@ fn planned(input: &ReportInput<'_>) -> (Vec<String>, Vec<Block>) {
             });
         }
     }
-    if !left.is_empty() {
-        let n = left.len();
-        said.push(format!(
+    let n = left.len();
+    let said = (n > 0).then(|| {
+        format!(
             "{} dated on or before {} or outside the window {} not counted.",
             summary::count_of(n, "planned purchase", "planned purchases"),
             e.as_of,
             if n == 1 { "is" } else { "are" }
-        ));
-    }
+        )
+    });
     (said, blocks)
 }
 
@@ -430,8 +428,8 @@ pub fn document(input: &ReportInput<'_>) -> Document {
     });
 
     b.push(Block::Heading(summary::forecast_heading(e).into()));
-    let (said, table) = planned(input);
     let named = summary::named_plan(e, input.planned, input.profile);
+    let (said, table) = planned(input, named.is_some());
     let mut forecast = vec![text(summary::forecast_sentence(e, named))];
     forecast.extend(said.into_iter().map(|s| text(format!(" {s}"))));
     b.push(Block::Paragraph(forecast));
