@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
 use super::summary::month_reached;
-use super::{grouped, grouped_units, usd};
+use super::{grouped_units, usd};
 use crate::rules::Month;
 use crate::rules::evaluate::Evaluation;
 use crate::rules::figures::{Figures, Requirement};
@@ -45,31 +45,13 @@ impl Metric {
         }
     }
 
-    /// An exact figure: units with their decimals, dollars without ".00".
-    fn exact(self, d: Decimal) -> String {
+    /// A figure as the summary's text prints it (the same function): KPI units with their
+    /// decimals, revenue in dollars and cents. Only the axis' ticks are rounded.
+    fn figure(self, d: Decimal) -> String {
         match self {
             Metric::KpiUnits => grouped_units(d),
-            Metric::Revenue if d.round_dp(2).fract().is_zero() => dollars(d),
             Metric::Revenue => usd(d),
         }
-    }
-
-    /// A projection or total as the summary prints it: KPI units with at most one decimal,
-    /// whole dollars.
-    fn whole(self, d: Decimal) -> String {
-        match self {
-            Metric::KpiUnits => grouped_units(d),
-            Metric::Revenue => dollars(d),
-        }
-    }
-}
-
-/// Whole dollars: "$12,346", "-$1,234".
-fn dollars(d: Decimal) -> String {
-    let text = grouped(d, 0);
-    match text.strip_prefix('-') {
-        Some(rest) => format!("-${rest}"),
-        None => format!("${text}"),
     }
 }
 
@@ -351,6 +333,39 @@ pub fn svg(
     width: u32,
     height: u32,
 ) -> String {
+    draw(eval, partner, metric, width, height, Margins::default()).0
+}
+
+/// The KPI-units chart and the revenue chart, in that order, each width x height, with the
+/// same plot width: the wider of the two axes' ticks on the left and of the two label columns
+/// on the right, so that their months line up where the summary shows them side by side (PDF)
+/// or one above the other (HTML).
+pub fn pair(eval: &Evaluation, partner: Option<&str>, width: u32, height: u32) -> [String; 2] {
+    let metrics = [Metric::KpiUnits, Metric::Revenue];
+    let own = metrics.map(|m| draw(eval, partner, m, width, height, Margins::default()).1);
+    let both = Margins {
+        left: own[0].left.max(own[1].left),
+        right: own[0].right.max(own[1].right),
+    };
+    metrics.map(|m| draw(eval, partner, m, width, height, both).0)
+}
+
+/// The space left of the plot (the axis' ticks) and right of it (the labels), in px.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Margins {
+    left: f64,
+    right: f64,
+}
+
+/// The chart with margins at least `at_least`, and the margins it took.
+fn draw(
+    eval: &Evaluation,
+    partner: Option<&str>,
+    metric: Metric,
+    width: u32,
+    height: u32,
+    at_least: Margins,
+) -> (String, Margins) {
     let w = f64::from(width.max(1));
     let h = f64::from(height.max(1));
     let axis_size = 11.0;
@@ -426,7 +441,7 @@ pub fn svg(
     // the labels right of the plot
     let mut side: Vec<SideLabel> = Vec::new();
     for (i, (name, t)) in targets.iter().enumerate() {
-        let text = format!("{} {}", clip(name, 32), metric.exact(*t));
+        let text = format!("{} {}", clip(name, 32), metric.figure(*t));
         side.push(SideLabel {
             value: f(*t),
             want: 0.0,
@@ -440,7 +455,7 @@ pub fn svg(
             value: f(without_plan),
             want: 0.0,
             y: 0.0,
-            text: format!("forecast {}", metric.whole(without_plan)),
+            text: format!("forecast {}", metric.figure(without_plan)),
             colour: FORECAST,
         });
     }
@@ -449,7 +464,7 @@ pub fn svg(
             value: f(with_plan),
             want: 0.0,
             y: 0.0,
-            text: format!("with plan {}", metric.whole(with_plan)),
+            text: format!("with plan {}", metric.figure(with_plan)),
             colour: FORECAST,
         });
     }
@@ -460,12 +475,18 @@ pub fn svg(
         .iter()
         .map(|(_, t)| text_width(t, axis_size))
         .fold(0.0, f64::max);
-    let left = (pad + widest_tick + 8.0).max(44.0);
     let widest_side = side
         .iter()
         .map(|l| text_width(&l.text, label_size))
         .fold(0.0, f64::max);
-    let right_space = (widest_side + 12.0 + pad).clamp(64.0, (w * 0.4).max(64.0));
+    let right_cap = (w * 0.4).max(64.0);
+    let margins = Margins {
+        left: (pad + widest_tick + 8.0).max(44.0).max(at_least.left),
+        right: (widest_side + 12.0 + pad)
+            .max(at_least.right)
+            .clamp(64.0, right_cap),
+    };
+    let (left, right_space) = (margins.left, margins.right);
     let plot_left = left;
     let plot_right = (w - right_space).max(plot_left + 10.0);
     let plot_w = plot_right - plot_left;
@@ -475,7 +496,7 @@ pub fn svg(
     legend.push((
         Swatch::Line,
         match actual {
-            Some(a) => format!("Cumulative actual ({})", metric.whole(a)),
+            Some(a) => format!("Cumulative actual ({})", metric.figure(a)),
             None => "Cumulative actual".into(),
         },
     ));
@@ -781,7 +802,7 @@ pub fn svg(
         }
     }
     s.push_str("</svg>\n");
-    s
+    (s, margins)
 }
 
 fn month_name(m: Month) -> &'static str {
@@ -1127,6 +1148,52 @@ mod tests {
             .collect()
     }
 
+    /// The plot's left and right ends: the x1 and x2 of its baseline (the grid line at 0).
+    fn plot_ends(svg: &str) -> (String, String) {
+        let line = svg
+            .lines()
+            .find(|l| l.starts_with("<line") && l.contains(&format!(r#"stroke="{BASELINE}""#)))
+            .unwrap();
+        let attr = |name: &str| {
+            let rest = line.split_once(&format!(r#" {name}=""#)).unwrap().1;
+            rest.split_once('"').unwrap().0.to_string()
+        };
+        (attr("x1"), attr("x2"))
+    }
+
+    #[test]
+    fn the_pair_of_charts_shares_one_plot_width_so_their_months_line_up() {
+        let mut e = typical();
+        e.forecast.planned.revenue_usd = Decimal::new(1_500_012, 2);
+        e.forecast.at_deadline.revenue_usd += e.forecast.planned.revenue_usd;
+        let alone =
+            [Metric::KpiUnits, Metric::Revenue].map(|m| svg(&e, Some("Contoso"), m, 440, 272));
+        assert_ne!(
+            plot_ends(&alone[0]),
+            plot_ends(&alone[1]),
+            "alone, their ticks and labels differ in width"
+        );
+        let pair = pair(&e, Some("Contoso"), 440, 272);
+        for (one, alone) in pair.iter().zip(&alone) {
+            sane(one);
+            // the same chart, only its plot moved
+            assert_eq!(texts_at(one, "24"), texts_at(alone, "24"));
+        }
+        assert_eq!(plot_ends(&pair[0]), plot_ends(&pair[1]));
+        // each end the nearer to the middle of the two: neither chart's ticks or labels are cut
+        let ends = alone.each_ref().map(|a| {
+            let (l, r) = plot_ends(a);
+            (l.parse::<f64>().unwrap(), r.parse::<f64>().unwrap())
+        });
+        let (l, r) = plot_ends(&pair[0]);
+        assert_eq!(l.parse::<f64>().unwrap(), ends[0].0.max(ends[1].0));
+        assert_eq!(r.parse::<f64>().unwrap(), ends[0].1.min(ends[1].1));
+        assert!(pair[1].contains(&format!(
+            "with plan {}",
+            usd(e.forecast.at_deadline.revenue_usd)
+        )));
+    }
+
     #[test]
     fn a_subtitle_too_long_for_the_chart_takes_two_lines_and_loses_no_date() {
         let e = typical();
@@ -1205,10 +1272,24 @@ mod tests {
         assert!(out.contains("Cumulative revenue (USD)"));
         assert!(out.contains(">$0</text>"));
         assert!(out.contains(">$500,000</text>"));
-        assert!(out.contains("Gold $500,000"));
+        assert!(
+            out.contains("Gold $500,000.00"),
+            "the target as the levels' table prints it"
+        );
         assert!(!out.contains("Silver"), "Silver has no revenue target");
         assert!(out.contains("with plan $"));
-        assert!(!out.contains(".00"), "no cents on the axis or the labels");
+        // the labels and the legend print the figures as the summary's text does, cents and all
+        let summary_says = |d: Decimal| crate::report::usd(d);
+        assert!(out.contains(&format!(
+            "with plan {}",
+            summary_says(e.forecast.at_deadline.revenue_usd)
+        )));
+        assert!(out.contains(&format!(
+            "Cumulative actual ({})",
+            summary_says(e.totals.revenue_usd)
+        )));
+        // the axis alone is in whole dollars
+        assert!(!out.contains(">$0.00</text>") && !out.contains(">$500,000.00</text>"));
     }
 
     #[test]
@@ -1326,8 +1407,11 @@ mod tests {
         assert_eq!(num(f64::NAN), "0");
         assert_eq!(num(40.0), "40");
         assert_eq!(esc(r#"a&b<c>"d'"#), "a&amp;b&lt;c&gt;&quot;d&apos;");
-        assert_eq!(dollars(Decimal::from(-1234)), "-$1,234");
-        assert_eq!(Metric::Revenue.exact(Decimal::new(12345, 1)), "$1,234.50");
+        assert_eq!(Metric::Revenue.figure(Decimal::new(12345, 1)), "$1,234.50");
+        assert_eq!(
+            Metric::Revenue.figure(Decimal::from(500_000)),
+            "$500,000.00"
+        );
         assert!(well_formed("<a><b/></a>").is_ok());
         assert!(well_formed("<a><b></a>").is_err());
         assert!(well_formed("<a>x & y</a>").is_err());

@@ -108,9 +108,7 @@ pub fn render(input: &ReportInput<'_>, format: Format) -> Result<Vec<u8>, Report
         Format::ReviewCsv => Ok(csv::review(input.eval)),
         Format::Markdown => Ok(markdown::render(input).into_bytes()),
         Format::Html => {
-            let charts = [chart::Metric::KpiUnits, chart::Metric::Revenue]
-                .map(|m| chart::svg(input.eval, input.partner, m, 900, 480))
-                .join("\n");
+            let charts = chart::pair(input.eval, input.partner, 900, 480).join("\n");
             Ok(html::render(input, Some(&charts)).into_bytes())
         }
         Format::Pdf(options) => pdf::render(input, &options),

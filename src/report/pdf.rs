@@ -602,9 +602,9 @@ fn words_of(spans: &[Span]) -> Vec<Word> {
         .collect()
 }
 
-/// The charts in the PDF, side by side: cumulative KPI units and revenue (the SVG the HTML
-/// shows, drawn at a size whose labels read at print size).
-const CHARTS: [chart::Metric; 2] = [chart::Metric::KpiUnits, chart::Metric::Revenue];
+/// How many charts the PDF shows side by side: cumulative KPI units and revenue
+/// ([`chart::pair`], the SVG the HTML shows, drawn at a size whose labels read at print size).
+const CHARTS: usize = 2;
 const CHART_W: u32 = 440;
 const CHART_H: u32 = 272;
 
@@ -648,7 +648,7 @@ fn layout(input: &ReportInput<'_>, options: &PdfOptions) -> Result<Layout, Repor
                 l.table(&columns, rows, total.as_deref());
             }
             Block::Chart => {
-                l.charts(CHARTS.len(), CHART_H as f32 / CHART_W as f32);
+                l.charts(CHARTS, CHART_H as f32 / CHART_W as f32);
             }
         }
     }
@@ -698,9 +698,10 @@ fn colour((r, g, b): (u8, u8, u8)) -> krilla::paint::Paint {
 /// The summary as PDF bytes.
 pub fn render(input: &ReportInput<'_>, options: &PdfOptions) -> Result<Vec<u8>, ReportError> {
     let layout = layout(input, options)?;
-    let trees = CHARTS
+    // side by side, their months lined up
+    let trees = chart::pair(input.eval, input.partner, CHART_W, CHART_H)
         .iter()
-        .map(|&m| chart::tree(&chart::svg(input.eval, input.partner, m, CHART_W, CHART_H)))
+        .map(|svg| chart::tree(svg))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| ReportError::Write(e.to_string()))?;
     let regular = Font::new(chart::FONT_DATA.into(), 0)
