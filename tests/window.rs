@@ -657,13 +657,52 @@ fn the_window_refuses_what_the_loader_would_refuse() {
     type_into(&mut h, "Kits", "10");
     h.get_by_label("Product line").click();
     h.run_steps(2);
-    h.get_by_label("courseware").click();
+    h.get_by_label("Courseware").click();
     h.run_steps(2);
     type_into(&mut h, "Revenue (USD)", "99999999999999999999");
     h.get_by_label("Add planned purchase").click();
     h.run_steps(3);
     assert!(h.state().state.workspace.planned.is_empty(), "not added");
     h.get_by_label_contains("planned revenue 99999999999999999999 is over lpkpi's limit");
+}
+
+/// A planned purchase added in Settings names its line as the summary's table does, in the
+/// choice and in the list ("Course certificate vouchers (MCCV)", not the report's key "mccv").
+#[test]
+fn a_planned_purchase_is_added_with_its_line_named_as_the_summary_names_it() {
+    let mut h = harness(imported());
+    click_tab(&mut h, "Settings");
+    type_into(&mut h, "Planned on", "2026-09-20");
+    type_into(&mut h, "What", "Vouchers for the spring cohort");
+    type_into(&mut h, "Kits", "12");
+    type_into(&mut h, "Revenue (USD)", "2400.50");
+    h.get_by_label("Product line").click();
+    h.run_steps(2);
+    assert!(h.query_by_label("mccv").is_none(), "the key is not offered");
+    h.get_by_label(ProductLine::Mccv.name()).click();
+    h.run_steps(2);
+    let chosen = h
+        .query_all_by_label("Course certificate vouchers (MCCV)")
+        .count();
+    assert_eq!(chosen, 0, "no line listed yet");
+    assert_eq!(
+        h.get_by_label("Product line").value().as_deref(),
+        Some(ProductLine::Mccv.name()),
+        "the choice shows the name"
+    );
+    h.get_by_label("Add planned purchase").click();
+    h.run_steps(3);
+    let planned = &h.state().state.workspace.planned;
+    assert_eq!(planned.len(), 1, "added");
+    assert_eq!(planned[0].line, ProductLine::Mccv);
+    assert_eq!(planned[0].amount_usd, Decimal::new(240050, 2));
+    // the list shows the line, and the revenue as every export prints it
+    h.get_by_label("Vouchers for the spring cohort");
+    let named = h
+        .query_all_by_label("Course certificate vouchers (MCCV)")
+        .count();
+    assert_eq!(named, 1, "the list's cell");
+    h.get_by_label("$2,400.50");
 }
 
 /// Unsaved edits of the window survive a save by the command line, and the window says what

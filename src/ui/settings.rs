@@ -301,7 +301,8 @@ pub fn settings_ui(
             let rows: Vec<Vec<String>> = ws.planned.iter().map(|p| vec![
                 p.date.to_string(),
                 p.description.clone(),
-                p.line.to_string(),
+                // the line as the summary's table names it
+                p.line.name().to_string(),
                 widgets::count(p.kits),
                 usd(p.amount_usd),
             ]).collect();
@@ -332,10 +333,10 @@ pub fn settings_ui(
             widgets::with_error(ui, e_line.as_deref(), |ui| {
                 let label = ui.label("Product line");
                 egui::ComboBox::from_id_salt("plan-line")
-                    .selected_text(view.plan_line.map_or("choose", |l| l.key()))
+                    .selected_text(view.plan_line.map_or("choose", |l| l.name()))
                     .show_ui(ui, |ui| {
                         for l in ProductLine::ALL {
-                            ui.selectable_value(&mut view.plan_line, Some(l), l.key());
+                            ui.selectable_value(&mut view.plan_line, Some(l), l.name());
                         }
                     })
                     .response
