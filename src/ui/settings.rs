@@ -65,12 +65,14 @@ fn position<T: PartialEq>(list: &[T], kept: &(usize, T)) -> Option<usize> {
 }
 
 /// A small table of selectable rows (one per line, `cells` each), its header kept in view,
-/// scrolling both ways inside its own area; returns the row clicked.
+/// scrolling both ways inside its own area; the columns in `numeric` right-aligned, header and
+/// cells, as every table of figures is; returns the row clicked.
 fn pick_table(
     ui: &mut Ui,
     id: &str,
     headers: &[&str],
     widths: &[f32],
+    numeric: &[usize],
     rows: &[Vec<String>],
     selected: Option<usize>,
 ) -> Option<usize> {
@@ -95,9 +97,14 @@ fn pick_table(
             }
             table
                 .header(row_height, |mut h| {
-                    for title in headers {
+                    for (c, title) in headers.iter().enumerate() {
                         h.col(|ui| {
-                            ui.label(RichText::new(*title).strong());
+                            let title = RichText::new(*title).strong();
+                            if numeric.contains(&c) {
+                                widgets::right(ui, title);
+                            } else {
+                                ui.label(title);
+                            }
                         });
                     }
                 })
@@ -113,6 +120,8 @@ fn pick_table(
                             let (_, r) = row.col(|ui| {
                                 if c == 0 {
                                     hit |= ui.selectable_label(selected == Some(i), text).clicked();
+                                } else if numeric.contains(&c) {
+                                    widgets::right(ui, text);
                                 } else {
                                     ui.label(text);
                                 }
@@ -240,7 +249,7 @@ pub fn settings_ui(
                 r.usd_per.to_string(),
             ]).collect();
             let at = view.selected_rate.as_ref().and_then(|k| position(&ws.rates, k));
-            if let Some(i) = pick_table(ui, "rates", &["Currency code", "Applies to", "Rate (USD per unit)"], &[110.0, 120.0, 140.0], &rows, at) {
+            if let Some(i) = pick_table(ui, "rates", &["Currency code", "Applies to", "Rate (USD per unit)"], &[110.0, 120.0, 140.0], &[2], &rows, at) {
                 view.selected_rate = if at == Some(i) { None } else { ws.rates.get(i).map(|r| (i, r.clone())) };
             }
             let at = view.selected_rate.as_ref().and_then(|k| position(&ws.rates, k));
@@ -307,7 +316,7 @@ pub fn settings_ui(
                 usd(p.amount_usd),
             ]).collect();
             let at = view.selected_plan.as_ref().and_then(|k| position(&ws.planned, k));
-            if let Some(i) = pick_table(ui, "planned", &["Date", "Description", "Line", "Kits planned", "Revenue planned"], &[96.0, 200.0, 100.0, 70.0, 110.0], &rows, at) {
+            if let Some(i) = pick_table(ui, "planned", &["Date", "Description", "Line", "Kits planned", "Revenue planned"], &[96.0, 200.0, 100.0, 70.0, 110.0], &[3, 4], &rows, at) {
                 view.selected_plan = if at == Some(i) { None } else { ws.planned.get(i).map(|p| (i, p.clone())) };
             }
             let at = view.selected_plan.as_ref().and_then(|k| position(&ws.planned, k));
