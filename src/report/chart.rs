@@ -279,7 +279,7 @@ fn spread(labels: &mut [SideLabel], gap: f64, top: f64, bottom: f64) {
 
 /// DejaVu Sans, embedded: the chart's text renders the same on every machine (CI has no
 /// system fonts), and the window uses it for its symbols.
-pub const FONT_DATA: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+pub const FONT_DATA: &[u8] = super::fonts::DEJAVU;
 
 /// A chart that could not be rendered as PNG.
 #[derive(Debug, thiserror::Error)]
@@ -301,6 +301,14 @@ pub fn tree(svg: &str) -> Result<resvg::usvg::Tree, ChartError> {
     let mut options = resvg::usvg::Options::default();
     options.fontdb_mut().load_font_data(FONT_DATA.to_vec());
     options.fontdb_mut().set_sans_serif_family("DejaVu Sans");
+    // the system's fonts for characters DejaVu Sans lacks: usvg falls back to them by glyph
+    for f in super::fonts::fallbacks(svg) {
+        options
+            .fontdb_mut()
+            .load_font_source(resvg::usvg::fontdb::Source::Binary(std::sync::Arc::new(
+                f.data,
+            )));
+    }
     Ok(resvg::usvg::Tree::from_str(svg, &options)?)
 }
 
@@ -1120,6 +1128,39 @@ mod tests {
         assert!(dark > 200, "{dark} dark pixels in the title band");
         let twice = resvg::tiny_skia::Pixmap::decode_png(&png(&chart, 2.0).unwrap()).unwrap();
         assert_eq!((twice.width(), twice.height()), (1800, 960));
+    }
+
+    /// Needs a system font with Japanese glyphs (`.ci/run` installs Debian's
+    /// fonts-droid-fallback).
+    #[test]
+    fn a_japanese_name_is_drawn_with_a_system_font_that_has_it() {
+        let e = typical();
+        let latin = tree(&svg(&e, Some("Contoso"), Metric::KpiUnits, 900, 480)).unwrap();
+        assert_eq!(latin.fontdb().len(), 1, "DejaVu Sans alone");
+        let chart = svg(
+            &e,
+            Some("株式会社ノースウィンド"),
+            Metric::KpiUnits,
+            900,
+            480,
+        );
+        let japanese = tree(&chart).unwrap();
+        let has = |c: char| {
+            japanese.fontdb().faces().any(|f| {
+                japanese
+                    .fontdb()
+                    .with_face_data(f.id, |data, index| {
+                        ttf_parser::Face::parse(data, index)
+                            .is_ok_and(|face| face.glyph_index(c).is_some())
+                    })
+                    .unwrap_or(false)
+            })
+        };
+        assert!(
+            "株式会社ノースウィンド".chars().all(has),
+            "no system font has Japanese glyphs: install one (Debian: fonts-droid-fallback)"
+        );
+        assert!(png(&chart, 1.0).is_ok());
     }
 
     #[test]

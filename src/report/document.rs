@@ -67,6 +67,38 @@ pub struct Document {
     pub blocks: Vec<Block>,
 }
 
+impl Document {
+    /// Every text it holds, one after another (the PDF looks in it for characters its
+    /// embedded font lacks).
+    pub fn texts(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.title.as_str()).chain(self.blocks.iter().flat_map(|b| {
+            let texts: Vec<&str> = match b {
+                Block::Heading(h) => vec![h.as_str()],
+                Block::Paragraph(spans) => spans
+                    .iter()
+                    .map(|s| match s {
+                        Span::Text(t) | Span::Strong(t) => t.as_str(),
+                    })
+                    .collect(),
+                Block::List { label, items } => {
+                    label.iter().chain(items).map(String::as_str).collect()
+                }
+                Block::Table {
+                    columns,
+                    rows,
+                    total,
+                } => columns
+                    .iter()
+                    .map(|c| c.title.as_str())
+                    .chain(rows.iter().chain(total).flatten().map(String::as_str))
+                    .collect(),
+                Block::Chart => Vec::new(),
+            };
+            texts
+        }))
+    }
+}
+
 /// A requirement's row label.
 pub fn requirement_label(r: Requirement) -> &'static str {
     match r {

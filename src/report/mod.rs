@@ -5,6 +5,7 @@
 pub mod chart;
 pub mod csv;
 pub mod document;
+pub mod fonts;
 pub mod html;
 pub mod json;
 pub mod markdown;

@@ -15,6 +15,7 @@ use krilla::text::{Font, TextDirection};
 use krilla_svg::{SurfaceExt, SvgSettings};
 
 use super::document::{Block, Span, document, more_items};
+use super::fonts::{self, Fallback};
 use super::{ReportError, ReportInput, chart};
 
 /// The bold face for headings and strong text (same family and licence as the regular one).
@@ -96,29 +97,76 @@ const HEAD_FILL: (u8, u8, u8) = (240, 243, 247);
 const GOOD: (u8, u8, u8) = (22, 110, 60);
 const BAD: (u8, u8, u8) = (170, 30, 30);
 
-/// Glyph widths of one face, for measuring text.
+/// Glyph widths of the faces a text is set in, for measuring it: the embedded face first, then
+/// the system's fonts for the characters it lacks ([`fonts::fallbacks`]); each character is
+/// set in the first face that has it.
 struct Metrics {
-    face: ttf_parser::Face<'static>,
-    per_em: f32,
+    faces: Vec<(ttf_parser::Face<'static>, f32)>,
 }
 
 impl Metrics {
-    fn new(data: &'static [u8]) -> Result<Self, ReportError> {
+    fn new(data: &'static [u8], fallbacks: &[Fallback]) -> Result<Self, ReportError> {
         let face = ttf_parser::Face::parse(data, 0)
             .map_err(|e| ReportError::Write(format!("the embedded font does not load: {e}")))?;
-        let per_em = f32::from(face.units_per_em().max(1));
-        Ok(Metrics { face, per_em })
+        let mut faces = vec![face];
+        // a system font that does not parse is left out: its characters show as empty boxes
+        faces.extend(
+            fallbacks
+                .iter()
+                .filter_map(|f| ttf_parser::Face::parse(f.data, f.index).ok()),
+        );
+        let faces = faces
+            .into_iter()
+            .map(|f| {
+                let per_em = f32::from(f.units_per_em().max(1));
+                (f, per_em)
+            })
+            .collect();
+        Ok(Metrics { faces })
+    }
+
+    /// The face `c` is set in: the first that has it, else the embedded one (its empty box).
+    fn face_of(&self, c: char) -> usize {
+        self.faces
+            .iter()
+            .position(|(f, _)| f.glyph_index(c).is_some())
+            .unwrap_or(0)
     }
 
     fn width(&self, text: &str, size: f32) -> f32 {
-        let units: u32 = text
-            .chars()
+        text.chars()
             .map(|c| {
-                let glyph = self.face.glyph_index(c).unwrap_or(ttf_parser::GlyphId(0));
-                u32::from(self.face.glyph_hor_advance(glyph).unwrap_or(0))
+                let i = self.face_of(c);
+                let Some((face, per_em)) = self.faces.get(i) else {
+                    return 0.0;
+                };
+                let glyph = face.glyph_index(c).unwrap_or(ttf_parser::GlyphId(0));
+                f32::from(face.glyph_hor_advance(glyph).unwrap_or(0)) * size / per_em
             })
-            .sum();
-        units as f32 * size / self.per_em
+            .sum()
+    }
+
+    /// `text` cut where its face changes: each run with the index of its face.
+    fn runs<'t>(&self, text: &'t str) -> Vec<(usize, &'t str)> {
+        let mut runs: Vec<(usize, &'t str)> = Vec::new();
+        let mut start = 0;
+        let mut current = None;
+        for (at, c) in text.char_indices() {
+            let face = self.face_of(c);
+            match current {
+                Some(f) if f != face => {
+                    runs.push((f, &text[start..at]));
+                    start = at;
+                    current = Some(face);
+                }
+                None => current = Some(face),
+                _ => {}
+            }
+        }
+        if let Some(f) = current {
+            runs.push((f, &text[start..]));
+        }
+        runs
     }
 }
 
@@ -166,6 +214,8 @@ struct Word {
 struct Layout {
     regular: Metrics,
     bold: Metrics,
+    /// The system's fonts the text needs beside the embedded ones (faces 1.. of the metrics).
+    fallbacks: Vec<Fallback>,
     page_w: f32,
     page_h: f32,
     pages: Vec<Vec<Piece>>,
@@ -611,15 +661,21 @@ const CHART_H: u32 = 272;
 /// Lay the summary out in pages.
 fn layout(input: &ReportInput<'_>, options: &PdfOptions) -> Result<Layout, ReportError> {
     let (page_w, page_h) = options.paper.size();
+    let doc = document(input);
+    // the system's fonts for what DejaVu Sans cannot draw (a partner's name in Japanese)
+    let fallbacks: Vec<Fallback> = fonts::fallbacks(&doc.texts().collect::<String>())
+        .into_iter()
+        .filter(|f| ttf_parser::Face::parse(f.data, f.index).is_ok())
+        .collect();
     let mut l = Layout {
-        regular: Metrics::new(chart::FONT_DATA)?,
-        bold: Metrics::new(BOLD_FONT_DATA)?,
+        regular: Metrics::new(fonts::DEJAVU, &fallbacks)?,
+        bold: Metrics::new(BOLD_FONT_DATA, &fallbacks)?,
+        fallbacks,
         page_w,
         page_h,
         pages: vec![Vec::new()],
         y: MARGIN,
     };
-    let doc = document(input);
     let title = words_of(&[Span::Strong(doc.title.clone())]);
     let lines = l.lines(&title, TITLE, l.width());
     let count = lines.len();
@@ -704,10 +760,17 @@ pub fn render(input: &ReportInput<'_>, options: &PdfOptions) -> Result<Vec<u8>, 
         .map(|svg| chart::tree(svg))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| ReportError::Write(e.to_string()))?;
-    let regular = Font::new(chart::FONT_DATA.into(), 0)
+    let regular = Font::new(fonts::DEJAVU.into(), 0)
         .ok_or_else(|| ReportError::Write("the embedded font does not load".into()))?;
     let bold = Font::new(BOLD_FONT_DATA.into(), 0)
         .ok_or_else(|| ReportError::Write("the embedded bold font does not load".into()))?;
+    // the faces of the metrics' chains, after the embedded one: a system font krilla cannot
+    // load is drawn with the embedded font (its empty boxes)
+    let system: Vec<Option<Font>> = layout
+        .fallbacks
+        .iter()
+        .map(|f| Font::new(f.data.into(), f.index))
+        .collect();
     let size = PageSettings::from_wh(layout.page_w, layout.page_h)
         .ok_or_else(|| ReportError::Write("the paper size is not valid".into()))?;
 
@@ -730,19 +793,28 @@ pub fn render(input: &ReportInput<'_>, options: &PdfOptions) -> Result<Vec<u8>, 
                         paint: colour(*c),
                         ..Fill::default()
                     }));
-                    let font = if *strong {
-                        bold.clone()
+                    let (embedded, metrics) = if *strong {
+                        (&bold, &layout.bold)
                     } else {
-                        regular.clone()
+                        (&regular, &layout.regular)
                     };
-                    surface.draw_text(
-                        Point::from_xy(*x, *y),
-                        font,
-                        *size,
-                        text,
-                        false,
-                        TextDirection::Auto,
-                    );
+                    // each run in its face, one after another
+                    let mut at = *x;
+                    for (face, run) in metrics.runs(text) {
+                        let font = face
+                            .checked_sub(1)
+                            .and_then(|i| system.get(i).cloned().flatten())
+                            .unwrap_or_else(|| embedded.clone());
+                        surface.draw_text(
+                            Point::from_xy(at, *y),
+                            font,
+                            *size,
+                            run,
+                            false,
+                            TextDirection::Auto,
+                        );
+                        at += metrics.width(run, *size);
+                    }
                 }
                 Piece::Line {
                     x1,
@@ -823,6 +895,54 @@ pub fn render(input: &ReportInput<'_>, options: &PdfOptions) -> Result<Vec<u8>, 
 mod tests {
     use super::*;
 
+    /// Needs a system font with Japanese glyphs (`.ci/run` installs Debian's
+    /// fonts-droid-fallback).
+    #[test]
+    fn a_japanese_name_is_set_in_a_system_font_that_has_it() {
+        let bytes =
+            std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/demo/demo.ron")).unwrap();
+        let mut ws = crate::workspace::file::parse(&bytes, "demo.ron").unwrap();
+        let name = "株式会社ノースウィンド";
+        ws.partner.name = name.into();
+        let session = crate::workspace::session::Session::new(&ws).unwrap();
+        let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+        let out = session.evaluate(&ws, ws.partner.anniversary.unwrap(), as_of, None);
+        let input = ReportInput::of(&ws, &session, &out);
+        let options = PdfOptions {
+            paper: Paper::A4,
+            generated: as_of.and_hms_opt(9, 0, 0).unwrap(),
+        };
+        let l = layout(&input, &options).unwrap();
+        assert!(
+            !l.fallbacks.is_empty(),
+            "no system font has Japanese glyphs: install one (Debian: fonts-droid-fallback)"
+        );
+        // the title: its English words in DejaVu Sans Bold, the name in the system's font
+        let title = l.pages[0]
+            .iter()
+            .find_map(|p| match p {
+                Piece::Text { text, .. } if text.contains(name) => Some(text.clone()),
+                _ => None,
+            })
+            .unwrap();
+        let runs = l.bold.runs(&title);
+        let whole: String = runs.iter().map(|(_, run)| *run).collect();
+        assert_eq!(whole, title, "nothing lost in the runs");
+        assert!(runs.contains(&(0, "Renewal readiness: ")), "{runs:?}");
+        assert!(runs.contains(&(1, name)), "{runs:?}");
+        assert!(l.bold.width(name, 20.0) > 0.0);
+        // krilla takes the font, and the summary is written with it
+        let f = l.fallbacks[0];
+        assert!(Font::new(f.data.into(), f.index).is_some(), "{f:?}");
+        assert!(!render(&input, &options).unwrap().is_empty());
+        // an English name needs none
+        ws.partner.name = "Northwind Learning".into();
+        let input = ReportInput::of(&ws, &session, &out);
+        let plain = layout(&input, &options).unwrap();
+        assert!(plain.fallbacks.is_empty() && plain.regular.faces.len() == 1);
+        assert!(!render(&input, &options).unwrap().is_empty());
+    }
+
     #[test]
     fn paper_follows_the_territory() {
         for (locale, paper) in [
@@ -861,8 +981,9 @@ mod tests {
 
     fn layout_with(words: &str, width: f32) -> Vec<String> {
         let l = Layout {
-            regular: Metrics::new(chart::FONT_DATA).unwrap(),
-            bold: Metrics::new(BOLD_FONT_DATA).unwrap(),
+            regular: Metrics::new(fonts::DEJAVU, &[]).unwrap(),
+            bold: Metrics::new(BOLD_FONT_DATA, &[]).unwrap(),
+            fallbacks: Vec::new(),
             page_w: 600.0,
             page_h: 800.0,
             pages: vec![Vec::new()],
