@@ -97,28 +97,29 @@ const HEAD_FILL: (u8, u8, u8) = (240, 243, 247);
 const GOOD: (u8, u8, u8) = (22, 110, 60);
 const BAD: (u8, u8, u8) = (170, 30, 30);
 
-/// Glyph widths of the faces a text is set in, for measuring it: the embedded face first, then
-/// the system's fonts for the characters it lacks ([`fonts::fallbacks`]); each character is
-/// set in the first face that has it.
+/// The faces a text is set in, for measuring it: the embedded face first, then the system's
+/// fonts for the characters it lacks ([`fonts::fallbacks`]); each character is set in the
+/// first face that has it. Widths are those of the text shaped as krilla shapes it
+/// (rustybuzz), so Arabic's joined letters and Latin's kerning measure what is drawn.
 struct Metrics {
-    faces: Vec<(ttf_parser::Face<'static>, f32)>,
+    faces: Vec<(rustybuzz::Face<'static>, f32)>,
 }
 
 impl Metrics {
     fn new(data: &'static [u8], fallbacks: &[Fallback]) -> Result<Self, ReportError> {
-        let face = ttf_parser::Face::parse(data, 0)
-            .map_err(|e| ReportError::Write(format!("the embedded font does not load: {e}")))?;
+        let face = rustybuzz::Face::from_slice(data, 0)
+            .ok_or_else(|| ReportError::Write("the embedded font does not load".into()))?;
         let mut faces = vec![face];
         // a system font that does not parse is left out: its characters show as empty boxes
         faces.extend(
             fallbacks
                 .iter()
-                .filter_map(|f| ttf_parser::Face::parse(f.data, f.index).ok()),
+                .filter_map(|f| rustybuzz::Face::from_slice(f.data, f.index)),
         );
         let faces = faces
             .into_iter()
             .map(|f| {
-                let per_em = f32::from(f.units_per_em().max(1));
+                let per_em = f.units_per_em().max(1) as f32;
                 (f, per_em)
             })
             .collect();
@@ -133,17 +134,54 @@ impl Metrics {
             .unwrap_or(0)
     }
 
+    /// The width of `text` (one line) at `size`: each run shaped in its face and direction.
     fn width(&self, text: &str, size: f32) -> f32 {
-        text.chars()
-            .map(|c| {
-                let i = self.face_of(c);
-                let Some((face, per_em)) = self.faces.get(i) else {
+        self.runs_shown(text)
+            .into_iter()
+            .map(|(face, run, rtl)| {
+                let Some((face, per_em)) = self.faces.get(face) else {
                     return 0.0;
                 };
-                let glyph = face.glyph_index(c).unwrap_or(ttf_parser::GlyphId(0));
-                f32::from(face.glyph_hor_advance(glyph).unwrap_or(0)) * size / per_em
+                let mut buffer = rustybuzz::UnicodeBuffer::new();
+                buffer.push_str(run);
+                buffer.guess_segment_properties();
+                buffer.set_direction(if rtl {
+                    rustybuzz::Direction::RightToLeft
+                } else {
+                    rustybuzz::Direction::LeftToRight
+                });
+                let shaped = rustybuzz::shape(face, &[], buffer);
+                let units: i64 = shaped
+                    .glyph_positions()
+                    .iter()
+                    .map(|p| i64::from(p.x_advance))
+                    .sum();
+                units as f32 * size / per_em
             })
             .sum()
+    }
+
+    /// `text` (one line) in the order it shows, left to right: the runs of one direction in
+    /// the order the Unicode bidi algorithm puts them, each cut where its face changes (the
+    /// pieces of a right-to-left run from its end), with its face and whether it reads right
+    /// to left. "Partner: شركة" shows its Arabic word to the right of "Partner:", its letters
+    /// from the right.
+    fn runs_shown<'t>(&self, text: &'t str) -> Vec<(usize, &'t str, bool)> {
+        let info = unicode_bidi::BidiInfo::new(text, None);
+        let mut shown = Vec::new();
+        for para in &info.paragraphs {
+            let (levels, runs) = info.visual_runs(para, para.range.clone());
+            for run in runs {
+                let rtl = levels.get(run.start).is_some_and(|l| l.is_rtl());
+                let Some(piece) = text.get(run) else { continue };
+                let mut faces = self.runs(piece);
+                if rtl {
+                    faces.reverse();
+                }
+                shown.extend(faces.into_iter().map(|(face, t)| (face, t, rtl)));
+            }
+        }
+        shown
     }
 
     /// `text` cut where its face changes: each run with the index of its face.
@@ -665,7 +703,7 @@ fn layout(input: &ReportInput<'_>, options: &PdfOptions) -> Result<Layout, Repor
     // the system's fonts for what DejaVu Sans cannot draw (a partner's name in Japanese)
     let fallbacks: Vec<Fallback> = fonts::fallbacks(&doc.texts().collect::<String>())
         .into_iter()
-        .filter(|f| ttf_parser::Face::parse(f.data, f.index).is_ok())
+        .filter(|f| rustybuzz::Face::from_slice(f.data, f.index).is_some())
         .collect();
     let mut l = Layout {
         regular: Metrics::new(fonts::DEJAVU, &fallbacks)?,
@@ -798,20 +836,25 @@ pub fn render(input: &ReportInput<'_>, options: &PdfOptions) -> Result<Vec<u8>, 
                     } else {
                         (&regular, &layout.regular)
                     };
-                    // each run in its face, one after another
+                    // each run in its direction and face, left to right as they show
                     let mut at = *x;
-                    for (face, run) in metrics.runs(text) {
+                    for (face, run, rtl) in metrics.runs_shown(text) {
                         let font = face
                             .checked_sub(1)
                             .and_then(|i| system.get(i).cloned().flatten())
                             .unwrap_or_else(|| embedded.clone());
+                        let direction = if rtl {
+                            TextDirection::RightToLeft
+                        } else {
+                            TextDirection::LeftToRight
+                        };
                         surface.draw_text(
                             Point::from_xy(at, *y),
                             font,
                             *size,
                             run,
                             false,
-                            TextDirection::Auto,
+                            direction,
                         );
                         at += metrics.width(run, *size);
                     }
@@ -894,6 +937,57 @@ pub fn render(input: &ReportInput<'_>, options: &PdfOptions) -> Result<Vec<u8>, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn right_to_left_runs_show_in_their_order() {
+        let m = Metrics::new(fonts::DEJAVU, &[]).unwrap();
+        let shown = |text: &str| -> Vec<(String, bool)> {
+            m.runs_shown(text)
+                .into_iter()
+                .map(|(_, t, rtl)| (t.to_string(), rtl))
+                .collect()
+        };
+        assert_eq!(
+            shown("Northwind Learning"),
+            vec![("Northwind Learning".into(), false)]
+        );
+        // an Arabic name after English words: right of them, read from the right
+        assert_eq!(
+            shown("Renewal readiness: شركة التدريب"),
+            vec![
+                ("Renewal readiness: ".into(), false),
+                ("شركة التدريب".into(), true)
+            ]
+        );
+        // a Hebrew line with a number in it: its words swap places, the number reads left to
+        // right between them (each space goes with the word it follows, as read)
+        assert_eq!(
+            shown("שלום 2027 עולם"),
+            vec![
+                (" עולם".into(), true),
+                ("2027".into(), false),
+                ("שלום ".into(), true)
+            ]
+        );
+        assert!(m.runs_shown("").is_empty());
+        // measured as drawn: joined Arabic letters are narrower than the letters alone, so the
+        // words after them follow without a gap
+        let arabic = "شركة التدريب";
+        let (face, per_em) = &m.faces[0];
+        let alone: f32 = arabic
+            .chars()
+            .map(|c| {
+                let g = face.glyph_index(c).unwrap_or(ttf_parser::GlyphId(0));
+                f32::from(face.glyph_hor_advance(g).unwrap_or(0)) * 10.0 / per_em
+            })
+            .sum();
+        let shaped = m.width(arabic, 10.0);
+        assert!(
+            shaped > 0.0 && shaped < alone * 0.9,
+            "{shaped} against {alone}"
+        );
+        assert!((m.width("Northwind", 10.0) - m.width("Northwind", 20.0) / 2.0).abs() < 0.01);
+    }
 
     /// Needs a system font with Japanese glyphs (`.ci/run` installs Debian's
     /// fonts-droid-fallback).
