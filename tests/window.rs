@@ -703,34 +703,20 @@ fn a_planned_purchase_is_added_with_its_line_named_as_the_summary_names_it() {
         .count();
     assert_eq!(named, 1, "the list's cell");
     // figures right-aligned under their header, text left-aligned under its own
-    let (cell, header) = (
-        h.get_by_label("$2,400.50").rect(),
-        h.get_by_label("Revenue planned").rect(),
-    );
-    assert!(
-        (cell.max.x - header.max.x).abs() < 1.0,
-        "{cell:?} under {header:?}"
-    );
-    assert!(
-        cell.min.x > header.min.x + 10.0,
-        "the figure is narrower than its header"
-    );
-    let (cell, header) = (
-        h.get_by_label("12").rect(),
-        h.get_by_label("Kits planned").rect(),
-    );
-    assert!(
-        (cell.max.x - header.max.x).abs() < 1.0,
-        "{cell:?} under {header:?}"
-    );
-    let (cell, header) = (
-        h.get_by_label("Vouchers for the spring cohort").rect(),
-        h.get_by_label("Description").rect(),
-    );
-    assert!(
-        (cell.min.x - header.min.x).abs() < 1.0,
-        "{cell:?} under {header:?}"
-    );
+    let under = |cell: &str, header: &str, right: bool| {
+        let (c, hd) = (h.get_by_label(cell).rect(), h.get_by_label(header).rect());
+        let (a, b) = if right {
+            (c.max.x, hd.max.x)
+        } else {
+            (c.min.x, hd.min.x)
+        };
+        assert!((a - b).abs() < 1.0, "{cell} {c:?} under {header} {hd:?}");
+        c.min.x - hd.min.x
+    };
+    let indent = under("$2,400.50", "Revenue planned", true);
+    assert!(indent > 10.0, "the figure is narrower than its header");
+    under("12", "Kits planned", true);
+    under("Vouchers for the spring cohort", "Description", false);
 }
 
 /// Unsaved edits of the window survive a save by the command line, and the window says what
