@@ -277,8 +277,9 @@ fn spread(labels: &mut [SideLabel], gap: f64, top: f64, bottom: f64) {
     }
 }
 
-/// DejaVu Sans, embedded: the chart's text renders the same on every machine (CI has no
-/// system fonts), and the window uses it for its symbols.
+/// DejaVu Sans, embedded: the chart's text renders the same on every machine, and the window
+/// uses it for its symbols. Only characters it lacks are drawn with a system font
+/// ([`super::fonts`]).
 pub const FONT_DATA: &[u8] = super::fonts::DEJAVU;
 
 /// A chart that could not be rendered as PNG.
@@ -1116,7 +1117,7 @@ mod tests {
         let pixmap = resvg::tiny_skia::Pixmap::decode_png(&bytes).unwrap();
         assert_eq!((pixmap.width(), pixmap.height()), (900, 480));
         // the title's text is drawn: dark pixels in its band at the top left (labels vanish
-        // without a font, and CI has none but the embedded one)
+        // without a font, and the title's letters are all the embedded one's)
         let dark = (0..40u32)
             .flat_map(|y| (0..300u32).map(move |x| (x, y)))
             .filter(|&(x, y)| {

@@ -138,19 +138,25 @@ impl Found {
                     .copied()
                     .filter(|c| face.glyph_index(*c).is_some())
                     .collect();
-                (!hits.is_empty()).then(|| (hits, data.to_vec(), index))
+                (!hits.is_empty()).then_some(hits)
             });
-            let Some(Some((hits, data, index))) = hits else {
+            let Some(Some(hits)) = hits else {
                 continue;
             };
-            let at = match self.fonts.iter().position(|(i, _)| *i == id) {
+            let known = self.fonts.iter().position(|(i, _)| *i == id);
+            let at = match known {
                 Some(at) => at,
                 None => {
+                    // kept for the process: a face is copied at most once
+                    let Some((data, index)) =
+                        db.with_face_data(id, |data, index| (data.to_vec(), index))
+                    else {
+                        continue;
+                    };
                     let family = db
                         .face(id)
                         .and_then(|f| f.families.first())
                         .map_or_else(String::new, |(name, _)| name.clone());
-                    // kept for the process: a face is read at most once
                     let fallback = Fallback {
                         data: Box::leak(data.into_boxed_slice()),
                         index,
