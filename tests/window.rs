@@ -212,7 +212,7 @@ fn reclassifying_a_row_changes_the_totals() {
     h.run_steps(3);
     settle(&mut h);
     assert!(h.state().state.selected_row.is_some());
-    h.get_by_label("Classify as lab").click();
+    h.get_by_label("Classify as Labs (revenue only)").click();
     h.run_steps(3);
     settle(&mut h);
     let app = h.state();
@@ -230,6 +230,10 @@ fn reclassifying_a_row_changes_the_totals() {
         after.revenue_usd > before.revenue_usd,
         "and their revenue now counts"
     );
+    // the table and the row's panel name the line as the summary does
+    h.get_by_label_contains("Classified as Labs (revenue only)");
+    assert!(h.query_all_by_label("Labs (revenue only)").count() >= 1);
+    assert!(h.query_by_label("lab").is_none(), "not the report's key");
 }
 
 fn ana() -> Person {
@@ -503,7 +507,8 @@ fn the_whole_loop_from_drop_to_export() {
         .click();
     h.run_steps(3);
     settle(&mut h);
-    h.get_by_label("Classify as excluded").click();
+    h.get_by_label("Classify as Free content (not counted)")
+        .click();
     h.run_steps(3);
     settle(&mut h);
     assert_eq!(

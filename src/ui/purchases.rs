@@ -468,7 +468,7 @@ fn line_rank(line: Option<ProductLine>) -> u64 {
     line.map_or(0, |l| {
         1 + ProductLine::ALL
             .iter()
-            .filter(|other| other.key() < l.key())
+            .filter(|other| other.name() < l.name())
             .count() as u64
     })
 }
@@ -659,11 +659,11 @@ pub fn purchases_ui(
         widgets::labelled_text(ui, "Filter", &mut view.text, 160.0);
         ui.label("Line");
         egui::ComboBox::from_id_salt("line-filter")
-            .selected_text(view.line.map_or("all lines", |l| l.key()))
+            .selected_text(view.line.map_or("all lines", |l| l.name()))
             .show_ui(ui, |ui| {
                 ui.selectable_value(&mut view.line, None, "all lines");
                 for l in ProductLine::ALL {
-                    ui.selectable_value(&mut view.line, Some(l), l.key());
+                    ui.selectable_value(&mut view.line, Some(l), l.name());
                 }
             });
         ui.label("Fate");
@@ -805,7 +805,8 @@ pub fn purchases_ui(
                             }
                         });
                         row.col(|ui| {
-                            cell(ui, r.line.map_or("", |l| l.key()));
+                            // named as the summary names it
+                            cell(ui, r.line.map_or("", |l| l.name()));
                         });
                         let counted = r.fate == RowFate::Counted;
                         for figure in [count(r.kits), units(r.kpi_units), usd(r.revenue_usd)] {
@@ -858,7 +859,7 @@ fn row_details(
     };
     ui.label(format!(
         "Classified as {}: {}",
-        r.line.map_or("", |l| l.key()),
+        r.line.map_or("", |l| l.name()),
         r.why
     ));
     let current = state.workspace.catalog.get(key).cloned();
@@ -867,7 +868,7 @@ fn row_details(
         for l in ProductLine::ALL {
             let on = r.line == Some(l);
             if ui
-                .selectable_label(on, format!("Classify as {}", l.key()))
+                .selectable_label(on, format!("Classify as {}", l.name()))
                 .clicked()
                 && !on
             {
