@@ -92,7 +92,8 @@ pub enum Command {
         /// Render a panel to this PNG and exit.
         #[arg(long, value_name = "OUT.png")]
         screenshot: Option<PathBuf>,
-        /// The panel to show: dashboard, charts, purchases, capability, settings.
+        /// The panel to show: dashboard, charts, purchases, capability, reconciliation, settings,
+        /// log.
         #[arg(long, default_value = "dashboard")]
         panel: String,
         /// Window size, WIDTHxHEIGHT in points.
@@ -415,9 +416,11 @@ fn window(
     today: NaiveDate,
 ) -> Result<(), CliError> {
     let panel = crate::ui::Panel::parse(panel).ok_or_else(|| {
-        CliError::Usage(format!(
-            "--panel {panel}: not one of dashboard, charts, purchases, capability, settings, log"
-        ))
+        let names: Vec<String> = crate::ui::Panel::ALL
+            .iter()
+            .map(|p| p.label().to_lowercase())
+            .collect();
+        CliError::Usage(format!("--panel {panel}: not one of {}", names.join(", ")))
     })?;
     if let Some(w) = &workspace
         && !w.exists()

@@ -744,3 +744,27 @@ fn a_large_export_is_imported_and_reported_from_disk_as_read_whole() {
     assert_eq!(figures(&a), figures(&c));
     assert_eq!(a["files"][0]["sha256"], c["files"][0]["sha256"]);
 }
+
+/// `lpkpi open`'s help and its error for an unknown panel name every panel the window has.
+#[cfg(feature = "gui")]
+#[test]
+fn open_names_every_panel_in_its_help_and_its_error() {
+    let help = lpkpi(&["open".to_string(), "--help".to_string()]);
+    assert!(help.status.success());
+    let help = String::from_utf8_lossy(&help.stdout).replace(char::is_whitespace, "");
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo/demo.ron");
+    let args = [
+        "open".to_string(),
+        demo.display().to_string(),
+        "--panel".to_string(),
+        "nope".to_string(),
+    ];
+    let out = lpkpi(&args);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    for panel in lpkpi::ui::Panel::ALL {
+        let name = panel.label().to_lowercase();
+        assert!(help.contains(&name), "help lacks {name}: {help}");
+        assert!(err.contains(&name), "error lacks {name}: {err}");
+    }
+}
