@@ -234,6 +234,11 @@ fn reclassifying_a_row_changes_the_totals() {
     h.get_by_label_contains("Classified as Labs (revenue only)");
     assert!(h.query_all_by_label("Labs (revenue only)").count() >= 1);
     assert!(h.query_by_label("lab").is_none(), "not the report's key");
+    // and so do the undo menu and the log
+    assert_eq!(
+        h.state().state.undo.back().map(|(_, what)| what.as_str()),
+        Some("classify CAT-LUNCH as Labs (revenue only)")
+    );
 }
 
 fn ana() -> Person {

@@ -223,7 +223,7 @@ impl Edit {
             Edit::Competencies(e) => list("competency", e, |c| c.name.clone()),
             Edit::Rates(e) => list("rate", e, |r| r.currency.to_string()),
             Edit::Planned(e) => list("planned purchase", e, |p| p.description.clone()),
-            Edit::Catalog(k, Some(e)) => format!("classify {k} as {}", e.line),
+            Edit::Catalog(k, Some(e)) => format!("classify {k} as {}", e.line.name()),
             Edit::Catalog(k, None) => format!("clear the classification of {k}"),
             Edit::Dashboard(m, Some(_)) => format!("dashboard figures for {}", m.label()),
             Edit::Dashboard(m, None) => format!("clear the dashboard figures for {}", m.label()),
