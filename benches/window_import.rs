@@ -132,4 +132,26 @@ fn main() {
     for file in &files {
         import(&mut h, file);
     }
+    undo(&mut h);
+}
+
+/// Undo the last import (Ctrl+Z) and print the frame of the key press and the time to the
+/// figures without it.
+fn undo(h: &mut Harness<'static, LpkpiApp>) {
+    let rows = h.state().state.workspace.rows.len();
+    let start = Instant::now();
+    let cpu = thread_cpu_ns();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.step();
+    let frame = start.elapsed();
+    let frame_cpu = thread_cpu_ns().saturating_sub(cpu) as f64 / 1e6;
+    wait(h, "the figures after the undo", |app| {
+        !app.busy() && app.state.outcome().is_some() && app.state.workspace.rows.len() < rows
+    });
+    println!(
+        "undo of the last import: {rows} -> {} purchases; the frame of the key press: {:.1} ms, {frame_cpu:.1} ms of its thread's CPU; to the figures: {:.3} s",
+        h.state().state.workspace.rows.len(),
+        frame.as_secs_f64() * 1e3,
+        start.elapsed().as_secs_f64()
+    );
 }
