@@ -92,9 +92,18 @@ pub fn run(options: LaunchOptions) -> anyhow::Result<()> {
     if let Some(icon) = icon() {
         viewport = viewport.with_icon(std::sync::Arc::new(icon));
     }
+    // an ephemeral run (a screenshot) neither reads nor writes the user's remembered window:
+    // eframe loads egui's memory (column widths, scroll positions) from its storage and saves
+    // it on exit, so such a run gets a storage of its own, removed when it ends
+    let scratch = if options.ephemeral {
+        Some(tempfile::tempdir().map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))?)
+    } else {
+        None
+    };
     let native = eframe::NativeOptions {
         viewport,
         persist_window: !options.ephemeral && options.size.is_none(),
+        persistence_path: scratch.as_ref().map(|d| d.path().join("app.ron")),
         renderer: eframe::Renderer::Glow,
         ..Default::default()
     };
@@ -105,6 +114,7 @@ pub fn run(options: LaunchOptions) -> anyhow::Result<()> {
         Box::new(move |cc| Ok(Box::new(LpkpiApp::new(cc, options)))),
     )
     .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))?;
+    drop(scratch);
     // a poisoned lock still holds what was recorded
     let failed = failure
         .lock()
