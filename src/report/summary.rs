@@ -137,6 +137,20 @@ pub fn figures_phrase(f: &crate::rules::figures::Figures) -> String {
     format!("{}, {}", kpi_units(f.kpi_units), super::usd(f.revenue_usd))
 }
 
+/// A row's fate in words, as the summary's counts name it ("summary row", "outside the
+/// window"): the purchases table, its filter and the import preview say the same.
+pub fn fate_name(f: crate::rules::figures::RowFate) -> &'static str {
+    use crate::rules::figures::RowFate;
+    match f {
+        RowFate::Counted => "counted",
+        RowFate::OutsideWindow => "outside the window",
+        RowFate::Duplicate => "duplicate",
+        RowFate::Summary => "summary row",
+        RowFate::NotInvoiced => "not invoiced",
+        RowFate::Rejected => "rejected",
+    }
+}
+
 /// The rows read and their fates in one sentence, from `files` files when given: "1 row read
 /// from 1 file: 1 counted, 0 outside the window, 0 duplicates, 0 summary rows, 0 not
 /// invoiced, 0 rejected."

@@ -256,7 +256,7 @@ fn file_details(ui: &mut Ui, p: &ImportPreview, fi: usize, view: &mut ImportView
     ));
     let k = &file.counts;
     ui.label(format!(
-        "{} rows: {} purchases, {} duplicates, {} total rows, {} not invoiced, {} rejected",
+        "{} rows: {} purchases, {} duplicates, {} summary rows, {} not invoiced, {} rejected",
         count(k.read),
         count(k.kept),
         count(k.duplicates),
@@ -352,7 +352,7 @@ pub fn preview_ui(
                 of(c.read, "row read", "rows read"),
                 of(c.kept, "purchase", "purchases"),
                 of(c.duplicates, "duplicate", "duplicates"),
-                of(c.summary, "total row", "total rows"),
+                of(c.summary, "summary row", "summary rows"),
                 count(c.not_invoiced),
                 count(c.rejected)
             ));

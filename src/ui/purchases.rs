@@ -116,14 +116,7 @@ pub struct PurchasesView {
 }
 
 fn fate_label(f: RowFate) -> &'static str {
-    match f {
-        RowFate::Counted => "counted",
-        RowFate::OutsideWindow => "outside window",
-        RowFate::Duplicate => "duplicate",
-        RowFate::Summary => "total row",
-        RowFate::NotInvoiced => "not invoiced",
-        RowFate::Rejected => "rejected",
-    }
+    crate::report::summary::fate_name(f)
 }
 
 const FATES: [RowFate; 6] = [
@@ -616,8 +609,10 @@ fn sort_by_decimal(idx: &mut [usize], value: impl Fn(usize) -> Decimal) {
 }
 
 /// A table cell's text: not selectable, so a click selects the row.
+/// A cell's text on one line, cut with "…" when its column is narrower (the whole text shows
+/// on hover).
 fn cell(ui: &mut Ui, text: impl Into<egui::WidgetText>) {
-    ui.add(egui::Label::new(text).selectable(false));
+    ui.add(egui::Label::new(text).selectable(false).truncate());
 }
 
 fn sort_button(ui: &mut Ui, view: &mut PurchasesView, key: SortKey, label: &str) {
@@ -734,21 +729,32 @@ pub fn purchases_ui(
                 .striped(true)
                 .sense(egui::Sense::click())
                 .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-                .column(Column::auto().at_least(86.0))
-                .column(Column::auto().at_least(70.0))
-                .column(Column::auto().at_least(90.0))
+                .column(Column::auto().at_least(86.0).resizable(true))
+                .column(Column::auto().at_least(70.0).resizable(true))
+                .column(Column::auto().at_least(90.0).resizable(true))
                 .column(
-                    Column::initial(300.0)
-                        .at_least(180.0)
+                    Column::initial(230.0)
+                        .at_least(160.0)
                         .clip(true)
                         .resizable(true),
                 )
-                .column(Column::auto().at_least(80.0))
-                .column(Column::auto().at_least(48.0))
-                .column(Column::auto().at_least(64.0))
-                .column(Column::auto().at_least(96.0))
-                .column(Column::auto().at_least(96.0))
-                .column(Column::auto().at_least(140.0))
+                // the longest line's name, "Course certificate vouchers (MCCV)"
+                .column(
+                    Column::initial(230.0)
+                        .at_least(120.0)
+                        .clip(true)
+                        .resizable(true),
+                )
+                // the figures' columns are sized, not measured: a right-to-left cell takes
+                // all the width it is given, so an auto column would only ever grow
+                .column(Column::initial(60.0).at_least(48.0).resizable(true))
+                .column(Column::initial(84.0).at_least(64.0).resizable(true))
+                .column(Column::initial(110.0).at_least(80.0).resizable(true))
+                // "outside the window" (a truncated cell has no width of its own to measure)
+                .column(Column::initial(132.0).at_least(80.0).resizable(true))
+                // the source takes what the others leave: the figures and the fate stay in
+                // view in a window of 1280 points, the file's name clipped if need be
+                .column(Column::remainder().at_least(120.0).clip(true))
                 .header(24.0, |mut h| {
                     h.col(|ui| sort_button(ui, view, SortKey::Date, "Date"));
                     h.col(|ui| sort_button(ui, view, SortKey::Order, "Order"));
@@ -758,7 +764,7 @@ pub fn purchases_ui(
                     // the figures' headers over their right-aligned numbers
                     for (key, label) in [
                         (SortKey::Kits, "Kits"),
-                        (SortKey::Kpi, "KPI"),
+                        (SortKey::Kpi, "KPI units"),
                         (SortKey::Revenue, "Revenue"),
                     ] {
                         h.col(|ui| {

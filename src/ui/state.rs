@@ -208,7 +208,7 @@ fn row_views(session: &Session, outcome: Option<&Outcome>) -> Vec<RowView> {
         planned: &[],
     };
     let mut shared = Shared::new();
-    let total_row: Arc<str> = Arc::from("a total row");
+    let total_row: Arc<str> = Arc::from("a summary (total) row");
     let not_invoiced: Arc<str> = Arc::from("not invoiced (status or no invoice date)");
     set.rows
         .iter()
