@@ -797,3 +797,54 @@ fn a_second_column_for_a_field_is_ignored_with_a_warning() {
         set.files[0].warnings
     );
 }
+
+/// A quote missing or extra in an export makes valid CSV that swallows rows into one value:
+/// that row is rejected with the lines counted, so no row vanishes without a word, and the reason
+/// quotes at most the start of a long value.
+#[test]
+fn a_quote_that_swallows_rows_rejects_its_row_and_names_the_lines() {
+    let mut text = String::from("Order Date,Order Number,Product Name,Quantity,Amount\n");
+    text.push_str("2026-01-05,A1,MOC 20533C,3,360.00\n");
+    text.push_str("2026-01-05,A2,MOC 20533C,3,\"360.00\n");
+    for i in 3..2_000 {
+        text.push_str(&format!("2026-01-05,A{i},MOC 20533C,1,100.00\n"));
+    }
+    let set = one_file("unclosed.csv", text.as_bytes());
+    assert_eq!(set.files[0].counts.kept, 1);
+    assert_eq!(
+        rejected(&set),
+        vec![(
+            3,
+            "a quote opened on this line is never closed: the 1,997 lines after it were read as part of this row (a quote is missing or extra)".to_string()
+        )]
+    );
+
+    // closed again by a stray quote further down
+    let text = "Order Date,Order Number,Product Name,Quantity,Amount\n\
+                2026-01-05,A1,MOC 20533C,3,360.00\n\
+                2026-01-05,A2,\"MOC 20533C, 15 inch,3,360.00\n\
+                2026-01-05,A3,MOC 20533C,1,100.00\n\
+                2026-01-05,A4,MOC 20533C edition\",2,200.00\n\
+                2026-01-05,A5,MOC 20533C,1,100.00\n";
+    let set = one_file("stray.csv", text.as_bytes());
+    assert_eq!(set.files[0].counts.kept, 2);
+    assert_eq!(
+        rejected(&set),
+        vec![(
+            3,
+            "a quoted value runs over the 2 lines after this one and holds what reads as a row of its own (2026-01-05,A3,MOC 20533C,1,100.00): a quote is missing or extra".to_string()
+        )]
+    );
+
+    // a long unreadable value is quoted by its start and length
+    let long = "9".repeat(70) + "x";
+    let text = format!(
+        "Order Date,Order Number,Product Name,Quantity,Amount\n2026-01-05,A1,MOC,1,{long}\n"
+    );
+    let set = one_file("long.csv", text.as_bytes());
+    let (_, reason) = &rejected(&set)[0];
+    assert!(
+        reason.contains(&format!("'{}… (71 characters)'", "9".repeat(60))),
+        "{reason}"
+    );
+}

@@ -3,7 +3,9 @@
 //! file's conventions from a first pass over its rows, then each data row to one outcome, with
 //! stray decimal marks noted, and the file's warnings gathered in one order.
 
-use super::rows::{Cells, ConventionScan, Conventions, MoneyMemo, StrayMarks, parse_row};
+use super::rows::{
+    Cells, ConventionScan, Conventions, MoneyMemo, RowOutcome, StrayMarks, parse_row,
+};
 use super::sniff::ColumnMap;
 use super::{ImportCounts, ImportError, ImportRules, ImportSet};
 
@@ -92,13 +94,16 @@ impl RowSink<'_> {
     /// One data row, starting at `line` of the file.
     pub fn push<C: Cells + ?Sized>(&mut self, set: &mut ImportSet, line: u32, cells: &C) {
         let columns = &self.layout.columns;
-        let outcome = parse_row(
-            cells,
-            columns,
-            &self.conventions,
-            &self.rules.rows,
-            &mut self.memo,
-        );
+        let outcome = match cells.broken_quotes(columns.last_column()) {
+            Some(reason) => RowOutcome::Rejected(reason),
+            None => parse_row(
+                cells,
+                columns,
+                &self.conventions,
+                &self.rules.rows,
+                &mut self.memo,
+            ),
+        };
         self.strays
             .note(cells, columns, &self.conventions, &outcome);
         set.push(self.file, line, outcome, &mut self.counts);

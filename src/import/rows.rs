@@ -77,6 +77,11 @@ pub trait Cells {
     fn is_empty(&self) -> bool {
         self.len() == 0
     }
+    /// Why the row's quotes look broken (text files only; see
+    /// [`super::split::Record::broken_quotes`]): the row is then rejected with this reason.
+    fn broken_quotes(&self, _last_column: usize) -> Option<String> {
+        None
+    }
 }
 
 impl Cells for csv::ByteRecord {
@@ -367,7 +372,25 @@ pub enum RowOutcome<'a> {
 }
 
 fn quote(c: &Cell<'_>) -> String {
-    format!("'{}'", c.as_text())
+    format!("'{}'", excerpt(&c.as_text()))
+}
+
+/// Characters of a value a reason quotes in full; a longer one is cut.
+const EXCERPT: usize = 60;
+
+/// A value as a reason quotes it: whole when short, else its first [`EXCERPT`] characters, "…"
+/// and its length (a value may be megabytes: a quote never closed takes the rest of a file).
+/// Line ends inside it read as spaces: a reason is one line.
+pub(super) fn excerpt(text: &str) -> String {
+    let one_line = |t: &str| t.replace(['\r', '\n'], " ");
+    match text.char_indices().nth(EXCERPT) {
+        None => one_line(text),
+        Some((cut, _)) => format!(
+            "{}… ({} characters)",
+            one_line(text.get(..cut).unwrap_or_default()),
+            text.chars().count()
+        ),
+    }
 }
 
 fn mark_hint(mark: DecimalMark) -> String {

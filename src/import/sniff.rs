@@ -432,6 +432,11 @@ impl ColumnMap {
         warnings
     }
 
+    /// The rightmost column a field is mapped to (0-based; 0 when none is).
+    pub fn last_column(&self) -> usize {
+        self.columns.iter().flatten().copied().max().unwrap_or(0)
+    }
+
     /// The column of a field as mapped.
     pub fn get(&self, field: Field) -> Option<usize> {
         self.columns[field.index()]

@@ -31,6 +31,11 @@ pub struct Record<'a> {
     start: usize,
     line: u32,
     quote_in_field: bool,
+    /// Line ends inside the record's quotes.
+    lines_inside: u32,
+    /// The text ended inside a quoted field: its quote was never closed.
+    unclosed: bool,
+    delimiter: u8,
 }
 
 impl<'a> Record<'a> {
@@ -43,6 +48,9 @@ impl<'a> Record<'a> {
             start: 0,
             line: 1,
             quote_in_field: false,
+            lines_inside: 0,
+            unclosed: false,
+            delimiter: b',',
         }
     }
 
@@ -63,6 +71,51 @@ impl<'a> Record<'a> {
         self.quote_in_field
     }
 
+    /// Why the record's quotes look broken, if they do: a quote never closed that took lines
+    /// after its own into the record, or a quoted value holding a line that reads as a row of
+    /// its own (as many delimiters as a row needs to reach column `last_column`, 0-based).
+    /// Both are valid CSV that swallows rows, and a quote missing or extra in an export is
+    /// the likely cause; None for every other record.
+    pub fn broken_quotes(&self, last_column: usize) -> Option<String> {
+        if self.lines_inside == 0 {
+            return None;
+        }
+        let is_end = |c: char| c == '\n' || c == '\r';
+        // a value's lines after its first, blank ones aside
+        fn after(v: &str) -> impl Iterator<Item = &str> {
+            v.split(['\n', '\r'])
+                .skip(1)
+                .filter(|l| !l.trim().is_empty())
+        }
+        if self.unclosed {
+            // the field never closed is the record's last, and runs to the text's end
+            let value = self.get(self.spans.len().checked_sub(1)?)?;
+            // with nothing but blank lines after its quote, it took nothing
+            after(value).next()?;
+            // (counted, not numbered: a record read in a chunk knows its lines from the
+            // chunk's first only)
+            let lines = super::sniff::line_ends(value.trim_end_matches(is_end).as_bytes());
+            return Some(format!(
+                "a quote opened on this line is never closed: the {} after it {} read as part \
+                 of this row (a quote is missing or extra)",
+                lines_phrase(lines),
+                if lines == 1 { "was" } else { "were" }
+            ));
+        }
+        let needed = last_column.max(2);
+        let delimiter = char::from(self.delimiter);
+        let row = (0..self.spans.len())
+            .filter_map(|i| self.get(i))
+            .flat_map(after)
+            .find(|l| l.chars().filter(|&c| c == delimiter).count() >= needed)?;
+        Some(format!(
+            "a quoted value runs over the {} after this one and holds what reads as a row of \
+             its own ({}): a quote is missing or extra",
+            lines_phrase(self.lines_inside),
+            super::rows::excerpt(row.trim())
+        ))
+    }
+
     /// Field `i` as it reads after unquoting.
     #[inline]
     pub fn get(&self, i: usize) -> Option<&str> {
@@ -79,6 +132,8 @@ impl<'a> Record<'a> {
         self.spans.clear();
         self.start = start;
         self.quote_in_field = false;
+        self.lines_inside = 0;
+        self.unclosed = false;
     }
 }
 
@@ -90,6 +145,23 @@ impl Cells for Record<'_> {
     fn cell(&self, i: usize) -> Cell<'_> {
         self.get(i).map_or(Cell::Empty, Cell::text)
     }
+    #[inline]
+    fn broken_quotes(&self, last_column: usize) -> Option<String> {
+        Record::broken_quotes(self, last_column)
+    }
+}
+
+/// "1 line", "1,234 lines".
+fn lines_phrase(n: u32) -> String {
+    let digits = n.to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{grouped} line{}", if n == 1 { "" } else { "s" })
 }
 
 /// Reads the records of a text one after the other.
@@ -281,18 +353,20 @@ impl<'a> Splitter<'a> {
         }
         record.clear(start);
         record.line = self.line_ends.saturating_add(1);
-        match self.scan(record, start) {
-            Some(inside) => self.line_ends = self.line_ends.saturating_add(inside),
+        record.delimiter = self.delimiter;
+        let inside = match self.scan(record, start) {
+            Some(inside) => inside,
             None => {
                 record.clear(start);
                 record.line = self.line_ends.saturating_add(1);
                 self.quoted(record, start);
-                let inside = bytes
+                bytes
                     .get(start..self.pos)
-                    .map_or(0, super::sniff::line_ends);
-                self.line_ends = self.line_ends.saturating_add(inside);
+                    .map_or(0, super::sniff::line_ends)
             }
-        }
+        };
+        record.lines_inside = inside;
+        self.line_ends = self.line_ends.saturating_add(inside);
         true
     }
 
@@ -418,6 +492,7 @@ impl<'a> Splitter<'a> {
                     match memchr::memchr(b'"', rest) {
                         None => {
                             // the text ends inside the quotes: so do the field and the record
+                            record.unclosed = true;
                             let span = match copied {
                                 Some(s) => {
                                     record.buf.push_str(text.get(from..).unwrap_or_default());
@@ -558,6 +633,54 @@ mod tests {
         let all = super::super::sniff::line_ends(text.as_bytes());
         assert_eq!(splitter.line_ends(), all, "{text:?}");
         out
+    }
+
+    /// Each record's [`Record::broken_quotes`], the rows reaching column 4 (five fields).
+    fn broken(text: &str) -> Vec<Option<String>> {
+        let mut splitter = Splitter::new(text, b',');
+        let mut record = Record::new(text);
+        let mut out = Vec::new();
+        while splitter.next_into(&mut record) {
+            out.push(record.broken_quotes(4));
+        }
+        out
+    }
+
+    #[test]
+    fn quotes_that_swallow_rows_are_named_and_others_are_not() {
+        // a value over two lines, as an address or a note is: nothing broken
+        assert_eq!(
+            broken("1,2026-01-05,\"MOC, part one\nand two, of it\",1,10\n2,2026-01-05,MOC,1,10\n"),
+            [None, None]
+        );
+        // a quote never closed: the lines after it were read into its row
+        assert_eq!(
+            broken(
+                "1,2026-01-05,MOC,1,10\n2,2026-01-05,\"MOC,1,10\n3,2026-01-05,MOC,1,10\n4,x\n\n"
+            ),
+            [
+                None,
+                Some(
+                    "a quote opened on this line is never closed: the 2 lines after it were \
+                     read as part of this row (a quote is missing or extra)"
+                        .into()
+                )
+            ]
+        );
+        // never closed on the last line, with nothing after it: it took nothing
+        assert_eq!(broken("1,2026-01-05,MOC,1,\"10\n\n"), [None]);
+        assert_eq!(broken("1,2026-01-05,MOC,1,\"10"), [None]);
+        // closed by a stray quote further down: valid CSV, but the value holds rows
+        assert_eq!(
+            broken("1,2026-01-05,\"MOC,1,10\n2,2026-01-05,MOC,1,10\n3,2026-01-05,MOC x\",1,10\n"),
+            [Some(
+                "a quoted value runs over the 2 lines after this one and holds what reads as a \
+                 row of its own (2,2026-01-05,MOC,1,10): a quote is missing or extra"
+                    .into()
+            )]
+        );
+        // the same lines with too few delimiters for a row: a note, not rows
+        assert_eq!(broken("1,2026-01-05,\"MOC,1\n2,3\",1,10\n"), [None]);
     }
 
     #[test]

@@ -159,8 +159,10 @@ fn percent(c: &Check) -> String {
 fn grouped_review(review: &[crate::rules::figures::ReviewItem]) -> Vec<String> {
     /// Places named per reason; the others are counted.
     const SHOWN: usize = 6;
-    // (reason, rows, the first rows' places), in the order each reason first comes
-    let mut groups: Vec<(&str, usize, Vec<(&str, u32)>)> = Vec::new();
+    /// A reason, its rows, and the first rows' places (file, line).
+    type Group<'a> = (&'a str, usize, Vec<(&'a str, u32)>);
+    // in the order each reason first comes
+    let mut groups: Vec<Group<'_>> = Vec::new();
     let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for r in review {
         let g = *index.entry(r.reason.as_str()).or_insert_with(|| {
