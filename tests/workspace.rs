@@ -482,6 +482,25 @@ fn bad_files_give_a_clear_error_and_stay_untouched() {
     assert_refused(&garbage, "");
     // a newer version
     assert_refused(b"(version: 99, partner: (name: \"Future\"))", "newer lpkpi");
+    // a name mistyped by hand: refused with its line, not dropped on the next save (before,
+    // the rates were read as none and the save wrote the file without them)
+    let typo = good.replacen("\n  rates: [", "\n  ratse: [", 1);
+    assert_ne!(typo, good);
+    let line = typo
+        .lines()
+        .position(|l| l.starts_with("  ratse:"))
+        .unwrap()
+        + 1;
+    assert_refused(
+        typo.as_bytes(),
+        &format!("line {line}, column 3: Unexpected field named `ratse` in the workspace"),
+    );
+    let typo = good.replacen("    level: ", "    levle: ", 1);
+    assert_ne!(typo, good);
+    assert_refused(
+        typo.as_bytes(),
+        "Unexpected field named `levle` in `Partner`",
+    );
 }
 
 #[test]

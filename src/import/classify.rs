@@ -12,6 +12,7 @@ use crate::profile::{KeywordRule, ProductLine, ProfileError, Rulebook};
 /// A catalog override made by an administrator: a part number or an exact product name
 /// assigned to a line, optionally with a component count for packaged sets.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CatalogEntry {
     /// The line the product belongs to.
     pub line: ProductLine,
@@ -22,6 +23,7 @@ pub struct CatalogEntry {
 
 /// The workspace catalog: overrides keyed by part number or exact product name.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Catalog {
     /// Entries by key (part number, or product name when there is no part number).
     pub entries: BTreeMap<String, CatalogEntry>,

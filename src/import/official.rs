@@ -15,6 +15,7 @@ use super::values::{DecimalMark, month_from_name, parse_money};
 
 /// One line of the official report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct OfficialLine {
     /// The month it is counted in.
     pub month: Month,

@@ -109,6 +109,7 @@ impl Cells for csv::StringRecord {
 
 /// The per-file conventions decided before the rows are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Conventions {
     /// Decimal mark of amounts and prices.
     pub decimal_mark: DecimalMark,

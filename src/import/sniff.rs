@@ -350,6 +350,7 @@ impl HeaderNames {
 
 /// How a column map is stored: the header as written and the field of each mapped column.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
 pub struct ColumnMapRepr {
     /// Header cells as written.
     pub header: Vec<String>,

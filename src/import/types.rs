@@ -231,6 +231,7 @@ pub struct Row {
 /// Rows of a file per import-time fate. `read = kept + duplicates + summary + not_invoiced +
 /// rejected` always holds.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportCounts {
     /// Data rows after the header, blank rows excluded.
     pub read: u32,
@@ -292,6 +293,7 @@ pub enum FileShape {
 
 /// One imported file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ImportedFile {
     /// The name as given (command line) or as dropped.
     pub name: String,

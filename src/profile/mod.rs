@@ -196,6 +196,7 @@ impl fmt::Display for Field {
 
 /// One membership level and its requirements (R1). `None` / `false`: does not apply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Level {
     /// Stable id used in reports and workspaces ("gold").
     pub id: String,
@@ -217,6 +218,7 @@ pub struct Level {
 
 /// What one purchase unit of a product line is worth (R2).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LineValue {
     /// KPI units per student kit (per component for packaged sets).
     #[serde(with = "rust_decimal::serde::str")]
@@ -228,6 +230,7 @@ pub struct LineValue {
 /// A keyword rule: matches when the text holds one of `any` and, when `with` is not empty,
 /// also one of `with`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct KeywordRule {
     /// Words or phrases, one of which must appear.
     pub any: Vec<String>,
@@ -241,6 +244,7 @@ pub struct KeywordRule {
 /// A course-code rule: a regular expression matched against the part number and the first
 /// token of the product name.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CodeRule {
     /// Anchored regular expression (regex-lite syntax).
     pub pattern: String,
@@ -253,6 +257,7 @@ pub struct CodeRule {
 
 /// The classification rulebook (import.md, "Classification").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Rulebook {
     /// Rules for the product type cell.
     pub type_rules: Vec<KeywordRule>,
@@ -267,6 +272,7 @@ pub struct Rulebook {
 
 /// One row of the benefits table (R6).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Benefit {
     /// Benefit name ("Training use licenses").
     pub name: String,
@@ -276,6 +282,7 @@ pub struct Benefit {
 
 /// A program profile: the rules as data.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Profile {
     /// Stable id ("learning-partner").
     pub id: String,
@@ -491,6 +498,15 @@ mod tests {
         let text = BUILTIN_PROFILE.replace("\"Billing Date\"", "\"Billing Date\", \"Qty\"");
         let err = Profile::from_ron(&text, "test").unwrap_err();
         assert!(err.to_string().contains("Qty"), "{err}");
+    }
+
+    /// A name mistyped in a profile is refused: read as absent, a requirement would vanish.
+    #[test]
+    fn a_mistyped_name_is_refused() {
+        let text = BUILTIN_PROFILE.replacen("kpi_units:", "kpi_unit:", 1);
+        assert_ne!(text, BUILTIN_PROFILE);
+        let err = Profile::from_ron(&text, "test").unwrap_err().to_string();
+        assert!(err.contains("Unexpected field named `kpi_unit`"), "{err}");
     }
 
     #[test]

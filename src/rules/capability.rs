@@ -13,6 +13,7 @@ use crate::profile::Profile;
 /// MCT roster.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default)]
+#[serde(deny_unknown_fields)]
 pub struct Membership {
     /// MCT ID or certification profile ID.
     pub id: String,
@@ -31,6 +32,7 @@ impl Membership {
 /// An exam a person passed.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default)]
+#[serde(deny_unknown_fields)]
 pub struct ExamPass {
     /// Exam code ("AZ-104").
     pub exam: String,
@@ -44,6 +46,7 @@ pub struct ExamPass {
 /// and staff alike), recorded once.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default)]
+#[serde(deny_unknown_fields)]
 pub struct Person {
     /// Full name (people are told apart by name, ignoring case and outer spaces).
     pub name: String,
@@ -64,6 +67,7 @@ impl Person {
 /// "K distinct people who each passed one of these exams", for one level.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default)]
+#[serde(deny_unknown_fields)]
 pub struct ExamRule {
     /// The level it applies to ("gold", "silver").
     pub level: String,
@@ -76,6 +80,7 @@ pub struct ExamRule {
 /// A competency with the Learning Option and its exam rules.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default)]
+#[serde(deny_unknown_fields)]
 pub struct Competency {
     /// Competency name ("Cloud Platform").
     pub name: String,

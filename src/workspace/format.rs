@@ -39,6 +39,7 @@ pub const COLUMNS: &str = "\
 /// pointing into a products table.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
+#[serde(deny_unknown_fields)]
 pub struct FileV3 {
     /// Format version of the file.
     pub version: u32,
@@ -287,7 +288,8 @@ fn parse_error(origin: &str, e: ron::error::SpannedError) -> WorkspaceError {
             ron::error::Error::ExceededRecursionLimit => format!(
                 "the file nests deeper than {RECURSION_LIMIT} levels, which no workspace does"
             ),
-            code => code.to_string(),
+            // the file's top level is a workspace to whoever wrote it, not lpkpi's type
+            code => code.to_string().replace("`FileV3`", "the workspace"),
         },
     }
 }

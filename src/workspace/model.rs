@@ -31,6 +31,7 @@ pub const FORMAT_VERSION: u32 = 3;
 /// The partner whose renewal the workspace tracks.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default)]
+#[serde(deny_unknown_fields)]
 pub struct Partner {
     /// Company name.
     pub name: String,
@@ -54,6 +55,7 @@ pub enum ProfileChoice {
 
 /// A row as stored: its source, its import-time fate, and the purchase it holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct StoredRow {
     /// Index of its import batch.
     pub batch: u32,
@@ -83,6 +85,7 @@ pub enum StoredFate {
 
 /// A purchase as stored: normalized text and exact decimals.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct StoredPurchase {
     /// Purchase date.
     pub date: NaiveDate,
@@ -115,6 +118,7 @@ pub struct StoredPurchase {
 
 /// An exchange rate entered by the administrator.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Rate {
     /// Currency.
     pub currency: Currency,
@@ -128,6 +132,7 @@ pub struct Rate {
 
 /// A planned purchase (the forecast's scenario; never an actual).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PlannedPurchase {
     /// When it is planned.
     pub date: NaiveDate,
@@ -162,6 +167,7 @@ impl PlannedPurchase {
 
 /// A month of the official KPI dashboard, typed or imported, for reconciliation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DashboardMonth {
     /// The month.
     pub month: Month,
@@ -176,6 +182,7 @@ pub struct DashboardMonth {
 /// The workspace: one RON file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
+#[serde(deny_unknown_fields)]
 pub struct Workspace {
     /// Format version of the file.
     pub version: u32,
