@@ -280,6 +280,19 @@ fn usage(e: impl std::fmt::Display) -> CliError {
     CliError::Usage(e.to_string())
 }
 
+/// A workspace that cannot be written (its folder missing or read-only, the file read-only,
+/// and when `writing`, any I/O error: the disk full) is output that could not be written
+/// (1); the rest (it exists, it is locked, it cannot be read or does not parse) is a usage
+/// error (2).
+fn workspace_error(writing: bool) -> impl Fn(crate::workspace::WorkspaceError) -> CliError {
+    use crate::workspace::WorkspaceError as E;
+    move |e| match e {
+        E::Folder { .. } | E::ReadOnly { .. } | E::Serialize(_) => CliError::Failed(e.to_string()),
+        E::Io { .. } if writing => CliError::Failed(e.to_string()),
+        _ => CliError::Usage(e.to_string()),
+    }
+}
+
 fn check_level(profile: &Profile, level: &str) -> Result<(), CliError> {
     if profile.level(level).is_some() {
         return Ok(());
@@ -524,7 +537,7 @@ fn new(
     if let Some(level) = &level {
         check_level(&ws.profile().map_err(usage)?, level)?;
     }
-    Document::create(path, ws).map_err(usage)?;
+    Document::create(path, ws).map_err(workspace_error(true))?;
     println!("{}: created for {partner}", path.display());
     Ok(())
 }
@@ -551,8 +564,8 @@ fn import(path: &Path, files: &[PathBuf], now: NaiveDateTime) -> Result<(), CliE
         .collect();
     // All or nothing: a new workspace file is created only when every file imports.
     let mut doc = if path.exists() {
-        let d = Document::open(path).map_err(usage)?;
-        d.check_writable().map_err(usage)?;
+        let d = Document::open(path).map_err(workspace_error(false))?;
+        d.check_writable().map_err(workspace_error(false))?;
         Some(d)
     } else {
         None
@@ -597,11 +610,11 @@ fn import(path: &Path, files: &[PathBuf], now: NaiveDateTime) -> Result<(), CliE
     match &mut doc {
         Some(d) if ws != before => {
             d.workspace = ws;
-            d.save().map_err(|e| CliError::Failed(e.to_string()))?;
+            d.save().map_err(workspace_error(true))?;
         }
         Some(_) => {}
         None => {
-            doc = Some(Document::create(path, ws).map_err(|e| CliError::Failed(e.to_string()))?);
+            doc = Some(Document::create(path, ws).map_err(workspace_error(true))?);
         }
     }
     if doc.as_ref().is_some_and(Document::has_recovery) {

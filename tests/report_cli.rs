@@ -768,3 +768,28 @@ fn open_names_every_panel_in_its_help_and_its_error() {
         assert!(err.contains(&name), "error lacks {name}: {err}");
     }
 }
+
+/// A workspace whose folder does not exist cannot be written: exit 1 (output not written),
+/// one line naming the workspace and its folder, not lpkpi's own lock file.
+#[test]
+fn a_workspace_in_a_missing_folder_is_output_not_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("nodir/w.ron").display().to_string();
+    let folder = dir.path().join("nodir").display().to_string();
+    let csv = data().join("orders-basic.csv").display().to_string();
+    for args in [
+        vec!["new", "--partner", "X", &ws],
+        vec!["import", &ws, &csv],
+    ] {
+        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        let out = lpkpi(&args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            err.trim_end(),
+            format!("lpkpi: {ws}: the folder {folder} does not exist")
+        );
+        assert!(!err.contains(".lock"));
+    }
+    assert!(!dir.path().join("nodir").exists());
+}

@@ -106,9 +106,24 @@ impl WorkspaceLock {
         let resolved = crate::files::resolve_links(path).unwrap_or_else(|_| path.to_path_buf());
         let path = resolved.as_path();
         let lock = lock_path(path);
-        let io = |source| WorkspaceError::Io {
-            path: lock.display().to_string(),
-            source,
+        // the lock file is lpkpi's own: an error creating it is said of the workspace and
+        // its folder, which the user named
+        let io = |source: std::io::Error| {
+            let folder = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .map_or_else(|| ".".to_string(), |p| p.display().to_string());
+            let message = match source.kind() {
+                std::io::ErrorKind::NotFound => format!("the folder {folder} does not exist"),
+                std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
+                    format!("lpkpi cannot write in the folder {folder} ({source})")
+                }
+                _ => format!("cannot create its lock file in the folder {folder} ({source})"),
+            };
+            WorkspaceError::Folder {
+                path: path.display().to_string(),
+                message,
+            }
         };
         for _ in 0..50 {
             let file = OpenOptions::new()

@@ -92,6 +92,14 @@ pub enum WorkspaceError {
     /// The file is not one lpkpi reads (a device, a pipe, a folder, too large).
     #[error(transparent)]
     File(#[from] crate::files::FileError),
+    /// The workspace's folder cannot be written in (missing, read-only): nothing was written.
+    #[error("{path}: {message}")]
+    Folder {
+        /// The workspace file.
+        path: String,
+        /// What is wrong with its folder.
+        message: String,
+    },
     /// `new` on a file that exists.
     #[error("{path} already exists")]
     Exists {
