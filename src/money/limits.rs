@@ -1,6 +1,7 @@
 //! The limits every value and file must respect, defined once: the importer, the loader, the
 //! command line and the window all check with these, so nothing one accepts is refused by
-//! another (a value the window takes always saves and opens again), and no sum can overflow.
+//! another (a value the window takes always saves and opens again), and no decimal sum can
+//! overflow (a kit count is an integer, summed with saturation and a warning when cut).
 
 use rust_decimal::Decimal;
 

@@ -260,6 +260,7 @@ pub fn evaluate(set: &ImportSet, inputs: &Inputs<'_>) -> Evaluation {
     for f in &set.files {
         warnings.extend(f.warnings.iter().map(|w| format!("{}: {w}", f.name)));
     }
+    warnings.extend(saturated_kits(&by_line));
     if inputs.as_of > dates.anniversary {
         warnings.push(format!(
             "the anniversary {} is past (as of {}): enter the next anniversary",
@@ -288,6 +289,22 @@ pub fn evaluate(set: &ImportSet, inputs: &Inputs<'_>) -> Evaluation {
         row_fates,
         rates_used,
     }
+}
+
+/// A warning for each line whose kit count reached the end of an `i64` (summed with
+/// saturation: only rows far past any real purchase reach it, a billion kits of 10,000
+/// components a million times); KPI units and revenue are decimals and stay exact.
+fn saturated_kits(by_line: &[LineTotals; 6]) -> Vec<String> {
+    crate::profile::ProductLine::ALL
+        .into_iter()
+        .filter(|l| matches!(by_line[l.index()].kits, i64::MAX | i64::MIN))
+        .map(|l| {
+            format!(
+                "{}: more kits than lpkpi can count, so their count is cut at its limit; the KPI units and revenue are exact",
+                l.name()
+            )
+        })
+        .collect()
 }
 
 /// Rows folded into figures from this many on are folded in two halves at once.
@@ -499,6 +516,24 @@ mod tests {
     use super::*;
     use crate::import::ImportRules;
     use crate::import::classify::Catalog;
+
+    #[test]
+    fn a_kit_count_cut_at_its_limit_is_said() {
+        let mut by_line = [LineTotals::default(); 6];
+        by_line[ProductLine::Courseware.index()].kits = i64::MAX - 1;
+        assert!(saturated_kits(&by_line).is_empty());
+        by_line[ProductLine::Courseware.index()].kits = by_line[ProductLine::Courseware.index()]
+            .kits
+            .saturating_add(10);
+        by_line[ProductLine::Lab.index()].kits = i64::MIN;
+        assert_eq!(
+            saturated_kits(&by_line),
+            [
+                "Courseware: more kits than lpkpi can count, so their count is cut at its limit; the KPI units and revenue are exact",
+                "Labs (revenue only): more kits than lpkpi can count, so their count is cut at its limit; the KPI units and revenue are exact",
+            ]
+        );
+    }
 
     /// Rows of every fate, unknown products, packaged sets and rows waiting for a rate, in
     /// two files so that some are duplicates.
