@@ -35,6 +35,13 @@ pub fn remove_leftovers(path: &Path) {
 
 /// Write `bytes` to `path` atomically.
 pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_like(path, bytes, path)
+}
+
+/// Write `bytes` to `path` atomically, with the permissions of the file at `like` (the file
+/// a backup copies: a workspace only its owner may read keeps a backup only its owner may
+/// read); the usual rw-r--r-- when there is none.
+pub fn write_like(path: &Path, bytes: &[u8], like: &Path) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -43,8 +50,9 @@ pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .prefix(&temp_prefix(path))
         .suffix(".tmp")
         .tempfile_in(dir)?;
-    // Keep the permissions of the file replaced; new files get the usual rw-r--r--.
-    match std::fs::metadata(path) {
+    // Keep the permissions of the file replaced (or copied); new files get the usual
+    // rw-r--r--.
+    match std::fs::metadata(like) {
         Ok(meta) => tmp.as_file().set_permissions(meta.permissions())?,
         Err(_) => {
             #[cfg(unix)]
@@ -75,5 +83,22 @@ mod tests {
         super::write(&path, b"two").unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"two");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_copy_takes_the_permissions_of_its_original() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let original = dir.path().join("w.ron");
+        let copy = dir.path().join("w.ron.bak");
+        std::fs::write(&original, b"one").unwrap();
+        std::fs::set_permissions(&original, std::fs::Permissions::from_mode(0o640)).unwrap();
+        // an older copy readable by all is replaced by one as private as its original
+        std::fs::write(&copy, b"zero").unwrap();
+        std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o644)).unwrap();
+        super::write_like(&copy, b"one", &original).unwrap();
+        let mode = std::fs::metadata(&copy).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o640);
     }
 }

@@ -370,7 +370,7 @@ impl Document {
         }
         self.check_writable()?;
         if let Some(old) = &current {
-            crate::files::atomic::write(&backup_path(&target), old)
+            crate::files::atomic::write_like(&backup_path(&target), old, &target)
                 .map_err(io(&backup_path(&target)))?;
         }
         crate::files::atomic::write(&target, text.as_bytes()).map_err(io(&self.path))?;
