@@ -674,6 +674,16 @@ fn check_out(out: &Path, r: &ReportArgs) -> Result<(), CliError> {
 }
 
 fn report(r: ReportArgs, now: NaiveDateTime) -> Result<(), CliError> {
+    // two rates for one currency: which one was meant cannot be guessed
+    for (i, (cur, rate)) in r.rates.iter().enumerate() {
+        if let Some((_, other)) = r.rates[..i].iter().find(|(c, _)| c == cur)
+            && other != rate
+        {
+            return Err(CliError::Usage(format!(
+                "--rate {cur}: given twice ({other} and {rate}); give one rate per currency"
+            )));
+        }
+    }
     if let Some(out) = &r.out {
         check_out(out, &r)?;
     } else if r.format == FormatArg::Pdf && std::io::stdout().is_terminal() {

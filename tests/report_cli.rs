@@ -321,6 +321,19 @@ fn exit_status_2_names_the_file() {
             "report",
             "--anniversary",
             "2026-10-01",
+            "--rate",
+            "EUR=1.08",
+            "--rate",
+            "EUR=2",
+            &basic,
+        ],
+        "--rate EUR: given twice (1.08 and 2)",
+    );
+    assert_usage_error(
+        &[
+            "report",
+            "--anniversary",
+            "2026-10-01",
             "/nonexistent/orders.csv",
         ],
         "orders.csv",
