@@ -34,8 +34,11 @@ impl Cells for SheetRow<'_> {
             Some(Data::Int(v)) => Cell::Number(*v as f64),
             Some(Data::Float(v)) => Cell::Number(*v),
             Some(Data::Bool(b)) => Cell::Text(if *b { "TRUE" } else { "FALSE" }),
+            // a date cell's serial must be a day Excel shows (1 is 1900-01-01): NaN or a
+            // negative serial in a date-formatted cell is a number, and a row whose date is a
+            // number is rejected, not dated 1899
             Some(Data::DateTime(dt)) => match dt.as_datetime() {
-                Some(d) if dt.is_datetime() => Cell::Date(d.date()),
+                Some(d) if dt.is_datetime() && dt.as_f64() >= 1.0 => Cell::Date(d.date()),
                 _ => Cell::Number(dt.as_f64()),
             },
             Some(Data::DateTimeIso(s)) => iso_date(s).map_or(Cell::text(s), Cell::Date),
@@ -196,4 +199,32 @@ fn read_book(
         file: name.to_string(),
         columns: first_columns.unwrap_or_default(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use calamine::{ExcelDateTime, ExcelDateTimeType};
+
+    fn date_cell(serial: f64) -> Data {
+        Data::DateTime(ExcelDateTime::new(
+            serial,
+            ExcelDateTimeType::DateTime,
+            false,
+        ))
+    }
+
+    /// A date cell holds a day only when its serial is one Excel shows; NaN or a negative
+    /// serial is a number (so its row is rejected), not a day of 1899.
+    #[test]
+    fn a_date_cell_before_1900_is_a_number() {
+        let cells = [date_cell(46_027.0), date_cell(-5.0), date_cell(f64::NAN)];
+        let row = SheetRow(&cells);
+        assert_eq!(
+            row.cell(0),
+            Cell::Date(chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap())
+        );
+        assert_eq!(row.cell(1), Cell::Number(-5.0));
+        assert!(matches!(row.cell(2), Cell::Number(v) if v.is_nan()));
+    }
 }
