@@ -561,6 +561,8 @@ fn the_whole_loop_from_drop_to_export() {
         ),
         (2, 2, 1)
     );
+    // the rule is said as the summary says it, the level by its name
+    h.get_by_label_contains("Silver rule: 1 person needed with AZ-104 / AZ-305");
 
     // the verdict
     click_tab(&mut h, "Dashboard");
@@ -1671,4 +1673,37 @@ fn a_large_export_dropped_on_a_workspace_with_rows_imports_as_the_core_does() {
         h.state().state.workspace.batches.len(),
         before.batches.len()
     );
+}
+
+/// A pass typed but not added goes with the person on Add person; an incomplete one stops
+/// the person with its error instead of vanishing with the form.
+#[test]
+fn a_pass_typed_but_not_added_goes_with_the_person() {
+    let mut h = harness(imported());
+    click_tab(&mut h, "Capability");
+    type_into(&mut h, "Person name", "Ana Ruiz");
+    type_into(&mut h, "Exam", "AZ-104");
+    type_into(&mut h, "Passed on", "2025-04-02");
+    h.get_by_label("Add person").click();
+    h.run_steps(3);
+    settle(&mut h);
+    let people = &h.state().state.workspace.people;
+    assert_eq!(people.len(), 1);
+    assert_eq!(
+        people[0]
+            .passes
+            .iter()
+            .map(|p| (p.exam.as_str(), p.date))
+            .collect::<Vec<_>>(),
+        [("AZ-104", Some(d("2025-04-02")))]
+    );
+
+    // an exam without its day: the person waits, the error says what is missing
+    type_into(&mut h, "Person name", "Ben Ode");
+    type_into(&mut h, "Exam", "AZ-305");
+    h.get_by_label("Add person").click();
+    h.run_steps(3);
+    settle(&mut h);
+    assert_eq!(h.state().state.workspace.people.len(), 1);
+    h.get_by_label_contains("the day it was passed");
 }

@@ -534,11 +534,13 @@ pub fn document(input: &ReportInput<'_>) -> Document {
         }
         for r in &c.exam_rules {
             items.push(format!(
-                "{}, {} rule: {} needed with {}; {} {} ({}): {}",
+                "{}, {}; {} {} ({}): {}",
                 r.competency,
-                summary::level_name(e, &r.level),
-                people(r.needed as usize),
-                r.exams.join(" / "),
+                summary::exam_rule_phrase(
+                    &summary::level_name(e, &r.level),
+                    r.needed as usize,
+                    &r.exams
+                ),
                 people(r.people.len()),
                 if r.people.len() == 1 {
                     "has one"

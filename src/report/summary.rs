@@ -112,6 +112,16 @@ pub fn level_name(eval: &Evaluation, id: &str) -> String {
         .map_or_else(|| id.to_string(), |l| l.name.clone())
 }
 
+/// A competency's exam rule for a level, as the window and every summary say it: "Silver
+/// rule: 2 people needed with AZ-104 / AZ-305".
+pub fn exam_rule_phrase(level_name: &str, needed: usize, exams: &[String]) -> String {
+    format!(
+        "{level_name} rule: {} needed with {}",
+        count_of(needed, "person", "people"),
+        exams.join(" / ")
+    )
+}
+
 /// A count for people with its noun, singular for one: "1 row", "12,345 rows".
 pub fn count_of(n: impl TryInto<u64>, one: &str, many: &str) -> String {
     let n = n.try_into().unwrap_or(u64::MAX);

@@ -408,29 +408,7 @@ fn person_form(ui: &mut Ui, state: &AppState, view: &mut CapabilityView, cmds: &
             );
         });
         if ui.button("Add pass").clicked() {
-            let date = parse_day(&view.pass_date);
-            let expiry = parse_day(&view.pass_expiry);
-            view.errors.exam = view
-                .pass_exam
-                .trim()
-                .is_empty()
-                .then(|| "the exam code, e.g. AZ-104".to_string());
-            view.errors.pass_date = match &date {
-                Ok(Some(_)) => None,
-                Ok(None) => Some("the day it was passed".into()),
-                Err(e) => Some(e.clone()),
-            };
-            view.errors.pass_expiry = expiry.as_ref().err().cloned();
-            if let (Ok(Some(date)), Ok(expiry), None) = (date, expiry, &view.errors.exam) {
-                view.passes.push(ExamPass {
-                    exam: view.pass_exam.trim().to_string(),
-                    date: Some(date),
-                    expiry,
-                });
-                view.pass_exam.clear();
-                view.pass_date.clear();
-                view.pass_expiry.clear();
-            }
+            add_pass(view);
         }
     });
     ui.horizontal_wrapped(|ui| {
@@ -452,9 +430,39 @@ fn person_form(ui: &mut Ui, state: &AppState, view: &mut CapabilityView, cmds: &
     if !view.pass_exam.trim().is_empty() || !view.pass_date.trim().is_empty() {
         widgets::hint(
             ui,
-            "Add pass puts the pass on this person; Add person (or Save person) records them.",
+            "Add pass puts the pass on this person; Add person (or Save person) records them, with the pass typed here.",
         );
     }
+}
+
+/// Put the pass typed in the pass fields on the person being written; false (the errors
+/// beside the fields) when it is incomplete.
+fn add_pass(view: &mut CapabilityView) -> bool {
+    let date = parse_day(&view.pass_date);
+    let expiry = parse_day(&view.pass_expiry);
+    view.errors.exam = view
+        .pass_exam
+        .trim()
+        .is_empty()
+        .then(|| "the exam code, e.g. AZ-104".to_string());
+    view.errors.pass_date = match &date {
+        Ok(Some(_)) => None,
+        Ok(None) => Some("the day it was passed".into()),
+        Err(e) => Some(e.clone()),
+    };
+    view.errors.pass_expiry = expiry.as_ref().err().cloned();
+    let (Ok(Some(date)), Ok(expiry), None) = (date, expiry, &view.errors.exam) else {
+        return false;
+    };
+    view.passes.push(ExamPass {
+        exam: view.pass_exam.trim().to_string(),
+        date: Some(date),
+        expiry,
+    });
+    view.pass_exam.clear();
+    view.pass_date.clear();
+    view.pass_expiry.clear();
+    true
 }
 
 fn clear_person(view: &mut CapabilityView) {
@@ -470,6 +478,14 @@ fn clear_person(view: &mut CapabilityView) {
 }
 
 fn submit_person(people: &[Person], view: &mut CapabilityView, cmds: &mut Vec<Command>) {
+    // a pass typed but not added goes with the person, or stops them with its error: it is
+    // not thrown away with the form
+    let pending = [&view.pass_exam, &view.pass_date, &view.pass_expiry]
+        .iter()
+        .any(|f| !f.trim().is_empty());
+    if pending && !add_pass(view) {
+        return;
+    }
     let name = view.name.trim().to_string();
     let expiry = parse_day(&view.expiry);
     view.errors.name = name.is_empty().then(|| "a person needs a name".to_string());
@@ -560,11 +576,10 @@ fn rules_section(
             ui.horizontal_wrapped(|ui| {
                 status(ui, st.map(|s| s.met));
                 let on = view.selected_rule == Some((ci, ri));
-                let text = format!(
-                    "{}: {} people with {}",
-                    r.level,
-                    r.people,
-                    r.exams.join(" or ")
+                let text = crate::report::summary::exam_rule_phrase(
+                    &level_name(state, &r.level),
+                    r.people as usize,
+                    &r.exams,
                 );
                 if ui.selectable_label(on, text).clicked() {
                     clicked = Some(if on { None } else { Some((ci, ri)) });
@@ -614,9 +629,9 @@ fn rules_section(
             let l = ui.label("Rule level");
             egui::ComboBox::from_id_salt("rule-level")
                 .selected_text(if view.rule_level.is_empty() {
-                    "choose"
+                    "choose".to_string()
                 } else {
-                    view.rule_level.as_str()
+                    level_name(state, &view.rule_level)
                 })
                 .show_ui(ui, |ui| {
                     if let Ok(d) = &state.derived {
@@ -682,4 +697,15 @@ fn rules_section(
             }
         }
     });
+}
+
+/// A level's name in the profile ("Silver" for `silver`), its id when the profile has no such
+/// level or the figures are not there yet.
+fn level_name(state: &AppState, id: &str) -> String {
+    state
+        .derived
+        .as_ref()
+        .ok()
+        .and_then(|d| d.session.profile.level(id))
+        .map_or_else(|| id.to_string(), |l| l.name.clone())
 }
