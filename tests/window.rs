@@ -239,6 +239,10 @@ fn reclassifying_a_row_changes_the_totals() {
         h.state().state.undo.back().map(|(_, what)| what.as_str()),
         Some("classify CAT-LUNCH as Labs (revenue only)")
     );
+    assert_eq!(
+        h.state().state.notes.last().map(|n| n.text.as_str()),
+        Some("Changed: classify CAT-LUNCH as Labs (revenue only)")
+    );
 }
 
 fn ana() -> Person {

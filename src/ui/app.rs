@@ -235,7 +235,15 @@ impl LpkpiApp {
             Command::CancelImport => self.cancel_import(),
             Command::CancelJob => self.cancel_job(),
             Command::MapColumns { header, fields } => self.map_columns(header, fields),
-            Command::Edit(edit) => self.edit(edit),
+            Command::Edit(edit) => {
+                // a panel's edit is logged (the undo menu names it so too): the log keeps
+                // what was reclassified, added or removed, and when
+                let (what, revision) = (edit.describe(), self.state.revision);
+                self.edit(edit);
+                if self.state.revision != revision {
+                    self.info(format!("Changed: {what}"));
+                }
+            }
             Command::Undo => self.undo(false),
             Command::Redo => self.undo(true),
             Command::Show(panel) => self.state.panel = panel,
