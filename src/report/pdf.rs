@@ -82,13 +82,13 @@ pub struct PdfOptions {
 }
 
 const MARGIN: f32 = 40.0;
-const FOOTER: f32 = 22.0;
+const FOOTER: f32 = 14.0;
 const BODY: f32 = 9.0;
 const SMALL: f32 = 7.4;
 const HEADING: f32 = 11.5;
 const TITLE: f32 = 17.0;
-const LEADING: f32 = 1.28;
-const CELL_PAD: f32 = 2.4;
+const LEADING: f32 = 1.26;
+const CELL_PAD: f32 = 2.2;
 
 const INK: (u8, u8, u8) = (26, 26, 26);
 const MUTED: (u8, u8, u8) = (105, 105, 105);
@@ -412,7 +412,7 @@ impl Layout {
         // keep a heading with at least two lines of what follows
         self.need(HEADING * 2.5 + 2.0 * BODY * LEADING);
         if self.y > MARGIN {
-            self.y += HEADING * 0.55;
+            self.y += HEADING * 0.5;
         }
         self.text(self.left(), HEADING, true, INK, clean(text));
         self.y += HEADING * 1.25;

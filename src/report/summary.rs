@@ -190,15 +190,14 @@ pub fn reconciliation_sentence(differing: usize, n: usize) -> String {
         (0, n) => format!("Every one of the {n} months with official figures agrees with lpkpi."),
         (1, 1) => "The one month with official figures differs from lpkpi.".to_string(),
         (d, n) if d == n => format!("All {n} months with official figures differ from lpkpi."),
-        (1, n) => {
-            format!(
-                "1 of the {n} months with official figures differs from lpkpi; the others agree."
-            )
-        }
         (d, n) => {
-            format!(
-                "{d} of the {n} months with official figures differ from lpkpi; the others agree."
-            )
+            let verb = if d == 1 { "differs" } else { "differ" };
+            let rest = if n - d == 1 {
+                "the other agrees"
+            } else {
+                "the others agree"
+            };
+            format!("{d} of the {n} months with official figures {verb} from lpkpi; {rest}.")
         }
     }
 }
@@ -433,30 +432,71 @@ pub fn rates_phrase(eval: &Evaluation) -> Option<String> {
     })
 }
 
-/// What each unmet target still needs a month, for the targets where that means something
-/// (R5: the gap spread over the open months plus the as-of month), with whether the run rate
-/// gets there by the deadline: the same lines in every format and on the dashboard.
+/// What each target not yet met still needs, one sentence a target, the window and every
+/// summary alike: the shortfall, what it asks a month (R5: over the open months and the
+/// as-of day's own, in which purchases can still be made), and what the forecast makes of it.
+/// The run rate projects only the months after the as-of day's: when it falls short, the
+/// sentence says by how much, which that month's further purchases can make up, and what
+/// the planned purchases change ("Gold KPI units: 1,332 short (333 a month over the 4 months
+/// to the deadline, November included); the run rate alone leaves it 19.12 short, for further
+/// purchases in November to make up; with the planned purchases it is reached.").
 pub fn needed_lines(eval: &Evaluation) -> Vec<String> {
     use super::{grouped_units, usd};
-    let months = eval.forecast.open_months + 1;
+    let f = &eval.forecast;
+    let months = f.open_months + 1;
+    let this_month = eval.as_of.format("%B").to_string();
     eval.forecast
         .targets
         .iter()
         .filter(|t| needs_monthly(eval, t.needed_per_month))
         .map(|t| {
-            let (what, need) = match t.requirement {
-                Requirement::Revenue => ("revenue", usd(t.needed_per_month)),
-                _ => ("KPI units", grouped_units(t.needed_per_month)),
+            let revenue = t.requirement == Requirement::Revenue;
+            let (what, figure): (&str, fn(rust_decimal::Decimal) -> String) = if revenue {
+                ("revenue", usd)
+            } else {
+                ("KPI units", grouped_units)
             };
-            let run = match t.reached_on {
-                Some(d) => format!("at the run rate it is reached by {d}"),
-                None => "at the run rate it is not reached by the deadline".to_string(),
+            let pick = |x: &crate::rules::figures::Figures| if revenue { x.revenue_usd } else { x.kpi_units };
+            let have = pick(&eval.totals);
+            let short = t.target.saturating_sub(have).max(rust_decimal::Decimal::ZERO);
+            let head = if months == 1 {
+                format!(
+                    "{} short, all of it in {this_month}, the window's last month",
+                    figure(short)
+                )
+            } else {
+                format!(
+                    "{} short ({} a month over the {months} months to the deadline, {this_month} included)",
+                    figure(short),
+                    figure(t.needed_per_month)
+                )
             };
-            format!(
-                "{} {what}: {need} a month over the {months} month{} left (this one included); {run}",
-                level_name(eval, &t.level),
-                if months == 1 { "" } else { "s" },
-            )
+            let with_plans = pick(&f.at_deadline);
+            let without = with_plans.saturating_sub(pick(&f.planned));
+            let mut out = format!("{} {what}: {head}", level_name(eval, &t.level));
+            match t.reached_on {
+                Some(d) => out.push_str(&format!("; at the run rate it is reached by {d}")),
+                None if f.open_months == 0 => {}
+                None if f.completed_months == 0 => {
+                    out.push_str("; with no completed month there is no run rate to project")
+                }
+                None => out.push_str(&format!(
+                    "; the run rate alone leaves it {} short, for further purchases in {this_month} to make up",
+                    figure(t.target.saturating_sub(without))
+                )),
+            }
+            if t.reached_on.is_none() && !pick(&f.planned).is_zero() {
+                if with_plans >= t.target {
+                    out.push_str("; with the planned purchases it is reached");
+                } else {
+                    out.push_str(&format!(
+                        "; with the planned purchases it is still {} short",
+                        figure(t.target.saturating_sub(with_plans))
+                    ));
+                }
+            }
+            out.push('.');
+            out
         })
         .collect()
 }
@@ -771,6 +811,103 @@ mod tests {
             row_fates: Vec::new(),
             rates_used: Vec::new(),
         }
+    }
+
+    /// The demo's Gold KPI units on 2026-11-26: 3,668 of 5,000, a run rate of 437.63 over
+    /// the 3 months after November, a plan of 120.
+    fn short_of_gold(
+        reached_on: Option<chrono::NaiveDate>,
+        planned: &str,
+    ) -> (Evaluation, Vec<String>) {
+        use crate::rules::figures::Figures;
+        use rust_decimal::Decimal;
+        let dec = |s: &str| s.parse::<Decimal>().unwrap_or_default();
+        let mut e = evaluation(vec![level("gold", "Gold", Vec::new())], None);
+        e.as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap_or_default();
+        e.days_to_deadline = 94;
+        e.totals.kpi_units = dec("3668");
+        let units = |s: &str| Figures {
+            kpi_units: dec(s),
+            revenue_usd: Decimal::ZERO,
+        };
+        e.forecast = crate::rules::forecast::Forecast {
+            completed_months: 8,
+            open_months: 3,
+            run_rate: units("437.63"),
+            at_deadline: units(&(dec("4980.88") + dec(planned)).to_string()),
+            planned: units(planned),
+            targets: vec![crate::rules::forecast::TargetForecast {
+                level: "gold".into(),
+                requirement: Requirement::KpiUnits,
+                target: dec("5000"),
+                needed_per_month: dec("333"),
+                reached_on,
+            }],
+        };
+        let lines = needed_lines(&e);
+        (e, lines)
+    }
+
+    #[test]
+    fn the_reconciliation_sentence_agrees_in_number() {
+        assert_eq!(
+            reconciliation_sentence(11, 12),
+            "11 of the 12 months with official figures differ from lpkpi; the other agrees."
+        );
+        assert_eq!(
+            reconciliation_sentence(1, 8),
+            "1 of the 8 months with official figures differs from lpkpi; the others agree."
+        );
+        assert_eq!(
+            reconciliation_sentence(1, 2),
+            "1 of the 2 months with official figures differs from lpkpi; the other agrees."
+        );
+        assert_eq!(
+            reconciliation_sentence(3, 3),
+            "All 3 months with official figures differ from lpkpi."
+        );
+    }
+
+    #[test]
+    fn what_a_target_still_needs_says_what_the_forecast_makes_of_it() {
+        let head = "Gold KPI units: 1,332 short (333 a month over the 4 months to the deadline, November included)";
+        let run = "the run rate alone leaves it 19.12 short, for further purchases in November to make up";
+        assert_eq!(short_of_gold(None, "0").1, [format!("{head}; {run}.")]);
+        assert_eq!(
+            short_of_gold(None, "120").1,
+            [format!(
+                "{head}; {run}; with the planned purchases it is reached."
+            )]
+        );
+        assert_eq!(
+            short_of_gold(None, "10").1,
+            [format!(
+                "{head}; {run}; with the planned purchases it is still 9.12 short."
+            )]
+        );
+        let by = chrono::NaiveDate::from_ymd_opt(2027, 1, 31);
+        assert_eq!(
+            short_of_gold(by, "120").1,
+            [format!(
+                "{head}; at the run rate it is reached by 2027-01-31."
+            )]
+        );
+        // no completed month: nothing to project
+        let (mut e, _) = short_of_gold(None, "0");
+        e.forecast.completed_months = 0;
+        assert_eq!(
+            needed_lines(&e),
+            [format!(
+                "{head}; with no completed month there is no run rate to project."
+            )]
+        );
+        // the window's last month: all of the gap is this month's
+        e.forecast.open_months = 0;
+        e.as_of = chrono::NaiveDate::from_ymd_opt(2027, 2, 10).unwrap_or_default();
+        assert_eq!(
+            needed_lines(&e),
+            ["Gold KPI units: 1,332 short, all of it in February, the window's last month."]
+        );
     }
 
     #[test]

@@ -52,11 +52,21 @@ pub fn charts_ui(ui: &mut Ui, state: &AppState, view: &mut ChartView, cmds: &mut
             fig.kpi_units
         }
     };
+    // the plan's line is drawn: its figure is said too
+    let planned = pick(&e.forecast.planned);
+    let with_plans = if planned.is_zero() {
+        String::new()
+    } else {
+        format!(
+            ", {} with planned purchases",
+            fmt(pick(&e.forecast.at_deadline))
+        )
+    };
     ui.horizontal(|ui| {
         ui.label(RichText::new(format!(
-            "Actual {} · forecast at the deadline {} without planned purchases · as of {}",
+            "Actual {} · forecast at the deadline {} without planned purchases{with_plans} · as of {}",
             fmt(pick(&e.totals)),
-            fmt(pick(&e.forecast.at_deadline).saturating_sub(pick(&e.forecast.planned))),
+            fmt(pick(&e.forecast.at_deadline).saturating_sub(planned)),
             e.as_of
         )));
         if ui.button("Save chart…").clicked() {

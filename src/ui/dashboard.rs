@@ -269,7 +269,8 @@ pub fn dashboard_ui(
         }
         if let Some(r) = &e.readiness {
             ui.label(format!(
-                "Highest level met today: {}",
+                // as of the day the figures are for (the date above), as the summary says it
+                "Highest level met: {}",
                 if r == "none" {
                     "none".to_string()
                 } else {
