@@ -571,6 +571,8 @@ fn the_whole_loop_from_drop_to_export() {
     // the verdict
     click_tab(&mut h, "Dashboard");
     h.get_by_label_contains("Keeps Silver");
+    // the level's card names the competency and who counts
+    h.get_by_label("Cloud Platform: 1 of 1 person with AZ-104 / AZ-305");
     let v = h
         .state()
         .state

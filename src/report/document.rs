@@ -340,10 +340,10 @@ fn reconciliation(input: &ReportInput<'_>, b: &mut Vec<Block>) {
             col("Month", false),
             col("lpkpi KPI", true),
             col("Dashboard KPI", true),
-            col("Difference", true),
+            col("KPI difference", true),
             col("lpkpi revenue", true),
             col("Dashboard revenue", true),
-            col("Difference", true),
+            col("Revenue difference", true),
         ],
         rows,
         total: None,
@@ -468,7 +468,7 @@ pub fn document(input: &ReportInput<'_>) -> Document {
             col("Level", false),
             col("Requirement", false),
             col("Have", true),
-            col("Need", true),
+            col("Target", true),
             col("Of target", true),
             col("Status", false),
         ],
@@ -497,15 +497,9 @@ pub fn document(input: &ReportInput<'_>) -> Document {
             .into_iter()
             .map(|x| vec![x.benefit, x.now, x.after.unwrap_or_else(|| "none".into())])
             .collect();
+        let [now, after] = summary::benefits_headings(e, v);
         b.push(Block::Table {
-            columns: vec![
-                col("Benefit", false),
-                col(
-                    &format!("Now ({})", summary::level_name(e, &v.current)),
-                    false,
-                ),
-                col("After", false),
-            ],
+            columns: vec![col("Benefit", false), col(&now, false), col(&after, false)],
             rows,
             total: None,
         });

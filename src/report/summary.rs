@@ -112,6 +112,19 @@ pub fn level_name(eval: &Evaluation, id: &str) -> String {
         .map_or_else(|| id.to_string(), |l| l.name.clone())
 }
 
+/// The headings of the benefits table's two columns, as the window and every summary say
+/// them: "Now (Gold)" and "After (Silver)" ("After (no level)" when the partner would be
+/// removed from the program).
+pub fn benefits_headings(eval: &Evaluation, v: &crate::rules::verdict::Verdict) -> [String; 2] {
+    let after =
+        v.to.as_deref()
+            .map_or_else(|| "no level".to_string(), |to| level_name(eval, to));
+    [
+        format!("Now ({})", level_name(eval, &v.current)),
+        format!("After ({after})"),
+    ]
+}
+
 /// A competency's exam rule for a level, as the window and every summary say it: "Silver
 /// rule: 2 people needed with AZ-104 / AZ-305".
 pub fn exam_rule_phrase(level_name: &str, needed: usize, exams: &[String]) -> String {
@@ -393,8 +406,8 @@ pub fn held_back(eval: &Evaluation) -> Vec<String> {
         .collect()
 }
 
-/// The exchange rates behind the revenue, in USD per unit ("exchange rates to USD: EUR 1.10
-/// (2026-04: 1.08) and GBP 1.27"); None when every counted row is in USD.
+/// The exchange rates behind the revenue ("exchange rates: 1 EUR = 1.10 USD (1.08 USD in
+/// 2026-04) and 1 GBP = 1.27 USD"); None when every counted row is in USD.
 pub fn rates_phrase(eval: &Evaluation) -> Option<String> {
     let rate = |d: rust_decimal::Decimal| {
         let mut d = d.normalize();
@@ -411,21 +424,23 @@ pub fn rates_phrase(eval: &Evaluation) -> Option<String> {
         let mut months = Vec::new();
         let mut take = |r: &crate::rules::evaluate::RateUsed| match r.month {
             None => general = Some(rate(r.usd_per)),
-            Some(m) => months.push(format!("{}: {}", m.label(), rate(r.usd_per))),
+            Some(m) => months.push(format!("{} USD in {}", rate(r.usd_per), m.label())),
         };
         take(first);
         while let Some(r) = used.next_if(|r| r.currency == currency) {
             take(r);
         }
+        // "1 EUR = 1.10 USD": an amount a reader cannot take for a price
+        let code = currency.as_str();
         parts.push(match (general, months.is_empty()) {
-            (Some(g), true) => format!("{} {g}", currency.as_str()),
-            (Some(g), false) => format!("{} {g} ({})", currency.as_str(), months.join(", ")),
-            (None, _) => format!("{} ({})", currency.as_str(), months.join(", ")),
+            (Some(g), true) => format!("1 {code} = {g} USD"),
+            (Some(g), false) => format!("1 {code} = {g} USD ({})", months.join(", ")),
+            (None, _) => format!("1 {code} = {}", months.join(", ")),
         });
     }
     (!parts.is_empty()).then(|| {
         format!(
-            "exchange rate{} to USD: {}",
+            "exchange rate{}: {}",
             if eval.rates_used.len() == 1 { "" } else { "s" },
             and_list(&parts)
         )
@@ -1075,10 +1090,10 @@ mod tests {
         ];
         assert_eq!(
             rates_phrase(&e).unwrap(),
-            "exchange rates to USD: EUR 1.10 (2026-04: 1.08), GBP (2026-05: 1.27) and JPY 0.0065"
+            "exchange rates: 1 EUR = 1.10 USD (1.08 USD in 2026-04), 1 GBP = 1.27 USD in 2026-05 and 1 JPY = 0.0065 USD"
         );
         e.rates_used.truncate(1);
-        assert_eq!(rates_phrase(&e).unwrap(), "exchange rate to USD: EUR 1.10");
+        assert_eq!(rates_phrase(&e).unwrap(), "exchange rate: 1 EUR = 1.10 USD");
     }
 
     #[test]

@@ -125,7 +125,12 @@ fn as_of_ui(ui: &mut Ui, state: &AppState, view: &mut DashboardView, cmds: &mut 
 }
 
 /// One level's card: its status, then every requirement with its gap and share of target.
-fn level_card(ui: &mut Ui, level: &crate::rules::figures::LevelStatus, width: f32) {
+fn level_card(
+    ui: &mut Ui,
+    level: &crate::rules::figures::LevelStatus,
+    rules: &[crate::rules::capability::ExamRuleStatus],
+    width: f32,
+) {
     egui::Frame::group(ui.style())
         .inner_margin(12.0)
         .show(ui, |ui| {
@@ -144,7 +149,28 @@ fn level_card(ui: &mut Ui, level: &crate::rules::figures::LevelStatus, width: f3
                         status(ui, c.met);
                         ui.label(RichText::new(requirement_name(c)).strong());
                     });
-                    ui.label(gap_text(c));
+                    // the exam rule names its competencies and their people, as the
+                    // Capability panel does
+                    let rules: Vec<String> = rules
+                        .iter()
+                        .filter(|r| c.requirement == Requirement::Exams && r.level == level.id)
+                        .map(|r| {
+                            format!(
+                                "{}: {} of {} with {}",
+                                r.competency,
+                                r.people.len(),
+                                crate::report::summary::count_of(r.needed, "person", "people"),
+                                r.exams.join(" / ")
+                            )
+                        })
+                        .collect();
+                    if rules.is_empty() {
+                        ui.label(gap_text(c));
+                    } else {
+                        for r in rules {
+                            ui.label(r);
+                        }
+                    }
                     progress(ui, c, width);
                     ui.add_space(4.0);
                 }
@@ -295,7 +321,7 @@ pub fn dashboard_ui(
     for row in e.levels.chunks(per_row) {
         ui.horizontal_top(|ui| {
             for level in row {
-                level_card(ui, level, card);
+                level_card(ui, level, &out.capability.exam_rules, card);
             }
         });
     }
@@ -305,12 +331,11 @@ pub fn dashboard_ui(
         && let Ok(d) = &state.derived
     {
         widgets::heading(ui, "Benefits at stake");
+        let [now, after] = crate::report::summary::benefits_headings(e, v);
         egui::Grid::new("benefits").striped(true).show(ui, |ui| {
             ui.label(RichText::new("Benefit").strong());
-            ui.label(
-                RichText::new(format!("Now ({})", out_level_name(state, &v.current))).strong(),
-            );
-            ui.label(RichText::new("After").strong());
+            ui.label(RichText::new(now).strong());
+            ui.label(RichText::new(after).strong());
             ui.end_row();
             for b in benefits_at_stake(&d.session.profile, v) {
                 ui.label(&b.benefit);

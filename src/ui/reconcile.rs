@@ -124,10 +124,10 @@ pub fn reconcile_ui(
                         ("Month", false),
                         ("lpkpi KPI", true),
                         ("Dashboard KPI", true),
-                        ("Difference", true),
+                        ("KPI difference", true),
                         ("lpkpi revenue", true),
                         ("Dashboard revenue", true),
-                        ("Difference", true),
+                        ("Revenue difference", true),
                         ("Source", false),
                     ] {
                         h.col(|ui| {
