@@ -721,7 +721,7 @@ fn a_planned_purchase_is_added_with_its_line_named_as_the_summary_names_it() {
         .count();
     assert_eq!(named, 1, "the list's cell");
     // figures right-aligned under their header, text left-aligned under its own
-    let under = |cell: &str, header: &str, right: bool| {
+    fn under(h: &Harness<'static, LpkpiApp>, cell: &str, header: &str, right: bool) -> f32 {
         let (c, hd) = (h.get_by_label(cell).rect(), h.get_by_label(header).rect());
         let (a, b) = if right {
             (c.max.x, hd.max.x)
@@ -730,11 +730,32 @@ fn a_planned_purchase_is_added_with_its_line_named_as_the_summary_names_it() {
         };
         assert!((a - b).abs() < 1.0, "{cell} {c:?} under {header} {hd:?}");
         c.min.x - hd.min.x
-    };
-    let indent = under("$2,400.50", "Revenue planned", true);
+    }
+    let indent = under(&h, "$2,400.50", "Revenue planned", true);
     assert!(indent > 10.0, "the figure is narrower than its header");
-    under("12", "Kits planned", true);
-    under("Vouchers for the spring cohort", "Description", false);
+    under(&h, "12", "Kits planned", true);
+    under(&h, "Vouchers for the spring cohort", "Description", false);
+
+    // a plan the forecast leaves out says so in its row, and the sentence the summary has
+    settle(&mut h);
+    under(&h, "yes", "In the forecast", false);
+    // the date stays in its field after an add: typed over
+    h.get_by_label("Planned on").focus();
+    h.run_steps(1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("Planned on").type_text("2026-09-01");
+    h.run_steps(2);
+    type_into(&mut h, "What", "Bought already");
+    type_into(&mut h, "Kits", "5");
+    type_into(&mut h, "Revenue (USD)", "100");
+    h.get_by_label("Add planned purchase").click();
+    h.run_steps(3);
+    settle(&mut h);
+    assert_eq!(h.state().state.workspace.planned.len(), 2);
+    under(&h, "no: not after the as-of day", "In the forecast", false);
+    h.get_by_label_contains(
+        "1 planned purchase dated on or before 2026-09-15 or outside the window is not counted.",
+    );
 }
 
 /// Unsaved edits of the window survive a save by the command line, and the window says what

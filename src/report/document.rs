@@ -275,14 +275,7 @@ fn planned(input: &ReportInput<'_>, named: bool) -> (Option<String>, Vec<Block>)
         }
     }
     let n = left.len();
-    let said = (n > 0).then(|| {
-        format!(
-            "{} dated on or before {} or outside the window {} not counted.",
-            summary::count_of(n, "planned purchase", "planned purchases"),
-            e.as_of,
-            if n == 1 { "is" } else { "are" }
-        )
-    });
+    let said = summary::plans_left_out(e, n);
     (said, blocks)
 }
 

@@ -125,6 +125,31 @@ pub fn benefits_headings(eval: &Evaluation, v: &crate::rules::verdict::Verdict) 
     ]
 }
 
+/// Whether the forecast counts a planned purchase dated `date`, in words for its row: "yes",
+/// or why not (R5 counts those after the as-of day and inside the window).
+pub fn plan_counted(eval: &Evaluation, date: chrono::NaiveDate) -> &'static str {
+    if crate::rules::forecast::counts_plan(date, eval.as_of, &eval.dates) {
+        "yes"
+    } else if date <= eval.as_of {
+        "no: not after the as-of day"
+    } else {
+        "no: outside the window"
+    }
+}
+
+/// The planned purchases the forecast leaves out, in one sentence ("1 planned purchase dated
+/// on or before 2026-11-26 or outside the window is not counted."); None when it counts all.
+pub fn plans_left_out(eval: &Evaluation, n: usize) -> Option<String> {
+    (n > 0).then(|| {
+        format!(
+            "{} dated on or before {} or outside the window {} not counted.",
+            count_of(n, "planned purchase", "planned purchases"),
+            eval.as_of,
+            if n == 1 { "is" } else { "are" }
+        )
+    })
+}
+
 /// A competency's exam rule for a level, as the window and every summary say it: "Silver
 /// rule: 2 people needed with AZ-104 / AZ-305".
 pub fn exam_rule_phrase(level_name: &str, needed: usize, exams: &[String]) -> String {

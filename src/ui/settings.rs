@@ -307,6 +307,7 @@ pub fn settings_ui(
             view.selected_plan = None;
         }
         if !ws.planned.is_empty() {
+            let eval = state.outcome().map(|o| &o.eval);
             let rows: Vec<Vec<String>> = ws.planned.iter().map(|p| vec![
                 p.date.to_string(),
                 p.description.clone(),
@@ -314,9 +315,11 @@ pub fn settings_ui(
                 p.line.name().to_string(),
                 widgets::count(p.kits),
                 usd(p.amount_usd),
+                // whether the forecast counts it (R5), and why not
+                eval.map_or(String::new(), |e| crate::report::summary::plan_counted(e, p.date).to_string()),
             ]).collect();
             let at = view.selected_plan.as_ref().and_then(|k| position(&ws.planned, k));
-            if let Some(i) = pick_table(ui, "planned", &["Date", "Description", "Line", "Kits planned", "Revenue planned"], &[96.0, 200.0, 100.0, 70.0, 110.0], &[3, 4], &rows, at) {
+            if let Some(i) = pick_table(ui, "planned", &["Date", "Description", "Line", "Kits planned", "Revenue planned", "In the forecast"], &[96.0, 200.0, 100.0, 70.0, 110.0, 120.0], &[3, 4], &rows, at) {
                 view.selected_plan = if at == Some(i) { None } else { ws.planned.get(i).map(|p| (i, p.clone())) };
             }
             let at = view.selected_plan.as_ref().and_then(|k| position(&ws.planned, k));
@@ -328,8 +331,13 @@ pub fn settings_ui(
             }
         }
         if let Some(out) = state.outcome() {
-            // the summary's sentence, as the dashboard and every export say it
+            // the summary's sentences, as the dashboard and every export say them
             ui.label(super::dashboard::forecast_sentence(state, &out.eval));
+            let e = &out.eval;
+            let left = ws.planned.iter().filter(|p| !crate::rules::forecast::counts_plan(p.date, e.as_of, &e.dates)).count();
+            if let Some(said) = crate::report::summary::plans_left_out(e, left) {
+                ui.label(RichText::new(format!("⚠ {said}")).color(status_color(ui, Some(false))));
+            }
         }
         ui.horizontal_wrapped(|ui| {
             let err = |k: &str| view.field_errors.get(k).cloned();
