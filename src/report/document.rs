@@ -415,6 +415,11 @@ pub fn document(input: &ReportInput<'_>) -> Document {
     for line in summary::held_back(e) {
         b.push(Block::Paragraph(vec![text(format!("⚠ {line}"))]));
     }
+    if let Some(caveat) = summary::review_caveat(e) {
+        b.push(Block::Paragraph(vec![text(format!(
+            "⚠ {caveat} They are listed under To review."
+        ))]));
+    }
     if let Some(r) = &e.readiness {
         let name = if r == "none" {
             "none".to_string()

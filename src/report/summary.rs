@@ -125,6 +125,50 @@ pub fn benefits_headings(eval: &Evaluation, v: &crate::rules::verdict::Verdict) 
     ]
 }
 
+/// The review items that could change the figures, in one sentence for beside the verdict
+/// ("7 rows to review could change these figures: 4 rows of unknown products are not counted
+/// until classified; 3 rows of packaged sets without a component count are counted as 1
+/// component a kit."); None when there are none. Rows waiting for a rate are said apart
+/// ([`held_back`]).
+pub fn review_caveat(eval: &Evaluation) -> Option<String> {
+    use crate::rules::figures::ReviewKind;
+    let n = |kind: ReviewKind| eval.review.iter().filter(|r| r.kind == kind).count();
+    let are = |n: usize| if n == 1 { "is" } else { "are" };
+    let mut parts = Vec::new();
+    let unknown = n(ReviewKind::UnknownProduct);
+    if unknown > 0 {
+        parts.push(format!(
+            "{} of unknown products {} not counted until classified",
+            count_of(unknown, "row", "rows"),
+            are(unknown)
+        ));
+    }
+    let sets = n(ReviewKind::PackagedSet);
+    if sets > 0 {
+        parts.push(format!(
+            "{} of packaged sets without a component count {} counted as 1 component a kit",
+            count_of(sets, "row", "rows"),
+            are(sets)
+        ));
+    }
+    let differing = n(ReviewKind::DifferingDuplicate);
+    if differing > 0 {
+        parts.push(format!(
+            "{} {} from the row that stands",
+            count_of(differing, "duplicate", "duplicates"),
+            if differing == 1 { "differs" } else { "differ" }
+        ));
+    }
+    let total = unknown + sets + differing;
+    (total > 0).then(|| {
+        format!(
+            "{} to review could change these figures: {}.",
+            count_of(total, "row", "rows"),
+            parts.join("; ")
+        )
+    })
+}
+
 /// Whether the forecast counts a planned purchase dated `date`, in words for its row: "yes",
 /// or why not (R5 counts those after the as-of day and inside the window).
 pub fn plan_counted(eval: &Evaluation, date: chrono::NaiveDate) -> &'static str {
@@ -886,6 +930,40 @@ mod tests {
         };
         let lines = needed_lines(&e);
         (e, lines)
+    }
+
+    #[test]
+    fn the_review_rows_that_could_change_the_figures_are_said_beside_the_verdict() {
+        use crate::rules::figures::{ReviewItem, ReviewKind};
+        let mut e = evaluation(Vec::new(), None);
+        assert_eq!(review_caveat(&e), None);
+        let item = |kind| ReviewItem {
+            row: 0,
+            file: "a.csv".into(),
+            line: 2,
+            kind,
+            reason: String::new(),
+        };
+        e.review = vec![item(ReviewKind::NeedsRate)];
+        assert_eq!(
+            review_caveat(&e),
+            None,
+            "said apart, with the revenue held back"
+        );
+        e.review.push(item(ReviewKind::PackagedSet));
+        assert_eq!(
+            review_caveat(&e).unwrap(),
+            "1 row to review could change these figures: 1 row of packaged sets without a component count is counted as 1 component a kit."
+        );
+        e.review.extend([
+            item(ReviewKind::UnknownProduct),
+            item(ReviewKind::UnknownProduct),
+            item(ReviewKind::DifferingDuplicate),
+        ]);
+        assert_eq!(
+            review_caveat(&e).unwrap(),
+            "4 rows to review could change these figures: 2 rows of unknown products are not counted until classified; 1 row of packaged sets without a component count is counted as 1 component a kit; 1 duplicate differs from the row that stands."
+        );
     }
 
     #[test]

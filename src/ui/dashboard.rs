@@ -293,6 +293,15 @@ pub fn dashboard_ui(
                 }
             });
         }
+        // what could still change the figures, beside the verdict they lead to
+        if let Some(caveat) = crate::report::summary::review_caveat(e) {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(RichText::new(format!("⚠ {caveat}")).color(status_color(ui, Some(false))));
+                if ui.small_button("Review them").clicked() {
+                    cmds.push(Command::ShowReview);
+                }
+            });
+        }
         if let Some(r) = &e.readiness {
             ui.label(format!(
                 // as of the day the figures are for (the date above), as the summary says it
