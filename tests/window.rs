@@ -212,6 +212,10 @@ fn reclassifying_a_row_changes_the_totals() {
     h.run_steps(3);
     settle(&mut h);
     assert!(h.state().state.selected_row.is_some());
+    // the row's values as its file has them, to compare with the export
+    h.get_by_label(
+        "order 5008 · line 1 · 2026-03-26 · quantity 1 · 1 component · amount USD 25.00",
+    );
     h.get_by_label("Classify as Labs (revenue only)").click();
     h.run_steps(3);
     settle(&mut h);

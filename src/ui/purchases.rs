@@ -841,6 +841,39 @@ pub fn purchases_ui(
     }
 }
 
+/// The row's values as read from its file (order, line, date, quantity, components, the amount
+/// in its own currency): what an administrator compares with the export, shown for every
+/// fate, counted or not.
+fn row_values(ui: &mut Ui, state: &AppState, i: usize) {
+    let Ok(d) = &state.derived else { return };
+    let Some(p) = d.session.set.rows.get(i).and_then(|r| r.purchase.as_ref()) else {
+        return;
+    };
+    let p = d.session.set.parsed(p);
+    let mut parts = vec![format!("order {}", p.order_id)];
+    if let Some(l) = &p.line_id {
+        parts.push(format!("line {l}"));
+    }
+    parts.push(p.date.to_string());
+    parts.push(format!("quantity {}", count(p.quantity)));
+    if let Some(c) = p.components {
+        parts.push(crate::report::summary::count_of(
+            c,
+            "component",
+            "components",
+        ));
+    }
+    parts.push(match p.amount {
+        Some(a) => format!(
+            "amount {} {}",
+            p.currency.as_str(),
+            crate::report::grouped(a, 2)
+        ),
+        None => "no amount".to_string(),
+    });
+    ui.label(RichText::new(parts.join(" · ")).weak());
+}
+
 fn row_details(
     ui: &mut Ui,
     state: &AppState,
@@ -859,6 +892,9 @@ fn row_details(
             cmds.push(Command::SelectRow(None));
         }
     });
+    if let Some(i) = state.selected_row {
+        row_values(ui, state, i);
+    }
     let Some(key) = r.catalog_key() else {
         ui.label(&*r.why);
         return;
