@@ -512,13 +512,7 @@ pub fn document(input: &ReportInput<'_>) -> Document {
         ))]));
         let mut items = Vec::new();
         for t in &c.trainers {
-            let state = if t.lapses_before_deadline {
-                "⚠ lapses before the deadline"
-            } else if t.valid_at_deadline {
-                "✔ valid at the deadline"
-            } else {
-                "✘ lapsed"
-            };
+            let state = summary::trainer_state(t);
             let expiry = t
                 .expiry
                 .map_or("expiry unknown".to_string(), |d| format!("until {d}"));

@@ -125,6 +125,17 @@ pub fn benefits_headings(eval: &Evaluation, v: &crate::rules::verdict::Verdict) 
     ]
 }
 
+/// A trainer's standing at the deadline in words, as the window and every summary say it.
+pub fn trainer_state(t: &crate::rules::capability::TrainerStatus) -> &'static str {
+    if t.lapses_before_deadline {
+        "⚠ lapses before the deadline"
+    } else if t.valid_at_deadline {
+        "✔ valid at the deadline"
+    } else {
+        "✘ lapsed"
+    }
+}
+
 /// The review items that could change the figures, in one sentence for beside the verdict
 /// ("7 rows to review could change these figures: 4 rows of unknown products are not counted
 /// until classified; 3 rows of packaged sets without a component count are counted as 1

@@ -89,15 +89,16 @@ fn parse_day(s: &str) -> Result<Option<NaiveDate>, String> {
 /// A trainer's standing in words: valid at the deadline, lapsing before it, or already lapsed
 /// at the as-of date (with the colour-blind-safe status colour).
 fn trainer_word(s: &TrainerStatus) -> (String, Option<bool>) {
-    if !s.valid_today {
-        ("✘ lapsed".into(), Some(false))
-    } else if s.lapses_before_deadline {
-        let on = s.expiry.map_or(String::new(), |d| format!(" on {d}"));
-        (format!("⚠ lapsing{on}"), Some(false))
-    } else if s.expiry.is_none() {
-        ("✔ valid (expiry not recorded)".into(), None)
+    // the summary's words ([`crate::report::summary::trainer_state`]), with what the window
+    // adds: the day a membership lapses, and an expiry not recorded
+    let words = crate::report::summary::trainer_state(s);
+    if s.lapses_before_deadline {
+        let on = s.expiry.map_or(String::new(), |d| format!(" ({d})"));
+        (format!("{words}{on}"), Some(false))
+    } else if s.valid_at_deadline && s.expiry.is_none() {
+        (format!("{words} (expiry not recorded)"), None)
     } else {
-        ("✔ valid".into(), Some(true))
+        (words.to_string(), Some(s.valid_at_deadline))
     }
 }
 
