@@ -401,12 +401,13 @@ pub fn document(input: &ReportInput<'_>) -> Document {
         text(" · deadline "),
         strong(e.dates.deadline.to_string()),
         text(format!(
-            " ({}) · window {} to {}{}",
+            " ({}) · window {} to {}{} · rules: {}",
             summary::countdown(e),
             e.dates.window_start,
             e.dates.window_end(),
             // the rates behind the dollar figures, with the other bases of the figures
-            summary::rates_phrase(e).map_or(String::new(), |r| format!(" · {r}"))
+            summary::rates_phrase(e).map_or(String::new(), |r| format!(" · {r}")),
+            input.profile.name,
         )),
     ]));
 
@@ -415,9 +416,13 @@ pub fn document(input: &ReportInput<'_>) -> Document {
     for line in summary::held_back(e) {
         b.push(Block::Paragraph(vec![text(format!("⚠ {line}"))]));
     }
+    let r = input.reconciliation;
+    if let Some(caveat) = summary::dashboard_caveat(r.differences(), r.months.len()) {
+        b.push(Block::Paragraph(vec![text(format!("⚠ {caveat}"))]));
+    }
     if let Some(caveat) = summary::review_caveat(e) {
         b.push(Block::Paragraph(vec![text(format!(
-            "⚠ {caveat} They are listed under To review."
+            "⚠ {caveat} (see To review)."
         ))]));
     }
     if let Some(r) = &e.readiness {
@@ -610,11 +615,9 @@ pub fn document(input: &ReportInput<'_>) -> Document {
 
     let c = &e.counts;
     b.push(Block::Heading("Rows and sources".into()));
-    b.push(Block::Paragraph(vec![text(format!(
-        "{} Rules: {} (profile '{}').",
-        summary::rows_read(c, Some(input.set.files.len())),
-        input.profile.name,
-        input.profile.id
+    b.push(Block::Paragraph(vec![text(summary::rows_read(
+        c,
+        Some(input.set.files.len()),
     ))]));
     let rows = input
         .set

@@ -694,7 +694,7 @@ fn words_of(spans: &[Span]) -> Vec<Word> {
 /// ([`chart::pair`], the SVG the HTML shows, drawn at a size whose labels read at print size).
 const CHARTS: usize = 2;
 const CHART_W: u32 = 440;
-const CHART_H: u32 = 272;
+const CHART_H: u32 = 240;
 
 /// Lay the summary out in pages.
 fn layout(input: &ReportInput<'_>, options: &PdfOptions) -> Result<Layout, ReportError> {

@@ -136,11 +136,10 @@ pub fn trainer_state(t: &crate::rules::capability::TrainerStatus) -> &'static st
     }
 }
 
-/// The review items that could change the figures, in one sentence for beside the verdict
-/// ("7 rows to review could change these figures: 4 rows of unknown products are not counted
-/// until classified; 3 rows of packaged sets without a component count are counted as 1
-/// component a kit."); None when there are none. Rows waiting for a rate are said apart
-/// ([`held_back`]).
+/// The review items that could change the figures, for a sentence beside the verdict ("7
+/// rows to review could change these figures: 4 rows of unknown products are not counted; 3
+/// rows of packaged sets without a component count are counted as 1 a kit", the caller ends
+/// it); None when there are none. Rows waiting for a rate are said apart ([`held_back`]).
 pub fn review_caveat(eval: &Evaluation) -> Option<String> {
     use crate::rules::figures::ReviewKind;
     let n = |kind: ReviewKind| eval.review.iter().filter(|r| r.kind == kind).count();
@@ -149,7 +148,7 @@ pub fn review_caveat(eval: &Evaluation) -> Option<String> {
     let unknown = n(ReviewKind::UnknownProduct);
     if unknown > 0 {
         parts.push(format!(
-            "{} of unknown products {} not counted until classified",
+            "{} of unknown products {} not counted",
             count_of(unknown, "row", "rows"),
             are(unknown)
         ));
@@ -157,7 +156,7 @@ pub fn review_caveat(eval: &Evaluation) -> Option<String> {
     let sets = n(ReviewKind::PackagedSet);
     if sets > 0 {
         parts.push(format!(
-            "{} of packaged sets without a component count {} counted as 1 component a kit",
+            "{} of packaged sets without a component count {} counted as 1 a kit",
             count_of(sets, "row", "rows"),
             are(sets)
         ));
@@ -173,7 +172,7 @@ pub fn review_caveat(eval: &Evaluation) -> Option<String> {
     let total = unknown + sets + differing;
     (total > 0).then(|| {
         format!(
-            "{} to review could change these figures: {}.",
+            "{} to review could change these figures: {}",
             count_of(total, "row", "rows"),
             parts.join("; ")
         )
@@ -276,8 +275,26 @@ pub fn rows_read(c: &crate::rules::figures::RowCounts, files: Option<usize>) -> 
 
 /// How lpkpi's months compare with the official dashboard's, in words: `differing` of `n`
 /// months with official figures differ ("All 12 months with official figures differ from
-/// lpkpi"); the same sentence in the window and every summary.
+/// lpkpi"), and, when any does, which figures the verdict stands on; the same sentences in
+/// the window and every summary.
 pub fn reconciliation_sentence(differing: usize, n: usize) -> String {
+    compared_months(differing, n)
+}
+
+/// Beside the verdict, when lpkpi's months differ from the official dashboard's: which
+/// figures renewal stands on ("lpkpi differs from the official dashboard in 1 of its 8
+/// months, and Microsoft renews on its dashboard's figures (see Reconciliation)."); None when
+/// they agree or there are no official figures.
+pub fn dashboard_caveat(differing: usize, n: usize) -> Option<String> {
+    (differing > 0).then(|| {
+        format!(
+            "lpkpi differs from the official dashboard in {differing} of its {}, and Microsoft renews on its dashboard's figures (see Reconciliation).",
+            count_of(n, "month", "months")
+        )
+    })
+}
+
+fn compared_months(differing: usize, n: usize) -> String {
     match (differing, n) {
         (0, 1) => "The one month with official figures agrees with lpkpi.".to_string(),
         (0, n) => format!("Every one of the {n} months with official figures agrees with lpkpi."),
@@ -964,7 +981,7 @@ mod tests {
         e.review.push(item(ReviewKind::PackagedSet));
         assert_eq!(
             review_caveat(&e).unwrap(),
-            "1 row to review could change these figures: 1 row of packaged sets without a component count is counted as 1 component a kit."
+            "1 row to review could change these figures: 1 row of packaged sets without a component count is counted as 1 a kit"
         );
         e.review.extend([
             item(ReviewKind::UnknownProduct),
@@ -973,27 +990,37 @@ mod tests {
         ]);
         assert_eq!(
             review_caveat(&e).unwrap(),
-            "4 rows to review could change these figures: 2 rows of unknown products are not counted until classified; 1 row of packaged sets without a component count is counted as 1 component a kit; 1 duplicate differs from the row that stands."
+            "4 rows to review could change these figures: 2 rows of unknown products are not counted; 1 row of packaged sets without a component count is counted as 1 a kit; 1 duplicate differs from the row that stands"
         );
     }
 
     #[test]
     fn the_reconciliation_sentence_agrees_in_number() {
         assert_eq!(
-            reconciliation_sentence(11, 12),
+            compared_months(11, 12),
             "11 of the 12 months with official figures differ from lpkpi; the other agrees."
         );
         assert_eq!(
-            reconciliation_sentence(1, 8),
+            compared_months(1, 8),
             "1 of the 8 months with official figures differs from lpkpi; the others agree."
         );
         assert_eq!(
-            reconciliation_sentence(1, 2),
+            compared_months(1, 2),
             "1 of the 2 months with official figures differs from lpkpi; the other agrees."
         );
         assert_eq!(
-            reconciliation_sentence(3, 3),
+            compared_months(3, 3),
             "All 3 months with official figures differ from lpkpi."
+        );
+        // a difference says which figures the verdict stands on
+        assert_eq!(
+            dashboard_caveat(1, 8).unwrap(),
+            "lpkpi differs from the official dashboard in 1 of its 8 months, and Microsoft renews on its dashboard's figures (see Reconciliation)."
+        );
+        assert_eq!(dashboard_caveat(0, 8), None);
+        assert_eq!(
+            reconciliation_sentence(0, 8),
+            "Every one of the 8 months with official figures agrees with lpkpi."
         );
     }
 

@@ -293,10 +293,23 @@ pub fn dashboard_ui(
                 }
             });
         }
+        let r = &out.reconciliation;
+        if let Some(caveat) =
+            crate::report::summary::dashboard_caveat(r.differences(), r.months.len())
+        {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(RichText::new(format!("⚠ {caveat}")).color(status_color(ui, Some(false))));
+                if ui.small_button("Open Reconciliation").clicked() {
+                    cmds.push(Command::Show(Panel::Reconciliation));
+                }
+            });
+        }
         // what could still change the figures, beside the verdict they lead to
         if let Some(caveat) = crate::report::summary::review_caveat(e) {
             ui.horizontal_wrapped(|ui| {
-                ui.label(RichText::new(format!("⚠ {caveat}")).color(status_color(ui, Some(false))));
+                ui.label(
+                    RichText::new(format!("⚠ {caveat}.")).color(status_color(ui, Some(false))),
+                );
                 if ui.small_button("Review them").clicked() {
                     cmds.push(Command::ShowReview);
                 }
