@@ -550,7 +550,7 @@ fn rules_section(
     widgets::heading(ui, "Competency exam rules");
     widgets::hint(
         ui,
-        "Each rule: K distinct people who each passed one of these exams, by the deadline. Select a rule to remove it.",
+        "Each rule: how many distinct people must each have passed one of its exams by the deadline. Select a rule to remove it.",
     );
     if let Some((ci, ri)) = view.selected_rule
         && ws
