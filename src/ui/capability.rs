@@ -578,7 +578,7 @@ fn rules_section(
                 status(ui, st.map(|s| s.met));
                 let on = view.selected_rule == Some((ci, ri));
                 let text = crate::report::summary::exam_rule_phrase(
-                    &level_name(state, &r.level),
+                    &state.level_name(&r.level),
                     r.people as usize,
                     &r.exams,
                 );
@@ -632,7 +632,7 @@ fn rules_section(
                 .selected_text(if view.rule_level.is_empty() {
                     "choose".to_string()
                 } else {
-                    level_name(state, &view.rule_level)
+                    state.level_name(&view.rule_level)
                 })
                 .show_ui(ui, |ui| {
                     if let Ok(d) = &state.derived {
@@ -698,15 +698,4 @@ fn rules_section(
             }
         }
     });
-}
-
-/// A level's name in the profile ("Silver" for `silver`), its id when the profile has no such
-/// level or the figures are not there yet.
-fn level_name(state: &AppState, id: &str) -> String {
-    state
-        .derived
-        .as_ref()
-        .ok()
-        .and_then(|d| d.session.profile.level(id))
-        .map_or_else(|| id.to_string(), |l| l.name.clone())
 }

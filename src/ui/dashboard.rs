@@ -82,15 +82,6 @@ pub fn verdict_text(state: &AppState) -> (String, Option<bool>) {
     (v.sentence, v.good)
 }
 
-fn out_level_name(state: &AppState, id: &str) -> String {
-    state
-        .derived
-        .as_ref()
-        .ok()
-        .and_then(|d| d.session.profile.level(id))
-        .map_or_else(|| id.to_string(), |l| l.name.clone())
-}
-
 /// The dashboard's drafts.
 #[derive(Debug, Default)]
 pub struct DashboardView {
@@ -238,9 +229,7 @@ pub fn dashboard_ui(
             .heading(),
         );
         if let Some(level) = &ws.partner.level {
-            ui.label(
-                RichText::new(format!("current level: {}", out_level_name(state, level))).weak(),
-            );
+            ui.label(RichText::new(format!("current level: {}", state.level_name(level))).weak());
         }
     });
     let Some(out) = state.outcome() else {
@@ -322,7 +311,7 @@ pub fn dashboard_ui(
                 if r == "none" {
                     "none".to_string()
                 } else {
-                    out_level_name(state, r)
+                    state.level_name(r)
                 }
             ));
         }

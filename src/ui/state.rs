@@ -760,6 +760,16 @@ impl AppState {
         self.revision != self.saved_revision
     }
 
+    /// A level's name in the profile ("Silver" for `silver`), its id when the profile has no
+    /// such level or the figures are not there yet.
+    pub fn level_name(&self, id: &str) -> String {
+        self.derived
+            .as_ref()
+            .ok()
+            .and_then(|d| d.session.profile.level(id))
+            .map_or_else(|| id.to_string(), |l| l.name.clone())
+    }
+
     /// The evaluation, when there is one.
     pub fn outcome(&self) -> Option<&Outcome> {
         self.derived.as_ref().ok().and_then(|d| d.outcome.as_ref())
