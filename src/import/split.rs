@@ -153,14 +153,7 @@ impl Cells for Record<'_> {
 
 /// "1 line", "1,234 lines".
 fn lines_phrase(n: u32) -> String {
-    let digits = n.to_string();
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
+    let grouped = crate::money::limits::with_separators(&n.to_string());
     format!("{grouped} line{}", if n == 1 { "" } else { "s" })
 }
 

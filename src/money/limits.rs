@@ -70,7 +70,9 @@ pub fn one_line(text: &str) -> String {
 #[error("{0}")]
 pub struct LimitError(pub String);
 
-fn with_separators(digits: &str) -> String {
+/// An integer's digits with thousands separators ("-1,234,567"), as limits and counts are
+/// written in messages.
+pub fn with_separators(digits: &str) -> String {
     let (sign, digits) = digits.strip_prefix('-').map_or(("", digits), |d| ("-", d));
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {

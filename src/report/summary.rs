@@ -142,10 +142,18 @@ pub fn trainer_state(t: &crate::rules::capability::TrainerStatus) -> &'static st
 /// it); None when there are none. Rows waiting for a rate are said apart ([`held_back`]).
 pub fn review_caveat(eval: &Evaluation) -> Option<String> {
     use crate::rules::figures::ReviewKind;
-    let n = |kind: ReviewKind| eval.review.iter().filter(|r| r.kind == kind).count();
+    // one pass: the dashboard says this every frame, and the list may hold every row
+    let (mut unknown, mut sets, mut differing) = (0, 0, 0);
+    for r in &eval.review {
+        match r.kind {
+            ReviewKind::UnknownProduct => unknown += 1,
+            ReviewKind::PackagedSet => sets += 1,
+            ReviewKind::DifferingDuplicate => differing += 1,
+            ReviewKind::NeedsRate => {}
+        }
+    }
     let are = |n: usize| if n == 1 { "is" } else { "are" };
     let mut parts = Vec::new();
-    let unknown = n(ReviewKind::UnknownProduct);
     if unknown > 0 {
         parts.push(format!(
             "{} of unknown products {} not counted",
@@ -153,7 +161,6 @@ pub fn review_caveat(eval: &Evaluation) -> Option<String> {
             are(unknown)
         ));
     }
-    let sets = n(ReviewKind::PackagedSet);
     if sets > 0 {
         parts.push(format!(
             "{} of packaged sets without a component count {} counted as 1 a kit",
@@ -161,7 +168,6 @@ pub fn review_caveat(eval: &Evaluation) -> Option<String> {
             are(sets)
         ));
     }
-    let differing = n(ReviewKind::DifferingDuplicate);
     if differing > 0 {
         parts.push(format!(
             "{} {} from the row that stands",
