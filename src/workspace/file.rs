@@ -118,7 +118,8 @@ impl WorkspaceLock {
                 std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
                     format!("lpkpi cannot write in the folder {folder} ({source})")
                 }
-                _ => format!("cannot create its lock file in the folder {folder} ({source})"),
+                // creating the lock file, or locking it (a file system without locks)
+                _ => format!("cannot take its lock in the folder {folder} ({source})"),
             };
             WorkspaceError::Folder {
                 path: path.display().to_string(),
