@@ -211,10 +211,11 @@ fn grouped_review(review: &[crate::rules::figures::ReviewItem]) -> Vec<String> {
 /// forecast's unless its sentence `named` the one it counts.
 fn planned(input: &ReportInput<'_>, named: bool) -> (Option<String>, Vec<Block>) {
     let e = input.eval;
-    let (mut counted, left): (Vec<_>, Vec<_>) = input
+    let mut counted: Vec<_> = input
         .planned
         .iter()
-        .partition(|p| counts_plan(p.date, e.as_of, &e.dates));
+        .filter(|p| counts_plan(p.date, e.as_of, &e.dates))
+        .collect();
     // in date order (the Settings panel keeps the order they were added in)
     counted.sort_by_key(|p| p.date);
     let mut blocks = Vec::new();
@@ -274,9 +275,7 @@ fn planned(input: &ReportInput<'_>, named: bool) -> (Option<String>, Vec<Block>)
             });
         }
     }
-    let n = left.len();
-    let said = summary::plans_left_out(e, n);
-    (said, blocks)
+    (summary::plans_left_out(e, input.planned), blocks)
 }
 
 fn text(s: impl Into<String>) -> Span {

@@ -197,9 +197,17 @@ pub fn plan_counted(eval: &Evaluation, date: chrono::NaiveDate) -> &'static str 
     }
 }
 
-/// The planned purchases the forecast leaves out, in one sentence ("1 planned purchase dated
-/// on or before 2026-11-26 or outside the window is not counted."); None when it counts all.
-pub fn plans_left_out(eval: &Evaluation, n: usize) -> Option<String> {
+/// The planned purchases of `planned` the forecast leaves out, in one sentence ("1 planned
+/// purchase dated on or before 2026-11-26 or outside the window is not counted."); None when
+/// it counts all.
+pub fn plans_left_out(
+    eval: &Evaluation,
+    planned: &[crate::workspace::model::PlannedPurchase],
+) -> Option<String> {
+    let n = planned
+        .iter()
+        .filter(|p| !crate::rules::forecast::counts_plan(p.date, eval.as_of, &eval.dates))
+        .count();
     (n > 0).then(|| {
         format!(
             "{} dated on or before {} or outside the window {} not counted.",

@@ -360,10 +360,7 @@ pub fn dashboard_ui(
     if !state.workspace.rows.is_empty() {
         widgets::heading(ui, crate::report::summary::forecast_heading(e));
         ui.label(forecast_sentence(state, e));
-        let left = (state.workspace.planned.iter())
-            .filter(|p| !crate::rules::forecast::counts_plan(p.date, e.as_of, &e.dates))
-            .count();
-        if let Some(said) = crate::report::summary::plans_left_out(e, left) {
+        if let Some(said) = crate::report::summary::plans_left_out(e, &state.workspace.planned) {
             ui.label(said);
         }
         for line in crate::report::summary::needed_lines(e) {

@@ -333,9 +333,7 @@ pub fn settings_ui(
         if let Some(out) = state.outcome() {
             // the summary's sentences, as the dashboard and every export say them
             ui.label(super::dashboard::forecast_sentence(state, &out.eval));
-            let e = &out.eval;
-            let left = ws.planned.iter().filter(|p| !crate::rules::forecast::counts_plan(p.date, e.as_of, &e.dates)).count();
-            if let Some(said) = crate::report::summary::plans_left_out(e, left) {
+            if let Some(said) = crate::report::summary::plans_left_out(&out.eval, &ws.planned) {
                 ui.label(RichText::new(format!("⚠ {said}")).color(status_color(ui, Some(false))));
             }
         }
