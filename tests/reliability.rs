@@ -565,3 +565,56 @@ fn review_csv_neutralizes_formulas() {
         }
     }
 }
+
+/// A disk too full for the new workspace fails the save before anything is replaced: the
+/// workspace and its older backup are both kept. (The full disk is a file-size limit in a
+/// shell, with its signal ignored so that the write fails as a full disk does.)
+#[cfg(unix)]
+#[test]
+fn a_save_the_disk_cannot_hold_keeps_the_older_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = workspace(dir.path());
+    let bak = w.with_file_name("w.ron.bak");
+    let (before, older_backup) = (std::fs::read(&w).unwrap(), std::fs::read(&bak).unwrap());
+    // how large the workspace grows with the next import, learnt on a copy
+    let copy = dir.path().join("copy").join("w.ron");
+    std::fs::create_dir(copy.parent().unwrap()).unwrap();
+    std::fs::copy(&w, &copy).unwrap();
+    let input = data("orders-unicode.txt");
+    let out = lpkpi(&["import", s(&copy), s(&input)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let after = std::fs::metadata(&copy).unwrap().len();
+    // bash counts `ulimit -f` in blocks of 1024 bytes: room for the current file (as the
+    // backup), none for the grown one
+    let blocks = (before.len() as u64).div_ceil(1024) + 1;
+    assert!(
+        blocks * 1024 < after,
+        "the import must grow the file by over a block"
+    );
+    let out = Command::new("bash")
+        .args([
+            "-c",
+            &format!("trap '' XFSZ; ulimit -f {blocks}; exec \"$0\" \"$@\""),
+            env!("CARGO_BIN_EXE_lpkpi"),
+            "import",
+            s(&w),
+            s(&input),
+        ])
+        .output()
+        .expect("run bash");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("w.ron"), "{}", stderr(&out));
+    assert!(
+        std::fs::read(&w).unwrap() == before,
+        "the workspace was replaced"
+    );
+    assert!(
+        std::fs::read(&bak).unwrap() == older_backup,
+        "the older backup was replaced"
+    );
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(!names.iter().any(|n| n.ends_with(".tmp")), "{names:?}");
+}

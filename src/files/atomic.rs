@@ -16,12 +16,8 @@ fn temp_prefix(path: &Path) -> String {
 /// Remove temporary files a killed process left behind while writing `path` (or a file whose
 /// name extends it, like `NAME.bak`). Only call this while holding the file's lock.
 pub fn remove_leftovers(path: &Path) {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
     let prefix = temp_prefix(path);
-    let Ok(entries) = std::fs::read_dir(dir) else {
+    let Ok(entries) = std::fs::read_dir(folder(path)) else {
         return;
     };
     for entry in entries.flatten() {
@@ -42,14 +38,23 @@ pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// a backup copies: a workspace only its owner may read keeps a backup only its owner may
 /// read); the usual rw-r--r-- when there is none.
 pub fn write_like(path: &Path, bytes: &[u8], like: &Path) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
+    stage(path, bytes, like)?.commit()
+}
+
+/// The new content of a file, written and synced beside it but not yet in its place: a save
+/// that also replaces a backup writes the new content first, so a full disk fails it before
+/// anything was replaced. Dropped without [`Staged::commit`], the temporary file is removed.
+pub struct Staged {
+    tmp: tempfile::NamedTempFile,
+    path: std::path::PathBuf,
+}
+
+/// Write `bytes` beside `path` (permissions as in [`write_like`]), ready to replace it.
+pub fn stage(path: &Path, bytes: &[u8], like: &Path) -> std::io::Result<Staged> {
     let mut tmp = tempfile::Builder::new()
         .prefix(&temp_prefix(path))
         .suffix(".tmp")
-        .tempfile_in(dir)?;
+        .tempfile_in(folder(path))?;
     // Keep the permissions of the file replaced (or copied); new files get the usual
     // rw-r--r--.
     match std::fs::metadata(like) {
@@ -63,14 +68,34 @@ pub fn write_like(path: &Path, bytes: &[u8], like: &Path) -> std::io::Result<()>
             }
         }
     }
-    tmp.write_all(bytes)?;
-    tmp.flush()?;
+    // through the file itself: the temporary's own error would name its path, which means
+    // nothing to the user
+    tmp.as_file_mut().write_all(bytes)?;
+    tmp.as_file_mut().flush()?;
     tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    // the rename itself must reach the disk before a power loss can revert it
-    #[cfg(unix)]
-    std::fs::File::open(dir)?.sync_all()?;
-    Ok(())
+    Ok(Staged {
+        tmp,
+        path: path.to_path_buf(),
+    })
+}
+
+impl Staged {
+    /// Rename the new content over the file, and make the rename itself durable.
+    pub fn commit(self) -> std::io::Result<()> {
+        self.tmp.persist(&self.path).map_err(|e| e.error)?;
+        // the rename itself must reach the disk before a power loss can revert it
+        #[cfg(unix)]
+        std::fs::File::open(folder(&self.path))?.sync_all()?;
+        Ok(())
+    }
+}
+
+/// The folder a file is in (`.` for a bare name).
+fn folder(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
 }
 
 #[cfg(test)]

@@ -370,11 +370,15 @@ impl Document {
             });
         }
         self.check_writable()?;
+        // The new content is written (and synced) before the backup is replaced: a disk too
+        // full for it fails the save with the previous backup still there.
+        let staged = crate::files::atomic::stage(&target, text.as_bytes(), &target)
+            .map_err(io(&self.path))?;
         if let Some(old) = &current {
             crate::files::atomic::write_like(&backup_path(&target), old, &target)
                 .map_err(io(&backup_path(&target)))?;
         }
-        crate::files::atomic::write(&target, text.as_bytes()).map_err(io(&self.path))?;
+        staged.commit().map_err(io(&self.path))?;
         self.on_disk = Some(digest(text.as_bytes()));
         Ok(())
     }
