@@ -116,6 +116,20 @@ fn totals(app: &LpkpiApp) -> (Decimal, Decimal) {
     (e.totals.kpi_units, e.totals.revenue_usd)
 }
 
+/// Type over what a labelled field holds (focus, select all, type).
+fn retype(h: &mut Harness<'static, LpkpiApp>, label: &str, text: &str) {
+    h.get_by_label(label).focus();
+    h.run_steps(1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label(label).type_text(text);
+    h.run_steps(2);
+    assert_eq!(
+        h.get_by_label(label).value().as_deref(),
+        Some(text),
+        "{label}"
+    );
+}
+
 /// Focus a labelled field (keyboard focus, as Tab would) and type into it.
 fn type_into(h: &mut Harness<'static, LpkpiApp>, label: &str, text: &str) {
     h.get_by_label(label).focus();
@@ -759,6 +773,95 @@ fn a_planned_purchase_is_added_with_its_line_named_as_the_summary_names_it() {
     under(&h, "no: not after the as-of day", "In the forecast", false);
     h.get_by_label_contains(
         "1 planned purchase dated on or before 2026-09-15 or outside the window is not counted.",
+    );
+}
+
+/// A rate and a planned purchase are edited in place: Edit fills the form with them, Save
+/// replaces them (the list keeps its length and order), and a rate edited onto another's
+/// currency and month is refused beside the form.
+#[test]
+fn rates_and_planned_purchases_are_edited_in_place() {
+    let mut h = harness(imported());
+    click_tab(&mut h, "Settings");
+    let n = h.state().state.workspace.rates.len();
+    for (cur, value) in [("GBP", "1.27"), ("CHF", "1.13")] {
+        retype(&mut h, "Currency", cur);
+        retype(&mut h, "USD per unit", value);
+        h.get_by_label("Add rate").click();
+        h.run_steps(3);
+    }
+    assert_eq!(h.state().state.workspace.rates.len(), n + 2);
+    assert!(
+        h.query_by_label("Edit rate").is_some(),
+        "disabled until one is selected"
+    );
+    h.get_by_label("GBP").click();
+    h.run_steps(2);
+    h.get_by_label("Edit the GBP rate").click();
+    h.run_steps(2);
+    assert_eq!(h.get_by_label("Currency").value().as_deref(), Some("GBP"));
+    assert_eq!(
+        h.get_by_label("USD per unit").value().as_deref(),
+        Some("1.27")
+    );
+    h.get_by_label("Editing the GBP rate");
+    // onto the CHF rate: refused, nothing changed
+    retype(&mut h, "Currency", "CHF");
+    h.get_by_label("Save rate").click();
+    h.run_steps(3);
+    h.get_by_label_contains("there is already a CHF rate for every month: select it and Edit");
+    assert_eq!(h.state().state.workspace.rates[n].currency, Currency::GBP);
+    // a new value for GBP replaces it where it was
+    retype(&mut h, "Currency", "GBP");
+    retype(&mut h, "USD per unit", "1.31");
+    h.get_by_label("Save rate").click();
+    h.run_steps(3);
+    let rates = &h.state().state.workspace.rates;
+    assert_eq!(rates.len(), n + 2);
+    assert_eq!(rates[n].currency, Currency::GBP);
+    assert_eq!(rates[n].usd_per, Decimal::new(131, 2));
+    assert!(
+        h.query_by_label("Save rate").is_none(),
+        "the form is back to adding"
+    );
+    assert_eq!(h.get_by_label("Currency").value().as_deref(), Some(""));
+
+    type_into(&mut h, "Planned on", "2026-09-20");
+    type_into(&mut h, "What", "Spring cohort");
+    type_into(&mut h, "Kits", "12");
+    type_into(&mut h, "Revenue (USD)", "2400");
+    h.get_by_label("Product line").click();
+    h.run_steps(2);
+    h.get_by_label(ProductLine::Mccv.name()).click();
+    h.run_steps(2);
+    h.get_by_label("Add planned purchase").click();
+    h.run_steps(3);
+    assert_eq!(h.state().state.workspace.planned.len(), 1);
+    h.get_by_label("2026-09-20").click();
+    h.run_steps(2);
+    h.get_by_label("Edit planned purchase").click();
+    h.run_steps(2);
+    assert_eq!(
+        h.get_by_label("What").value().as_deref(),
+        Some("Spring cohort")
+    );
+    assert_eq!(h.get_by_label("Kits").value().as_deref(), Some("12"));
+    retype(&mut h, "Kits", "20");
+    h.get_by_label("Save planned purchase").click();
+    h.run_steps(3);
+    let planned = &h.state().state.workspace.planned;
+    assert_eq!(planned.len(), 1, "replaced, not added");
+    assert_eq!(planned[0].kits, 20);
+    assert_eq!(planned[0].description, "Spring cohort");
+    assert_eq!(planned[0].line, ProductLine::Mccv);
+    // the log names the edit
+    assert!(
+        h.state()
+            .state
+            .notes
+            .iter()
+            .any(|n| n.text.contains("edit planned purchase Spring cohort")),
+        "logged"
     );
 }
 

@@ -54,6 +54,62 @@ pub struct SettingsView {
     pub selected_rate: Option<(usize, Rate)>,
     /// The selected planned purchase, as it was when selected.
     pub selected_plan: Option<(usize, PlannedPurchase)>,
+    /// The rate being edited in the form, as it was when Edit was pressed.
+    pub editing_rate: Option<(usize, Rate)>,
+    /// The planned purchase being edited in the form, as it was when Edit was pressed.
+    pub editing_plan: Option<(usize, PlannedPurchase)>,
+}
+
+impl SettingsView {
+    /// Fill the rate form with `rate`, to be saved over it.
+    fn edit_rate(&mut self, at: usize, rate: &Rate) {
+        self.rate_currency = rate.currency.to_string();
+        self.rate_month = rate.month.map_or(String::new(), Month::label);
+        self.rate_value = rate.usd_per.to_string();
+        self.clear_errors(&["Currency", "Month", "USD per unit"]);
+        self.rate_error = None;
+        self.editing_rate = Some((at, rate.clone()));
+    }
+
+    /// Empty the rate form and leave editing.
+    fn clear_rate(&mut self) {
+        self.rate_currency.clear();
+        self.rate_month.clear();
+        self.rate_value.clear();
+        self.clear_errors(&["Currency", "Month", "USD per unit"]);
+        self.rate_error = None;
+        self.editing_rate = None;
+    }
+
+    /// Fill the planned purchase form with `plan`, to be saved over it.
+    fn edit_plan(&mut self, at: usize, plan: &PlannedPurchase) {
+        self.plan_date = plan.date.to_string();
+        self.plan_what = plan.description.clone();
+        self.plan_line = Some(plan.line);
+        self.plan_kits = plan.kits.to_string();
+        self.plan_usd = plan.amount_usd.to_string();
+        self.clear_errors(&["Planned on", "Product line", "Kits", "Revenue (USD)"]);
+        self.plan_error = None;
+        self.editing_plan = Some((at, plan.clone()));
+    }
+
+    /// Empty the planned purchase form (the date stays: plans often share one) and leave
+    /// editing.
+    fn clear_plan(&mut self) {
+        self.plan_what.clear();
+        self.plan_line = None;
+        self.plan_kits.clear();
+        self.plan_usd.clear();
+        self.clear_errors(&["Planned on", "Product line", "Kits", "Revenue (USD)"]);
+        self.plan_error = None;
+        self.editing_plan = None;
+    }
+
+    fn clear_errors(&mut self, fields: &[&'static str]) {
+        for f in fields {
+            self.field_errors.remove(f);
+        }
+    }
 }
 
 /// Where `kept` is now in `list` (it may have moved or gone since it was selected).
@@ -253,13 +309,24 @@ pub fn settings_ui(
                 view.selected_rate = if at == Some(i) { None } else { ws.rates.get(i).map(|r| (i, r.clone())) };
             }
             let at = view.selected_rate.as_ref().and_then(|k| position(&ws.rates, k));
-            let label = at.and_then(|i| ws.rates.get(i)).map_or("Remove rate".to_string(), |r| format!("Remove the {} rate", r.currency));
-            if ui.add_enabled(at.is_some(), egui::Button::new(label)).clicked()
-                && let Some(i) = at
-            {
-                cmds.push(Command::Edit(Edit::Rates(ListEdit::Remove(i))));
-                view.selected_rate = None;
-            }
+            let chosen = at.and_then(|i| ws.rates.get(i).map(|r| (i, r.clone())));
+            ui.horizontal(|ui| {
+                let name = |verb: &str| chosen.as_ref().map_or(format!("{verb} rate"), |(_, r)| format!("{verb} the {} rate", r.currency));
+                if ui.add_enabled(chosen.is_some(), egui::Button::new(name("Edit"))).clicked()
+                    && let Some((i, r)) = &chosen
+                {
+                    view.edit_rate(*i, r);
+                }
+                if ui.add_enabled(chosen.is_some(), egui::Button::new(name("Remove"))).clicked()
+                    && let Some((i, _)) = &chosen
+                {
+                    cmds.push(Command::Edit(Edit::Rates(ListEdit::Remove(*i))));
+                    view.selected_rate = None;
+                    if view.editing_rate.as_ref().is_some_and(|e| e.0 == *i) {
+                        view.clear_rate();
+                    }
+                }
+            });
         }
         if let Some(out) = state.outcome()
             && !out.eval.needs_rate.is_empty()
@@ -275,7 +342,11 @@ pub fn settings_ui(
             widgets::with_error(ui, e_cur.as_deref(), |ui| widgets::labelled_text(ui, "Currency", &mut view.rate_currency, 48.0));
             widgets::with_error(ui, e_month.as_deref(), |ui| widgets::labelled_text(ui, "Month (optional, YYYY-MM)", &mut view.rate_month, 72.0));
             widgets::with_error(ui, e_value.as_deref(), |ui| widgets::labelled_text(ui, "USD per unit", &mut view.rate_value, 72.0));
-            if ui.button("Add rate").clicked() {
+            if let Some((_, r)) = &view.editing_rate {
+                ui.label(RichText::new(format!("Editing the {} rate", r.currency)).strong());
+            }
+            let save = if view.editing_rate.is_some() { "Save rate" } else { "Add rate" };
+            if ui.button(save).clicked() {
                 let currency = Currency::from_cell(&view.rate_currency);
                 let month = if view.rate_month.trim().is_empty() { Ok(None) } else { Month::parse(&view.rate_month).map(Some).ok_or(()) };
                 let value = Decimal::from_str(view.rate_value.trim()).map_err(|_| "a number, e.g. 1.08".to_string()).and_then(|usd_per| {
@@ -291,10 +362,37 @@ pub fn settings_ui(
                 set("USD per unit", value.as_ref().err().cloned());
                 view.rate_error = None;
                 if let (Some(currency), Ok(month), Ok(usd_per)) = (currency, month, value) {
-                    let existing = ws.rates.iter().position(|r| r.currency == currency && r.month == month);
-                    cmds.push(Command::Edit(Edit::Rates(match existing { Some(i) => ListEdit::Replace(i, Rate { currency, month, usd_per }), None => ListEdit::Add(Rate { currency, month, usd_per }) })));
-                    view.rate_value.clear();
+                    let rate = Rate { currency, month, usd_per };
+                    let existing = ws.rates.iter().position(|r| r.currency == rate.currency && r.month == rate.month);
+                    match &view.editing_rate {
+                        // the rate edited may have moved or gone since (undo, removal)
+                        Some(original) => match position(&ws.rates, original) {
+                            None => {
+                                view.rate_error = Some(format!("the {} rate changed meanwhile: edit again", original.1.currency));
+                                view.editing_rate = None;
+                            }
+                            Some(i) if existing.is_some_and(|j| j != i) => {
+                                view.rate_error = Some(format!(
+                                    "there is already a {} rate for {}: select it and Edit",
+                                    rate.currency,
+                                    rate.month.map_or("every month".into(), Month::label)
+                                ));
+                            }
+                            Some(i) => {
+                                cmds.push(Command::Edit(Edit::Rates(ListEdit::Replace(i, rate))));
+                                view.clear_rate();
+                            }
+                        },
+                        // a rate for a currency and month already there is a new value for it
+                        None => {
+                            cmds.push(Command::Edit(Edit::Rates(match existing { Some(i) => ListEdit::Replace(i, rate), None => ListEdit::Add(rate) })));
+                            view.rate_value.clear();
+                        }
+                    }
                 }
+            }
+            if view.editing_rate.is_some() && ui.button("Cancel editing").clicked() {
+                view.clear_rate();
             }
         });
         if let Some(e) = &view.rate_error {
@@ -323,12 +421,23 @@ pub fn settings_ui(
                 view.selected_plan = if at == Some(i) { None } else { ws.planned.get(i).map(|p| (i, p.clone())) };
             }
             let at = view.selected_plan.as_ref().and_then(|k| position(&ws.planned, k));
-            if ui.add_enabled(at.is_some(), egui::Button::new("Remove planned purchase")).clicked()
-                && let Some(i) = at
-            {
-                cmds.push(Command::Edit(Edit::Planned(ListEdit::Remove(i))));
-                view.selected_plan = None;
-            }
+            let chosen = at.and_then(|i| ws.planned.get(i).map(|p| (i, p.clone())));
+            ui.horizontal(|ui| {
+                if ui.add_enabled(chosen.is_some(), egui::Button::new("Edit planned purchase")).clicked()
+                    && let Some((i, p)) = &chosen
+                {
+                    view.edit_plan(*i, p);
+                }
+                if ui.add_enabled(chosen.is_some(), egui::Button::new("Remove planned purchase")).clicked()
+                    && let Some((i, _)) = &chosen
+                {
+                    cmds.push(Command::Edit(Edit::Planned(ListEdit::Remove(*i))));
+                    view.selected_plan = None;
+                    if view.editing_plan.as_ref().is_some_and(|e| e.0 == *i) {
+                        view.clear_plan();
+                    }
+                }
+            });
         }
         if let Some(out) = state.outcome() {
             // the summary's sentences, as the dashboard and every export say them
@@ -361,7 +470,11 @@ pub fn settings_ui(
             ui.end_row();
             widgets::with_error(ui, e_kits.as_deref(), |ui| widgets::labelled_text(ui, "Kits", &mut view.plan_kits, 56.0));
             widgets::with_error(ui, e_usd.as_deref(), |ui| widgets::labelled_text(ui, "Revenue (USD)", &mut view.plan_usd, 90.0));
-            if ui.button("Add planned purchase").clicked() {
+            if view.editing_plan.is_some() {
+                ui.label(RichText::new("Editing the selected plan").strong());
+            }
+            let save = if view.editing_plan.is_some() { "Save planned purchase" } else { "Add planned purchase" };
+            if ui.button(save).clicked() {
                 let date = NaiveDate::parse_from_str(view.plan_date.trim(), "%Y-%m-%d");
                 let kits = view.plan_kits.trim().parse::<i64>();
                 let amount = Decimal::from_str(view.plan_usd.trim());
@@ -376,16 +489,29 @@ pub fn settings_ui(
                 view.plan_error = None;
                 if let (Ok(date), Some(line), Ok(kits), Ok(amount_usd)) = (date, view.plan_line, kits, amount) {
                     let plan = PlannedPurchase { date, description: view.plan_what.trim().to_string(), line, kits, amount_usd };
-                    match Workspace::check_planned(&plan) {
-                        Ok(()) => {
+                    // the plan edited may have moved or gone since (undo, removal)
+                    let at = view.editing_plan.as_ref().map(|original| position(&ws.planned, original));
+                    match (Workspace::check_planned(&plan), at) {
+                        (Err(e), _) => view.plan_error = Some(e.to_string()),
+                        (Ok(()), Some(None)) => {
+                            view.plan_error = Some("the planned purchase changed meanwhile: edit again".into());
+                            view.editing_plan = None;
+                        }
+                        (Ok(()), Some(Some(i))) => {
+                            cmds.push(Command::Edit(Edit::Planned(ListEdit::Replace(i, plan))));
+                            view.clear_plan();
+                        }
+                        (Ok(()), None) => {
                             cmds.push(Command::Edit(Edit::Planned(ListEdit::Add(plan))));
                             view.plan_what.clear();
                             view.plan_kits.clear();
                             view.plan_usd.clear();
                         }
-                        Err(e) => view.plan_error = Some(e.to_string()),
                     }
                 }
+            }
+            if view.editing_plan.is_some() && ui.button("Cancel editing").clicked() {
+                view.clear_plan();
             }
         });
         if let Some(e) = &view.plan_error {

@@ -222,7 +222,13 @@ impl Edit {
             Edit::People(e) => list("person", e, |p| p.name.clone()),
             Edit::Competencies(e) => list("competency", e, |c| c.name.clone()),
             Edit::Rates(e) => list("rate", e, |r| r.currency.to_string()),
-            Edit::Planned(e) => list("planned purchase", e, |p| p.description.clone()),
+            Edit::Planned(e) => list("planned purchase", e, |p| {
+                if p.description.trim().is_empty() {
+                    format!("of {}", p.date)
+                } else {
+                    p.description.clone()
+                }
+            }),
             Edit::Catalog(k, Some(e)) => format!("classify {k} as {}", e.line.name()),
             Edit::Catalog(k, None) => format!("clear the classification of {k}"),
             Edit::Dashboard(m, Some(_)) => format!("dashboard figures for {}", m.label()),
