@@ -994,6 +994,7 @@ mod tests {
             forecast: crate::rules::forecast::Forecast {
                 completed_months: completed,
                 open_months: open,
+                buying_months: open + 1,
                 run_rate,
                 at_deadline,
                 planned: Default::default(),

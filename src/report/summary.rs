@@ -569,8 +569,18 @@ pub fn rates_phrase(eval: &Evaluation) -> Option<String> {
 pub fn needed_lines(eval: &Evaluation) -> Vec<String> {
     use super::{grouped_units, usd};
     let f = &eval.forecast;
-    let months = f.open_months + 1;
+    let months = f.buying_months;
     let this_month = eval.as_of.format("%B").to_string();
+    // before the window opens, the as-of month's purchases do not count: the months left are
+    // the window's own
+    let spread = if eval.as_of < eval.dates.window_start {
+        format!(
+            "the window's {months} months, from {}",
+            eval.dates.window_start.format("%B %Y")
+        )
+    } else {
+        format!("the {months} months to the deadline, {this_month} included")
+    };
     eval.forecast
         .targets
         .iter()
@@ -592,7 +602,7 @@ pub fn needed_lines(eval: &Evaluation) -> Vec<String> {
                 )
             } else {
                 format!(
-                    "{} short ({} a month over the {months} months to the deadline, {this_month} included)",
+                    "{} short ({} a month over {spread})",
                     figure(short),
                     figure(t.needed_per_month)
                 )
@@ -927,6 +937,7 @@ mod tests {
             forecast: crate::rules::forecast::Forecast {
                 completed_months: 0,
                 open_months: 0,
+                buying_months: 1,
                 run_rate: Default::default(),
                 at_deadline: Default::default(),
                 planned: Default::default(),
@@ -959,6 +970,7 @@ mod tests {
         e.forecast = crate::rules::forecast::Forecast {
             completed_months: 8,
             open_months: 3,
+            buying_months: 4,
             run_rate: units("437.63"),
             at_deadline: units(&(dec("4980.88") + dec(planned)).to_string()),
             planned: units(planned),
@@ -1073,10 +1085,22 @@ mod tests {
         );
         // the window's last month: all of the gap is this month's
         e.forecast.open_months = 0;
+        e.forecast.buying_months = 1;
         e.as_of = chrono::NaiveDate::from_ymd_opt(2027, 2, 10).unwrap_or_default();
         assert_eq!(
             needed_lines(&e),
             ["Gold KPI units: 1,332 short, all of it in February, the window's last month."]
+        );
+        // before the window opens (2025-10-01): its own months, not the as-of month too
+        e.as_of = chrono::NaiveDate::from_ymd_opt(2025, 8, 10).unwrap_or_default();
+        (e.forecast.open_months, e.forecast.buying_months) = (12, 12);
+        e.forecast.completed_months = 0;
+        e.forecast.targets[0].needed_per_month = rust_decimal::Decimal::from(111);
+        assert_eq!(
+            needed_lines(&e),
+            [
+                "Gold KPI units: 1,332 short (111 a month over the window's 12 months, from October 2025); with no completed month there is no run rate to project."
+            ]
         );
     }
 

@@ -31,7 +31,8 @@ pub struct TargetForecast {
     pub requirement: Requirement,
     /// The target.
     pub target: Decimal,
-    /// What is still needed per remaining month (T's month included).
+    /// What is still needed per month in which purchases can still be made and count
+    /// ([`Forecast::buying_months`]).
     pub needed_per_month: Decimal,
     /// Last day of the month in which the run rate reaches the target (None: already met,
     /// no run rate, or after the deadline).
@@ -45,6 +46,10 @@ pub struct Forecast {
     pub completed_months: u32,
     /// Months of the window after the as-of date's month.
     pub open_months: u32,
+    /// The months the still-needed figures are spread over: the open months and the as-of
+    /// date's own month when it is in the window (before the window opens, its 12 months;
+    /// 1 at the deadline's month and after: the whole gap).
+    pub buying_months: u32,
     /// Average of the completed months.
     pub run_rate: Figures,
     /// Actual so far + run rate × open months + planned purchases.
@@ -120,7 +125,10 @@ pub fn forecast(
             .saturating_add(planned.revenue_usd),
     };
     // R5: the open months + 1, the + 1 being T's month, in which purchases can still be made.
-    let months_left = Decimal::from(open_months + 1);
+    // Before the window opens, T's month is not one whose purchases count: the window's own
+    // months are the ones left (README, interpretation 11).
+    let buying_months = (open_months + u32::from(dates.contains(t))).max(1);
+    let months_left = Decimal::from(buying_months);
 
     let mut targets = Vec::new();
     for level in levels {
@@ -161,9 +169,54 @@ pub fn forecast(
     Forecast {
         completed_months,
         open_months,
+        buying_months,
         run_rate: round(run_rate),
         at_deadline: round(at_deadline),
         planned: round(planned),
         targets,
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "tests fail by panicking")]
+mod tests {
+    use super::*;
+
+    /// The window of the 2027-03-01 anniversary, with nothing bought, and a level of 120 KPI
+    /// units: what is needed a month, seen from before, inside and after the window.
+    fn needed(as_of: &str) -> (u32, Decimal) {
+        let dates = RenewalDates::new(NaiveDate::from_ymd_opt(2027, 3, 1).unwrap());
+        let start = Month::of(dates.window_start);
+        let monthly: Vec<MonthFigures> = (0..12)
+            .map(|i| MonthFigures {
+                month: start.plus(i),
+                month_total: Figures::default(),
+                cumulative: Figures::default(),
+            })
+            .collect();
+        let level = Level {
+            id: "silver".into(),
+            name: "Silver".into(),
+            mcts: None,
+            exams: false,
+            kpi_units: Some(Decimal::from(120)),
+            revenue_usd: None,
+        };
+        let as_of = NaiveDate::parse_from_str(as_of, "%Y-%m-%d").unwrap();
+        let f = forecast(&monthly, as_of, dates, &[level], &[]);
+        (f.buying_months, f.targets[0].needed_per_month)
+    }
+
+    #[test]
+    fn the_gap_is_spread_over_the_months_whose_purchases_can_still_count() {
+        // before the window opens (2026-03-01): its 12 months, not the as-of month too
+        assert_eq!(needed("2026-01-20"), (12, Decimal::from(10)));
+        assert_eq!(needed("2026-02-28"), (12, Decimal::from(10)));
+        // inside it: the open months and the as-of month (R5's + 1)
+        assert_eq!(needed("2026-03-01"), (12, Decimal::from(10)));
+        assert_eq!(needed("2026-11-26"), (4, Decimal::from(30)));
+        // the deadline's month and after: the whole gap
+        assert_eq!(needed("2027-02-10"), (1, Decimal::from(120)));
+        assert_eq!(needed("2027-03-15"), (1, Decimal::from(120)));
     }
 }
