@@ -194,16 +194,47 @@ pub fn capability(
             }
         })
         .collect();
-    let mcts_at_deadline = trainer_status
-        .iter()
-        .filter(|t| t.valid_at_deadline)
-        .count() as u32;
-    let mcts_today = trainer_status.iter().filter(|t| t.valid_today).count() as u32;
+    // A trainer is counted once: entries that share an MCT ID (or, without one, a name) are
+    // one trainer, valid when one of them is.
+    let trainer_key = |t: &TrainerStatus| match t.mct_id.trim() {
+        "" => format!("name:{}", person_key(&t.name)),
+        id => format!("id:{}", id.to_uppercase()),
+    };
+    let mut trainers: BTreeMap<String, (Vec<&str>, bool, bool)> = BTreeMap::new();
+    for t in &trainer_status {
+        let e = trainers.entry(trainer_key(t)).or_default();
+        e.0.push(t.name.trim());
+        e.1 |= t.valid_at_deadline;
+        e.2 |= t.valid_today;
+    }
+    for (key, (names, _, _)) in &trainers {
+        if let [first, rest @ ..] = names.as_slice()
+            && !rest.is_empty()
+        {
+            let what = match key.strip_prefix("id:") {
+                Some(_) => "share one MCT ID",
+                None => "are one name without an MCT ID",
+            };
+            warnings.push(format!(
+                "{first} is recorded {} times as a trainer (the entries {what}): counted once",
+                names.len()
+            ));
+        }
+    }
+    let mcts_at_deadline = trainers.values().filter(|t| t.1).count() as u32;
+    let mcts_today = trainers.values().filter(|t| t.2).count() as u32;
 
     // exam code → people (display names) who passed it, counted at the deadline
     let mut passed: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
     for p in people {
         for pass in &p.passes {
+            if pass.date.is_none() {
+                warnings.push(format!(
+                    "{}: the {} pass has no date recorded (not counted)",
+                    p.name.trim(),
+                    pass.exam.trim()
+                ));
+            }
             let counts = pass.date.is_some_and(|d| d <= deadline)
                 && pass.expiry.is_none_or(|e| e >= deadline);
             if counts {
@@ -367,5 +398,50 @@ mod tests {
         assert_eq!(s.facts.exam_rules.get("silver"), Some(&true));
         assert_eq!(s.facts.exam_rules.get("gold"), Some(&false));
         assert_eq!(s.facts.exam_rules.get("lap"), None);
+    }
+
+    /// One trainer entered twice (by case or spaces, or by another spelling with the same
+    /// MCT ID) counts once, with a warning; two trainers of one name with their own IDs are
+    /// two; a pass without a date is said, not silently dropped.
+    #[test]
+    fn a_trainer_entered_twice_counts_once() {
+        let p = Profile::builtin().unwrap();
+        let mut people = vec![
+            trainer("Ana", Some("2027-06-30")),
+            trainer("Ben", Some("2027-06-30")),
+            trainer("Cy", Some("2027-06-30")),
+            trainer("Cy", Some("2027-06-30")),
+        ];
+        people[3].name = "cy ".into();
+        let s = capability(&p, &people, &[], d("2027-02-28"), d("2026-11-26"));
+        assert_eq!((s.mcts_at_deadline, s.mcts_today), (3, 3));
+        assert_eq!(s.facts.active_mcts, Some(3));
+        assert_eq!(
+            s.warnings,
+            ["Cy is recorded 2 times as a trainer (the entries share one MCT ID): counted once"]
+        );
+        // the later entry valid at the deadline: the trainer is
+        people[2].mct.as_mut().unwrap().expiry = Some(d("2026-12-31"));
+        let s = capability(&p, &people, &[], d("2027-02-28"), d("2026-11-26"));
+        assert_eq!(s.mcts_at_deadline, 3);
+        people[2].mct.as_mut().unwrap().expiry = Some(d("2027-06-30"));
+        // two people of one name, each with their own ID
+        people[3].mct.as_mut().unwrap().id = "MCT-other".into();
+        let s = capability(&p, &people, &[], d("2027-02-28"), d("2026-11-26"));
+        assert_eq!(s.mcts_at_deadline, 4);
+        // without IDs, one name is one trainer
+        for p in &mut people {
+            p.mct.as_mut().unwrap().id.clear();
+        }
+        let s = capability(&p, &people, &[], d("2027-02-28"), d("2026-11-26"));
+        assert_eq!(s.mcts_at_deadline, 3);
+        // a pass with no date
+        let mut ana = person("Ana", &[("AZ-104", "2025-05-01", None)]);
+        ana.passes[0].date = None;
+        let s = capability(&p, &[ana], &[], d("2027-02-28"), d("2026-11-26"));
+        assert_eq!(
+            s.warnings,
+            ["Ana: the AZ-104 pass has no date recorded (not counted)"]
+        );
     }
 }
