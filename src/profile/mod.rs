@@ -434,6 +434,36 @@ impl Profile {
                 }
             }
         }
+        // R1 walks the levels from the highest down: a level listed below another may not ask
+        // for more than it (a profile listed lowest first would turn every verdict over)
+        for pair in self.levels.windows(2) {
+            let [upper, lower] = pair else { continue };
+            let asks = |l: &Level| {
+                [
+                    ("KPI units", l.kpi_units.unwrap_or_default()),
+                    ("revenue", l.revenue_usd.unwrap_or_default()),
+                    ("Certified Trainers", Decimal::from(l.mcts.unwrap_or(0))),
+                    ("exam rule", Decimal::from(u8::from(l.exams))),
+                ]
+            };
+            for ((what, up), (_, low)) in asks(upper).into_iter().zip(asks(lower)) {
+                if low > up {
+                    let said = |x: Decimal| match what {
+                        "exam rule" if x.is_zero() => "none".to_string(),
+                        "exam rule" => "required".to_string(),
+                        _ if x.is_zero() => "none".to_string(),
+                        _ => x.normalize().to_string(),
+                    };
+                    return Err(invalid(format!(
+                        "levels are listed from the highest down, but '{}' asks for more than '{}' above it ({what}: {} against {})",
+                        lower.id,
+                        upper.id,
+                        said(low),
+                        said(up)
+                    )));
+                }
+            }
+        }
         for (line, value) in &self.lines {
             if value.kpi_per_kit.is_sign_negative() || value.kpi_per_kit > Decimal::from(1000) {
                 return Err(invalid(format!(
@@ -507,6 +537,29 @@ mod tests {
         assert_ne!(text, BUILTIN_PROFILE);
         let err = Profile::from_ron(&text, "test").unwrap_err().to_string();
         assert!(err.contains("Unexpected field named `kpi_unit`"), "{err}");
+    }
+
+    /// Levels listed lowest first would turn every verdict over (R1 walks them from the top):
+    /// refused, naming the level out of place.
+    #[test]
+    fn levels_listed_lowest_first_are_refused() {
+        let mut p = Profile::builtin().unwrap();
+        p.levels.reverse();
+        let err = p.validate("test").unwrap_err().to_string();
+        assert!(
+            err.contains("levels are listed from the highest down, but 'silver' asks for more than 'lap' above it (KPI units: 200 against none)"),
+            "{err}"
+        );
+        // a lower level asking for an exam rule the one above does not
+        let mut p = Profile::builtin().unwrap();
+        p.levels[0].exams = false;
+        let err = p.validate("test").unwrap_err().to_string();
+        assert!(
+            err.contains(
+                "'silver' asks for more than 'gold' above it (exam rule: required against none)"
+            ),
+            "{err}"
+        );
     }
 
     #[test]
