@@ -104,6 +104,21 @@ fn missing(level: &LevelStatus) -> (String, bool) {
     (and_list(&names), plural)
 }
 
+/// The requirements of `level` not known, said after those not met: meeting only the ones
+/// not met would not keep the level (", and its competency exam rule too, not recorded
+/// yet"); empty when every requirement is known.
+fn unknown_too(level: &LevelStatus) -> String {
+    let unknown: Vec<&Check> = level.checks.iter().filter(|c| c.met.is_none()).collect();
+    if unknown.is_empty() {
+        return String::new();
+    }
+    let names: Vec<String> = unknown
+        .iter()
+        .map(|c| requirement_words(c.requirement).to_string())
+        .collect();
+    format!(", and its {} too, not recorded yet", and_list(&names))
+}
+
 /// A level's display name ("Gold" for "gold"); the id itself when the profile has no such level.
 pub fn level_name(eval: &Evaluation, id: &str) -> String {
     eval.levels
@@ -678,12 +693,31 @@ pub fn verdict(eval: &Evaluation) -> VerdictSummary {
             let (missing, plural) = now.map(missing).unwrap_or_default();
             // after the deadline the window's figures are all in: no "unless" is left
             let passed = eval.days_to_deadline < 0;
+            let too = now.map(unknown_too).unwrap_or_default();
             let why = match (passed, plural) {
-                (false, true) => format!(" unless {current}'s {missing} are met by the deadline"),
-                (false, false) => format!(" unless {current}'s {missing} is met by the deadline"),
+                (false, true) => {
+                    format!(" unless {current}'s {missing} are met by the deadline{too}")
+                }
+                (false, false) => {
+                    format!(" unless {current}'s {missing} is met by the deadline{too}")
+                }
                 (true, true) => format!(": {current}'s {missing} were not met by the deadline"),
                 (true, false) => format!(": {current}'s {missing} was not met by the deadline"),
             };
+            // removed: the lowest level is the way to stay in the program at all
+            let lowest = eval
+                .levels
+                .last()
+                .filter(|l| !passed && Some(l.id.as_str()) != now.map(|n| n.id.as_str()));
+            let stay = lowest.map_or(String::new(), |l| {
+                let (lacking, _) = self::missing(l);
+                format!(
+                    "; meeting {}'s {lacking}{} would keep the partner in the program, at {}",
+                    l.name,
+                    unknown_too(l),
+                    l.name,
+                )
+            });
             match v.outcome {
                 Outcome::Keeps => (
                     format!("Keeps {current}: every requirement of {current} is met."),
@@ -697,7 +731,7 @@ pub fn verdict(eval: &Evaluation) -> VerdictSummary {
                 ),
                 Outcome::Drops => (format!("Drops from {current} to {to}{why}."), Some(false)),
                 Outcome::Removed => (
-                    format!("Removed from the program (now {current}){why}."),
+                    format!("Removed from the program (now {current}){why}{stay}."),
                     Some(false),
                 ),
             }
@@ -725,6 +759,11 @@ pub fn verdict(eval: &Evaluation) -> VerdictSummary {
                     match lost {
                         Some(now) => {
                             let (missing, plural) = missing(now);
+                            let too = if eval.days_to_deadline < 0 {
+                                String::new()
+                            } else {
+                                unknown_too(now)
+                            };
                             let (verb, done) = match (plural, eval.days_to_deadline < 0) {
                                 (true, false) => ("are", "unless"),
                                 (false, false) => ("is", "unless"),
@@ -733,7 +772,7 @@ pub fn verdict(eval: &Evaluation) -> VerdictSummary {
                             };
                             (
                                 format!(
-                                    "Loses {} {done} {}'s {missing} {verb} met by the deadline; not known yet {unknown}",
+                                    "Loses {} {done} {}'s {missing} {verb} met by the deadline{too}; not known yet {unknown}",
                                     now.name, now.name
                                 ),
                                 Some(false),
