@@ -147,7 +147,8 @@ pub struct ReportArgs {
     /// Evaluate as of this day (default: today).
     #[arg(long = "as-of", value_name = "YYYY-MM-DD", value_parser = parse_day)]
     pub as_of: Option<NaiveDate>,
-    /// USD per unit of a currency, repeatable (EUR=1.08).
+    /// USD per unit of a currency for every month, repeatable (EUR=1.08); it replaces the
+    /// workspace's rates of that currency for this report.
     #[arg(long = "rate", value_name = "CUR=RATE", value_parser = parse_rate)]
     pub rates: Vec<(Currency, Decimal)>,
     /// Output format.
@@ -389,8 +390,11 @@ fn make_report(
         let set = std::sync::Arc::make_mut(&mut session.set);
         add_export(set, path, &session.import_rules)?;
     }
+    // a rate given for the report is the currency's rate in every month: it wins over the
+    // workspace's rates for single months too
     for (cur, rate) in &r.rates {
         session.rates.usd_per.insert(*cur, *rate);
+        session.rates.monthly.retain(|(c, _), _| c != cur);
     }
     let outcome = session.evaluate(
         &ws,

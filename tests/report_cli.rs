@@ -806,3 +806,53 @@ fn a_workspace_in_a_missing_folder_is_output_not_written() {
     }
     assert!(!dir.path().join("nodir").exists());
 }
+
+/// `--rate EUR=2` is EUR's rate in every month of the report: a workspace's rate for a single
+/// month gives way to it (the revenue is the same as with no workspace rate at all).
+#[test]
+fn a_rate_given_for_the_report_wins_over_the_workspaces_monthly_rates() {
+    use lpkpi::workspace::model::Rate;
+    let dir = tempfile::tempdir().unwrap();
+    let w = dir.path().join("w.ron");
+    let s = |p: &Path| p.display().to_string();
+    let run = |args: &[&str]| {
+        let out = lpkpi(&args.iter().map(|a| a.to_string()).collect::<Vec<_>>());
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    run(&[
+        "new",
+        &s(&w),
+        "--partner",
+        "Contoso",
+        "--anniversary",
+        "2026-10-01",
+    ]);
+    run(&["import", &s(&w), &s(&data().join("rechnungen.csv"))]);
+    let revenue = |extra: &[&str]| {
+        let mut args = vec!["report", "--workspace", &s(&w), "--as-of", "2026-09-30"]
+            .into_iter()
+            .map(String::from)
+            .collect::<Vec<_>>();
+        args.extend(extra.iter().map(|a| a.to_string()));
+        num(&run_json(&args)["totals"]["revenue_usd"])
+    };
+    let plain = revenue(&["--rate", "EUR=2"]);
+    assert!(plain > Decimal::ZERO);
+    // a rate for every month of the window in the workspace
+    let mut doc = lpkpi::workspace::Document::open(&w).unwrap();
+    for m in 0..12 {
+        doc.workspace.rates.push(Rate {
+            currency: lpkpi::import::values::Currency::EUR,
+            month: Some(lpkpi::rules::Month::parse("2025-10").unwrap().plus(m)),
+            usd_per: Decimal::new(105, 2),
+        });
+    }
+    doc.save().unwrap();
+    drop(doc);
+    assert_ne!(revenue(&[]), plain, "the workspace's rates apply");
+    assert_eq!(revenue(&["--rate", "EUR=2"]), plain, "the given rate wins");
+}
