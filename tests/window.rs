@@ -917,6 +917,47 @@ fn recovered_edits_are_offered_with_what_they_change() {
     });
 }
 
+/// A partner name typed and saved (Ctrl+S) or closed on (Ctrl+Q) with the cursor still in
+/// its field is saved, or asked about: the field commits when it loses focus, and nothing
+/// typed is lost to a shortcut taken before.
+#[test]
+fn a_name_typed_and_saved_with_the_cursor_in_its_field_is_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.ron");
+    drop(lpkpi::workspace::Document::create(&path, partner()).unwrap());
+    let options = lpkpi::ui::LaunchOptions {
+        workspace: Some(path.clone()),
+        today: d("2026-09-15"),
+        screenshot: None,
+        size: None,
+        ephemeral: true,
+        typed_paths: true,
+        failure: Default::default(),
+    };
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 900.0))
+        .build_eframe(move |cc| LpkpiApp::new(cc, options));
+    wait(&mut h, "the workspace", |app| app.opening.is_none());
+    click_tab(&mut h, "Settings");
+    retype(&mut h, "Partner name", "Contoso Ltd");
+    assert!(h.get_by_label("Partner name").is_focused(), "still typing");
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    h.run_steps(2);
+    wait(&mut h, "the save", |app| app.state.running.is_none());
+    let saved =
+        lpkpi::workspace::format::from_ron(&std::fs::read_to_string(&path).unwrap(), "w").unwrap();
+    assert_eq!(saved.partner.name, "Contoso Ltd");
+    assert!(!h.state().state.dirty());
+
+    // typed, then Ctrl+Q: asked, not closed
+    retype(&mut h, "Partner ID", "4455021");
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Q);
+    h.run_steps(2);
+    h.get_by_label("Save changes before closing?");
+    assert!(!h.state().closing());
+    assert_eq!(h.state().state.workspace.partner.partner_id, "4455021");
+}
+
 /// Make one unsaved edit through the window (a GBP rate in Settings).
 fn make_an_edit(h: &mut Harness<'static, LpkpiApp>) {
     click_tab(h, "Settings");

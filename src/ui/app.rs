@@ -196,8 +196,28 @@ impl LpkpiApp {
         self.state.note(now(), text, false);
     }
 
+    /// Commit what is typed in a field that commits when it loses focus (the partner's name
+    /// and ID), before anything that saves, leaves or exports the workspace.
+    pub(super) fn commit_drafts(&mut self) {
+        if let Some(edit) = self.views.settings.pending_partner(&self.state) {
+            let what = edit.describe();
+            self.edit(edit);
+            self.info(format!("Changed: {what}"));
+        }
+    }
+
     /// Apply one command.
     pub(super) fn apply(&mut self, command: Command) {
+        if matches!(
+            command,
+            Command::New
+                | Command::Open(_)
+                | Command::Save
+                | Command::Quit
+                | Command::Dialog(Pick::Open | Pick::SaveAs | Pick::Export(_))
+        ) {
+            self.commit_drafts();
+        }
         // Work that replaces or rereads the rows waits for the preview or the running job, so
         // that a result never lands on a workspace that changed under it.
         let busy = self.state.running.is_some() || self.state.preview.is_some();
@@ -405,6 +425,9 @@ impl eframe::App for LpkpiApp {
         self.handle_drops(&ctx);
         let mut cmds = Vec::new();
         shortcuts(&ctx, &mut cmds);
+        if ctx.input(|i| i.viewport().close_requested()) && !self.allow_close {
+            self.commit_drafts();
+        }
         if ctx.input(|i| i.viewport().close_requested()) && !self.allow_close && self.state.dirty()
         {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);

@@ -61,6 +61,23 @@ pub struct SettingsView {
 }
 
 impl SettingsView {
+    /// The partner's name or ID as typed but not yet committed (the fields commit when they
+    /// lose focus): a save, a close or an export taken while the cursor is still in one
+    /// commits it first ([`super::app::LpkpiApp::commit_drafts`]), so no typing is lost.
+    pub fn pending_partner(&self, state: &AppState) -> Option<Edit> {
+        let partner = &state.workspace.partner;
+        // the drafts are of this revision (they are reloaded when it changes)
+        if self.loaded != Some(state.revision)
+            || (self.name == partner.name && self.partner_id == partner.partner_id)
+        {
+            return None;
+        }
+        let mut partner = partner.clone();
+        partner.name = self.name.clone();
+        partner.partner_id = self.partner_id.clone();
+        Some(Edit::Partner(partner))
+    }
+
     /// Fill the rate form with `rate`, to be saved over it.
     fn edit_rate(&mut self, at: usize, rate: &Rate) {
         self.rate_currency = rate.currency.to_string();
