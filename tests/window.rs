@@ -958,6 +958,48 @@ fn a_name_typed_and_saved_with_the_cursor_in_its_field_is_saved() {
     assert_eq!(h.state().state.workspace.partner.partner_id, "4455021");
 }
 
+/// The dashboard's links into Purchases show what they name, whatever filter was left there:
+/// "See N rejected rows" the rejected rows, "Review them" the review list; a row whose amount
+/// waits for a rate says so rather than $0.00.
+#[test]
+fn links_into_purchases_show_what_they_name() {
+    use lpkpi::rules::figures::RowFate;
+    // no EUR rate: the German invoices wait for one
+    let mut ws = imported();
+    ws.rates.clear();
+    let mut h = harness(ws);
+    settle(&mut h);
+    let rows = table_rows(&h);
+    let (all, rejected) = (
+        rows.len(),
+        rows.iter().filter(|r| r.fate == RowFate::Rejected).count(),
+    );
+    let review = rows.iter().filter(|r| r.review).count();
+    let waiting = rows.iter().filter(|r| r.waits_for_rate).count();
+    assert!(rejected > 0 && review > rejected && waiting > 0);
+    click_tab(&mut h, "Purchases");
+    type_into(&mut h, "Filter", "az");
+    click_tab(&mut h, "Dashboard");
+    // below the fold: scrolled to, as a person would
+    h.get_by_label(&format!("See {rejected} rejected rows"))
+        .scroll_to_me();
+    h.run_steps(3);
+    h.get_by_label(&format!("See {rejected} rejected rows"))
+        .click();
+    h.run_steps(3);
+    assert_eq!(h.get_by_label("Filter").value().as_deref(), Some(""));
+    h.get_by_label_contains(&format!("{rejected} of {all} rows"));
+    // the review button says the rows waiting for a rate apart, as the caveats do
+    click_tab(&mut h, "Dashboard");
+    let label = format!("Review {review} rows ({waiting} waiting for a rate)");
+    h.get_by_label(&label).scroll_to_me();
+    h.run_steps(3);
+    h.get_by_label(&label).click();
+    h.run_steps(3);
+    h.get_by_label_contains(&format!("{review} of {all} rows"));
+    assert!(h.query_all_by_label("no EUR rate").count() > 0, "not $0.00");
+}
+
 /// Make one unsaved edit through the window (a GBP rate in Settings).
 fn make_an_edit(h: &mut Harness<'static, LpkpiApp>) {
     click_tab(h, "Settings");

@@ -267,8 +267,16 @@ impl LpkpiApp {
             Command::Undo => self.undo(false),
             Command::Redo => self.undo(true),
             Command::Show(panel) => self.state.panel = panel,
+            // a link into Purchases shows what it names: the filters left from before go, so
+            // the rows and totals shown are the ones the link counted
             Command::ShowReview => {
+                self.views.purchases.clear_filters();
                 self.views.purchases.review_only = true;
+                self.state.panel = Panel::Purchases;
+            }
+            Command::ShowFate(fate) => {
+                self.views.purchases.clear_filters();
+                self.views.purchases.fate = Some(fate);
                 self.state.panel = Panel::Purchases;
             }
             Command::Dismiss(i) => {
@@ -280,8 +288,8 @@ impl LpkpiApp {
             Command::LoadOfficial(path) => self.jobs.official(path),
             Command::SelectReconcileMonth(month) => self.views.reconcile.selected = month,
             Command::ShowMonth(month) => {
+                self.views.purchases.clear_filters();
                 self.views.purchases.month = Some(month);
-                self.views.purchases.review_only = false;
                 self.state.panel = Panel::Purchases;
             }
             Command::AsOf(day) => self.state.as_of = day,

@@ -127,6 +127,8 @@ pub enum Command {
     Show(Panel),
     /// Show the purchases that need review.
     ShowReview,
+    /// Show the purchases of one fate (the rejected rows, from the dashboard).
+    ShowFate(crate::rules::figures::RowFate),
     /// Close a notification.
     Dismiss(usize),
     /// Read the official dashboard's report (on a thread), then keep its lines.

@@ -380,11 +380,15 @@ pub fn dashboard_ui(
     let c = &e.counts;
     ui.label(crate::report::summary::rows_read(c, None));
     ui.horizontal(|ui| {
-        if !e.review.is_empty()
-            && ui
-                .button(format!("Review {} rows", count(len(e.review.len()))))
-                .clicked()
-        {
+        // the rows waiting for a rate are on the list too, said apart as the caveats above
+        // say them
+        let (listed, waiting) = state.derived.as_ref().map_or((0, 0), |d| d.review_rows);
+        let rows = crate::report::summary::count_of(listed, "row", "rows");
+        let label = match waiting {
+            0 => format!("Review {rows}"),
+            w => format!("Review {rows} ({} waiting for a rate)", count(len(w))),
+        };
+        if listed > 0 && ui.button(label).clicked() {
             cmds.push(Command::ShowReview);
         }
         if c.rejected > 0
@@ -392,7 +396,7 @@ pub fn dashboard_ui(
                 .button(format!("See {} rejected rows", c.rejected))
                 .clicked()
         {
-            cmds.push(Command::Show(Panel::Purchases));
+            cmds.push(Command::ShowFate(crate::rules::figures::RowFate::Rejected));
         }
     });
     for w in e.warnings.iter().take(8) {

@@ -115,6 +115,17 @@ pub struct PurchasesView {
     inline_sort_rows: Option<usize>,
 }
 
+impl PurchasesView {
+    /// Show every row again: no text, line, fate, month or review filter.
+    pub fn clear_filters(&mut self) {
+        self.text.clear();
+        self.line = None;
+        self.fate = None;
+        self.month = None;
+        self.review_only = false;
+    }
+}
+
 fn fate_label(f: RowFate) -> &'static str {
     crate::report::summary::fate_name(f)
 }
@@ -815,7 +826,12 @@ pub fn purchases_ui(
                             cell(ui, r.line.map_or("", |l| l.name()));
                         });
                         let counted = r.fate == RowFate::Counted;
-                        for figure in [count(r.kits), units(r.kpi_units), usd(r.revenue_usd)] {
+                        // an amount waiting for its rate has no USD value yet: not $0.00
+                        let revenue = match (r.waits_for_rate, r.currency) {
+                            (true, Some(c)) => format!("no {c} rate"),
+                            _ => usd(r.revenue_usd),
+                        };
+                        for figure in [count(r.kits), units(r.kpi_units), revenue] {
                             row.col(|ui| {
                                 right(ui, if counted { figure } else { String::new() });
                             });
@@ -894,6 +910,16 @@ fn row_details(
     });
     if let Some(i) = state.selected_row {
         row_values(ui, state, i);
+    }
+    if r.waits_for_rate
+        && let Some(c) = r.currency
+    {
+        ui.label(
+            RichText::new(format!(
+                "⚠ Its revenue waits for a {c} rate: add one in Settings."
+            ))
+            .color(widgets::status_color(ui, Some(false))),
+        );
     }
     let Some(key) = r.catalog_key() else {
         ui.label(&*r.why);

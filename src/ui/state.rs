@@ -105,6 +105,9 @@ pub struct RowView {
     pub currency: Option<Currency>,
     /// On the review list.
     pub review: bool,
+    /// Counted, but its amount waits for an exchange rate: its revenue is not known yet (not
+    /// $0.00).
+    pub waits_for_rate: bool,
     /// Why it was classified so (or rejected).
     pub why: Arc<str>,
     /// Components from the file.
@@ -145,6 +148,9 @@ pub struct Derived {
     /// The summary's sentences on revenue waiting for a rate, worked out here once (the list
     /// behind them can hold every row; the dashboard shows them every frame).
     pub held_back: Vec<String>,
+    /// Rows on the review list, and how many of them wait for a rate (a row may be on it for
+    /// two reasons: these count rows, as the table's "Needs review only" shows them).
+    pub review_rows: (usize, usize),
 }
 
 /// A product's part number, name, and why it is classified so, as the rows show them.
@@ -196,6 +202,12 @@ fn row_views(session: &Session, outcome: Option<&Outcome>) -> Vec<RowView> {
     };
     let e = &out.eval;
     let review: std::collections::BTreeSet<usize> = e.review.iter().map(|r| r.row).collect();
+    let waiting: std::collections::BTreeSet<usize> = e
+        .review
+        .iter()
+        .filter(|r| r.kind == crate::rules::figures::ReviewKind::NeedsRate)
+        .map(|r| r.row)
+        .collect();
     let inputs = crate::rules::evaluate::Inputs {
         profile: &session.profile,
         classifier: &session.classifier,
@@ -227,6 +239,7 @@ fn row_views(session: &Session, outcome: Option<&Outcome>) -> Vec<RowView> {
                 revenue_usd: Decimal::ZERO,
                 fate,
                 review: review.contains(&i),
+                waits_for_rate: waiting.contains(&i),
                 file,
                 line_no: row.line,
                 currency: None,
@@ -454,6 +467,9 @@ impl Derived {
             .map(|a| session.evaluate(ws, a, today, None));
         let rows = row_views(&session, outcome.as_ref());
         let search = SearchText::new(&rows);
+        let review_rows = rows.iter().fold((0, 0), |(n, w), r| {
+            (n + usize::from(r.review), w + usize::from(r.waits_for_rate))
+        });
         let held_back = outcome
             .as_ref()
             .map(|o| crate::report::summary::held_back(&o.eval))
@@ -467,6 +483,7 @@ impl Derived {
             rows_from,
             as_of: today,
             held_back,
+            review_rows,
         })
     }
 }
@@ -869,6 +886,7 @@ mod tests {
             line_no: 2,
             currency: None,
             review: false,
+            waits_for_rate: false,
             why: why.clone(),
             components: None,
             packaged_set: false,
