@@ -157,21 +157,49 @@ pub(super) fn native_dialog_answers() -> bool {
     true
 }
 
-/// The file name a dialog suggests for `pick`.
-fn suggested_name(pick: Pick, partner: &str) -> Option<String> {
+/// `text` made fit for a file name on every system: no path separators, reserved or control
+/// characters, at most 80 characters.
+fn file_safe(text: &str) -> String {
+    let cleaned: String = text
+        .trim()
+        .chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+                '-'
+            } else {
+                c
+            }
+        })
+        .take(80)
+        .collect();
+    cleaned.trim().trim_matches('.').trim().to_string()
+}
+
+/// The file name a dialog suggests for `pick`: an export names the partner and the day its
+/// figures are for ("Northwind Learning renewal summary 2026-11-30.pdf"), so that the files of
+/// successive months sort by date and never replace one another unasked.
+fn suggested_name(pick: Pick, partner: &str, as_of: chrono::NaiveDate) -> Option<String> {
+    let partner = file_safe(partner);
+    let named = |what: &str, ext: &str| {
+        Some(if partner.is_empty() {
+            format!("{what} {as_of}.{ext}")
+        } else {
+            format!("{partner} {what} {as_of}.{ext}")
+        })
+    };
     match pick {
         Pick::SaveAs => Some(if partner.is_empty() {
             "workspace.ron".to_string()
         } else {
             format!("{partner}.ron")
         }),
-        Pick::Export(Format::Pdf(_)) => Some("renewal-summary.pdf".into()),
-        Pick::Export(Format::Html) => Some("renewal-summary.html".into()),
-        Pick::Export(Format::Markdown) => Some("renewal-summary.md".into()),
-        Pick::Export(Format::Json) => Some("renewal-report.json".into()),
-        Pick::Export(Format::Csv) => Some("monthly-kpis.csv".into()),
-        Pick::Export(Format::ReviewCsv) => Some("rows-to-review.csv".into()),
-        Pick::ChartPng => Some("kpi-chart.png".into()),
+        Pick::Export(Format::Pdf(_)) => named("renewal summary", "pdf"),
+        Pick::Export(Format::Html) => named("renewal summary", "html"),
+        Pick::Export(Format::Markdown) => named("renewal summary", "md"),
+        Pick::Export(Format::Json) => named("renewal report", "json"),
+        Pick::Export(Format::Csv) => named("monthly KPIs", "csv"),
+        Pick::Export(Format::ReviewCsv) => named("rows to review", "csv"),
+        Pick::ChartPng => named("KPI chart", "png"),
         _ => None,
     }
 }
@@ -179,9 +207,11 @@ fn suggested_name(pick: Pick, partner: &str) -> Option<String> {
 impl LpkpiApp {
     /// The folder a dialog starts in: the workspace's, else the last one a file was picked in.
     fn start_folder(&self) -> Option<PathBuf> {
+        // a workspace opened by a bare name is in the current folder
         self.state
             .path
             .as_ref()
+            .and_then(|p| std::path::absolute(p).ok())
             .and_then(|p| p.parent().map(PathBuf::from))
             .filter(|p| !p.as_os_str().is_empty())
             .or_else(|| self.last_folder.clone())
@@ -191,7 +221,11 @@ impl LpkpiApp {
     /// window's browser (after the probe, when it is still running).
     pub(super) fn ask_path(&mut self, pick: Pick) {
         let start = self.start_folder();
-        let name = suggested_name(pick, &self.state.workspace.partner.name);
+        let name = suggested_name(
+            pick,
+            &self.state.workspace.partner.name,
+            self.state.as_of_date(),
+        );
         match self.native_dialog {
             NativeDialog::Missing => self.open_browser(pick, start, name),
             NativeDialog::Probing => {
@@ -401,5 +435,34 @@ pub(super) fn modals(ctx: &egui::Context, state: &mut AppState, cmds: &mut Vec<C
                 }
             });
         });
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "tests fail by panicking")]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_export_is_named_after_the_partner_and_its_day() {
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        let pdf = Pick::Export(Format::Pdf(crate::report::pdf::PdfOptions {
+            paper: crate::report::pdf::Paper::Letter,
+            generated: day.and_hms_opt(9, 0, 0).unwrap(),
+        }));
+        assert_eq!(
+            suggested_name(pdf, "Northwind Learning", day).as_deref(),
+            Some("Northwind Learning renewal summary 2026-11-30.pdf")
+        );
+        // a name that would be a path, or has characters a file system refuses
+        assert_eq!(
+            suggested_name(Pick::Export(Format::Csv), "A/B: \"Training\"\n", day).as_deref(),
+            Some("A-B- -Training- monthly KPIs 2026-11-30.csv")
+        );
+        assert_eq!(
+            suggested_name(Pick::ChartPng, "", day).as_deref(),
+            Some("KPI chart 2026-11-30.png")
+        );
+        assert_eq!(suggested_name(Pick::Open, "x", day), None);
     }
 }

@@ -255,12 +255,13 @@ fn file_details(ui: &mut Ui, p: &ImportPreview, fi: usize, view: &mut ImportView
         file.conventions.describe()
     ));
     let k = &file.counts;
+    let of = crate::report::summary::count_of;
     ui.label(format!(
-        "{} rows: {} purchases, {} duplicates, {} summary rows, {} not invoiced, {} rejected",
-        count(k.read),
-        count(k.kept),
-        count(k.duplicates),
-        count(k.summary),
+        "{}: {}, {}, {}, {} not invoiced, {} rejected",
+        of(k.read, "row", "rows"),
+        of(k.kept, "purchase", "purchases"),
+        of(k.duplicates, "duplicate", "duplicates"),
+        of(k.summary, "summary row", "summary rows"),
         count(k.not_invoiced),
         count(k.rejected)
     ));
