@@ -42,8 +42,6 @@ pub fn charts_ui(ui: &mut Ui, state: &AppState, view: &mut ChartView, cmds: &mut
         return;
     };
     let e = &out.eval;
-    let height = (ui.available_height() - 40.0).max(300.0);
-    cumulative_plot(ui, e, view.revenue, height, "charts");
     let fmt = |d: Decimal| if view.revenue { usd(d) } else { units(d) };
     let pick = |fig: &Figures| {
         if view.revenue {
@@ -62,16 +60,34 @@ pub fn charts_ui(ui: &mut Ui, state: &AppState, view: &mut ChartView, cmds: &mut
             fmt(pick(&e.forecast.at_deadline))
         )
     };
+    let footer = format!(
+        "Actual {} · forecast at the deadline {} without planned purchases{with_plans} · as of {}",
+        fmt(pick(&e.totals)),
+        fmt(pick(&e.forecast.at_deadline).saturating_sub(planned)),
+        e.as_of
+    );
+    // the chart takes the height the footer leaves: a narrow window wraps the footer's
+    // figures onto more lines, and they stay in view
+    let button = 110.0;
+    let lines = ui
+        .painter()
+        .layout(
+            footer.clone(),
+            egui::TextStyle::Body.resolve(ui.style()),
+            ui.visuals().text_color(),
+            (ui.available_width() - button).max(100.0),
+        )
+        .size()
+        .y;
+    let height =
+        (ui.available_height() - lines.max(ui.spacing().interact_size.y) - 16.0).max(300.0);
+    cumulative_plot(ui, e, view.revenue, height, "charts");
+    // the button first: it is never pushed out of the window
     ui.horizontal(|ui| {
-        ui.label(RichText::new(format!(
-            "Actual {} · forecast at the deadline {} without planned purchases{with_plans} · as of {}",
-            fmt(pick(&e.totals)),
-            fmt(pick(&e.forecast.at_deadline).saturating_sub(planned)),
-            e.as_of
-        )));
         if ui.button("Save chart…").clicked() {
             cmds.push(Command::SaveChart);
         }
+        ui.add(egui::Label::new(footer).wrap());
     });
 }
 
@@ -103,7 +119,7 @@ fn palette(dark: bool) -> Palette {
     } else {
         Palette {
             actual: Color32::from_rgb(0, 94, 184),
-            forecast: Color32::from_rgb(190, 80, 0),
+            forecast: Color32::from_rgb(200, 40, 130),
             plan: Color32::from_rgb(30, 130, 60),
             bars: Color32::from_rgb(160, 190, 225),
             targets: [
@@ -368,6 +384,7 @@ pub fn cumulative_plot(ui: &mut Ui, e: &Evaluation, revenue: bool, height: f32, 
                 .label(span),
         ])
         .x_grid_spacer(month_marks)
+        .y_grid_spacer(two_marks)
         .y_axis_formatter(move |mark, _range| tick(mark.value))
         .y_axis_label("monthly")
         .label_formatter(|_pos| None)
@@ -378,6 +395,39 @@ pub fn cumulative_plot(ui: &mut Ui, e: &Evaluation, revenue: bool, height: f32, 
                     .element_formatter(Box::new(|bar, _| bar.name.clone())),
             );
         });
+}
+
+/// The monthly strip's scale: 0 and a round value or two above it (a step of 1, 2 or 5 times
+/// a power of ten, about half the range), so that a strip 60 points high still labels its
+/// bars' scale (the default spacer's powers of ten left only 0 readable).
+fn two_marks(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
+    let (lo, hi) = input.bounds;
+    // the plot's default grid spacing (8 points) over the value a point is worth: labels
+    // closer than 26 points would run into each other
+    let points_per_unit = 8.0 / input.base_step_size;
+    let fits = if points_per_unit.is_finite() && points_per_unit > 0.0 {
+        26.0 / points_per_unit
+    } else {
+        0.0
+    };
+    let half = ((hi - lo.max(0.0)) / 2.0).max(fits);
+    if !(half.is_finite() && half > 0.0) {
+        return Vec::new();
+    }
+    let power = 10f64.powf(half.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * power)
+        .find(|s| *s >= half)
+        .unwrap_or(10.0 * power);
+    (0..=3)
+        .map(|k| f64::from(k) * step)
+        .filter(|v| *v >= lo && *v <= hi)
+        .map(|value| egui_plot::GridMark {
+            value,
+            step_size: step,
+        })
+        .collect()
 }
 
 fn m_days(d: chrono::NaiveDate) -> u32 {
