@@ -1000,6 +1000,42 @@ fn links_into_purchases_show_what_they_name() {
     assert!(h.query_all_by_label("no EUR rate").count() > 0, "not $0.00");
 }
 
+/// With a row's details open at 1280 points, the table's figures and fate stay in view (a
+/// long product name wraps in the details instead of widening them), and the classify
+/// choices are buttons.
+#[test]
+fn a_rows_details_leave_its_figures_in_view() {
+    let mut h = harness(imported());
+    settle(&mut h);
+    click_tab(&mut h, "Purchases");
+    type_into(&mut h, "Filter", "CAT-LUNCH");
+    h.get_all_by_label("CAT-LUNCH")
+        .next()
+        .expect("a catering row")
+        .click();
+    h.run_steps(4);
+    assert!(h.state().state.selected_row.is_some());
+    // the details are under the table, which keeps the window's width
+    let details = h.get_by_label("Close").rect();
+    for header in ["Kits", "KPI units", "Revenue", "Fate"] {
+        // the Fate filter's label is named so too: every one is in view
+        for node in h.query_all_by_label(header) {
+            let r = node.rect();
+            assert!(
+                r.max.x <= 1280.0 && r.max.y < details.min.y,
+                "{header} at {r:?}, the details at {details:?}"
+            );
+        }
+    }
+    let selected = h.get_by_label("Classified as Unknown products (not counted): no rule matched");
+    assert!(selected.rect().min.y > details.min.y);
+    let choice = h.get_by_label("Classify as Courseware");
+    assert_eq!(
+        choice.accesskit_node().role(),
+        egui::accesskit::Role::Button
+    );
+}
+
 /// Make one unsaved edit through the window (a GBP rate in Settings).
 fn make_an_edit(h: &mut Harness<'static, LpkpiApp>) {
     click_tab(h, "Settings");

@@ -165,13 +165,21 @@ fn people_section(
         let deadline = state
             .outcome()
             .map_or(String::new(), |o| format!(" ({})", o.eval.dates.deadline));
-        ui.label(format!(
-            "Trainers (MCTs): {} valid at the deadline{deadline}, {} on {}. {}.",
-            c.mcts_at_deadline,
-            c.mcts_today,
-            state.as_of_date(),
-            needs.join(", ")
-        ));
+        // no trainer recorded leaves the MCT requirement unknown, as the dashboard says it
+        ui.label(if c.trainers.is_empty() {
+            format!(
+                "Trainers (MCTs): none recorded yet, so the MCT requirement is unknown. {}.",
+                needs.join(", ")
+            )
+        } else {
+            format!(
+                "Trainers (MCTs): {} valid at the deadline{deadline}, {} on {}. {}.",
+                c.mcts_at_deadline,
+                c.mcts_today,
+                state.as_of_date(),
+                needs.join(", ")
+            )
+        });
     }
     widgets::hint(
         ui,

@@ -173,28 +173,37 @@ fn level_card(
 fn getting_started(ui: &mut Ui, state: &AppState, cmds: &mut Vec<Command>) {
     let ws = &state.workspace;
     widgets::heading(ui, "Getting started");
+    // a step to do reads as text (not greyed, which looks disabled); a step done is ticked
     let step = |ui: &mut Ui, done: bool, text: &str| {
         let icon = if done { "✔" } else { "•" };
-        ui.label(
-            RichText::new(format!("{icon} {text}")).color(status_color(ui, done.then_some(true))),
-        );
+        let text = RichText::new(format!("{icon} {text}"));
+        ui.label(if done {
+            text.color(status_color(ui, Some(true)))
+        } else {
+            text
+        });
     };
     ui.horizontal_wrapped(|ui| {
         step(
             ui,
             false,
-            "Import the purchase exports of the window (drop them on the window, or File ▸ Import…)",
+            "Import the purchase exports of the 12 months before the deadline (drop the files here, or File ▸ Import…)",
         );
         if ui.button("Import…").clicked() {
             cmds.push(Command::Dialog(super::command::Pick::Import));
         }
     });
     let trainers = ws.people.iter().any(|p| p.mct.is_some());
-    step(
-        ui,
-        trainers,
-        "Record the Certified Trainers (MCT ID and membership expiry)",
-    );
+    ui.horizontal_wrapped(|ui| {
+        step(
+            ui,
+            trainers,
+            "Record the Certified Trainers (MCT ID and membership expiry)",
+        );
+        if ui.button("Add people").clicked() {
+            cmds.push(Command::Show(Panel::Capability));
+        }
+    });
     ui.horizontal_wrapped(|ui| {
         let rules = !ws.competencies.is_empty();
         step(
@@ -206,9 +215,7 @@ fn getting_started(ui: &mut Ui, state: &AppState, cmds: &mut Vec<Command>) {
             cmds.push(Command::Show(Panel::Capability));
         }
     });
-    ui.label(
-        RichText::new("The forecast and the chart appear once purchases are imported.").weak(),
-    );
+    ui.label(RichText::new("The forecast fills in once purchases are imported.").weak());
 }
 
 /// The dashboard panel.

@@ -654,10 +654,18 @@ pub fn purchases_ui(
     let Ok(derived) = &state.derived else { return };
     let rows = &derived.rows;
     if rows.is_empty() {
-        ui.label(if state.outcome().is_none() {
-            "Enter the anniversary in Settings first."
-        } else {
-            "No purchases yet: drop exports on the window, or File ▸ Import…"
+        ui.horizontal_wrapped(|ui| {
+            if state.outcome().is_none() {
+                ui.label("Enter the anniversary in Settings first.");
+                if ui.button("Open Settings").clicked() {
+                    cmds.push(Command::Show(super::state::Panel::Settings));
+                }
+            } else {
+                ui.label("No purchases yet: drop exports here, or");
+                if ui.button("Import…").clicked() {
+                    cmds.push(Command::Dialog(super::command::Pick::Import));
+                }
+            }
         });
         return;
     }
@@ -715,13 +723,15 @@ pub fn purchases_ui(
         if view.sorting() { " · sorting…" } else { "" }
     ));
 
-    // the selected row's details, with reclassification, in a side panel: the table does not
-    // move under the pointer when a row is selected
+    // the selected row's details, with reclassification, in a panel under the table: the
+    // table keeps its width (every figure and the fate in view) and does not move under the
+    // pointer when a row is selected
     if let Some(sel) = state.selected_row.and_then(|i| rows.get(i)) {
-        egui::Panel::right("row-details")
+        egui::Panel::bottom("row-details")
             .resizable(true)
-            .default_size(320.0)
-            .min_size(220.0)
+            .default_size(200.0)
+            .min_size(120.0)
+            .max_size((ui.available_height() * 0.6).max(160.0))
             .show(ui, |ui| {
                 egui::ScrollArea::vertical()
                     .id_salt("row-details-scroll")
@@ -897,17 +907,25 @@ fn row_details(
     view: &mut PurchasesView,
     cmds: &mut Vec<Command>,
 ) {
+    // Close first, then the row's source and product wrapped: a long name never widens the
+    // panel over the table's figures
     ui.horizontal(|ui| {
-        ui.label(RichText::new(format!("{}:{}", r.file, r.line_no)).strong());
-        ui.label(if r.product.is_empty() {
-            &*r.why
-        } else {
-            &*r.product
-        });
         if ui.button("Close").clicked() {
             cmds.push(Command::SelectRow(None));
         }
+        ui.add(
+            egui::Label::new(RichText::new(format!("{} line {}", r.file, r.line_no)).strong())
+                .truncate(),
+        );
     });
+    ui.add(
+        egui::Label::new(if r.product.is_empty() {
+            &*r.why
+        } else {
+            &*r.product
+        })
+        .wrap(),
+    );
     if let Some(i) = state.selected_row {
         row_values(ui, state, i);
     }
@@ -935,8 +953,13 @@ fn row_details(
         ui.label(format!("'{key}':"));
         for l in ProductLine::ALL {
             let on = r.line == Some(l);
+            // framed: they read as the buttons they are, the current line highlighted
             if ui
-                .selectable_label(on, format!("Classify as {}", l.name()))
+                .add(
+                    egui::Button::new(format!("Classify as {}", l.name()))
+                        .selected(on)
+                        .frame(true),
+                )
                 .clicked()
                 && !on
             {
