@@ -382,7 +382,9 @@ proptest! {
         prop_assert_eq!(old.mcts_at_deadline, new.mcts_at_deadline);
         prop_assert_eq!(old.mcts_today, new.mcts_today);
         prop_assert_eq!(&old.facts, &new.facts);
-        prop_assert_eq!(&old.warnings, &new.warnings);
+        // the same warnings, a person's name in the trainer's spelling after the merge
+        let lower = |w: &[String]| w.iter().map(|x| x.to_lowercase()).collect::<Vec<_>>();
+        prop_assert_eq!(lower(&old.warnings), lower(&new.warnings));
         let strip = |s: &CapabilityStatus| -> Vec<_> {
             s.trainers.iter().map(|t| (t.name.clone(), t.mct_id.clone(), t.expiry, t.valid_at_deadline, t.valid_today, t.lapses_before_deadline)).collect()
         };

@@ -226,14 +226,15 @@ pub fn capability(
 
     // exam code → people (display names) who passed it, counted at the deadline
     let mut passed: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    // said in the order of names, not of the list (which an edit or a migration may reorder)
+    // one per person and exam, however often entered
+    let mut undated = BTreeMap::new();
     for p in people {
         for pass in &p.passes {
             if pass.date.is_none() {
-                warnings.push(format!(
-                    "{}: the {} pass has no date recorded (not counted)",
-                    p.name.trim(),
-                    pass.exam.trim()
-                ));
+                undated
+                    .entry((person_key(&p.name), exam_key(&pass.exam)))
+                    .or_insert((p.name.trim(), pass.exam.trim()));
             }
             let counts = pass.date.is_some_and(|d| d <= deadline)
                 && pass.expiry.is_none_or(|e| e >= deadline);
@@ -245,6 +246,11 @@ pub fn capability(
                     .or_insert_with(|| p.name.trim().to_string());
             }
         }
+    }
+    for (name, exam) in undated.into_values() {
+        warnings.push(format!(
+            "{name}: the {exam} pass has no date recorded (not counted)"
+        ));
     }
     let mut exam_rules = Vec::new();
     // level → per competency, whether all its rules for the level are met
