@@ -576,11 +576,11 @@ pub fn rates_phrase(eval: &Evaluation) -> Option<String> {
 /// What each target not yet met still needs, one sentence a target, the window and every
 /// summary alike: the shortfall, what it asks a month (R5: over the open months and the
 /// as-of day's own, in which purchases can still be made), and what the forecast makes of it.
-/// The run rate projects only the months after the as-of day's: when it falls short, the
-/// sentence says by how much, which that month's further purchases can make up, and what
-/// the planned purchases change ("Gold KPI units: 1,332 short (333 a month over the 4 months
-/// to the deadline, November included); the run rate alone leaves it 19.12 short, for further
-/// purchases in November to make up; with the planned purchases it is reached.").
+/// When the run rate falls short, the sentence says by how much it ends short at the deadline,
+/// for purchases above the run rate (in any month left) to make up, and what the planned
+/// purchases change ("Gold KPI units: 1,332 short (333 a month over the 4 months to the
+/// deadline, November included); at the run rate it ends 19.12 short, for purchases above the
+/// run rate to make up; with the planned purchases it is reached.").
 pub fn needed_lines(eval: &Evaluation) -> Vec<String> {
     use super::{grouped_units, usd};
     let f = &eval.forecast;
@@ -632,7 +632,7 @@ pub fn needed_lines(eval: &Evaluation) -> Vec<String> {
                     out.push_str("; with no completed month there is no run rate to project")
                 }
                 None => out.push_str(&format!(
-                    "; the run rate alone leaves it {} short, for further purchases in {this_month} to make up",
+                    "; at the run rate it ends {} short, for purchases above the run rate to make up",
                     figure(t.target.saturating_sub(without))
                 )),
             }
@@ -1092,7 +1092,8 @@ mod tests {
     #[test]
     fn what_a_target_still_needs_says_what_the_forecast_makes_of_it() {
         let head = "Gold KPI units: 1,332 short (333 a month over the 4 months to the deadline, November included)";
-        let run = "the run rate alone leaves it 19.12 short, for further purchases in November to make up";
+        let run =
+            "at the run rate it ends 19.12 short, for purchases above the run rate to make up";
         assert_eq!(short_of_gold(None, "0").1, [format!("{head}; {run}.")]);
         assert_eq!(
             short_of_gold(None, "120").1,
