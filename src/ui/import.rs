@@ -369,8 +369,15 @@ pub fn preview_ui(
                 ui.label(RichText::new(text).color(status_color(ui, Some(false))));
             }
             if let (Some(before), Some(after)) = (state.outcome(), &p.figures.after) {
+                // the purchases dated outside the window count for nothing: said, so that a
+                // small rise of the figures after many purchases reads as it should
+                let (was, now) = (&before.eval.counts, &after.counts);
+                let counted = now.counted.saturating_sub(was.counted);
+                let outside = now.outside_window.saturating_sub(was.outside_window);
                 let text = format!(
-                    "KPI units {} → {}, revenue {} → {}",
+                    "{} in the window, {} outside it · KPI units {} → {}, revenue {} → {}",
+                    of(counted, "purchase counted", "purchases counted"),
+                    count(len(outside as usize)),
                     units(before.eval.totals.kpi_units),
                     units(after.totals.kpi_units),
                     usd(before.eval.totals.revenue_usd),

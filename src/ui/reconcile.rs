@@ -93,6 +93,10 @@ pub fn reconcile_ui(
         })
         .color(status_color(ui, Some(differing == 0))),
     );
+    widgets::hint(
+        ui,
+        "Select a month to compare the invoices behind its figures, lpkpi's and the dashboard's.",
+    );
 
     let selected = view.selected;
     let detail = selected.and_then(|m| r.months.iter().find(|c| c.month == m));
