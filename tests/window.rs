@@ -998,6 +998,23 @@ fn links_into_purchases_show_what_they_name() {
     h.run_steps(3);
     h.get_by_label_contains(&format!("{review} of {all} rows"));
     assert!(h.query_all_by_label("no EUR rate").count() > 0, "not $0.00");
+    // the caveat beside the verdict counts the rows that could change the figures: its
+    // link shows those
+    let changing = table_rows(&h)
+        .iter()
+        .filter(|r| r.could_change_figures)
+        .count();
+    assert!(changing > 0 && changing < review);
+    click_tab(&mut h, "Dashboard");
+    h.get_by_label_contains(&format!(
+        "{changing} rows to review could change these figures"
+    ));
+    h.get_by_label("Review them").scroll_to_me();
+    h.run_steps(3);
+    h.get_by_label("Review them").click();
+    h.run_steps(3);
+    h.get_by_label_contains(&format!("{changing} of {all} rows"));
+    h.get_by_label("Could change the figures");
 }
 
 /// With a row's details open at 1280 points, the table's figures and fate stay in view (a

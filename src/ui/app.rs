@@ -269,9 +269,10 @@ impl LpkpiApp {
             Command::Show(panel) => self.state.panel = panel,
             // a link into Purchases shows what it names: the filters left from before go, so
             // the rows and totals shown are the ones the link counted
-            Command::ShowReview => {
+            Command::ShowReview(changing) => {
                 self.views.purchases.clear_filters();
                 self.views.purchases.review_only = true;
+                self.views.purchases.changing_only = changing;
                 self.state.panel = Panel::Purchases;
             }
             Command::ShowFate(fate) => {

@@ -125,8 +125,9 @@ pub enum Command {
     Redo,
     /// Show a panel.
     Show(Panel),
-    /// Show the purchases that need review.
-    ShowReview,
+    /// Show the purchases that need review (`true`: only those that could change the
+    /// figures, not those only waiting for a rate).
+    ShowReview(bool),
     /// Show the purchases of one fate (the rejected rows, from the dashboard).
     ShowFate(crate::rules::figures::RowFate),
     /// Close a notification.

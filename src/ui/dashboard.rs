@@ -307,7 +307,7 @@ pub fn dashboard_ui(
                     RichText::new(format!("⚠ {caveat}.")).color(status_color(ui, Some(false))),
                 );
                 if ui.small_button("Review them").clicked() {
-                    cmds.push(Command::ShowReview);
+                    cmds.push(Command::ShowReview(true));
                 }
             });
         }
@@ -396,7 +396,7 @@ pub fn dashboard_ui(
             w => format!("Review {rows} ({} waiting for a rate)", count(len(w))),
         };
         if listed > 0 && ui.button(label).clicked() {
-            cmds.push(Command::ShowReview);
+            cmds.push(Command::ShowReview(false));
         }
         if c.rejected > 0
             && ui

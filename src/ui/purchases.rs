@@ -97,6 +97,8 @@ pub struct PurchasesView {
     pub month: Option<Month>,
     /// Only rows to review.
     pub review_only: bool,
+    /// Only rows to review that could change the figures (not those only waiting for a rate).
+    pub changing_only: bool,
     /// Sort column and direction.
     pub sort: (SortKey, bool),
     /// Components draft for the selected row.
@@ -123,6 +125,7 @@ impl PurchasesView {
         self.fate = None;
         self.month = None;
         self.review_only = false;
+        self.changing_only = false;
     }
 }
 
@@ -146,8 +149,8 @@ impl PurchasesView {
 
     fn filter_key(&self) -> String {
         format!(
-            "{}|{:?}|{:?}|{:?}|{}",
-            self.text, self.line, self.fate, self.month, self.review_only
+            "{}|{:?}|{:?}|{:?}|{}|{}",
+            self.text, self.line, self.fate, self.month, self.review_only, self.changing_only
         )
     }
 
@@ -241,6 +244,7 @@ impl PurchasesView {
             .enumerate()
             .filter(|&(i, r)| {
                 (!self.review_only || r.review)
+                    && (!self.changing_only || r.could_change_figures)
                     && self.line.is_none_or(|l| r.line == Some(l))
                     && self.fate.is_none_or(|f| r.fate == f)
                     && self
@@ -703,6 +707,10 @@ pub fn purchases_ui(
                 }
             });
         ui.checkbox(&mut view.review_only, "Needs review only");
+        // shown while on (the dashboard's caveat turns it on): unticked, it goes
+        if view.changing_only {
+            ui.checkbox(&mut view.changing_only, "Could change the figures");
+        }
     });
 
     let shown = view.visible(derived, state.derived_gen, ui.ctx());

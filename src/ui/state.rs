@@ -108,6 +108,10 @@ pub struct RowView {
     /// Counted, but its amount waits for an exchange rate: its revenue is not known yet (not
     /// $0.00).
     pub waits_for_rate: bool,
+    /// On the review list for a reason that could change the figures (an unknown product, a
+    /// packaged set without a component count, a duplicate that differs), as the dashboard's
+    /// "rows to review could change these figures" counts them.
+    pub could_change_figures: bool,
     /// Why it was classified so (or rejected).
     pub why: Arc<str>,
     /// Components from the file.
@@ -202,12 +206,12 @@ fn row_views(session: &Session, outcome: Option<&Outcome>) -> Vec<RowView> {
     };
     let e = &out.eval;
     let review: std::collections::BTreeSet<usize> = e.review.iter().map(|r| r.row).collect();
-    let waiting: std::collections::BTreeSet<usize> = e
+    let (waiting, changing): (Vec<_>, Vec<_>) = e
         .review
         .iter()
-        .filter(|r| r.kind == crate::rules::figures::ReviewKind::NeedsRate)
-        .map(|r| r.row)
-        .collect();
+        .partition(|r| r.kind == crate::rules::figures::ReviewKind::NeedsRate);
+    let waiting: std::collections::BTreeSet<usize> = waiting.iter().map(|r| r.row).collect();
+    let changing: std::collections::BTreeSet<usize> = changing.iter().map(|r| r.row).collect();
     let inputs = crate::rules::evaluate::Inputs {
         profile: &session.profile,
         classifier: &session.classifier,
@@ -240,6 +244,7 @@ fn row_views(session: &Session, outcome: Option<&Outcome>) -> Vec<RowView> {
                 fate,
                 review: review.contains(&i),
                 waits_for_rate: waiting.contains(&i),
+                could_change_figures: changing.contains(&i),
                 file,
                 line_no: row.line,
                 currency: None,
@@ -887,6 +892,7 @@ mod tests {
             currency: None,
             review: false,
             waits_for_rate: false,
+            could_change_figures: false,
             why: why.clone(),
             components: None,
             packaged_set: false,
