@@ -92,6 +92,22 @@ fn harness(ws: Workspace) -> Harness<'static, LpkpiApp> {
     h
 }
 
+/// The window opening the workspace at `path`, as `lpkpi open` does (on 2026-09-15).
+fn harness_opening(path: &Path) -> Harness<'static, LpkpiApp> {
+    let options = lpkpi::ui::LaunchOptions {
+        workspace: Some(path.to_path_buf()),
+        today: d("2026-09-15"),
+        screenshot: None,
+        size: None,
+        ephemeral: true,
+        typed_paths: true,
+        failure: Default::default(),
+    };
+    Harness::builder()
+        .with_size(egui::vec2(1280.0, 900.0))
+        .build_eframe(move |cc| LpkpiApp::new(cc, options))
+}
+
 /// Step the window until `done` holds (jobs run on threads).
 fn wait(h: &mut Harness<'static, LpkpiApp>, what: &str, done: impl Fn(&LpkpiApp) -> bool) {
     let start = Instant::now();
@@ -888,18 +904,7 @@ fn recovered_edits_are_offered_with_what_they_change() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let options = lpkpi::ui::LaunchOptions {
-        workspace: Some(path.clone()),
-        today: d("2026-09-15"),
-        screenshot: None,
-        size: None,
-        ephemeral: true,
-        typed_paths: true,
-        failure: Default::default(),
-    };
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1280.0, 900.0))
-        .build_eframe(move |cc| LpkpiApp::new(cc, options));
+    let mut h = harness_opening(&path);
     wait(&mut h, "the recovery offer", |app| {
         app.state.recovery.is_some()
     });
@@ -925,18 +930,7 @@ fn a_name_typed_and_saved_with_the_cursor_in_its_field_is_saved() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("w.ron");
     drop(lpkpi::workspace::Document::create(&path, partner()).unwrap());
-    let options = lpkpi::ui::LaunchOptions {
-        workspace: Some(path.clone()),
-        today: d("2026-09-15"),
-        screenshot: None,
-        size: None,
-        ephemeral: true,
-        typed_paths: true,
-        failure: Default::default(),
-    };
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1280.0, 900.0))
-        .build_eframe(move |cc| LpkpiApp::new(cc, options));
+    let mut h = harness_opening(&path);
     wait(&mut h, "the workspace", |app| app.opening.is_none());
     click_tab(&mut h, "Settings");
     retype(&mut h, "Partner name", "Contoso Ltd");
