@@ -93,10 +93,13 @@ pub fn reconcile_ui(
         })
         .color(status_color(ui, Some(differing == 0))),
     );
-    widgets::hint(
-        ui,
-        "Select a month to compare the invoices behind its figures, lpkpi's and the dashboard's.",
-    );
+    // a month from the dashboard's report has invoices to compare; a typed one has none
+    if r.months.iter().any(|m| m.source == Source::Report) {
+        widgets::hint(
+            ui,
+            "Select a month to compare the invoices behind its figures, lpkpi's and the dashboard's.",
+        );
+    }
 
     let selected = view.selected;
     let detail = selected.and_then(|m| r.months.iter().find(|c| c.month == m));

@@ -46,6 +46,9 @@ pub fn apply(ctx: &egui::Context) {
             style.spacing.item_spacing = egui::vec2(8.0, 6.0);
             style.spacing.button_padding = egui::vec2(8.0, 4.0);
             style.spacing.interact_size.y = 24.0;
+            // scroll bars always drawn: a panel longer than the window shows that it goes on
+            // (floating bars appeared only under the pointer)
+            style.spacing.scroll = egui::style::ScrollStyle::solid();
         });
     }
 }
