@@ -82,11 +82,43 @@ pub fn stage(path: &Path, bytes: &[u8], like: &Path) -> std::io::Result<Staged> 
 impl Staged {
     /// Rename the new content over the file, and make the rename itself durable.
     pub fn commit(self) -> std::io::Result<()> {
+        let path = self.path.clone();
+        self.persist()?;
+        sync_folder(&path)
+    }
+
+    /// Rename the new content over the file: from here the file holds it ([`sync_folder`]
+    /// then makes the rename durable).
+    pub fn persist(self) -> std::io::Result<()> {
         self.tmp.persist(&self.path).map_err(|e| e.error)?;
-        // the rename itself must reach the disk before a power loss can revert it
-        #[cfg(unix)]
-        std::fs::File::open(folder(&self.path))?.sync_all()?;
         Ok(())
+    }
+}
+
+/// Make the renames in `path`'s folder reach the disk before a power loss can revert them.
+pub fn sync_folder(path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    std::fs::File::open(folder(path))?.sync_all()?;
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
+/// Make `copy` hold what `original` holds now (`bytes`), replacing it atomically: a hard link
+/// to it where the file system has them (no space taken, so a disk too full for a second
+/// copy still keeps the backup; the same permissions, being the same file), else a copy of
+/// `bytes` written with `original`'s permissions.
+pub fn keep_copy(original: &Path, copy: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let linked = tempfile::Builder::new()
+        .prefix(&temp_prefix(copy))
+        .suffix(".tmp")
+        .make_in(folder(copy), |path| std::fs::hard_link(original, path));
+    match linked {
+        Ok(link) => {
+            link.persist(copy).map_err(|e| e.error)?;
+            sync_folder(copy)
+        }
+        Err(_) => write_like(copy, bytes, original),
     }
 }
 
@@ -108,6 +140,23 @@ mod tests {
         super::write(&path, b"two").unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"two");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    /// A kept copy holds the original's bytes, replaces an older copy whole, and stays when
+    /// the original is then replaced (a hard link is a name of the old file, not of the path).
+    #[test]
+    fn a_kept_copy_outlives_the_original_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let (original, copy) = (dir.path().join("w.ron"), dir.path().join("w.ron.bak"));
+        std::fs::write(&original, b"one").unwrap();
+        std::fs::write(&copy, b"zero").unwrap();
+        super::keep_copy(&original, &copy, b"one").unwrap();
+        assert_eq!(std::fs::read(&copy).unwrap(), b"one");
+        super::write(&original, b"two").unwrap();
+        assert_eq!(std::fs::read(&copy).unwrap(), b"one");
+        assert_eq!(std::fs::read(&original).unwrap(), b"two");
+        // no temporary left
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
     }
 
     #[cfg(unix)]

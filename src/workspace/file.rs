@@ -372,14 +372,18 @@ impl Document {
         self.check_writable()?;
         // The new content is written (and synced) before the backup is replaced: a disk too
         // full for it fails the save with the previous backup still there.
+        // The backup is a hard link to the current file where links exist: it takes no room
+        // beside the new content.
         let staged = crate::files::atomic::stage(&target, text.as_bytes(), &target)
             .map_err(io(&self.path))?;
         if let Some(old) = &current {
-            crate::files::atomic::write_like(&backup_path(&target), old, &target)
+            crate::files::atomic::keep_copy(&target, &backup_path(&target), old)
                 .map_err(io(&backup_path(&target)))?;
         }
-        staged.commit().map_err(io(&self.path))?;
+        staged.persist().map_err(io(&self.path))?;
+        // the file holds what was saved from here, even should the folder's sync fail
         self.on_disk = Some(digest(text.as_bytes()));
+        crate::files::atomic::sync_folder(&target).map_err(io(&self.path))?;
         Ok(())
     }
 
