@@ -169,20 +169,6 @@ pub fn capability(
         .map(|(person, p, m)| {
             let valid_at_deadline = m.valid_on(deadline);
             let valid_today = m.valid_on(today);
-            let lapses_before_deadline = valid_today && !valid_at_deadline;
-            if m.expiry.is_none() {
-                warnings.push(format!(
-                    "{}: MCT membership expiry not recorded (counted as valid)",
-                    p.name
-                ));
-            }
-            if lapses_before_deadline {
-                warnings.push(format!(
-                    "{}: MCT membership lapses on {} before the deadline {deadline}: renew it",
-                    p.name,
-                    m.expiry.map_or(String::new(), |e| e.to_string())
-                ));
-            }
             TrainerStatus {
                 person,
                 name: p.name.clone(),
@@ -190,39 +176,75 @@ pub fn capability(
                 expiry: m.expiry,
                 valid_at_deadline,
                 valid_today,
-                lapses_before_deadline,
+                lapses_before_deadline: valid_today && !valid_at_deadline,
             }
         })
         .collect();
     // A trainer is counted once: entries that share an MCT ID (or, without one, a name) are
-    // one trainer, valid when one of them is.
+    // one trainer, valid when one of them is; what to act on is said per trainer, in roster
+    // order.
     let trainer_key = |t: &TrainerStatus| match t.mct_id.trim() {
         "" => format!("name:{}", person_key(&t.name)),
         id => format!("id:{}", id.to_uppercase()),
     };
-    let mut trainers: BTreeMap<String, (Vec<&str>, bool, bool)> = BTreeMap::new();
+    let mut trainers: Vec<(String, Vec<&TrainerStatus>)> = Vec::new();
+    let mut at: BTreeMap<String, usize> = BTreeMap::new();
     for t in &trainer_status {
-        let e = trainers.entry(trainer_key(t)).or_default();
-        e.0.push(t.name.trim());
-        e.1 |= t.valid_at_deadline;
-        e.2 |= t.valid_today;
+        let key = trainer_key(t);
+        match at.get(&key) {
+            Some(&i) => trainers[i].1.push(t),
+            None => {
+                at.insert(key.clone(), trainers.len());
+                trainers.push((key, vec![t]));
+            }
+        }
     }
-    for (key, (names, _, _)) in &trainers {
-        if let [first, rest @ ..] = names.as_slice()
-            && !rest.is_empty()
-        {
+    let valid = |entries: &[&TrainerStatus], today: bool| {
+        entries.iter().any(|t| {
+            if today {
+                t.valid_today
+            } else {
+                t.valid_at_deadline
+            }
+        })
+    };
+    for (key, entries) in &trainers {
+        let Some(first) = entries.first() else {
+            continue;
+        };
+        let name = &first.name;
+        if entries.len() > 1 {
             let what = match key.strip_prefix("id:") {
                 Some(_) => "share one MCT ID",
                 None => "are one name without an MCT ID",
             };
             warnings.push(format!(
-                "{first} is recorded {} times as a trainer (the entries {what}): counted once",
-                names.len()
+                "{} is recorded {} times as a trainer (the entries {what}): counted once",
+                name.trim(),
+                entries.len()
+            ));
+        }
+        // counted at the deadline on an expiry nobody recorded: said
+        if !entries
+            .iter()
+            .any(|t| t.expiry.is_some_and(|e| e >= deadline))
+            && entries.iter().any(|t| t.expiry.is_none())
+        {
+            warnings.push(format!(
+                "{name}: MCT membership expiry not recorded (counted as valid)"
+            ));
+        }
+        // valid today, not at the deadline: renew (the latest expiry is the one to renew)
+        if valid(entries, true) && !valid(entries, false) {
+            let lapses = entries.iter().filter_map(|t| t.expiry).max();
+            warnings.push(format!(
+                "{name}: MCT membership lapses on {} before the deadline {deadline}: renew it",
+                lapses.map_or(String::new(), |e| e.to_string())
             ));
         }
     }
-    let mcts_at_deadline = trainers.values().filter(|t| t.1).count() as u32;
-    let mcts_today = trainers.values().filter(|t| t.2).count() as u32;
+    let mcts_at_deadline = trainers.iter().filter(|t| valid(&t.1, false)).count() as u32;
+    let mcts_today = trainers.iter().filter(|t| valid(&t.1, true)).count() as u32;
 
     // exam code → people (display names) who passed it, counted at the deadline
     let mut passed: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
@@ -441,6 +463,28 @@ mod tests {
         }
         let s = capability(&p, &people, &[], d("2027-02-28"), d("2026-11-26"));
         assert_eq!(s.mcts_at_deadline, 3);
+        // what to act on is said per trainer: an entry lapsing beside one of the same ID valid
+        // at the deadline is no membership to renew
+        let mut twice = vec![
+            trainer("Ana", Some("2026-12-31")),
+            trainer("Ana", Some("2027-06-30")),
+        ];
+        let s = capability(&p, &twice, &[], d("2027-02-28"), d("2026-11-26"));
+        assert_eq!(s.mcts_at_deadline, 1);
+        assert!(
+            !s.warnings.iter().any(|w| w.contains("renew")),
+            "{:?}",
+            s.warnings
+        );
+        twice[1].mct.as_mut().unwrap().expiry = Some(d("2027-01-31"));
+        let s = capability(&p, &twice, &[], d("2027-02-28"), d("2026-11-26"));
+        assert_eq!(s.mcts_at_deadline, 0);
+        assert!(
+            s.warnings
+                .contains(&"Ana: MCT membership lapses on 2027-01-31 before the deadline 2027-02-28: renew it".to_string()),
+            "the latest expiry is the one to renew: {:?}",
+            s.warnings
+        );
         // a pass with no date
         let mut ana = person("Ana", &[("AZ-104", "2025-05-01", None)]);
         ana.passes[0].date = None;
