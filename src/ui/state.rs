@@ -280,6 +280,9 @@ fn row_views(session: &Session, outcome: Option<&Outcome>) -> Vec<RowView> {
                         view.line = Some(class.line);
                         view.why = why.clone();
                         view.packaged_set = class.packaged_set;
+                        // only an amount whose revenue counts waits for its rate (an unknown
+                        // product's adds nothing, rate or not), as the summary says it
+                        view.waits_for_rate &= session.profile.line_value(class.line).revenue;
                         if fate == RowFate::Counted {
                             let c = contribution(p, class, &inputs);
                             view.kits = c.kits;
