@@ -211,6 +211,7 @@ fn every_row_has_one_fate_and_cli_keys_exist() {
     // as of mid-September with the deadline Sept 30: 11 months completed, none open
     assert_eq!(f["completed_months"], 11);
     assert_eq!(f["open_months"], 0);
+    assert_eq!(f["buying_months"], 1);
     // needed = the whole gap in the deadline's month
     assert_eq!(
         num(&f["needed_per_month"]["gold"]["kpi_units"]),

@@ -78,7 +78,7 @@ fn cases() -> Vec<Case> {
             as_of: "2026-11-26",
             outcome: Some(Outcome::Removed),
             // the way to stay in the program at all is said too
-            sentence: "Removed from the program (now Gold) unless Gold's KPI units, revenue and Certified Trainers (MCTs) are met by the deadline; meeting Learning Action Pack's Certified Trainers (MCTs) would keep the partner in the program, at Learning Action Pack.",
+            sentence: "Removed from the program (now Gold) unless Gold's KPI units, revenue and Certified Trainers (MCTs) are met by the deadline; meeting Learning Action Pack's Certified Trainers (MCTs) would keep the partner in the program, at Learning Action Pack or above.",
         },
         Case {
             name: "an exam rule for Silver only: Gold's is not known",

@@ -652,12 +652,12 @@ pub fn document(input: &ReportInput<'_>) -> Document {
         });
     }
     let review = grouped_review(&e.review);
+    // rows, not reasons: a row may be listed for two (an unknown product waiting for a rate),
+    // and the window's review list counts rows too
     let review_label = format!(
-        "To review ({} reason{}, {} row{})",
-        review.len(),
-        if review.len() == 1 { "" } else { "s" },
-        e.review.len(),
-        if e.review.len() == 1 { "" } else { "s" }
+        "To review ({}, {})",
+        summary::count_of(review.len(), "reason", "reasons"),
+        summary::count_of(summary::review_rows(e), "row", "rows")
     );
     let rejected: Vec<String> = e
         .rejected

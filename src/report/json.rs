@@ -81,6 +81,8 @@ fn forecast(eval: &Evaluation) -> Value {
     json!({
         "completed_months": f.completed_months,
         "open_months": f.open_months,
+        // what needed_per_month divides by (README, interpretation 11)
+        "buying_months": f.buying_months,
         "run_rate": { "kpi_units": units(f.run_rate.kpi_units), "revenue_usd": money(f.run_rate.revenue_usd) },
         "at_deadline": { "kpi_units": units(f.at_deadline.kpi_units), "revenue_usd": money(f.at_deadline.revenue_usd) },
         "planned": { "kpi_units": units(f.planned.kpi_units), "revenue_usd": money(f.planned.revenue_usd) },

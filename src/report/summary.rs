@@ -151,6 +151,16 @@ pub fn trainer_state(t: &crate::rules::capability::TrainerStatus) -> &'static st
     }
 }
 
+/// How many rows are on the review list: a row listed for two reasons (an unknown product
+/// waiting for a rate) is one row, as the window's "Needs review only" shows it.
+pub fn review_rows(eval: &Evaluation) -> usize {
+    eval.review
+        .iter()
+        .map(|r| r.row)
+        .collect::<std::collections::HashSet<_>>()
+        .len()
+}
+
 /// The review items that could change the figures, for a sentence beside the verdict ("7
 /// rows to review could change these figures: 4 rows of unknown products are not counted; 3
 /// rows of packaged sets without a component count are counted as 1 a kit", the caller ends
@@ -712,7 +722,8 @@ pub fn verdict(eval: &Evaluation) -> VerdictSummary {
             let stay = lowest.map_or(String::new(), |l| {
                 let (lacking, _) = self::missing(l);
                 format!(
-                    "; meeting {}'s {lacking}{} would keep the partner in the program, at {}",
+                    // "or above": a level above may ask no more of what it lacks (R1 then keeps it)
+                    "; meeting {}'s {lacking}{} would keep the partner in the program, at {} or above",
                     l.name,
                     unknown_too(l),
                     l.name,
