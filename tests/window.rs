@@ -808,7 +808,7 @@ fn rates_and_planned_purchases_are_edited_in_place() {
     }
     assert_eq!(h.state().state.workspace.rates.len(), n + 2);
     assert!(
-        h.query_by_label("Edit rate").is_some(),
+        h.get_by_label("Edit rate").accesskit_node().is_disabled(),
         "disabled until one is selected"
     );
     h.get_by_label("GBP").click();
@@ -942,6 +942,19 @@ fn a_name_typed_and_saved_with_the_cursor_in_its_field_is_saved() {
         lpkpi::workspace::format::from_ron(&std::fs::read_to_string(&path).unwrap(), "w").unwrap();
     assert_eq!(saved.partner.name, "Contoso Ltd");
     assert!(!h.state().state.dirty());
+
+    // Ctrl+Z while typing is the field's own undo, not the workspace's (which would reload
+    // the field and drop what was typed)
+    retype(&mut h, "Partner ID", "44");
+    let revision = h.state().state.revision;
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run_steps(2);
+    assert_eq!(
+        h.state().state.revision,
+        revision,
+        "the workspace was not undone"
+    );
+    assert_eq!(h.state().state.workspace.partner.name, "Contoso Ltd");
 
     // typed, then Ctrl+Q: asked, not closed
     retype(&mut h, "Partner ID", "4455021");

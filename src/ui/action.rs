@@ -190,8 +190,14 @@ fn by_modifiers() -> Vec<(KeyboardShortcut, Action)> {
 
 /// Turn the shortcuts pressed this frame into commands.
 pub fn shortcuts(ctx: &egui::Context, cmds: &mut Vec<Command>) {
+    // while a text field has the keyboard, Ctrl+Z and Ctrl+Shift+Z are its own undo and redo:
+    // the workspace's undo would reload the field and throw away what was typed
+    let typing = ctx.egui_wants_keyboard_input();
     ctx.input_mut(|i| {
         for (shortcut, action) in by_modifiers() {
+            if typing && matches!(action, Action::Undo | Action::Redo) {
+                continue;
+            }
             if i.consume_shortcut(&shortcut) {
                 cmds.push(action.command());
             }

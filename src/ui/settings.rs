@@ -339,7 +339,8 @@ pub fn settings_ui(
                 {
                     cmds.push(Command::Edit(Edit::Rates(ListEdit::Remove(*i))));
                     view.selected_rate = None;
-                    if view.editing_rate.as_ref().is_some_and(|e| e.0 == *i) {
+                    // the rate being edited, wherever it is now
+                    if view.editing_rate.as_ref().is_some_and(|e| position(&ws.rates, e) == Some(*i)) {
                         view.clear_rate();
                     }
                 }
@@ -450,7 +451,7 @@ pub fn settings_ui(
                 {
                     cmds.push(Command::Edit(Edit::Planned(ListEdit::Remove(*i))));
                     view.selected_plan = None;
-                    if view.editing_plan.as_ref().is_some_and(|e| e.0 == *i) {
+                    if view.editing_plan.as_ref().is_some_and(|e| position(&ws.planned, e) == Some(*i)) {
                         view.clear_plan();
                     }
                 }
