@@ -254,7 +254,7 @@ pub fn cumulative_plot(ui: &mut Ui, e: &Evaluation, revenue: bool, height: f32, 
         .include_x(13.6)
         .include_y(0.0)
         .include_y(max_y)
-        .y_axis_min_width(56.0)
+        .y_axis_min_width(AXIS_WIDTH)
         .custom_x_axes(vec![
             egui_plot::AxisHints::new_x()
                 .formatter(month_axis.clone())
@@ -375,8 +375,9 @@ pub fn cumulative_plot(ui: &mut Ui, e: &Evaluation, revenue: bool, height: f32, 
         .include_x(0.0)
         .include_x(13.6)
         .include_y(0.0)
-        .include_y(biggest * 1.1)
-        .y_axis_min_width(56.0)
+        // headroom for the hover label of the tallest bar
+        .include_y(biggest * 1.3)
+        .y_axis_min_width(AXIS_WIDTH)
         .custom_x_axes(vec![
             egui_plot::AxisHints::new_x()
                 .formatter(month_axis)
@@ -429,6 +430,12 @@ fn two_marks(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
         })
         .collect()
 }
+
+/// The y axis width of the chart and of its monthly strip, the same for both so their months
+/// line up: room for "$600,000" on the chart, and for "$100,000" beside the strip's rotated
+/// "monthly" (the axis grows past its minimum when its labels need more, and the plots then
+/// shift apart).
+const AXIS_WIDTH: f32 = 88.0;
 
 fn m_days(d: chrono::NaiveDate) -> u32 {
     crate::rules::Month::of(d).last_day().day()
