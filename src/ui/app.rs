@@ -199,10 +199,9 @@ impl LpkpiApp {
     /// Commit what is typed in a field that commits when it loses focus (the partner's name
     /// and ID), before anything that saves, leaves or exports the workspace.
     pub(super) fn commit_drafts(&mut self) {
+        // applied and logged as a panel's edit is
         if let Some(edit) = self.views.settings.pending_partner(&self.state) {
-            let what = edit.describe();
-            self.edit(edit);
-            self.info(format!("Changed: {what}"));
+            self.apply(Command::Edit(edit));
         }
     }
 

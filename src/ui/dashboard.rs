@@ -173,48 +173,43 @@ fn level_card(
 fn getting_started(ui: &mut Ui, state: &AppState, cmds: &mut Vec<Command>) {
     let ws = &state.workspace;
     widgets::heading(ui, "Getting started");
-    // a step to do reads as text (not greyed, which looks disabled); a step done is ticked
-    let step = |ui: &mut Ui, done: bool, text: &str| {
-        let icon = if done { "✔" } else { "•" };
-        let text = RichText::new(format!("{icon} {text}"));
-        ui.label(if done {
-            text.color(status_color(ui, Some(true)))
-        } else {
-            text
-        });
-    };
-    ui.horizontal_wrapped(|ui| {
-        step(
-            ui,
+    let trainers = ws.people.iter().any(|p| p.mct.is_some());
+    let steps = [
+        (
             false,
             "Import the purchase exports of the 12 months before the deadline (drop the files here, or File ▸ Import…)",
-        );
-        if ui.button("Import…").clicked() {
-            cmds.push(Command::Dialog(super::command::Pick::Import));
-        }
-    });
-    let trainers = ws.people.iter().any(|p| p.mct.is_some());
-    ui.horizontal_wrapped(|ui| {
-        step(
-            ui,
+            "Import…",
+            Command::Dialog(super::command::Pick::Import),
+        ),
+        (
             trainers,
             "Record the Certified Trainers (MCT ID and membership expiry)",
-        );
-        if ui.button("Add people").clicked() {
-            cmds.push(Command::Show(Panel::Capability));
-        }
-    });
-    ui.horizontal_wrapped(|ui| {
-        let rules = !ws.competencies.is_empty();
-        step(
-            ui,
-            rules,
+            "Add people",
+            Command::Show(Panel::Capability),
+        ),
+        (
+            !ws.competencies.is_empty(),
             "Add the competency's exam rules and who passed them",
-        );
-        if ui.button("Open Capability").clicked() {
-            cmds.push(Command::Show(Panel::Capability));
-        }
-    });
+            "Open Capability",
+            Command::Show(Panel::Capability),
+        ),
+    ];
+    for (done, text, button, command) in steps {
+        ui.horizontal_wrapped(|ui| {
+            // a step to do reads as text (not greyed, which looks disabled); a step done is
+            // ticked
+            let icon = if done { "✔" } else { "•" };
+            let text = RichText::new(format!("{icon} {text}"));
+            ui.label(if done {
+                text.color(status_color(ui, Some(true)))
+            } else {
+                text
+            });
+            if ui.button(button).clicked() {
+                cmds.push(command);
+            }
+        });
+    }
     ui.label(RichText::new("The forecast fills in once purchases are imported.").weak());
 }
 
