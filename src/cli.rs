@@ -122,7 +122,7 @@ pub enum FormatArg {
     Md,
     /// One self-contained HTML page.
     Html,
-    /// The summary as PDF (1-2 pages, the charts as vectors).
+    /// The summary as PDF (2-3 pages, the charts as vectors).
     Pdf,
 }
 

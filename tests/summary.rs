@@ -86,7 +86,10 @@ fn the_planned_purchases_the_forecast_counts_are_listed_with_its_total() {
         md.contains("with the planned purchases, at 5,130.88 KPI units and $493,639.44."),
         "{md}"
     );
-    assert!(md.contains("2 planned purchases dated on or before 2026-11-26 or outside the window are not counted."), "{md}");
+    assert!(
+        md.contains("The planned purchase 'Past course' on 2026-11-20 is not counted: its date is past, and its purchase counts once imported. The planned purchase 'Next year's course' on 2027-03-05 is not counted: it is outside the window."),
+        "{md}"
+    );
     assert!(
         md.contains("The forecast counts 2 planned purchases:"),
         "{md}"
@@ -120,9 +123,23 @@ fn the_planned_purchases_the_forecast_counts_are_listed_with_its_total() {
     let md = demo_with_plans(vec![plan("2026-11-20", "Past course", 10, "1000")]);
     assert!(
         md.contains(
-            "1 planned purchase dated on or before 2026-11-26 or outside the window is not counted."
+            "The planned purchase 'Past course' on 2026-11-20 is not counted: its date is past, and its purchase counts once imported."
         ),
         "{md}"
     );
     assert!(!md.contains("with the planned"), "{md}");
+
+    // several alike: counted, not named
+    let md = demo_with_plans(vec![
+        plan("2026-11-20", "Past course", 10, "1000"),
+        plan("2026-10-20", "", 10, "1000"),
+        plan("2027-03-05", "Next year's course", 10, "1000"),
+        plan("2025-03-05", "Last year's course", 10, "1000"),
+    ]);
+    assert!(
+        md.contains(
+            "2 planned purchases dated on or before 2026-11-26 are not counted: their dates are past, and their purchases count once imported. 2 planned purchases dated outside the window are not counted."
+        ),
+        "{md}"
+    );
 }

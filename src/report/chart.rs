@@ -342,21 +342,31 @@ pub fn svg(
     width: u32,
     height: u32,
 ) -> String {
-    draw(eval, partner, metric, width, height, Margins::default()).0
+    draw(
+        eval,
+        partner,
+        metric,
+        width,
+        height,
+        Margins::default(),
+        true,
+    )
+    .0
 }
 
 /// The KPI-units chart and the revenue chart, in that order, each width x height, with the
 /// same plot width: the wider of the two axes' ticks on the left and of the two label columns
 /// on the right, so that their months line up where the summary shows them side by side (PDF)
-/// or one above the other (HTML).
+/// or one above the other (HTML). Without the subtitle (the partner, the as-of day and the
+/// window), which the summary's header says above them: the height goes to the plot.
 pub fn pair(eval: &Evaluation, partner: Option<&str>, width: u32, height: u32) -> [String; 2] {
     let metrics = [Metric::KpiUnits, Metric::Revenue];
-    let own = metrics.map(|m| draw(eval, partner, m, width, height, Margins::default()).1);
+    let own = metrics.map(|m| draw(eval, partner, m, width, height, Margins::default(), false).1);
     let both = Margins {
         left: own[0].left.max(own[1].left),
         right: own[0].right.max(own[1].right),
     };
-    metrics.map(|m| draw(eval, partner, m, width, height, both).0)
+    metrics.map(|m| draw(eval, partner, m, width, height, both, false).0)
 }
 
 /// The space left of the plot (the axis' ticks) and right of it (the labels), in px.
@@ -374,6 +384,7 @@ fn draw(
     width: u32,
     height: u32,
     at_least: Margins,
+    with_subtitle: bool,
 ) -> (String, Margins) {
     let w = f64::from(width.max(1));
     let h = f64::from(height.max(1));
@@ -549,6 +560,7 @@ fn draw(
     let subtitle_size = 12.0;
     let room = w - 2.0 * pad;
     let subtitle: Vec<String> = match partner.map(str::trim).filter(|p| !p.is_empty()) {
+        _ if !with_subtitle => Vec::new(),
         Some(p) => {
             let one = format!("{p} · {when}");
             if text_width(&one, subtitle_size) <= room {
@@ -559,7 +571,7 @@ fn draw(
         }
         None => vec![fit(&when, subtitle_size, room)],
     };
-    let plot_top = 78.0 + 15.0 * (subtitle.len() - 1) as f64;
+    let plot_top = 63.0 + 15.0 * subtitle.len() as f64;
     let plot_bottom = (h - 34.0 - 18.0 * rows.len() as f64).max(plot_top + 10.0);
     let plot_h = plot_bottom - plot_top;
     let (y_min, y_max) = (scale.min(), scale.max());
@@ -637,11 +649,12 @@ fn draw(
     }
 
     // month labels, thinned when they would touch; the names only, as in the window's chart
-    // ("Mar 26" would read as a day): the years are in the subtitle's window
+    // ("Mar 26" would read as a day): the years are in the subtitle's window. Counted from
+    // the window's end, so the deadline's month keeps its name when they are thinned.
     let label_w = text_width("May", axis_size) + 8.0;
     let every = ((label_w / band).ceil() as usize).max(1);
     for (i, m) in months.iter().enumerate() {
-        if i % every == 0 {
+        if (months.len() - 1 - i).is_multiple_of(every) {
             let label = month_name(*m);
             text(
                 &mut s,
@@ -998,6 +1011,7 @@ mod tests {
                 run_rate,
                 at_deadline,
                 planned: Default::default(),
+                plans_counted: 0,
                 targets: Vec::new(),
             },
             warnings: Vec::new(),

@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 
 use super::{ReportInput, grouped, grouped_units, summary, usd};
 use crate::rules::ProductLine;
-use crate::rules::figures::{Check, Requirement};
+use crate::rules::figures::{Check, Requirement, RowFate};
 use crate::rules::forecast::counts_plan;
 use crate::rules::verdict::{Outcome, benefits_at_stake};
 use crate::workspace::model::PlannedPurchase;
@@ -144,8 +144,8 @@ fn people(n: usize) -> String {
 }
 
 /// The share of the target reached, for the levels table ("73%").
-fn percent(c: &Check) -> String {
-    match (c.actual, c.target) {
+fn percent(actual: Option<Decimal>, target: Option<Decimal>) -> String {
+    match (actual, target) {
         (Some(a), Some(t)) if t > Decimal::ZERO => {
             let p = (a * Decimal::from(100) / t)
                 .round_dp_with_strategy(0, rust_decimal::RoundingStrategy::ToZero);
@@ -395,6 +395,7 @@ pub fn document(input: &ReportInput<'_>) -> Document {
     b.push(Block::Paragraph(vec![
         text("As of "),
         strong(e.as_of.to_string()),
+        text(summary::last_import(&input.set.files).map_or(String::new(), |l| format!(" · {l}"))),
         text(" · anniversary "),
         strong(e.dates.anniversary.to_string()),
         text(" · deadline "),
@@ -411,12 +412,15 @@ pub fn document(input: &ReportInput<'_>) -> Document {
     ]));
 
     b.push(Block::Heading("Verdict".into()));
+    if let Some(notice) = summary::anniversary_notice(e) {
+        b.push(Block::Paragraph(vec![text(format!("⚠ {notice}"))]));
+    }
     b.push(Block::Paragraph(vec![strong(summary::verdict(e).sentence)]));
     for line in summary::held_back(e) {
         b.push(Block::Paragraph(vec![text(format!("⚠ {line}"))]));
     }
     let r = input.reconciliation;
-    if let Some(caveat) = summary::dashboard_caveat(r.differences(), r.months.len()) {
+    if let Some(caveat) = summary::dashboard_caveat(r) {
         b.push(Block::Paragraph(vec![text(format!("⚠ {caveat}"))]));
     }
     if let Some(caveat) = summary::review_caveat(e) {
@@ -444,12 +448,32 @@ pub fn document(input: &ReportInput<'_>) -> Document {
     let mut rows = Vec::new();
     for level in &e.levels {
         for c in &level.checks {
-            let (have, need) = match c.requirement {
-                // the rule and who passed are in "Trainers and exams"
-                Requirement::Exams => ("—".to_string(), "—".to_string()),
+            let (have, need, share) = match c.requirement {
+                // one rule: its people against those needed; several (or none recorded): the
+                // rules and who passed are in "Trainers and exams"
+                Requirement::Exams => {
+                    let rules: Vec<_> = input
+                        .capability
+                        .map(|cap| {
+                            cap.exam_rules
+                                .iter()
+                                .filter(|r| r.level == level.id)
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    match rules.as_slice() {
+                        [r] => (
+                            people(r.people.len()),
+                            people(usize::try_from(r.needed).unwrap_or(usize::MAX)),
+                            percent(Some(r.people.len().into()), Some(r.needed.into())),
+                        ),
+                        _ => ("—".to_string(), "—".to_string(), "—".to_string()),
+                    }
+                }
                 _ => (
                     c.actual.map_or("?".into(), |a| figure(c, a)),
                     c.target.map_or("?".into(), |t| figure(c, t)),
+                    percent(c.actual, c.target),
                 ),
             };
             let gap = c
@@ -460,7 +484,7 @@ pub fn document(input: &ReportInput<'_>) -> Document {
                 requirement_label(c.requirement).to_string(),
                 have,
                 need,
-                percent(c),
+                share,
                 format!("{}{gap}", status(c.met)),
             ]);
         }
@@ -618,18 +642,32 @@ pub fn document(input: &ReportInput<'_>) -> Document {
         c,
         Some(input.set.files.len()),
     ))]));
+    // the purchases of each file, counted or dated outside the window, as the sentence above
+    // says them for all files
+    let mut kept = vec![(0u32, 0u32); input.set.files.len()];
+    for (row, fate) in input.set.rows.iter().zip(&e.row_fates) {
+        if let Some((counted, outside)) = kept.get_mut(row.file as usize) {
+            match fate {
+                RowFate::Counted => *counted = counted.saturating_add(1),
+                RowFate::OutsideWindow => *outside = outside.saturating_add(1),
+                _ => {}
+            }
+        }
+    }
     let rows = input
         .set
         .files
         .iter()
-        .map(|f| {
+        .zip(&kept)
+        .map(|(f, &(counted, outside))| {
             let n = |x: u32| grouped(Decimal::from(x), 0);
             vec![
                 f.name.clone(),
                 f.imported_at
                     .map_or("—".into(), |t| t.format("%Y-%m-%d %H:%M").to_string()),
                 n(f.counts.read),
-                n(f.counts.kept),
+                n(counted),
+                n(outside),
                 n(f.counts.duplicates),
                 n(f.counts.summary + f.counts.not_invoiced),
                 n(f.counts.rejected),
@@ -642,7 +680,8 @@ pub fn document(input: &ReportInput<'_>) -> Document {
                 col("File", false),
                 col("Imported", false),
                 col("Read", true),
-                col("Purchases", true),
+                col("Counted", true),
+                col("Outside the window", true),
                 col("Duplicates", true),
                 col("Summary / not invoiced", true),
                 col("Rejected", true),
@@ -666,9 +705,7 @@ pub fn document(input: &ReportInput<'_>) -> Document {
         .collect();
     let rejected_label = format!("Rejected ({})", rejected.len());
     // a membership lapsing is shown with its trainer above already
-    let warnings: Vec<String> = e
-        .warnings
-        .iter()
+    let warnings: Vec<String> = summary::listed_warnings(e)
         .filter(|w| !input.capability.is_some_and(|c| c.warnings.contains(w)))
         .cloned()
         .collect();

@@ -408,9 +408,43 @@ impl Layout {
         }
     }
 
-    fn heading(&mut self, text: &str) {
-        // keep a heading with at least two lines of what follows
-        self.need(HEADING * 2.5 + 2.0 * BODY * LEADING);
+    /// About how tall `block` is laid out (tables' rows taken as one line each): what a
+    /// heading keeps with it.
+    fn height_of(&self, block: &Block) -> f32 {
+        let step = BODY * LEADING;
+        let lines = |spans: &[Span], indent: f32| {
+            self.lines(&words_of(spans), BODY, self.width() - indent)
+                .len() as f32
+        };
+        match block {
+            Block::Heading(_) => HEADING * 2.5,
+            Block::Paragraph(spans) => lines(spans, 0.0) * step + BODY * 0.45,
+            Block::List { label, items } => {
+                let items: f32 = items
+                    .iter()
+                    .take(LIST_ITEMS + 1)
+                    .map(|i| lines(&[Span::Text(i.clone())], 14.0) * step + BODY * 0.05)
+                    .sum();
+                f32::from(u8::from(label.is_some())) * step + items + BODY * 0.3
+            }
+            Block::Table { rows, total, .. } => {
+                let count = rows.len() + 1 + usize::from(total.is_some());
+                count as f32 * (SMALL * LEADING + CELL_PAD) + BODY * 0.5
+            }
+            Block::Chart => {
+                let w = (self.width() - 12.0 * (CHARTS - 1) as f32) / CHARTS as f32;
+                w * CHART_H as f32 / CHART_W as f32 + 6.0
+            }
+        }
+    }
+
+    /// A heading, kept on one page with what follows it up to the next heading when that is
+    /// at most a quarter of a page, else with that much of it (a section is not begun in the
+    /// last lines of a page, nor a short one split).
+    fn heading(&mut self, text: &str, section: f32) {
+        let page = self.bottom() - MARGIN;
+        let keep = section.min(page / 4.0).max(2.0 * BODY * LEADING);
+        self.need(HEADING * 2.15 + keep);
         if self.y > MARGIN {
             self.y += HEADING * 0.5;
         }
@@ -440,7 +474,9 @@ impl Layout {
         let shown = items.len().min(LIST_ITEMS);
         for item in &items[..shown] {
             let words = words_of(&[Span::Text(item.clone())]);
-            self.need(BODY * LEADING);
+            // an item on one page (one longer than a page starts where it is)
+            let lines = self.lines(&words, BODY, self.width() - 14.0).len() as f32;
+            self.need((lines * BODY * LEADING).min(self.bottom() - MARGIN));
             self.text(self.left() + 4.0, BODY, false, MUTED, "•".into());
             self.paragraph(&words, BODY, 14.0, INK);
             self.y += BODY * 0.05;
@@ -612,8 +648,15 @@ impl Layout {
         let row_h = SMALL * LEADING + CELL_PAD;
         self.need(row_h * 3.0);
         self.row(&titles, columns, &widths, RowKind::Header);
-        for row in rows {
-            if self.y + row_h > self.bottom() {
+        let last = rows.len().saturating_sub(1);
+        for (i, row) in rows.iter().enumerate() {
+            // the total row not alone on a page: the last row goes over with it
+            let keep = if i == last && total_row.is_some() {
+                2.0
+            } else {
+                1.0
+            };
+            if self.y + row_h * keep > self.bottom() {
                 self.new_page();
                 self.row(&titles, columns, &widths, RowKind::Header);
             }
@@ -694,7 +737,9 @@ fn words_of(spans: &[Span]) -> Vec<Word> {
 /// ([`chart::pair`], the SVG the HTML shows, drawn at a size whose labels read at print size).
 const CHARTS: usize = 2;
 const CHART_W: u32 = 440;
-const CHART_H: u32 = 240;
+// tall enough for a plot of about 130 of its 280 px under the title and above a legend of
+// three rows (about 2.5 cm on paper)
+const CHART_H: u32 = 280;
 
 /// Lay the summary out in pages.
 fn layout(input: &ReportInput<'_>, options: &PdfOptions) -> Result<Layout, ReportError> {
@@ -722,9 +767,17 @@ fn layout(input: &ReportInput<'_>, options: &PdfOptions) -> Result<Layout, Repor
         l.y += TITLE * 1.25;
     }
     l.y += 2.0;
-    for block in &doc.blocks {
+    for (i, block) in doc.blocks.iter().enumerate() {
         match block {
-            Block::Heading(h) => l.heading(h),
+            Block::Heading(h) => {
+                // what follows, up to the next heading
+                let section: f32 = doc.blocks[i + 1..]
+                    .iter()
+                    .take_while(|b| !matches!(b, Block::Heading(_)))
+                    .map(|b| l.height_of(b))
+                    .sum();
+                l.heading(h, section);
+            }
             Block::Paragraph(spans) => {
                 l.paragraph(&words_of(spans), BODY, 0.0, INK);
                 l.y += BODY * 0.45;

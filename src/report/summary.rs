@@ -163,7 +163,7 @@ pub fn review_rows(eval: &Evaluation) -> usize {
 
 /// The review items that could change the figures, for a sentence beside the verdict ("7
 /// rows to review could change these figures: 4 rows of unknown products are not counted; 3
-/// rows of packaged sets without a component count are counted as 1 a kit", the caller ends
+/// rows of packaged sets without a component count are counted as 1 component per kit", the caller ends
 /// it); None when there are none. Rows waiting for a rate are said apart ([`held_back`]).
 pub fn review_caveat(eval: &Evaluation) -> Option<String> {
     use crate::rules::figures::ReviewKind;
@@ -188,7 +188,7 @@ pub fn review_caveat(eval: &Evaluation) -> Option<String> {
     }
     if sets > 0 {
         parts.push(format!(
-            "{} of packaged sets without a component count {} counted as 1 a kit",
+            "{} of packaged sets without a component count {} counted as 1 component per kit",
             count_of(sets, "row", "rows"),
             are(sets)
         ));
@@ -229,18 +229,43 @@ pub fn plans_left_out(
     eval: &Evaluation,
     planned: &[crate::workspace::model::PlannedPurchase],
 ) -> Option<String> {
-    let n = planned
-        .iter()
-        .filter(|p| !crate::rules::forecast::counts_plan(p.date, eval.as_of, &eval.dates))
-        .count();
-    (n > 0).then(|| {
-        format!(
-            "{} dated on or before {} or outside the window {} not counted.",
-            count_of(n, "planned purchase", "planned purchases"),
-            eval.as_of,
-            if n == 1 { "is" } else { "are" }
-        )
-    })
+    let (mut past, mut outside) = (Vec::new(), Vec::new());
+    for p in planned {
+        if !eval.dates.contains(p.date) {
+            outside.push(p);
+        } else if !crate::rules::forecast::counts_plan(p.date, eval.as_of, &eval.dates) {
+            past.push(p);
+        }
+    }
+    let one = |p: &crate::workspace::model::PlannedPurchase| match p.description.trim() {
+        "" => format!("The planned purchase on {}", p.date),
+        what => format!("The planned purchase '{what}' on {}", p.date),
+    };
+    let mut said = Vec::new();
+    match past.as_slice() {
+        [] => {}
+        [p] => said.push(format!(
+            "{} is not counted: its date is past, and its purchase counts once imported.",
+            one(p)
+        )),
+        many => said.push(format!(
+            "{} dated on or before {} are not counted: their dates are past, and their purchases count once imported.",
+            count_of(many.len(), "planned purchase", "planned purchases"),
+            eval.as_of
+        )),
+    }
+    match outside.as_slice() {
+        [] => {}
+        [p] => said.push(format!(
+            "{} is not counted: it is outside the window.",
+            one(p)
+        )),
+        many => said.push(format!(
+            "{} dated outside the window are not counted.",
+            count_of(many.len(), "planned purchase", "planned purchases")
+        )),
+    }
+    (!said.is_empty()).then(|| said.join(" "))
 }
 
 /// A competency's exam rule for a level, as the window and every summary say it: "Silver
@@ -320,15 +345,85 @@ pub fn reconciliation_sentence(differing: usize, n: usize) -> String {
     compared_months(differing, n)
 }
 
-/// Beside the verdict, when lpkpi's months differ from the official dashboard's: which
-/// figures renewal stands on ("lpkpi differs from the official dashboard in 1 of its 8
-/// months, and Microsoft renews on its dashboard's figures (see Reconciliation)."); None when
-/// they agree or there are no official figures.
-pub fn dashboard_caveat(differing: usize, n: usize) -> Option<String> {
-    (differing > 0).then(|| {
+/// Beside the verdict, when lpkpi's months differ from the official dashboard's: by how much,
+/// and which figures renewal stands on ("The official dashboard shows 271.5 KPI units and
+/// $24,115.40 less than lpkpi in 1 of the 8 months it reports, and Microsoft renews on the
+/// dashboard's figures (see Reconciliation)."); None when they agree or there are no official
+/// figures. The amounts are the dashboard's less lpkpi's over the months that differ; when
+/// they net to nothing, the sentence says only that months differ.
+pub fn dashboard_caveat(r: &crate::workspace::reconcile::Reconciliation) -> Option<String> {
+    use rust_decimal::Decimal;
+    let differing = r.differences();
+    if differing == 0 {
+        return None;
+    }
+    let (mut units, mut revenue) = (Decimal::ZERO, Decimal::ZERO);
+    for m in r.months.iter().filter(|m| m.differs()) {
+        // the dashboard's figure less lpkpi's
+        units = units.saturating_sub(m.kpi_difference().unwrap_or_default());
+        revenue = revenue.saturating_sub(m.revenue_difference().unwrap_or_default());
+    }
+    let side = |d: Decimal| if d > Decimal::ZERO { "more" } else { "less" };
+    let amounts = match (units.is_zero(), revenue.is_zero()) {
+        (true, true) => None,
+        (false, true) => Some(format!("{} {}", kpi_units(units.abs()), side(units))),
+        (true, false) => Some(format!("{} {}", super::usd(revenue.abs()), side(revenue))),
+        (false, false) if side(units) == side(revenue) => Some(format!(
+            "{} and {} {}",
+            kpi_units(units.abs()),
+            super::usd(revenue.abs()),
+            side(units)
+        )),
+        (false, false) => Some(format!(
+            "{} {} and {} {}",
+            kpi_units(units.abs()),
+            side(units),
+            super::usd(revenue.abs()),
+            side(revenue)
+        )),
+    };
+    let months = match (differing, r.months.len()) {
+        (1, 1) => "the one month it reports".to_string(),
+        (2, 2) => "both months it reports".to_string(),
+        (d, n) if d == n => format!("all {n} months it reports"),
+        (d, n) => format!("{d} of the {} it reports", count_of(n, "month", "months")),
+    };
+    let what = match amounts {
+        Some(a) => format!("The official dashboard shows {a} than lpkpi in {months}"),
+        None => format!("The official dashboard differs from lpkpi in {months}"),
+    };
+    Some(format!(
+        "{what}, and Microsoft renews on the dashboard's figures (see Reconciliation)."
+    ))
+}
+
+/// How recent the figures' purchases are: "last import 2026-11-20", the day the latest file
+/// was imported into the workspace; None when no file has that day (a report straight from
+/// files).
+pub fn last_import(files: &[crate::import::ImportedFile]) -> Option<String> {
+    files
+        .iter()
+        .filter_map(|f| f.imported_at)
+        .max()
+        .map(|at| format!("last import {}", at.date()))
+}
+
+/// The evaluation's warnings a list of warnings shows: all but the anniversary's passing,
+/// which [`anniversary_notice`] puts at the top of the verdict.
+pub fn listed_warnings(eval: &Evaluation) -> impl Iterator<Item = &String> {
+    let past = crate::rules::evaluate::anniversary_past(&eval.dates, eval.as_of);
+    eval.warnings
+        .iter()
+        .filter(move |w| past.as_ref() != Some(*w))
+}
+
+/// At the top of the verdict once the anniversary is past: the figures are those of a renewal
+/// already decided, and following the next one asks for its anniversary.
+pub fn anniversary_notice(eval: &Evaluation) -> Option<String> {
+    crate::rules::evaluate::anniversary_past(&eval.dates, eval.as_of).map(|_| {
         format!(
-            "lpkpi differs from the official dashboard in {differing} of its {}, and Microsoft renews on its dashboard's figures (see Reconciliation).",
-            count_of(n, "month", "months")
+            "The anniversary {} is past: these are that renewal's final figures. Enter the next anniversary to follow the next renewal.",
+            eval.dates.anniversary
         )
     })
 }
@@ -444,21 +539,25 @@ pub fn forecast_sentence(eval: &Evaluation, named: Option<NamedPlan<'_>>) -> Str
             usd(without_usd)
         );
     }
-    let rate = if f.completed_months == 0 {
-        "With no completed month yet there is no run rate".to_string()
+    let (units, dollars) = (kpi_units(without_units), usd(without_usd));
+    let mut out = if f.open_months == 0 {
+        // the deadline's month: nothing is projected, and purchases can still be made
+        format!(
+            "No month is left to project: the window stands at {units} and {dollars} without planned purchases, and what is invoiced by {} still counts",
+            eval.dates.deadline
+        )
+    } else if f.completed_months == 0 {
+        format!(
+            "With no completed month yet there is no run rate to project: the window stands at {units} and {dollars} without planned purchases"
+        )
     } else {
         format!(
-            "At the run rate of the {} ({} and {} a month)",
+            "At the run rate of the {} ({} and {} a month), the window ends at {units} and {dollars} without planned purchases",
             count_of(f.completed_months, "completed month", "completed months"),
             kpi_units(f.run_rate.kpi_units),
             usd(f.run_rate.revenue_usd)
         )
     };
-    let mut out = format!(
-        "{rate}, the window ends at {} and {} without planned purchases",
-        kpi_units(without_units),
-        usd(without_usd)
-    );
     if !f.planned.kpi_units.is_zero() || !f.planned.revenue_usd.is_zero() {
         let with = match named {
             Some(p) => format!(
@@ -606,10 +705,20 @@ pub fn needed_lines(eval: &Evaluation) -> Vec<String> {
     } else {
         format!("the {months} months to the deadline, {this_month} included")
     };
-    eval.forecast
+    // a level above the current one is an upgrade, said as one and after the rest (the
+    // levels are listed highest first)
+    let rank = |id: &str| eval.levels.iter().position(|l| l.id == id);
+    let current = eval.current_level.as_deref().and_then(rank);
+    let above = |id: &str| matches!((rank(id), current), (Some(r), Some(c)) if r < c);
+    let mut targets: Vec<&crate::rules::forecast::TargetForecast> = eval
+        .forecast
         .targets
         .iter()
         .filter(|t| needs_monthly(eval, t.needed_per_month))
+        .collect();
+    targets.sort_by_key(|t| above(&t.level));
+    targets
+        .into_iter()
         .map(|t| {
             let revenue = t.requirement == Requirement::Revenue;
             let (what, figure): (&str, fn(rust_decimal::Decimal) -> String) = if revenue {
@@ -622,7 +731,7 @@ pub fn needed_lines(eval: &Evaluation) -> Vec<String> {
             let short = t.target.saturating_sub(have).max(rust_decimal::Decimal::ZERO);
             let head = if months == 1 {
                 format!(
-                    "{} short, all of it in {this_month}, the window's last month",
+                    "{} short, to be bought in {this_month}, the window's last month",
                     figure(short)
                 )
             } else {
@@ -632,27 +741,34 @@ pub fn needed_lines(eval: &Evaluation) -> Vec<String> {
                     figure(t.needed_per_month)
                 )
             };
-            let with_plans = pick(&f.at_deadline);
-            let without = with_plans.saturating_sub(pick(&f.planned));
-            let mut out = format!("{} {what}: {head}", level_name(eval, &t.level));
+            let name = level_name(eval, &t.level);
+            let mut out = if above(&t.level) {
+                format!("{name} {what} (an upgrade): {head}")
+            } else {
+                format!("{name} {what}: {head}")
+            };
             match t.reached_on {
                 Some(d) => out.push_str(&format!("; at the run rate it is reached by {d}")),
                 None if f.open_months == 0 => {}
-                None if f.completed_months == 0 => {
-                    out.push_str("; with no completed month there is no run rate to project")
-                }
+                // the forecast's sentence says there is no run rate yet
+                None if f.completed_months == 0 => {}
                 None => out.push_str(&format!(
                     "; at the run rate it ends {} short, for purchases above the run rate to make up",
-                    figure(t.target.saturating_sub(without))
+                    figure(t.short_at_run_rate)
                 )),
             }
             if t.reached_on.is_none() && !pick(&f.planned).is_zero() {
-                if with_plans >= t.target {
-                    out.push_str("; with the planned purchases it is reached");
+                let plans = if f.plans_counted == 1 {
+                    "the planned purchase"
+                } else {
+                    "the planned purchases"
+                };
+                if t.short_with_plans.is_zero() {
+                    out.push_str(&format!("; with {plans} it is reached"));
                 } else {
                     out.push_str(&format!(
-                        "; with the planned purchases it is still {} short",
-                        figure(t.target.saturating_sub(with_plans))
+                        "; with {plans} it is still {} short",
+                        figure(t.short_with_plans)
                     ));
                 }
             }
@@ -878,6 +994,7 @@ mod tests {
         assert!(month_reached(&e, &month(2026, 6, 3)), "later, but bought");
 
         e.forecast.completed_months = 2;
+        e.forecast.open_months = 3;
         e.forecast.at_deadline = Figures {
             kpi_units: Decimal::from(1200),
             revenue_usd: Decimal::from(50_000),
@@ -991,6 +1108,7 @@ mod tests {
                 run_rate: Default::default(),
                 at_deadline: Default::default(),
                 planned: Default::default(),
+                plans_counted: 0,
                 targets: Vec::new(),
             },
             warnings: Vec::new(),
@@ -1000,15 +1118,17 @@ mod tests {
         }
     }
 
-    /// The demo's Gold KPI units on 2026-11-26: 3,668 of 5,000, a run rate of 437.63 over
-    /// the 3 months after November, a plan of 120.
+    /// The demo's Gold KPI units on 2026-11-26: 3,668 of 5,000, a run rate of 437.625 over
+    /// the 3 months after November (4,980.875 at the deadline, 19.125 short), and a plan.
     fn short_of_gold(
         reached_on: Option<chrono::NaiveDate>,
         planned: &str,
     ) -> (Evaluation, Vec<String>) {
+        use crate::import::values::cents;
         use crate::rules::figures::Figures;
         use rust_decimal::Decimal;
         let dec = |s: &str| s.parse::<Decimal>().unwrap_or_default();
+        let short = |d: Decimal| cents(d.max(Decimal::ZERO));
         let mut e = evaluation(vec![level("gold", "Gold", Vec::new())], None);
         e.as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap_or_default();
         e.days_to_deadline = 94;
@@ -1024,16 +1144,76 @@ mod tests {
             run_rate: units("437.63"),
             at_deadline: units(&(dec("4980.88") + dec(planned)).to_string()),
             planned: units(planned),
+            plans_counted: 1,
             targets: vec![crate::rules::forecast::TargetForecast {
                 level: "gold".into(),
                 requirement: Requirement::KpiUnits,
                 target: dec("5000"),
                 needed_per_month: dec("333"),
                 reached_on,
+                short_at_run_rate: short(dec("19.125")),
+                short_with_plans: short(dec("19.125") - dec(planned)),
             }],
         };
         let lines = needed_lines(&e);
         (e, lines)
+    }
+
+    /// One month's (KPI units, dollars): lpkpi's, then the dashboard's.
+    type Sides = ((i64, i64), (i64, i64));
+
+    /// Months of official figures: lpkpi's (KPI units, dollars) against the dashboard's.
+    fn reconciled(months: &[Sides]) -> crate::workspace::reconcile::Reconciliation {
+        use crate::rules::figures::Figures;
+        use crate::workspace::reconcile::{MonthCheck, Reconciliation, Source};
+        let start = crate::rules::window::Month::of(
+            chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap_or_default(),
+        );
+        Reconciliation {
+            months: months
+                .iter()
+                .zip(0..)
+                .map(|(&((units, usd), (o_units, o_usd)), i)| MonthCheck {
+                    month: start.plus(i),
+                    lpkpi: Figures {
+                        kpi_units: units.into(),
+                        revenue_usd: usd.into(),
+                    },
+                    official_kpi_units: Some(o_units.into()),
+                    official_revenue_usd: Some(o_usd.into()),
+                    source: Source::Typed,
+                    invoices: Vec::new(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_difference_from_the_dashboard_says_by_how_much_and_which_figures_renewal_stands_on() {
+        let same = ((100, 1000), (100, 1000));
+        assert_eq!(dashboard_caveat(&reconciled(&[same, same])), None);
+        assert_eq!(
+            dashboard_caveat(&reconciled(&[same, ((380, 6000), (100, 1000)), same])).unwrap(),
+            "The official dashboard shows 280 KPI units and $5,000.00 less than lpkpi in 1 of the 3 months it reports, and Microsoft renews on the dashboard's figures (see Reconciliation)."
+        );
+        // two months, summed; the dashboard higher in units and lower in dollars
+        assert_eq!(
+            dashboard_caveat(&reconciled(&[
+                ((100, 900), (101, 1000)),
+                ((100, 900), (100, 600))
+            ]))
+            .unwrap(),
+            "The official dashboard shows 1 KPI unit more and $200.00 less than lpkpi in both months it reports, and Microsoft renews on the dashboard's figures (see Reconciliation)."
+        );
+        // differences that cancel out still say that months differ
+        assert_eq!(
+            dashboard_caveat(&reconciled(&[
+                ((100, 900), (90, 900)),
+                ((100, 900), (110, 900))
+            ]))
+            .unwrap(),
+            "The official dashboard differs from lpkpi in both months it reports, and Microsoft renews on the dashboard's figures (see Reconciliation)."
+        );
     }
 
     #[test]
@@ -1057,7 +1237,7 @@ mod tests {
         e.review.push(item(ReviewKind::PackagedSet));
         assert_eq!(
             review_caveat(&e).unwrap(),
-            "1 row to review could change these figures: 1 row of packaged sets without a component count is counted as 1 a kit"
+            "1 row to review could change these figures: 1 row of packaged sets without a component count is counted as 1 component per kit"
         );
         e.review.extend([
             item(ReviewKind::UnknownProduct),
@@ -1066,7 +1246,7 @@ mod tests {
         ]);
         assert_eq!(
             review_caveat(&e).unwrap(),
-            "4 rows to review could change these figures: 2 rows of unknown products are not counted; 1 row of packaged sets without a component count is counted as 1 a kit; 1 duplicate differs from the row that stands"
+            "4 rows to review could change these figures: 2 rows of unknown products are not counted; 1 row of packaged sets without a component count is counted as 1 component per kit; 1 duplicate differs from the row that stands"
         );
     }
 
@@ -1088,12 +1268,6 @@ mod tests {
             compared_months(3, 3),
             "All 3 months with official figures differ from lpkpi."
         );
-        // a difference says which figures the verdict stands on
-        assert_eq!(
-            dashboard_caveat(1, 8).unwrap(),
-            "lpkpi differs from the official dashboard in 1 of its 8 months, and Microsoft renews on its dashboard's figures (see Reconciliation)."
-        );
-        assert_eq!(dashboard_caveat(0, 8), None);
         assert_eq!(
             reconciliation_sentence(0, 8),
             "Every one of the 8 months with official figures agrees with lpkpi."
@@ -1101,21 +1275,70 @@ mod tests {
     }
 
     #[test]
+    fn a_target_above_the_current_level_is_said_as_an_upgrade_after_the_rest() {
+        let (mut e, _) = short_of_gold(None, "0");
+        e.levels = vec![
+            level("gold", "Gold", Vec::new()),
+            level("silver", "Silver", Vec::new()),
+        ];
+        let mut silver = e.forecast.targets[0].clone();
+        silver.level = "silver".into();
+        e.forecast.targets.push(silver);
+        let lines = |e: &Evaluation| -> Vec<String> {
+            needed_lines(e)
+                .iter()
+                .map(|l| l.split(':').next().unwrap_or_default().to_string())
+                .collect()
+        };
+        e.current_level = Some("silver".into());
+        assert_eq!(
+            lines(&e),
+            ["Silver KPI units", "Gold KPI units (an upgrade)"]
+        );
+        e.current_level = Some("gold".into());
+        assert_eq!(lines(&e), ["Gold KPI units", "Silver KPI units"]);
+        e.current_level = None;
+        assert_eq!(lines(&e), ["Gold KPI units", "Silver KPI units"]);
+    }
+
+    #[test]
+    fn a_past_anniversary_is_said_above_the_verdict_and_not_again_among_the_warnings() {
+        let mut e = evaluation(Vec::new(), None);
+        e.warnings = vec!["a.csv: a warning".into()];
+        e.as_of = e.dates.anniversary;
+        assert_eq!(anniversary_notice(&e), None, "the anniversary itself");
+        e.as_of = e.dates.anniversary + chrono::Days::new(1);
+        let past = crate::rules::evaluate::anniversary_past(&e.dates, e.as_of).unwrap();
+        e.warnings.push(past);
+        assert_eq!(
+            anniversary_notice(&e).unwrap(),
+            format!(
+                "The anniversary {} is past: these are that renewal's final figures. Enter the next anniversary to follow the next renewal.",
+                e.dates.anniversary
+            )
+        );
+        assert_eq!(
+            listed_warnings(&e).collect::<Vec<_>>(),
+            ["a.csv: a warning"]
+        );
+    }
+
+    #[test]
     fn what_a_target_still_needs_says_what_the_forecast_makes_of_it() {
         let head = "Gold KPI units: 1,332 short (333 a month over the 4 months to the deadline, November included)";
         let run =
-            "at the run rate it ends 19.12 short, for purchases above the run rate to make up";
+            "at the run rate it ends 19.13 short, for purchases above the run rate to make up";
         assert_eq!(short_of_gold(None, "0").1, [format!("{head}; {run}.")]);
         assert_eq!(
             short_of_gold(None, "120").1,
             [format!(
-                "{head}; {run}; with the planned purchases it is reached."
+                "{head}; {run}; with the planned purchase it is reached."
             )]
         );
         assert_eq!(
             short_of_gold(None, "10").1,
             [format!(
-                "{head}; {run}; with the planned purchases it is still 9.12 short."
+                "{head}; {run}; with the planned purchase it is still 9.13 short."
             )]
         );
         let by = chrono::NaiveDate::from_ymd_opt(2027, 1, 31);
@@ -1125,22 +1348,26 @@ mod tests {
                 "{head}; at the run rate it is reached by 2027-01-31."
             )]
         );
-        // no completed month: nothing to project
-        let (mut e, _) = short_of_gold(None, "0");
-        e.forecast.completed_months = 0;
+        // two plans
+        let (mut e, _) = short_of_gold(None, "10");
+        e.forecast.plans_counted = 2;
         assert_eq!(
             needed_lines(&e),
             [format!(
-                "{head}; with no completed month there is no run rate to project."
+                "{head}; {run}; with the planned purchases it is still 9.13 short."
             )]
         );
+        // no completed month: nothing to project (the forecast's sentence says why)
+        let (mut e, _) = short_of_gold(None, "0");
+        e.forecast.completed_months = 0;
+        assert_eq!(needed_lines(&e), [format!("{head}.")]);
         // the window's last month: all of the gap is this month's
         e.forecast.open_months = 0;
         e.forecast.buying_months = 1;
         e.as_of = chrono::NaiveDate::from_ymd_opt(2027, 2, 10).unwrap_or_default();
         assert_eq!(
             needed_lines(&e),
-            ["Gold KPI units: 1,332 short, all of it in February, the window's last month."]
+            ["Gold KPI units: 1,332 short, to be bought in February, the window's last month."]
         );
         // before the window opens (2025-10-01): its own months, not the as-of month too
         e.as_of = chrono::NaiveDate::from_ymd_opt(2025, 8, 10).unwrap_or_default();
@@ -1150,7 +1377,7 @@ mod tests {
         assert_eq!(
             needed_lines(&e),
             [
-                "Gold KPI units: 1,332 short (111 a month over the window's 12 months, from October 2025); with no completed month there is no run rate to project."
+                "Gold KPI units: 1,332 short (111 a month over the window's 12 months, from October 2025)."
             ]
         );
     }
@@ -1336,6 +1563,15 @@ mod tests {
             revenue_usd: Decimal::from(50_000),
         };
         e.days_to_deadline = 3;
+        // the deadline's month: nothing left to project, and purchases still count
+        assert_eq!(
+            forecast_sentence(&e, None),
+            format!(
+                "No month is left to project: the window stands at 1,200 KPI units and $50,000.00 without planned purchases, and what is invoiced by {} still counts.",
+                e.dates.deadline
+            )
+        );
+        e.forecast.open_months = 1;
         assert!(
             forecast_sentence(&e, None).starts_with("At the run rate of the 12 completed months")
         );

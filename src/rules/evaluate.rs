@@ -172,6 +172,17 @@ fn product_label(set: &ImportSet, p: &Purchase) -> String {
     }
 }
 
+/// The warning once the anniversary is past as of `as_of` (R3: the app says so and asks for
+/// the next one); None before it and on the day itself.
+pub fn anniversary_past(dates: &RenewalDates, as_of: NaiveDate) -> Option<String> {
+    (as_of > dates.anniversary).then(|| {
+        format!(
+            "the anniversary {} is past (as of {as_of}): enter the next anniversary",
+            dates.anniversary
+        )
+    })
+}
+
 /// Evaluate an import set.
 pub fn evaluate(set: &ImportSet, inputs: &Inputs<'_>) -> Evaluation {
     let dates = inputs.dates;
@@ -261,12 +272,7 @@ pub fn evaluate(set: &ImportSet, inputs: &Inputs<'_>) -> Evaluation {
         warnings.extend(f.warnings.iter().map(|w| format!("{}: {w}", f.name)));
     }
     warnings.extend(saturated_kits(&by_line));
-    if inputs.as_of > dates.anniversary {
-        warnings.push(format!(
-            "the anniversary {} is past (as of {}): enter the next anniversary",
-            dates.anniversary, inputs.as_of
-        ));
-    }
+    warnings.extend(anniversary_past(&dates, inputs.as_of));
 
     Evaluation {
         dates,

@@ -37,6 +37,11 @@ pub struct TargetForecast {
     /// Last day of the month in which the run rate reaches the target (None: already met,
     /// no run rate, or after the deadline).
     pub reached_on: Option<NaiveDate>,
+    /// What the projection at the run rate, without the planned purchases, still leaves short
+    /// of the target at the deadline (0 when it reaches it), rounded once from the exact figures.
+    pub short_at_run_rate: Decimal,
+    /// The same with the planned purchases (0 when they reach it).
+    pub short_with_plans: Decimal,
 }
 
 /// The forecast.
@@ -56,6 +61,8 @@ pub struct Forecast {
     pub at_deadline: Figures,
     /// The planned purchases included in `at_deadline`.
     pub planned: Figures,
+    /// How many planned purchases those are.
+    pub plans_counted: u32,
     /// Each level target.
     pub targets: Vec<TargetForecast>,
 }
@@ -105,7 +112,9 @@ pub fn forecast(
         }
     };
     let mut planned = Figures::default();
+    let mut plans_counted = 0u32;
     for p in plans.iter().filter(|p| counts_plan(p.date, t, &dates)) {
+        plans_counted = plans_counted.saturating_add(1);
         planned.add(Figures {
             kpi_units: p.kpi_units,
             revenue_usd: p.revenue_usd,
@@ -114,14 +123,18 @@ pub fn forecast(
     // Saturating sums: the limits keep every figure far from overflow, and a figure that
     // still got there stays huge rather than panicking.
     let open = Decimal::from(open_months);
-    let at_deadline = Figures {
+    let run_rate_only = Figures {
         kpi_units: actual
             .kpi_units
-            .saturating_add(run_rate.kpi_units.saturating_mul(open))
-            .saturating_add(planned.kpi_units),
+            .saturating_add(run_rate.kpi_units.saturating_mul(open)),
         revenue_usd: actual
             .revenue_usd
-            .saturating_add(run_rate.revenue_usd.saturating_mul(open))
+            .saturating_add(run_rate.revenue_usd.saturating_mul(open)),
+    };
+    let at_deadline = Figures {
+        kpi_units: run_rate_only.kpi_units.saturating_add(planned.kpi_units),
+        revenue_usd: run_rate_only
+            .revenue_usd
             .saturating_add(planned.revenue_usd),
     };
     // R5: the open months + 1, the + 1 being T's month, in which purchases can still be made.
@@ -146,7 +159,11 @@ pub fn forecast(
                 run_rate.revenue_usd,
             ),
         ];
-        for (requirement, target, have, rate) in pairs {
+        let ends = [
+            (run_rate_only.kpi_units, at_deadline.kpi_units),
+            (run_rate_only.revenue_usd, at_deadline.revenue_usd),
+        ];
+        for ((requirement, target, have, rate), (without, with)) in pairs.into_iter().zip(ends) {
             let Some(target) = target else { continue };
             let short = target.saturating_sub(have).max(Decimal::ZERO);
             let reached_on = if short.is_zero() || rate <= Decimal::ZERO {
@@ -163,6 +180,8 @@ pub fn forecast(
                 target,
                 needed_per_month: cents(short / months_left),
                 reached_on,
+                short_at_run_rate: cents(target.saturating_sub(without).max(Decimal::ZERO)),
+                short_with_plans: cents(target.saturating_sub(with).max(Decimal::ZERO)),
             });
         }
     }
@@ -173,6 +192,7 @@ pub fn forecast(
         run_rate: round(run_rate),
         at_deadline: round(at_deadline),
         planned: round(planned),
+        plans_counted,
         targets,
     }
 }
@@ -218,5 +238,59 @@ mod tests {
         // the deadline's month and after: the whole gap
         assert_eq!(needed("2027-02-10"), (1, Decimal::from(120)));
         assert_eq!(needed("2027-03-15"), (1, Decimal::from(120)));
+    }
+
+    /// The demo on 2026-11-26: 3,668 KPI units, 3,501 of them in the 8 completed months (a
+    /// run rate of 437.625), 3 open months: 4,980.875 at the deadline, 19.125 short of 5,000,
+    /// rounded once to 19.13. The rounded 4,980.88 subtracted from 5,000 would say 19.12.
+    #[test]
+    fn what_the_forecast_leaves_short_is_rounded_once_from_the_exact_figures() {
+        let dates = RenewalDates::new(NaiveDate::from_ymd_opt(2027, 3, 1).unwrap());
+        let start = Month::of(dates.window_start);
+        let units = |k: &str| Figures {
+            kpi_units: k.parse().unwrap(),
+            revenue_usd: Decimal::ZERO,
+        };
+        // 8 completed months whose total is 3,501, then November's 167
+        let mut cumulative = Figures::default();
+        let monthly: Vec<MonthFigures> = (0..12)
+            .map(|i| {
+                let total = match i {
+                    0 => units("3501"),
+                    8 => units("167"),
+                    _ => Figures::default(),
+                };
+                cumulative.add(total);
+                MonthFigures {
+                    month: start.plus(i),
+                    month_total: total,
+                    cumulative,
+                }
+            })
+            .collect();
+        let gold = Level {
+            id: "gold".into(),
+            name: "Gold".into(),
+            mcts: None,
+            exams: false,
+            kpi_units: Some(Decimal::from(5000)),
+            revenue_usd: None,
+        };
+        let plan = PlannedFigures {
+            date: NaiveDate::from_ymd_opt(2027, 1, 15).unwrap(),
+            kpi_units: Decimal::from(10),
+            revenue_usd: Decimal::ZERO,
+        };
+        let as_of = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+        let f = forecast(&monthly, as_of, dates, &[gold], &[plan]);
+        assert_eq!(f.run_rate.kpi_units, "437.63".parse::<Decimal>().unwrap());
+        assert_eq!(
+            f.at_deadline.kpi_units,
+            "4990.88".parse::<Decimal>().unwrap()
+        );
+        let t = &f.targets[0];
+        assert_eq!(t.short_at_run_rate, "19.13".parse::<Decimal>().unwrap());
+        // with a plan of 10: 9.125 short, 9.13 (not 5,000 - 4,990.88 = 9.12)
+        assert_eq!(t.short_with_plans, "9.13".parse::<Decimal>().unwrap());
     }
 }

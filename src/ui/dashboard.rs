@@ -250,8 +250,14 @@ pub fn dashboard_ui(
     );
     ui.horizontal_wrapped(|ui| {
         as_of_ui(ui, state, view, cmds);
+        let last = state
+            .derived
+            .as_ref()
+            .ok()
+            .and_then(|d| crate::report::summary::last_import(&d.session.set.files));
         ui.label(format!(
-            "· anniversary {} · {when} · window {} to {}{}",
+            "{}· anniversary {} · {when} · window {} to {}{}",
+            last.map_or(String::new(), |l| format!("· {l} ")),
             e.dates.anniversary,
             e.dates.window_start,
             e.dates.window_end(),
@@ -263,6 +269,15 @@ pub fn dashboard_ui(
     let (verdict, good) = verdict_text(state);
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.set_width(ui.available_width());
+        // a renewal already decided, above what is said of it
+        if let Some(notice) = crate::report::summary::anniversary_notice(e) {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(RichText::new(format!("⚠ {notice}")).color(status_color(ui, Some(false))));
+                if ui.small_button("Open Settings").clicked() {
+                    cmds.push(Command::Show(Panel::Settings));
+                }
+            });
+        }
         ui.horizontal(|ui| {
             let icon = match good {
                 Some(true) => "✔",
@@ -285,9 +300,7 @@ pub fn dashboard_ui(
             });
         }
         let r = &out.reconciliation;
-        if let Some(caveat) =
-            crate::report::summary::dashboard_caveat(r.differences(), r.months.len())
-        {
+        if let Some(caveat) = crate::report::summary::dashboard_caveat(r) {
             ui.horizontal_wrapped(|ui| {
                 ui.label(RichText::new(format!("⚠ {caveat}")).color(status_color(ui, Some(false))));
                 if ui.small_button("Open Reconciliation").clicked() {
@@ -401,7 +414,7 @@ pub fn dashboard_ui(
             cmds.push(Command::ShowFate(crate::rules::figures::RowFate::Rejected));
         }
     });
-    for w in e.warnings.iter().take(8) {
+    for w in crate::report::summary::listed_warnings(e).take(8) {
         ui.label(RichText::new(format!("⚠ {w}")).color(status_color(ui, Some(false))));
     }
 }
