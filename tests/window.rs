@@ -169,6 +169,44 @@ fn click_tab(h: &mut Harness<'static, LpkpiApp>, tab: &str) {
     h.run_steps(2);
 }
 
+/// The keyboard in the modal questions: Escape cancels the import preview and the "Save
+/// changes?" question, Enter takes their default (Confirm import, Save).
+#[test]
+fn escape_cancels_and_enter_confirms_the_import_preview_and_the_close_question() {
+    let mut h = harness(partner());
+    let drop_one = |h: &mut Harness<'static, LpkpiApp>| {
+        h.input_mut().dropped_files.push(Arc::new(Dropped {
+            path: data().join("orders-basic.csv"),
+        }));
+        h.step();
+        wait(h, "the import preview", |app| app.state.preview.is_some());
+        h.run_steps(2);
+    };
+    drop_one(&mut h);
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+    assert!(h.state().state.preview.is_none(), "cancelled");
+    assert!(h.state().state.workspace.batches.is_empty());
+
+    drop_one(&mut h);
+    assert!(h.get_by_label("Confirm import").is_focused(), "the default");
+    h.key_press(egui::Key::Enter);
+    h.run_steps(3);
+    settle(&mut h);
+    assert!(h.state().state.preview.is_none());
+    assert_eq!(h.state().state.workspace.batches.len(), 1, "imported");
+
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Q);
+    h.run_steps(2);
+    h.get_by_label("Save changes before closing?");
+    assert!(h.get_by_label("Save").is_focused(), "the default");
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+    assert!(h.query_by_label("Save changes before closing?").is_none());
+    assert!(!h.state().closing());
+    assert!(h.state().state.dirty(), "nothing discarded");
+}
+
 #[test]
 fn dropped_exports_go_through_the_preview_to_the_dashboard() {
     let mut h = harness(partner());
@@ -788,7 +826,7 @@ fn a_planned_purchase_is_added_with_its_line_named_as_the_summary_names_it() {
     assert_eq!(h.state().state.workspace.planned.len(), 2);
     under(&h, "no: not after the as-of day", "In the forecast", false);
     h.get_by_label_contains(
-        "1 planned purchase dated on or before 2026-09-15 or outside the window is not counted.",
+        "The planned purchase 'Bought already' on 2026-09-01 is not counted: its date is past",
     );
 }
 
@@ -963,6 +1001,65 @@ fn a_name_typed_and_saved_with_the_cursor_in_its_field_is_saved() {
     h.get_by_label("Save changes before closing?");
     assert!(!h.state().closing());
     assert_eq!(h.state().state.workspace.partner.partner_id, "4455021");
+}
+
+/// An edit form left open with a change (a trainer's membership, a rate) is applied by a save
+/// taken before its own Save button, as that button would; one with an error stops the save
+/// and the close, and says why, rather than saving without it.
+#[test]
+fn an_edit_left_open_in_a_form_is_saved_or_stops_the_save() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.ron");
+    let mut ws = partner();
+    ws.people.push(ana());
+    drop(lpkpi::workspace::Document::create(&path, ws).unwrap());
+    let mut h = harness_opening(&path);
+    wait(&mut h, "the workspace", |app| app.opening.is_none());
+    let saved = || {
+        lpkpi::workspace::format::from_ron(&std::fs::read_to_string(&path).unwrap(), "w").unwrap()
+    };
+
+    // a membership changed in the form, then Ctrl+S
+    click_tab(&mut h, "Capability");
+    h.get_by_label("Ana Ruiz").click();
+    h.run_steps(2);
+    h.get_by_label("Edit Ana Ruiz").click();
+    h.run_steps(2);
+    retype(&mut h, "Membership until", "2029-01-31");
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    h.run_steps(2);
+    wait(&mut h, "the save", |app| app.state.running.is_none());
+    let expiry = |ws: &Workspace| ws.people[0].mct.as_ref().and_then(|m| m.expiry);
+    assert_eq!(expiry(&saved()), Some(d("2029-01-31")));
+    assert!(!h.state().state.dirty());
+    assert!(
+        h.query_by_label("Save person").is_none(),
+        "the form is closed"
+    );
+
+    // a rate edited to something that is not a number: the save waits, and says why
+    click_tab(&mut h, "Settings");
+    h.get_by_label_contains("EUR").click();
+    h.run_steps(2);
+    h.get_by_label("Edit the EUR rate").click();
+    h.run_steps(2);
+    retype(&mut h, "USD per unit", "1.1x");
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    h.run_steps(3);
+    h.get_by_label_contains("The edit of the EUR rate in Settings has an error");
+    h.get_by_label_contains("a number, e.g. 1.08");
+    // and the close too
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Q);
+    h.run_steps(3);
+    assert!(!h.state().closing());
+    assert!(h.query_by_label("Save changes before closing?").is_none());
+    // a decimal comma is a rate's mark: saved with Ctrl+S
+    retype(&mut h, "USD per unit", "1,12");
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    h.run_steps(2);
+    wait(&mut h, "the save", |app| app.state.running.is_none());
+    assert_eq!(saved().rates[0].usd_per, Decimal::from_str("1.12").unwrap());
+    assert_eq!(expiry(&saved()), Some(d("2029-01-31")));
 }
 
 /// The dashboard's links into Purchases show what they name, whatever filter was left there:

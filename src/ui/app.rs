@@ -101,16 +101,24 @@ impl LpkpiApp {
         let persisted = persistence::load(cc, options.ephemeral);
         let mut state = AppState::new(demo(), None, options.today);
         state.demo = true;
-        state.recent = persisted.recent.clone();
+        // entries kept by an older version as typed (relative to a folder now unknown) go
+        state.recent = persisted
+            .recent
+            .iter()
+            .filter(|p| p.is_absolute())
+            .cloned()
+            .collect();
         state.panel = options
             .screenshot
             .as_ref()
             .map_or(persisted.panel, |s| s.panel);
         let jobs = Jobs::new(cc.egui_ctx.clone());
-        let open = options
-            .workspace
-            .clone()
-            .or(persisted.last.filter(|p| p.exists()));
+        // the last workspace, unless it is gone (said below, over the demo)
+        let (last, gone) = match persisted.last {
+            Some(p) if options.workspace.is_none() && !p.exists() => (None, Some(p)),
+            last => (last, None),
+        };
+        let open = options.workspace.clone().or(last);
         let trace = super::trace::StartupTrace::from_env(open.is_some());
         let opening = open.clone();
         if let Some(path) = open {
@@ -126,6 +134,16 @@ impl LpkpiApp {
                 Action::New.text(),
                 Action::Open.text()
             );
+            if let Some(gone) = gone {
+                state.note(
+                    now(),
+                    format!(
+                        "The last workspace, {}, is not there any more (moved, renamed or on a drive not connected).",
+                        gone.display()
+                    ),
+                    true,
+                );
+            }
             state.note(now(), start, false);
         }
         // the in-app browser is forced (tests, LPKPI_TYPED_PATHS) or the probe decides
@@ -198,11 +216,34 @@ impl LpkpiApp {
 
     /// Commit what is typed in a field that commits when it loses focus (the partner's name
     /// and ID), before anything that saves, leaves or exports the workspace.
-    pub(super) fn commit_drafts(&mut self) {
+    pub(super) fn commit_drafts(&mut self) -> bool {
         // applied and logged as a panel's edit is
         if let Some(edit) = self.views.settings.pending_partner(&self.state) {
             self.apply(Command::Edit(edit));
         }
+        let mut pending = self.views.settings.pending_edits(&self.state.workspace);
+        let settings = pending.len();
+        pending.extend(
+            self.views
+                .capability
+                .pending_person(&self.state.workspace.people),
+        );
+        for (i, edit) in pending.into_iter().enumerate() {
+            match edit {
+                Ok(command) => self.apply(command),
+                // the form stays open with its error beside the field; the action waits
+                Err(e) => {
+                    self.apply(Command::Show(if i < settings {
+                        Panel::Settings
+                    } else {
+                        Panel::Capability
+                    }));
+                    self.error(e);
+                    return false;
+                }
+            }
+        }
+        true
     }
 
     /// Apply one command.
@@ -214,8 +255,9 @@ impl LpkpiApp {
                 | Command::Save
                 | Command::Quit
                 | Command::Dialog(Pick::Open | Pick::SaveAs | Pick::Export(_))
-        ) {
-            self.commit_drafts();
+        ) && !self.commit_drafts()
+        {
+            return;
         }
         // Work that replaces or rereads the rows waits for the preview or the running job, so
         // that a result never lands on a workspace that changed under it.
@@ -434,12 +476,13 @@ impl eframe::App for LpkpiApp {
         let mut cmds = Vec::new();
         shortcuts(&ctx, &mut cmds);
         if ctx.input(|i| i.viewport().close_requested()) && !self.allow_close {
-            self.commit_drafts();
-        }
-        if ctx.input(|i| i.viewport().close_requested()) && !self.allow_close && self.state.dirty()
-        {
-            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
-            self.ask_unsaved(Then::Close);
+            // an open form with an error keeps the window open, showing it
+            if !self.commit_drafts() {
+                ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            } else if self.state.dirty() {
+                ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+                self.ask_unsaved(Then::Close);
+            }
         }
 
         self.draw(ui, &mut cmds);

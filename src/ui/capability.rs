@@ -51,6 +51,50 @@ pub struct CapabilityView {
     pub errors: FormErrors,
 }
 
+impl CapabilityView {
+    /// Fill the person form with `person`, to be saved over it.
+    fn edit_person(&mut self, person: &(usize, Person)) {
+        let p = &person.1;
+        self.editing = Some(person.clone());
+        self.name = p.name.clone();
+        self.mct_id = p.mct.as_ref().map_or(String::new(), |m| m.id.clone());
+        self.expiry = p
+            .mct
+            .as_ref()
+            .and_then(|m| m.expiry)
+            .map_or(String::new(), |d| d.to_string());
+        self.passes = p.passes.clone();
+        self.errors = FormErrors::default();
+    }
+
+    /// The person being edited, when the form says something else than they do: the edit
+    /// that saves it (what Save person would do), or the error that stops it (shown beside
+    /// its field too). A save, a close or an export taken with the form open applies it first
+    /// ([`super::app::LpkpiApp::commit_drafts`]), so no typing is lost.
+    pub fn pending_person(&mut self, people: &[Person]) -> Option<Result<Command, String>> {
+        let (at, original) = self.editing.clone()?;
+        let mut as_was = CapabilityView::default();
+        as_was.edit_person(&(at, original.clone()));
+        let typed = [&self.pass_exam, &self.pass_date, &self.pass_expiry]
+            .iter()
+            .any(|f| !f.trim().is_empty());
+        if !typed
+            && (&self.name, &self.mct_id, &self.expiry, &self.passes)
+                == (&as_was.name, &as_was.mct_id, &as_was.expiry, &as_was.passes)
+        {
+            return None;
+        }
+        let mut cmds = Vec::new();
+        submit_person(people, self, &mut cmds);
+        Some(cmds.pop().ok_or_else(|| {
+            format!(
+                "The edit of {} in Capability has an error: correct it, or Cancel editing",
+                original.name
+            )
+        }))
+    }
+}
+
 /// What is wrong with a form, per field (shown beside it).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FormErrors {
@@ -204,16 +248,7 @@ fn people_section(
             .clicked()
             && let Some(s) = &selected
         {
-            view.editing = Some(s.clone());
-            view.name = s.1.name.clone();
-            view.mct_id = s.1.mct.as_ref().map_or(String::new(), |m| m.id.clone());
-            view.expiry =
-                s.1.mct
-                    .as_ref()
-                    .and_then(|m| m.expiry)
-                    .map_or(String::new(), |d| d.to_string());
-            view.passes = s.1.passes.clone();
-            view.errors = FormErrors::default();
+            view.edit_person(s);
         }
         let label = name
             .as_ref()
@@ -251,6 +286,8 @@ fn people_table(
     egui::ScrollArea::horizontal()
         .id_salt("people-h")
         .show(ui, |ui| {
+            // a click on a row's text picks the row rather than starting a text selection
+            ui.style_mut().interaction.selectable_labels = false;
             TableBuilder::new(ui)
                 .id_salt("people")
                 .striped(true)

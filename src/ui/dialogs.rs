@@ -393,14 +393,19 @@ fn folder_label(folder: &std::path::Path) -> String {
 /// The modals: save changes first?, the window's file browser, the recovery offer.
 pub(super) fn modals(ctx: &egui::Context, state: &mut AppState, cmds: &mut Vec<Command>) {
     if let Some(UnsavedPrompt { then, error }) = &state.unsaved {
-        egui::Modal::new(egui::Id::unique("unsaved-changes")).show(ctx, |ui| {
+        let modal = egui::Modal::new(egui::Id::unique("unsaved-changes")).show(ctx, |ui| {
             ui.label(RichText::new(then.question()).heading());
             ui.label("The workspace has changes that are not saved.");
             if let Some(e) = error {
                 ui.colored_label(ui.visuals().error_fg_color, e);
             }
             ui.horizontal(|ui| {
-                if ui.button("Save").clicked() {
+                let save = ui.button("Save");
+                // the default: Enter saves, Tab moves to the others
+                if ui.ctx().memory(|m| m.focused().is_none()) {
+                    save.request_focus();
+                }
+                if save.clicked() {
                     cmds.push(Command::UnsavedSave);
                 }
                 if ui.button("Don't save").clicked() {
@@ -411,6 +416,10 @@ pub(super) fn modals(ctx: &egui::Context, state: &mut AppState, cmds: &mut Vec<C
                 }
             });
         });
+        // Escape, or a click beside the question, is Cancel
+        if modal.should_close() {
+            cmds.push(Command::UnsavedCancel);
+        }
     }
     if let Some(browser) = &mut state.browser {
         browser.ui(ctx, cmds);

@@ -340,12 +340,18 @@ pub fn preview_ui(
 ) {
     let Some(p) = &state.preview else { return };
     let updating = p.stale(state.figures_key());
-    egui::Window::new("Import preview")
-        .collapsible(false)
-        .resizable(true)
-        .default_size([760.0, 560.0])
-        .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+    // Escape cancels, unless it is leaving a field being typed in (checked before the fields
+    // see it); a click beside the preview does not
+    if ctx.input(|i| i.key_pressed(egui::Key::Escape)) && !ctx.egui_wants_keyboard_input() {
+        cmds.push(Command::CancelImport);
+    }
+    // a modal: the panels behind wait for Confirm or Cancel, and the keyboard stays in it
+    let screen = ctx.content_rect().size();
+    egui::Modal::new(egui::Id::unique("import-preview"))
         .show(ctx, |ui| {
+            ui.set_width((screen.x - 48.0).clamp(200.0, 760.0));
+            ui.set_max_height((screen.y - 48.0).max(200.0));
+            ui.label(RichText::new("Import preview").heading());
             let c = &p.counts;
             let of = crate::report::summary::count_of;
             ui.label(format!(
@@ -396,7 +402,12 @@ pub fn preview_ui(
             }
             ui.horizontal(|ui| {
                 let can = p.files.iter().any(|f| f.index.is_some());
-                if ui.add_enabled(can, egui::Button::new(RichText::new("Confirm import").strong())).clicked() {
+                let confirm = ui.add_enabled(can, egui::Button::new(RichText::new("Confirm import").strong()));
+                // the default: Enter confirms, Tab moves on
+                if can && ui.ctx().memory(|m| m.focused().is_none()) {
+                    confirm.request_focus();
+                }
+                if confirm.clicked() {
                     cmds.push(Command::ConfirmImport);
                 }
                 if ui.button("Cancel import").clicked() {
@@ -404,7 +415,9 @@ pub fn preview_ui(
                 }
             });
             ui.separator();
-            egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+            // each preview from its top: its own scroll, by the files it shows
+            let files: Vec<&str> = p.files.iter().map(|f| f.name.as_str()).collect();
+            egui::ScrollArea::vertical().id_salt(("import-preview", files)).auto_shrink([false, false]).show(ui, |ui| {
                 for (fi, f) in p.files.iter().enumerate() {
                     ui.label(RichText::new(&f.name).heading());
                     if let Some(first) = &f.already {

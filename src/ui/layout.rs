@@ -63,7 +63,9 @@ impl LpkpiApp {
         let views = &mut self.views;
         match self.state.panel {
             Panel::Dashboard => {
+                // each panel scrolls on its own
                 egui::ScrollArea::vertical()
+                    .id_salt("dashboard")
                     .auto_shrink([false, false])
                     .show(ui, |ui| {
                         dashboard_ui(ui, &self.state, &mut views.dashboard, cmds)

@@ -63,6 +63,7 @@ pub fn log_ui(ui: &mut Ui, state: &AppState) {
         return;
     }
     egui::ScrollArea::vertical()
+        .id_salt("log")
         .auto_shrink([false, false])
         .stick_to_bottom(true)
         .show(ui, |ui| {

@@ -44,7 +44,7 @@ impl LpkpiApp {
         }
         let persisted = Persisted {
             recent: self.state.recent.clone(),
-            last: self.state.path.clone(),
+            last: self.state.path.as_deref().map(absolute),
             panel: self.state.panel,
             last_folder: self.last_folder.clone(),
         };
@@ -53,9 +53,15 @@ impl LpkpiApp {
 
     /// Put `path` first in File ▸ Recent.
     pub(super) fn remember_recent(&mut self, path: &Path) {
-        let path = path.to_path_buf();
+        let path = absolute(path);
         self.state.recent.retain(|p| p != &path);
         self.state.recent.insert(0, path);
         self.state.recent.truncate(RECENT);
     }
+}
+
+/// `path` from the root, as the next run (started from any folder) needs it: relative to the
+/// current folder now, and as given when that cannot be known.
+fn absolute(path: &Path) -> std::path::PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }

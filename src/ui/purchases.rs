@@ -753,6 +753,8 @@ pub fn purchases_ui(
     egui::ScrollArea::horizontal()
         .id_salt("purchases-sideways")
         .show(ui, |ui| {
+            // a click on a row's text picks the row rather than starting a text selection
+            ui.style_mut().interaction.selectable_labels = false;
             TableBuilder::new(ui)
                 .id_salt("purchases")
                 .striped(true)

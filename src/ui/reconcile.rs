@@ -118,6 +118,8 @@ pub fn reconcile_ui(
     egui::ScrollArea::horizontal()
         .id_salt("reconcile-sideways")
         .show(ui, |ui| {
+            // a click on a row's text picks the row rather than starting a text selection
+            ui.style_mut().interaction.selectable_labels = false;
             TableBuilder::new(ui)
                 .id_salt("reconciliation")
                 .striped(true)

@@ -122,6 +122,218 @@ impl SettingsView {
         self.editing_plan = None;
     }
 
+    /// The rate and the planned purchase being edited, when their forms say something else
+    /// than they do: the edits that save them (what Save rate and Save planned purchase
+    /// would do), or the error that stops one (shown beside its field too). A save, a close or
+    /// an export taken with a form open applies it first
+    /// ([`super::app::LpkpiApp::commit_drafts`]), so no typing is lost.
+    pub fn pending_edits(&mut self, ws: &Workspace) -> Vec<Result<Command, String>> {
+        let mut out = Vec::new();
+        if let Some(original) = self.editing_rate.clone() {
+            let mut as_was = SettingsView::default();
+            as_was.edit_rate(original.0, &original.1);
+            if (&self.rate_currency, &self.rate_month, &self.rate_value)
+                != (
+                    &as_was.rate_currency,
+                    &as_was.rate_month,
+                    &as_was.rate_value,
+                )
+            {
+                let mut cmds = Vec::new();
+                self.submit_rate(ws, &mut cmds);
+                out.push(cmds.pop().ok_or_else(|| {
+                    format!(
+                        "The edit of the {} rate in Settings has an error: correct it, or Cancel editing",
+                        original.1.currency
+                    )
+                }));
+            }
+        }
+        if let Some(original) = self.editing_plan.clone() {
+            let mut as_was = SettingsView::default();
+            as_was.edit_plan(original.0, &original.1);
+            let form = |v: &SettingsView| {
+                (
+                    v.plan_date.clone(),
+                    v.plan_what.clone(),
+                    v.plan_line,
+                    v.plan_kits.clone(),
+                    v.plan_usd.clone(),
+                )
+            };
+            if form(self) != form(&as_was) {
+                let mut cmds = Vec::new();
+                self.submit_plan(ws, &mut cmds);
+                out.push(cmds.pop().ok_or_else(|| {
+                    "The edit of a planned purchase in Settings has an error: correct it, or Cancel editing"
+                        .to_string()
+                }));
+            }
+        }
+        out
+    }
+
+    /// Save the rate form: a new rate, a new value for a currency and month already there,
+    /// or the rate being edited; the errors beside the fields when it cannot be.
+    fn submit_rate(&mut self, ws: &Workspace, cmds: &mut Vec<Command>) {
+        let currency = Currency::from_cell(&self.rate_currency);
+        let month = if self.rate_month.trim().is_empty() {
+            Ok(None)
+        } else {
+            Month::parse(&self.rate_month).map(Some).ok_or(())
+        };
+        // a decimal comma reads as the mark ("1,10"): a rate has no thousands
+        let typed = self.rate_value.trim();
+        let typed = if typed.contains('.') {
+            typed.to_string()
+        } else {
+            typed.replacen(',', ".", 1)
+        };
+        let value = Decimal::from_str(&typed)
+            .map_err(|_| "a number, e.g. 1.08".to_string())
+            .and_then(|usd_per| {
+                let code = currency.as_ref().map_or("", |c| c.as_str());
+                crate::money::limits::check_rate(code, usd_per)
+                    .map(|()| usd_per)
+                    .map_err(|e| e.to_string())
+            });
+        let mut set = |k: &'static str, e: Option<String>| match e {
+            Some(e) => {
+                self.field_errors.insert(k, e);
+            }
+            None => {
+                self.field_errors.remove(k);
+            }
+        };
+        set(
+            "Currency",
+            currency
+                .is_none()
+                .then(|| "a currency code, e.g. EUR".to_string()),
+        );
+        set(
+            "Month",
+            month
+                .is_err()
+                .then(|| "a month as YYYY-MM, or empty for every month".to_string()),
+        );
+        set("USD per unit", value.as_ref().err().cloned());
+        self.rate_error = None;
+        if let (Some(currency), Ok(month), Ok(usd_per)) = (currency, month, value) {
+            let rate = Rate {
+                currency,
+                month,
+                usd_per,
+            };
+            let existing = ws
+                .rates
+                .iter()
+                .position(|r| r.currency == rate.currency && r.month == rate.month);
+            match &self.editing_rate {
+                // the rate edited may have moved or gone since (undo, removal)
+                Some(original) => match position(&ws.rates, original) {
+                    None => {
+                        self.rate_error = Some(format!(
+                            "the {} rate changed meanwhile: edit again",
+                            original.1.currency
+                        ));
+                        self.editing_rate = None;
+                    }
+                    Some(i) if existing.is_some_and(|j| j != i) => {
+                        self.rate_error = Some(format!(
+                            "there is already a {} rate for {}: select it and Edit",
+                            rate.currency,
+                            rate.month.map_or("every month".into(), Month::label)
+                        ));
+                    }
+                    Some(i) => {
+                        cmds.push(Command::Edit(Edit::Rates(ListEdit::Replace(i, rate))));
+                        self.clear_rate();
+                    }
+                },
+                // a rate for a currency and month already there is a new value for it
+                None => {
+                    cmds.push(Command::Edit(Edit::Rates(match existing {
+                        Some(i) => ListEdit::Replace(i, rate),
+                        None => ListEdit::Add(rate),
+                    })));
+                    self.rate_value.clear();
+                }
+            }
+        }
+    }
+
+    /// Save the planned purchase form: a new plan or the plan being edited; the errors beside
+    /// the fields when it cannot be.
+    fn submit_plan(&mut self, ws: &Workspace, cmds: &mut Vec<Command>) {
+        let date = NaiveDate::parse_from_str(self.plan_date.trim(), "%Y-%m-%d");
+        let kits = self.plan_kits.trim().parse::<i64>();
+        let amount = Decimal::from_str(self.plan_usd.trim());
+        let mut set = |k: &'static str, e: Option<String>| match e {
+            Some(e) => {
+                self.field_errors.insert(k, e);
+            }
+            None => {
+                self.field_errors.remove(k);
+            }
+        };
+        set(
+            "Planned on",
+            date.is_err().then(|| "a date as YYYY-MM-DD".to_string()),
+        );
+        set(
+            "Product line",
+            self.plan_line
+                .is_none()
+                .then(|| "choose a product line".to_string()),
+        );
+        set(
+            "Kits",
+            kits.is_err().then(|| "a whole number of kits".to_string()),
+        );
+        set(
+            "Revenue (USD)",
+            amount
+                .is_err()
+                .then(|| "an amount in USD, e.g. 1200.00".to_string()),
+        );
+        self.plan_error = None;
+        if let (Ok(date), Some(line), Ok(kits), Ok(amount_usd)) =
+            (date, self.plan_line, kits, amount)
+        {
+            let plan = PlannedPurchase {
+                date,
+                description: self.plan_what.trim().to_string(),
+                line,
+                kits,
+                amount_usd,
+            };
+            // the plan edited may have moved or gone since (undo, removal)
+            let at = self
+                .editing_plan
+                .as_ref()
+                .map(|original| position(&ws.planned, original));
+            match (Workspace::check_planned(&plan), at) {
+                (Err(e), _) => self.plan_error = Some(e.to_string()),
+                (Ok(()), Some(None)) => {
+                    self.plan_error =
+                        Some("the planned purchase changed meanwhile: edit again".into());
+                    self.editing_plan = None;
+                }
+                (Ok(()), Some(Some(i))) => {
+                    cmds.push(Command::Edit(Edit::Planned(ListEdit::Replace(i, plan))));
+                    self.clear_plan();
+                }
+                (Ok(()), None) => {
+                    cmds.push(Command::Edit(Edit::Planned(ListEdit::Add(plan))));
+                    self.plan_what.clear();
+                    self.plan_kits.clear();
+                    self.plan_usd.clear();
+                }
+            }
+        }
+    }
+
     fn clear_errors(&mut self, fields: &[&'static str]) {
         for f in fields {
             self.field_errors.remove(f);
@@ -157,6 +369,8 @@ fn pick_table(
     egui::ScrollArea::horizontal()
         .id_salt(format!("{id}-h"))
         .show(ui, |ui| {
+            // a click on a row's text picks the row rather than starting a text selection
+            ui.style_mut().interaction.selectable_labels = false;
             let mut table = TableBuilder::new(ui)
                 .id_salt(id)
                 .striped(true)
@@ -227,7 +441,7 @@ pub fn settings_ui(
             .anniversary
             .map_or(String::new(), |d| d.to_string());
     }
-    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+    egui::ScrollArea::vertical().id_salt("settings").auto_shrink([false, false]).show(ui, |ui| {
         widgets::heading(ui, "Partner");
         let mut partner = ws.partner.clone();
         let mut changed = false;
@@ -328,7 +542,8 @@ pub fn settings_ui(
             let at = view.selected_rate.as_ref().and_then(|k| position(&ws.rates, k));
             let chosen = at.and_then(|i| ws.rates.get(i).map(|r| (i, r.clone())));
             ui.horizontal(|ui| {
-                let name = |verb: &str| chosen.as_ref().map_or(format!("{verb} rate"), |(_, r)| format!("{verb} the {} rate", r.currency));
+                // "the EUR rate of 2026-10" apart from "the EUR rate" of every month
+                let name = |verb: &str| chosen.as_ref().map_or(format!("{verb} rate"), |(_, r)| format!("{verb} the {} rate{}", r.currency, r.month.map_or(String::new(), |m| format!(" of {}", m.label()))));
                 if ui.add_enabled(chosen.is_some(), egui::Button::new(name("Edit"))).clicked()
                     && let Some((i, r)) = &chosen
                 {
@@ -365,49 +580,7 @@ pub fn settings_ui(
             }
             let save = if view.editing_rate.is_some() { "Save rate" } else { "Add rate" };
             if ui.button(save).clicked() {
-                let currency = Currency::from_cell(&view.rate_currency);
-                let month = if view.rate_month.trim().is_empty() { Ok(None) } else { Month::parse(&view.rate_month).map(Some).ok_or(()) };
-                let value = Decimal::from_str(view.rate_value.trim()).map_err(|_| "a number, e.g. 1.08".to_string()).and_then(|usd_per| {
-                    let code = currency.as_ref().map_or("", |c| c.as_str());
-                    crate::money::limits::check_rate(code, usd_per).map(|()| usd_per).map_err(|e| e.to_string())
-                });
-                let mut set = |k: &'static str, e: Option<String>| match e {
-                    Some(e) => { view.field_errors.insert(k, e); }
-                    None => { view.field_errors.remove(k); }
-                };
-                set("Currency", currency.is_none().then(|| "a currency code, e.g. EUR".to_string()));
-                set("Month", month.is_err().then(|| "a month as YYYY-MM, or empty for every month".to_string()));
-                set("USD per unit", value.as_ref().err().cloned());
-                view.rate_error = None;
-                if let (Some(currency), Ok(month), Ok(usd_per)) = (currency, month, value) {
-                    let rate = Rate { currency, month, usd_per };
-                    let existing = ws.rates.iter().position(|r| r.currency == rate.currency && r.month == rate.month);
-                    match &view.editing_rate {
-                        // the rate edited may have moved or gone since (undo, removal)
-                        Some(original) => match position(&ws.rates, original) {
-                            None => {
-                                view.rate_error = Some(format!("the {} rate changed meanwhile: edit again", original.1.currency));
-                                view.editing_rate = None;
-                            }
-                            Some(i) if existing.is_some_and(|j| j != i) => {
-                                view.rate_error = Some(format!(
-                                    "there is already a {} rate for {}: select it and Edit",
-                                    rate.currency,
-                                    rate.month.map_or("every month".into(), Month::label)
-                                ));
-                            }
-                            Some(i) => {
-                                cmds.push(Command::Edit(Edit::Rates(ListEdit::Replace(i, rate))));
-                                view.clear_rate();
-                            }
-                        },
-                        // a rate for a currency and month already there is a new value for it
-                        None => {
-                            cmds.push(Command::Edit(Edit::Rates(match existing { Some(i) => ListEdit::Replace(i, rate), None => ListEdit::Add(rate) })));
-                            view.rate_value.clear();
-                        }
-                    }
-                }
+                view.submit_rate(ws, cmds);
             }
             if view.editing_rate.is_some() && ui.button("Cancel editing").clicked() {
                 view.clear_rate();
@@ -493,40 +666,7 @@ pub fn settings_ui(
             }
             let save = if view.editing_plan.is_some() { "Save planned purchase" } else { "Add planned purchase" };
             if ui.button(save).clicked() {
-                let date = NaiveDate::parse_from_str(view.plan_date.trim(), "%Y-%m-%d");
-                let kits = view.plan_kits.trim().parse::<i64>();
-                let amount = Decimal::from_str(view.plan_usd.trim());
-                let mut set = |k: &'static str, e: Option<String>| match e {
-                    Some(e) => { view.field_errors.insert(k, e); }
-                    None => { view.field_errors.remove(k); }
-                };
-                set("Planned on", date.is_err().then(|| "a date as YYYY-MM-DD".to_string()));
-                set("Product line", view.plan_line.is_none().then(|| "choose a product line".to_string()));
-                set("Kits", kits.is_err().then(|| "a whole number of kits".to_string()));
-                set("Revenue (USD)", amount.is_err().then(|| "an amount in USD, e.g. 1200.00".to_string()));
-                view.plan_error = None;
-                if let (Ok(date), Some(line), Ok(kits), Ok(amount_usd)) = (date, view.plan_line, kits, amount) {
-                    let plan = PlannedPurchase { date, description: view.plan_what.trim().to_string(), line, kits, amount_usd };
-                    // the plan edited may have moved or gone since (undo, removal)
-                    let at = view.editing_plan.as_ref().map(|original| position(&ws.planned, original));
-                    match (Workspace::check_planned(&plan), at) {
-                        (Err(e), _) => view.plan_error = Some(e.to_string()),
-                        (Ok(()), Some(None)) => {
-                            view.plan_error = Some("the planned purchase changed meanwhile: edit again".into());
-                            view.editing_plan = None;
-                        }
-                        (Ok(()), Some(Some(i))) => {
-                            cmds.push(Command::Edit(Edit::Planned(ListEdit::Replace(i, plan))));
-                            view.clear_plan();
-                        }
-                        (Ok(()), None) => {
-                            cmds.push(Command::Edit(Edit::Planned(ListEdit::Add(plan))));
-                            view.plan_what.clear();
-                            view.plan_kits.clear();
-                            view.plan_usd.clear();
-                        }
-                    }
-                }
+                view.submit_plan(ws, cmds);
             }
             if view.editing_plan.is_some() && ui.button("Cancel editing").clicked() {
                 view.clear_plan();
