@@ -122,7 +122,7 @@ pub enum FormatArg {
     Md,
     /// One self-contained HTML page.
     Html,
-    /// The summary as PDF (2-3 pages, the charts as vectors).
+    /// The summary as PDF (1-2 pages, the charts as vectors).
     Pdf,
 }
 
@@ -199,7 +199,7 @@ fn parse_day(s: &str) -> Result<NaiveDate, String> {
         return Err(bad());
     }
     let day = NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| bad())?;
-    if !(1990..=2199).contains(&day.year()) {
+    if !crate::money::limits::plausible_year(day.year()) {
         return Err(format!(
             "'{s}' is not a plausible date (a year from 1990 to 2199)"
         ));
@@ -651,7 +651,12 @@ fn import(path: &Path, files: &[PathBuf], now: NaiveDateTime) -> Result<(), CliE
 fn check_out(out: &Path, r: &ReportArgs) -> Result<(), CliError> {
     let kind =
         crate::files::output_kind(out).map_err(|e| CliError::Usage(format!("--out: {e}")))?;
-    let inputs = r.files.iter().chain(&r.workspace).chain(&r.profile);
+    let inputs = r
+        .files
+        .iter()
+        .chain(&r.workspace)
+        .chain(&r.profile)
+        .chain(&r.official);
     for input in inputs {
         if crate::files::same_file(out, input) {
             return Err(CliError::Usage(format!(

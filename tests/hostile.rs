@@ -1373,6 +1373,16 @@ fn spreadsheet_cases() -> Vec<Case> {
             report(&[&c.write("orders.xlsx", xlsx_shared("6"))])
         })
         .rows(Some(2), Some(2), Some(0)),
+        // a cell of a kind the reader does not know (Excel's newer errors) makes its sheet
+        // unreadable: the file is refused, naming the sheet, not read without it
+        case(g, "xlsx_sheet_with_a_spill_error", |c| {
+            let row = r#"<row r="4"><c r="A4" t="inlineStr"><is><t>7003</t></is></c><c r="B4" t="inlineStr"><is><t>2026-05-21</t></is></c><c r="C4" t="inlineStr"><is><t>AZ-104T00</t></is></c><c r="D4"><v>1</v></c><c r="E4" t="e"><f>FILTER(X:X,Y:Y)</f><v>#SPILL!</v></c></row>"#;
+            let sheet = sheet_xml("A1:E4", row);
+            report(&[&c.write("spill.xlsx", xlsx(Part::Bytes(sheet.into_bytes()), None))])
+        })
+        .exit(&[2])
+        .one_line()
+        .err_has("the sheet 'Orders' cannot be read"),
         case(g, "xlsx_random_bytes_pk_header", |c| {
             let mut b = b"PK\x03\x04".to_vec();
             b.extend(garbage(7, 256 << 10));

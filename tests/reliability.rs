@@ -95,6 +95,37 @@ fn report_out_never_replaces_an_input_or_a_workspace() {
         stderr(&out)
     );
     assert_eq!(std::fs::read(&copy).unwrap(), before);
+    // a workspace edited by hand to start with a comment or an attribute is one too
+    for head in [
+        "/* edited by hand */\n",
+        "#![enable(implicit_some)]\n",
+        "\n\n\n",
+    ] {
+        let mut text = head.as_bytes().to_vec();
+        text.extend(&before);
+        std::fs::write(&copy, &text).unwrap();
+        let out = lpkpi(&["report", "--workspace", s(&copy)]);
+        assert!(out.status.success(), "{head:?} loads: {}", stderr(&out));
+        let out = lpkpi(&["report", "--workspace", s(&w), "--out", s(&copy)]);
+        assert_eq!(out.status.code(), Some(2), "{head:?}: {}", stderr(&out));
+        assert_eq!(std::fs::read(&copy).unwrap(), text);
+    }
+    // the official dashboard's report given as input
+    let official = dir.path().join("official.csv");
+    std::fs::copy(data("official-dashboard.csv"), &official).unwrap();
+    let official_before = std::fs::read(&official).unwrap();
+    let out = lpkpi(&[
+        "report",
+        "--workspace",
+        s(&w),
+        "--official",
+        s(&official),
+        "--out",
+        s(&official),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("is the input"), "{}", stderr(&out));
+    assert_eq!(std::fs::read(&official).unwrap(), official_before);
     // a workspace held open by another lpkpi (its lock), even when its file does not parse
     let held = dir.path().join("held.ron");
     std::fs::copy(&w, &held).unwrap();
@@ -174,6 +205,30 @@ fn report_out_writes_into_devices_and_pipes_and_through_links() {
             .unwrap()
             .contains("\"kpi_units\"")
     );
+    // the process's own output, as the shell set it up: appended to with `>>`, not replaced
+    let log = dir.path().join("log.txt");
+    std::fs::write(&log, b"keep me\n").unwrap();
+    let appended = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_lpkpi"))
+        .args([
+            "report",
+            "--workspace",
+            s(&w),
+            "--format",
+            "csv",
+            "--out",
+            "/dev/stdout",
+        ])
+        .stdout(appended)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(text.starts_with("keep me\n\u{feff}month,"), "{text}");
+    // and into a pipe, whose name cannot be opened
+    let out = lpkpi(&["report", "--workspace", s(&w), "--out", "/dev/stdout"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\"kpi_units\""));
     // through a symbolic link: the link stays, the file it names gets the report
     let real = dir.path().join("real.json");
     std::fs::write(&real, b"old").unwrap();
@@ -192,6 +247,45 @@ fn report_out_writes_into_devices_and_pipes_and_through_links() {
             .unwrap()
             .contains("\"kpi_units\"")
     );
+}
+
+/// Files beside a workspace with the names of its lock and owner files that lpkpi did not
+/// write are someone's: left as they are, and the workspace is not opened; lpkpi's own, left
+/// by a process that crashed, are taken over and removed as before.
+#[test]
+fn files_named_like_a_lock_that_are_not_lpkpis_are_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = data("orders-basic.csv");
+    // a folder given as the workspace: refused before a lock is made beside it
+    let folder = dir.path().join("d");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(dir.path().join("d.lock"), b"mine").unwrap();
+    let out = lpkpi(&["import", s(&folder), s(&csv)]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("is a folder"), "{}", stderr(&out));
+    assert_eq!(std::fs::read(dir.path().join("d.lock")).unwrap(), b"mine");
+    // someone's notes.owner and notes.lock
+    let notes = dir.path().join("notes");
+    for (name, text) in [("notes.owner", "mine\n"), ("notes.lock", "mine")] {
+        let file = dir.path().join(name);
+        std::fs::write(&file, text).unwrap();
+        let out = lpkpi(&["import", s(&notes), s(&csv)]);
+        assert_eq!(out.status.code(), Some(2), "{name}: {}", stderr(&out));
+        assert!(stderr(&out).contains("is in the way"), "{}", stderr(&out));
+        assert_eq!(stderr(&out).lines().count(), 1);
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), text, "{name} kept");
+        assert!(!notes.exists(), "no workspace made");
+        std::fs::remove_file(&file).unwrap();
+    }
+    // lpkpi's own, left by a crash (an empty lock file, an owner file naming a process): taken
+    // over, then removed
+    let w = dir.path().join("w.ron");
+    std::fs::write(dir.path().join("w.ron.lock"), b"").unwrap();
+    std::fs::write(dir.path().join("w.ron.owner"), b"elsewhere 4242\n").unwrap();
+    let out = lpkpi(&["import", s(&w), s(&csv)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!dir.path().join("w.ron.lock").exists());
+    assert!(!dir.path().join("w.ron.owner").exists());
 }
 
 #[cfg(unix)]

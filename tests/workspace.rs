@@ -926,6 +926,22 @@ fn implausible_values_are_refused_on_load() {
         err.to_string().contains("not a plausible USD rate"),
         "{err}"
     );
+    // an anniversary out of the years every edit and the command line take (a window there
+    // would index its months out of range)
+    for year in ["-262143", "1989", "2200"] {
+        let mut ws = Workspace::new("X", None, None);
+        ws.partner.anniversary = Some(chrono::NaiveDate::from_ymd_opt(2027, 3, 1).unwrap());
+        let text = to_ron(&ws)
+            .unwrap()
+            .replace("\"2027-03-01\"", &format!("\"{year}-01-01\""));
+        let err = from_ron(&text, "w").unwrap_err();
+        assert!(
+            err.to_string().contains(&format!(
+                "the anniversary {year}-01-01 is not a plausible date"
+            )),
+            "{err}"
+        );
+    }
 }
 
 #[test]

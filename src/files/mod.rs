@@ -251,6 +251,47 @@ pub fn resolve_links(path: &Path) -> Result<PathBuf, FileError> {
     })
 }
 
+/// The standard stream of this process that `path` names, `/dev/stdout` say, directly or
+/// through links (`/dev/fd/1`, `/proc/self/fd/1`): written through the process's own handle,
+/// where the shell's redirection (`>>` appends) applies. Reopened by name, the file behind it
+/// would be replaced or written from its start, and a pipe's name cannot be opened at all.
+pub fn standard_stream(path: &Path) -> Option<StdStream> {
+    let own = format!("/proc/{}/fd/", std::process::id());
+    let mut current = path.to_path_buf();
+    for _ in 0..40 {
+        let name = current.to_string_lossy();
+        let fd = ["/dev/fd/", "/proc/self/fd/", own.as_str()]
+            .iter()
+            .find_map(|p| name.strip_prefix(p))
+            .map(str::to_string)
+            .or_else(|| match name.as_ref() {
+                "/dev/stdout" => Some("1".into()),
+                "/dev/stderr" => Some("2".into()),
+                _ => None,
+            });
+        match fd.as_deref() {
+            Some("1") => return Some(StdStream::Out),
+            Some("2") => return Some(StdStream::Err),
+            _ => {}
+        }
+        let target = std::fs::read_link(&current).ok()?;
+        current = match current.parent() {
+            Some(dir) if target.is_relative() => dir.join(target),
+            _ => target,
+        };
+    }
+    None
+}
+
+/// A standard stream of the process ([`standard_stream`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StdStream {
+    /// Standard output.
+    Out,
+    /// Standard error.
+    Err,
+}
+
 /// What is at an output path, after symbolic links.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutputKind {
@@ -264,6 +305,9 @@ pub enum OutputKind {
 
 /// What writing to `path` would do; refuses folders, sockets and block devices.
 pub fn output_kind(path: &Path) -> Result<OutputKind, FileError> {
+    if standard_stream(path).is_some() {
+        return Ok(OutputKind::Stream);
+    }
     let target = resolve_links(path)?;
     match std::fs::metadata(&target) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(OutputKind::New),
@@ -293,6 +337,16 @@ pub fn output_kind(path: &Path) -> Result<OutputKind, FileError> {
 /// file it names, keeping the link), a character device or a pipe directly (a pipe nobody reads
 /// is an error, not a wait). Nothing that is not a regular file is ever replaced.
 pub fn write_output(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
+    if let Some(stream) = standard_stream(path) {
+        let written = match stream {
+            StdStream::Out => {
+                let mut out = std::io::stdout().lock();
+                out.write_all(bytes).and_then(|()| out.flush())
+            }
+            StdStream::Err => std::io::stderr().lock().write_all(bytes),
+        };
+        return written.map_err(FileError::io(path));
+    }
     let target = resolve_links(path)?;
     match output_kind(&target)? {
         OutputKind::New | OutputKind::Regular => {

@@ -142,7 +142,7 @@ fn read_capped(name: &str, bytes: &[u8], cap: usize) -> Result<OfficialReport, O
         let year = cell(cols.year)
             .parse::<i32>()
             .ok()
-            .filter(|y| (1990..=2199).contains(y));
+            .filter(|y| crate::money::limits::plausible_year(*y));
         let (Some(month), Some(year)) = (month, year) else {
             report.rejected.push((
                 *line,

@@ -105,6 +105,16 @@ pub enum SpreadsheetError {
     /// The spreadsheet reader failed on a malformed file (a panic, caught).
     #[error("the spreadsheet reader failed on this file")]
     ReaderFailed,
+    /// A worksheet the reader cannot read (a cell of a kind it does not know, say): the file
+    /// is refused rather than read without it, since its rows may be the export's.
+    #[error("the sheet '{sheet}' cannot be read ({source})")]
+    Sheet {
+        /// The sheet's name.
+        sheet: String,
+        /// The reader's error.
+        #[source]
+        source: calamine::Error,
+    },
 }
 
 fn list(columns: &[String]) -> String {

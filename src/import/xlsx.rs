@@ -129,11 +129,24 @@ fn read_book(
         .ok_or_else(|| reader_failed(name))?
         .map_err(spreadsheet_error)?;
     let mut first_columns: Option<Vec<String>> = None;
-    for sheet in book.sheet_names() {
-        // a sheet that cannot be read (a chart sheet, say) is skipped: the header may be on the next
+    // the worksheets, in order: a chart, dialog or macro sheet holds no rows
+    let sheets: Vec<String> = book
+        .sheets_metadata()
+        .iter()
+        .filter(|s| s.typ == calamine::SheetType::WorkSheet)
+        .map(|s| s.name.clone())
+        .collect();
+    for sheet in sheets {
+        // a worksheet that cannot be read refuses the file: its rows may be the export's, and
+        // reading another sheet instead would lose them without a word
         let range = match guarded(|| book.worksheet_range(&sheet)) {
             None => return Err(reader_failed(name)),
-            Some(Err(_)) => continue,
+            Some(Err(e)) => {
+                return Err(ImportError::Spreadsheet {
+                    file: name.to_string(),
+                    source: SpreadsheetError::Sheet { sheet, source: e },
+                });
+            }
             Some(Ok(range)) => range,
         };
         let first_row = range.start().map_or(0, |(r, _)| r);

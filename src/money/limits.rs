@@ -16,6 +16,15 @@ pub const MAX_COMPONENTS: u32 = 10_000;
 /// list; far above any partner's, and it keeps every sum in range).
 pub const MAX_LIST: usize = 100_000;
 
+/// The years a renewal's days (an anniversary, an as-of day) may fall in: the program's
+/// plausible span, and one that keeps every window and month index in range.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1990..=2199;
+
+/// Whether `year` is a plausible year for a renewal's days ([`YEARS`]).
+pub fn plausible_year(year: i32) -> bool {
+    YEARS.contains(&year)
+}
+
 /// The smallest exchange rate accepted, in USD per unit of a currency.
 pub fn min_rate() -> Decimal {
     Decimal::new(1, 6)

@@ -681,7 +681,7 @@ pub fn document(input: &ReportInput<'_>) -> Document {
                 col("Imported", false),
                 col("Read", true),
                 col("Counted", true),
-                col("Outside the window", true),
+                col("Outside window", true),
                 col("Duplicates", true),
                 col("Summary / not invoiced", true),
                 col("Rejected", true),

@@ -327,7 +327,7 @@ impl Workspace {
         Ok(match edit {
             Edit::Partner(p) => {
                 if let Some(a) = p.anniversary
-                    && !(1990..=2199).contains(&a.year())
+                    && !crate::money::limits::plausible_year(a.year())
                 {
                     return Err(EditError::Invalid(format!(
                         "the anniversary {a} is not a plausible date (a year from 1990 to 2199)"

@@ -78,6 +78,10 @@ fn read_owner(path: &Path) -> Option<(String, String)> {
     let mut parts = text.split_whitespace();
     let host = parts.next()?.to_string();
     let pid = parts.next().unwrap_or("?").to_string();
+    // "host pid", as lpkpi writes it, and nothing more
+    if parts.next().is_some() {
+        return None;
+    }
     Some((host, pid))
 }
 
@@ -126,6 +130,29 @@ impl WorkspaceLock {
                 message,
             }
         };
+        // a folder is no workspace, and its lock would be a file inside the parent named
+        // after it: refused before anything is created or taken over
+        if path.is_dir() {
+            return Err(WorkspaceError::File(crate::files::FileError::Folder {
+                path: path.display().to_string(),
+            }));
+        }
+        // lpkpi's lock file is empty and its owner file says "host pid": another file of that
+        // name is someone's, never taken over nor removed
+        let owner_file = owner_path(path);
+        let not_ours = |p: &Path| WorkspaceError::NotOurs {
+            path: p.display().to_string(),
+        };
+        if std::fs::symlink_metadata(&lock).is_ok_and(|m| !m.is_file() || m.len() > 0) {
+            return Err(not_ours(&lock));
+        }
+        let owner_is_ours = || {
+            std::fs::symlink_metadata(&owner_file).is_ok_and(|m| m.is_file())
+                && read_owner(path).is_some_and(|(_, pid)| pid.parse::<u32>().is_ok())
+        };
+        if std::fs::symlink_metadata(&owner_file).is_ok() && !owner_is_ours() {
+            return Err(not_ours(&owner_file));
+        }
         for _ in 0..50 {
             let file = OpenOptions::new()
                 .read(true)
@@ -254,20 +281,55 @@ fn replaceable(path: &Path) -> Result<Option<[u8; 32]>, WorkspaceError> {
 }
 
 /// Whether the file at `path` is an lpkpi workspace (or its backup or recovery file): it
-/// parses as one. Only files that start like RON are read in full.
+/// parses as one. Only files that start like RON are read in full ([`starts_like_ron`]).
 pub fn is_workspace(path: &Path) -> bool {
     use std::io::Read;
-    let mut head = [0u8; 256];
-    let Ok(n) = std::fs::File::open(path).and_then(|mut f| f.read(&mut head)) else {
+    let mut head = Vec::new();
+    let Ok(_) = std::fs::File::open(path).and_then(|f| f.take(HEAD).read_to_end(&mut head)) else {
         return false;
     };
-    let head = &head[..n];
-    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
-    let start = head.iter().position(|b| !b.is_ascii_whitespace());
-    if !start.is_some_and(|i| head[i] == b'(' || head[i..].starts_with(b"//")) {
-        return false;
+    starts_like_ron(&head) && read(path).is_ok_and(|bytes| parse(&bytes, "").is_ok())
+}
+
+/// How much of a file [`starts_like_ron`] looks at.
+const HEAD: u64 = 64 << 10;
+
+/// Whether `head`, a file's first bytes, may begin a RON value: past a byte order mark,
+/// white space, comments (`//`, `/* */`) and attributes (`#![enable(...)]`), a `(` or a
+/// struct's name; or the head ends before anything else is seen. A report, an export or a
+/// document starts otherwise, and is not read in full.
+fn starts_like_ron(head: &[u8]) -> bool {
+    let mut rest = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    loop {
+        let Some(i) = rest.iter().position(|b| !b.is_ascii_whitespace()) else {
+            return true;
+        };
+        rest = &rest[i..];
+        let skip = if rest.starts_with(b"//") {
+            rest.iter().position(|&b| b == b'\n')
+        } else if rest.starts_with(b"/*") {
+            rest.windows(2).position(|w| w == b"*/").map(|j| j + 1)
+        } else if rest.starts_with(b"#!") {
+            rest.iter().position(|&b| b == b']')
+        } else {
+            // `(`, or a struct's name and its `(`
+            let name = rest
+                .iter()
+                .position(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+                .unwrap_or(rest.len());
+            let after = &rest[name..];
+            let after = after
+                .iter()
+                .position(|b| !b.is_ascii_whitespace())
+                .map_or(&[][..], |k| &after[k..]);
+            return after.first() == Some(&b'(') || (after.is_empty() && name > 0);
+        };
+        match skip {
+            Some(j) => rest = &rest[j + 1..],
+            // a comment or an attribute past the head: it may still be a workspace
+            None => return true,
+        }
     }
-    read(path).is_ok_and(|bytes| parse(&bytes, "").is_ok())
 }
 
 /// Parse workspace bytes (UTF-8 RON; a byte order mark, as some editors add, is skipped).
@@ -488,5 +550,37 @@ pub fn discard_recovery_of(path: &Path) -> Result<(), WorkspaceError> {
             source: e,
         }),
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::starts_like_ron;
+
+    #[test]
+    fn a_workspace_is_recognized_past_comments_and_attributes_and_a_report_is_not() {
+        for ron in [
+            "(version: 3)",
+            "\u{feff}  \n(version: 3)",
+            "// lpkpi workspace\n(",
+            "/* edited by hand */\n(",
+            "#![enable(implicit_some)]\n// x\n(",
+            "Workspace (version: 3)",
+            &format!("{}(", "\n".repeat(300)),
+            "/* a comment longer than the head",
+            "   ",
+        ] {
+            assert!(starts_like_ron(ron.as_bytes()), "{ron:?}");
+        }
+        for other in [
+            "{\"as_of\": \"2026-11-26\"}",
+            "Month,KPI units\n2026-03,418",
+            "\u{feff}Month,KPI units",
+            "%PDF-1.7",
+            "# Renewal readiness",
+            "<!doctype html>",
+        ] {
+            assert!(!starts_like_ron(other.as_bytes()), "{other:?}");
+        }
     }
 }

@@ -237,8 +237,13 @@ pub fn pretty() -> ron::ser::PrettyConfig {
         .struct_names(false)
 }
 
-/// The workspace as RON text (the current version, [`FileV3`]).
+/// The workspace as RON text (the current version, [`FileV3`]); refused when the text would
+/// be larger than lpkpi opens ([`crate::money::limits::MAX_WORKSPACE_BYTES`]).
 pub fn to_ron(ws: &Workspace) -> Result<String, WorkspaceError> {
+    to_ron_within(ws, crate::money::limits::MAX_WORKSPACE_BYTES)
+}
+
+fn to_ron_within(ws: &Workspace, limit: u64) -> Result<String, WorkspaceError> {
     let (products, index) = compact::products(&ws.rows);
     let file = FileV3::without_rows(ws, products);
     let body = options()
@@ -264,6 +269,14 @@ pub fn to_ron(ws: &Workspace) -> Result<String, WorkspaceError> {
         out.push_str(after.get(EMPTY.len()..).unwrap_or_default());
     }
     out.push('\n');
+    // what lpkpi would refuse to open is not written: the file on disk stays as it was
+    if out.len() as u64 > limit {
+        return Err(WorkspaceError::Serialize(format!(
+            "it would take {} MiB, over the {} MiB lpkpi opens; nothing was written (import into a new workspace instead)",
+            out.len() >> 20,
+            limit >> 20
+        )));
+    }
     Ok(out)
 }
 
@@ -366,4 +379,24 @@ fn read_v3(
         .from_str::<FileV3>(text)
         .map_err(|e| parse_error(origin, e))?
         .into_workspace(origin, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_workspace_larger_than_lpkpi_opens_is_not_written() {
+        let ws = Workspace::new("Contoso", None, None);
+        let text = to_ron_within(&ws, u64::MAX).unwrap_or_default();
+        assert!(to_ron_within(&ws, text.len() as u64).is_ok());
+        let err = to_ron_within(&ws, text.len() as u64 - 1)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            err.contains("over the 0 MiB lpkpi opens; nothing was written"),
+            "{err}"
+        );
+    }
 }

@@ -100,6 +100,15 @@ pub enum WorkspaceError {
         /// What is wrong with its folder.
         message: String,
     },
+    /// A file beside the workspace with the name of its lock or owner file that lpkpi did not
+    /// write: it is left as it is, and the workspace is not opened.
+    #[error(
+        "{path} is in the way: it has the name of one of the workspace's lock files but is not lpkpi's (left as it is; rename it, or choose another workspace name)"
+    )]
+    NotOurs {
+        /// The file in the way.
+        path: String,
+    },
     /// `new` on a file that exists.
     #[error("{path} already exists")]
     Exists {

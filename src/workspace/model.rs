@@ -433,7 +433,16 @@ impl Workspace {
     /// ([`crate::money::limits`]), so whatever it accepts saves and opens again.
     pub fn implausible(&self) -> Option<String> {
         use crate::money::limits;
+        use chrono::Datelike;
         let first = |r: Result<(), limits::LimitError>| r.err().map(|e| e.0);
+        // as an edit or the command line would refuse it: the window's index is kept in range
+        if let Some(a) = self.partner.anniversary
+            && !limits::plausible_year(a.year())
+        {
+            return Some(format!(
+                "the anniversary {a} is not a plausible date (a year from 1990 to 2199)"
+            ));
+        }
         for r in &self.rates {
             if let Some(e) = first(limits::check_rate(r.currency.as_str(), r.usd_per)) {
                 return Some(e);
