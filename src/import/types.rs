@@ -111,9 +111,9 @@ pub enum SpreadsheetError {
     Sheet {
         /// The sheet's name.
         sheet: String,
-        /// The reader's error.
+        /// The reader's error (boxed: it is large, and the error rare).
         #[source]
-        source: calamine::Error,
+        source: Box<calamine::Error>,
     },
 }
 

@@ -144,7 +144,10 @@ fn read_book(
             Some(Err(e)) => {
                 return Err(ImportError::Spreadsheet {
                     file: name.to_string(),
-                    source: SpreadsheetError::Sheet { sheet, source: e },
+                    source: SpreadsheetError::Sheet {
+                        sheet,
+                        source: Box::new(e),
+                    },
                 });
             }
             Some(Ok(range)) => range,
