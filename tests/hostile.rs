@@ -1007,6 +1007,26 @@ fn text_cases() -> Vec<Case> {
         case(g, "empty_file", |c| report(&[&c.write("empty.csv", "")]))
             .exit(&[2])
             .err_has("empty.csv"),
+        // a file of rejected rows is refused whole past 200,000 of them, in a bounded memory
+        // (each kept with its reason took about 500 bytes: 10 million took 4.8 GB)
+        case(g, "rows_all_rejected", |c| {
+            let text = format!("Date,Qty,SKU\n{}", "x\n".repeat(1_000_000));
+            report(&[&c.write("junk.csv", text)])
+        })
+        .exit(&[2])
+        .one_line()
+        .err_has("junk.csv: over 200000 rows rejected (the first: date 'x' is not a valid date")
+        .peak_below(256),
+        // below the limit, each rejected row is listed, wherever the cores cut the file
+        case(g, "many_rows_rejected_after_good_ones", |c| {
+            let text = format!(
+                "Date,Qty,SKU\n{}{}",
+                "2026-05-01,1,AZ-104T00\n".repeat(300_000),
+                "x\n".repeat(150_000)
+            );
+            report(&[&c.write("half.csv", text)])
+        })
+        .rows(Some(450_000), Some(300_000), Some(150_000)),
         case(g, "header_only", |c| report(&[&c.write("h.csv", csv(&[]))])).rows(
             Some(0),
             Some(0),

@@ -288,6 +288,34 @@ fn files_named_like_a_lock_that_are_not_lpkpis_are_left_alone() {
     assert!(!dir.path().join("w.ron.owner").exists());
 }
 
+/// New files (a workspace, its backup, a report) take the user's umask, as any program's do:
+/// a user who keeps their files private (077) gets rw------- for the partner's revenue.
+#[cfg(unix)]
+#[test]
+fn new_files_follow_the_users_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_lpkpi");
+    let script = format!(
+        "umask 077 && '{bin}' new p.ron --partner A --anniversary 2027-03-01 && '{bin}' import p.ron '{}' && '{bin}' report --workspace p.ron --out r.json",
+        s(&data("orders-basic.csv"))
+    );
+    let out = Command::new("sh")
+        .args(["-c", &script])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    for name in ["p.ron", "p.ron.bak", "r.json"] {
+        let mode = std::fs::metadata(dir.path().join(name))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(mode, 0o600, "{name}");
+    }
+}
+
 #[cfg(unix)]
 #[test]
 fn special_files_as_inputs_are_refused_at_once() {

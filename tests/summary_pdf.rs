@@ -237,6 +237,28 @@ fn long_lists_are_shortened_and_hostile_text_is_plain() {
     assert_eq!(text.matches("hostile.csv line").count(), 8, "{text}");
 }
 
+/// A crafted product name of 50,000 letters is quoted cut to its first 200, with its length,
+/// in every format; and a word longer than a line is broken across lines, not dropped.
+#[test]
+fn a_product_name_of_any_length_is_quoted_cut() {
+    let name = "W".repeat(50_000);
+    let csv = format!("{HEADER}91,1,2026-05-04,,{name},,1,1.00,1.00,USD,Invoiced\n");
+    let (json, pdf) = reports(&demo(), &[("long.csv", &csv)], Paper::A4);
+    let reasons: Vec<&str> = json["rows"]["review"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["reason"].as_str())
+        .filter(|r| r.contains("WWW"))
+        .collect();
+    assert_eq!(reasons.len(), 1, "{reasons:?}");
+    let quoted = format!("'{}… (50000 characters)'", "W".repeat(200));
+    assert!(reasons[0].contains(&quoted), "{}", reasons[0]);
+    let text = text_of(&pdf);
+    assert!(text.contains("WWWWWWWWWW"), "shown");
+    assert!(text.contains("characters)"), "with its length");
+}
+
 /// A list the PDF and the Markdown shorten says where it is whole, and it is: the HTML page
 /// lists every row.
 #[test]

@@ -51,22 +51,20 @@ pub struct Staged {
 
 /// Write `bytes` beside `path` (permissions as in [`write_like`]), ready to replace it.
 pub fn stage(path: &Path, bytes: &[u8], like: &Path) -> std::io::Result<Staged> {
-    let mut tmp = tempfile::Builder::new()
-        .prefix(&temp_prefix(path))
-        .suffix(".tmp")
-        .tempfile_in(folder(path))?;
-    // Keep the permissions of the file replaced (or copied); new files get the usual
-    // rw-r--r--.
-    match std::fs::metadata(like) {
-        Ok(meta) => tmp.as_file().set_permissions(meta.permissions())?,
-        Err(_) => {
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                tmp.as_file()
-                    .set_permissions(std::fs::Permissions::from_mode(0o644))?;
-            }
-        }
+    let prefix = temp_prefix(path);
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    // A new file is created as any program creates one: rw-rw-rw- less the user's umask
+    // (rw-r--r-- with the usual 022; rw------- for a user who keeps their files private).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(folder(path))?;
+    // the file replaced (or copied) keeps its permissions
+    if let Ok(meta) = std::fs::metadata(like) {
+        tmp.as_file().set_permissions(meta.permissions())?;
     }
     // through the file itself: the temporary's own error would name its path, which means
     // nothing to the user

@@ -116,6 +116,11 @@ impl RowSink<'_> {
         scan.observe_with(cells, &self.layout.columns, Some((&mut self.memo, mark)));
     }
 
+    /// The rows rejected so far.
+    pub fn rejected(&self) -> u32 {
+        self.counts.rejected
+    }
+
     /// Add the rows of a later chunk of the same file, read by another sink.
     pub fn merge(&mut self, later: RowSink<'_>) {
         self.counts.merge(&later.counts);

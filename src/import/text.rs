@@ -249,6 +249,8 @@ fn read_text(
         file: set.files.len() as u32,
         done: AtomicUsize::new(0),
         cancel: AtomicBool::new(false),
+        rejected: std::sync::atomic::AtomicU32::new(0),
+        refused: std::sync::Mutex::new(None),
     };
     let failed = |stop| match stop {
         Stop::Csv(source) => Some(ImportError::Unreadable {
@@ -257,8 +259,15 @@ fn read_text(
         }),
         Stop::Whole => None,
     };
-    let cancelled = || ImportError::Cancelled {
-        file: name.to_string(),
+    // stopped by the user, or by a chunk that rejected too many rows
+    let cancelled = || match reading.refused.lock().ok().and_then(|r| r.clone()) {
+        Some(first) => ImportError::TooManyRejected {
+            file: name.to_string(),
+            first,
+        },
+        None => ImportError::Cancelled {
+            file: name.to_string(),
+        },
     };
 
     // The rows are read with the conventions the first rows suggest, while the evidence of
@@ -476,6 +485,11 @@ struct Reading<'a> {
     /// Bytes read so far, over all chunks.
     done: AtomicUsize,
     cancel: AtomicBool,
+    /// Rows rejected so far, over all chunks.
+    rejected: std::sync::atomic::AtomicU32,
+    /// Set with the cancel when the file rejected too many rows
+    /// ([`crate::money::limits::MAX_REJECTED_ROWS`]): a chunk's first reason.
+    refused: std::sync::Mutex<Option<Option<String>>>,
 }
 
 /// Called every [`EVERY`] records with the bytes read since the last call; false: stop.
@@ -763,11 +777,36 @@ impl<'a> Reading<'a> {
                 n += 1;
             }
         }
-        let mut segments = Vec::new();
+        let mut segments: Vec<Vec<crate::import::Row>> = Vec::new();
+        let mut refused = false;
+        let mut rejected = 0;
         let line_ends = self.records(index, range, tick, |record, line| {
             cuttable &= !record.quote_in_field();
             sink.observe(&mut scan, record);
             sink.push(&mut local, line, record);
+            let counted = sink.rejected() != rejected;
+            rejected = sink.rejected();
+            if counted
+                && self.rejected.fetch_add(1, Ordering::Relaxed) + 1
+                    > crate::money::limits::MAX_REJECTED_ROWS
+                && !refused
+            {
+                // the file is refused: every chunk stops at its next tick
+                refused = true;
+                let first =
+                    segments
+                        .iter()
+                        .flatten()
+                        .chain(&local.rows)
+                        .find_map(|r| match &r.fate {
+                            crate::import::Fate::Rejected { reason } => Some(reason.to_string()),
+                            _ => None,
+                        });
+                if let Ok(mut slot) = self.refused.lock() {
+                    slot.get_or_insert(first);
+                }
+                self.cancel.store(true, Ordering::Relaxed);
+            }
             if index > 0 && local.rows.len() >= SEGMENT {
                 segments.push(std::mem::replace(
                     &mut local.rows,

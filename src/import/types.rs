@@ -60,6 +60,19 @@ pub enum ImportError {
         /// The header cells.
         columns: Vec<String>,
     },
+    /// Too many rows rejected ([`crate::money::limits::MAX_REJECTED_ROWS`]): the file does
+    /// not read as an export, and nothing of it is imported.
+    #[error(
+        "{file}: over {} rows rejected{}: this does not read as a purchase export (check that it is one, and its columns); nothing of it was imported",
+        crate::money::limits::MAX_REJECTED_ROWS,
+        first.as_ref().map_or(String::new(), |r| format!(" (the first: {r})"))
+    )]
+    TooManyRejected {
+        /// File name as given.
+        file: String,
+        /// The first rejected row's reason, when known.
+        first: Option<String>,
+    },
     /// Stopped by the user.
     #[error("{file}: import cancelled")]
     Cancelled {

@@ -197,6 +197,12 @@ fn read_book(
                 });
             }
             sink.push(set, first_row + i as u32 + 1, &SheetRow(r));
+            if sink.rejected() > crate::money::limits::MAX_REJECTED_ROWS {
+                return Err(ImportError::TooManyRejected {
+                    file: name.to_string(),
+                    first: None,
+                });
+            }
         }
         let (counts, warnings) = sink.finish(None, warning);
         return Ok(ImportedFile {

@@ -35,6 +35,12 @@ pub fn max_rate() -> Decimal {
     Decimal::from(1_000_000)
 }
 
+/// Rows of a file rejected past which the file is refused as a whole: it does not read as an
+/// export (a wrong file, or one crafted to fill the memory with reasons), and a list of that
+/// many rejections would help no one. Counted over the whole file, however it is cut for the
+/// cores, so the outcome never depends on the machine.
+pub const MAX_REJECTED_ROWS: u32 = 200_000;
+
 /// Exports larger than this are refused before they are read.
 pub const MAX_EXPORT_BYTES: u64 = 1 << 30;
 /// Words of a product's name and type looked at when it is classified: a real name has a

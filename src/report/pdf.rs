@@ -317,16 +317,22 @@ impl Layout {
         let mut lines: Vec<Vec<Word>> = vec![Vec::new()];
         let mut used = 0.0;
         for word in words {
-            let mut rest = word.text.clone();
+            let mut rest = word.text.as_str();
             loop {
-                let w = self.measure(&rest, size, word.bold);
+                // a word longer than any line is cut without measuring all of it each time
+                // (a crafted name of 100,000 letters would take minutes, line after line)
+                let w = if rest.len() > LONGEST_WORD {
+                    f32::INFINITY
+                } else {
+                    self.measure(rest, size, word.bold)
+                };
                 let line_empty = lines.last().is_none_or(Vec::is_empty);
                 let gap = if line_empty { 0.0 } else { space };
                 if used + gap + w <= width {
                     used += gap + w;
                     if let Some(line) = lines.last_mut() {
                         line.push(Word {
-                            text: rest,
+                            text: rest.to_string(),
                             bold: word.bold,
                         });
                     }
@@ -341,17 +347,17 @@ impl Layout {
                 let mut cut = 0;
                 let mut taken = 0.0;
                 for (i, c) in rest.char_indices() {
-                    let cw = self.measure(&c.to_string(), size, word.bold);
+                    let cw = self.measure(c.encode_utf8(&mut [0; 4]), size, word.bold);
                     if taken + cw > width && i > 0 {
                         break;
                     }
                     taken += cw;
                     cut = i + c.len_utf8();
                 }
-                let tail = rest.split_off(cut);
+                let (head, tail) = rest.split_at(cut);
                 if let Some(line) = lines.last_mut() {
                     line.push(Word {
-                        text: rest,
+                        text: head.to_string(),
                         bold: word.bold,
                     });
                 }
@@ -732,6 +738,10 @@ fn words_of(spans: &[Span]) -> Vec<Word> {
         })
         .collect()
 }
+
+/// Bytes of a word past which it is taken as wider than any line without being measured
+/// whole (a line of the page holds about 150 of the narrowest letters at the smallest size).
+const LONGEST_WORD: usize = 1024;
 
 /// How many charts the PDF shows side by side: cumulative KPI units and revenue
 /// ([`chart::pair`], the SVG the HTML shows, drawn at a size whose labels read at print size).

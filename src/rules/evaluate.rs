@@ -159,7 +159,23 @@ pub fn contribution(p: &Purchase, class: &Classification, inputs: &Inputs<'_>) -
     }
 }
 
+/// Characters of a product's name a review reason quotes in full (a real one has under a
+/// hundred); a longer one is cut, with its length.
+const LABEL: usize = 200;
+
 fn product_label(set: &ImportSet, p: &Purchase) -> String {
+    let label = full_product_label(set, p);
+    match label.char_indices().nth(LABEL) {
+        None => label,
+        Some((cut, _)) => format!(
+            "{}… ({} characters)",
+            label.get(..cut).unwrap_or_default(),
+            label.chars().count()
+        ),
+    }
+}
+
+fn full_product_label(set: &ImportSet, p: &Purchase) -> String {
     let Some(product) = set.product(p) else {
         return String::new();
     };
