@@ -242,6 +242,38 @@ impl CliError {
     }
 }
 
+/// The command line, parsed; or the status to exit with once clap's help or version is
+/// printed (0), or a usage error said in one line on stderr (2), as every other error is.
+pub fn parse_args() -> Result<Args, ExitCode> {
+    Args::try_parse().map_err(|e| {
+        use clap::error::ErrorKind;
+        match e.kind() {
+            ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+                let _ = e.print();
+                ExitCode::SUCCESS
+            }
+            _ => {
+                eprintln!("lpkpi: {}", usage_line(&e.to_string()));
+                ExitCode::from(2)
+            }
+        }
+    })
+}
+
+/// clap's usage error on one line: its first line without its "error: ", and the values an
+/// option takes when it lists them ("invalid value 'xml' for '--format <FORMAT>' [possible
+/// values: json, csv, md, html, pdf] (see --help)").
+fn usage_line(text: &str) -> String {
+    let first = text.lines().next().unwrap_or_default();
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    let values = text
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("[possible values"))
+        .map_or(String::new(), |v| format!(" {v}"));
+    format!("{first}{values} (see --help)")
+}
+
 /// Run a parsed command line; `now` is the local time (its date is the default as-of date).
 pub fn run(args: Args, now: NaiveDateTime) -> ExitCode {
     let result = match args.command {
@@ -667,6 +699,18 @@ fn check_out(out: &Path, r: &ReportArgs) -> Result<(), CliError> {
         }
     }
     let target = crate::files::resolve_links(out).map_err(|e| CliError::Usage(e.to_string()))?;
+    // a workspace's lock or owner file: replaced, a second lpkpi could lock it too
+    let name = target.to_string_lossy();
+    if let Some(workspace) = [".lock", ".owner"]
+        .iter()
+        .find_map(|s| name.strip_suffix(s))
+        .filter(|w| Path::new(w).is_file())
+    {
+        return Err(CliError::Usage(format!(
+            "--out {} is the lock file of the workspace {workspace}: refusing to overwrite it",
+            out.display()
+        )));
+    }
     if crate::workspace::file::is_locked(&target) {
         return Err(CliError::Usage(format!(
             "--out {} is a workspace open in another lpkpi: refusing to overwrite it",

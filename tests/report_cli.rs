@@ -302,6 +302,41 @@ fn assert_usage_error(args: &[&str], mentions: &str) {
         "stderr {err:?} should mention {mentions:?}"
     );
     assert!(out.stdout.is_empty());
+    assert_eq!(err.lines().count(), 1, "one line: {err:?}");
+}
+
+/// clap's own usage errors are one line too, with the values an option takes; help and
+/// version still print in full and exit 0.
+#[test]
+fn usage_errors_are_one_line() {
+    assert_usage_error(&["report", "--bogus"], "unexpected argument '--bogus'");
+    assert_usage_error(
+        &["report", "--format", "xml"],
+        "[possible values: json, csv, md, html, pdf]",
+    );
+    assert_usage_error(&["nonsense"], "unrecognized subcommand 'nonsense'");
+    let help = lpkpi(&["report".to_string(), "--help".to_string()]);
+    assert_eq!(help.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&help.stdout).contains("Usage: lpkpi report"));
+    // --out onto a workspace's lock file
+    let dir = tempfile::tempdir().unwrap();
+    let w = dir.path().join("w.ron");
+    let basic = data().join("orders-basic.csv").display().to_string();
+    let new = lpkpi(&["import".into(), w.display().to_string(), basic.clone()]);
+    assert!(new.status.success());
+    let lock = dir.path().join("w.ron.lock");
+    std::fs::write(&lock, b"").unwrap();
+    assert_usage_error(
+        &[
+            "report",
+            "--anniversary",
+            "2026-10-01",
+            &basic,
+            "--out",
+            &lock.display().to_string(),
+        ],
+        "is the lock file of the workspace",
+    );
 }
 
 #[test]
