@@ -498,3 +498,51 @@ fn undo_costs_what_the_change_costs_at_200k_rows() {
     let inverse = ws.apply(edit).unwrap().unwrap();
     assert!(matches!(inverse, Edit::Unimport { batches: 1, .. }));
 }
+
+/// The log says what an edit changes: the old and new rate, who is removed, which of the
+/// partner's details change.
+#[test]
+fn the_log_says_what_an_edit_changes() {
+    let mut ws = Workspace::new("Contoso", Some("silver"), Some(d("2026-10-01")));
+    ws.rates.push(Rate {
+        currency: Currency::EUR,
+        month: None,
+        usd_per: Decimal::new(108, 2),
+    });
+    ws.people.push(Person {
+        name: "Ana Ruiz".into(),
+        ..Person::default()
+    });
+    let edited = Edit::Rates(ListEdit::Replace(
+        0,
+        Rate {
+            currency: Currency::EUR,
+            month: None,
+            usd_per: Decimal::new(110, 2),
+        },
+    ));
+    assert_eq!(
+        edited.describe_against(&ws),
+        "EUR rate of every month: 1.08 → 1.10"
+    );
+    let monthly = Edit::Rates(ListEdit::Add(Rate {
+        currency: Currency::EUR,
+        month: Some(Month::of(d("2026-04-01"))),
+        usd_per: Decimal::new(107, 2),
+    }));
+    assert_eq!(
+        monthly.describe_against(&ws),
+        "add EUR rate of 2026-04: 1.07"
+    );
+    assert_eq!(
+        Edit::People(ListEdit::Remove(0)).describe_against(&ws),
+        "remove person Ana Ruiz"
+    );
+    let mut partner = ws.partner.clone();
+    partner.name = "Contoso Ltd".into();
+    partner.anniversary = Some(d("2027-10-01"));
+    assert_eq!(
+        Edit::Partner(partner).describe_against(&ws),
+        "partner name 'Contoso' → 'Contoso Ltd', anniversary 2026-10-01 → 2027-10-01"
+    );
+}

@@ -1062,6 +1062,31 @@ fn an_edit_left_open_in_a_form_is_saved_or_stops_the_save() {
     assert_eq!(expiry(&saved()), Some(d("2029-01-31")));
 }
 
+/// Enter in a form's field is its button: a rate, a planned purchase and a person are added
+/// from the keyboard.
+#[test]
+fn enter_in_a_form_adds_what_it_holds() {
+    let mut h = harness(partner());
+    click_tab(&mut h, "Settings");
+    type_into(&mut h, "Currency", "GBP");
+    type_into(&mut h, "USD per unit", "1.27");
+    h.key_press(egui::Key::Enter);
+    h.run_steps(3);
+    settle(&mut h);
+    let rates = &h.state().state.workspace.rates;
+    assert!(
+        rates.iter().any(|r| r.currency.as_str() == "GBP"),
+        "{rates:?}"
+    );
+    click_tab(&mut h, "Capability");
+    type_into(&mut h, "Person name", "Dee Park");
+    h.key_press(egui::Key::Enter);
+    h.run_steps(3);
+    settle(&mut h);
+    assert_eq!(h.state().state.workspace.people.len(), 1);
+    assert_eq!(h.state().state.workspace.people[0].name, "Dee Park");
+}
+
 /// The dashboard's links into Purchases show what they name, whatever filter was left there:
 /// "See N rejected rows" the rejected rows, "Review them" the review list; a row whose amount
 /// waits for a rate says so rather than $0.00.

@@ -299,7 +299,10 @@ impl LpkpiApp {
             Command::Edit(edit) => {
                 // a panel's edit is logged (the undo menu names it so too): the log keeps
                 // what was reclassified, added or removed, and when
-                let (what, revision) = (edit.describe(), self.state.revision);
+                let (what, revision) = (
+                    edit.describe_against(&self.state.workspace),
+                    self.state.revision,
+                );
                 self.edit(edit);
                 if self.state.revision != revision {
                     self.info(format!("Changed: {what}"));

@@ -387,25 +387,30 @@ fn person_form(ui: &mut Ui, state: &AppState, view: &mut CapabilityView, cmds: &
         None => "Add a person".into(),
     };
     ui.label(RichText::new(title).strong());
-    ui.horizontal_wrapped(|ui| {
-        widgets::with_error(ui, view.errors.name.as_deref(), |ui| {
-            widgets::labelled_text(ui, "Person name", &mut view.name, 160.0);
-        });
-        widgets::with_error(ui, None, |ui| {
-            widgets::labelled_text(ui, "MCT ID, if a trainer", &mut view.mct_id, 110.0);
-        });
-        widgets::with_error(ui, view.errors.expiry.as_deref(), |ui| {
-            let current = parse_day(&view.expiry).ok().flatten();
-            widgets::date_field_from(
-                ui,
-                "Membership until",
-                "person-expiry",
-                &mut view.expiry,
-                current,
-                today,
-            );
-        });
-    });
+    // Enter in the person's fields is the form's button
+    let entered = ui
+        .horizontal_wrapped(|ui| {
+            let name = widgets::with_error(ui, view.errors.name.as_deref(), |ui| {
+                widgets::labelled_text(ui, "Person name", &mut view.name, 160.0)
+            });
+            let id = widgets::with_error(ui, None, |ui| {
+                widgets::labelled_text(ui, "MCT ID, if a trainer", &mut view.mct_id, 110.0)
+            });
+            let expiry = widgets::with_error(ui, view.errors.expiry.as_deref(), |ui| {
+                let current = parse_day(&view.expiry).ok().flatten();
+                widgets::date_field_from(
+                    ui,
+                    "Membership until",
+                    "person-expiry",
+                    &mut view.expiry,
+                    current,
+                    today,
+                )
+                .1
+            });
+            widgets::entered(ui, &[&name, &id, &expiry])
+        })
+        .inner;
     // the draft's exam passes, then a pass to add to them
     ui.horizontal_wrapped(|ui| {
         ui.label("Exam passes:");
@@ -463,7 +468,7 @@ fn person_form(ui: &mut Ui, state: &AppState, view: &mut CapabilityView, cmds: &
         } else {
             "Add person"
         };
-        if ui.button(label).clicked() {
+        if ui.button(label).clicked() || entered {
             submit_person(people, view, cmds);
         }
         if view.editing.is_some() && ui.button("Cancel editing").clicked() {

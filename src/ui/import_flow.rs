@@ -220,6 +220,17 @@ impl LpkpiApp {
             figures,
             pending: _,
         } = p;
+        // what the figures become, for the log, as the preview said it
+        let change = match (self.state.outcome(), &figures.after) {
+            (Some(before), Some(after)) if figures.key == self.state.figures_key() => format!(
+                " · KPI units {} → {}, revenue {} → {}",
+                crate::report::grouped_units(before.eval.totals.kpi_units),
+                crate::report::grouped_units(after.totals.kpi_units),
+                crate::report::usd(before.eval.totals.revenue_usd),
+                crate::report::usd(after.totals.revenue_usd)
+            ),
+            _ => String::new(),
+        };
         // the figures hold every row to review: a million-row file's take milliseconds to free
         drop_elsewhere((inputs, figures));
         let edit = self.state.workspace.import_edit_with(
@@ -273,8 +284,18 @@ impl LpkpiApp {
         } else {
             drop_elsewhere(set);
         }
+        let names: Vec<&str> = files
+            .iter()
+            .filter(|f| f.error.is_none())
+            .map(|f| f.name.as_str())
+            .collect();
+        let named = match names.as_slice() {
+            [one] => format!(" ({one})"),
+            [a, b] => format!(" ({a} and {b})"),
+            _ => String::new(),
+        };
         self.info(format!(
-            "Imported {n} file{}: {} purchases, {} duplicates, {} rejected{not_imported}",
+            "Imported {n} file{}{named}: {} purchases, {} duplicates, {} rejected{change}{not_imported}",
             if n == 1 { "" } else { "s" },
             count(counts.kept),
             count(counts.duplicates),

@@ -950,7 +950,23 @@ fn row_details(
         );
     }
     let Some(key) = r.catalog_key() else {
-        ui.label(&*r.why);
+        // said above when the row has no product (a summary, not-invoiced or rejected row)
+        if !r.product.is_empty() {
+            ui.label(&*r.why);
+        }
+        if state
+            .selected_row
+            .and_then(|i| state.derived.as_ref().ok()?.session.set.rows.get(i))
+            .is_some_and(|row| row.purchase.is_none())
+        {
+            ui.label(
+                RichText::new(format!(
+                    "The workspace keeps the values of purchases only: this row's are in {} at line {}.",
+                    r.file, r.line_no
+                ))
+                .weak(),
+            );
+        }
         return;
     };
     ui.label(format!(

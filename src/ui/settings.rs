@@ -572,14 +572,17 @@ pub fn settings_ui(
         ui.horizontal_wrapped(|ui| {
             let err = |k: &str| view.field_errors.get(k).cloned();
             let (e_cur, e_month, e_value) = (err("Currency"), err("Month"), err("USD per unit"));
-            widgets::with_error(ui, e_cur.as_deref(), |ui| widgets::labelled_text(ui, "Currency", &mut view.rate_currency, 48.0));
-            widgets::with_error(ui, e_month.as_deref(), |ui| widgets::labelled_text(ui, "Month (optional, YYYY-MM)", &mut view.rate_month, 72.0));
-            widgets::with_error(ui, e_value.as_deref(), |ui| widgets::labelled_text(ui, "USD per unit", &mut view.rate_value, 72.0));
+            let fields = [
+                widgets::with_error(ui, e_cur.as_deref(), |ui| widgets::labelled_text(ui, "Currency", &mut view.rate_currency, 48.0)),
+                widgets::with_error(ui, e_month.as_deref(), |ui| widgets::labelled_text(ui, "Month (optional, YYYY-MM)", &mut view.rate_month, 72.0)),
+                widgets::with_error(ui, e_value.as_deref(), |ui| widgets::labelled_text(ui, "USD per unit", &mut view.rate_value, 72.0)),
+            ];
+            let entered = widgets::entered(ui, &fields.each_ref());
             if let Some((_, r)) = &view.editing_rate {
                 ui.label(RichText::new(format!("Editing the {} rate", r.currency)).strong());
             }
             let save = if view.editing_rate.is_some() { "Save rate" } else { "Add rate" };
-            if ui.button(save).clicked() {
+            if ui.button(save).clicked() || entered {
                 view.submit_rate(ws, cmds);
             }
             if view.editing_rate.is_some() && ui.button("Cancel editing").clicked() {
@@ -640,11 +643,11 @@ pub fn settings_ui(
         ui.horizontal_wrapped(|ui| {
             let err = |k: &str| view.field_errors.get(k).cloned();
             let (e_date, e_line, e_kits, e_usd) = (err("Planned on"), err("Product line"), err("Kits"), err("Revenue (USD)"));
-            widgets::with_error(ui, e_date.as_deref(), |ui| {
+            let date = widgets::with_error(ui, e_date.as_deref(), |ui| {
                 let current = NaiveDate::parse_from_str(view.plan_date.trim(), "%Y-%m-%d").ok();
-                widgets::date_field_from(ui, "Planned on", "plan-date", &mut view.plan_date, current, state.as_of_date());
+                widgets::date_field_from(ui, "Planned on", "plan-date", &mut view.plan_date, current, state.as_of_date()).1
             });
-            widgets::labelled_text(ui, "What", &mut view.plan_what, 180.0);
+            let what = widgets::labelled_text(ui, "What", &mut view.plan_what, 180.0);
             widgets::with_error(ui, e_line.as_deref(), |ui| {
                 let label = ui.label("Product line");
                 egui::ComboBox::from_id_salt("plan-line")
@@ -659,13 +662,14 @@ pub fn settings_ui(
             });
             // the figures and the button on a row of their own: the whole form fits 900 wide
             ui.end_row();
-            widgets::with_error(ui, e_kits.as_deref(), |ui| widgets::labelled_text(ui, "Kits", &mut view.plan_kits, 56.0));
-            widgets::with_error(ui, e_usd.as_deref(), |ui| widgets::labelled_text(ui, "Revenue (USD)", &mut view.plan_usd, 90.0));
+            let kits = widgets::with_error(ui, e_kits.as_deref(), |ui| widgets::labelled_text(ui, "Kits", &mut view.plan_kits, 56.0));
+            let usd = widgets::with_error(ui, e_usd.as_deref(), |ui| widgets::labelled_text(ui, "Revenue (USD)", &mut view.plan_usd, 90.0));
+            let entered = widgets::entered(ui, &[&date, &what, &kits, &usd]);
             if view.editing_plan.is_some() {
                 ui.label(RichText::new("Editing the selected plan").strong());
             }
             let save = if view.editing_plan.is_some() { "Save planned purchase" } else { "Add planned purchase" };
-            if ui.button(save).clicked() {
+            if ui.button(save).clicked() || entered {
                 view.submit_plan(ws, cmds);
             }
             if view.editing_plan.is_some() && ui.button("Cancel editing").clicked() {

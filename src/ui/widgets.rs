@@ -185,6 +185,12 @@ pub fn with_error<R>(ui: &mut Ui, error: Option<&str>, add: impl FnOnce(&mut Ui)
     .inner
 }
 
+/// Whether Enter was pressed in one of a form's `fields` (it leaves the field): the form's
+/// own button is then taken as pressed, as a person expects of a form.
+pub fn entered(ui: &Ui, fields: &[&egui::Response]) -> bool {
+    fields.iter().any(|f| f.lost_focus()) && ui.input(|i| i.key_pressed(egui::Key::Enter))
+}
+
 /// A section heading.
 pub fn heading(ui: &mut Ui, text: &str) {
     ui.add_space(6.0);

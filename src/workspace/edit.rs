@@ -254,6 +254,97 @@ impl Edit {
     }
 }
 
+impl Edit {
+    /// Words for the log, with what the edit changes in `before` (the workspace it applies
+    /// to): the old and new value of an edited rate, the person or plan removed, the partner's
+    /// details that change, the files imported ("EUR rate of every month: 1.08 → 1.10").
+    pub fn describe_against(&self, before: &Workspace) -> String {
+        fn rate(r: &Rate) -> String {
+            format!(
+                "{} rate of {}",
+                r.currency,
+                r.month.map_or("every month".to_string(), |m| m.label())
+            )
+        }
+        fn plan(p: &PlannedPurchase) -> String {
+            if p.description.trim().is_empty() {
+                format!("of {}", p.date)
+            } else {
+                format!("'{}'", p.description)
+            }
+        }
+        let day = |d: Option<chrono::NaiveDate>| d.map_or("none".to_string(), |d| d.to_string());
+        match self {
+            Edit::Partner(p) => {
+                let was = &before.partner;
+                let mut changed = Vec::new();
+                if was.name != p.name {
+                    changed.push(format!("name '{}' → '{}'", was.name, p.name));
+                }
+                if was.partner_id != p.partner_id {
+                    changed.push(format!("ID '{}' → '{}'", was.partner_id, p.partner_id));
+                }
+                if was.level != p.level {
+                    let level = |l: &Option<String>| l.clone().unwrap_or_else(|| "none".into());
+                    changed.push(format!("level {} → {}", level(&was.level), level(&p.level)));
+                }
+                if was.anniversary != p.anniversary {
+                    changed.push(format!(
+                        "anniversary {} → {}",
+                        day(was.anniversary),
+                        day(p.anniversary)
+                    ));
+                }
+                if changed.is_empty() {
+                    self.describe()
+                } else {
+                    format!("partner {}", changed.join(", "))
+                }
+            }
+            Edit::People(ListEdit::Remove(i)) => before
+                .people
+                .get(*i)
+                .map_or_else(|| self.describe(), |p| format!("remove person {}", p.name)),
+            Edit::Rates(ListEdit::Replace(i, r)) => match before.rates.get(*i) {
+                Some(old) if rate(old) == rate(r) => {
+                    format!("{}: {} → {}", rate(r), old.usd_per, r.usd_per)
+                }
+                Some(old) => format!(
+                    "{} ({}) → {} ({})",
+                    rate(old),
+                    old.usd_per,
+                    rate(r),
+                    r.usd_per
+                ),
+                None => self.describe(),
+            },
+            Edit::Rates(ListEdit::Add(r) | ListEdit::Insert(_, r)) => {
+                format!("add {}: {}", rate(r), r.usd_per)
+            }
+            Edit::Rates(ListEdit::Remove(i)) => before.rates.get(*i).map_or_else(
+                || self.describe(),
+                |r| format!("remove {} ({})", rate(r), r.usd_per),
+            ),
+            Edit::Planned(ListEdit::Remove(i)) => before.planned.get(*i).map_or_else(
+                || self.describe(),
+                |p| format!("remove planned purchase {}", plan(p)),
+            ),
+            Edit::Import(b) => {
+                let names: Vec<&str> = b.files.iter().map(|f| f.name.as_str()).collect();
+                match names.as_slice() {
+                    [] => self.describe(),
+                    [one] => format!("import of {one}"),
+                    [a, b] => format!("import of {a} and {b}"),
+                    [a, b, rest @ ..] => {
+                        format!("import of {a}, {b} and {} more", rest.len())
+                    }
+                }
+            }
+            _ => self.describe(),
+        }
+    }
+}
+
 fn apply_list<T: Clone + PartialEq>(
     list: &mut Vec<T>,
     edit: ListEdit<T>,
