@@ -278,6 +278,18 @@ pub fn cumulative_plot(ui: &mut Ui, e: &Evaluation, revenue: bool, height: f32, 
             egui_plot::HoverPosition::Elsewhere { .. } => None,
         })
         .show(ui, |plot_ui| {
+            // the targets' names stacked apart when their lines are close (Silver's 200 under
+            // Gold's 5,000 on a scale of a million): a line's height in plot units
+            let gap = 16.0 * max_y / f64::from((height - strip).max(1.0));
+            let mut order: Vec<usize> = (0..targets.len()).collect();
+            order.sort_by(|&a, &b| f(targets[a].1).total_cmp(&f(targets[b].1)));
+            let mut label_at = vec![0.0; targets.len()];
+            let mut floor = f64::NEG_INFINITY;
+            for i in order {
+                let y = f(targets[i].1).max(floor);
+                label_at[i] = y;
+                floor = y + gap;
+            }
             for (i, (name, y)) in targets.iter().enumerate() {
                 let colour = p.targets[i % p.targets.len()];
                 plot_ui.hline(
@@ -290,7 +302,7 @@ pub fn cumulative_plot(ui: &mut Ui, e: &Evaluation, revenue: bool, height: f32, 
                 plot_ui.text(
                     Text::new(
                         "",
-                        PlotPoint::new(12.1, f(*y)),
+                        PlotPoint::new(12.1, label_at[i]),
                         RichText::new(format!("{name} {}", exact(*y))).color(colour),
                     )
                     .anchor(Align2::LEFT_BOTTOM),
@@ -322,7 +334,10 @@ pub fn cumulative_plot(ui: &mut Ui, e: &Evaluation, revenue: bool, height: f32, 
                     .radius(2.5),
             );
             if show_forecast {
-                let from = [t_x.max(0.0), f(actual)];
+                // from where the actual line ends (the end of the as-of month at the
+                // earliest), as the summary's chart draws it: R5 projects the months after
+                // the as-of day's own, whose purchases so far are in the actual
+                let from = [t_x.max(shown as f64), f(actual)];
                 plot_ui.line(
                     Line::new(
                         "Forecast without the plan",

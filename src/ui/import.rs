@@ -171,18 +171,18 @@ fn rate_edit(ws: &Workspace, currency: Currency, typed: &str) -> Result<Edit, St
 fn group_title(group: &ReviewGroup) -> String {
     let n = group.rows.len();
     let rows = if n == 1 { "row" } else { "rows" };
-    let (verb, one) = if n == 1 {
-        ("waits", "is")
+    let (verb, one, their, repeat) = if n == 1 {
+        ("waits", "is", "its", "repeats")
     } else {
-        ("wait", "are")
+        ("wait", "are", "their", "repeat")
     };
     let n = count(len(n));
     match (group.kind, group.currency) {
         (ReviewKind::NeedsRate, Some(c)) => {
-            format!("{n} {rows} in {c} {verb} for an exchange rate: their revenue is held back")
+            format!("{n} {rows} in {c} {verb} for an exchange rate: {their} revenue is held back")
         }
         (ReviewKind::NeedsRate, None) => {
-            format!("{n} {rows} {verb} for an exchange rate: their revenue is held back")
+            format!("{n} {rows} {verb} for an exchange rate: {their} revenue is held back")
         }
         (ReviewKind::UnknownProduct, _) => {
             format!("{n} {rows} of unknown products {one} not counted until classified")
@@ -191,7 +191,7 @@ fn group_title(group: &ReviewGroup) -> String {
             "{n} {rows} of packaged sets without a component count {one} counted as 1 component per kit"
         ),
         (ReviewKind::DifferingDuplicate, _) => format!(
-            "{n} {rows} repeat an earlier order line with other content: the earlier row stands"
+            "{n} {rows} {repeat} an earlier order line with other content: the earlier row stands"
         ),
     }
 }
