@@ -1062,6 +1062,34 @@ fn an_edit_left_open_in_a_form_is_saved_or_stops_the_save() {
     assert_eq!(expiry(&saved()), Some(d("2029-01-31")));
 }
 
+/// Up and Down move the selection through the purchases shown, from the keyboard.
+#[test]
+fn arrow_keys_move_through_the_purchases() {
+    let mut h = harness(imported());
+    settle(&mut h);
+    click_tab(&mut h, "Purchases");
+    assert_eq!(h.state().state.selected_row, None);
+    let press = |h: &mut Harness<'static, LpkpiApp>, key| {
+        h.key_press(key);
+        h.run_steps(2);
+        h.state().state.selected_row
+    };
+    let first = press(&mut h, egui::Key::ArrowDown);
+    assert!(first.is_some(), "the first row shown");
+    let second = press(&mut h, egui::Key::ArrowDown);
+    assert!(second.is_some() && second != first);
+    assert_eq!(press(&mut h, egui::Key::ArrowUp), first);
+    assert_eq!(
+        press(&mut h, egui::Key::ArrowUp),
+        first,
+        "stays on the first"
+    );
+    // typing in the filter keeps the arrows for the field
+    h.get_by_label("Filter").focus();
+    h.run_steps(1);
+    assert_eq!(press(&mut h, egui::Key::ArrowDown), first);
+}
+
 /// Enter in a form's field is its button: a rate, a planned purchase and a person are added
 /// from the keyboard.
 #[test]

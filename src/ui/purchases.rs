@@ -749,13 +749,41 @@ pub fn purchases_ui(
 
     let row_height = 22.0;
     let selected = state.selected_row;
+    // Up and Down move the selection through the rows shown (unless a field is being typed
+    // in), the table scrolling to it: the rows are read from the keyboard without a Tab a cell
+    let step = if ui.ctx().egui_wants_keyboard_input() || visible.is_empty() {
+        0
+    } else {
+        ui.input_mut(|i| {
+            i64::from(i.consume_key(egui::Modifiers::NONE, egui::Key::ArrowDown))
+                - i64::from(i.consume_key(egui::Modifiers::NONE, egui::Key::ArrowUp))
+        })
+    };
+    let mut scroll_to = None;
+    if step != 0 {
+        let last = visible.len() - 1;
+        let at = selected.and_then(|s| visible.iter().position(|&v| v == s));
+        let next = match at {
+            None if step > 0 => 0,
+            None => last,
+            Some(p) => usize::try_from(p as i64 + step).unwrap_or(0).min(last),
+        };
+        if let Some(&row) = visible.get(next) {
+            cmds.push(Command::SelectRow(Some(row)));
+            scroll_to = Some(next);
+        }
+    }
     // both ways: the table scrolls sideways in a narrow window, its header stays on top
     egui::ScrollArea::horizontal()
         .id_salt("purchases-sideways")
         .show(ui, |ui| {
             // a click on a row's text picks the row rather than starting a text selection
             ui.style_mut().interaction.selectable_labels = false;
-            TableBuilder::new(ui)
+            let mut table = TableBuilder::new(ui);
+            if let Some(n) = scroll_to {
+                table = table.scroll_to_row(n, None);
+            }
+            table
                 .id_salt("purchases")
                 .striped(true)
                 .sense(egui::Sense::click())
