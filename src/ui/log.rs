@@ -27,7 +27,8 @@ pub fn toasts(ctx: &egui::Context, state: &AppState, cmds: &mut Vec<Command>) {
         .anchor(egui::Align2::RIGHT_BOTTOM, [-12.0, -36.0])
         .order(egui::Order::Foreground)
         .show(ctx, |ui| {
-            for (i, n) in recent.iter().rev().take(4) {
+            // the two latest: more would cover the panel's own buttons (the Log keeps all)
+            for (i, n) in recent.iter().rev().take(2) {
                 egui::Frame::popup(ui.style()).show(ui, |ui| {
                     ui.set_max_width(420.0);
                     ui.horizontal(|ui| {
