@@ -260,18 +260,31 @@ pub fn parse_args() -> Result<Args, ExitCode> {
     })
 }
 
-/// clap's usage error on one line: its first line without its "error: ", and the values an
-/// option takes when it lists them ("invalid value 'xml' for '--format <FORMAT>' [possible
-/// values: json, csv, md, html, pdf] (see --help)").
+/// clap's usage error on one line: its first line without its "error: ", then what it lists
+/// under it (the arguments missing, the values an option takes, a tip), up to its usage
+/// ("the following required arguments were not provided: <WORKSPACE> <FILES>... (see
+/// --help)").
 fn usage_line(text: &str) -> String {
-    let first = text.lines().next().unwrap_or_default();
+    let mut lines = text.lines();
+    let first = lines.next().unwrap_or_default();
     let first = first.strip_prefix("error: ").unwrap_or(first);
-    let values = text
-        .lines()
-        .map(str::trim)
-        .find(|l| l.starts_with("[possible values"))
-        .map_or(String::new(), |v| format!(" {v}"));
-    format!("{first}{values} (see --help)")
+    let mut out = first.trim_end().to_string();
+    let mut listing = false;
+    for line in lines.take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more")) {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        // the arguments listed under the first line are one list
+        let item = line.starts_with('<') || line.starts_with('-');
+        if !out.ends_with(':') {
+            out.push(if item && listing { ',' } else { ';' });
+        }
+        listing = item;
+        out.push(' ');
+        out.push_str(line);
+    }
+    format!("{out} (see --help)")
 }
 
 /// Run a parsed command line; `now` is the local time (its date is the default as-of date).
@@ -704,10 +717,10 @@ fn check_out(out: &Path, r: &ReportArgs) -> Result<(), CliError> {
     if let Some(workspace) = [".lock", ".owner"]
         .iter()
         .find_map(|s| name.strip_suffix(s))
-        .filter(|w| Path::new(w).is_file())
+        .filter(|w| crate::workspace::file::is_workspace(Path::new(w)))
     {
         return Err(CliError::Usage(format!(
-            "--out {} is the lock file of the workspace {workspace}: refusing to overwrite it",
+            "--out {} is a lock file of the workspace {workspace}: refusing to overwrite it",
             out.display()
         )));
     }

@@ -1027,6 +1027,27 @@ fn text_cases() -> Vec<Case> {
             report(&[&c.write("half.csv", text)])
         })
         .rows(Some(450_000), Some(300_000), Some(150_000)),
+        // a quote in a field: the file is read again whole, its rejections not counted twice
+        case(g, "rejected_rows_read_again_are_counted_once", |c| {
+            let text = format!(
+                "Date,Qty,Product\n2026-05-01,1,\"Pro AZ-104T00, kit\"\n{}{}",
+                "2026-05-01,1,AZ-104T00 kit\n".repeat(100_000),
+                "x,1,AZ-104T00 kit\n".repeat(150_000)
+            );
+            report(&[&c.write("quoted.csv", text)])
+        })
+        .rows(Some(250_001), Some(100_001), Some(150_000)),
+        // day-first dates the first rows cannot tell from month-first: the rows the guess
+        // rejected are read again with the order the whole file shows, and none is rejected
+        case(g, "rows_a_first_guess_rejects_are_not_a_refusal", |c| {
+            let text = format!(
+                "Date,Qty,Product\n{}{}",
+                "05/03/2026,1,AZ-104T00 kit\n".repeat(2_500),
+                "17/08/2026,1,AZ-104T00 kit\n".repeat(210_000)
+            );
+            report(&[&c.write("day-first.csv", text)])
+        })
+        .rows(Some(212_500), Some(212_500), Some(0)),
         case(g, "header_only", |c| report(&[&c.write("h.csv", csv(&[]))])).rows(
             Some(0),
             Some(0),

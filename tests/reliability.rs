@@ -286,6 +286,13 @@ fn files_named_like_a_lock_that_are_not_lpkpis_are_left_alone() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(!dir.path().join("w.ron.lock").exists());
     assert!(!dir.path().join("w.ron.owner").exists());
+    // a host without a name ("this computer"), and a lock file an older build wrote its
+    // holder into: lpkpi's too
+    std::fs::write(dir.path().join("w.ron.lock"), b"old-host 17\n").unwrap();
+    std::fs::write(dir.path().join("w.ron.owner"), b"this computer 4242\n").unwrap();
+    let out = lpkpi(&["import", s(&w), s(&data("orders-basic.csv"))]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!dir.path().join("w.ron.lock").exists());
 }
 
 /// New files (a workspace, its backup, a report) take the user's umask, as any program's do:

@@ -315,6 +315,15 @@ fn usage_errors_are_one_line() {
         "[possible values: json, csv, md, html, pdf]",
     );
     assert_usage_error(&["nonsense"], "unrecognized subcommand 'nonsense'");
+    // what is missing is named
+    assert_usage_error(
+        &["import"],
+        "the following required arguments were not provided: <WORKSPACE>, <FILES>...",
+    );
+    assert_usage_error(
+        &["report", "--formt", "md"],
+        "a similar argument exists: '--format'",
+    );
     let help = lpkpi(&["report".to_string(), "--help".to_string()]);
     assert_eq!(help.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&help.stdout).contains("Usage: lpkpi report"));
@@ -335,7 +344,7 @@ fn usage_errors_are_one_line() {
             "--out",
             &lock.display().to_string(),
         ],
-        "is the lock file of the workspace",
+        "is a lock file of the workspace",
     );
 }
 

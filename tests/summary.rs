@@ -87,7 +87,7 @@ fn the_planned_purchases_the_forecast_counts_are_listed_with_its_total() {
         "{md}"
     );
     assert!(
-        md.contains("The planned purchase 'Past course' on 2026-11-20 is not counted: its date is past, and its purchase counts once imported. The planned purchase 'Next year's course' on 2027-03-05 is not counted: it is outside the window."),
+        md.contains("The planned purchase 'Past course' on 2026-11-20 is not counted: it is not after 2026-11-26, and its purchase counts once imported. The planned purchase 'Next year's course' on 2027-03-05 is not counted: it is outside the window."),
         "{md}"
     );
     assert!(
@@ -123,7 +123,7 @@ fn the_planned_purchases_the_forecast_counts_are_listed_with_its_total() {
     let md = demo_with_plans(vec![plan("2026-11-20", "Past course", 10, "1000")]);
     assert!(
         md.contains(
-            "The planned purchase 'Past course' on 2026-11-20 is not counted: its date is past, and its purchase counts once imported."
+            "The planned purchase 'Past course' on 2026-11-20 is not counted: it is not after 2026-11-26, and its purchase counts once imported."
         ),
         "{md}"
     );
@@ -138,7 +138,7 @@ fn the_planned_purchases_the_forecast_counts_are_listed_with_its_total() {
     ]);
     assert!(
         md.contains(
-            "2 planned purchases dated on or before 2026-11-26 are not counted: their dates are past, and their purchases count once imported. 2 planned purchases dated outside the window are not counted."
+            "2 planned purchases dated on or before 2026-11-26 are not counted: their purchases count once imported. 2 planned purchases dated outside the window are not counted."
         ),
         "{md}"
     );

@@ -826,7 +826,7 @@ fn a_planned_purchase_is_added_with_its_line_named_as_the_summary_names_it() {
     assert_eq!(h.state().state.workspace.planned.len(), 2);
     under(&h, "no: not after the as-of day", "In the forecast", false);
     h.get_by_label_contains(
-        "The planned purchase 'Bought already' on 2026-09-01 is not counted: its date is past",
+        "The planned purchase 'Bought already' on 2026-09-01 is not counted: it is not after 2026-09-15",
     );
 }
 
@@ -1062,6 +1062,42 @@ fn an_edit_left_open_in_a_form_is_saved_or_stops_the_save() {
     assert_eq!(expiry(&saved()), Some(d("2029-01-31")));
 }
 
+/// Escape in the preview's rate field leaves the field, not the import; a decimal comma is
+/// a rate's mark there too.
+#[test]
+fn escape_in_a_field_of_the_preview_keeps_it() {
+    let mut ws = partner();
+    ws.rates.clear();
+    let mut h = harness(ws);
+    h.input_mut().dropped_files.push(Arc::new(Dropped {
+        path: data().join("rechnungen.csv"),
+    }));
+    h.step();
+    wait(&mut h, "the import preview", |app| {
+        app.state.preview.is_some()
+    });
+    h.run_steps(2);
+    h.get_by_label("USD per EUR").focus();
+    h.run_steps(1);
+    h.get_by_label("USD per EUR").type_text("1,08");
+    h.run_steps(1);
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+    assert!(
+        h.state().state.preview.is_some(),
+        "the field left, the preview kept"
+    );
+    h.get_by_label("Add EUR rate").click();
+    h.run_steps(3);
+    settle(&mut h);
+    let rates = &h.state().state.workspace.rates;
+    assert_eq!(rates.len(), 1, "{rates:?}");
+    assert_eq!(rates[0].usd_per, Decimal::from_str("1.08").unwrap());
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+    assert!(h.state().state.preview.is_none(), "then Escape cancels");
+}
+
 /// Up and Down move the selection through the purchases shown, from the keyboard.
 #[test]
 fn arrow_keys_move_through_the_purchases() {
@@ -1090,8 +1126,8 @@ fn arrow_keys_move_through_the_purchases() {
     assert_eq!(press(&mut h, egui::Key::ArrowDown), first);
 }
 
-/// Enter in a form's field is its button: a rate, a planned purchase and a person are added
-/// from the keyboard.
+/// Enter in a form's field is its button: a rate and a person are added from the keyboard
+/// (the planned purchase's form takes Enter the same way, through `widgets::entered`).
 #[test]
 fn enter_in_a_form_adds_what_it_holds() {
     let mut h = harness(partner());

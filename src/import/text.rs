@@ -35,6 +35,7 @@ use super::sniff::{
 };
 use super::split::{Record, Splitter};
 use super::{AddOptions, FileShape, ImportError, ImportRules, ImportSet, ImportedFile, Row};
+use crate::money::limits::MAX_REJECTED_ROWS;
 
 /// Files below this size per extra thread are read by one thread.
 const MIN_CHUNK: usize = 1 << 20;
@@ -250,7 +251,8 @@ fn read_text(
         done: AtomicUsize::new(0),
         cancel: AtomicBool::new(false),
         rejected: std::sync::atomic::AtomicU32::new(0),
-        refused: std::sync::Mutex::new(None),
+        first_rejected: std::sync::Mutex::new(None),
+        capped: AtomicBool::new(false),
     };
     let failed = |stop| match stop {
         Stop::Csv(source) => Some(ImportError::Unreadable {
@@ -259,16 +261,20 @@ fn read_text(
         }),
         Stop::Whole => None,
     };
-    // stopped by the user, or by a chunk that rejected too many rows
-    let cancelled = || match reading.refused.lock().ok().and_then(|r| r.clone()) {
-        Some(first) => ImportError::TooManyRejected {
-            file: name.to_string(),
-            first,
-        },
-        None => ImportError::Cancelled {
-            file: name.to_string(),
-        },
+    let cancelled = || ImportError::Cancelled {
+        file: name.to_string(),
     };
+    // more rows rejected than a file may have, read with the conventions decided: the first
+    // reason is the file's first rejected row's (the lowest chunk's first)
+    let too_many = || ImportError::TooManyRejected {
+        file: name.to_string(),
+        first: reading
+            .first_rejected
+            .lock()
+            .ok()
+            .and_then(|f| f.as_ref().map(|(_, reason)| reason.clone())),
+    };
+    let over = || reading.rejected.load(Ordering::Relaxed) > MAX_REJECTED_ROWS;
 
     // The rows are read with the conventions the first rows suggest, while the evidence of
     // the whole file is gathered; they are read again only when it decides otherwise.
@@ -281,7 +287,7 @@ fn read_text(
             Err(_) => return Ok(None),
         },
     };
-    let mut parts = reading.run(&chunks, options, |r, i, c, t| r.rows(i, c, guess, t));
+    let mut parts = reading.run(&chunks, options, |r, i, c, t| r.rows(i, c, guess, t, false));
     if reading.cancel.load(Ordering::Relaxed) {
         // before anything sends the file back to be read whole
         return Err(cancelled());
@@ -296,7 +302,7 @@ fn read_text(
             return Ok(None);
         }
         chunks = std::iter::once(0..data.len()).collect();
-        parts = reading.run(&chunks, options, |r, i, c, t| r.rows(i, c, guess, t));
+        parts = reading.run(&chunks, options, |r, i, c, t| r.rows(i, c, guess, t, false));
     }
     if reading.cancel.load(Ordering::Relaxed) {
         return Err(cancelled());
@@ -315,16 +321,24 @@ fn read_text(
         parts.clear();
         reading.done.store(0, Ordering::Relaxed);
         let again = reading
-            .run(&chunks, options, |r, i, c, t| r.rows(i, c, conventions, t))
+            .run(&chunks, options, |r, i, c, t| {
+                r.rows(i, c, conventions, t, true)
+            })
             .into_iter()
             .collect::<Result<Vec<Part<'_>>, Stop>>();
+        if reading.cancel.load(Ordering::Relaxed) {
+            return Err(cancelled());
+        }
+        if over() {
+            return Err(too_many());
+        }
         parts = match again {
             Ok(parts) => parts,
             Err(stop) => return failed(stop).map_or(Ok(None), Err),
         };
-        if reading.cancel.load(Ordering::Relaxed) {
-            return Err(cancelled());
-        }
+    } else if over() {
+        // the guess was the conventions decided: its rows' rejections are the file's
+        return Err(too_many());
     }
     if let Origin::File { file, len, .. } = reading.origin
         && file.metadata().map_or(true, |m| m.len() != len)
@@ -485,17 +499,32 @@ struct Reading<'a> {
     /// Bytes read so far, over all chunks.
     done: AtomicUsize,
     cancel: AtomicBool,
-    /// Rows rejected so far, over all chunks.
+    /// Rows rejected in this run, over all chunks ([`MAX_REJECTED_ROWS`] is the file's
+    /// limit): set to 0 when a run starts, so a file read again is not counted twice.
     rejected: std::sync::atomic::AtomicU32,
-    /// Set with the cancel when the file rejected too many rows
-    /// ([`crate::money::limits::MAX_REJECTED_ROWS`]): a chunk's first reason.
-    refused: std::sync::Mutex<Option<Option<String>>>,
+    /// The first rejected row's reason of the lowest chunk that has one, with its chunk.
+    first_rejected: std::sync::Mutex<Option<(usize, String)>>,
+    /// A run with the conventions decided passed the limit: its chunks stop (the file is
+    /// refused whatever the rest holds).
+    capped: AtomicBool,
 }
 
 /// Called every [`EVERY`] records with the bytes read since the last call; false: stop.
 type Tick<'t> = &'t mut dyn FnMut(usize) -> bool;
 
 impl<'a> Reading<'a> {
+    /// Keep `row`'s reason as the file's first rejected one unless a lower chunk has one.
+    fn note_first_rejected(&self, chunk: usize, row: Option<&crate::import::Row>) {
+        let Some(crate::import::Fate::Rejected { reason }) = row.map(|r| &r.fate) else {
+            return;
+        };
+        if let Ok(mut first) = self.first_rejected.lock()
+            && first.as_ref().is_none_or(|(c, _)| chunk < *c)
+        {
+            *first = Some((chunk, reason.to_string()));
+        }
+    }
+
     /// Run `work` on every chunk, the first on this thread (reporting progress and relaying a
     /// cancel), the others on threads of their own; results in chunk order.
     fn run<T: Send>(
@@ -507,6 +536,12 @@ impl<'a> Reading<'a> {
         let Some((first, rest)) = chunks.split_first() else {
             return Vec::new();
         };
+        // a run counts the rows it rejects afresh
+        self.rejected.store(0, Ordering::Relaxed);
+        self.capped.store(false, Ordering::Relaxed);
+        if let Ok(mut f) = self.first_rejected.lock() {
+            *f = None;
+        }
         let total = self.len.max(1) as f32;
         std::thread::scope(|scope| {
             let work = &work;
@@ -519,6 +554,7 @@ impl<'a> Reading<'a> {
                         let mut tick = |bytes: usize| {
                             self.done.fetch_add(bytes, Ordering::Relaxed);
                             !self.cancel.load(Ordering::Relaxed)
+                                && !self.capped.load(Ordering::Relaxed)
                         };
                         work(self, i + 1, c, &mut tick)
                     })
@@ -531,7 +567,7 @@ impl<'a> Reading<'a> {
                 if !options.report(done as f32 / total) {
                     self.cancel.store(true, Ordering::Relaxed);
                 }
-                !self.cancel.load(Ordering::Relaxed)
+                !self.cancel.load(Ordering::Relaxed) && !self.capped.load(Ordering::Relaxed)
             };
             out.push(work(self, 0, first.clone(), &mut tick));
             for h in handles {
@@ -756,6 +792,7 @@ impl<'a> Reading<'a> {
         range: Range<usize>,
         conventions: Conventions,
         tick: Tick<'_>,
+        decided: bool,
     ) -> Result<Part<'a>, Stop> {
         // the header lies in the head of a file read a block at a time
         let chunk = self
@@ -778,34 +815,27 @@ impl<'a> Reading<'a> {
             }
         }
         let mut segments: Vec<Vec<crate::import::Row>> = Vec::new();
-        let mut refused = false;
         let mut rejected = 0;
         let line_ends = self.records(index, range, tick, |record, line| {
             cuttable &= !record.quote_in_field();
             sink.observe(&mut scan, record);
             sink.push(&mut local, line, record);
-            let counted = sink.rejected() != rejected;
-            rejected = sink.rejected();
-            if counted
-                && self.rejected.fetch_add(1, Ordering::Relaxed) + 1
-                    > crate::money::limits::MAX_REJECTED_ROWS
-                && !refused
-            {
-                // the file is refused: every chunk stops at its next tick
-                refused = true;
-                let first =
-                    segments
-                        .iter()
-                        .flatten()
-                        .chain(&local.rows)
-                        .find_map(|r| match &r.fate {
-                            crate::import::Fate::Rejected { reason } => Some(reason.to_string()),
-                            _ => None,
-                        });
-                if let Ok(mut slot) = self.refused.lock() {
-                    slot.get_or_insert(first);
+            if sink.rejected() != rejected {
+                rejected = sink.rejected();
+                if rejected == 1 {
+                    // this chunk's first: the file's when no lower chunk has one
+                    self.note_first_rejected(index, local.rows.last());
                 }
-                self.cancel.store(true, Ordering::Relaxed);
+                if self.rejected.fetch_add(1, Ordering::Relaxed) + 1 > MAX_REJECTED_ROWS {
+                    if decided {
+                        // the file is refused: every chunk stops at its next tick
+                        self.capped.store(true, Ordering::Relaxed);
+                    } else {
+                        // read with a guess the file's evidence may overturn: counted, not
+                        // kept (the memory stays bounded; the file is refused or read again)
+                        local.rows.pop();
+                    }
+                }
             }
             if index > 0 && local.rows.len() >= SEGMENT {
                 segments.push(std::mem::replace(

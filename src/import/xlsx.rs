@@ -190,17 +190,25 @@ fn read_book(
         });
         let mut sink = layout.rows(set.files.len() as u32, conventions, rules);
         let total = rows.len().max(1) as f32;
+        let mut first_rejected = None;
         for (i, r) in rows.iter().enumerate().skip(h + 1) {
             if i.is_multiple_of(4096) && !options.report(i as f32 / total) {
                 return Err(ImportError::Cancelled {
                     file: name.to_string(),
                 });
             }
+            let before = sink.rejected();
             sink.push(set, first_row + i as u32 + 1, &SheetRow(r));
+            if before == 0 && sink.rejected() == 1 {
+                first_rejected = set.rows.last().and_then(|row| match &row.fate {
+                    crate::import::Fate::Rejected { reason } => Some(reason.to_string()),
+                    _ => None,
+                });
+            }
             if sink.rejected() > crate::money::limits::MAX_REJECTED_ROWS {
                 return Err(ImportError::TooManyRejected {
                     file: name.to_string(),
-                    first: None,
+                    first: first_rejected,
                 });
             }
         }

@@ -245,11 +245,12 @@ pub fn plans_left_out(
     match past.as_slice() {
         [] => {}
         [p] => said.push(format!(
-            "{} is not counted: its date is past, and its purchase counts once imported.",
-            one(p)
+            "{} is not counted: it is not after {}, and its purchase counts once imported.",
+            one(p),
+            eval.as_of
         )),
         many => said.push(format!(
-            "{} dated on or before {} are not counted: their dates are past, and their purchases count once imported.",
+            "{} dated on or before {} are not counted: their purchases count once imported.",
             count_of(many.len(), "planned purchase", "planned purchases"),
             eval.as_of
         )),

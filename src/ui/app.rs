@@ -114,7 +114,10 @@ impl LpkpiApp {
             .map_or(persisted.panel, |s| s.panel);
         let jobs = Jobs::new(cc.egui_ctx.clone());
         // the last workspace, unless it is gone (said below, over the demo)
-        let (last, gone) = match persisted.last {
+        // one kept by an older version as typed (relative to a folder now unknown) is not
+        // looked for in today's folder
+        let last = persisted.last.filter(|p| p.is_absolute());
+        let (last, gone) = match last {
             Some(p) if options.workspace.is_none() && !p.exists() => (None, Some(p)),
             last => (last, None),
         };

@@ -86,11 +86,13 @@ impl CapabilityView {
         }
         let mut cmds = Vec::new();
         submit_person(people, self, &mut cmds);
-        Some(cmds.pop().ok_or_else(|| {
-            format!(
+        Some(cmds.pop().ok_or_else(|| match &self.errors.person {
+            // they changed meanwhile (an undo): the form says so, and is kept
+            Some(e) if self.editing.is_none() => format!("In Capability: {e}"),
+            _ => format!(
                 "The edit of {} in Capability has an error: correct it, or Cancel editing",
                 original.name
-            )
+            ),
         }))
     }
 }

@@ -6,10 +6,8 @@
 //! for want of a rate in the summary, with the rate to add right there.
 
 use std::collections::BTreeMap;
-use std::str::FromStr;
 
 use eframe::egui::{self, Color32, RichText, Ui};
-use rust_decimal::Decimal;
 
 use super::command::Command;
 use super::state::{AppState, HeldBack, ImportPreview, PreviewFile, ReviewGroup};
@@ -34,6 +32,10 @@ pub struct ImportView {
     pub rates: BTreeMap<Currency, String>,
     /// Why the rate typed for a currency was not added.
     pub rate_error: Option<(Currency, String)>,
+    /// Whether a field had the keyboard, or a list was open, when the last frame ended: an
+    /// Escape then leaves it (egui takes the focus away before the frame is drawn), and does
+    /// not cancel the import.
+    pub busy_keys: bool,
 }
 
 /// The overlay shown while files hover over the window.
@@ -149,8 +151,8 @@ fn mapping_editor(ui: &mut Ui, file: &PreviewFile, view: &mut ImportView, cmds: 
 /// The edit that sets `currency`'s rate for every month to `typed` USD per unit, as Settings
 /// adds one (the same checks, the same `Edit`), or why it cannot.
 fn rate_edit(ws: &Workspace, currency: Currency, typed: &str) -> Result<Edit, String> {
-    let usd_per = Decimal::from_str(typed.trim())
-        .map_err(|_| format!("a rate is a number of USD per {currency} (1.08, say)"))?;
+    let usd_per = widgets::typed_rate(typed)
+        .ok_or_else(|| format!("a rate is a number of USD per {currency} (1.08, say)"))?;
     crate::money::limits::check_rate(currency.as_str(), usd_per).map_err(|e| e.to_string())?;
     let rate = Rate {
         currency,
@@ -338,11 +340,19 @@ pub fn preview_ui(
     view: &mut ImportView,
     cmds: &mut Vec<Command>,
 ) {
-    let Some(p) = &state.preview else { return };
+    let Some(p) = &state.preview else {
+        view.busy_keys = false;
+        return;
+    };
     let updating = p.stale(state.figures_key());
-    // Escape cancels, unless it is leaving a field being typed in (checked before the fields
-    // see it); a click beside the preview does not
-    if ctx.input(|i| i.key_pressed(egui::Key::Escape)) && !ctx.egui_wants_keyboard_input() {
+    // Escape cancels, unless it leaves a field being typed in or closes a list (as the last
+    // frame ended), or answers a question asked over the preview; a click beside it does not
+    if ctx.input(|i| i.key_pressed(egui::Key::Escape))
+        && !view.busy_keys
+        && !egui::Popup::is_any_open(ctx)
+        && state.unsaved.is_none()
+        && state.browser.is_none()
+    {
         cmds.push(Command::CancelImport);
     }
     // a modal: the panels behind wait for Confirm or Cancel, and the keyboard stays in it
@@ -441,4 +451,5 @@ pub fn preview_ui(
                 }
             });
         });
+    view.busy_keys = ctx.text_edit_focused() || egui::Popup::is_any_open(ctx);
 }

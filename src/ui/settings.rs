@@ -141,11 +141,15 @@ impl SettingsView {
             {
                 let mut cmds = Vec::new();
                 self.submit_rate(ws, &mut cmds);
-                out.push(cmds.pop().ok_or_else(|| {
-                    format!(
+                out.push(cmds.pop().ok_or_else(|| match &self.rate_error {
+                    // the rate changed meanwhile (an undo): the form says so, and is kept
+                    Some(e) if self.editing_rate.is_none() => {
+                        format!("The rate being edited in Settings: {e}")
+                    }
+                    _ => format!(
                         "The edit of the {} rate in Settings has an error: correct it, or Cancel editing",
                         original.1.currency
-                    )
+                    ),
                 }));
             }
         }
@@ -164,9 +168,12 @@ impl SettingsView {
             if form(self) != form(&as_was) {
                 let mut cmds = Vec::new();
                 self.submit_plan(ws, &mut cmds);
-                out.push(cmds.pop().ok_or_else(|| {
-                    "The edit of a planned purchase in Settings has an error: correct it, or Cancel editing"
-                        .to_string()
+                out.push(cmds.pop().ok_or_else(|| match &self.plan_error {
+                    Some(e) if self.editing_plan.is_none() => {
+                        format!("The planned purchase being edited in Settings: {e}")
+                    }
+                    _ => "The edit of a planned purchase in Settings has an error: correct it, or Cancel editing"
+                        .to_string(),
                 }));
             }
         }
@@ -182,15 +189,8 @@ impl SettingsView {
         } else {
             Month::parse(&self.rate_month).map(Some).ok_or(())
         };
-        // a decimal comma reads as the mark ("1,10"): a rate has no thousands
-        let typed = self.rate_value.trim();
-        let typed = if typed.contains('.') {
-            typed.to_string()
-        } else {
-            typed.replacen(',', ".", 1)
-        };
-        let value = Decimal::from_str(&typed)
-            .map_err(|_| "a number, e.g. 1.08".to_string())
+        let value = widgets::typed_rate(&self.rate_value)
+            .ok_or_else(|| "a number, e.g. 1.08".to_string())
             .and_then(|usd_per| {
                 let code = currency.as_ref().map_or("", |c| c.as_str());
                 crate::money::limits::check_rate(code, usd_per)

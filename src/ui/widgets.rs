@@ -185,6 +185,18 @@ pub fn with_error<R>(ui: &mut Ui, error: Option<&str>, add: impl FnOnce(&mut Ui)
     .inner
 }
 
+/// An exchange rate as typed: a decimal comma reads as the mark ("1,10"), since a rate has no
+/// thousands; None when it is not a number.
+pub fn typed_rate(text: &str) -> Option<rust_decimal::Decimal> {
+    let text = text.trim();
+    let text = if text.contains('.') {
+        text.to_string()
+    } else {
+        text.replacen(',', ".", 1)
+    };
+    text.parse().ok()
+}
+
 /// Whether Enter was pressed in one of a form's `fields` (it leaves the field): the form's
 /// own button is then taken as pressed, as a person expects of a form.
 pub fn entered(ui: &Ui, fields: &[&egui::Response]) -> bool {

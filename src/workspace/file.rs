@@ -74,15 +74,39 @@ fn read_owner(path: &Path) -> Option<(String, String)> {
         "an owner file",
     )
     .ok()?;
-    let text = String::from_utf8_lossy(&bytes);
-    let mut parts = text.split_whitespace();
-    let host = parts.next()?.to_string();
-    let pid = parts.next().unwrap_or("?").to_string();
-    // "host pid", as lpkpi writes it, and nothing more
-    if parts.next().is_some() {
-        return None;
+    holder(&bytes).or_else(|| {
+        // a holder mid-write, or an older build's
+        let text = String::from_utf8_lossy(&bytes);
+        let host = text.split_whitespace().next()?.to_string();
+        Some((host, "?".into()))
+    })
+}
+
+/// The host and process an owner file names, as lpkpi writes it: the host's name (spaces
+/// and all: "this computer" when it has none), a space, the process id. None otherwise.
+fn holder(bytes: &[u8]) -> Option<(String, String)> {
+    let text = std::str::from_utf8(bytes).ok()?.trim();
+    let (host, pid) = text.rsplit_once(char::is_whitespace)?;
+    let host = host.trim();
+    (!host.is_empty() && !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| (host.to_string(), pid.to_string()))
+}
+
+/// Whether the file at `file` may be lpkpi's lock or owner file of a workspace: missing (or
+/// gone while looked at), empty (a lock file), or naming a host and process (an owner file,
+/// and the lock file of builds that wrote the holder into it). A folder, a link or any other
+/// content is someone else's.
+fn may_be_ours(file: &Path) -> bool {
+    match std::fs::symlink_metadata(file) {
+        Err(_) => true,
+        Ok(m) if !m.is_file() => false,
+        Ok(m) if m.len() == 0 => true,
+        Ok(m) if m.len() > crate::money::limits::MAX_OWNER_BYTES => false,
+        Ok(_) => match std::fs::read(file) {
+            Ok(bytes) => holder(&bytes).is_some(),
+            Err(e) => e.kind() == std::io::ErrorKind::NotFound,
+        },
     }
-    Some((host, pid))
 }
 
 #[cfg(unix)]
@@ -139,19 +163,12 @@ impl WorkspaceLock {
         }
         // lpkpi's lock file is empty and its owner file says "host pid": another file of that
         // name is someone's, never taken over nor removed
-        let owner_file = owner_path(path);
-        let not_ours = |p: &Path| WorkspaceError::NotOurs {
-            path: p.display().to_string(),
-        };
-        if std::fs::symlink_metadata(&lock).is_ok_and(|m| !m.is_file() || m.len() > 0) {
-            return Err(not_ours(&lock));
-        }
-        let owner_is_ours = || {
-            std::fs::symlink_metadata(&owner_file).is_ok_and(|m| m.is_file())
-                && read_owner(path).is_some_and(|(_, pid)| pid.parse::<u32>().is_ok())
-        };
-        if std::fs::symlink_metadata(&owner_file).is_ok() && !owner_is_ours() {
-            return Err(not_ours(&owner_file));
+        for file in [&lock, &owner_path(path)] {
+            if !may_be_ours(file) {
+                return Err(WorkspaceError::NotOurs {
+                    path: file.display().to_string(),
+                });
+            }
         }
         for _ in 0..50 {
             let file = OpenOptions::new()
@@ -291,6 +308,30 @@ pub fn is_workspace(path: &Path) -> bool {
     starts_like_ron(&head) && read(path).is_ok_and(|bytes| parse(&bytes, "").is_ok())
 }
 
+/// Where the block comment `text` starts with ends (the index of its last `/`): RON's block
+/// comments nest, as Rust's do. None when it goes on past `text`.
+fn block_comment_end(text: &[u8]) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i + 1 < text.len() {
+        match &text[i..i + 2] {
+            b"/*" => {
+                depth += 1;
+                i += 2;
+            }
+            b"*/" => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+                i += 2;
+            }
+            _ => i += 1,
+        }
+    }
+    None
+}
+
 /// How much of a file [`starts_like_ron`] looks at.
 const HEAD: u64 = 64 << 10;
 
@@ -308,7 +349,7 @@ fn starts_like_ron(head: &[u8]) -> bool {
         let skip = if rest.starts_with(b"//") {
             rest.iter().position(|&b| b == b'\n')
         } else if rest.starts_with(b"/*") {
-            rest.windows(2).position(|w| w == b"*/").map(|j| j + 1)
+            block_comment_end(rest)
         } else if rest.starts_with(b"#!") {
             rest.iter().position(|&b| b == b']')
         } else {
@@ -322,7 +363,9 @@ fn starts_like_ron(head: &[u8]) -> bool {
                 .iter()
                 .position(|b| !b.is_ascii_whitespace())
                 .map_or(&[][..], |k| &after[k..]);
-            return after.first() == Some(&b'(') || (after.is_empty() && name > 0);
+            // a comment after the name: the full parse decides
+            return after.first() == Some(&b'(')
+                || (name > 0 && (after.is_empty() || after.starts_with(b"/")));
         };
         match skip {
             Some(j) => rest = &rest[j + 1..],
@@ -564,6 +607,8 @@ mod tests {
             "\u{feff}  \n(version: 3)",
             "// lpkpi workspace\n(",
             "/* edited by hand */\n(",
+            "/* outer /* inner */ still */\n(",
+            "Workspace /* named */ (",
             "#![enable(implicit_some)]\n// x\n(",
             "Workspace (version: 3)",
             &format!("{}(", "\n".repeat(300)),

@@ -273,7 +273,7 @@ fn to_ron_within(ws: &Workspace, limit: u64) -> Result<String, WorkspaceError> {
     if out.len() as u64 > limit {
         return Err(WorkspaceError::Serialize(format!(
             "it would take {} MiB, over the {} MiB lpkpi opens; nothing was written (import into a new workspace instead)",
-            out.len() >> 20,
+            (out.len() as u64).div_ceil(1 << 20),
             limit >> 20
         )));
     }
