@@ -197,27 +197,19 @@ impl SettingsView {
                     .map(|()| usd_per)
                     .map_err(|e| e.to_string())
             });
-        let mut set = |k: &'static str, e: Option<String>| match e {
-            Some(e) => {
-                self.field_errors.insert(k, e);
-            }
-            None => {
-                self.field_errors.remove(k);
-            }
-        };
-        set(
+        self.set_field_error(
             "Currency",
             currency
                 .is_none()
                 .then(|| "a currency code, e.g. EUR".to_string()),
         );
-        set(
+        self.set_field_error(
             "Month",
             month
                 .is_err()
                 .then(|| "a month as YYYY-MM, or empty for every month".to_string()),
         );
-        set("USD per unit", value.as_ref().err().cloned());
+        self.set_field_error("USD per unit", value.as_ref().err().cloned());
         self.rate_error = None;
         if let (Some(currency), Ok(month), Ok(usd_per)) = (currency, month, value) {
             let rate = Rate {
@@ -269,29 +261,21 @@ impl SettingsView {
         let date = NaiveDate::parse_from_str(self.plan_date.trim(), "%Y-%m-%d");
         let kits = self.plan_kits.trim().parse::<i64>();
         let amount = Decimal::from_str(self.plan_usd.trim());
-        let mut set = |k: &'static str, e: Option<String>| match e {
-            Some(e) => {
-                self.field_errors.insert(k, e);
-            }
-            None => {
-                self.field_errors.remove(k);
-            }
-        };
-        set(
+        self.set_field_error(
             "Planned on",
             date.is_err().then(|| "a date as YYYY-MM-DD".to_string()),
         );
-        set(
+        self.set_field_error(
             "Product line",
             self.plan_line
                 .is_none()
                 .then(|| "choose a product line".to_string()),
         );
-        set(
+        self.set_field_error(
             "Kits",
             kits.is_err().then(|| "a whole number of kits".to_string()),
         );
-        set(
+        self.set_field_error(
             "Revenue (USD)",
             amount
                 .is_err()
@@ -330,6 +314,18 @@ impl SettingsView {
                     self.plan_kits.clear();
                     self.plan_usd.clear();
                 }
+            }
+        }
+    }
+
+    /// The error beside the field `k` (none: the field is fine).
+    fn set_field_error(&mut self, k: &'static str, e: Option<String>) {
+        match e {
+            Some(e) => {
+                self.field_errors.insert(k, e);
+            }
+            None => {
+                self.field_errors.remove(k);
             }
         }
     }
