@@ -1062,6 +1062,31 @@ fn an_edit_left_open_in_a_form_is_saved_or_stops_the_save() {
     assert_eq!(expiry(&saved()), Some(d("2029-01-31")));
 }
 
+/// Import starts in the folder the last export was imported from (dropped here), not in the
+/// workspace's or the last export's.
+#[test]
+fn import_starts_where_the_last_export_came_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.ron");
+    drop(lpkpi::workspace::Document::create(&path, partner()).unwrap());
+    let mut h = harness_opening(&path);
+    wait(&mut h, "the workspace", |app| app.opening.is_none());
+    h.input_mut().dropped_files.push(Arc::new(Dropped {
+        path: data().join("orders-basic.csv"),
+    }));
+    h.step();
+    wait(&mut h, "the import preview", |app| {
+        app.state.preview.is_some()
+    });
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+    assert!(h.state().state.preview.is_none());
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::I);
+    h.run_steps(2);
+    let exports = std::path::absolute(data()).unwrap();
+    wait_listing(&mut h, &exports);
+}
+
 /// Escape in the preview's rate field leaves the field, not the import; a decimal comma is
 /// a rate's mark there too.
 #[test]

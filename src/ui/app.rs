@@ -78,6 +78,8 @@ pub struct LpkpiApp {
     pub(super) parked_pick: Option<Pick>,
     /// The folder of the last file picked (a recent place of the window's browser).
     pub(super) last_folder: Option<PathBuf>,
+    /// The folder of the last export imported: where the next month's is downloaded too.
+    pub(super) last_import_folder: Option<PathBuf>,
     /// The startup trace (`LPKPI_TRACE_STARTUP=1`).
     trace: Option<super::trace::StartupTrace>,
     /// The workspace asked for at start, while it opens: the window says so rather than show
@@ -174,6 +176,7 @@ impl LpkpiApp {
             native_dialog,
             parked_pick: None,
             last_folder: persisted.last_folder,
+            last_import_folder: persisted.last_import_folder,
             trace,
             opening,
         }

@@ -205,22 +205,30 @@ fn suggested_name(pick: Pick, partner: &str, as_of: chrono::NaiveDate) -> Option
 }
 
 impl LpkpiApp {
-    /// The folder a dialog starts in: the workspace's, else the last one a file was picked in.
-    fn start_folder(&self) -> Option<PathBuf> {
+    /// The folder a dialog starts in: for an import, the last import's (the exports are
+    /// downloaded where they were last month); else the workspace's, else the last one a file
+    /// was picked in.
+    fn start_folder(&self, pick: Pick) -> Option<PathBuf> {
+        let last_import = (pick == Pick::Import)
+            .then(|| self.last_import_folder.clone())
+            .flatten()
+            .filter(|f| f.is_dir());
         // a workspace opened by a bare name is in the current folder
-        self.state
-            .path
-            .as_ref()
-            .and_then(|p| std::path::absolute(p).ok())
-            .and_then(|p| p.parent().map(PathBuf::from))
-            .filter(|p| !p.as_os_str().is_empty())
-            .or_else(|| self.last_folder.clone())
+        last_import.or_else(|| {
+            self.state
+                .path
+                .as_ref()
+                .and_then(|p| std::path::absolute(p).ok())
+                .and_then(|p| p.parent().map(PathBuf::from))
+                .filter(|p| !p.as_os_str().is_empty())
+                .or_else(|| self.last_folder.clone())
+        })
     }
 
     /// Ask for a file: the desktop's dialog on a worker thread where it can answer, else the
     /// window's browser (after the probe, when it is still running).
     pub(super) fn ask_path(&mut self, pick: Pick) {
-        let start = self.start_folder();
+        let start = self.start_folder(pick);
         let name = suggested_name(
             pick,
             &self.state.workspace.partner.name,
@@ -363,7 +371,8 @@ impl LpkpiApp {
             return;
         };
         if let Some(folder) = paths.first().and_then(|p| p.parent()) {
-            self.last_folder = Some(folder.to_path_buf());
+            self.last_folder =
+                Some(std::path::absolute(folder).unwrap_or_else(|_| folder.to_path_buf()));
         }
         match pick {
             Pick::Open => self.apply(Command::Open(paths.remove(0))),

@@ -24,6 +24,8 @@ pub(super) struct Persisted {
     pub(super) panel: Panel,
     /// The folder of the last file picked (a recent place of the window's file browser).
     pub(super) last_folder: Option<PathBuf>,
+    /// The folder of the last export imported (where Import starts).
+    pub(super) last_import_folder: Option<PathBuf>,
 }
 
 /// What the last run left (nothing when `ephemeral`, or when there is no storage).
@@ -47,6 +49,7 @@ impl LpkpiApp {
             last: self.state.path.as_deref().map(absolute),
             panel: self.state.panel,
             last_folder: self.last_folder.clone(),
+            last_import_folder: self.last_import_folder.clone(),
         };
         eframe::set_value(storage, STORAGE_KEY, &persisted);
     }
