@@ -87,18 +87,26 @@ fn and_list(items: &[String]) -> String {
 /// The requirements of `level` not met, as a list, and whether they take a plural verb
 /// ("KPI units and revenue are", "revenue is", "KPI units are").
 fn missing(level: &LevelStatus) -> (String, bool) {
-    let not_met: Vec<Requirement> = level
+    let not_met: Vec<&Check> = level
         .checks
         .iter()
         .filter(|c| c.met == Some(false))
-        .map(|c| c.requirement)
         .collect();
     let names: Vec<String> = not_met
         .iter()
-        .map(|&r| requirement_words(r).to_string())
+        .map(|c| match (c.requirement, c.actual, c.target) {
+            // the trainers counted beside the ones needed: the figures are in the table, a
+            // count of people reads at once ("Certified Trainers (MCTs: 0 of 2)")
+            (Requirement::Mct, Some(have), Some(need)) => format!(
+                "Certified Trainers (MCTs: {} of {})",
+                super::grouped_units(have),
+                super::grouped_units(need)
+            ),
+            (r, ..) => requirement_words(r).to_string(),
+        })
         .collect();
     let plural = match not_met.as_slice() {
-        [one] => matches!(one, Requirement::KpiUnits | Requirement::Mct),
+        [one] => matches!(one.requirement, Requirement::KpiUnits | Requirement::Mct),
         _ => true,
     };
     (and_list(&names), plural)
