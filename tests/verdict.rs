@@ -44,7 +44,7 @@ fn cases() -> Vec<Case> {
             change: |_| {},
             as_of: "2026-11-26",
             outcome: Some(Outcome::Drops),
-            sentence: "Drops from Gold to Silver unless Gold's KPI units and revenue are met by the deadline.",
+            sentence: "Drops from Gold to Silver unless Gold's KPI units (1,332 short) and revenue ($147,708.28 short) are met by the deadline.",
         },
         Case {
             name: "roster empty: trainers and exam rules unknown",
@@ -54,8 +54,8 @@ fn cases() -> Vec<Case> {
             },
             as_of: "2026-11-26",
             outcome: None,
-            // Gold's KPI units and revenue are short, whatever the roster: Gold is lost
-            sentence: "Loses Gold unless Gold's KPI units and revenue are met by the deadline, and its Certified Trainers (MCTs) and competency exam rule too, not recorded yet; not known yet whether Silver is met: no Certified Trainers (MCTs) are recorded and no competency exam rule for Silver is recorded.",
+            // Gold's KPI units (1,332 short) and revenue ($147,708.28 short) are short, whatever the roster: Gold is lost
+            sentence: "Loses Gold unless Gold's KPI units (1,332 short) and revenue ($147,708.28 short) are met by the deadline, and its Certified Trainers (MCTs) and competency exam rule too, not recorded yet; not known yet whether Silver is met: no Certified Trainers (MCTs) are recorded and no competency exam rule for Silver is recorded.",
         },
         Case {
             name: "an exam rule for Gold only",
@@ -66,7 +66,7 @@ fn cases() -> Vec<Case> {
             },
             as_of: "2026-11-26",
             outcome: None,
-            sentence: "Loses Gold unless Gold's KPI units and revenue are met by the deadline; not known yet whether Silver is met: no competency exam rule for Silver is recorded.",
+            sentence: "Loses Gold unless Gold's KPI units (1,332 short) and revenue ($147,708.28 short) are met by the deadline; not known yet whether Silver is met: no competency exam rule for Silver is recorded.",
         },
         Case {
             name: "trainers recorded but every membership lapses before the deadline",
@@ -78,7 +78,7 @@ fn cases() -> Vec<Case> {
             as_of: "2026-11-26",
             outcome: Some(Outcome::Removed),
             // the way to stay in the program at all is said too
-            sentence: "Removed from the program (now Gold) unless Gold's KPI units, revenue and Certified Trainers (MCTs: 0 of 4) are met by the deadline; meeting Learning Action Pack's Certified Trainers (MCTs: 0 of 1) would keep the partner in the program, at Learning Action Pack or above.",
+            sentence: "Removed from the program (now Gold) unless Gold's KPI units (1,332 short), revenue ($147,708.28 short) and Certified Trainers (MCTs: 0 of 4) are met by the deadline; meeting Learning Action Pack's Certified Trainers (MCTs: 0 of 1) would keep the partner in the program, at Learning Action Pack or above.",
         },
         Case {
             name: "an exam rule for Silver only: Gold's is not known",
@@ -90,7 +90,7 @@ fn cases() -> Vec<Case> {
             as_of: "2026-11-26",
             outcome: Some(Outcome::Drops),
             // meeting the purchases alone would not keep Gold: the rule not recorded is named
-            sentence: "Drops from Gold to Silver unless Gold's KPI units and revenue are met by the deadline, and its competency exam rule too, not recorded yet.",
+            sentence: "Drops from Gold to Silver unless Gold's KPI units (1,332 short) and revenue ($147,708.28 short) are met by the deadline, and its competency exam rule too, not recorded yet.",
         },
         Case {
             name: "the deadline has passed",
@@ -98,7 +98,7 @@ fn cases() -> Vec<Case> {
             as_of: "2027-03-20",
             outcome: Some(Outcome::Drops),
             // the window is closed: no "unless" is left
-            sentence: "Drops from Gold to Silver: Gold's KPI units and revenue were not met by the deadline.",
+            sentence: "Drops from Gold to Silver: Gold's KPI units (1,332 short) and revenue ($147,708.28 short) were not met by the deadline.",
         },
         Case {
             name: "Silver partner keeps Silver",

@@ -358,7 +358,8 @@ pub fn svg(
 /// same plot width: the wider of the two axes' ticks on the left and of the two label columns
 /// on the right, so that their months line up where the summary shows them side by side (PDF)
 /// or one above the other (HTML). Without the subtitle (the partner, the as-of day and the
-/// window), which the summary's header says above them: the height goes to the plot.
+/// window), which the summary's header says above them, nor "Level targets" in the legend
+/// (each target's line is named beside it): the height goes to the plot.
 pub fn pair(eval: &Evaluation, partner: Option<&str>, width: u32, height: u32) -> [String; 2] {
     let metrics = [Metric::KpiUnits, Metric::Revenue];
     let own = metrics.map(|m| draw(eval, partner, m, width, height, Margins::default(), false).1);
@@ -384,7 +385,7 @@ fn draw(
     width: u32,
     height: u32,
     at_least: Margins,
-    with_subtitle: bool,
+    standalone: bool,
 ) -> (String, Margins) {
     let w = f64::from(width.max(1));
     let h = f64::from(height.max(1));
@@ -526,7 +527,9 @@ fn draw(
     if show_plan {
         legend.push((Swatch::Plan, "With planned purchases".into()));
     }
-    if !targets.is_empty() {
+    // in a summary the target lines are known by the names beside them: the legend keeps
+    // to two rows, and the plot the height
+    if !targets.is_empty() && standalone {
         legend.push((Swatch::Target, "Level targets".into()));
     }
     let mut rows: Vec<Vec<(f64, Swatch, String)>> = vec![Vec::new()];
@@ -560,7 +563,7 @@ fn draw(
     let subtitle_size = 12.0;
     let room = w - 2.0 * pad;
     let subtitle: Vec<String> = match partner.map(str::trim).filter(|p| !p.is_empty()) {
-        _ if !with_subtitle => Vec::new(),
+        _ if !standalone => Vec::new(),
         Some(p) => {
             let one = format!("{p} · {when}");
             if text_width(&one, subtitle_size) <= room {

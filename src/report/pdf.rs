@@ -747,9 +747,9 @@ const LONGEST_WORD: usize = 1024;
 /// ([`chart::pair`], the SVG the HTML shows, drawn at a size whose labels read at print size).
 const CHARTS: usize = 2;
 const CHART_W: u32 = 440;
-// tall enough for a plot of about 110 of its 260 px under the title and above a legend of
-// three rows (about 2 cm on paper)
-const CHART_H: u32 = 260;
+// tall enough for a plot of about 105 of its 240 px under the title and above a legend of
+// two rows (about 2 cm on paper)
+const CHART_H: u32 = 240;
 
 /// Lay the summary out in pages.
 fn layout(input: &ReportInput<'_>, options: &PdfOptions) -> Result<Layout, ReportError> {

@@ -94,14 +94,21 @@ fn missing(level: &LevelStatus) -> (String, bool) {
         .collect();
     let names: Vec<String> = not_met
         .iter()
-        .map(|c| match (c.requirement, c.actual, c.target) {
-            // the trainers counted beside the ones needed: the figures are in the table, a
-            // count of people reads at once ("Certified Trainers (MCTs: 0 of 2)")
-            (Requirement::Mct, Some(have), Some(need)) => format!(
+        .map(|c| match (c.requirement, c.actual, c.target, c.gap()) {
+            // how far each is, in the first line a reader reads: the trainers counted beside
+            // the ones needed ("Certified Trainers (MCTs: 0 of 2)"), the figures' shortfall
+            // ("KPI units (1,332 short)", "revenue ($147,708.28 short)")
+            (Requirement::Mct, Some(have), Some(need), _) => format!(
                 "Certified Trainers (MCTs: {} of {})",
                 super::grouped_units(have),
                 super::grouped_units(need)
             ),
+            (Requirement::KpiUnits, .., Some(gap)) => {
+                format!("KPI units ({} short)", super::grouped_units(gap))
+            }
+            (Requirement::Revenue, .., Some(gap)) => {
+                format!("revenue ({} short)", super::usd(gap))
+            }
             (r, ..) => requirement_words(r).to_string(),
         })
         .collect();
