@@ -371,8 +371,7 @@ impl LpkpiApp {
             return;
         };
         if let Some(folder) = paths.first().and_then(|p| p.parent()) {
-            self.last_folder =
-                Some(std::path::absolute(folder).unwrap_or_else(|_| folder.to_path_buf()));
+            self.last_folder = Some(super::persistence::absolute(folder));
         }
         match pick {
             Pick::Open => self.apply(Command::Open(paths.remove(0))),

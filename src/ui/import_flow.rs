@@ -63,13 +63,18 @@ impl LpkpiApp {
         }
     }
 
+    /// The next Import starts in the folder of `file`, picked or dropped: next month's export
+    /// is downloaded there too.
+    fn remember_import_folder(&mut self, file: &std::path::Path) {
+        if let Some(folder) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
+            self.last_import_folder = Some(super::persistence::absolute(folder));
+        }
+    }
+
     /// Read these files from disk and parse them (Command::Import).
     pub(super) fn import_paths(&mut self, paths: Vec<PathBuf>) {
-        // picked or dropped: the next Import starts in their folder
-        if let Some(folder) = paths.first().and_then(|p| p.parent())
-            && let Ok(folder) = std::path::absolute(folder)
-        {
-            self.last_import_folder = Some(folder);
+        if let Some(first) = paths.first() {
+            self.remember_import_folder(first);
         }
         let Some((rules, mappings)) = self.rules_and_mappings(&Remembered::new()) else {
             self.error("the program profile cannot be used: fix it in Settings");
@@ -130,13 +135,8 @@ impl LpkpiApp {
                 "Not imported: wait until this is done ({what}), then drop the files again"
             ));
         } else {
-            // the next Import starts where they came from
-            if let Some(folder) = dropped
-                .iter()
-                .find_map(|d| d.path().parent().filter(|p| !p.as_os_str().is_empty()))
-                .and_then(|f| std::path::absolute(f).ok())
-            {
-                self.last_import_folder = Some(folder);
+            if let Some(first) = dropped.iter().find(|d| !d.path().as_os_str().is_empty()) {
+                self.remember_import_folder(first.path());
             }
             self.state.running = Some(Running {
                 label: reading(dropped.len(), "dropped "),

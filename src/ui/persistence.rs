@@ -65,6 +65,6 @@ impl LpkpiApp {
 
 /// `path` from the root, as the next run (started from any folder) needs it: relative to the
 /// current folder now, and as given when that cannot be known.
-fn absolute(path: &Path) -> std::path::PathBuf {
+pub(super) fn absolute(path: &Path) -> std::path::PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
