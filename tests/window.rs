@@ -717,6 +717,47 @@ fn the_whole_loop_from_drop_to_export() {
     );
 }
 
+/// An export asked for while the figures are being worked out waits for them: the file says
+/// the workspace as it is, never the figures of the edit before. (The edit is made here in the
+/// frame of the click, as a large workspace's recompute would still be running then.)
+#[test]
+fn an_export_waits_for_the_figures_of_the_last_edit() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(imported());
+    settle(&mut h);
+    let before = totals(h.state()).1;
+    let summary = dir.path().join("summary.pdf");
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
+    h.run_steps(4);
+    h.get_by_label("Path").focus();
+    h.run_steps(1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("Path")
+        .type_text(&summary.display().to_string());
+    h.run_steps(2);
+    // the EUR rate edited through the core, its figures not derived yet
+    let state = &mut h.state_mut().state;
+    let mut rate = state.workspace.rates[0].clone();
+    rate.usd_per = Decimal::new(250, 2);
+    let edit = lpkpi::workspace::Edit::Rates(lpkpi::workspace::ListEdit::Replace(0, rate));
+    state.workspace.apply(edit).unwrap();
+    state.revision += 1;
+    h.get_by_label("Use this path").click();
+    h.run_steps(2);
+    wait(&mut h, "the export", |_| summary.exists());
+    settle(&mut h);
+    let after = totals(h.state()).1;
+    assert!(after > before, "the rate edit counts: {before} -> {after}");
+    let pdf = std::fs::read(&summary).unwrap();
+    let text = pdf_extract::extract_text_from_mem(&pdf).unwrap();
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(text.contains(&lpkpi::report::usd(after)), "{after}: {text}");
+    assert!(
+        !text.contains(&lpkpi::report::usd(before)),
+        "{before}: {text}"
+    );
+}
+
 /// A mistyped rate (10,800,000 for 1.08) or huge planned revenue is refused beside its field
 /// with the loader's own words, so the window never saves a file it would refuse to open.
 #[test]
@@ -1729,6 +1770,33 @@ fn the_column_mapping_is_a_table_of_human_field_names_and_iso_dates_say_so() {
     }
     h.get_by_label_contains("decimals with '.' · dates: ISO (YYYY-MM-DD)");
     assert!(h.query_by_label_contains("month first").is_none());
+}
+
+/// Change mapping starts from the columns as read, even when a row is longer than the header
+/// (a trailing comma): it used to show every column "(ignored)".
+#[test]
+fn change_mapping_starts_from_the_columns_as_read_beside_a_ragged_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(data().join("orders-basic.csv")).unwrap();
+    let (header, rows) = text.split_once('\n').unwrap();
+    let text = format!(
+        "{header}\n5999,1,2026-05-02,20533C,MOC 20533C,MOC,1,10.00,10.00,USD,Invoiced,1,extra\n{rows}"
+    );
+    let path = dir.path().join("ragged.csv");
+    std::fs::write(&path, text).unwrap();
+    let mut h = harness(partner());
+    drop_and_preview(&mut h, &[path]);
+    h.get_by_label("Change mapping").click();
+    h.run_steps(3);
+    // each field the file's columns were read as is chosen in the editor too
+    let chosen: Vec<String> = h
+        .query_all_by_role(egui::accesskit::Role::ComboBox)
+        .filter_map(|n| n.accesskit_node().value())
+        .collect();
+    assert_eq!(chosen.len(), 12, "one a column of the header: {chosen:?}");
+    for field in ["Invoice date", "Product name", "Order number", "Amount"] {
+        assert!(chosen.iter().any(|c| c == field), "{field}: {chosen:?}");
+    }
 }
 
 #[test]

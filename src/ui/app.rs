@@ -64,7 +64,9 @@ pub struct LpkpiApp {
     pub(super) last_recovery: Instant,
     /// The revision whose figures a worker thread is deriving.
     pub(super) deriving: Option<u64>,
-    /// The chart to save (points), and where, while its screenshot is awaited.
+    /// An export or a chart asked for while the figures were being worked out: written once
+    /// they are the workspace's as it is (never from figures one edit old).
+    pub(super) waiting_output: Option<WaitingOutput>,
     /// Frames drawn since a `--screenshot` run settled.
     pub(super) screenshot_frames: u32,
     /// The file dialog being waited for (answers to older requests are ignored).
@@ -85,6 +87,14 @@ pub struct LpkpiApp {
     /// The workspace asked for at start, while it opens: the window says so rather than show
     /// the demo's figures underneath (they would read as the partner's).
     pub opening: Option<std::path::PathBuf>,
+}
+
+/// A file to write from the figures, waiting for them to be the workspace's.
+pub(super) enum WaitingOutput {
+    /// The summary, in a format.
+    Export(std::path::PathBuf, crate::report::Format),
+    /// The chart (SVG or PNG by the file's extension).
+    Chart(std::path::PathBuf),
 }
 
 /// The time notes and imports are stamped with.
@@ -169,6 +179,7 @@ impl LpkpiApp {
             allow_close: false,
             last_recovery: Instant::now(),
             deriving: None,
+            waiting_output: None,
             screenshot_frames: 0,
             dialog_request: 0,
             dialog_open: false,

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use eframe::egui;
 
-use super::app::{LpkpiApp, Views};
+use super::app::{LpkpiApp, Views, WaitingOutput};
 use super::command::{Command, Pick};
 use super::jobs::{Export, JobError, Opened};
 use super::state::{AppState, Derived, Panel, Running};
@@ -105,7 +105,9 @@ impl LpkpiApp {
                     ctx.send_viewport_cmd(egui::ViewportCommand::Close);
                 }
                 self.error(format!("Cannot open: {e}"));
-                self.info("Showing the demo workspace instead");
+                if self.state.demo {
+                    self.info("Showing the demo workspace instead");
+                }
             }
         }
     }
@@ -208,7 +210,17 @@ impl LpkpiApp {
 
     /// Export the summary to `path` (rendered now, written on a worker thread).
     pub(super) fn export(&mut self, path: PathBuf, format: Format) {
-        let Ok(d) = &self.state.derived else { return };
+        if !self.state.settled() {
+            self.wait_for_figures(WaitingOutput::Export(path, format));
+            return;
+        }
+        let d = match &self.state.derived {
+            Ok(d) => d,
+            Err(e) => {
+                self.error(format!("Nothing to export: {e}"));
+                return;
+            }
+        };
         if d.outcome.is_none() {
             self.error("Nothing to export: enter the anniversary in Settings first");
             return;
@@ -234,6 +246,37 @@ impl LpkpiApp {
             measured: false,
         });
         self.jobs.export(path, export);
+    }
+
+    /// Write `output` once the figures are the workspace's as it is (the recompute under way
+    /// ends in [`LpkpiApp::output_when_settled`]).
+    pub(super) fn wait_for_figures(&mut self, output: WaitingOutput) {
+        let what = match &output {
+            WaitingOutput::Export(path, _) | WaitingOutput::Chart(path) => {
+                path.display().to_string()
+            }
+        };
+        self.waiting_output = Some(output);
+        self.state.running = Some(Running {
+            label: format!("Working out the figures for {what}"),
+            cancellable: false,
+            measured: false,
+        });
+    }
+
+    /// The figures settled: write what waited for them.
+    pub(super) fn output_when_settled(&mut self) {
+        if !self.state.settled() {
+            return;
+        }
+        let Some(output) = self.waiting_output.take() else {
+            return;
+        };
+        self.state.running = None;
+        match output {
+            WaitingOutput::Export(path, format) => self.export(path, format),
+            WaitingOutput::Chart(path) => self.chart_picked(path),
+        }
     }
 
     /// A file (export, chart) was written, or not.

@@ -88,5 +88,6 @@ impl LpkpiApp {
             // the import's rows are theirs or of no more use
             drop_elsewhere(self.state.imported_set.take());
         }
+        self.output_when_settled();
     }
 }

@@ -86,9 +86,9 @@ fn mapping_editor(ui: &mut Ui, file: &PreviewFile, view: &mut ImportView, cmds: 
         return;
     }
     let width = file.peek.iter().map(|(_, r)| r.len()).max().unwrap_or(0);
-    if view.fields.len() != width {
-        view.fields = vec![None; width];
-    }
+    // a column past the header (a ragged row, a longer title row) is read as nothing until
+    // chosen; the mapping filled in from the header stays
+    view.fields.resize(width, None);
     ui.horizontal(|ui| {
         ui.label("Header row");
         let max = file.peek.len().saturating_sub(1);

@@ -22,6 +22,10 @@ impl LpkpiApp {
     /// its title, axes and labelled targets), as SVG or PNG by the file's extension, drawn and
     /// written on a worker thread.
     pub(super) fn chart_picked(&mut self, path: PathBuf) {
+        if !self.state.settled() {
+            self.wait_for_figures(super::app::WaitingOutput::Chart(path));
+            return;
+        }
         let Some(out) = self.state.outcome() else {
             self.error("Nothing to draw: enter the anniversary in Settings first");
             return;
