@@ -383,7 +383,9 @@ fn add_export(
 pub fn report_bytes(r: &ReportArgs, now: NaiveDateTime) -> Result<Vec<u8>, CliError> {
     let mut bytes = Vec::new();
     make_report(r, now, |input, format| {
-        crate::report::write(input, format, &mut bytes).map_err(usage)
+        // a report that cannot be made (a chart or a PDF that fails to render) is a result
+        // not written: exit 1
+        crate::report::write(input, format, &mut bytes).map_err(|e| CliError::Failed(e.to_string()))
     })?;
     Ok(bytes)
 }
@@ -635,8 +637,8 @@ fn import(path: &Path, files: &[PathBuf], now: NaiveDateTime) -> Result<(), CliE
                 warnings,
             }) => {
                 lines.push(format!(
-                    "{file}: {} rows read: {} kept, {} duplicates, {} summary, {} not invoiced, {} rejected",
-                    counts.read, counts.kept, counts.duplicates, counts.summary, counts.not_invoiced, counts.rejected
+                    "{file}: {}",
+                    crate::report::summary::import_counts(&counts)
                 ));
                 lines.extend(warnings.iter().map(|w| format!("{file}: {w}")));
             }
@@ -681,10 +683,10 @@ fn import(path: &Path, files: &[PathBuf], now: NaiveDateTime) -> Result<(), CliE
     }
     if let Some(d) = &doc {
         println!(
-            "{}: {} files, {} rows",
+            "{}: {}, {}",
             path.display(),
-            d.workspace.batches.len(),
-            d.workspace.rows.len()
+            crate::report::summary::count_of(d.workspace.batches.len(), "file", "files"),
+            crate::report::summary::count_of(d.workspace.rows.len(), "row", "rows")
         );
     }
     Ok(())
@@ -777,7 +779,7 @@ fn report(r: ReportArgs, now: NaiveDateTime) -> Result<(), CliError> {
                 Err(ReportError::Io(e)) => Err(CliError::Failed(format!(
                     "cannot write to standard output: {e}"
                 ))),
-                r => r.map_err(usage),
+                r => r.map_err(|e| CliError::Failed(e.to_string())),
             }
         }),
     }

@@ -901,3 +901,68 @@ fn a_rate_given_for_the_report_wins_over_the_workspaces_monthly_rates() {
     assert_ne!(revenue(&[]), plain, "the workspace's rates apply");
     assert_eq!(revenue(&["--rate", "EUR=2"]), plain, "the given rate wins");
 }
+
+/// Revenue waiting for an exchange rate that could meet a target leaves that target unknown
+/// (null, as cli.md asks: never a guess); the JSON carries the caveats the
+/// other formats put beside the verdict.
+#[test]
+fn revenue_a_rate_could_meet_is_not_known_and_the_json_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("nr.csv");
+    std::fs::write(
+        &file,
+        "Invoice Date,Order Number,Product Name,Quantity,Amount,Currency\n\
+         2026-03-10,A,MOC 20533C,210,99000,USD\n\
+         2026-03-10,B,MOC 20533C,1,900000,GBP\n",
+    )
+    .unwrap();
+    let args = |rate: Option<&str>| {
+        let mut a: Vec<String> = [
+            "report",
+            "--anniversary",
+            "2027-03-15",
+            "--as-of",
+            "2026-11-15",
+            "--level",
+            "silver",
+        ]
+        .map(String::from)
+        .to_vec();
+        if let Some(r) = rate {
+            a.extend(["--rate".to_string(), r.to_string()]);
+        }
+        a.push(file.display().to_string());
+        a
+    };
+    let got = run_json(&args(None));
+    // Gold's revenue ($500,000): $99,000 counted, GBP 900,000 waiting could reach it
+    assert_eq!(
+        got["levels"]["gold"]["revenue"],
+        Value::Null,
+        "{}",
+        got["levels"]
+    );
+    assert_eq!(got["levels"]["gold"]["kpi_units"], Value::Bool(false));
+    assert_eq!(
+        got["levels"]["gold"]["met"],
+        Value::Bool(false),
+        "KPI units decide it"
+    );
+    let caveats: Vec<&str> = got["summary"]["caveats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert!(
+        caveats
+            .iter()
+            .any(|c| c.starts_with("GBP 900,000.00 in 1 row waits for an exchange rate")),
+        "{caveats:?}"
+    );
+    assert_eq!(got["capability"], Value::Null, "no roster given");
+    // with a rate, known again
+    let rated = run_json(&args(Some("GBP=1.25")));
+    assert_eq!(rated["levels"]["gold"]["revenue"], Value::Bool(true));
+    assert_eq!(rated["summary"]["caveats"], serde_json::json!([]));
+}

@@ -111,7 +111,9 @@ fn workspace_report_equals_the_direct_report() {
     );
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.contains("orders-unicode.txt: 60 rows read: 30 kept, 30 duplicates"),
+        text.contains(
+            "orders-unicode.txt: 60 rows read: 30 purchases, 30 duplicates of rows already imported"
+        ),
         "{text}"
     );
 

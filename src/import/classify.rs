@@ -320,6 +320,10 @@ mod tests {
                 Mccv,
             ),
             ("X", "MCCVL bundle", "", Mccv),
+            // R2: MC-voucher Packaged Sets are MCCV (0.5 a component), by name or by type
+            ("X", "Azure Fundamentals MC-voucher Packaged Set", "", Mccv),
+            ("X", "Anything", "MC-voucher Packaged Set", Mccv),
+            ("X", "AZ-900 MC Vouchers", "", Mccv),
             (
                 "LAB-AZ104",
                 "Microsoft Labs Online - AZ-104 (180 days)",

@@ -424,8 +424,10 @@ fn draw(
     let planned = metric.pick(&fc.planned);
     let without_plan = with_plan.saturating_sub(planned);
     let open = last.is_none_or(|i| i + 1 < n);
-    let show_forecast = open && (last.is_some() || !with_plan.is_zero());
-    let show_plan = show_forecast && !planned.is_zero();
+    // a run rate projected (the sentence beside the chart says when there is none); the
+    // planned purchases drawn whenever the window is open to them
+    let show_forecast = open && super::summary::projects(eval) && last.is_some();
+    let show_plan = open && eval.days_to_deadline >= 0 && !planned.is_zero();
 
     let requirement = metric.requirement();
     let targets = eval.targets(requirement);
@@ -522,10 +524,10 @@ fn draw(
         },
     ));
     if show_forecast {
-        legend.push((Swatch::Forecast, "Forecast at the run rate".into()));
+        legend.push((Swatch::Forecast, super::summary::FORECAST_LINE.into()));
     }
     if show_plan {
-        legend.push((Swatch::Plan, "With planned purchases".into()));
+        legend.push((Swatch::Plan, super::summary::PLAN_LINE.into()));
     }
     // in a summary the target lines are known by the names beside them: the legend keeps
     // to two rows, and the plot the height

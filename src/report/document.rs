@@ -193,13 +193,13 @@ fn grouped_review(review: &[crate::rules::figures::ReviewItem]) -> Vec<String> {
                 shown.push(format!("{file} {word} {}", lines.join(", ")));
             }
             let more = if n > SHOWN {
-                format!(" and {} more", n - SHOWN)
+                format!(" and {} more", grouped(Decimal::from(n - SHOWN), 0))
             } else {
                 String::new()
             };
             format!(
-                "{reason} ({n} row{}: {}{more})",
-                if n == 1 { "" } else { "s" },
+                "{reason} ({}: {}{more})",
+                summary::count_of(n, "row", "rows"),
                 shown.join("; ")
             )
         })
@@ -361,14 +361,17 @@ fn reconciliation(input: &ReportInput<'_>, b: &mut Vec<Block>) {
         .collect();
     if !items.is_empty() {
         b.push(Block::List {
-            label: Some(format!("Invoices that differ ({})", items.len())),
+            label: Some(format!(
+                "Invoices that differ ({})",
+                grouped(Decimal::from(items.len()), 0)
+            )),
             items,
         });
     }
 }
 
-/// A difference in KPI units, signed ("+12", "-4.5", "0").
-fn signed_units(d: Decimal) -> String {
+/// A difference in KPI units, signed ("+12", "-4.5", "0"): the Reconciliation panel's too.
+pub fn signed_units(d: Decimal) -> String {
     if d > Decimal::ZERO {
         format!("+{}", grouped_units(d))
     } else {
@@ -376,8 +379,8 @@ fn signed_units(d: Decimal) -> String {
     }
 }
 
-/// A difference in USD, signed ("+$1,200.00", "-$90.00", "$0.00").
-fn signed_usd(d: Decimal) -> String {
+/// A difference in USD, signed ("+$1,200.00", "-$90.00", "$0.00"): the Reconciliation panel's too.
+pub fn signed_usd(d: Decimal) -> String {
     if d > Decimal::ZERO {
         format!("+{}", usd(d))
     } else {
@@ -476,9 +479,7 @@ pub fn document(input: &ReportInput<'_>) -> Document {
                     percent(c.actual, c.target),
                 ),
             };
-            let gap = c
-                .gap()
-                .map_or(String::new(), |g| format!(", {} short", figure(c, g)));
+            let gap = summary::shortfall(c).map_or(String::new(), |s| format!(", {s}"));
             rows.push(vec![
                 level.name.clone(),
                 requirement_label(c.requirement).to_string(),
@@ -533,11 +534,7 @@ pub fn document(input: &ReportInput<'_>) -> Document {
 
     if let Some(c) = input.capability {
         b.push(Block::Heading("Trainers and exams".into()));
-        b.push(Block::Paragraph(vec![text(format!(
-            "{} valid at the deadline ({} today).",
-            summary::count_of(c.mcts_at_deadline, "MCT", "MCTs"),
-            c.mcts_today
-        ))]));
+        b.push(Block::Paragraph(vec![text(summary::mct_sentence(c, e))]));
         let mut items = Vec::new();
         for t in &c.trainers {
             let state = summary::trainer_state(t);
@@ -703,13 +700,13 @@ pub fn document(input: &ReportInput<'_>) -> Document {
         .iter()
         .map(|r| format!("{} line {}: {}", r.file, r.line, r.reason))
         .collect();
-    let rejected_label = format!("Rejected ({})", rejected.len());
+    let rejected_label = format!("Rejected ({})", grouped(Decimal::from(rejected.len()), 0));
     // a membership lapsing is shown with its trainer above already
     let warnings: Vec<String> = summary::listed_warnings(e)
         .filter(|w| !input.capability.is_some_and(|c| c.warnings.contains(w)))
         .cloned()
         .collect();
-    let warnings_label = format!("Warnings ({})", warnings.len());
+    let warnings_label = format!("Warnings ({})", grouped(Decimal::from(warnings.len()), 0));
     for (label, items) in [
         (rejected_label, rejected),
         (review_label, review),

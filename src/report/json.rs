@@ -101,9 +101,11 @@ fn capability(input: &ReportInput<'_>) -> Value {
     let Some(c) = input.capability else {
         return Value::Null;
     };
+    // no trainer recorded: the counts are not known (null), as the levels' MCT checks are
+    let known = |n: u32| (!c.trainers.is_empty()).then_some(n);
     json!({
-        "mcts_at_deadline": c.mcts_at_deadline,
-        "mcts_today": c.mcts_today,
+        "mcts_at_deadline": known(c.mcts_at_deadline),
+        "mcts_today": known(c.mcts_today),
         "trainers": c.trainers.iter().map(|t| json!({
             "name": t.name,
             "mct_id": t.mct_id,
@@ -505,6 +507,8 @@ fn skeleton(input: &ReportInput<'_>) -> Value {
         "summary": {
             "verdict": super::summary::verdict(e),
             "countdown": super::summary::countdown(e),
+            // what the other formats say beside the verdict, in the same words
+            "caveats": super::summary::caveats(e, input.reconciliation),
             "forecast": super::summary::forecast_sentence(
                 e,
                 super::summary::named_plan(e, input.planned, input.profile)

@@ -66,8 +66,13 @@ fn why_unknown(level: &LevelStatus, c: &Check) -> String {
     match c.requirement {
         Requirement::Mct => "no Certified Trainers (MCTs) are recorded".into(),
         Requirement::Exams => format!("no competency exam rule for {} is recorded", level.name),
-        // the figures are always known; kept total for a requirement added later
-        Requirement::KpiUnits | Requirement::Revenue => format!(
+        // a revenue target is unknown while rows waiting for a rate could cross it
+        Requirement::Revenue => format!(
+            "{}'s revenue target depends on the rows waiting for an exchange rate",
+            level.name
+        ),
+        // KPI units are always known; kept total for a requirement added later
+        Requirement::KpiUnits => format!(
             "the {} of {} cannot be computed",
             requirement_words(c.requirement),
             level.name
@@ -82,6 +87,23 @@ fn and_list(items: &[String]) -> String {
         [one] => one.clone(),
         [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
+}
+
+/// How far a requirement is from its target, for people, the window's and every summary's:
+/// "15.5 short", "$1,000.00 short"; while the revenue is not known, "$1,000.00 short without
+/// the rows waiting for a rate". None when the target is reached.
+pub fn shortfall(c: &Check) -> Option<String> {
+    let gap = c.gap()?;
+    let figure = match c.requirement {
+        Requirement::Revenue => super::usd(gap),
+        _ => super::grouped_units(gap),
+    };
+    Some(match (c.requirement, c.met) {
+        (Requirement::Revenue, None) => {
+            format!("{figure} short without the rows waiting for a rate")
+        }
+        _ => format!("{figure} short"),
+    })
 }
 
 /// The requirements of `level` not met, as a list, and whether they take a plural verb
@@ -127,11 +149,25 @@ fn unknown_too(level: &LevelStatus) -> String {
     if unknown.is_empty() {
         return String::new();
     }
-    let names: Vec<String> = unknown
+    // not recorded (trainers, exam rules), or waiting for an exchange rate (revenue)
+    let (waiting, unrecorded): (Vec<&Check>, Vec<&Check>) = unknown
+        .into_iter()
+        .partition(|c| c.requirement == Requirement::Revenue);
+    let names: Vec<String> = unrecorded
         .iter()
         .map(|c| requirement_words(c.requirement).to_string())
         .collect();
-    format!(", and its {} too, not recorded yet", and_list(&names))
+    let mut out = String::new();
+    if !names.is_empty() {
+        out.push_str(&format!(
+            ", and its {} too, not recorded yet",
+            and_list(&names)
+        ));
+    }
+    if !waiting.is_empty() {
+        out.push_str(", and its revenue too, which waits for an exchange rate");
+    }
+    out
 }
 
 /// A level's display name ("Gold" for "gold"); the id itself when the profile has no such level.
@@ -333,6 +369,39 @@ pub fn fate_name(f: crate::rules::figures::RowFate) -> &'static str {
     }
 }
 
+/// The Certified Trainers in one sentence, the window's and every summary's: "Trainers
+/// (MCTs): 3 valid at the deadline (2027-02-28), 4 on 2026-11-26." With none recorded the MCT
+/// requirement is unknown, and said so (never "0 valid").
+pub fn mct_sentence(c: &crate::rules::capability::CapabilityStatus, e: &Evaluation) -> String {
+    if c.trainers.is_empty() {
+        "Trainers (MCTs): none recorded yet, so the MCT requirement is unknown.".to_string()
+    } else {
+        format!(
+            "Trainers (MCTs): {} valid at the deadline ({}), {} on {}.",
+            super::grouped(rust_decimal::Decimal::from(c.mcts_at_deadline), 0),
+            e.dates.deadline,
+            super::grouped(rust_decimal::Decimal::from(c.mcts_today), 0),
+            e.as_of
+        )
+    }
+}
+
+/// What an import read, in one sentence (the window's preview and `lpkpi import` alike):
+/// "41 rows read: 38 purchases, 0 duplicates of rows already imported, 0 summary rows, 0 not
+/// invoiced, 3 rejected".
+pub fn import_counts(k: &crate::import::ImportCounts) -> String {
+    let n = |v: u32| super::grouped(rust_decimal::Decimal::from(v), 0);
+    format!(
+        "{}: {}, {} of rows already imported, {}, {} not invoiced, {} rejected",
+        count_of(k.read, "row read", "rows read"),
+        count_of(k.kept, "purchase", "purchases"),
+        count_of(k.duplicates, "duplicate", "duplicates"),
+        count_of(k.summary, "summary row", "summary rows"),
+        n(k.not_invoiced),
+        n(k.rejected)
+    )
+}
+
 /// The rows read and their fates in one sentence, from `files` files when given: "1 row read
 /// from 1 file: 1 counted, 0 outside the window, 0 duplicates, 0 summary rows, 0 not
 /// invoiced, 0 rejected."
@@ -373,30 +442,30 @@ pub fn dashboard_caveat(r: &crate::workspace::reconcile::Reconciliation) -> Opti
     if differing == 0 {
         return None;
     }
-    let (mut units, mut revenue) = (Decimal::ZERO, Decimal::ZERO);
+    // the dashboard's figures above lpkpi's and below them, each summed apart: months that
+    // differ both ways never net out into a smaller difference (or none)
+    let (mut more, mut less) = ([Decimal::ZERO; 2], [Decimal::ZERO; 2]);
     for m in r.months.iter().filter(|m| m.differs()) {
-        // the dashboard's figure less lpkpi's
-        units = units.saturating_sub(m.kpi_difference().unwrap_or_default());
-        revenue = revenue.saturating_sub(m.revenue_difference().unwrap_or_default());
+        let differences = [m.kpi_difference(), m.revenue_difference()];
+        for (i, d) in differences.into_iter().enumerate() {
+            // lpkpi's figure less the dashboard's
+            let d = d.unwrap_or_default();
+            if d < Decimal::ZERO {
+                more[i] = more[i].saturating_add(-d);
+            } else {
+                less[i] = less[i].saturating_add(d);
+            }
+        }
     }
-    let side = |d: Decimal| if d > Decimal::ZERO { "more" } else { "less" };
-    let amounts = match (units.is_zero(), revenue.is_zero()) {
-        (true, true) => None,
-        (false, true) => Some(format!("{} {}", kpi_units(units.abs()), side(units))),
-        (true, false) => Some(format!("{} {}", super::usd(revenue.abs()), side(revenue))),
-        (false, false) if side(units) == side(revenue) => Some(format!(
-            "{} and {} {}",
-            kpi_units(units.abs()),
-            super::usd(revenue.abs()),
-            side(units)
-        )),
-        (false, false) => Some(format!(
-            "{} {} and {} {}",
-            kpi_units(units.abs()),
-            side(units),
-            super::usd(revenue.abs()),
-            side(revenue)
-        )),
+    let said = |[units, revenue]: [Decimal; 2]| {
+        let parts: Vec<String> = [
+            (!units.is_zero()).then(|| kpi_units(units)),
+            (!revenue.is_zero()).then(|| super::usd(revenue)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        (!parts.is_empty()).then(|| parts.join(" and "))
     };
     let months = match (differing, r.months.len()) {
         (1, 1) => "the one month it reports".to_string(),
@@ -404,13 +473,35 @@ pub fn dashboard_caveat(r: &crate::workspace::reconcile::Reconciliation) -> Opti
         (d, n) if d == n => format!("all {n} months it reports"),
         (d, n) => format!("{d} of the {} it reports", count_of(n, "month", "months")),
     };
-    let what = match amounts {
-        Some(a) => format!("The official dashboard shows {a} than lpkpi in {months}"),
-        None => format!("The official dashboard differs from lpkpi in {months}"),
+    let what = match (said(less), said(more)) {
+        (Some(less), None) => {
+            format!("The official dashboard shows {less} less than lpkpi in {months}")
+        }
+        (None, Some(more)) => {
+            format!("The official dashboard shows {more} more than lpkpi in {months}")
+        }
+        (Some(less), Some(more)) => format!(
+            "The official dashboard differs from lpkpi in {months}: it shows {less} less and {more} more"
+        ),
+        (None, None) => format!("The official dashboard differs from lpkpi in {months}"),
     };
     Some(format!(
         "{what}, and Microsoft renews on the dashboard's figures (see Reconciliation)."
     ))
+}
+
+/// The caveats every summary puts beside its verdict, in its order: the anniversary past,
+/// the revenue waiting for a rate, the official dashboard's difference, the rows to review
+/// (the JSON's `summary.caveats`; the window and the other formats show the same sentences).
+pub fn caveats(
+    eval: &Evaluation,
+    reconciliation: &crate::workspace::reconcile::Reconciliation,
+) -> Vec<String> {
+    let mut out: Vec<String> = anniversary_notice(eval).into_iter().collect();
+    out.extend(held_back(eval));
+    out.extend(dashboard_caveat(reconciliation));
+    out.extend(review_caveat(eval).map(|c| format!("{c}.")));
+    out
 }
 
 /// How recent the figures' purchases are: "last import 2026-11-20", the day the latest file
@@ -486,6 +577,58 @@ pub fn month_reached(eval: &Evaluation, m: &crate::rules::figures::MonthFigures)
     m.month <= crate::rules::Month::of(eval.as_of)
         || !m.month_total.kpi_units.is_zero()
         || !m.month_total.revenue_usd.is_zero()
+}
+
+/// Whether the forecast projects a run rate: the window is open, a month of it is complete,
+/// and a month is left after the as-of day's. Otherwise no chart draws a forecast line (the
+/// sentence says why: no completed month yet, no month left, the window closed).
+pub fn projects(eval: &Evaluation) -> bool {
+    let f = &eval.forecast;
+    eval.days_to_deadline >= 0 && f.completed_months > 0 && f.open_months > 0
+}
+
+/// The name of the charts' forecast line, in the window and in every summary.
+pub const FORECAST_LINE: &str = "Forecast at the run rate";
+
+/// The name of the charts' line with the planned purchases, in the window and every summary.
+pub const PLAN_LINE: &str = "With planned purchases";
+
+/// The line under the window's chart of one figure (`revenue`, else KPI units): where it
+/// stands and where the forecast puts it, in [`forecast_sentence`]'s terms.
+pub fn chart_footer(eval: &Evaluation, revenue: bool) -> String {
+    use crate::rules::figures::Figures;
+    let pick = |f: &Figures| if revenue { f.revenue_usd } else { f.kpi_units };
+    let fmt = |d| {
+        if revenue {
+            super::usd(d)
+        } else {
+            super::grouped_units(d)
+        }
+    };
+    let f = &eval.forecast;
+    let (actual, planned) = (pick(&eval.totals), pick(&f.planned));
+    let with_plans = if planned.is_zero() {
+        String::new()
+    } else {
+        format!(", {} with planned purchases", fmt(pick(&f.at_deadline)))
+    };
+    let at = if eval.days_to_deadline < 0 {
+        return format!(
+            "The window closed at {} · as of {}",
+            fmt(actual),
+            eval.as_of
+        );
+    } else if f.open_months == 0 {
+        format!("no month left to project{with_plans}")
+    } else if f.completed_months == 0 {
+        format!("no completed month yet, so no run rate to project{with_plans}")
+    } else {
+        format!(
+            "forecast at the deadline {} without planned purchases{with_plans}",
+            fmt(pick(&f.at_deadline).saturating_sub(planned))
+        )
+    };
+    format!("Actual {} · {at} · as of {}", fmt(actual), eval.as_of)
 }
 
 /// The heading over [`forecast_sentence`]: a forecast until the deadline, then what the
@@ -1219,16 +1362,24 @@ mod tests {
                 ((100, 900), (100, 600))
             ]))
             .unwrap(),
-            "The official dashboard shows 1 KPI unit more and $200.00 less than lpkpi in both months it reports, and Microsoft renews on the dashboard's figures (see Reconciliation)."
+            "The official dashboard differs from lpkpi in both months it reports: it shows $300.00 less and 1 KPI unit and $100.00 more, and Microsoft renews on the dashboard's figures (see Reconciliation)."
         );
-        // differences that cancel out still say that months differ
+        // differences both ways are said both ways, never netted into one smaller (or none)
         assert_eq!(
             dashboard_caveat(&reconciled(&[
                 ((100, 900), (90, 900)),
                 ((100, 900), (110, 900))
             ]))
             .unwrap(),
-            "The official dashboard differs from lpkpi in both months it reports, and Microsoft renews on the dashboard's figures (see Reconciliation)."
+            "The official dashboard differs from lpkpi in both months it reports: it shows 10 KPI units less and 10 KPI units more, and Microsoft renews on the dashboard's figures (see Reconciliation)."
+        );
+        // a month that differs only where the dashboard has no figure
+        let mut partial = reconciled(&[((100, 900), (100, 900))]);
+        partial.months[0].official_kpi_units = None;
+        partial.months[0].official_revenue_usd = Some(Decimal::from(800));
+        assert_eq!(
+            dashboard_caveat(&partial).unwrap(),
+            "The official dashboard shows $100.00 less than lpkpi in the one month it reports, and Microsoft renews on the dashboard's figures (see Reconciliation)."
         );
     }
 

@@ -257,7 +257,12 @@ pub fn evaluate(set: &ImportSet, inputs: &Inputs<'_>) -> Evaluation {
         })
         .collect();
     let totals = cumulative;
-    let levels = level_statuses(inputs.profile, inputs.capability, totals);
+    let levels = level_statuses(
+        inputs.profile,
+        inputs.capability,
+        totals,
+        super::verdict::HeldBack::of(&needs_rate),
+    );
     let readiness = readiness(&levels);
     let verdict = inputs.current_level.and_then(|c| verdict(&levels, c));
     let forecast = forecast(

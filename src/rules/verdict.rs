@@ -43,12 +43,47 @@ fn all_met(checks: &[Check]) -> Option<bool> {
     }
 }
 
-/// Each level of `profile`, highest first, with its requirements checked against `totals` and
-/// what is known of the capability.
+/// Revenue waiting for an exchange rate (import.md: the row's revenue is held back): whether
+/// it may raise the revenue (an amount to come) or lower it (a return to come), whatever rate
+/// is entered. A revenue target its figure could cross either way is not known yet
+/// (cli.md: null, never a guess).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HeldBack {
+    /// A row waiting for a rate would add revenue.
+    pub may_raise: bool,
+    /// A row waiting for a rate would take revenue away (a return).
+    pub may_lower: bool,
+}
+
+impl HeldBack {
+    /// What the rows waiting for a rate may do to the revenue (only rows whose product line's
+    /// revenue counts).
+    pub fn of(needs_rate: &[super::figures::NeedsRate]) -> HeldBack {
+        let mut held = HeldBack::default();
+        for n in needs_rate.iter().filter(|n| n.revenue) {
+            held.may_raise |= n.amount > Decimal::ZERO;
+            held.may_lower |= n.amount < Decimal::ZERO;
+        }
+        held
+    }
+
+    /// Whether `revenue` meets `target` once every rate is in: None when the rows waiting for
+    /// a rate could change the answer.
+    fn meets(self, revenue: Decimal, target: Decimal) -> Option<bool> {
+        let met = revenue >= target;
+        let could_change = if met { self.may_lower } else { self.may_raise };
+        (!could_change).then_some(met)
+    }
+}
+
+/// Each level of `profile`, highest first, with its requirements checked against `totals`
+/// (revenue not known while rows waiting for a rate could change whether it is met) and what
+/// is known of the capability.
 pub fn level_statuses(
     profile: &Profile,
     capability: Option<&CapabilityFacts>,
     totals: Figures,
+    held_back: HeldBack,
 ) -> Vec<LevelStatus> {
     profile
         .levels
@@ -66,7 +101,7 @@ pub fn level_statuses(
             if let Some(t) = level.revenue_usd {
                 checks.push(Check {
                     requirement: Requirement::Revenue,
-                    met: Some(totals.revenue_usd >= t),
+                    met: held_back.meets(totals.revenue_usd, t),
                     actual: Some(totals.revenue_usd),
                     target: Some(t),
                 });
@@ -195,6 +230,39 @@ mod tests {
 
     fn v(levels: &[LevelStatus], current: &str) -> Option<(Outcome, Option<String>)> {
         verdict(levels, current).map(|v| (v.outcome, v.to))
+    }
+
+    /// Revenue waiting for a rate leaves a revenue target unknown only when it could cross it:
+    /// an amount to come below the target, a return to come above it.
+    #[test]
+    fn revenue_waiting_for_a_rate_is_unknown_only_where_it_could_cross_the_target() {
+        use crate::import::values::Currency;
+        let row = |amount: i64, revenue: bool| super::super::figures::NeedsRate {
+            file: "a.csv".into(),
+            line: 2,
+            currency: Currency::EUR,
+            amount: Decimal::from(amount),
+            revenue,
+        };
+        let (below, above, target) = (Decimal::from(90), Decimal::from(110), Decimal::from(100));
+        let none = HeldBack::of(&[]);
+        assert_eq!(none.meets(below, target), Some(false));
+        assert_eq!(none.meets(above, target), Some(true));
+        let to_come = HeldBack::of(&[row(500, true)]);
+        assert_eq!(to_come.meets(below, target), None, "a rate could meet it");
+        assert_eq!(
+            to_come.meets(above, target),
+            Some(true),
+            "no rate can undo it"
+        );
+        let a_return = HeldBack::of(&[row(-500, true)]);
+        assert_eq!(a_return.meets(below, target), Some(false));
+        assert_eq!(a_return.meets(above, target), None, "a rate could undo it");
+        // a line whose revenue does not count (an unknown product) changes nothing
+        assert_eq!(
+            HeldBack::of(&[row(500, false)]).meets(below, target),
+            Some(false)
+        );
     }
 
     #[test]

@@ -208,24 +208,14 @@ fn people_section(
                     .collect()
             })
             .unwrap_or_default();
-        let deadline = state
-            .outcome()
-            .map_or(String::new(), |o| format!(" ({})", o.eval.dates.deadline));
-        // no trainer recorded leaves the MCT requirement unknown, as the dashboard says it
-        ui.label(if c.trainers.is_empty() {
-            format!(
-                "Trainers (MCTs): none recorded yet, so the MCT requirement is unknown. {}.",
+        // no trainer recorded leaves the MCT requirement unknown, as every summary says it
+        if let Some(o) = state.outcome() {
+            ui.label(format!(
+                "{} {}.",
+                crate::report::summary::mct_sentence(c, &o.eval),
                 needs.join(", ")
-            )
-        } else {
-            format!(
-                "Trainers (MCTs): {} valid at the deadline{deadline}, {} on {}. {}.",
-                c.mcts_at_deadline,
-                c.mcts_today,
-                state.as_of_date(),
-                needs.join(", ")
-            )
-        });
+            ));
+        }
     }
     widgets::hint(
         ui,

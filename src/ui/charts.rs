@@ -15,6 +15,7 @@ use rust_decimal::prelude::ToPrimitive;
 use super::command::Command;
 use super::state::AppState;
 use super::widgets::{units, usd};
+use crate::report::summary::{FORECAST_LINE, PLAN_LINE};
 use crate::rules::evaluate::Evaluation;
 use crate::rules::figures::{Figures, Requirement};
 
@@ -42,30 +43,7 @@ pub fn charts_ui(ui: &mut Ui, state: &AppState, view: &mut ChartView, cmds: &mut
         return;
     };
     let e = &out.eval;
-    let fmt = |d: Decimal| if view.revenue { usd(d) } else { units(d) };
-    let pick = |fig: &Figures| {
-        if view.revenue {
-            fig.revenue_usd
-        } else {
-            fig.kpi_units
-        }
-    };
-    // the plan's line is drawn: its figure is said too
-    let planned = pick(&e.forecast.planned);
-    let with_plans = if planned.is_zero() {
-        String::new()
-    } else {
-        format!(
-            ", {} with planned purchases",
-            fmt(pick(&e.forecast.at_deadline))
-        )
-    };
-    let footer = format!(
-        "Actual {} · forecast at the deadline {} without planned purchases{with_plans} · as of {}",
-        fmt(pick(&e.totals)),
-        fmt(pick(&e.forecast.at_deadline).saturating_sub(planned)),
-        e.as_of
-    );
+    let footer = crate::report::summary::chart_footer(e, view.revenue);
     // the chart takes the height the footer leaves: a narrow window wraps the footer's
     // figures onto more lines, and they stay in view
     let button = 110.0;
@@ -179,7 +157,11 @@ pub fn cumulative_plot(ui: &mut Ui, e: &Evaluation, revenue: bool, height: f32, 
     let with_plan = pick(&e.forecast.at_deadline);
     let planned = pick(&e.forecast.planned);
     let without_plan = with_plan.saturating_sub(planned);
-    let show_forecast = t_x < 12.0 && shown < 12;
+    // the run rate's line only where the summary projects one (no completed month yet, the
+    // deadline's month and a closed window have none); the plan's while the window is open
+    let open = t_x < 12.0 && shown < 12 && e.days_to_deadline >= 0;
+    let show_forecast = open && crate::report::summary::projects(e);
+    let show_plan = open && !planned.is_zero();
     let requirement = if revenue {
         Requirement::Revenue
     } else {
@@ -233,7 +215,7 @@ pub fn cumulative_plot(ui: &mut Ui, e: &Evaluation, revenue: bool, height: f32, 
     ];
     let plan_points = [
         ("Actual so far".to_string(), actual),
-        ("With planned purchases".to_string(), with_plan),
+        (PLAN_LINE.to_string(), with_plan),
     ];
     // the legend would cover a small plot (the dashboard's): there the labels on the lines say
     // enough
@@ -269,8 +251,8 @@ pub fn cumulative_plot(ui: &mut Ui, e: &Evaluation, revenue: bool, height: f32, 
             } => {
                 let (what, v) = match *plot_name {
                     "Cumulative actual" => points.get(*index)?.clone(),
-                    "Forecast without the plan" => forecast_points.get(*index)?.clone(),
-                    "With planned purchases" => plan_points.get(*index)?.clone(),
+                    FORECAST_LINE => forecast_points.get(*index)?.clone(),
+                    PLAN_LINE => plan_points.get(*index)?.clone(),
                     _ => return None,
                 };
                 Some(format!("{what}: {}", exact(v)))
@@ -333,31 +315,31 @@ pub fn cumulative_plot(ui: &mut Ui, e: &Evaluation, revenue: bool, height: f32, 
                     .color(p.actual)
                     .radius(2.5),
             );
+            // from where the actual line ends (the end of the as-of month at the earliest), as
+            // the summary's chart draws it: R5 projects the months after the as-of day's own,
+            // whose purchases so far are in the actual
+            let from = [t_x.max(shown as f64), f(actual)];
             if show_forecast {
-                // from where the actual line ends (the end of the as-of month at the
-                // earliest), as the summary's chart draws it: R5 projects the months after
-                // the as-of day's own, whose purchases so far are in the actual
-                let from = [t_x.max(shown as f64), f(actual)];
                 plot_ui.line(
                     Line::new(
-                        "Forecast without the plan",
+                        FORECAST_LINE,
                         PlotPoints::from(vec![from, [12.0, f(without_plan)]]),
                     )
                     .color(p.forecast)
                     .width(2.0)
                     .style(LineStyle::dashed_loose()),
                 );
-                if !planned.is_zero() {
-                    plot_ui.line(
-                        Line::new(
-                            "With planned purchases",
-                            PlotPoints::from(vec![from, [12.0, f(with_plan)]]),
-                        )
-                        .color(p.plan)
-                        .width(1.0)
-                        .style(LineStyle::dotted_dense()),
-                    );
-                }
+            }
+            if show_plan {
+                plot_ui.line(
+                    Line::new(
+                        PLAN_LINE,
+                        PlotPoints::from(vec![from, [12.0, f(with_plan)]]),
+                    )
+                    .color(p.plan)
+                    .width(1.0)
+                    .style(LineStyle::dotted_dense()),
+                );
             }
         });
 

@@ -30,8 +30,8 @@ pub fn gap_text(c: &Check) -> String {
         _ => "",
     };
     match (c.actual, c.target) {
-        (Some(a), Some(t)) => match c.gap() {
-            Some(g) => format!("{} of {}{unit}, {} short", fmt(a), fmt(t), fmt(g)),
+        (Some(a), Some(t)) => match crate::report::summary::shortfall(c) {
+            Some(short) => format!("{} of {}{unit}, {short}", fmt(a), fmt(t)),
             None => format!("{} of {}{unit}", fmt(a), fmt(t)),
         },
         (None, Some(t)) => format!("{}{unit} needed; none recorded", fmt(t)),
@@ -278,18 +278,17 @@ pub fn dashboard_ui(
                 }
             });
         }
-        ui.horizontal(|ui| {
-            let icon = match good {
-                Some(true) => "✔",
-                Some(false) => "⚠",
-                None => "?",
-            };
-            ui.label(
-                RichText::new(format!("{icon} {verdict}"))
-                    .strong()
-                    .color(status_color(ui, good)),
-            );
-        });
+        let icon = match good {
+            Some(true) => "✔",
+            Some(false) => "⚠",
+            None => "?",
+        };
+        // a long verdict (every requirement missed, a long name) wraps, as in the summary
+        ui.label(
+            RichText::new(format!("{icon} {verdict}"))
+                .strong()
+                .color(status_color(ui, good)),
+        );
         let held_back = state.derived.as_ref().map_or(&[][..], |d| &d.held_back[..]);
         for line in held_back {
             ui.horizontal_wrapped(|ui| {
@@ -408,7 +407,10 @@ pub fn dashboard_ui(
         }
         if c.rejected > 0
             && ui
-                .button(format!("See {} rejected rows", c.rejected))
+                .button(format!(
+                    "See {}",
+                    crate::report::summary::count_of(c.rejected, "rejected row", "rejected rows")
+                ))
                 .clicked()
         {
             cmds.push(Command::ShowFate(crate::rules::figures::RowFate::Rejected));

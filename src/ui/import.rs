@@ -256,17 +256,7 @@ fn file_details(ui: &mut Ui, p: &ImportPreview, fi: usize, view: &mut ImportView
         file.header_line,
         file.conventions.describe()
     ));
-    let k = &file.counts;
-    let of = crate::report::summary::count_of;
-    ui.label(format!(
-        "{}: {}, {}, {}, {} not invoiced, {} rejected",
-        of(k.read, "row", "rows"),
-        of(k.kept, "purchase", "purchases"),
-        of(k.duplicates, "duplicate", "duplicates"),
-        of(k.summary, "summary row", "summary rows"),
-        count(k.not_invoiced),
-        count(k.rejected)
-    ));
+    ui.label(crate::report::summary::import_counts(&file.counts));
     ui.horizontal(|ui| {
         ui.label(RichText::new("Columns").strong());
         if view.editing != Some(fi) && ui.small_button("Change mapping").clicked() {
@@ -306,9 +296,13 @@ fn file_details(ui: &mut Ui, p: &ImportPreview, fi: usize, view: &mut ImportView
     };
     if !details.rejected.is_empty() {
         let rows = &details.rejected;
-        egui::CollapsingHeader::new(format!("{} rejected rows", count(len(rows.len()))))
-            .id_salt(("rejected", fi))
-            .show(ui, |ui| line_list(ui, rows));
+        egui::CollapsingHeader::new(crate::report::summary::count_of(
+            rows.len(),
+            "rejected row",
+            "rejected rows",
+        ))
+        .id_salt(("rejected", fi))
+        .show(ui, |ui| line_list(ui, rows));
     }
     for (gi, group) in details.review.iter().enumerate() {
         let title = group_title(group);
@@ -362,17 +356,7 @@ pub fn preview_ui(
             ui.set_width((screen.x - 48.0).clamp(200.0, 760.0));
             ui.set_max_height((screen.y - 48.0).max(200.0));
             ui.label(RichText::new("Import preview").heading());
-            let c = &p.counts;
-            let of = crate::report::summary::count_of;
-            ui.label(format!(
-                "{}: {}, {} of rows already imported, {}, {} not invoiced, {} rejected.",
-                of(c.read, "row read", "rows read"),
-                of(c.kept, "purchase", "purchases"),
-                of(c.duplicates, "duplicate", "duplicates"),
-                of(c.summary, "summary row", "summary rows"),
-                count(c.not_invoiced),
-                count(c.rejected)
-            ));
+            ui.label(format!("{}.", crate::report::summary::import_counts(&p.counts)));
             let failed = p.files.iter().filter(|f| f.error.is_some()).count();
             if failed > 0 {
                 let read = p.files.iter().filter(|f| f.index.is_some()).count();
@@ -392,7 +376,7 @@ pub fn preview_ui(
                 let outside = now.outside_window.saturating_sub(was.outside_window);
                 let text = format!(
                     "{} in the window, {} outside it · KPI units {} → {}, revenue {} → {}",
-                    of(counted, "purchase counted", "purchases counted"),
+                    crate::report::summary::count_of(counted, "purchase counted", "purchases counted"),
                     count(len(outside as usize)),
                     units(before.eval.totals.kpi_units),
                     units(after.totals.kpi_units),

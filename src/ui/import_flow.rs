@@ -24,6 +24,7 @@ use crate::import::sniff::{ColumnMapRepr, Remembered, header_signature};
 use crate::import::values::cents;
 use crate::import::{Fate, ImportCounts, ImportRules, ImportSet};
 use crate::profile::Field;
+use crate::report::summary::count_of;
 use crate::rules::figures::ReviewKind;
 use crate::workspace::Edit;
 use crate::workspace::session::Session;
@@ -309,10 +310,10 @@ impl LpkpiApp {
             _ => String::new(),
         };
         self.info(format!(
-            "Imported {n} file{}{named}: {} purchases, {} duplicates, {} rejected{change}{not_imported}",
-            if n == 1 { "" } else { "s" },
-            count(counts.kept),
-            count(counts.duplicates),
+            "Imported {}{named}: {}, {}, {} rejected{change}{not_imported}",
+            count_of(n, "file", "files"),
+            count_of(counts.kept, "purchase", "purchases"),
+            count_of(counts.duplicates, "duplicate", "duplicates"),
             count(counts.rejected)
         ));
     }

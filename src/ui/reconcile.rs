@@ -28,11 +28,10 @@ pub struct ReconcileView {
 }
 
 fn signed(d: Decimal, money: bool) -> String {
-    let text = if money { usd(d) } else { units(d) };
-    if d > Decimal::ZERO {
-        format!("+{text}")
+    if money {
+        crate::report::document::signed_usd(d)
     } else {
-        text
+        crate::report::document::signed_units(d)
     }
 }
 

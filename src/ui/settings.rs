@@ -557,13 +557,10 @@ pub fn settings_ui(
                 }
             });
         }
-        if let Some(out) = state.outcome()
-            && !out.eval.needs_rate.is_empty()
-        {
-            let mut missing: Vec<&str> = out.eval.needs_rate.iter().map(|n| n.currency.as_str()).collect();
-            missing.sort();
-            missing.dedup();
-            ui.label(RichText::new(format!("⚠ Rows wait for a rate: {}", missing.join(", "))).color(status_color(ui, Some(false))));
+        // the dashboard's sentences, worked out with the figures (not a pass over the rows in
+        // each frame)
+        for line in state.derived.as_ref().map_or(&[][..], |d| &d.held_back[..]) {
+            ui.label(RichText::new(format!("⚠ {line}")).color(status_color(ui, Some(false))));
         }
         ui.horizontal_wrapped(|ui| {
             let err = |k: &str| view.field_errors.get(k).cloned();
