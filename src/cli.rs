@@ -242,22 +242,22 @@ impl CliError {
     }
 }
 
-/// The command line, parsed; or the status to exit with once clap's help or version is
-/// printed (0), or a usage error said in one line on stderr (2), as every other error is.
-pub fn parse_args() -> Result<Args, ExitCode> {
-    Args::try_parse().map_err(|e| {
-        use clap::error::ErrorKind;
-        match e.kind() {
-            ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
-                let _ = e.print();
-                ExitCode::SUCCESS
-            }
-            _ => {
-                eprintln!("lpkpi: {}", usage_line(&e.to_string()));
-                ExitCode::from(2)
+/// The command line, parsed (None once clap's help or version is printed), or a usage error
+/// in one line; [`status`] turns either into the exit status.
+pub fn parse_args() -> Result<Option<Args>, CliError> {
+    match Args::try_parse() {
+        Ok(args) => Ok(Some(args)),
+        Err(e) => {
+            use clap::error::ErrorKind;
+            match e.kind() {
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+                    let _ = e.print();
+                    Ok(None)
+                }
+                _ => Err(CliError::Usage(usage_line(&e.to_string()))),
             }
         }
-    })
+    }
 }
 
 /// clap's usage error on one line: its first line without its "error: ", then what it lists
@@ -313,6 +313,12 @@ pub fn run(args: Args, now: NaiveDateTime) -> ExitCode {
             size,
         }) => window(Some(workspace), screenshot, &panel, size, now.date()),
     };
+    status(result)
+}
+
+/// The exit status of a command's result (the one place statuses are decided), the error said
+/// in one line on stderr.
+pub fn status(result: Result<(), CliError>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -8,7 +8,9 @@ fn main() -> ExitCode {
     // a spreadsheet reader's panic on a malformed file is reported as an unreadable file
     lpkpi::import::xlsx::quiet_reader_panics();
     match lpkpi::cli::parse_args() {
-        Ok(args) => lpkpi::cli::run(args, chrono::Local::now().naive_local()),
-        Err(status) => status,
+        Ok(Some(args)) => lpkpi::cli::run(args, chrono::Local::now().naive_local()),
+        // help or version, printed
+        Ok(None) => lpkpi::cli::status(Ok(())),
+        Err(usage) => lpkpi::cli::status(Err(usage)),
     }
 }

@@ -226,6 +226,28 @@ impl Purchase {
         if self.is_return() { -a.abs() } else { a }
     }
 
+    /// What differs from `other`, named for people ("product name", "amount"), in the order
+    /// [`Purchase::same_content`] compares them; empty when the content is the same.
+    pub fn differences(&self, other: &Purchase, products: &[Product]) -> Vec<&'static str> {
+        let product = |p: &Purchase| products.get(p.product as usize).map(|x| (x.part, x.name));
+        let (a, b) = (product(self), product(other));
+        let components = self.components.is_some()
+            && other.components.is_some()
+            && self.components != other.components;
+        [
+            (self.date != other.date, "date"),
+            (a.map(|p| p.0) != b.map(|p| p.0), "part number"),
+            (a.map(|p| p.1) != b.map(|p| p.1), "product name"),
+            (self.quantity != other.quantity, "quantity"),
+            (components, "component count"),
+            (self.amount != other.amount, "amount"),
+            (self.currency != other.currency, "currency"),
+        ]
+        .into_iter()
+        .filter_map(|(differs, name)| differs.then_some(name))
+        .collect()
+    }
+
     pub(super) fn same_content(&self, other: &Purchase, products: &[Product]) -> bool {
         let pn = |p: &Purchase| products.get(p.product as usize).map(|x| (x.part, x.name));
         self.date == other.date

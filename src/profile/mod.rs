@@ -319,6 +319,14 @@ pub enum ProfileError {
     /// Not a file lpkpi reads (a device, a pipe, a folder, over 1 MiB).
     #[error(transparent)]
     File(crate::files::FileError),
+    /// The file is not UTF-8 text.
+    #[error("cannot read profile {path}: the file is not UTF-8 text")]
+    NotText {
+        /// The file.
+        path: String,
+        /// Where the bytes stop being UTF-8.
+        source: std::string::FromUtf8Error,
+    },
     /// The RON did not parse.
     #[error("profile {path} does not parse: {message}")]
     Parse {
@@ -326,6 +334,8 @@ pub enum ProfileError {
         path: String,
         /// Line, column and what was wrong.
         message: String,
+        /// The parser's error.
+        source: Box<ron::error::SpannedError>,
     },
     /// The RON parsed but the content is inconsistent.
     #[error("profile {path} is not usable: {message}")]
@@ -358,6 +368,7 @@ impl Profile {
                     ),
                     _ => e.to_string(),
                 },
+                source: Box::new(e),
             })?;
         profile.validate(origin)?;
         Ok(profile)
@@ -371,12 +382,9 @@ impl Profile {
             "a program profile",
         )
         .map_err(ProfileError::File)?;
-        let text = String::from_utf8(bytes).map_err(|_| ProfileError::Read {
+        let text = String::from_utf8(bytes).map_err(|source| ProfileError::NotText {
             path: path.display().to_string(),
-            source: std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                "the file is not UTF-8 text",
-            ),
+            source,
         })?;
         Profile::from_ron(&text, &path.display().to_string())
     }

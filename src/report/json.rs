@@ -551,7 +551,7 @@ fn write_with(
             eval,
             apart,
         };
-        serde_json::to_vec_pretty(&streamed).map_err(|e| ReportError::Write(e.to_string()))
+        serde_json::to_vec_pretty(&streamed).map_err(ReportError::Json)
     };
     let apart: Vec<&str> = LISTS
         .into_iter()
@@ -586,8 +586,7 @@ type Place<'k> = (usize, usize, &'k str);
 fn placeholders<'k>(text: &[u8], apart: &[&'k str]) -> Result<Option<Vec<Place<'k>>>, ReportError> {
     let mut at = Vec::new();
     for &key in apart {
-        let quoted =
-            serde_json::to_vec(&placeholder(key)).map_err(|e| ReportError::Write(e.to_string()))?;
+        let quoted = serde_json::to_vec(&placeholder(key))?;
         let mut found = memchr::memmem::find_iter(text, &quoted);
         match (found.next(), found.next()) {
             (Some(start), None) => at.push((start, start + quoted.len(), key)),

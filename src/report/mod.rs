@@ -87,6 +87,15 @@ pub enum ReportError {
     /// The output refused the report's bytes (a full disk, a closed pipe).
     #[error("cannot write the report: {0}")]
     Io(#[from] std::io::Error),
+    /// A chart of the summary could not be drawn.
+    #[error("cannot write the report: {0}")]
+    Chart(#[from] chart::ChartError),
+    /// The PDF could not be made (krilla's error).
+    #[error("cannot write the PDF: {0}")]
+    Pdf(#[from] krilla::error::KrillaError),
+    /// The JSON could not be made.
+    #[error("cannot write the report: {0}")]
+    Json(#[from] serde_json::Error),
 }
 
 /// Write a report to `out` (the JSON report as it is made; the others rendered first).

@@ -859,8 +859,7 @@ pub fn render(input: &ReportInput<'_>, options: &PdfOptions) -> Result<Vec<u8>, 
     let trees = chart::pair(input.eval, input.partner, CHART_W, CHART_H)
         .iter()
         .map(|svg| chart::tree(svg))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| ReportError::Write(e.to_string()))?;
+        .collect::<Result<Vec<_>, _>>()?;
     let regular = Font::new(fonts::DEJAVU.into(), 0)
         .ok_or_else(|| ReportError::Write("the embedded font does not load".into()))?;
     let bold = Font::new(BOLD_FONT_DATA.into(), 0)
@@ -993,8 +992,7 @@ pub fn render(input: &ReportInput<'_>, options: &PdfOptions) -> Result<Vec<u8>, 
             .language("en".into())
             .creation_date(date),
     );
-    pdf.finish()
-        .map_err(|e| ReportError::Write(format!("cannot write the PDF: {e:?}")))
+    Ok(pdf.finish()?)
 }
 
 #[cfg(test)]

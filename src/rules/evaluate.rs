@@ -419,13 +419,30 @@ fn stretch(
             (Fate::Duplicate { of, differs }, _) => {
                 if *differs {
                     let first = set.rows.get(*of as usize);
+                    // import.md: "the difference is listed", named
+                    let differences = match (&row.purchase, first.and_then(|r| r.purchase.as_ref()))
+                    {
+                        (Some(a), Some(b)) => a.differences(b, &set.products),
+                        _ => Vec::new(),
+                    };
+                    let what = match differences.as_slice() {
+                        [] => "different content".to_string(),
+                        [one] => format!("a different {one}"),
+                        [rest @ .., last] => format!("a different {} and {last}", rest.join(", ")),
+                    };
+                    // an order line by its id, else the order's purchase of that product
+                    let same = if row.purchase.as_ref().is_some_and(|p| p.line_id.is_some()) {
+                        "same order line"
+                    } else {
+                        "same purchase"
+                    };
                     review.push(ReviewItem {
                         row: row_index,
                         file: file_name(row.file).to_string(),
                         line: row.line,
                         kind: ReviewKind::DifferingDuplicate,
                         reason: format!(
-                            "same order line as {} line {} but different content: the earlier row stands",
+                            "{same} as {} line {} with {what}: the earlier row stands",
                             first.map_or("", |r| file_name(r.file)),
                             first.map_or(0, |r| r.line)
                         ),

@@ -1,5 +1,6 @@
-//! The program's rules: the profile (data), the renewal dates, and the evaluation that turns
-//! imported purchases into the KPI figures, level checks, verdict and forecast.
+//! The program's rules applied: the renewal dates, and the evaluation that turns imported
+//! purchases into the KPI figures, level checks, verdict and forecast, with the program
+//! profile ([`crate::profile`], data) as its input.
 
 pub mod capability;
 pub mod evaluate;

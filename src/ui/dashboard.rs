@@ -98,7 +98,14 @@ fn as_of_ui(ui: &mut Ui, state: &AppState, view: &mut DashboardView, cmds: &mut 
         view.as_of = day.to_string();
         view.shown = Some(day);
     }
-    if let Some(changed) = widgets::date_field(ui, "As of", "as-of", &mut view.as_of, Some(day)) {
+    if let Some(changed) = widgets::date_field(
+        ui,
+        "As of",
+        "as-of",
+        &mut view.as_of,
+        Some(day),
+        state.today,
+    ) {
         // an empty field means today
         cmds.push(Command::AsOf(changed.filter(|d| *d != state.today)));
     }

@@ -41,6 +41,9 @@ pub enum JobError {
     /// Reading the official dashboard's report.
     #[error(transparent)]
     Official(#[from] crate::import::official::OfficialError),
+    /// An export of figures that have no anniversary to be judged against.
+    #[error("nothing to export: enter the anniversary in Settings first")]
+    NothingToExport,
     /// The user stopped it.
     #[error("import cancelled")]
     Cancelled,
@@ -531,9 +534,7 @@ impl Jobs {
             let bytes = d
                 .outcome
                 .as_ref()
-                .ok_or(JobError::Report(ReportError::Write(
-                    "nothing to export: the anniversary is not set".into(),
-                )))
+                .ok_or(JobError::NothingToExport)
                 .and_then(|out| {
                     let input = ReportInput {
                         eval: &out.eval,

@@ -666,7 +666,7 @@ pub fn purchases_ui(
                 }
             } else {
                 ui.label("No purchases yet: drop exports here, or");
-                if ui.button("Import…").clicked() {
+                if ui.button(super::action::Action::Import.text()).clicked() {
                     cmds.push(Command::Dialog(super::command::Pick::Import));
                 }
             }

@@ -97,15 +97,16 @@ fn from_jiff(d: jiff::civil::Date) -> Option<NaiveDate> {
 
 /// A date field: typed as YYYY-MM-DD (keyboard) or picked from a calendar (mouse).
 /// `text` is the field's draft; returns the new date when it changed to a valid one. An empty
-/// field shows no date; its calendar opens on the current month.
+/// field shows no date; its calendar opens on `today`'s month (the app's today, fixed at
+/// launch: the field never reads the clock itself).
 pub fn date_field(
     ui: &mut Ui,
     label: &str,
     id: &str,
     text: &mut String,
     current: Option<NaiveDate>,
+    today: NaiveDate,
 ) -> Option<Option<NaiveDate>> {
-    let today = chrono::Local::now().date_naive();
     date_field_from(ui, label, id, text, current, today).0
 }
 
