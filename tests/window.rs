@@ -1192,6 +1192,45 @@ fn arrow_keys_move_through_the_purchases() {
     assert_eq!(press(&mut h, egui::Key::ArrowDown), first);
 }
 
+/// The rates are shown by currency, each one's every-month rate before its months, whatever
+/// the order they were entered in (the list keeps that order).
+#[test]
+fn rates_are_shown_by_currency_then_month() {
+    let mut h = harness(partner());
+    click_tab(&mut h, "Settings");
+    for (cur, month, value) in [
+        ("GBP", None, "1.27"),
+        ("CHF", None, "1.13"),
+        ("EUR", Some("2026-10"), "1.09"),
+    ] {
+        retype(&mut h, "Currency", cur);
+        if let Some(month) = month {
+            retype(&mut h, "Month (optional, YYYY-MM)", month);
+        }
+        retype(&mut h, "USD per unit", value);
+        h.get_by_label("Add rate").click();
+        h.run_steps(3);
+    }
+    let entered: Vec<&str> = h
+        .state()
+        .state
+        .workspace
+        .rates
+        .iter()
+        .map(|r| r.currency.as_str())
+        .collect();
+    assert_eq!(entered, ["EUR", "GBP", "CHF", "EUR"], "kept as entered");
+    let y = |label: &str| h.get_by_label(label).rect().top();
+    assert!(
+        y("CHF") < y("2026-10") && y("2026-10") < y("GBP"),
+        "CHF, EUR, EUR 2026-10, GBP"
+    );
+    // a click on a row picks the rate it shows
+    h.get_by_label("2026-10").click();
+    h.run_steps(2);
+    h.get_by_label("Edit the EUR rate of 2026-10");
+}
+
 /// Enter in a form's field is its button: a rate and a person are added from the keyboard
 /// (the planned purchase's form takes Enter the same way, through `widgets::entered`).
 #[test]

@@ -526,13 +526,18 @@ pub fn settings_ui(
         if ws.rates.is_empty() {
             ui.label(RichText::new("No rate yet: rows in other currencies wait for one.").weak());
         } else {
-            let rows: Vec<Vec<String>> = ws.rates.iter().map(|r| vec![
+            // shown by currency, its every-month rate first, then month by month (the list
+            // keeps the order they were entered in)
+            let mut order: Vec<usize> = (0..ws.rates.len()).collect();
+            order.sort_by_key(|&i| ws.rates.get(i).map(|r| (r.currency.as_str().to_string(), r.month)));
+            let rows: Vec<Vec<String>> = order.iter().filter_map(|&i| ws.rates.get(i)).map(|r| vec![
                 r.currency.as_str().to_string(),
                 r.month.map_or("every month".to_string(), |m| m.label()),
                 r.usd_per.to_string(),
             ]).collect();
             let at = view.selected_rate.as_ref().and_then(|k| position(&ws.rates, k));
-            if let Some(i) = pick_table(ui, "rates", &["Currency code", "Applies to", "Rate (USD per unit)"], &[110.0, 120.0, 140.0], &[2], &rows, at) {
+            let shown_at = at.and_then(|a| order.iter().position(|&i| i == a));
+            if let Some(i) = pick_table(ui, "rates", &["Currency code", "Applies to", "Rate (USD per unit)"], &[110.0, 120.0, 140.0], &[2], &rows, shown_at).and_then(|row| order.get(row).copied()) {
                 view.selected_rate = if at == Some(i) { None } else { ws.rates.get(i).map(|r| (i, r.clone())) };
             }
             let at = view.selected_rate.as_ref().and_then(|k| position(&ws.rates, k));
