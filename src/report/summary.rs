@@ -212,6 +212,30 @@ pub fn review_rows(eval: &Evaluation) -> usize {
         .len()
 }
 
+/// `n` review rows of one kind in a phrase, the window's and every summary's: "4 rows of
+/// unknown products are not counted", "1 duplicate differs from the row that stands"; None
+/// for rows waiting for a rate, said per currency ([`held_back`]).
+pub fn review_phrase(kind: crate::rules::figures::ReviewKind, n: usize) -> Option<String> {
+    use crate::rules::figures::ReviewKind;
+    let are = if n == 1 { "is" } else { "are" };
+    match kind {
+        ReviewKind::UnknownProduct => Some(format!(
+            "{} of unknown products {are} not counted",
+            count_of(n, "row", "rows")
+        )),
+        ReviewKind::PackagedSet => Some(format!(
+            "{} of packaged sets without a component count {are} counted as 1 component per kit",
+            count_of(n, "row", "rows")
+        )),
+        ReviewKind::DifferingDuplicate => Some(format!(
+            "{} {} from the row that stands",
+            count_of(n, "duplicate", "duplicates"),
+            if n == 1 { "differs" } else { "differ" }
+        )),
+        ReviewKind::NeedsRate => None,
+    }
+}
+
 /// The review items that could change the figures, for a sentence beside the verdict ("7
 /// rows to review could change these figures: 4 rows of unknown products are not counted; 3
 /// rows of packaged sets without a component count are counted as 1 component per kit", the caller ends
@@ -228,29 +252,15 @@ pub fn review_caveat(eval: &Evaluation) -> Option<String> {
             ReviewKind::NeedsRate => {}
         }
     }
-    let are = |n: usize| if n == 1 { "is" } else { "are" };
-    let mut parts = Vec::new();
-    if unknown > 0 {
-        parts.push(format!(
-            "{} of unknown products {} not counted",
-            count_of(unknown, "row", "rows"),
-            are(unknown)
-        ));
-    }
-    if sets > 0 {
-        parts.push(format!(
-            "{} of packaged sets without a component count {} counted as 1 component per kit",
-            count_of(sets, "row", "rows"),
-            are(sets)
-        ));
-    }
-    if differing > 0 {
-        parts.push(format!(
-            "{} {} from the row that stands",
-            count_of(differing, "duplicate", "duplicates"),
-            if differing == 1 { "differs" } else { "differ" }
-        ));
-    }
+    let parts: Vec<String> = [
+        (ReviewKind::UnknownProduct, unknown),
+        (ReviewKind::PackagedSet, sets),
+        (ReviewKind::DifferingDuplicate, differing),
+    ]
+    .into_iter()
+    .filter(|&(_, n)| n > 0)
+    .filter_map(|(kind, n)| review_phrase(kind, n))
+    .collect();
     let total = unknown + sets + differing;
     (total > 0).then(|| {
         format!(

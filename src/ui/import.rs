@@ -15,7 +15,6 @@ use super::widgets::{self, count, len, money, status_color, units, usd};
 use crate::import::FileShape;
 use crate::import::values::Currency;
 use crate::profile::Field;
-use crate::rules::figures::ReviewKind;
 use crate::workspace::model::{Rate, Workspace};
 use crate::workspace::{Edit, ListEdit};
 
@@ -169,33 +168,22 @@ fn rate_edit(ws: &Workspace, currency: Currency, typed: &str) -> Result<Edit, St
     }))
 }
 
-/// "40 rows in EUR wait for an exchange rate", "1 row of an unknown product ...".
+/// "40 rows in EUR wait for an exchange rate: their revenue is held back", else the phrase
+/// every summary uses for its kind ("1 row of unknown products is not counted").
 fn group_title(group: &ReviewGroup) -> String {
     let n = group.rows.len();
-    let rows = if n == 1 { "row" } else { "rows" };
-    let (verb, one, their, repeat) = if n == 1 {
-        ("waits", "is", "its", "repeats")
+    let (rows, verb, their) = if n == 1 {
+        ("row", "waits", "its")
     } else {
-        ("wait", "are", "their", "repeat")
+        ("rows", "wait", "their")
     };
-    let n = count(len(n));
-    match (group.kind, group.currency) {
-        (ReviewKind::NeedsRate, Some(c)) => {
-            format!("{n} {rows} in {c} {verb} for an exchange rate: {their} revenue is held back")
-        }
-        (ReviewKind::NeedsRate, None) => {
-            format!("{n} {rows} {verb} for an exchange rate: {their} revenue is held back")
-        }
-        (ReviewKind::UnknownProduct, _) => {
-            format!("{n} {rows} of unknown products {one} not counted until classified")
-        }
-        (ReviewKind::PackagedSet, _) => format!(
-            "{n} {rows} of packaged sets without a component count {one} counted as 1 component per kit"
-        ),
-        (ReviewKind::DifferingDuplicate, _) => format!(
-            "{n} {rows} {repeat} an earlier order line with other content: the earlier row stands"
-        ),
-    }
+    let in_currency = group.currency.map_or(String::new(), |c| format!(" in {c}"));
+    crate::report::summary::review_phrase(group.kind, n).unwrap_or_else(|| {
+        format!(
+            "{} {rows}{in_currency} {verb} for an exchange rate: {their} revenue is held back",
+            count(len(n))
+        )
+    })
 }
 
 /// The revenue held back in one currency, its rate field and Add rate.
