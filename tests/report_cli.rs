@@ -961,6 +961,18 @@ fn revenue_a_rate_could_meet_is_not_known_and_the_json_says_why() {
         "{caveats:?}"
     );
     assert_eq!(got["capability"], Value::Null, "no roster given");
+    // the forecast's line for that target says the same
+    let mut md = args(None);
+    md.splice(1..1, ["--format".to_string(), "md".to_string()]);
+    let out = lpkpi(&md);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(
+            "Gold revenue (an upgrade): $401,000.00 short without the rows waiting for a rate ("
+        ),
+        "{text}"
+    );
+    assert!(text.contains("? unknown, $401,000.00 short without the rows waiting for a rate"));
     // with a rate, known again
     let rated = run_json(&args(Some("GBP=1.25")));
     assert_eq!(rated["levels"]["gold"]["revenue"], Value::Bool(true));

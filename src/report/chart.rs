@@ -427,7 +427,7 @@ fn draw(
     // a run rate projected (the sentence beside the chart says when there is none); the
     // planned purchases drawn whenever the window is open to them
     let show_forecast = open && super::summary::projects(eval) && last.is_some();
-    let show_plan = open && eval.days_to_deadline >= 0 && !planned.is_zero();
+    let show_plan = eval.days_to_deadline >= 0 && !planned.is_zero();
 
     let requirement = metric.requirement();
     let targets = eval.targets(requirement);
@@ -1352,6 +1352,45 @@ mod tests {
         )));
         // the axis alone is in whole dollars
         assert!(!out.contains(">$0.00</text>") && !out.contains(">$500,000.00</text>"));
+    }
+
+    /// The run rate's line only where the forecast projects one; the planned purchases until
+    /// the deadline has passed, its month included (README 35).
+    #[test]
+    fn the_forecast_line_where_a_run_rate_is_projected_and_plans_until_the_deadline() {
+        let with_plan = |mut e: Evaluation| {
+            e.forecast.planned.kpi_units = Decimal::from(50);
+            e.forecast.at_deadline.kpi_units += Decimal::from(50);
+            e
+        };
+        let lines = |e: &Evaluation| {
+            let out = svg(e, None, Metric::KpiUnits, 800, 450);
+            sane(&out);
+            (
+                out.contains("Forecast at the run rate"),
+                out.contains("With planned purchases"),
+            )
+        };
+        // mid-window: both
+        assert_eq!(
+            lines(&with_plan(evaluation(&[(10, 100); 9], day(2026, 11, 26)))),
+            (true, true)
+        );
+        // the window's first month: no run rate yet, the plan drawn
+        assert_eq!(
+            lines(&with_plan(evaluation(&[(10, 100)], day(2026, 3, 20)))),
+            (false, true)
+        );
+        // the deadline's month: nothing left to project, the plan drawn
+        assert_eq!(
+            lines(&with_plan(evaluation(&[(10, 100); 12], day(2027, 2, 10)))),
+            (false, true)
+        );
+        // after the deadline: neither
+        assert_eq!(
+            lines(&with_plan(evaluation(&[(10, 100); 12], day(2027, 3, 5)))),
+            (false, false)
+        );
     }
 
     #[test]

@@ -157,17 +157,15 @@ fn unknown_too(level: &LevelStatus) -> String {
         .iter()
         .map(|c| requirement_words(c.requirement).to_string())
         .collect();
-    let mut out = String::new();
-    if !names.is_empty() {
-        out.push_str(&format!(
-            ", and its {} too, not recorded yet",
+    match (names.is_empty(), waiting.is_empty()) {
+        (false, true) => format!(", and its {} too, not recorded yet", and_list(&names)),
+        (true, false) => ", and its revenue too, which waits for an exchange rate".to_string(),
+        (false, false) => format!(
+            ", and its {} (not recorded yet) and revenue (waiting for an exchange rate) too",
             and_list(&names)
-        ));
+        ),
+        (true, true) => String::new(),
     }
-    if !waiting.is_empty() {
-        out.push_str(", and its revenue too, which waits for an exchange rate");
-    }
-    out
 }
 
 /// A level's display name ("Gold" for "gold"); the id itself when the profile has no such level.
@@ -898,14 +896,28 @@ pub fn needed_lines(eval: &Evaluation) -> Vec<String> {
             let pick = |x: &crate::rules::figures::Figures| if revenue { x.revenue_usd } else { x.kpi_units };
             let have = pick(&eval.totals);
             let short = t.target.saturating_sub(have).max(rust_decimal::Decimal::ZERO);
+            // a revenue target rows waiting for a rate could reach is short of the revenue
+            // counted so far, and said so, as the levels' table says it (README 31)
+            let unknown = revenue
+                && eval.levels.iter().any(|l| {
+                    l.id == t.level
+                        && l.checks
+                            .iter()
+                            .any(|c| c.requirement == Requirement::Revenue && c.met.is_none())
+                });
+            let short_word = if unknown {
+                "short without the rows waiting for a rate"
+            } else {
+                "short"
+            };
             let head = if months == 1 {
                 format!(
-                    "{} short, to be bought in {this_month}, the window's last month",
+                    "{} {short_word}, to be bought in {this_month}, the window's last month",
                     figure(short)
                 )
             } else {
                 format!(
-                    "{} short ({} a month over {spread})",
+                    "{} {short_word} ({} a month over {spread})",
                     figure(short),
                     figure(t.needed_per_month)
                 )
@@ -1665,6 +1677,9 @@ mod tests {
             line: 2,
             currency,
             amount: Decimal::from(amount),
+            month: crate::rules::Month::of(
+                chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap_or_default(),
+            ),
             revenue,
         };
         let gbp = Currency::parse("GBP").unwrap();

@@ -430,12 +430,18 @@ fn stretch(
                         [one] => format!("a different {one}"),
                         [rest @ .., last] => format!("a different {} and {last}", rest.join(", ")),
                     };
-                    // an order line by its id, else the order's purchase of that product
-                    let same = if row.purchase.as_ref().is_some_and(|p| p.line_id.is_some()) {
-                        "same order line"
-                    } else {
-                        "same purchase"
-                    };
+                    // an order line by its ids (a file with both an order and a line column,
+                    // as dedupe takes it), else the purchase by its fields
+                    let by_line = set.files.get(row.file as usize).is_some_and(|f| {
+                        f.columns.order_id().is_some()
+                            && f.columns.get(crate::profile::Field::LineId).is_some()
+                    });
+                    let same =
+                        if by_line && row.purchase.as_ref().is_some_and(|p| p.line_id.is_some()) {
+                            "same order line"
+                        } else {
+                            "same purchase"
+                        };
                     review.push(ReviewItem {
                         row: row_index,
                         file: file_name(row.file).to_string(),
@@ -512,6 +518,7 @@ fn stretch(
                             line: row.line,
                             currency: p.currency,
                             amount: p.signed_amount(),
+                            month: super::Month::of(p.date),
                             revenue: inputs.profile.line_value(c.line).revenue,
                         });
                         review.push(place(

@@ -143,6 +143,8 @@ pub struct NeedsRate {
     pub currency: Currency,
     /// Amount in that currency.
     pub amount: Decimal,
+    /// The month of its date: the month whose rate it waits for (a rate may be a month's).
+    pub month: Month,
     /// Whether its product line's revenue counts: the amount enters revenue once the rate is
     /// given (an unknown product's or free content's does not).
     pub revenue: bool,

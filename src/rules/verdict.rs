@@ -59,10 +59,18 @@ impl HeldBack {
     /// What the rows waiting for a rate may do to the revenue (only rows whose product line's
     /// revenue counts).
     pub fn of(needs_rate: &[super::figures::NeedsRate]) -> HeldBack {
-        let mut held = HeldBack::default();
+        // one rate converts a currency's rows of one month: their sum decides the direction
+        // (an invoice and a smaller return in one month can only add)
+        let mut net: std::collections::BTreeMap<(&str, super::Month), Decimal> =
+            std::collections::BTreeMap::new();
         for n in needs_rate.iter().filter(|n| n.revenue) {
-            held.may_raise |= n.amount > Decimal::ZERO;
-            held.may_lower |= n.amount < Decimal::ZERO;
+            let sum = net.entry((n.currency.as_str(), n.month)).or_default();
+            *sum = sum.saturating_add(n.amount);
+        }
+        let mut held = HeldBack::default();
+        for amount in net.values() {
+            held.may_raise |= *amount > Decimal::ZERO;
+            held.may_lower |= *amount < Decimal::ZERO;
         }
         held
     }
@@ -237,13 +245,18 @@ mod tests {
     #[test]
     fn revenue_waiting_for_a_rate_is_unknown_only_where_it_could_cross_the_target() {
         use crate::import::values::Currency;
-        let row = |amount: i64, revenue: bool| super::super::figures::NeedsRate {
+        let month = |m| {
+            super::super::Month::of(chrono::NaiveDate::from_ymd_opt(2026, m, 1).unwrap_or_default())
+        };
+        let row_in = |m, amount: i64, revenue: bool| super::super::figures::NeedsRate {
             file: "a.csv".into(),
             line: 2,
             currency: Currency::EUR,
             amount: Decimal::from(amount),
+            month: month(m),
             revenue,
         };
+        let row = |amount, revenue| row_in(3, amount, revenue);
         let (below, above, target) = (Decimal::from(90), Decimal::from(110), Decimal::from(100));
         let none = HeldBack::of(&[]);
         assert_eq!(none.meets(below, target), Some(false));
@@ -263,6 +276,12 @@ mod tests {
             HeldBack::of(&[row(500, false)]).meets(below, target),
             Some(false)
         );
+        // an invoice and a smaller return of one month can only add; of two months (two
+        // rates, maybe), either way
+        let same_month = HeldBack::of(&[row(1000, true), row(-200, true)]);
+        assert_eq!(same_month.meets(above, target), Some(true));
+        let two_months = HeldBack::of(&[row_in(3, 1000, true), row_in(4, -200, true)]);
+        assert_eq!(two_months.meets(above, target), None);
     }
 
     #[test]

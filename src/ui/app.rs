@@ -64,9 +64,10 @@ pub struct LpkpiApp {
     pub(super) last_recovery: Instant,
     /// The revision whose figures a worker thread is deriving.
     pub(super) deriving: Option<u64>,
-    /// An export or a chart asked for while the figures were being worked out: written once
-    /// they are the workspace's as it is (never from figures one edit old).
-    pub(super) waiting_output: Option<WaitingOutput>,
+    /// Exports and charts asked for while the figures were being worked out, in the order
+    /// asked: written once they are the workspace's as it is (never from figures one edit
+    /// old). Meanwhile nothing may replace the workspace or its rows.
+    pub(super) waiting_output: Vec<WaitingOutput>,
     /// Frames drawn since a `--screenshot` run settled.
     pub(super) screenshot_frames: u32,
     /// The file dialog being waited for (answers to older requests are ignored).
@@ -179,7 +180,7 @@ impl LpkpiApp {
             allow_close: false,
             last_recovery: Instant::now(),
             deriving: None,
-            waiting_output: None,
+            waiting_output: Vec::new(),
             screenshot_frames: 0,
             dialog_request: 0,
             dialog_open: false,
@@ -278,7 +279,9 @@ impl LpkpiApp {
         }
         // Work that replaces or rereads the rows waits for the preview or the running job, so
         // that a result never lands on a workspace that changed under it.
-        let busy = self.state.running.is_some() || self.state.preview.is_some();
+        let busy = self.state.running.is_some()
+            || self.state.preview.is_some()
+            || !self.waiting_output.is_empty();
         if busy
             && matches!(
                 command,

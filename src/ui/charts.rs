@@ -159,9 +159,9 @@ pub fn cumulative_plot(ui: &mut Ui, e: &Evaluation, revenue: bool, height: f32, 
     let without_plan = with_plan.saturating_sub(planned);
     // the run rate's line only where the summary projects one (no completed month yet, the
     // deadline's month and a closed window have none); the plan's while the window is open
-    let open = t_x < 12.0 && shown < 12 && e.days_to_deadline >= 0;
-    let show_forecast = open && crate::report::summary::projects(e);
-    let show_plan = open && !planned.is_zero();
+    let show_forecast =
+        t_x < 12.0 && shown < 12 && e.days_to_deadline >= 0 && crate::report::summary::projects(e);
+    let show_plan = e.days_to_deadline >= 0 && !planned.is_zero();
     let requirement = if revenue {
         Requirement::Revenue
     } else {

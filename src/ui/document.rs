@@ -36,6 +36,15 @@ impl LpkpiApp {
         path: Option<PathBuf>,
         derived: Option<Result<Derived, String>>,
     ) {
+        // outputs waiting for the figures of the workspace on screen are not written from
+        // another's (the commands that replace it wait for them; this is the last guard)
+        for output in std::mem::take(&mut self.waiting_output) {
+            let (WaitingOutput::Export(path, _) | WaitingOutput::Chart(path)) = output;
+            self.error(format!(
+                "Not written: {} (another workspace was opened first)",
+                path.display()
+            ));
+        }
         let notes = std::mem::take(&mut self.state.notes);
         let recent = std::mem::take(&mut self.state.recent);
         let panel = self.state.panel;
@@ -249,33 +258,28 @@ impl LpkpiApp {
     }
 
     /// Write `output` once the figures are the workspace's as it is (the recompute under way
-    /// ends in [`LpkpiApp::output_when_settled`]).
+    /// ends in [`LpkpiApp::output_when_settled`]); outputs asked for meanwhile are written in
+    /// turn.
     pub(super) fn wait_for_figures(&mut self, output: WaitingOutput) {
-        let what = match &output {
+        let path = match &output {
             WaitingOutput::Export(path, _) | WaitingOutput::Chart(path) => {
                 path.display().to_string()
             }
         };
-        self.waiting_output = Some(output);
-        self.state.running = Some(Running {
-            label: format!("Working out the figures for {what}"),
-            cancellable: false,
-            measured: false,
-        });
+        self.waiting_output.push(output);
+        self.info(format!("{path} is written once the figures are worked out"));
     }
 
-    /// The figures settled: write what waited for them.
+    /// The figures settled: write what waited for them, in the order asked.
     pub(super) fn output_when_settled(&mut self) {
         if !self.state.settled() {
             return;
         }
-        let Some(output) = self.waiting_output.take() else {
-            return;
-        };
-        self.state.running = None;
-        match output {
-            WaitingOutput::Export(path, format) => self.export(path, format),
-            WaitingOutput::Chart(path) => self.chart_picked(path),
+        for output in std::mem::take(&mut self.waiting_output) {
+            match output {
+                WaitingOutput::Export(path, format) => self.export(path, format),
+                WaitingOutput::Chart(path) => self.chart_picked(path),
+            }
         }
     }
 

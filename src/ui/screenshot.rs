@@ -26,7 +26,14 @@ impl LpkpiApp {
             self.wait_for_figures(super::app::WaitingOutput::Chart(path));
             return;
         }
-        let Some(out) = self.state.outcome() else {
+        let out = match &self.state.derived {
+            Ok(d) => d.outcome.as_ref(),
+            Err(e) => {
+                self.error(format!("Nothing to draw: {e}"));
+                return;
+            }
+        };
+        let Some(out) = out else {
             self.error("Nothing to draw: enter the anniversary in Settings first");
             return;
         };
