@@ -420,3 +420,37 @@ proptest! {
         prop_assert_eq!(from_ron(&saved, "v2").unwrap(), ws);
     }
 }
+
+/// A version 1 file (or one without a `version`, read as version 1) with a name no version
+/// has is refused with its line, never read as absent and dropped by the next save: a
+/// mistyped `expiry` would make a lapsed trainer count.
+#[test]
+fn a_version_1_file_with_a_name_no_version_has_is_refused() {
+    let v1 = std::fs::read_to_string(data().join("v1.ron")).unwrap();
+    for (from, to) in [
+        (
+            "(name: \"Ben Ode\", mct_id: \"MCT-1002\", expiry:",
+            "(name: \"Ben Ode\", mct_id: \"MCT-1002\", expiery:",
+        ),
+        ("  trainers: [", "  trainerz: ["),
+        ("  version: 1,\n", "  version: 1,\n  ratse: [],\n"),
+    ] {
+        assert!(v1.contains(from), "{from}");
+        let edited = v1.replace(from, to);
+        let e = from_ron(&edited, "v1.ron").unwrap_err().to_string();
+        assert!(e.contains("v1.ron: line "), "{e}");
+        // without its version line, the same
+        let unversioned = edited.replace("  version: 1,\n", "");
+        let e = from_ron(&unversioned, "v1.ron").unwrap_err().to_string();
+        assert!(e.contains("the file has no `version:` line"), "{e}");
+    }
+    // the bundled demo (version 3) with its version line deleted says why it reads so
+    let demo =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo/demo.ron"))
+            .unwrap();
+    assert!(demo.contains("  version: 3,\n"));
+    let e = from_ron(&demo.replace("  version: 3,\n", ""), "demo.ron")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("read as version 1, the first format"), "{e}");
+}

@@ -384,6 +384,7 @@ fn import_keeps_the_windows_unsaved_edits() {
     let doc = Document::open(&w).unwrap();
     let (ws, _) = doc
         .recovery()
+        .unwrap()
         .expect("offered after a save by the command line");
     assert_eq!(ws.partner.name, "Contoso Learning");
     let changes = doc.workspace.differences(&ws);
@@ -751,4 +752,53 @@ fn a_save_the_disk_cannot_hold_keeps_the_older_backup() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert!(!names.iter().any(|n| n.ends_with(".tmp")), "{names:?}");
+}
+
+/// A disk with no room for the lock's owner file (a full disk, here a file-size limit of 0):
+/// the workspace cannot be written, said of its folder with exit 1, and no lock file is left.
+#[test]
+fn no_room_for_the_lock_leaves_no_lock_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = workspace(dir.path());
+    let before = std::fs::read(&w).unwrap();
+    let input = data("orders-unicode.txt");
+    let out = Command::new("bash")
+        .args([
+            "-c",
+            "trap '' XFSZ; ulimit -f 0; exec \"$0\" \"$@\"",
+            env!("CARGO_BIN_EXE_lpkpi"),
+            "import",
+            s(&w),
+            s(&input),
+        ])
+        .output()
+        .expect("run bash");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cannot take its lock in the folder"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(std::fs::read(&w).unwrap(), before);
+    assert!(
+        !w.with_file_name("w.ron.lock").exists(),
+        "the lock file was left"
+    );
+    assert!(!w.with_file_name("w.ron.owner").exists());
+    // and a new workspace where there is no room leaves nothing either
+    let n = dir.path().join("n.ron");
+    let out = Command::new("bash")
+        .args([
+            "-c",
+            "trap '' XFSZ; ulimit -f 0; exec \"$0\" \"$@\"",
+            env!("CARGO_BIN_EXE_lpkpi"),
+            "new",
+            s(&n),
+            "--partner",
+            "X",
+        ])
+        .output()
+        .expect("run bash");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(!n.exists() && !dir.path().join("n.ron.lock").exists());
 }

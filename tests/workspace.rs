@@ -538,10 +538,57 @@ fn save_keeps_a_backup_and_recovery_is_offered() {
     drop(doc);
     let doc = Document::open(&path).unwrap();
     assert_eq!(doc.workspace.partner.name, "Second");
-    let (recovered, _) = doc.recovery().expect("recovery offered");
+    let (recovered, _) = doc.recovery().unwrap().expect("recovery offered");
     assert_eq!(recovered.partner.name, "Unsaved");
     doc.discard_recovery().unwrap();
-    assert!(doc.recovery().is_none());
+    assert!(doc.recovery().unwrap().is_none());
+}
+
+/// A recovery file that cannot be read (cut short, from a newer lpkpi) is set aside, said, and
+/// never left where the window's next recovery would replace it; a workspace opened through a
+/// symbolic link finds its recovery beside the file the link names, as its lock and backup.
+#[test]
+fn an_unreadable_recovery_is_set_aside_and_links_share_the_recovery() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.ron");
+    let doc = Document::create(&path, Workspace::new("First", None, None)).unwrap();
+    let recovery = dir.path().join("w.ron.recovery");
+    std::fs::write(&recovery, "(\n  version: 4,\n").unwrap();
+    let note = doc.recovery().unwrap_err();
+    assert!(
+        note.contains("cannot be read") && note.contains("w.ron.recovery.unreadable"),
+        "{note}"
+    );
+    assert!(!recovery.exists());
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("w.ron.recovery.unreadable")).unwrap(),
+        "(\n  version: 4,\n"
+    );
+    // a second one is kept beside the first
+    std::fs::write(&recovery, "cut").unwrap();
+    assert!(
+        doc.recovery()
+            .unwrap_err()
+            .contains("w.ron.recovery.unreadable-2")
+    );
+    drop(doc);
+
+    #[cfg(unix)]
+    {
+        let desk = dir.path().join("desk");
+        std::fs::create_dir(&desk).unwrap();
+        let link = desk.join("w.ron");
+        std::os::unix::fs::symlink(&path, &link).unwrap();
+        let mut through_link = Document::open(&link).unwrap();
+        through_link.workspace.partner.name = "Unsaved".into();
+        through_link.write_recovery().unwrap();
+        assert!(recovery.exists(), "beside the file the link names");
+        assert!(!desk.join("w.ron.recovery").exists());
+        drop(through_link);
+        let direct = Document::open(&path).unwrap();
+        let (found, _) = direct.recovery().unwrap().expect("the same edits");
+        assert_eq!(found.partner.name, "Unsaved");
+    }
 }
 
 /// Child roles for the multi-process tests: the test binary runs itself with LPKPI_TEST_CHILD.
@@ -964,4 +1011,82 @@ fn import_into_a_new_workspace_is_all_or_nothing() {
     let out = lpkpi(&["import", w.to_str().unwrap(), good.to_str().unwrap()]);
     assert!(out.status.success());
     assert!(w.exists());
+}
+
+/// Stored rows whose import batch a hand edit deleted are rejected, and a file imported into
+/// that workspace is refused rather than taking them as its own purchases (its batch would
+/// have the number they name).
+#[test]
+fn an_import_never_takes_rows_whose_batch_is_missing_as_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = dir.path().join("w.ron");
+    let demo =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo/demo.ron"))
+            .unwrap();
+    let edited: String = demo
+        .lines()
+        .filter(|l| !l.starts_with("    (name: \"rechnungen-emea-2026.csv\""))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_ne!(edited, demo);
+    std::fs::write(&w, &edited).unwrap();
+    let out = lpkpi(&[
+        "import",
+        w.to_str().unwrap(),
+        data().join("orders-basic.csv").to_str().unwrap(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("stored rows refer to import batch 3, which this workspace does not have"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&w).unwrap(),
+        edited,
+        "nothing written"
+    );
+}
+
+/// A workspace is not made where an earlier one of its name left its backup (or unsaved
+/// edits): the second save would have replaced that backup, the only copy left of it.
+#[test]
+fn a_new_workspace_never_replaces_the_backup_an_earlier_one_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = dir.path().join("w.ron");
+    let mut doc = Document::create(&w, Workspace::new("Earlier", None, None)).unwrap();
+    doc.workspace.partner.name = "Earlier, saved again".into();
+    doc.save().unwrap();
+    drop(doc);
+    let bak = dir.path().join("w.ron.bak");
+    let kept = std::fs::read(&bak).unwrap();
+    std::fs::remove_file(&w).unwrap();
+    let input = data().join("orders-basic.csv");
+    let out = lpkpi(&["import", w.to_str().unwrap(), input.to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("w.ron.bak is there, the backup of an earlier workspace"),
+        "{err}"
+    );
+    assert!(!w.exists());
+    assert_eq!(std::fs::read(&bak).unwrap(), kept);
+    // the same for a recovery file left alone
+    std::fs::rename(&bak, dir.path().join("kept.ron")).unwrap();
+    std::fs::write(dir.path().join("w.ron.recovery"), "(version: 3)").unwrap();
+    assert!(matches!(
+        Document::create(&w, Workspace::default()),
+        Err(WorkspaceError::Invalid { .. })
+    ));
+    assert!(!w.exists());
 }

@@ -93,6 +93,7 @@ impl LpkpiApp {
                 doc,
                 derived,
                 recovery,
+                unreadable,
             }) => {
                 let ws = doc.workspace.clone();
                 self.doc = Some(Arc::new(Mutex::new(doc)));
@@ -100,6 +101,9 @@ impl LpkpiApp {
                 self.remember_recent(&path);
                 self.info(format!("Opened {}", path.display()));
                 self.state.recovery = recovery;
+                if let Some(note) = unreadable {
+                    self.error(note);
+                }
             }
             Err(e) => {
                 if self.options.screenshot.is_some() {

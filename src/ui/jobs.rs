@@ -107,6 +107,8 @@ pub struct Opened {
     pub derived: Result<super::state::Derived, String>,
     /// Unsaved edits found beside it.
     pub recovery: Option<Recovery>,
+    /// Why unsaved edits found beside it cannot be offered, and where they are kept.
+    pub unreadable: Option<String>,
 }
 
 /// A file to import: its name, and where it is read from or why it cannot be (shown in the
@@ -248,7 +250,11 @@ impl Jobs {
         self.spawn(move || {
             let opened = Document::open(&path)
                 .map(|doc| {
-                    let recovery = doc.recovery().map(|(ws, _)| Recovery {
+                    let (recovery, unreadable) = match doc.recovery() {
+                        Ok(found) => (found, None),
+                        Err(note) => (None, Some(note)),
+                    };
+                    let recovery = recovery.map(|(ws, _)| Recovery {
                         changes: doc.workspace.differences(&ws),
                         workspace: ws,
                     });
@@ -258,6 +264,7 @@ impl Jobs {
                         doc,
                         derived,
                         recovery,
+                        unreadable,
                     }
                 })
                 .map_err(JobError::from);

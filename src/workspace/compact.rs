@@ -346,6 +346,11 @@ pub struct Split<'a> {
 pub fn split(text: &str) -> Option<Split<'_>> {
     const OPEN: &str = "\n  rows: [\n";
     let open = text.find(OPEN)?;
+    // the section as written, not one a hand edit commented out (or a string that holds it):
+    // otherwise `ron` reads the whole file
+    if !in_the_open(text.get(..open)?) {
+        return None;
+    }
     let start = open + OPEN.len();
     let body = text.get(start..)?;
     if body.starts_with("  ]") {
@@ -366,6 +371,65 @@ pub fn split(text: &str) -> Option<Split<'_>> {
     })
 }
 
+/// Whether the end of `prefix` is outside comments (`//`, nested `/* */`) and strings (plain
+/// and raw), as RON reads them.
+fn in_the_open(prefix: &str) -> bool {
+    let b = prefix.as_bytes();
+    let (mut i, mut depth) = (0, 0usize);
+    while i < b.len() {
+        match (depth, b[i], b.get(i + 1).copied()) {
+            (0, b'/', Some(b'/')) => {
+                // to the end of the line (or of the prefix: the section's line is commented)
+                match b[i..].iter().position(|&c| c == b'\n') {
+                    Some(n) => i += n,
+                    None => return false,
+                }
+            }
+            (_, b'/', Some(b'*')) => {
+                depth += 1;
+                i += 1;
+            }
+            (1.., b'*', Some(b'/')) => {
+                depth -= 1;
+                i += 1;
+            }
+            (0, b'"', _) => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                if i >= b.len() {
+                    return false;
+                }
+            }
+            (0, b'r', Some(b'#' | b'"'))
+                if i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_') =>
+            {
+                // r"…", r#"…"#: closed by a quote and as many hashes
+                let hashes = b[i + 1..].iter().take_while(|&&c| c == b'#').count();
+                if b.get(i + 1 + hashes) != Some(&b'"') {
+                    i += 1;
+                    continue;
+                }
+                let close: Vec<u8> = std::iter::once(b'"')
+                    .chain(std::iter::repeat_n(b'#', hashes))
+                    .collect();
+                let from = i + 2 + hashes;
+                match b.get(from..).and_then(|rest| {
+                    rest.windows(close.len())
+                        .position(|w| w == close.as_slice())
+                }) {
+                    Some(n) => i = from + n + close.len() - 1,
+                    None => return false,
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    depth == 0
+}
+
 /// Read rows written as [`write_rows`] writes them; None when any line is not (then `ron`
 /// reads the file, and names what is wrong).
 pub fn parse_rows(rows: &str) -> Option<Vec<Row>> {
@@ -382,6 +446,30 @@ mod tests {
     #![allow(clippy::unwrap_used, reason = "tests fail by panicking")]
 
     use super::*;
+
+    /// A rows section a hand edit commented out, or a string holding one, is not taken for
+    /// the section: `ron` reads the file.
+    #[test]
+    fn a_commented_out_rows_section_is_not_the_rows() {
+        let section = "\n  rows: [\n    (0, 2, Kept),\n  ],\n";
+        assert!(split(&format!("(\n  version: 3,{section})")).is_some());
+        for before in [
+            "(\n  version: 3,\n  /*",
+            "(\n  version: 3, /* /* nested */",
+            "(\n  version: 3,\n  // ",
+            "(\n  version: 3,\n  note: \"",
+            "(\n  version: 3,\n  note: r#\"",
+        ] {
+            assert!(split(&format!("{before}{section}")).is_none(), "{before:?}");
+        }
+        // closed comments and strings before it leave it the section
+        for before in [
+            "(\n  version: 3, /* a */ // b\n  note: \"x\\\"y\", raw: r#\"q\"#,",
+            "(\n  version: 3, /* /* nested */ */",
+        ] {
+            assert!(split(&format!("{before}{section}")).is_some(), "{before:?}");
+        }
+    }
 
     #[test]
     fn strings_read_back_as_ron_reads_them() {

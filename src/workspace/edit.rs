@@ -85,7 +85,8 @@ impl PreparedRows {
             row.batch as usize >= files
                 || row.batch.checked_add(batches).is_none()
                 || check_row(row).is_err()
-        }) {
+        }) || (files > 0 && workspace.no_rows_without_their_batch().is_err())
+        {
             return Err(rows);
         }
         for row in &mut rows {
@@ -412,6 +413,27 @@ fn check_row(row: &StoredRow) -> Result<(), EditError> {
 }
 
 impl Workspace {
+    /// Refuse to import into a workspace whose stored rows name an import batch it does not
+    /// have (a hand edit): the next file's batch would take them as its own, and they would be
+    /// counted as its purchases (they are rejected while their batch is missing).
+    fn no_rows_without_their_batch(&self) -> Result<(), EditError> {
+        let n = self.batches.len();
+        let orphans: Vec<u32> = self
+            .rows
+            .iter()
+            .filter(|r| r.batch as usize >= n)
+            .map(|r| r.batch)
+            .collect();
+        match orphans.iter().min() {
+            None => Ok(()),
+            Some(first) => Err(EditError::Invalid(format!(
+                "{} stored rows refer to import batch {}, which this workspace does not have (edited by hand?): a file imported now would take them as its own. Restore that batch in the file, or remove those rows, then import",
+                orphans.len(),
+                u64::from(*first) + 1
+            ))),
+        }
+    }
+
     /// Apply `edit` after checking it with the limits the loader applies; returns the edit
     /// that undoes it, or None when it changed nothing. A refused edit changes nothing.
     pub fn apply(&mut self, edit: Edit) -> Result<Option<Edit>, EditError> {
@@ -537,6 +559,9 @@ impl Workspace {
                 // and their batches counted from the workspace's first (a refused edit is
                 // dropped whole)
                 if !checked {
+                    if !files.is_empty() {
+                        self.no_rows_without_their_batch()?;
+                    }
                     for row in &mut rows {
                         if row.batch as usize >= files.len() {
                             return Err(EditError::Invalid(format!(

@@ -39,7 +39,10 @@ pub fn owner_path(path: &Path) -> PathBuf {
 
 /// `NAME.ron.recovery`: unsaved edits, offered on the next open.
 pub fn recovery_path(path: &Path) -> PathBuf {
-    sibling(path, ".recovery")
+    // beside the file a link names, as the lock and the backup are: the window opened through
+    // a link and the one opened on the file find the same edits
+    let target = crate::files::resolve_links(path).unwrap_or_else(|_| path.to_path_buf());
+    sibling(&target, ".recovery")
 }
 
 /// This computer's name, for lock messages.
@@ -204,12 +207,12 @@ impl WorkspaceLock {
                 continue;
             }
             let owner = format!("{} {}\n", host_name(), std::process::id());
-            crate::files::atomic::write(&owner_path(path), owner.as_bytes()).map_err(|source| {
-                WorkspaceError::Io {
-                    path: owner_path(path).display().to_string(),
-                    source,
-                }
-            })?;
+            if let Err(source) = crate::files::atomic::write(&owner_path(path), owner.as_bytes()) {
+                // (a full disk): the lock file goes, while still held, as a lock let go does;
+                // the error is said of the folder, as creating the lock file's would be
+                let _ = std::fs::remove_file(&lock);
+                return Err(io(source));
+            }
             return Ok(WorkspaceLock {
                 file,
                 path: lock,
@@ -278,6 +281,7 @@ pub fn read(path: &Path) -> Result<Vec<u8>, WorkspaceError> {
 /// Save As never turns someone's damaged work into a backup of something else.
 fn replaceable(path: &Path) -> Result<Option<[u8; 32]>, WorkspaceError> {
     if !path.exists() {
+        no_leftovers_of_another(path)?;
         return Ok(None);
     }
     match read(path) {
@@ -295,6 +299,28 @@ fn replaceable(path: &Path) -> Result<Option<[u8; 32]>, WorkspaceError> {
         Err(WorkspaceError::File(crate::files::FileError::NotFound { .. })) => Ok(None),
         Err(e) => Err(e),
     }
+}
+
+/// A new workspace is not made where an earlier one of that name left its backup or its
+/// unsaved edits: its second save would replace that backup (the only copy of a workspace
+/// deleted or moved), and the window would offer those edits as its own.
+fn no_leftovers_of_another(path: &Path) -> Result<(), WorkspaceError> {
+    let target = crate::files::resolve_links(path).unwrap_or_else(|_| path.to_path_buf());
+    for (left, what) in [
+        (backup_path(&target), "the backup"),
+        (recovery_path(&target), "the unsaved edits"),
+    ] {
+        if left.exists() {
+            return Err(WorkspaceError::Invalid {
+                path: path.display().to_string(),
+                message: format!(
+                    "{} is there, {what} of an earlier workspace of this name: move it away (or, for a backup, rename it to open it) first, so that nothing replaces it",
+                    left.display()
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Whether the file at `path` is an lpkpi workspace (or its backup or recovery file): it
@@ -404,6 +430,17 @@ pub struct Document {
     pub saved_revision: u64,
 }
 
+/// What tells a file's content changed without reading it: its length, modification time and
+/// (on Unix) inode; None when it is not there.
+fn stamp(path: &Path) -> Option<(u64, Option<std::time::SystemTime>, u64)> {
+    let meta = std::fs::metadata(path).ok()?;
+    #[cfg(unix)]
+    let inode = std::os::unix::fs::MetadataExt::ino(&meta);
+    #[cfg(not(unix))]
+    let inode = 0;
+    Some((meta.len(), meta.modified().ok(), inode))
+}
+
 impl Document {
     /// Open (lock, then read) an existing workspace. A file that fails to parse is an error
     /// and is never overwritten.
@@ -429,6 +466,7 @@ impl Document {
                 path: path.display().to_string(),
             });
         }
+        no_leftovers_of_another(path)?;
         let mut doc = Document {
             path: path.to_path_buf(),
             workspace,
@@ -464,15 +502,17 @@ impl Document {
             let path = path.display().to_string();
             move |source| WorkspaceError::Io { path, source }
         };
+        let seen = stamp(&target);
         let current = if target.exists() {
             Some(read(&target)?)
         } else {
             None
         };
+        let changed = || WorkspaceError::Changed {
+            path: self.path.display().to_string(),
+        };
         if current.as_deref().map(digest) != self.on_disk {
-            return Err(WorkspaceError::Changed {
-                path: self.path.display().to_string(),
-            });
+            return Err(changed());
         }
         self.check_writable()?;
         // The new content is written (and synced) before the backup is replaced: a disk too
@@ -481,6 +521,11 @@ impl Document {
         // beside the new content.
         let staged = crate::files::atomic::stage(&target, text.as_bytes(), &target)
             .map_err(io(&self.path))?;
+        // writing a large workspace takes a while: a file another program replaced or wrote
+        // meanwhile is not overwritten either (the staged file is removed)
+        if stamp(&target) != seen {
+            return Err(changed());
+        }
         if let Some(old) = &current {
             crate::files::atomic::keep_copy(&target, &backup_path(&target), old)
                 .map_err(io(&backup_path(&target)))?;
@@ -565,12 +610,44 @@ impl Document {
     /// Unsaved edits left by an earlier session of the window, when the recovery file parses
     /// and differs from the workspace: offered even when the workspace was saved since (by the
     /// command line, say), with [`Workspace::differences`] saying what restoring would change.
-    pub fn recovery(&self) -> Option<(Workspace, SystemTime)> {
+    ///
+    /// A recovery file that cannot be read (cut short, from a newer lpkpi) is never left where
+    /// the window's next recovery would replace it: it is renamed `NAME.ron.recovery.unreadable`
+    /// (`-2`, `-3`, … when taken), and the error says why and where it is.
+    pub fn recovery(&self) -> Result<Option<(Workspace, SystemTime)>, String> {
         let path = recovery_path(&self.path);
-        let modified = std::fs::metadata(&path).and_then(|m| m.modified()).ok()?;
-        let bytes = read(&path).ok()?;
-        let ws = parse(&bytes, &path.display().to_string()).ok()?;
-        (ws != self.workspace).then_some((ws, modified))
+        let Ok(modified) = std::fs::metadata(&path).and_then(|m| m.modified()) else {
+            return Ok(None);
+        };
+        let ws = match read(&path).and_then(|bytes| parse(&bytes, &path.display().to_string())) {
+            Ok(ws) => ws,
+            Err(e) => {
+                let kept = (1..1000)
+                    .map(|n| {
+                        let suffix = if n == 1 {
+                            ".recovery.unreadable".to_string()
+                        } else {
+                            format!(".recovery.unreadable-{n}")
+                        };
+                        sibling(&path.with_extension(""), &suffix)
+                    })
+                    .find(|p| !p.exists());
+                let moved = kept
+                    .as_ref()
+                    .is_some_and(|to| std::fs::rename(&path, to).is_ok());
+                return Err(match (moved, kept) {
+                    (true, Some(to)) => format!(
+                        "The unsaved edits of an earlier session cannot be read ({e}); they are kept as {}",
+                        to.display()
+                    ),
+                    _ => format!(
+                        "The unsaved edits of an earlier session cannot be read ({e}); {} is left as it is",
+                        path.display()
+                    ),
+                });
+            }
+        };
+        Ok((ws != self.workspace).then_some((ws, modified)))
     }
 
     /// Whether a recovery file (unsaved edits from the window) waits beside the workspace.

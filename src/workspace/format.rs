@@ -291,6 +291,17 @@ fn first_version() -> u32 {
     1
 }
 
+/// Whether the text has a `version` field at its top level (a cheap look: the field's name
+/// followed by a colon, outside comments as lpkpi writes them).
+fn has_version(text: &str) -> bool {
+    text.lines().any(|l| {
+        let l = l.trim_start();
+        !l.starts_with("//")
+            && l.strip_prefix("version")
+                .is_some_and(|r| r.trim_start().starts_with(':'))
+    })
+}
+
 fn parse_error(origin: &str, e: ron::error::SpannedError) -> WorkspaceError {
     WorkspaceError::Parse {
         path: origin.to_string(),
@@ -315,6 +326,24 @@ pub fn from_ron(text: &str, origin: &str) -> Result<Workspace, WorkspaceError> {
         .from_str(split.as_ref().map_or(text, |s| s.rest.as_str()))
         .map_err(|e| parse_error(origin, e))?;
     let version = peek.version;
+    // a file without a `version` is read as version 1; when it does not parse so, say why it
+    // was read so (a line deleted by hand from a newer file, most often)
+    let unversioned = |e: WorkspaceError| match e {
+        WorkspaceError::Parse {
+            path,
+            line,
+            column,
+            message,
+        } if !has_version(text) => WorkspaceError::Parse {
+            path,
+            line,
+            column,
+            message: format!(
+                "{message} (the file has no `version:` line, so it was read as version 1, the first format; a file lpkpi writes starts with `version: {FORMAT_VERSION},`)"
+            ),
+        },
+        other => other,
+    };
     if version > FORMAT_VERSION {
         return Err(WorkspaceError::Newer {
             path: origin.to_string(),
@@ -327,7 +356,7 @@ pub fn from_ron(text: &str, origin: &str) -> Result<Workspace, WorkspaceError> {
         1 => super::migrate::v2_to_v3(super::migrate::v1_to_v2(
             options()
                 .from_str::<super::migrate::WorkspaceV1>(text)
-                .map_err(|e| parse_error(origin, e))?,
+                .map_err(|e| unversioned(parse_error(origin, e)))?,
         )),
         2 => super::migrate::v2_to_v3(
             options()

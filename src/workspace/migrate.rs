@@ -26,7 +26,7 @@ use crate::rules::capability::{Competency, ExamPass, Membership, Person};
 
 /// A trainer on a version 1 roster.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct TrainerV1 {
     /// Full name.
     pub name: String,
@@ -38,7 +38,7 @@ pub struct TrainerV1 {
 
 /// A person with exam passes in a version 1 file.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct PersonV1 {
     /// Full name.
     pub name: String,
@@ -49,8 +49,11 @@ pub struct PersonV1 {
 /// A version 1 workspace: the roster and the people with exam passes as two lists; every
 /// other part as in version 2.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct WorkspaceV1 {
+    /// The format version (1, or absent: a name no version 1 file has is refused, never read
+    /// as absent and dropped by the next save).
+    pub version: u32,
     /// The partner.
     pub partner: Partner,
     /// The program profile.
@@ -132,6 +135,7 @@ pub fn merge_people(trainers: Vec<TrainerV1>, people: Vec<PersonV1>) -> Vec<Pers
 /// everything else as it was.
 pub fn v1_to_v2(v1: WorkspaceV1) -> Workspace {
     let WorkspaceV1 {
+        version: _,
         partner,
         profile,
         competencies,
