@@ -885,7 +885,23 @@ mod roundtrip {
             prop::collection::vec(dash, 0..3),
         )
             .prop_map(
-                |(partner, competencies, people, rows, catalog, rates, planned, dashboard)| {
+                |(
+                    partner,
+                    competencies,
+                    people,
+                    rows,
+                    catalog,
+                    mut rates,
+                    planned,
+                    mut dashboard,
+                )| {
+                    // one rate per currency and month, one figure per month, as edits (and the
+                    // loader) take them
+                    let mut seen = std::collections::BTreeSet::new();
+                    rates
+                        .retain(|r: &Rate| seen.insert((r.currency.as_str().to_string(), r.month)));
+                    let mut months = std::collections::BTreeSet::new();
+                    dashboard.retain(|d: &DashboardMonth| months.insert(d.month));
                     Workspace {
                         partner,
                         competencies,
@@ -1089,4 +1105,39 @@ fn a_new_workspace_never_replaces_the_backup_an_earlier_one_left() {
         Err(WorkspaceError::Invalid { .. })
     ));
     assert!(!w.exists());
+}
+
+/// What a hand edit gives twice (a catalog entry, a dashboard month, a rate) is refused with
+/// where, never read as one of them with the other dropped or never shown.
+#[test]
+fn what_a_hand_edit_gives_twice_is_refused() {
+    let demo =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo/demo.ron"))
+            .unwrap();
+    let entry = "(line: courseware, components: Some(5))";
+    for (from, to, says) in [
+        (
+            "  catalog: {},".to_string(),
+            format!("  catalog: {{\"PKG\": {entry}, \"PKG\": {entry}}},"),
+            "\"PKG\" is given twice",
+        ),
+        (
+            "  dashboard: [\n".to_string(),
+            "  dashboard: [\n    (month: \"2026-03\", kpi_units: Some(\"1\"), revenue_usd: None),\n"
+                .to_string(),
+            "the dashboard figures of 2026-03 are given twice",
+        ),
+        (
+            "    (currency: \"EUR\", month: None, usd_per: \"1.08\"),\n".to_string(),
+            "    (currency: \"EUR\", month: None, usd_per: \"1.08\"),\n    (currency: \"EUR\", month: None, usd_per: \"1.10\"),\n"
+                .to_string(),
+            "the EUR rate of every month is given twice",
+        ),
+    ] {
+        assert!(demo.contains(&from), "{from}");
+        let e = from_ron(&demo.replacen(&from, &to, 1), "demo.ron")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(says), "{e}");
+    }
 }

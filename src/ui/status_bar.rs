@@ -52,6 +52,12 @@ pub(super) fn status_bar(
                 super::widgets::count(e.counts.read),
                 super::widgets::count(e.counts.counted)
             ));
+        } else if !state.workspace.rows.is_empty() {
+            // rows, but no anniversary to judge them against
+            ui.label(format!(
+                "{} imported · enter the anniversary in Settings for the figures",
+                crate::report::summary::count_of(state.workspace.rows.len(), "row", "rows")
+            ));
         } else {
             ui.label(format!(
                 "Drop purchase exports here, or File ▸ {}",

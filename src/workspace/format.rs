@@ -58,6 +58,7 @@ pub struct FileV3 {
     /// Every stored row.
     pub rows: Vec<Row>,
     /// Catalog overrides.
+    #[serde(deserialize_with = "crate::workspace::model::unique_keys")]
     pub catalog: BTreeMap<String, CatalogEntry>,
     /// Exchange rates.
     pub rates: Vec<Rate>,
@@ -69,6 +70,7 @@ pub struct FileV3 {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub official: Vec<OfficialLine>,
     /// Column mappings chosen by hand.
+    #[serde(deserialize_with = "crate::workspace::model::unique_keys")]
     pub mappings: BTreeMap<String, ColumnMapRepr>,
 }
 
@@ -313,7 +315,22 @@ fn parse_error(origin: &str, e: ron::error::SpannedError) -> WorkspaceError {
                 "the file nests deeper than {RECURSION_LIMIT} levels, which no workspace does"
             ),
             // the file's top level is a workspace to whoever wrote it, not lpkpi's type
-            code => code.to_string().replace("`FileV3`", "the workspace"),
+            code => {
+                let text = ["`FileV3`", "`VersionOnly`", "`WorkspaceV1`", "`Workspace`"]
+                    .iter()
+                    .fold(code.to_string(), |t, name| t.replace(name, "the workspace"))
+                    .replace("struct the workspace", "the workspace");
+                // the words of the date and decimal readers, said of the value
+                match text.as_str() {
+                    "input is out of range" => {
+                        "a date that is not on the calendar (input is out of range)".to_string()
+                    }
+                    "Failed to parse" | "Failed to parse the number" => {
+                        "a figure that is not a number (Failed to parse)".to_string()
+                    }
+                    _ => text,
+                }
+            }
         },
     }
 }

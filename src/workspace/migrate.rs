@@ -69,6 +69,7 @@ pub struct WorkspaceV1 {
     /// Every stored row.
     pub rows: Arc<Vec<StoredRow>>,
     /// Catalog overrides.
+    #[serde(deserialize_with = "crate::workspace::model::unique_keys")]
     pub catalog: BTreeMap<String, CatalogEntry>,
     /// Exchange rates.
     pub rates: Vec<Rate>,
@@ -79,6 +80,7 @@ pub struct WorkspaceV1 {
     /// The official dashboard's report, line by line.
     pub official: Vec<OfficialLine>,
     /// Column mappings chosen by hand.
+    #[serde(deserialize_with = "crate::workspace::model::unique_keys")]
     pub mappings: BTreeMap<String, ColumnMapRepr>,
 }
 

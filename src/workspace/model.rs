@@ -24,6 +24,38 @@ use crate::rules::capability::{Competency, Person};
 use crate::rules::forecast::PlannedFigures;
 use crate::rules::window::Month;
 
+/// A map read from a workspace whose keys must differ: a hand edit giving one twice is
+/// refused with the file's line, never read as its last value with the first dropped.
+pub fn unique_keys<'de, D, V>(d: D) -> Result<BTreeMap<String, V>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    V: Deserialize<'de>,
+{
+    struct Keys<V>(std::marker::PhantomData<V>);
+    impl<'de, V: Deserialize<'de>> serde::de::Visitor<'de> for Keys<V> {
+        type Value = BTreeMap<String, V>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a map")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut out = BTreeMap::new();
+            while let Some((key, value)) = map.next_entry::<String, V>()? {
+                if out.contains_key(&key) {
+                    return Err(serde::de::Error::custom(format!(
+                        "\"{key}\" is given twice: keep one"
+                    )));
+                }
+                out.insert(key, value);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_map(Keys(std::marker::PhantomData))
+}
+
 /// The format version this build writes (2: trainers and people in one list; 3: rows as
 /// tuples with a products table; older files migrate on load, see [`super::migrate`]).
 pub const FORMAT_VERSION: u32 = 3;
@@ -200,6 +232,7 @@ pub struct Workspace {
     /// undo or a recompute on another thread, does not copy the rows).
     pub rows: Arc<Vec<StoredRow>>,
     /// Catalog overrides by part number or exact product name.
+    #[serde(deserialize_with = "unique_keys")]
     pub catalog: BTreeMap<String, CatalogEntry>,
     /// Exchange rates.
     pub rates: Vec<Rate>,
@@ -212,6 +245,7 @@ pub struct Workspace {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub official: Vec<crate::import::official::OfficialLine>,
     /// Column mappings chosen by hand, by header signature (the window remembers them).
+    #[serde(deserialize_with = "unique_keys")]
     pub mappings: BTreeMap<String, ColumnMapRepr>,
 }
 
@@ -494,6 +528,28 @@ impl Workspace {
             if let Some(e) = first(Self::check_dashboard(d)) {
                 return Some(format!("the dashboard figures of {}: {e}", d.month.label()));
             }
+        }
+        // given twice (by hand), one would be read and the other never shown
+        let mut months: Vec<Month> = self.dashboard.iter().map(|d| d.month).collect();
+        months.sort();
+        if let Some(w) = months.windows(2).find(|w| w[0] == w[1]) {
+            return Some(format!(
+                "the dashboard figures of {} are given twice: keep one",
+                w[0].label()
+            ));
+        }
+        let mut rates: Vec<(&str, Option<Month>)> = self
+            .rates
+            .iter()
+            .map(|r| (r.currency.as_str(), r.month))
+            .collect();
+        rates.sort();
+        if let Some(w) = rates.windows(2).find(|w| w[0] == w[1]) {
+            return Some(format!(
+                "the {} rate of {} is given twice: keep one",
+                w[0].0,
+                w[0].1.map_or("every month".to_string(), |m| m.label())
+            ));
         }
         if let Some(e) = Self::check_official(&self.official) {
             return Some(e);
