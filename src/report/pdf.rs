@@ -750,6 +750,8 @@ const CHART_W: u32 = 440;
 // tall enough for a plot of about 105 of its 240 px under the title and above a legend of
 // two rows (about 2 cm on paper)
 const CHART_H: u32 = 240;
+/// The characters of the title shown (a longer partner's name is cut, marked "…").
+const TITLE_CHARS: usize = 200;
 
 /// Lay the summary out in pages.
 fn layout(input: &ReportInput<'_>, options: &PdfOptions) -> Result<Layout, ReportError> {
@@ -769,7 +771,14 @@ fn layout(input: &ReportInput<'_>, options: &PdfOptions) -> Result<Layout, Repor
         pages: vec![Vec::new()],
         y: MARGIN,
     };
-    let title = words_of(&[Span::Strong(doc.title.clone())]);
+    // a partner's name of any length keeps the title above the first page's foot: past 200
+    // characters it is cut, marked "…" (the other formats give it whole)
+    let shown: String = if doc.title.chars().count() > TITLE_CHARS {
+        doc.title.chars().take(TITLE_CHARS).chain(['…']).collect()
+    } else {
+        doc.title.clone()
+    };
+    let title = words_of(&[Span::Strong(shown)]);
     let lines = l.lines(&title, TITLE, l.width());
     let count = lines.len();
     for (i, line) in lines.iter().enumerate() {
@@ -1048,6 +1057,34 @@ mod tests {
             "{shaped} against {alone}"
         );
         assert!((m.width("Northwind", 10.0) - m.width("Northwind", 20.0) / 2.0).abs() < 0.01);
+    }
+
+    /// A partner's name of any length leaves the title a few lines, cut and marked, above the
+    /// first page's foot (200,000 letters ran over its footer and page number).
+    #[test]
+    fn a_very_long_name_is_cut_in_the_title() {
+        let bytes =
+            std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/demo/demo.ron")).unwrap();
+        let mut ws = crate::workspace::file::parse(&bytes, "demo.ron").unwrap();
+        ws.partner.name = "Northwind Learning Partner ".repeat(8000);
+        let session = crate::workspace::session::Session::new(&ws).unwrap();
+        let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+        let out = session.evaluate(&ws, ws.partner.anniversary.unwrap(), as_of, None);
+        let input = ReportInput::of(&ws, &session, &out);
+        let options = PdfOptions {
+            paper: Paper::A4,
+            generated: as_of.and_hms_opt(9, 0, 0).unwrap(),
+        };
+        let l = layout(&input, &options).unwrap();
+        let title: Vec<&String> = l.pages[0]
+            .iter()
+            .filter_map(|p| match p {
+                Piece::Text { text, .. } if text.contains("Northwind") => Some(text),
+                _ => None,
+            })
+            .collect();
+        assert!((2..=6).contains(&title.len()), "{} lines", title.len());
+        assert!(title.last().is_some_and(|t| t.ends_with('…')), "{title:?}");
     }
 
     /// Needs a system font with Japanese glyphs (`.ci/run` installs Debian's
