@@ -696,6 +696,21 @@ fn review_csv_neutralizes_formulas() {
     }
 }
 
+/// lpkpi with `args`, under a file-size limit of `blocks` KiB (bash's `ulimit -f`): a disk
+/// with that much room (a write past it fails, SIGXFSZ ignored, as a full disk's would).
+#[cfg(unix)]
+fn with_file_size_limit(blocks: u64, args: &[&str]) -> std::process::Output {
+    Command::new("bash")
+        .args([
+            "-c",
+            &format!("trap '' XFSZ; ulimit -f {blocks}; exec \"$0\" \"$@\""),
+            env!("CARGO_BIN_EXE_lpkpi"),
+        ])
+        .args(args)
+        .output()
+        .expect("run bash")
+}
+
 /// A disk too full for the new workspace fails the save before anything is replaced: the
 /// workspace and its older backup are both kept. (The full disk is a file-size limit in a
 /// shell, with its signal ignored so that the write fails as a full disk does.)
@@ -721,17 +736,7 @@ fn a_save_the_disk_cannot_hold_keeps_the_older_backup() {
         blocks * 1024 < after,
         "the import must grow the file by over a block"
     );
-    let out = Command::new("bash")
-        .args([
-            "-c",
-            &format!("trap '' XFSZ; ulimit -f {blocks}; exec \"$0\" \"$@\""),
-            env!("CARGO_BIN_EXE_lpkpi"),
-            "import",
-            s(&w),
-            s(&input),
-        ])
-        .output()
-        .expect("run bash");
+    let out = with_file_size_limit(blocks, &["import", s(&w), s(&input)]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     // the workspace's own write failed, not the backup's
     assert!(
@@ -756,23 +761,14 @@ fn a_save_the_disk_cannot_hold_keeps_the_older_backup() {
 
 /// A disk with no room for the lock's owner file (a full disk, here a file-size limit of 0):
 /// the workspace cannot be written, said of its folder with exit 1, and no lock file is left.
+#[cfg(unix)]
 #[test]
 fn no_room_for_the_lock_leaves_no_lock_and_exits_1() {
     let dir = tempfile::tempdir().unwrap();
     let w = workspace(dir.path());
     let before = std::fs::read(&w).unwrap();
     let input = data("orders-unicode.txt");
-    let out = Command::new("bash")
-        .args([
-            "-c",
-            "trap '' XFSZ; ulimit -f 0; exec \"$0\" \"$@\"",
-            env!("CARGO_BIN_EXE_lpkpi"),
-            "import",
-            s(&w),
-            s(&input),
-        ])
-        .output()
-        .expect("run bash");
+    let out = with_file_size_limit(0, &["import", s(&w), s(&input)]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("cannot take its lock in the folder"),
@@ -787,18 +783,7 @@ fn no_room_for_the_lock_leaves_no_lock_and_exits_1() {
     assert!(!w.with_file_name("w.ron.owner").exists());
     // and a new workspace where there is no room leaves nothing either
     let n = dir.path().join("n.ron");
-    let out = Command::new("bash")
-        .args([
-            "-c",
-            "trap '' XFSZ; ulimit -f 0; exec \"$0\" \"$@\"",
-            env!("CARGO_BIN_EXE_lpkpi"),
-            "new",
-            s(&n),
-            "--partner",
-            "X",
-        ])
-        .output()
-        .expect("run bash");
+    let out = with_file_size_limit(0, &["new", s(&n), "--partner", "X"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(!n.exists() && !dir.path().join("n.ron.lock").exists());
 }

@@ -1029,6 +1029,15 @@ fn import_into_a_new_workspace_is_all_or_nothing() {
     assert!(w.exists());
 }
 
+/// `lpkpi import W orders-basic.csv`, refused as a usage error (exit 2): its one line.
+fn import_refused(w: &Path) -> String {
+    let input = data().join("orders-basic.csv");
+    let out = lpkpi(&["import", w.to_str().unwrap(), input.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    err
+}
+
 /// Stored rows whose import batch a hand edit deleted are rejected, and a file imported into
 /// that workspace is refused rather than taking them as its own purchases (its batch would
 /// have the number they name).
@@ -1046,18 +1055,7 @@ fn an_import_never_takes_rows_whose_batch_is_missing_as_its_own() {
         .collect();
     assert_ne!(edited, demo);
     std::fs::write(&w, &edited).unwrap();
-    let out = lpkpi(&[
-        "import",
-        w.to_str().unwrap(),
-        data().join("orders-basic.csv").to_str().unwrap(),
-    ]);
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = import_refused(&w);
     assert!(
         err.contains("stored rows refer to import batch 3, which this workspace does not have"),
         "{err}"
@@ -1082,15 +1080,7 @@ fn a_new_workspace_never_replaces_the_backup_an_earlier_one_left() {
     let bak = dir.path().join("w.ron.bak");
     let kept = std::fs::read(&bak).unwrap();
     std::fs::remove_file(&w).unwrap();
-    let input = data().join("orders-basic.csv");
-    let out = lpkpi(&["import", w.to_str().unwrap(), input.to_str().unwrap()]);
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = import_refused(&w);
     assert!(
         err.contains("w.ron.bak is there, the backup of an earlier workspace"),
         "{err}"

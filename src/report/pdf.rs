@@ -1059,23 +1059,36 @@ mod tests {
         assert!((m.width("Northwind", 10.0) - m.width("Northwind", 20.0) / 2.0).abs() < 0.01);
     }
 
-    /// A partner's name of any length leaves the title a few lines, cut and marked, above the
-    /// first page's foot (200,000 letters ran over its footer and page number).
-    #[test]
-    fn a_very_long_name_is_cut_in_the_title() {
+    /// The bundled demo, the partner named `name`, evaluated as of 2026-11-26, and the A4
+    /// options of its summary.
+    fn demo_named(
+        name: &str,
+    ) -> (
+        crate::workspace::Workspace,
+        crate::workspace::session::Session,
+        crate::workspace::session::Outcome,
+        PdfOptions,
+    ) {
         let bytes =
             std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/demo/demo.ron")).unwrap();
         let mut ws = crate::workspace::file::parse(&bytes, "demo.ron").unwrap();
-        ws.partner.name = "Northwind Learning Partner ".repeat(8000);
+        ws.partner.name = name.into();
         let session = crate::workspace::session::Session::new(&ws).unwrap();
         let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
         let out = session.evaluate(&ws, ws.partner.anniversary.unwrap(), as_of, None);
-        let input = ReportInput::of(&ws, &session, &out);
         let options = PdfOptions {
             paper: Paper::A4,
             generated: as_of.and_hms_opt(9, 0, 0).unwrap(),
         };
-        let l = layout(&input, &options).unwrap();
+        (ws, session, out, options)
+    }
+
+    /// A partner's name of any length leaves the title a few lines, cut and marked, above the
+    /// first page's foot (200,000 letters ran over its footer and page number).
+    #[test]
+    fn a_very_long_name_is_cut_in_the_title() {
+        let (ws, session, out, options) = demo_named(&"Northwind Learning Partner ".repeat(8000));
+        let l = layout(&ReportInput::of(&ws, &session, &out), &options).unwrap();
         let title: Vec<&String> = l.pages[0]
             .iter()
             .filter_map(|p| match p {
@@ -1091,19 +1104,9 @@ mod tests {
     /// fonts-droid-fallback).
     #[test]
     fn a_japanese_name_is_set_in_a_system_font_that_has_it() {
-        let bytes =
-            std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/demo/demo.ron")).unwrap();
-        let mut ws = crate::workspace::file::parse(&bytes, "demo.ron").unwrap();
         let name = "株式会社ノースウィンド";
-        ws.partner.name = name.into();
-        let session = crate::workspace::session::Session::new(&ws).unwrap();
-        let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
-        let out = session.evaluate(&ws, ws.partner.anniversary.unwrap(), as_of, None);
+        let (mut ws, session, out, options) = demo_named(name);
         let input = ReportInput::of(&ws, &session, &out);
-        let options = PdfOptions {
-            paper: Paper::A4,
-            generated: as_of.and_hms_opt(9, 0, 0).unwrap(),
-        };
         let l = layout(&input, &options).unwrap();
         assert!(
             !l.fallbacks.is_empty(),
