@@ -444,6 +444,29 @@ fn a_version_1_file_with_a_name_no_version_has_is_refused() {
         let e = from_ron(&unversioned, "v1.ron").unwrap_err().to_string();
         assert!(e.contains("the file has no `version:` line"), "{e}");
     }
+    // lpkpi's own type names are not the file's words; a named top level says so; a version
+    // on the first line is seen
+    let e = from_ron(
+        &v1.replace(
+            "(name: \"Ana Ruiz\", mct_id",
+            "(name: \"Ana Ruiz\", mct: 1, mct_id",
+        ),
+        "v1.ron",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("in a trainer") && !e.contains("V1"), "{e}");
+    let e = from_ron("Workspace(version: 3)", "w.ron")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("the file's top level is named `Workspace`"),
+        "{e}"
+    );
+    let e = from_ron("(version: 1, trainerz: [])", "w.ron")
+        .unwrap_err()
+        .to_string();
+    assert!(!e.contains("no `version:` line"), "{e}");
     // the bundled demo (version 3) with its version line deleted says why it reads so
     let demo =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo/demo.ron"))

@@ -588,7 +588,34 @@ fn an_unreadable_recovery_is_set_aside_and_links_share_the_recovery() {
         let direct = Document::open(&path).unwrap();
         let (found, _) = direct.recovery().unwrap().expect("the same edits");
         assert_eq!(found.partner.name, "Unsaved");
+        direct.discard_recovery().unwrap();
+        drop(direct);
+        // one an earlier build wrote beside the link is still found there
+        let through_link = Document::open(&link).unwrap();
+        let mut edited = through_link.workspace.clone();
+        edited.partner.name = "Beside the link".into();
+        std::fs::write(desk.join("w.ron.recovery"), to_ron(&edited).unwrap()).unwrap();
+        let (found, _) = through_link.recovery().unwrap().expect("beside the link");
+        assert_eq!(found.partner.name, "Beside the link");
     }
+}
+
+/// Unsaved edits that cannot be read now (here a folder in the file's place; a permission or
+/// a disk error alike) are left where they are, said, and this document writes none over
+/// them.
+#[test]
+fn unsaved_edits_that_cannot_be_read_now_are_left_and_not_written_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.ron");
+    let doc = Document::create(&path, Workspace::new("First", None, None)).unwrap();
+    let recovery = dir.path().join("w.ron.recovery");
+    std::fs::create_dir(&recovery).unwrap();
+    std::fs::write(recovery.join("inside"), "kept").unwrap();
+    let note = doc.recovery().unwrap_err();
+    assert!(note.contains("cannot be read now"), "{note}");
+    doc.write_recovery().unwrap();
+    assert!(recovery.is_dir() && recovery.join("inside").exists());
+    assert!(!dir.path().join("w.ron.recovery.unreadable").exists());
 }
 
 /// Child roles for the multi-process tests: the test binary runs itself with LPKPI_TEST_CHILD.
@@ -1092,7 +1119,7 @@ fn a_new_workspace_never_replaces_the_backup_an_earlier_one_left() {
     std::fs::write(dir.path().join("w.ron.recovery"), "(version: 3)").unwrap();
     assert!(matches!(
         Document::create(&w, Workspace::default()),
-        Err(WorkspaceError::Invalid { .. })
+        Err(WorkspaceError::Leftover { .. })
     ));
     assert!(!w.exists());
 }

@@ -311,7 +311,7 @@ fn no_leftovers_of_another(path: &Path) -> Result<(), WorkspaceError> {
         (recovery_path(&target), "the unsaved edits"),
     ] {
         if left.exists() {
-            return Err(WorkspaceError::Invalid {
+            return Err(WorkspaceError::Leftover {
                 path: path.display().to_string(),
                 message: format!(
                     "{} is there, {what} of an earlier workspace of this name: move it away (or, for a backup, rename it to open it) first, so that nothing replaces it",
@@ -428,6 +428,9 @@ pub struct Document {
     /// The caller's revision number of the edits last saved (a recovery file for an older
     /// revision is never written over a newer save).
     pub saved_revision: u64,
+    /// A recovery file is there that cannot be read now (permissions, a disk error): none is
+    /// written over it.
+    keep_recovery: std::sync::atomic::AtomicBool,
 }
 
 /// What tells a file's content changed without reading it: its length, modification time and
@@ -455,6 +458,7 @@ impl Document {
             lock,
             on_disk: Some(digest(&bytes)),
             saved_revision: 0,
+            keep_recovery: Default::default(),
         })
     }
 
@@ -473,6 +477,7 @@ impl Document {
             lock,
             on_disk: None,
             saved_revision: 0,
+            keep_recovery: Default::default(),
         };
         doc.save()?;
         Ok(doc)
@@ -586,6 +591,7 @@ impl Document {
             lock,
             on_disk,
             saved_revision: 0,
+            keep_recovery: Default::default(),
         };
         doc.save()?;
         Ok(doc)
@@ -597,8 +603,15 @@ impl Document {
         self.write_recovery_of(&self.workspace)
     }
 
-    /// Write `workspace` (the state being edited) as the recovery file.
+    /// Write `workspace` (the state being edited) as the recovery file (not over one that is
+    /// there and cannot be read now: see [`Document::recovery`]).
     pub fn write_recovery_of(&self, workspace: &Workspace) -> Result<(), WorkspaceError> {
+        if self
+            .keep_recovery
+            .load(std::sync::atomic::Ordering::Relaxed)
+        {
+            return Ok(());
+        }
         let text = to_ron(workspace)?;
         let path = recovery_path(&self.path);
         crate::files::atomic::write(&path, text.as_bytes()).map_err(|source| WorkspaceError::Io {
@@ -615,12 +628,27 @@ impl Document {
     /// the window's next recovery would replace it: it is renamed `NAME.ron.recovery.unreadable`
     /// (`-2`, `-3`, … when taken), and the error says why and where it is.
     pub fn recovery(&self) -> Result<Option<(Workspace, SystemTime)>, String> {
-        let path = recovery_path(&self.path);
+        let Some(path) = existing_recovery(&self.path) else {
+            return Ok(None);
+        };
         let Ok(modified) = std::fs::metadata(&path).and_then(|m| m.modified()) else {
             return Ok(None);
         };
-        let ws = match read(&path).and_then(|bytes| parse(&bytes, &path.display().to_string())) {
+        let bytes = match read(&path) {
+            Ok(bytes) => bytes,
+            // not readable now (permissions, a disk error): left where it is, and this
+            // document writes no recovery over it
+            Err(e) => {
+                self.keep_recovery
+                    .store(true, std::sync::atomic::Ordering::Relaxed);
+                return Err(format!(
+                    "The unsaved edits of an earlier session cannot be read now ({e}): they are left as they are, and this window does not write its own over them (save to keep yours)"
+                ));
+            }
+        };
+        let ws = match parse(&bytes, &path.display().to_string()) {
             Ok(ws) => ws,
+            // cut short, or from a newer lpkpi: set aside, never replaced by the next recovery
             Err(e) => {
                 let kept = (1..1000)
                     .map(|n| {
@@ -635,6 +663,10 @@ impl Document {
                 let moved = kept
                     .as_ref()
                     .is_some_and(|to| std::fs::rename(&path, to).is_ok());
+                if !moved {
+                    self.keep_recovery
+                        .store(true, std::sync::atomic::Ordering::Relaxed);
+                }
                 return Err(match (moved, kept) {
                     (true, Some(to)) => format!(
                         "The unsaved edits of an earlier session cannot be read ({e}); they are kept as {}",
@@ -652,7 +684,7 @@ impl Document {
 
     /// Whether a recovery file (unsaved edits from the window) waits beside the workspace.
     pub fn has_recovery(&self) -> bool {
-        recovery_path(&self.path).exists()
+        existing_recovery(&self.path).is_some()
     }
 
     /// Forget the recovery file (after it was used or declined).
@@ -661,9 +693,19 @@ impl Document {
     }
 }
 
+/// The recovery file of the workspace at `path` when there is one: beside the file a link
+/// names, else beside the link itself (where earlier builds wrote it).
+fn existing_recovery(path: &Path) -> Option<PathBuf> {
+    [recovery_path(path), sibling(path, ".recovery")]
+        .into_iter()
+        .find(|p| p.exists())
+}
+
 /// Remove the recovery file of the workspace at `path` (none there is fine).
 pub fn discard_recovery_of(path: &Path) -> Result<(), WorkspaceError> {
-    let recovery = recovery_path(path);
+    let Some(recovery) = existing_recovery(path) else {
+        return Ok(());
+    };
     match std::fs::remove_file(&recovery) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(WorkspaceError::Io {
             path: recovery.display().to_string(),

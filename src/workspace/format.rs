@@ -293,15 +293,18 @@ fn first_version() -> u32 {
     1
 }
 
-/// Whether the text has a `version` field at its top level (a cheap look: the field's name
-/// followed by a colon, outside comments as lpkpi writes them).
+/// Whether the text names a `version` field (a cheap look: the word, not part of another,
+/// followed by a colon, on a line that is no `//` comment).
 fn has_version(text: &str) -> bool {
-    text.lines().any(|l| {
-        let l = l.trim_start();
-        !l.starts_with("//")
-            && l.strip_prefix("version")
-                .is_some_and(|r| r.trim_start().starts_with(':'))
-    })
+    text.lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .any(|l| {
+            l.match_indices("version").any(|(i, _)| {
+                let before = l[..i].chars().next_back();
+                !before.is_some_and(|c| c.is_alphanumeric() || c == '_')
+                    && l[i + "version".len()..].trim_start().starts_with(':')
+            })
+        })
 }
 
 fn parse_error(origin: &str, e: ron::error::SpannedError) -> WorkspaceError {
@@ -314,12 +317,23 @@ fn parse_error(origin: &str, e: ron::error::SpannedError) -> WorkspaceError {
             ron::error::Error::ExceededRecursionLimit => format!(
                 "the file nests deeper than {RECURSION_LIMIT} levels, which no workspace does"
             ),
+            // a name before the top level's parenthesis (lpkpi writes none)
+            ron::error::Error::ExpectedDifferentStructName { found, .. } => format!(
+                "the file's top level is named `{found}`: lpkpi writes it without a name, from its `(`"
+            ),
             // the file's top level is a workspace to whoever wrote it, not lpkpi's type
             code => {
-                let text = ["`FileV3`", "`VersionOnly`", "`WorkspaceV1`", "`Workspace`"]
-                    .iter()
-                    .fold(code.to_string(), |t, name| t.replace(name, "the workspace"))
-                    .replace("struct the workspace", "the workspace");
+                let text = [
+                    ("`FileV3`", "the workspace"),
+                    ("`VersionOnly`", "the workspace"),
+                    ("`WorkspaceV1`", "the workspace"),
+                    ("`Workspace`", "the workspace"),
+                    ("`PersonV1`", "a person"),
+                    ("`TrainerV1`", "a trainer"),
+                ]
+                .iter()
+                .fold(code.to_string(), |t, (name, said)| t.replace(name, said))
+                .replace("struct the workspace", "the workspace");
                 // the words of the date and decimal readers, said of the value
                 match text.as_str() {
                     "input is out of range" => {

@@ -45,6 +45,14 @@ pub enum WorkspaceError {
         /// What is wrong.
         message: String,
     },
+    /// A new workspace where an earlier one of its name left its backup or unsaved edits.
+    #[error("{path} is not made: {message}")]
+    Leftover {
+        /// The workspace asked for.
+        path: String,
+        /// What is there, and what to do.
+        message: String,
+    },
     /// The file parses but holds values lpkpi refuses (they could only overflow the sums).
     #[error("{path}: {message} (the file is left untouched)")]
     Invalid {
