@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 
 use super::{ReportInput, grouped, grouped_units, summary, usd};
 use crate::rules::ProductLine;
-use crate::rules::figures::{Check, Requirement, RowFate};
+use crate::rules::figures::{Requirement, RowFate};
 use crate::rules::forecast::counts_plan;
 use crate::rules::verdict::{Outcome, benefits_at_stake};
 use crate::workspace::model::PlannedPurchase;
@@ -105,14 +105,6 @@ pub fn requirement_label(r: Requirement) -> &'static str {
         Requirement::Revenue => "Revenue (USD)",
         Requirement::Mct => "Active MCTs at the deadline",
         Requirement::Exams => "Competency exam rule",
-    }
-}
-
-/// A requirement's figure: dollars for revenue, units otherwise.
-pub fn figure(c: &Check, d: Decimal) -> String {
-    match c.requirement {
-        Requirement::Revenue => usd(d),
-        _ => grouped_units(d),
     }
 }
 
@@ -474,8 +466,8 @@ pub fn document(input: &ReportInput<'_>) -> Document {
                     }
                 }
                 _ => (
-                    c.actual.map_or("?".into(), |a| figure(c, a)),
-                    c.target.map_or("?".into(), |t| figure(c, t)),
+                    c.actual.map_or("?".into(), |a| summary::figure(c, a)),
+                    c.target.map_or("?".into(), |t| summary::figure(c, t)),
                     percent(c.actual, c.target),
                 ),
             };

@@ -89,15 +89,19 @@ fn and_list(items: &[String]) -> String {
     }
 }
 
+/// A requirement's figure: dollars for revenue, units otherwise.
+pub fn figure(c: &Check, d: rust_decimal::Decimal) -> String {
+    match c.requirement {
+        Requirement::Revenue => super::usd(d),
+        _ => super::grouped_units(d),
+    }
+}
+
 /// How far a requirement is from its target, for people, the window's and every summary's:
 /// "15.5 short", "$1,000.00 short"; while the revenue is not known, "$1,000.00 short without
 /// the rows waiting for a rate". None when the target is reached.
 pub fn shortfall(c: &Check) -> Option<String> {
-    let gap = c.gap()?;
-    let figure = match c.requirement {
-        Requirement::Revenue => super::usd(gap),
-        _ => super::grouped_units(gap),
-    };
+    let figure = figure(c, c.gap()?);
     Some(match (c.requirement, c.met) {
         (Requirement::Revenue, None) => {
             format!("{figure} short without the rows waiting for a rate")

@@ -8,7 +8,7 @@ use rust_decimal::prelude::ToPrimitive;
 use super::command::Command;
 use super::state::{AppState, Panel};
 use super::theme;
-use super::widgets::{self, count, len, status, status_color, units, usd};
+use super::widgets::{self, count, len, status, status_color};
 use crate::rules::figures::{Check, Requirement};
 use crate::rules::verdict::{Outcome, benefits_at_stake};
 
@@ -19,10 +19,7 @@ fn requirement_name(c: &Check) -> &'static str {
 
 /// "4,984.5 of 5,000 KPI units, 15.5 short".
 pub fn gap_text(c: &Check) -> String {
-    let fmt = |d: Decimal| match c.requirement {
-        Requirement::Revenue => usd(d),
-        _ => units(d),
-    };
+    let fmt = |d: Decimal| crate::report::summary::figure(c, d);
     let unit = match c.requirement {
         Requirement::KpiUnits => " KPI units",
         Requirement::Mct if c.target == Some(Decimal::ONE) => " MCT",
