@@ -1,6 +1,7 @@
 //! Spreadsheet bombs, generated here (never stored): each is refused with one line naming the
 //! limit it goes over, before calamine sizes an allocation from what the file declares. And
 //! the legitimate forms that look like them (trailing empty repeats in ODS) still import.
+//! The same scan keeps what calamine drops: the currency a cell's format shows its number in.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -77,6 +78,23 @@ fn ods(rows: &str) -> Vec<u8> {
 
 /// An ODS whose table ends with `end` (its closing tag, or not).
 fn ods_table(rows: &str, end: &str) -> Vec<u8> {
+    let cell = |v: &str| {
+        format!(
+            r#"<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>"#
+        )
+    };
+    let header = format!(
+        "<table:table-row>{}{}{}{}</table:table-row>",
+        cell("Date"),
+        cell("Product"),
+        cell("Qty"),
+        cell("Amount")
+    );
+    ods_raw(&format!("{header}{rows}"), end)
+}
+
+/// An ODS whose one table holds `rows` (XML) and ends with `end`.
+fn ods_raw(rows: &str, end: &str) -> Vec<u8> {
     let mut z = ZipWriter::new(Cursor::new(Vec::new()));
     z.start_file(
         "mimetype",
@@ -88,19 +106,10 @@ fn ods_table(rows: &str, end: &str) -> Vec<u8> {
     z.start_file("META-INF/manifest.xml", options()).unwrap();
     z.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#).unwrap();
     z.start_file("content.xml", options()).unwrap();
-    let cell = |v: &str| {
-        format!(
-            r#"<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>"#
-        )
-    };
     write!(
         z,
         r#"<?xml version="1.0" encoding="UTF-8"?>
-<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="Sheet1"><table:table-row>{}{}{}{}</table:table-row>{rows}{end}</office:spreadsheet></office:body></office:document-content>"#,
-        cell("Date"),
-        cell("Product"),
-        cell("Qty"),
-        cell("Amount")
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="Sheet1">{rows}{end}</office:spreadsheet></office:body></office:document-content>"#
     )
     .unwrap();
     z.finish().unwrap().into_inner()
@@ -464,4 +473,154 @@ fn an_xls_sheet_starting_past_the_end_is_refused() {
         }
         other => panic!("{:?}", other.map(|s| s.files.len())),
     }
+}
+
+/// An XLSX whose sheet is `sheet_data` (the `sheetData` element's inside) and whose cell
+/// formats are `cell_xfs` (`xf` elements) over the number formats `num_fmts`; the styles part
+/// comes after the sheet in the container, as openpyxl writes it.
+fn xlsx_styled(sheet_data: &str, num_fmts: &str, cell_xfs: &str) -> Vec<u8> {
+    let styles = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts>{num_fmts}</numFmts><cellStyleXfs count="2"><xf numFmtId="0"/><xf numFmtId="164"/></cellStyleXfs><cellXfs>{cell_xfs}</cellXfs></styleSheet>"#
+    );
+    let rels = WORKBOOK_RELS.replace(
+        "</Relationships>",
+        r#"<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>"#,
+    );
+    let mut z = ZipWriter::new(Cursor::new(Vec::new()));
+    for (name, text) in [
+        ("[Content_Types].xml", CT),
+        ("_rels/.rels", RELS),
+        ("xl/workbook.xml", WORKBOOK),
+        ("xl/_rels/workbook.xml.rels", &rels),
+        (
+            "xl/worksheets/sheet1.xml",
+            &format!("{SHEET_START}<sheetData>{sheet_data}</sheetData></worksheet>"),
+        ),
+        ("xl/styles.xml", &styles),
+    ] {
+        z.start_file(name, options()).unwrap();
+        z.write_all(text.as_bytes()).unwrap();
+    }
+    z.finish().unwrap().into_inner()
+}
+
+/// The currency and amount of each purchase read, in order.
+fn currencies(set: &ImportSet) -> Vec<(String, String)> {
+    set.rows
+        .iter()
+        .filter_map(|r| r.purchase.as_ref())
+        .map(|p| {
+            (
+                p.currency.to_string(),
+                p.amount.map(|a| a.to_string()).unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(c, a)| (c.to_string(), a.to_string()))
+        .collect()
+}
+
+#[test]
+fn an_xlsx_amount_shown_in_euros_is_read_in_euros() {
+    // The sheet starts at B3 (the range's first cell is not A1), and its amounts' formats
+    // name €, nothing, £, a quoted "EUR" written as a character reference, and a locale alone.
+    let text = |r: &str, v: &str| format!(r#"<c r="{r}" t="inlineStr"><is><t>{v}</t></is></c>"#);
+    let row = |n: u32, amount: &str, style: u32| {
+        format!(
+            r#"<row r="{n}">{}{}<c r="D{n}"><v>2</v></c><c r="E{n}" s="{style}"><v>{amount}</v></c></row>"#,
+            text(&format!("B{n}"), "2026-01-05"),
+            text(&format!("C{n}"), "MOC"),
+        )
+    };
+    let sheet = format!(
+        r#"<row r="3">{}{}{}{}</row>{}{}{}{}{}"#,
+        text("B3", "Date"),
+        text("C3", "Product"),
+        text("D3", "Qty"),
+        text("E3", "Amount"),
+        row(4, "1234.5", 1),
+        row(5, "10", 0),
+        row(6, "20", 2),
+        row(7, "30", 3),
+        row(8, "40", 4),
+    );
+    let formats = r##"<numFmt numFmtId="164" formatCode="#,##0.00\ [$€-407]"/><numFmt numFmtId="165" formatCode="[$£-809]#,##0.00"/><numFmt numFmtId="166" formatCode="#,##0.00 &quot;&#69;UR&quot;"/><numFmt numFmtId="167" formatCode="[$-409]#,##0.00"/>"##;
+    let xfs = r#"<xf numFmtId="0"/><xf numFmtId="164"><alignment horizontal="right"/></xf><xf numFmtId="165"/><xf numFmtId="166"/><xf numFmtId="167"/>"#;
+    let set = import("euro.xlsx", &xlsx_styled(&sheet, formats, xfs)).unwrap();
+    assert_eq!(
+        currencies(&set),
+        pairs(&[
+            ("EUR", "1234.5"),
+            ("USD", "10"),
+            ("GBP", "20"),
+            ("EUR", "30"),
+            ("USD", "40"),
+        ])
+    );
+}
+
+#[test]
+fn a_currency_column_wins_over_the_cells_format() {
+    let text = |r: &str, v: &str| format!(r#"<c r="{r}" t="inlineStr"><is><t>{v}</t></is></c>"#);
+    let sheet = format!(
+        r#"<row r="1">{}{}{}{}{}</row><row r="2">{}{}<c r="C2"><v>2</v></c><c r="D2" s="1"><v>5</v></c>{}</row>"#,
+        text("A1", "Date"),
+        text("B1", "Product"),
+        text("C1", "Qty"),
+        text("D1", "Amount"),
+        text("E1", "Currency"),
+        text("A2", "2026-01-05"),
+        text("B2", "MOC"),
+        text("E2", "GBP"),
+    );
+    let formats = r##"<numFmt numFmtId="164" formatCode="#,##0.00 &quot;€&quot;"/>"##;
+    let xfs = r#"<xf numFmtId="0"/><xf numFmtId="164"/>"#;
+    let set = import("column.xlsx", &xlsx_styled(&sheet, formats, xfs)).unwrap();
+    assert_eq!(currencies(&set), pairs(&[("GBP", "5")]));
+}
+
+#[test]
+fn an_ods_currency_cell_is_read_in_its_currency() {
+    // Two empty rows and an empty column before the table (its range starts at B3), a row
+    // repeated twice, a currency cell repeated over two columns, and a plain number.
+    let string = |v: &str| {
+        format!(
+            r#"<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>"#
+        )
+    };
+    let empty = "<table:table-cell/>";
+    let eur = r#"<table:table-cell office:value-type="currency" office:currency="EUR" office:value="1234.5"><text:p>1.234,50 €</text:p></table:table-cell>"#;
+    let gbp = r#"<table:table-cell office:value-type="currency" office:currency="GBP" office:value="7" table:number-columns-repeated="2"><text:p>£7.00</text:p></table:table-cell>"#;
+    let plain = r#"<table:table-cell office:value-type="float" office:value="9"/>"#;
+    let qty = r#"<table:table-cell office:value-type="float" office:value="1"/>"#;
+    let rows = format!(
+        r#"<table:table-row table:number-rows-repeated="2"><table:table-cell table:number-columns-repeated="6"/></table:table-row><table:table-row>{empty}{}{}{}{}{}</table:table-row><table:table-row table:number-rows-repeated="2">{empty}{}{}{qty}{eur}</table:table-row><table:table-row>{empty}{}{}{qty}{gbp}</table:table-row><table:table-row>{empty}{}{}{qty}{plain}</table:table-row>"#,
+        string("Date"),
+        string("Product"),
+        string("Qty"),
+        string("Amount"),
+        string("Notes"),
+        string("2026-01-05"),
+        string("MOC"),
+        string("2026-01-06"),
+        string("MOC"),
+        string("2026-01-07"),
+        string("MOC"),
+    );
+    let set = import("euro.ods", &ods_raw(&rows, "</table:table>")).unwrap();
+    assert_eq!(
+        currencies(&set),
+        pairs(&[
+            ("EUR", "1234.5"),
+            ("EUR", "1234.5"),
+            ("GBP", "7"),
+            ("USD", "9"),
+        ])
+    );
+    assert_eq!(set.rows[0].line, 4, "the header is on the sheet's row 3");
 }

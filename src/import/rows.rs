@@ -27,6 +27,9 @@ pub enum Cell<'a> {
     Text(&'a str),
     /// A spreadsheet number.
     Number(f64),
+    /// A spreadsheet number its cell's format shows in a currency (`1.234,50 €`): read as
+    /// that text would be, a number otherwise.
+    Money(f64, &'a Currency),
     /// A spreadsheet date.
     Date(NaiveDate),
 }
@@ -58,7 +61,7 @@ impl<'a> Cell<'a> {
         match *self {
             Cell::Empty => Cow::Borrowed(""),
             Cell::Text(s) => Cow::Borrowed(s),
-            Cell::Number(f) => match decimal_from_f64(f) {
+            Cell::Number(f) | Cell::Money(f, _) => match decimal_from_f64(f) {
                 Some(d) => Cow::Owned(d.normalize().to_string()),
                 None => Cow::Owned(f.to_string()),
             },
@@ -216,7 +219,7 @@ impl ConventionScan {
                 Some(Cell::Text(t)) if parse_date(t, DayMonth::MonthFirst).is_some() => {
                     &mut self.other_dates
                 }
-                Some(Cell::Number(_)) => &mut self.other_dates,
+                Some(Cell::Number(_) | Cell::Money(..)) => &mut self.other_dates,
                 _ => continue,
             };
             *seen = seen.saturating_add(1);
@@ -434,6 +437,9 @@ fn money_cell(
         Cell::Number(f) => decimal_from_f64(f)
             .map(|d| Some((d, None)))
             .ok_or(BadMoney::Unreadable),
+        Cell::Money(f, currency) => decimal_from_f64(f)
+            .map(|d| Some((d, Some(*currency))))
+            .ok_or(BadMoney::Unreadable),
         Cell::Date(_) => Err(BadMoney::Unreadable),
     }
 }
@@ -630,7 +636,7 @@ pub fn parse_row<'a, C: Cells + ?Sized>(
         Cell::Empty => None,
         Cell::Date(d) => Some(Ok(d)),
         Cell::Text(t) => Some(parse_date(t, conv.date_order).ok_or(())),
-        Cell::Number(_) => Some(Err(())),
+        Cell::Number(_) | Cell::Money(..) => Some(Err(())),
     };
     if !matches!(date, Some(Ok(_))) {
         let first = (0..n).map(|i| cells.cell(i)).find(|c| !c.is_empty());
@@ -668,7 +674,7 @@ pub fn parse_row<'a, C: Cells + ?Sized>(
             None
         }
         Cell::Text(t) => parse_quantity(t, conv.decimal_mark),
-        Cell::Number(f) => decimal_from_f64(f).and_then(whole),
+        Cell::Number(f) | Cell::Money(f, _) => decimal_from_f64(f).and_then(whole),
         Cell::Date(_) => None,
     };
     if quantity.is_none() && !qty_cell.is_empty() {
@@ -721,7 +727,7 @@ pub fn parse_row<'a, C: Cells + ?Sized>(
             ));
             None
         }),
-        Cell::Number(f) => decimal_from_f64(f)
+        Cell::Number(f) | Cell::Money(f, _) => decimal_from_f64(f)
             .and_then(whole)
             .and_then(|v| u32::try_from(v).ok())
             .filter(|&v| v > 0 && v <= super::values::MAX_COMPONENTS)

@@ -10,7 +10,10 @@
 //! Old binary `.xls` workbooks (a CFB container) get a cap on their size, and their records
 //! are read the same way (the `xls` submodule).
 
+mod money_formats;
 mod xls;
+
+pub use money_formats::{CellCurrencies, SheetCurrencies, format_currency};
 
 use std::io::{Cursor, Read};
 
@@ -190,14 +193,16 @@ pub enum Refusal {
     },
 }
 
-/// Check a workbook's bytes (XLSX, ODS, XLS) against the limits before calamine reads it.
-pub fn check(bytes: &[u8]) -> Result<(), Refusal> {
+/// Check a workbook's bytes (XLSX, ODS, XLS) against the limits before calamine reads it,
+/// and learn which of its cells show their number in a currency (XLSX and ODS; an `.xls`
+/// workbook's formats are not read).
+pub fn check(bytes: &[u8]) -> Result<CellCurrencies, Refusal> {
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         let size = bytes.len() as u64;
         if size > MAX_XLS_BYTES {
             return Err(Limit::XlsSize { bytes: size }.into());
         }
-        return xls::check(bytes);
+        return xls::check(bytes).map(|()| CellCurrencies::default());
     }
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes))?;
     if zip.len() > MAX_PARTS {
@@ -216,12 +221,13 @@ pub fn check(bytes: &[u8]) -> Result<(), Refusal> {
             })
             .cloned()
             .collect();
-        // Names first (workbook, relationships), then shared strings, then the rest.
+        // Names first (workbook, relationships), then shared strings and the cell formats
+        // (the sheets' cells refer to them), then the rest.
         parts.sort_by_key(|n| {
             let lower = n.to_ascii_lowercase();
             if lower.ends_with("workbook.xml") || lower.ends_with("workbook.xml.rels") {
                 0
-            } else if lower.ends_with("sharedstrings.xml") {
+            } else if lower.ends_with("sharedstrings.xml") || lower.ends_with("styles.xml") {
                 1
             } else {
                 2
@@ -284,6 +290,10 @@ struct Book {
     /// ODS: cells of all tables' ranges, and the memory they keep.
     ods_cells: u64,
     ods_bytes: u64,
+    /// XLSX: the currency each cell format (a cell's `s`) shows, if any.
+    styles: Vec<Option<crate::money::Currency>>,
+    /// The cells that show their number in a currency.
+    currencies: CellCurrencies,
 }
 
 impl Book {
@@ -297,14 +307,15 @@ impl Book {
             .map_or_else(|| part.to_string(), |(name, _)| name.clone())
     }
 
-    fn finish(self) -> Result<(), Refusal> {
+    fn finish(mut self) -> Result<CellCurrencies, Refusal> {
         if self.ods_cells > MAX_CELLS {
             return Err(Limit::BookCells {
                 cells: self.ods_cells,
             }
             .into());
         }
-        Ok(())
+        self.currencies.finish();
+        Ok(self.currencies)
     }
 }
 
@@ -397,6 +408,7 @@ enum Part {
     Sheet(SheetScan),
     Shared(SharedScan),
     Ods(OdsScan),
+    Styles(money_formats::StylesScan),
 }
 
 /// Streams a part's XML to the scan its root element asks for.
@@ -417,6 +429,7 @@ impl Sink for PartScan<'_> {
                 )),
                 b"sst" => Part::Shared(SharedScan::new(self.part.to_string())),
                 b"document-content" | b"document" => Part::Ods(OdsScan::new(self.part.to_string())),
+                b"styleSheet" => Part::Styles(money_formats::StylesScan::new()),
                 _ => Part::Other,
             };
         }
@@ -442,6 +455,7 @@ impl Sink for PartScan<'_> {
             Part::Sheet(s) => s.start(name, attrs, book),
             Part::Shared(s) => s.start(name, attrs, book),
             Part::Ods(s) => s.start(name, attrs, book),
+            Part::Styles(s) => s.start(name, attrs, book),
             _ => Ok(()),
         }
     }
@@ -451,6 +465,7 @@ impl Sink for PartScan<'_> {
             Part::Sheet(s) => s.end(name, book),
             Part::Shared(s) => s.end(name, book),
             Part::Ods(s) => s.end(name, book),
+            Part::Styles(s) => s.end(name, book),
             _ => Ok(()),
         }
     }
@@ -484,6 +499,8 @@ struct SheetScan {
 
 struct CellScan {
     pos: (u64, u64),
+    /// A number (no type, or `n`) and the currency its format shows, if any.
+    currency: Option<crate::money::Currency>,
     shared: bool,
     inline_text: bool,
     value: bool,
@@ -556,7 +573,7 @@ impl SheetScan {
 }
 
 impl Sink for SheetScan {
-    fn start(&mut self, name: &[u8], attrs: &[u8], _book: &mut Book) -> Result<(), Limit> {
+    fn start(&mut self, name: &[u8], attrs: &[u8], book: &mut Book) -> Result<(), Limit> {
         if let Some(cell) = &mut self.cell {
             match local(name) {
                 b"v" => {
@@ -606,8 +623,16 @@ impl Sink for SheetScan {
                 };
                 self.off_grid(pos.0, pos.1)?;
                 let kind = attr(attrs, b"t");
+                let currency = match kind {
+                    None | Some(b"n") => attr(attrs, b"s")
+                        .and_then(number)
+                        .and_then(|s| book.styles.get(usize::try_from(s).ok()?).copied())
+                        .flatten(),
+                    Some(_) => None,
+                };
                 self.cell = Some(CellScan {
                     pos,
+                    currency,
                     shared: kind == Some(b"s"),
                     inline_text: matches!(kind, Some(b"inlineStr" | b"str" | b"d" | b"is")),
                     value: false,
@@ -653,6 +678,10 @@ impl Sink for SheetScan {
                             0
                         };
                         self.text = self.text.saturating_add(text);
+                        if let Some(currency) = cell.currency {
+                            book.currencies
+                                .add(&self.sheet, (r, r + 1), (c, c + 1), currency);
+                        }
                         if self.filled.is_multiple_of(65_536) {
                             self.check(book)?;
                         }
@@ -795,6 +824,8 @@ struct OdsRow {
 struct OdsCell {
     repeats: u64,
     filled: bool,
+    /// The currency of a cell of `office:value-type="currency"`.
+    currency: Option<crate::money::Currency>,
     string: bool,
     text: u64,
     /// Inside an `office:annotation`: calamine skips to its end, whatever comes first.
@@ -869,7 +900,7 @@ impl Sink for OdsScan {
                 && let Some(n) = attr(attrs, b"table:name")
             {
                 self.table = Some(OdsTable {
-                    name: unescape(n),
+                    name: money_formats::unescape_all(n),
                     ..OdsTable::default()
                 });
             }
@@ -924,6 +955,7 @@ impl Sink for OdsScan {
                 row.cell = Some(OdsCell {
                     repeats,
                     filled,
+                    currency: money_formats::ods_cell_currency(attrs),
                     string: string || own_text > 0,
                     text: own_text,
                     annotation: false,
@@ -972,6 +1004,14 @@ impl Sink for OdsScan {
                     if repeats > 0 {
                         row.first.get_or_insert(row.pos);
                         row.last = row.pos + repeats - 1;
+                        if let Some(currency) = cell.currency {
+                            book.currencies.add(
+                                &t.name,
+                                (t.rows, t.rows.saturating_add(row.repeats)),
+                                (row.pos, row.pos + repeats),
+                                currency,
+                            );
+                        }
                     }
                     let text = if cell.string {
                         cell.text + ALLOCATION_BYTES

@@ -11,13 +11,39 @@ use chrono::NaiveDate;
 use super::layout::Layout;
 use super::rows::{Cell, Cells};
 use super::sniff::{ColumnMap, ColumnMapRepr, HEADER_SEARCH_ROWS, header_signature};
-use super::spreadsheet_limits::{self as limits, Refusal};
+use super::spreadsheet_limits::{self as limits, Refusal, SheetCurrencies};
 use super::{
     AddOptions, FileShape, ImportError, ImportRules, ImportSet, ImportedFile, SpreadsheetError,
 };
 
-/// A sheet row seen as cells.
-struct SheetRow<'a>(&'a [Data]);
+/// A sheet row seen as cells, with where it lies on the sheet's grid and the sheet's cells
+/// that show their number in a currency.
+struct SheetRow<'a> {
+    cells: &'a [Data],
+    /// The grid's row and column of `cells[0]`.
+    at: (u64, u64),
+    money: Option<&'a SheetCurrencies>,
+}
+
+impl<'a> SheetRow<'a> {
+    /// A row that keeps no currencies (the header, the tests).
+    fn plain(cells: &'a [Data]) -> SheetRow<'a> {
+        SheetRow {
+            cells,
+            at: (0, 0),
+            money: None,
+        }
+    }
+
+    /// A number of cell `i`, in the currency its format shows if it shows one.
+    fn number(&self, i: usize, f: f64) -> Cell<'a> {
+        let (row, col) = self.at;
+        match self.money.and_then(|m| m.at(row, col + i as u64)) {
+            Some(currency) => Cell::Money(f, currency),
+            None => Cell::Number(f),
+        }
+    }
+}
 
 fn iso_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d").ok()
@@ -25,14 +51,14 @@ fn iso_date(s: &str) -> Option<NaiveDate> {
 
 impl Cells for SheetRow<'_> {
     fn len(&self) -> usize {
-        self.0.len()
+        self.cells.len()
     }
     fn cell(&self, i: usize) -> Cell<'_> {
-        match self.0.get(i) {
+        match self.cells.get(i) {
             None | Some(Data::Empty) => Cell::Empty,
             Some(Data::String(s)) => Cell::text(s),
-            Some(Data::Int(v)) => Cell::Number(*v as f64),
-            Some(Data::Float(v)) => Cell::Number(*v),
+            Some(Data::Int(v)) => self.number(i, *v as f64),
+            Some(Data::Float(v)) => self.number(i, *v),
             Some(Data::Bool(b)) => Cell::Text(if *b { "TRUE" } else { "FALSE" }),
             // a date cell's serial must be a day Excel shows (1 is 1900-01-01): NaN or a
             // negative serial in a date-formatted cell is a number, and a row whose date is a
@@ -58,7 +84,7 @@ pub fn read(
     rules: &ImportRules,
     options: &mut AddOptions<'_>,
 ) -> Result<ImportedFile, ImportError> {
-    limits::check(bytes).map_err(|refusal| match refusal {
+    let currencies = limits::check(bytes).map_err(|refusal| match refusal {
         Refusal::Limit(what) => ImportError::TooLarge {
             file: name.to_string(),
             what,
@@ -71,7 +97,7 @@ pub fn read(
     // calamine's own panics are caught where it is called (`guarded`); this catches the rest,
     // whose message stays on stderr: a bug of lpkpi's, for the tests and fuzzers to see
     std::panic::catch_unwind(AssertUnwindSafe(|| {
-        read_book(set, name, bytes, rules, options)
+        read_book(set, name, bytes, &currencies, rules, options)
     }))
     .unwrap_or_else(|_| Err(reader_failed(name)))
 }
@@ -118,6 +144,7 @@ fn read_book(
     set: &mut ImportSet,
     name: &str,
     bytes: &[u8],
+    currencies: &limits::CellCurrencies,
     rules: &ImportRules,
     options: &mut AddOptions<'_>,
 ) -> Result<ImportedFile, ImportError> {
@@ -152,15 +179,17 @@ fn read_book(
             }
             Some(Ok(range)) => range,
         };
-        let first_row = range.start().map_or(0, |(r, _)| r);
+        let (first_row, first_col) = range.start().unwrap_or((0, 0));
         let rows: Vec<&[Data]> = range.rows().collect();
+        let money = currencies.sheet(&sheet);
+        let at = |i: usize| (u64::from(first_row) + i as u64, u64::from(first_col));
         let mut remembered = None;
         let header_at = rows
             .iter()
             .filter(|r| r.iter().any(|c| !matches!(c, Data::Empty)))
             .take(HEADER_SEARCH_ROWS)
             .find_map(|r| {
-                let row = SheetRow(r);
+                let row = SheetRow::plain(r);
                 let texts: Vec<String> = (0..row.len())
                     .map(|i| row.cell(i).as_text().into_owned())
                     .collect();
@@ -178,14 +207,18 @@ fn read_book(
             })
             .and_then(|found| rows.iter().position(|r| std::ptr::eq(*r, found)));
         let Some(h) = header_at else { continue };
-        let header_row = SheetRow(rows[h]);
+        let header_row = SheetRow::plain(rows[h]);
         let cells: Vec<String> = (0..header_row.len())
             .map(|i| header_row.cell(i).as_text().into_owned())
             .collect();
         let layout = Layout::new(name, cells, remembered, rules)?;
         let (conventions, warning) = layout.conventions(false, |observe| {
-            for r in &rows[h + 1..] {
-                observe(&SheetRow(r));
+            for (i, r) in rows.iter().enumerate().skip(h + 1) {
+                observe(&SheetRow {
+                    cells: r,
+                    at: at(i),
+                    money,
+                });
             }
         });
         let mut sink = layout.rows(set.files.len() as u32, conventions, rules);
@@ -198,7 +231,12 @@ fn read_book(
                 });
             }
             let before = sink.rejected();
-            sink.push(set, first_row + i as u32 + 1, &SheetRow(r));
+            let row = SheetRow {
+                cells: r,
+                at: at(i),
+                money,
+            };
+            sink.push(set, first_row + i as u32 + 1, &row);
             if before == 0 && sink.rejected() == 1 {
                 first_rejected = set.rows.last().and_then(|row| match &row.fate {
                     crate::import::Fate::Rejected { reason } => Some(reason.to_string()),
@@ -249,7 +287,7 @@ mod tests {
     #[test]
     fn a_date_cell_before_1900_is_a_number() {
         let cells = [date_cell(46_027.0), date_cell(-5.0), date_cell(f64::NAN)];
-        let row = SheetRow(&cells);
+        let row = SheetRow::plain(&cells);
         assert_eq!(
             row.cell(0),
             Cell::Date(chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap())
