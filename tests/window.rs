@@ -1649,6 +1649,35 @@ fn the_as_of_date_moves_the_countdown_and_back() {
     assert_eq!(e.days_to_deadline, 15);
 }
 
+/// An as-of date that is not one is said beside the field, and the figures stay those of the
+/// date before; a date typed then applies and the warning goes.
+#[test]
+fn an_as_of_that_is_not_a_date_is_said_and_not_applied() {
+    let mut h = harness(imported());
+    settle(&mut h);
+    retype(&mut h, "As of", "2026-02-30");
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    settle(&mut h);
+    assert_eq!(
+        h.state().state.outcome().unwrap().eval.as_of,
+        d("2026-09-15")
+    );
+    assert!(
+        h.query_by_label_contains(
+            "'2026-02-30' is not a date (YYYY-MM-DD): the figures are still as of 2026-09-15"
+        )
+        .is_some()
+    );
+    retype(&mut h, "As of", "2026-10-20");
+    settle(&mut h);
+    assert_eq!(
+        h.state().state.outcome().unwrap().eval.as_of,
+        d("2026-10-20")
+    );
+    assert!(h.query_by_label_contains("is not a date").is_none());
+}
+
 /// At 900x600 every level card is inside the window (they wrap to a second row), and the
 /// purchases table scrolls sideways instead of cutting its last columns off; selecting a row
 /// opens its details beside the table, which does not move.

@@ -86,6 +86,8 @@ pub struct DashboardView {
     as_of: String,
     /// The date the field was last filled from.
     shown: Option<chrono::NaiveDate>,
+    /// Why the text typed last is not a date (said until it is one, or the field is refilled).
+    error: Option<String>,
 }
 
 /// The as-of date, typed or picked, and the way back to today.
@@ -94,17 +96,32 @@ fn as_of_ui(ui: &mut Ui, state: &AppState, view: &mut DashboardView, cmds: &mut 
     if view.shown != Some(day) {
         view.as_of = day.to_string();
         view.shown = Some(day);
+        view.error = None;
     }
-    if let Some(changed) = widgets::date_field(
+    let (changed, field) = widgets::date_field_from(
         ui,
         "As of",
         "as-of",
         &mut view.as_of,
         Some(day),
         state.today,
-    ) {
+    );
+    if let Some(changed) = changed {
         // an empty field means today
         cmds.push(Command::AsOf(changed.filter(|d| *d != state.today)));
+    }
+    // a date typed that is not one stays in the field, with why beside it: the figures are
+    // still those of the date shown before
+    let typed = view.as_of.trim();
+    if typed.is_empty() || chrono::NaiveDate::parse_from_str(typed, "%Y-%m-%d").is_ok() {
+        view.error = None;
+    } else if field.lost_focus() {
+        view.error = Some(format!(
+            "'{typed}' is not a date (YYYY-MM-DD): the figures are still as of {day}"
+        ));
+    }
+    if let Some(e) = &view.error {
+        ui.label(RichText::new(format!("⚠ {e}")).color(status_color(ui, Some(false))));
     }
     if state.as_of.is_some() {
         if ui
