@@ -532,7 +532,7 @@ pub fn document(input: &ReportInput<'_>) -> Document {
             let state = summary::trainer_state(t);
             let expiry = t
                 .expiry
-                .map_or("expiry unknown".to_string(), |d| format!("until {d}"));
+                .map_or("expiry not recorded".to_string(), |d| format!("until {d}"));
             items.push(format!("{} ({}), {expiry}: {state}", t.name, t.mct_id));
         }
         for r in &c.exam_rules {

@@ -193,10 +193,13 @@ pub fn benefits_headings(eval: &Evaluation, v: &crate::rules::verdict::Verdict) 
     ]
 }
 
-/// A trainer's standing at the deadline in words, as the window and every summary say it.
+/// A trainer's standing at the deadline in words, as the window and every summary say it: a
+/// membership whose expiry nobody recorded is "counted as valid", not known to be.
 pub fn trainer_state(t: &crate::rules::capability::TrainerStatus) -> &'static str {
     if t.lapses_before_deadline {
         "⚠ lapses before the deadline"
+    } else if t.valid_at_deadline && t.expiry.is_none() {
+        "✔ counted as valid at the deadline"
     } else if t.valid_at_deadline {
         "✔ valid at the deadline"
     } else {

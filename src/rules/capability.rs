@@ -242,6 +242,16 @@ pub fn capability(
                 lapses.map_or(String::new(), |e| e.to_string())
             ));
         }
+        // lapsed already, with the deadline still ahead: renewing is what makes them count
+        if !valid(entries, true)
+            && !valid(entries, false)
+            && today <= deadline
+            && let Some(lapsed) = entries.iter().filter_map(|t| t.expiry).max()
+        {
+            warnings.push(format!(
+                "{name}: MCT membership lapsed on {lapsed}: renew it to count at the deadline {deadline}"
+            ));
+        }
     }
     let mcts_at_deadline = trainers.iter().filter(|t| valid(&t.1, false)).count() as u32;
     let mcts_today = trainers.iter().filter(|t| valid(&t.1, true)).count() as u32;
@@ -380,7 +390,8 @@ mod tests {
         assert!(s.trainers[1].lapses_before_deadline);
         assert!(!s.trainers[3].lapses_before_deadline);
         assert_eq!(s.facts.active_mcts, Some(3));
-        assert_eq!(s.warnings.len(), 2, "{:?}", s.warnings);
+        assert_eq!(s.warnings.len(), 3, "{:?}", s.warnings);
+        assert!(s.warnings[1].starts_with("Di: MCT membership lapsed on 2026-01-01: renew it"));
         let empty = capability(&p, &[], &[], d("2027-02-28"), d("2026-11-26"));
         assert_eq!(
             empty.facts.active_mcts, None,
@@ -483,6 +494,26 @@ mod tests {
             s.warnings
                 .contains(&"Ana: MCT membership lapses on 2027-01-31 before the deadline 2027-02-28: renew it".to_string()),
             "the latest expiry is the one to renew: {:?}",
+            s.warnings
+        );
+        // lapsed already: renewing is what makes them count, until the deadline has passed
+        twice[0].mct.as_mut().unwrap().expiry = Some(d("2026-10-31"));
+        twice[1].mct.as_mut().unwrap().expiry = Some(d("2026-11-25"));
+        let s = capability(&p, &twice, &[], d("2027-02-28"), d("2026-11-26"));
+        assert_eq!(
+            s.warnings
+                .iter()
+                .filter(|w| w.contains("renew"))
+                .collect::<Vec<_>>(),
+            [
+                "Ana: MCT membership lapsed on 2026-11-25: renew it to count at the deadline 2027-02-28"
+            ],
+            "once per trainer, the latest expiry"
+        );
+        let s = capability(&p, &twice, &[], d("2027-02-28"), d("2027-03-01"));
+        assert!(
+            !s.warnings.iter().any(|w| w.contains("renew")),
+            "{:?}",
             s.warnings
         );
         // a pass with no date
