@@ -1893,6 +1893,8 @@ fn eur_rows_without_a_rate_are_grouped_and_a_rate_added_in_the_preview_counts() 
     };
     let (without, with) = (core(None), core(Some("1.10")));
     let waiting = without.needs_rate.len();
+    let revenue = without.needs_rate.iter().filter(|r| r.revenue).count();
+    assert!(revenue > 0 && revenue < waiting, "some rows add no revenue");
     assert!(waiting > 0 && with.needs_rate.is_empty());
     assert!(with.totals.revenue_usd > without.totals.revenue_usd);
 
@@ -1903,7 +1905,10 @@ fn eur_rows_without_a_rate_are_grouped_and_a_rate_added_in_the_preview_counts() 
         assert_eq!(p.figures.held_back.len(), 1);
         let held = p.figures.held_back[0].clone();
         assert_eq!(held.currency, Currency::EUR);
-        assert_eq!(held.rows as usize, waiting);
+        // counted as the dashboard counts them: rows whose revenue waits, and the others
+
+        assert_eq!(held.rows as usize, revenue);
+        assert_eq!((held.rows + held.other) as usize, waiting);
         assert!(held.amount > Decimal::ZERO);
         assert_eq!(
             p.figures.after.as_ref().unwrap().totals.revenue_usd,
@@ -1913,8 +1918,9 @@ fn eur_rows_without_a_rate_are_grouped_and_a_rate_added_in_the_preview_counts() 
     };
     h.get_by_label_contains(&format!("{waiting} rows in EUR wait for an exchange rate"));
     h.get_by_label_contains(&format!(
-        "Revenue held back: EUR {}",
-        lpkpi::report::grouped(held.amount, 2)
+        "Revenue held back: EUR {}; {revenue} rows wait for an exchange rate ({} more rows in EUR add no revenue as classified).",
+        lpkpi::report::grouped(held.amount, 2),
+        waiting - revenue
     ));
     // the group opens to its rows
     h.get_by_label_contains(&format!("{waiting} rows in EUR wait"))

@@ -757,6 +757,19 @@ pub fn forecast_sentence(eval: &Evaluation, named: Option<NamedPlan<'_>>) -> Str
     out
 }
 
+/// What follows a currency's held-back revenue when more of its rows wait for a rate but add
+/// no revenue as classified: " (2 more rows in EUR add no revenue as classified)"; "" for none.
+pub fn no_revenue_too(code: &str, rows: usize) -> String {
+    match rows {
+        0 => String::new(),
+        o => format!(
+            " ({} in {code} add{} no revenue as classified)",
+            count_of(o, "more row", "more rows"),
+            if o == 1 { "s" } else { "" }
+        ),
+    }
+}
+
 /// Revenue not counted for want of an exchange rate, one sentence per currency ("EUR 11,365.65
 /// in 16 rows waits for an exchange rate: not counted in revenue until the rate is added."),
 /// largest first. Only rows whose line's revenue counts are summed (the import preview sums
@@ -785,14 +798,7 @@ pub fn held_back(eval: &Evaluation) -> Vec<String> {
     by.sort_by_key(|b| std::cmp::Reverse(b.1));
     by.into_iter()
         .map(|(code, amount, n, other)| {
-            let also = match other {
-                0 => String::new(),
-                o => format!(
-                    " ({} in {code} add{} no revenue as classified)",
-                    count_of(o, "more row", "more rows"),
-                    if o == 1 { "s" } else { "" }
-                ),
-            };
+            let also = no_revenue_too(&code, other);
             if n == 0 {
                 match other {
                     1 => format!(

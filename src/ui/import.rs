@@ -202,15 +202,25 @@ fn held_back_line(
     let estimate = h.estimate.map_or(String::new(), |(usd_value, month)| {
         format!(" (about {} at the {} rate)", usd(usd_value), month.label())
     });
+    // the rows that add no revenue said apart, in the dashboard's words
+    let also = crate::report::summary::no_revenue_too(h.currency.as_str(), h.other as usize);
+    let said = if h.rows == 0 {
+        format!(
+            "⚠ {} has no exchange rate: {} in {} wait{} for one, adding no revenue as classified.",
+            h.currency,
+            crate::report::summary::count_of(h.other as usize, "row", "rows"),
+            h.currency,
+            if h.other == 1 { "s" } else { "" }
+        )
+    } else {
+        format!(
+            "⚠ Revenue held back: {}{estimate}; {} {rows} for an exchange rate{also}.",
+            money(h.amount, h.currency),
+            count(h.rows),
+        )
+    };
     ui.horizontal_wrapped(|ui| {
-        ui.label(
-            RichText::new(format!(
-                "⚠ Revenue held back: {}{estimate}; {} {rows} for an exchange rate.",
-                money(h.amount, h.currency),
-                count(h.rows),
-            ))
-            .color(status_color(ui, Some(false))),
-        );
+        ui.label(RichText::new(said).color(status_color(ui, Some(false))));
         let label = format!("USD per {}", h.currency);
         let draft = view.rates.entry(h.currency).or_default();
         let field = widgets::labelled_text(ui, &label, draft, 72.0);

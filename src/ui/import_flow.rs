@@ -460,14 +460,18 @@ fn held_back(
         } else {
             Decimal::ZERO
         };
+        // counted as the dashboard counts them: rows whose revenue waits, and the others
+        let (rows, other) = if counts_revenue { (1, 0) } else { (0, 1) };
         match out.iter_mut().find(|h| h.currency == p.currency) {
             Some(h) => {
-                h.rows += 1;
+                h.rows += rows;
+                h.other += other;
                 h.amount += amount;
             }
             None => out.push(HeldBack {
                 currency: p.currency,
-                rows: 1,
+                rows,
+                other,
                 amount,
                 estimate: None,
             }),

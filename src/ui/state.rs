@@ -549,8 +549,10 @@ pub struct PreviewDetails {
 pub struct HeldBack {
     /// The currency.
     pub currency: Currency,
-    /// Rows waiting.
+    /// Rows waiting whose revenue counts once converted.
     pub rows: u32,
+    /// Rows waiting whose product line adds no revenue as classified.
+    pub other: u32,
     /// Their revenue in that currency (rows of product lines whose revenue counts).
     pub amount: Decimal,
     /// The same in USD at the currency's rate for another month, when the workspace has one

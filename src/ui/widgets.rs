@@ -96,22 +96,10 @@ fn from_jiff(d: jiff::civil::Date) -> Option<NaiveDate> {
 }
 
 /// A date field: typed as YYYY-MM-DD (keyboard) or picked from a calendar (mouse).
-/// `text` is the field's draft; returns the new date when it changed to a valid one. An empty
-/// field shows no date; its calendar opens on `today`'s month (the app's today, fixed at
-/// launch: the field never reads the clock itself).
-pub fn date_field(
-    ui: &mut Ui,
-    label: &str,
-    id: &str,
-    text: &mut String,
-    current: Option<NaiveDate>,
-    today: NaiveDate,
-) -> Option<Option<NaiveDate>> {
-    date_field_from(ui, label, id, text, current, today).0
-}
-
-/// [`date_field`] whose calendar opens on `today`'s month while the field is empty; also
-/// returns the text field's response (whether it lost focus, for an error beside it).
+/// `text` is the field's draft; returns the new date when it changed to a valid one, and the
+/// text field's response (whether it lost focus, for an error beside it). An empty field
+/// shows no date; its calendar opens on `today`'s month (the app's today, fixed at launch:
+/// the field never reads the clock itself).
 pub fn date_field_from(
     ui: &mut Ui,
     label: &str,
