@@ -588,7 +588,7 @@ fn the_whole_loop_from_drop_to_export() {
         .click();
     h.run_steps(3);
     settle(&mut h);
-    h.get_by_label("Classify as Free content (not counted)")
+    h.get_by_label("Classify as Free content (adds nothing)")
         .click();
     h.run_steps(3);
     settle(&mut h);
@@ -1342,7 +1342,7 @@ fn a_rows_details_leave_its_figures_in_view() {
             );
         }
     }
-    let selected = h.get_by_label("Classified as Unknown products (not counted): no rule matched");
+    let selected = h.get_by_label("Classified as Unknown products (unclassified): no rule matched");
     assert!(selected.rect().min.y > details.min.y);
     let choice = h.get_by_label("Classify as Courseware");
     assert_eq!(

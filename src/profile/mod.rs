@@ -62,8 +62,8 @@ impl ProductLine {
             ProductLine::Mccv => "Course certificate vouchers (MCCV)",
             ProductLine::Exam => "Exams (revenue only)",
             ProductLine::Lab => "Labs (revenue only)",
-            ProductLine::Excluded => "Free content (not counted)",
-            ProductLine::Unknown => "Unknown products (not counted)",
+            ProductLine::Excluded => "Free content (adds nothing)",
+            ProductLine::Unknown => "Unknown products (unclassified)",
         }
     }
 

@@ -779,6 +779,14 @@ pub fn purchases_ui(
         .show(ui, |ui| {
             // a click on a row's text picks the row rather than starting a text selection
             ui.style_mut().interaction.selectable_labels = false;
+            // in a narrow window the texts give way first, so the figures and the fate stay
+            // in view at 900 points (a column's width is its first; resizing keeps its own)
+            let narrow = ui.available_width() < 1100.0;
+            let (product_width, line_width) = if narrow {
+                (170.0, 130.0)
+            } else {
+                (230.0, 230.0)
+            };
             let mut table = TableBuilder::new(ui);
             if let Some(n) = scroll_to {
                 table = table.scroll_to_row(n, None);
@@ -792,15 +800,15 @@ pub fn purchases_ui(
                 .column(Column::auto().at_least(70.0).resizable(true))
                 .column(Column::auto().at_least(90.0).resizable(true))
                 .column(
-                    Column::initial(230.0)
-                        .at_least(160.0)
+                    Column::initial(product_width)
+                        .at_least(120.0)
                         .clip(true)
                         .resizable(true),
                 )
                 // the longest line's name, "Course certificate vouchers (MCCV)"
                 .column(
-                    Column::initial(230.0)
-                        .at_least(120.0)
+                    Column::initial(line_width)
+                        .at_least(100.0)
                         .clip(true)
                         .resizable(true),
                 )
