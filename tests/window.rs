@@ -555,7 +555,7 @@ fn charts_render_with_data_and_with_none() {
 
     let mut no_rows = harness(partner());
     click_tab(&mut no_rows, "Charts");
-    no_rows.get_by_label_contains("Actual 0");
+    no_rows.get_by_label_contains("Actual 0 KPI units");
 }
 
 /// The whole loop a new user does: a new workspace, drop the shared fixtures, fix an unknown

@@ -614,14 +614,27 @@ pub fn chart_footer(eval: &Evaluation, revenue: bool) -> String {
     use crate::rules::figures::Figures;
     let pick = |f: &Figures| if revenue { f.revenue_usd } else { f.kpi_units };
     let fmt = |d| {
-        if revenue {
-            super::usd(d)
-        } else {
-            super::grouped_units(d)
-        }
+        if revenue { super::usd(d) } else { kpi_units(d) }
     };
     let f = &eval.forecast;
     let (actual, planned) = (pick(&eval.totals), pick(&f.planned));
+    // the revenue waiting for a rate is in no line of the chart: said beside it
+    let waiting: Vec<String> = if revenue {
+        held_back_by_currency(eval)
+            .into_iter()
+            .filter(|(_, amount, ..)| !amount.is_zero())
+            .map(|(code, amount, ..)| format!("{code} {}", super::grouped(amount, 2)))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let waiting = match waiting.as_slice() {
+        [] => String::new(),
+        list => format!(
+            " · {} more waiting for an exchange rate",
+            list.join(" and ")
+        ),
+    };
     let with_plans = if planned.is_zero() {
         String::new()
     } else {
@@ -629,7 +642,7 @@ pub fn chart_footer(eval: &Evaluation, revenue: bool) -> String {
     };
     let at = if eval.days_to_deadline < 0 {
         return format!(
-            "The window closed at {} · as of {}",
+            "The window closed at {}{waiting} · as of {}",
             fmt(actual),
             eval.as_of
         );
@@ -643,7 +656,11 @@ pub fn chart_footer(eval: &Evaluation, revenue: bool) -> String {
             fmt(pick(&f.at_deadline).saturating_sub(planned))
         )
     };
-    format!("Actual {} · {at} · as of {}", fmt(actual), eval.as_of)
+    format!(
+        "Actual {}{waiting} · {at} · as of {}",
+        fmt(actual),
+        eval.as_of
+    )
 }
 
 /// The heading over [`forecast_sentence`]: a forecast until the deadline, then what the
@@ -775,28 +792,8 @@ pub fn no_revenue_too(code: &str, rows: usize) -> String {
 /// largest first. Only rows whose line's revenue counts are summed (the import preview sums
 /// the same ones); a currency whose rows add no revenue is still named, its rate missing.
 pub fn held_back(eval: &Evaluation) -> Vec<String> {
-    // per currency: the revenue held back and its rows, and the rows that add no revenue
-    let mut by: Vec<(String, rust_decimal::Decimal, usize, usize)> = Vec::new();
-    for r in &eval.needs_rate {
-        let code = r.currency.as_str().to_string();
-        let i = match by.iter().position(|(c, ..)| *c == code) {
-            Some(i) => i,
-            None => {
-                by.push((code, rust_decimal::Decimal::ZERO, 0, 0));
-                by.len() - 1
-            }
-        };
-        if let Some((_, amount, n, other)) = by.get_mut(i) {
-            if r.revenue {
-                *amount = amount.saturating_add(r.amount);
-                *n += 1;
-            } else {
-                *other += 1;
-            }
-        }
-    }
-    by.sort_by_key(|b| std::cmp::Reverse(b.1));
-    by.into_iter()
+    held_back_by_currency(eval)
+        .into_iter()
         .map(|(code, amount, n, other)| {
             let also = no_revenue_too(&code, other);
             if n == 0 {
@@ -819,6 +816,32 @@ pub fn held_back(eval: &Evaluation) -> Vec<String> {
             }
         })
         .collect()
+}
+
+/// Per currency, largest first: the revenue waiting for a rate (rows whose line's revenue
+/// counts), its rows, and the rows that add no revenue.
+fn held_back_by_currency(eval: &Evaluation) -> Vec<(String, rust_decimal::Decimal, usize, usize)> {
+    let mut by: Vec<(String, rust_decimal::Decimal, usize, usize)> = Vec::new();
+    for r in &eval.needs_rate {
+        let code = r.currency.as_str().to_string();
+        let i = match by.iter().position(|(c, ..)| *c == code) {
+            Some(i) => i,
+            None => {
+                by.push((code, rust_decimal::Decimal::ZERO, 0, 0));
+                by.len() - 1
+            }
+        };
+        if let Some((_, amount, n, other)) = by.get_mut(i) {
+            if r.revenue {
+                *amount = amount.saturating_add(r.amount);
+                *n += 1;
+            } else {
+                *other += 1;
+            }
+        }
+    }
+    by.sort_by_key(|b| std::cmp::Reverse(b.1));
+    by
 }
 
 /// The exchange rates behind the revenue ("exchange rates: 1 EUR = 1.10 USD (1.08 USD in
@@ -1710,6 +1733,14 @@ mod tests {
                 "GBP has no exchange rate: 1 row in GBP waits for one; it adds no revenue as classified.",
             ]
         );
+        // the revenue chart's footer says what its lines leave out; the KPI chart's has none
+        assert!(
+            chart_footer(&e, true)
+                .starts_with("Actual $0.00 · EUR 150.00 more waiting for an exchange rate · "),
+            "{}",
+            chart_footer(&e, true)
+        );
+        assert!(chart_footer(&e, false).starts_with("Actual 0 KPI units · "));
         e.needs_rate = vec![row(Currency::EUR, 100, true)];
         assert_eq!(
             held_back(&e),
