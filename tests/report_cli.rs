@@ -957,7 +957,7 @@ fn revenue_a_rate_could_meet_is_not_known_and_the_json_says_why() {
     assert!(
         caveats
             .iter()
-            .any(|c| c.starts_with("GBP 900,000.00 in 1 row waits for an exchange rate")),
+            .any(|c| c.starts_with("GBP 900,000.00 in 1 row of 2026-03 waits for an exchange rate")),
         "{caveats:?}"
     );
     assert_eq!(got["capability"], Value::Null, "no roster given");

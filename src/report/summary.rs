@@ -807,8 +807,15 @@ pub fn held_back(eval: &Evaluation) -> Vec<String> {
                     ),
                 }
             } else {
+                // the months named: a rate given for other months is not theirs
+                let months = months_phrase(
+                    eval.needs_rate
+                        .iter()
+                        .filter(|r| r.revenue && r.currency.as_str() == code)
+                        .map(|r| r.month),
+                );
                 format!(
-                    "{code} {} in {} wait{} for an exchange rate: not counted in revenue until the rate is added{also}.",
+                    "{code} {} in {} of {months} wait{} for an exchange rate: not counted in revenue until the rate is added{also}.",
                     super::grouped(amount, 2),
                     count_of(n, "row", "rows"),
                     if n == 1 { "s" } else { "" },
@@ -816,6 +823,29 @@ pub fn held_back(eval: &Evaluation) -> Vec<String> {
             }
         })
         .collect()
+}
+
+/// Months in a sentence: "2026-04", "2026-04 to 2026-11" (a run), "2026-04, 2026-06 and
+/// 2026-09", or "7 months from 2026-03 to 2026-11".
+fn months_phrase(months: impl Iterator<Item = crate::money::Month>) -> String {
+    let set: std::collections::BTreeSet<_> = months.collect();
+    let list: Vec<_> = set.into_iter().collect();
+    let (Some(first), Some(last)) = (list.first(), list.last()) else {
+        return String::new();
+    };
+    let run = list.windows(2).all(|w| w[0].plus(1) == w[1]);
+    match list.len() {
+        1 => first.label(),
+        _ if run => format!("{} to {}", first.label(), last.label()),
+        2..=4 => {
+            let labels: Vec<String> = list.iter().map(|m| m.label()).collect();
+            match labels.split_last() {
+                Some((tail, head)) => format!("{} and {tail}", head.join(", ")),
+                None => String::new(),
+            }
+        }
+        n => format!("{n} months from {} to {}", first.label(), last.label()),
+    }
 }
 
 /// Per currency, largest first: the revenue waiting for a rate (rows whose line's revenue
@@ -1705,6 +1735,27 @@ mod tests {
     }
 
     #[test]
+    fn months_in_a_sentence() {
+        let m = |s: &str| crate::money::Month::parse(s).unwrap();
+        let phrase = |list: &[&str]| months_phrase(list.iter().map(|s| m(s)));
+        assert_eq!(phrase(&["2026-04", "2026-04"]), "2026-04");
+        assert_eq!(
+            phrase(&["2026-12", "2026-11", "2027-01"]),
+            "2026-11 to 2027-01"
+        );
+        assert_eq!(phrase(&["2026-04", "2026-06"]), "2026-04 and 2026-06");
+        assert_eq!(
+            phrase(&["2026-09", "2026-04", "2026-06"]),
+            "2026-04, 2026-06 and 2026-09"
+        );
+        assert_eq!(
+            phrase(&["2026-01", "2026-03", "2026-05", "2026-07", "2026-09"]),
+            "5 months from 2026-01 to 2026-09"
+        );
+        assert_eq!(phrase(&[]), "");
+    }
+
+    #[test]
     fn held_back_revenue_sums_only_rows_whose_revenue_counts() {
         use crate::money::Currency;
         use crate::rules::figures::NeedsRate;
@@ -1729,7 +1780,7 @@ mod tests {
         assert_eq!(
             held_back(&e),
             [
-                "EUR 150.00 in 2 rows wait for an exchange rate: not counted in revenue until the rate is added (1 more row in EUR adds no revenue as classified).",
+                "EUR 150.00 in 2 rows of 2026-03 wait for an exchange rate: not counted in revenue until the rate is added (1 more row in EUR adds no revenue as classified).",
                 "GBP has no exchange rate: 1 row in GBP waits for one; it adds no revenue as classified.",
             ]
         );
@@ -1745,7 +1796,7 @@ mod tests {
         assert_eq!(
             held_back(&e),
             [
-                "EUR 100.00 in 1 row waits for an exchange rate: not counted in revenue until the rate is added."
+                "EUR 100.00 in 1 row of 2026-03 waits for an exchange rate: not counted in revenue until the rate is added."
             ]
         );
     }
