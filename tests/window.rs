@@ -1818,6 +1818,53 @@ fn a_dropped_png_fails_alone_and_confirm_imports_the_other_file() {
     assert!(app.state.outcome().unwrap().eval.counts.counted > 0);
 }
 
+/// The official dashboard's report dropped with the exports is no purchase export: the
+/// preview says what it is and imports it for the reconciliation, not as purchases mapped by
+/// hand.
+#[test]
+fn a_dashboard_report_dropped_among_exports_goes_to_the_reconciliation() {
+    let mut h = harness(partner());
+    drop_and_preview(
+        &mut h,
+        &[
+            data().join("official-dashboard.csv"),
+            data().join("orders-basic.csv"),
+        ],
+    );
+    {
+        let p = h.state().state.preview.as_ref().unwrap();
+        assert_eq!(p.files[0].official.as_ref().map(|o| o.0), Some(106));
+        assert!(p.files[1].official.is_none());
+    }
+    h.get_by_label_contains("It is the official dashboard's monthly report, not a purchase export");
+    assert!(
+        h.query_by_label("Use this mapping").is_none(),
+        "not offered to be mapped by hand"
+    );
+    h.get_by_label("Import it for the reconciliation").click();
+    h.run_steps(2);
+    wait(&mut h, "the dashboard's report", |app| {
+        app.state.workspace.official.len() == 106 && !app.busy()
+    });
+    h.get_by_label("Confirm import").click();
+    h.run_steps(3);
+    settle(&mut h);
+    let app = h.state();
+    let names: Vec<&str> = app
+        .state
+        .workspace
+        .batches
+        .iter()
+        .map(|b| b.name.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        ["orders-basic.csv"],
+        "the report is no batch of purchases"
+    );
+    assert_eq!(app.state.workspace.official.len(), 106);
+}
+
 #[test]
 fn the_column_mapping_is_a_table_of_human_field_names_and_iso_dates_say_so() {
     let mut h = harness(partner());

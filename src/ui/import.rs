@@ -418,7 +418,22 @@ pub fn preview_ui(
                     }
                     if let Some(err) = &f.error {
                         ui.label(RichText::new(format!("✘ Failed: {err}")).color(status_color(ui, Some(false))));
-                        if f.mappable {
+                        if let Some((_, path)) = &f.official {
+                            ui.horizontal_wrapped(|ui| {
+                                ui.label("It is the official dashboard's monthly report, not a purchase export: it is compared with lpkpi's months in Reconciliation.");
+                                match path {
+                                    Some(path) => {
+                                        if ui.button("Import it for the reconciliation").clicked() {
+                                            cmds.push(Command::LoadOfficial(path.clone()));
+                                        }
+                                    }
+                                    None => {
+                                        ui.label("Import it there with \"Import the dashboard's report…\".");
+                                    }
+                                }
+                            });
+                            ui.label("It is left out of the import.");
+                        } else if f.mappable {
                             ui.label("Map its columns by hand (the mapping is remembered for this header):");
                             view.editing.get_or_insert(fi);
                         } else {

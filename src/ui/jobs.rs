@@ -690,6 +690,7 @@ fn parse(
             mappable: false,
             already: None,
             peek: Vec::new(),
+            official: None,
         };
         // the bytes read whole, or the first lines of an export read a block at a time
         let (bytes, opened) = match source {
@@ -729,6 +730,7 @@ fn parse(
             mappable: false,
             already: None,
             peek: Vec::new(),
+            official: None,
         };
         let added = match &opened {
             Some((opened, path)) => {
@@ -746,6 +748,18 @@ fn parse(
                 file.error = Some(e.to_string());
             }
             Err(e) => {
+                // the official dashboard's report has no purchase columns: said, and offered
+                // to the reconciliation (its first lines are enough to know it)
+                if matches!(e, ImportError::NoHeader { .. })
+                    && let Ok(report) = crate::import::official::read_official(name, bytes.bytes())
+                    && !report.lines.is_empty()
+                {
+                    let path = match source {
+                        Ok(Source::Disk(path)) => Some(path.clone()),
+                        _ => None,
+                    };
+                    file.official = Some((report.lines.len(), path));
+                }
                 file.peek = bytes.peek(12, None);
                 file.mappable = true;
                 file.error = Some(e.to_string());

@@ -522,6 +522,9 @@ pub struct PreviewFile {
     pub already: Option<String>,
     /// The first rows as (line, cells), for mapping by hand.
     pub peek: Vec<(u32, Vec<String>)>,
+    /// It is no export but the official dashboard's monthly report (its lines read): it is
+    /// imported for the reconciliation, from its path when it has one.
+    pub official: Option<(usize, Option<std::path::PathBuf>)>,
 }
 
 /// Rows of a preview file on the review list for one reason.
