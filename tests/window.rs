@@ -1914,6 +1914,50 @@ fn change_mapping_starts_from_the_columns_as_read_beside_a_ragged_row() {
     }
 }
 
+/// The dashboard's "Add the EUR rate in Settings" opens the rate form filled in for EUR, its
+/// rate's field focused: typing the rate and Enter adds it. An error beside a field goes
+/// once the field is changed.
+#[test]
+fn the_dashboards_rate_link_fills_in_the_form() {
+    let mut ws = Workspace::new("Contoso Learning", Some("silver"), Some(d("2026-10-01")));
+    let bytes = std::fs::read(data().join("rechnungen.csv")).unwrap();
+    let rules = ImportRules::new(&Profile::builtin().unwrap());
+    let now = d("2026-09-01").and_hms_opt(8, 0, 0).unwrap();
+    for o in ws.import_files(&[("rechnungen.csv".into(), bytes)], &rules, now) {
+        o.unwrap();
+    }
+    let mut h = harness(ws);
+    settle(&mut h);
+    h.get_by_label("Add the EUR rate in Settings").click();
+    h.run_steps(3);
+    assert_eq!(h.get_by_label("Currency").value().as_deref(), Some("EUR"));
+    assert!(h.get_by_label("USD per unit").accesskit_node().is_focused());
+    h.get_by_label("USD per unit").type_text("1.10");
+    h.key_press(egui::Key::Enter);
+    h.run_steps(3);
+    settle(&mut h);
+    let rates = &h.state().state.workspace.rates;
+    assert_eq!(rates.len(), 1);
+    assert_eq!((rates[0].currency, rates[0].month), (Currency::EUR, None));
+    assert!(
+        h.state()
+            .state
+            .outcome()
+            .unwrap()
+            .eval
+            .needs_rate
+            .is_empty()
+    );
+
+    // an error beside a field goes once it is changed
+    retype(&mut h, "Currency", "GBP");
+    h.get_by_label("Add rate").click();
+    h.run_steps(2);
+    h.get_by_label_contains("a number, e.g. 1.08");
+    type_into(&mut h, "USD per unit", "1");
+    assert!(h.query_by_label_contains("a number, e.g. 1.08").is_none());
+}
+
 #[test]
 fn eur_rows_without_a_rate_are_grouped_and_a_rate_added_in_the_preview_counts() {
     let ws = Workspace::new("Contoso Learning", Some("silver"), Some(d("2026-10-01")));

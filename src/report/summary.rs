@@ -792,11 +792,16 @@ pub fn no_revenue_too(code: &str, rows: usize) -> String {
 /// largest first. Only rows whose line's revenue counts are summed (the import preview sums
 /// the same ones); a currency whose rows add no revenue is still named, its rate missing.
 pub fn held_back(eval: &Evaluation) -> Vec<String> {
+    held_back_said(eval).into_iter().map(|(_, s)| s).collect()
+}
+
+/// [`held_back`]'s sentences, each with its currency's code (for a form that adds its rate).
+pub fn held_back_said(eval: &Evaluation) -> Vec<(String, String)> {
     held_back_by_currency(eval)
         .into_iter()
         .map(|(code, amount, n, other)| {
             let also = no_revenue_too(&code, other);
-            if n == 0 {
+            let said = if n == 0 {
                 match other {
                     1 => format!(
                         "{code} has no exchange rate: 1 row in {code} waits for one; it adds no revenue as classified."
@@ -820,7 +825,8 @@ pub fn held_back(eval: &Evaluation) -> Vec<String> {
                     count_of(n, "row", "rows"),
                     if n == 1 { "s" } else { "" },
                 )
-            }
+            };
+            (code, said)
         })
         .collect()
 }

@@ -331,6 +331,10 @@ impl LpkpiApp {
             Command::Undo => self.undo(false),
             Command::Redo => self.undo(true),
             Command::Show(panel) => self.state.panel = panel,
+            Command::RateFor(code) => {
+                self.views.settings.rate_for(code);
+                self.state.panel = Panel::Settings;
+            }
             // a link into Purchases shows what it names: the filters left from before go, so
             // the rows and totals shown are the ones the link counted
             Command::ShowReview(changing) => {

@@ -125,6 +125,8 @@ pub enum Command {
     Redo,
     /// Show a panel.
     Show(Panel),
+    /// Show Settings with the rate form filled in for this currency, its rate field focused.
+    RateFor(String),
     /// Show the purchases that need review (`true`: only those that could change the
     /// figures, not those only waiting for a rate).
     ShowReview(bool),

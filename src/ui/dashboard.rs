@@ -311,11 +311,14 @@ pub fn dashboard_ui(
                 .color(status_color(ui, good)),
         );
         let held_back = state.derived.as_ref().map_or(&[][..], |d| &d.held_back[..]);
-        for line in held_back {
+        for (code, line) in held_back {
             ui.horizontal_wrapped(|ui| {
                 ui.label(RichText::new(format!("⚠ {line}")).color(status_color(ui, Some(false))));
-                if ui.small_button("Add the rate in Settings").clicked() {
-                    cmds.push(Command::Show(Panel::Settings));
+                if ui
+                    .small_button(format!("Add the {code} rate in Settings"))
+                    .clicked()
+                {
+                    cmds.push(Command::RateFor(code.clone()));
                 }
             });
         }

@@ -28,6 +28,8 @@ pub struct SettingsView {
     pub anniversary: String,
     /// Rate currency.
     pub rate_currency: String,
+    /// Focus the rate's field in the next frame (the dashboard named its currency).
+    pub focus_rate: bool,
     /// Rate month (optional, YYYY-MM).
     pub rate_month: String,
     /// Rate value.
@@ -330,6 +332,17 @@ impl SettingsView {
         }
     }
 
+    /// The rate form filled in for `code` (every month), its rate's field to be focused; a
+    /// rate being edited is left as it is.
+    pub fn rate_for(&mut self, code: String) {
+        if self.editing_rate.is_none() {
+            self.rate_currency = code;
+            self.rate_month.clear();
+            self.clear_errors(&["Currency", "Month", "USD per unit"]);
+            self.focus_rate = true;
+        }
+    }
+
     fn clear_errors(&mut self, fields: &[&'static str]) {
         for f in fields {
             self.field_errors.remove(f);
@@ -564,7 +577,7 @@ pub fn settings_ui(
         }
         // the dashboard's sentences, worked out with the figures (not a pass over the rows in
         // each frame)
-        for line in state.derived.as_ref().map_or(&[][..], |d| &d.held_back[..]) {
+        for (_, line) in state.derived.as_ref().map_or(&[][..], |d| &d.held_back[..]) {
             ui.label(RichText::new(format!("⚠ {line}")).color(status_color(ui, Some(false))));
         }
         ui.horizontal_wrapped(|ui| {
@@ -575,6 +588,17 @@ pub fn settings_ui(
                 widgets::with_error(ui, e_month.as_deref(), |ui| widgets::labelled_text(ui, "Month (optional, YYYY-MM)", &mut view.rate_month, 72.0)),
                 widgets::with_error(ui, e_value.as_deref(), |ui| widgets::labelled_text(ui, "USD per unit", &mut view.rate_value, 72.0)),
             ];
+            // a field's error goes once the field is changed; a currency named from the
+            // dashboard leaves its rate to type
+            for (field, name) in fields.iter().zip(["Currency", "Month", "USD per unit"]) {
+                if field.changed() {
+                    view.field_errors.remove(name);
+                }
+            }
+            if std::mem::take(&mut view.focus_rate) {
+                fields[2].request_focus();
+                fields[2].scroll_to_me(Some(egui::Align::Center));
+            }
             let entered = widgets::entered(ui, &fields.each_ref());
             if let Some((_, r)) = &view.editing_rate {
                 ui.label(RichText::new(format!("Editing the {} rate", r.currency)).strong());

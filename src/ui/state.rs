@@ -151,7 +151,7 @@ pub struct Derived {
     pub as_of: NaiveDate,
     /// The summary's sentences on revenue waiting for a rate, worked out here once (the list
     /// behind them can hold every row; the dashboard shows them every frame).
-    pub held_back: Vec<String>,
+    pub held_back: Vec<(String, String)>,
     /// Rows on the review list, and how many of them wait for a rate (a row may be on it for
     /// two reasons: these count rows, as the table's "Needs review only" shows them).
     pub review_rows: (usize, usize),
@@ -480,7 +480,7 @@ impl Derived {
         });
         let held_back = outcome
             .as_ref()
-            .map(|o| crate::report::summary::held_back(&o.eval))
+            .map(|o| crate::report::summary::held_back_said(&o.eval))
             .unwrap_or_default();
         Ok(Derived {
             session,
