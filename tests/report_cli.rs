@@ -978,3 +978,75 @@ fn revenue_a_rate_could_meet_is_not_known_and_the_json_says_why() {
     assert_eq!(rated["levels"]["gold"]["revenue"], Value::Bool(true));
     assert_eq!(rated["summary"]["caveats"], serde_json::json!([]));
 }
+
+/// What the figures cannot know is said beside the verdict (README 37): the demo's latest
+/// import is 2026-11-20. As of 2026-11-26 nothing; as of 2026-12-01 November is taken as a
+/// complete month; after the deadline the figures are not final; back on 2026-09-15 the
+/// purchases of October and November are counted and projected over again.
+#[test]
+fn the_caveats_say_what_the_imports_do_not_cover() {
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo/demo.ron");
+    let caveats = |as_of: &str| -> Vec<String> {
+        let args: Vec<String> = ["report", "--workspace", &demo.display().to_string()]
+            .into_iter()
+            .map(String::from)
+            .chain(["--as-of".to_string(), as_of.to_string()])
+            .collect();
+        let got = run_json(&args);
+        got["summary"]["caveats"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap().to_string())
+            .filter(|c| !c.contains("official dashboard") && !c.contains("to review"))
+            .collect()
+    };
+    assert!(
+        caveats("2026-11-26").is_empty(),
+        "{:?}",
+        caveats("2026-11-26")
+    );
+    assert_eq!(
+        caveats("2026-12-01"),
+        [
+            "The latest export was imported on 2026-11-20: purchases after it are not in these figures, yet the run rate takes 2026-11 as a complete month."
+        ]
+    );
+    assert_eq!(
+        caveats("2027-01-10"),
+        [
+            "The latest export was imported on 2026-11-20: purchases after it are not in these figures, yet the run rate takes 2026-11 to 2026-12 as complete months."
+        ]
+    );
+    assert_eq!(
+        caveats("2027-03-15"),
+        [
+            "The anniversary 2027-03-01 is past: these are that renewal's figures as imported. Enter the next anniversary to follow the next renewal.",
+            "The latest export was imported on 2026-11-20, before the deadline 2027-02-28: purchases invoiced after it are not in these figures, so they are not final."
+        ]
+    );
+    assert_eq!(
+        caveats("2026-09-15"),
+        [
+            "Purchases dated in the months after the as-of day's (846.5 KPI units and $87,654.31 in 2026-10 to 2026-11) are in these figures: every purchase in the window counts, and the forecast adds the run rate for those months as well."
+        ]
+    );
+    // the Markdown says the same beside the verdict
+    let args: Vec<String> = [
+        "report",
+        "--workspace",
+        &demo.display().to_string(),
+        "--as-of",
+        "2026-12-01",
+        "--format",
+        "md",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
+    let md = String::from_utf8(lpkpi(&args).stdout).unwrap();
+    assert!(
+        md.contains("⚠ The latest export was imported on 2026-11-20: purchases after it"),
+        "{md}"
+    );
+}

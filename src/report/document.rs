@@ -407,10 +407,13 @@ pub fn document(input: &ReportInput<'_>) -> Document {
     ]));
 
     b.push(Block::Heading("Verdict".into()));
-    if let Some(notice) = summary::anniversary_notice(e) {
+    if let Some(notice) = summary::anniversary_notice(e, &input.set.files) {
         b.push(Block::Paragraph(vec![text(format!("⚠ {notice}"))]));
     }
     b.push(Block::Paragraph(vec![strong(summary::verdict(e).sentence)]));
+    for line in summary::freshness(e, &input.set.files) {
+        b.push(Block::Paragraph(vec![text(format!("⚠ {line}"))]));
+    }
     for line in summary::held_back(e) {
         b.push(Block::Paragraph(vec![text(format!("⚠ {line}"))]));
     }

@@ -508,7 +508,7 @@ fn skeleton(input: &ReportInput<'_>) -> Value {
             "verdict": super::summary::verdict(e),
             "countdown": super::summary::countdown(e),
             // what the other formats say beside the verdict, in the same words
-            "caveats": super::summary::caveats(e, input.reconciliation),
+            "caveats": super::summary::caveats(e, input.reconciliation, &input.set.files),
             "forecast": super::summary::forecast_sentence(
                 e,
                 super::summary::named_plan(e, input.planned, input.profile)

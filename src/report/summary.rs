@@ -511,11 +511,80 @@ pub fn dashboard_caveat(r: &crate::workspace::reconcile::Reconciliation) -> Opti
 pub fn caveats(
     eval: &Evaluation,
     reconciliation: &crate::workspace::reconcile::Reconciliation,
+    files: &[crate::import::ImportedFile],
 ) -> Vec<String> {
-    let mut out: Vec<String> = anniversary_notice(eval).into_iter().collect();
+    let mut out: Vec<String> = anniversary_notice(eval, files).into_iter().collect();
+    out.extend(freshness(eval, files));
     out.extend(held_back(eval));
     out.extend(dashboard_caveat(reconciliation));
     out.extend(review_caveat(eval).map(|c| format!("{c}.")));
+    out
+}
+
+/// The day the latest file was imported into the workspace; None when no file has one (a
+/// report straight from files, which are as recent as they are).
+pub fn last_import_day(files: &[crate::import::ImportedFile]) -> Option<chrono::NaiveDate> {
+    files
+        .iter()
+        .filter_map(|f| f.imported_at)
+        .max()
+        .map(|at| at.date())
+}
+
+/// What the figures cannot know, said beside the verdict (README 37):
+/// - purchases after the latest import: missing from figures called final once the deadline
+///   has passed, and from months the run rate takes as complete;
+/// - purchases dated after the as-of day (a day in the past): counted, as R3 counts every
+///   purchase in the window, while the forecast adds the run rate for their months too (those
+///   of the months after the as-of day's, the months R5 projects).
+pub fn freshness(eval: &Evaluation, files: &[crate::import::ImportedFile]) -> Vec<String> {
+    use crate::money::Month;
+    let mut out = Vec::new();
+    let deadline = eval.dates.deadline;
+    if let Some(last) = last_import_day(files) {
+        if eval.as_of > deadline && last < deadline {
+            out.push(format!(
+                "The latest export was imported on {last}, before the deadline {deadline}: purchases invoiced after it are not in these figures, so they are not final."
+            ));
+        } else if eval.days_to_deadline >= 0 && eval.forecast.completed_months > 0 {
+            // the months the run rate takes as complete that the imports do not cover whole
+            let as_of = Month::of(eval.as_of);
+            let first = Month::of(last).max(Month::of(eval.dates.window_start));
+            let partial: Vec<Month> = (0..first.until(as_of).max(0))
+                .map(|i| first.plus(i))
+                .filter(|m| m.last_day() > last)
+                .collect();
+            if !partial.is_empty() {
+                let (one, many) = ("as a complete month", "as complete months");
+                out.push(format!(
+                    "The latest export was imported on {last}: purchases after it are not in these figures, yet the run rate takes {} {}.",
+                    months_phrase(partial.iter().copied()),
+                    if partial.len() == 1 { one } else { many }
+                ));
+            }
+        }
+    }
+    // purchases dated in the window's months after the as-of day's month
+    let as_of = Month::of(eval.as_of);
+    let later: Vec<&crate::rules::figures::MonthFigures> = eval
+        .monthly
+        .iter()
+        .filter(|m| m.month > as_of)
+        .filter(|m| !m.month_total.kpi_units.is_zero() || !m.month_total.revenue_usd.is_zero())
+        .collect();
+    if !later.is_empty() {
+        let sum = |f: fn(&crate::rules::figures::Figures) -> rust_decimal::Decimal| {
+            later.iter().fold(rust_decimal::Decimal::ZERO, |a, m| {
+                a.saturating_add(f(&m.month_total))
+            })
+        };
+        out.push(format!(
+            "Purchases dated in the months after the as-of day's ({} and {} in {}) are in these figures: every purchase in the window counts, and the forecast adds the run rate for those months as well.",
+            kpi_units(sum(|f| f.kpi_units)),
+            super::usd(sum(|f| f.revenue_usd)),
+            months_phrase(later.iter().map(|m| m.month)),
+        ));
+    }
     out
 }
 
@@ -541,10 +610,19 @@ pub fn listed_warnings(eval: &Evaluation) -> impl Iterator<Item = &String> {
 
 /// At the top of the verdict once the anniversary is past: the figures are those of a renewal
 /// already decided, and following the next one asks for its anniversary.
-pub fn anniversary_notice(eval: &Evaluation) -> Option<String> {
+/// When the latest import came before the deadline, they are only the figures as imported
+/// ([`freshness`] says what is missing).
+pub fn anniversary_notice(
+    eval: &Evaluation,
+    files: &[crate::import::ImportedFile],
+) -> Option<String> {
     crate::rules::evaluate::anniversary_past(&eval.dates, eval.as_of).map(|_| {
+        let figures = match last_import_day(files) {
+            Some(last) if last < eval.dates.deadline => "figures as imported",
+            _ => "final figures",
+        };
         format!(
-            "The anniversary {} is past: these are that renewal's final figures. Enter the next anniversary to follow the next renewal.",
+            "The anniversary {} is past: these are that renewal's {figures}. Enter the next anniversary to follow the next renewal.",
             eval.dates.anniversary
         )
     })
@@ -1567,12 +1645,12 @@ mod tests {
         let mut e = evaluation(Vec::new(), None);
         e.warnings = vec!["a.csv: a warning".into()];
         e.as_of = e.dates.anniversary;
-        assert_eq!(anniversary_notice(&e), None, "the anniversary itself");
+        assert_eq!(anniversary_notice(&e, &[]), None, "the anniversary itself");
         e.as_of = e.dates.anniversary + chrono::Days::new(1);
         let past = crate::rules::evaluate::anniversary_past(&e.dates, e.as_of).unwrap();
         e.warnings.push(past);
         assert_eq!(
-            anniversary_notice(&e).unwrap(),
+            anniversary_notice(&e, &[]).unwrap(),
             format!(
                 "The anniversary {} is past: these are that renewal's final figures. Enter the next anniversary to follow the next renewal.",
                 e.dates.anniversary

@@ -291,7 +291,11 @@ pub fn dashboard_ui(
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.set_width(ui.available_width());
         // a renewal already decided, above what is said of it
-        if let Some(notice) = crate::report::summary::anniversary_notice(e) {
+        let files = state
+            .derived
+            .as_ref()
+            .map_or(&[][..], |d| &d.session.set.files[..]);
+        if let Some(notice) = crate::report::summary::anniversary_notice(e, files) {
             ui.horizontal_wrapped(|ui| {
                 ui.label(RichText::new(format!("⚠ {notice}")).color(status_color(ui, Some(false))));
                 if ui.small_button("Open Settings").clicked() {
@@ -310,6 +314,9 @@ pub fn dashboard_ui(
                 .strong()
                 .color(status_color(ui, good)),
         );
+        for line in crate::report::summary::freshness(e, files) {
+            ui.label(RichText::new(format!("⚠ {line}")).color(status_color(ui, Some(false))));
+        }
         let held_back = state.derived.as_ref().map_or(&[][..], |d| &d.held_back[..]);
         for (code, line) in held_back {
             ui.horizontal_wrapped(|ui| {
