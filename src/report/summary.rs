@@ -1236,7 +1236,39 @@ pub fn verdict(eval: &Evaluation) -> VerdictSummary {
                                 Some(false),
                             )
                         }
-                        None => (format!("Not known yet {unknown}"), None),
+                        None => {
+                            // the level the partner holds, below the one not known, said too:
+                            // whether it is kept is the question of staying in the program
+                            let held = current.filter(|&c| c > b).and_then(|c| eval.levels.get(c));
+                            let also = match held {
+                                Some(now) if now.met == Some(true) => {
+                                    format!(" {} is kept either way.", now.name)
+                                }
+                                Some(now) if now.met.is_none() => {
+                                    let why: Vec<String> = now
+                                        .checks
+                                        .iter()
+                                        .filter(|c| c.met.is_none())
+                                        .map(|c| why_unknown(now, c))
+                                        .collect();
+                                    format!(
+                                        " Nor is it known whether {} is kept: {}.",
+                                        now.name,
+                                        and_list(&why)
+                                    )
+                                }
+                                Some(now) => {
+                                    let (missing, plural) = missing(now);
+                                    format!(
+                                        " {}'s {missing} {} not met: the partner stays in the program only at a level above it.",
+                                        now.name,
+                                        if plural { "are" } else { "is" },
+                                    )
+                                }
+                                None => String::new(),
+                            };
+                            (format!("Not known yet {unknown}{also}"), None)
+                        }
                     }
                 }
                 None => ("No verdict yet.".to_string(), None),
@@ -1409,6 +1441,30 @@ mod tests {
             verdict(&e)
                 .sentence
                 .starts_with("Not known yet whether Gold is met")
+        );
+        // the level held, below the one not known, is said too: kept either way, not known,
+        // or not met
+        let mut held = levels.clone();
+        held.push(level(
+            "lap",
+            "Learning Action Pack",
+            vec![check(Mct, Some(true))],
+        ));
+        let line =
+            |levels: &[LevelStatus]| verdict(&evaluation(levels.to_vec(), Some("lap"))).sentence;
+        assert_eq!(
+            line(&held),
+            "Not known yet whether Silver is met: no competency exam rule for Silver is recorded. Learning Action Pack is kept either way."
+        );
+        held[2] = level("lap", "Learning Action Pack", vec![check(Mct, None)]);
+        assert_eq!(
+            line(&held),
+            "Not known yet whether Silver is met: no competency exam rule for Silver is recorded. Nor is it known whether Learning Action Pack is kept: no Certified Trainers (MCTs) are recorded."
+        );
+        held[2] = level("lap", "Learning Action Pack", vec![check(Mct, Some(false))]);
+        assert_eq!(
+            line(&held),
+            "Not known yet whether Silver is met: no competency exam rule for Silver is recorded. Learning Action Pack's Certified Trainers (MCTs) are not met: the partner stays in the program only at a level above it."
         );
     }
 
