@@ -973,6 +973,11 @@ fn revenue_a_rate_could_meet_is_not_known_and_the_json_says_why() {
         "{text}"
     );
     assert!(text.contains("? unknown, $401,000.00 short without the rows waiting for a rate"));
+    // the review list's heading counts the rows waiting for a rate apart
+    assert!(
+        text.contains("**To review (1 reason, 1 row, 1 waiting for an exchange rate)**"),
+        "{text}"
+    );
     // with a rate, known again
     let rated = run_json(&args(Some("GBP=1.25")));
     assert_eq!(rated["levels"]["gold"]["revenue"], Value::Bool(true));

@@ -108,6 +108,10 @@ pub fn requirement_label(r: Requirement) -> &'static str {
     }
 }
 
+/// Items of a list the PDF and the Markdown show, alike; longer lists end with
+/// [`more_items`] (the HTML page has them all).
+pub const LIST_ITEMS: usize = 30;
+
 /// The line under a list shortened to its first items (the PDF's and the Markdown's; the HTML
 /// page lists every item, and says nothing).
 pub fn more_items(hidden: usize) -> String {
@@ -685,8 +689,16 @@ pub fn document(input: &ReportInput<'_>) -> Document {
     let review = grouped_review(&e.review);
     // rows, not reasons: a row may be listed for two (an unknown product waiting for a rate),
     // and the window's review list counts rows too
+    // the rows waiting for a rate said apart, as the caveats above count the others
+    let waiting = match e.needs_rate.len() {
+        0 => String::new(),
+        n => format!(
+            ", {} waiting for an exchange rate",
+            grouped(Decimal::from(n), 0)
+        ),
+    };
     let review_label = format!(
-        "To review ({}, {})",
+        "To review ({}, {}{waiting})",
         summary::count_of(review.len(), "reason", "reasons"),
         summary::count_of(summary::review_rows(e), "row", "rows")
     );

@@ -4,10 +4,7 @@
 use std::fmt::Write;
 
 use super::ReportInput;
-use super::document::{Block, Span, document, more_items};
-
-/// Items shown per list; the rest are counted ([`more_items`]).
-const SHOWN: usize = 15;
+use super::document::{Block, LIST_ITEMS as SHOWN, Span, document, more_items};
 
 /// Text from files or people (partner, product and file names, reasons quoting them) as inert
 /// Markdown: no HTML, link or image syntax, emphasis, code or table cell can be formed from

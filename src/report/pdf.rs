@@ -14,15 +14,12 @@ use krilla::paint::{Fill, Stroke};
 use krilla::text::{Font, TextDirection};
 use krilla_svg::{SurfaceExt, SvgSettings};
 
-use super::document::{Block, Span, document, more_items};
+use super::document::{Block, LIST_ITEMS, Span, document, more_items};
 use super::fonts::{self, Fallback};
 use super::{ReportError, ReportInput, chart};
 
 /// The bold face for headings and strong text (same family and licence as the regular one).
 pub const BOLD_FONT_DATA: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
-
-/// Items of a list shown in the PDF; longer lists end "and N more" (the HTML has them all).
-pub const LIST_ITEMS: usize = 8;
 
 /// Paper sizes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
