@@ -649,7 +649,7 @@ fn compared_months(differing: usize, n: usize) -> String {
 /// Where the as-of date stands against the deadline, in words.
 pub fn countdown(eval: &Evaluation) -> String {
     match eval.days_to_deadline {
-        0 => "the deadline is today".to_string(),
+        0 => "it is the deadline day".to_string(),
         1 => "1 day to the deadline".to_string(),
         -1 => "the deadline passed 1 day ago".to_string(),
         d if d > 0 => format!("{d} days to the deadline"),
@@ -1094,11 +1094,22 @@ pub fn needed_lines(eval: &Evaluation) -> Vec<String> {
                 } else {
                     "the planned purchases"
                 };
+                // the plans on top of the run rate, when there is one: not the plans alone
+                let with = if f.completed_months > 0 && f.open_months > 0 {
+                    format!("at the run rate and with {plans}")
+                } else {
+                    format!("with {plans}")
+                };
                 if t.short_with_plans.is_zero() {
-                    out.push_str(&format!("; with {plans} it is reached"));
+                    let at = pick(&f.at_deadline);
+                    out.push_str(&format!(
+                        "; {with} it ends at {}, {} above the target",
+                        figure(at),
+                        figure(at.saturating_sub(t.target).max(rust_decimal::Decimal::ZERO))
+                    ));
                 } else {
                     out.push_str(&format!(
-                        "; with {plans} it is still {} short",
+                        "; {with} it is still {} short",
                         figure(t.short_with_plans)
                     ));
                 }
@@ -1318,7 +1329,7 @@ mod tests {
         for (days, words) in [
             (91, "91 days to the deadline"),
             (1, "1 day to the deadline"),
-            (0, "the deadline is today"),
+            (0, "it is the deadline day"),
             (-60, "the deadline passed 60 days ago"),
         ] {
             e.days_to_deadline = days;
@@ -1727,13 +1738,13 @@ mod tests {
         assert_eq!(
             short_of_gold(None, "120").1,
             [format!(
-                "{head}; {run}; with the planned purchase it is reached."
+                "{head}; {run}; at the run rate and with the planned purchase it ends at 5,100.88, 100.88 above the target."
             )]
         );
         assert_eq!(
             short_of_gold(None, "10").1,
             [format!(
-                "{head}; {run}; with the planned purchase it is still 9.13 short."
+                "{head}; {run}; at the run rate and with the planned purchase it is still 9.13 short."
             )]
         );
         let by = chrono::NaiveDate::from_ymd_opt(2027, 1, 31);
@@ -1749,7 +1760,7 @@ mod tests {
         assert_eq!(
             needed_lines(&e),
             [format!(
-                "{head}; {run}; with the planned purchases it is still 9.13 short."
+                "{head}; {run}; at the run rate and with the planned purchases it is still 9.13 short."
             )]
         );
         // no completed month: nothing to project (the forecast's sentence says why)
@@ -1815,7 +1826,7 @@ mod tests {
         e.days_to_deadline = 0;
         assert!(
             verdict(&e).sentence.contains("unless"),
-            "the deadline is today"
+            "it is the deadline day"
         );
         let removed = evaluation(
             vec![level(
