@@ -418,14 +418,32 @@ fn two_marks(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
         .map(|m| m * power)
         .find(|s| *s >= half)
         .unwrap_or(10.0 * power);
-    (0..=3)
+    let marks: Vec<egui_plot::GridMark> = (0..=3)
         .map(|k| f64::from(k) * step)
         .filter(|v| *v >= lo && *v <= hi)
         .map(|value| egui_plot::GridMark {
             value,
             step_size: step,
         })
-        .collect()
+        .collect();
+    if marks.iter().any(|m| m.value > 0.0) || !(hi > 0.0) {
+        return marks;
+    }
+    // a strip too low for two labels (the dashboard's) shows one: the round value nearest
+    // below its top, so its bars still have a scale (0 alone said nothing)
+    let top = hi * 0.95;
+    let power = 10f64.powf(top.log10().floor());
+    [5.0, 2.0, 1.0]
+        .into_iter()
+        .map(|m| m * power)
+        .find(|v| *v <= top && *v >= lo)
+        .map(|value| {
+            vec![egui_plot::GridMark {
+                value,
+                step_size: value,
+            }]
+        })
+        .unwrap_or(marks)
 }
 
 /// The y axis width of the chart and of its monthly strip, the same for both so their months
@@ -436,4 +454,30 @@ const AXIS_WIDTH: f32 = 88.0;
 
 fn m_days(d: chrono::NaiveDate) -> u32 {
     crate::rules::Month::of(d).last_day().day()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::two_marks;
+
+    fn marks(bounds: (f64, f64), points: f64) -> Vec<f64> {
+        // the plot's base step: 8 points' worth of value, as egui_plot computes it
+        let base_step_size = 8.0 * (bounds.1 - bounds.0) / points;
+        two_marks(egui_plot::GridInput {
+            bounds,
+            base_step_size,
+        })
+        .iter()
+        .map(|m| m.value)
+        .collect()
+    }
+
+    #[test]
+    fn the_monthly_strip_always_has_a_scale() {
+        // the Charts panel's strip: 0 and a round value or two
+        assert_eq!(marks((0.0, 1000.0), 120.0), [0.0, 500.0, 1000.0]);
+        // the dashboard's, too low for two labels: one round value below its top, not 0 alone
+        assert_eq!(marks((0.0, 999.7), 38.0), [500.0]);
+        assert_eq!(marks((0.0, 1.3), 38.0), [0.0, 1.0], "two labels fit");
+    }
 }

@@ -79,6 +79,17 @@ pub fn verdict_text(state: &AppState) -> (String, Option<bool>) {
     (v.sentence, v.good)
 }
 
+/// A rates phrase whose rates ("1 EUR = 1.08 USD", "1.08 USD in 2026-03") keep their words on
+/// one line: the spaces inside a rate become non-breaking, those between rates stay.
+fn keep_rates_whole(phrase: &str) -> String {
+    const NBSP: &str = "\u{a0}";
+    phrase
+        .replace(" = ", &format!("{NBSP}={NBSP}"))
+        .replace(" USD", &format!("{NBSP}USD"))
+        .replace("1 ", &format!("1{NBSP}"))
+        .replace(" in ", &format!("{NBSP}in{NBSP}"))
+}
+
 /// The dashboard's drafts.
 #[derive(Debug, Default)]
 pub struct DashboardView {
@@ -282,7 +293,11 @@ pub fn dashboard_ui(
             e.dates.anniversary,
             e.dates.window_start,
             e.dates.window_end(),
-            crate::report::summary::rates_phrase(e).map_or(String::new(), |r| format!(" · {r}"))
+            // a rate is not broken across lines ("1 EUR" / "= 1.08 USD"): its spaces do not
+            // break (egui wraps at the others)
+            crate::report::summary::rates_phrase(e).map_or(String::new(), |r| {
+                format!(" · {}", keep_rates_whole(&r))
+            })
         ));
     });
     ui.add_space(8.0);
