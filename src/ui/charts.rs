@@ -426,7 +426,7 @@ fn two_marks(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
             step_size: step,
         })
         .collect();
-    if marks.iter().any(|m| m.value > 0.0) || !(hi > 0.0) {
+    if marks.iter().any(|m| m.value > 0.0) || hi.is_nan() || hi <= 0.0 {
         return marks;
     }
     // a strip too low for two labels (the dashboard's) shows one: the round value nearest
