@@ -929,9 +929,17 @@ fn rates_and_planned_purchases_are_edited_in_place() {
     h.run_steps(2);
     h.get_by_label(ProductLine::Mccv.name()).click();
     h.run_steps(2);
+    let sixes = h.query_all_by_label("6").count();
     h.get_by_label("Add planned purchase").click();
     h.run_steps(3);
     assert_eq!(h.state().state.workspace.planned.len(), 1);
+    // its row says what the 12 MCCV kits are worth, as the summary's table does
+    h.get_by_label("KPI units");
+    assert_eq!(
+        h.query_all_by_label("6").count(),
+        sixes + 1,
+        "12 kits of MCCV: 6 KPI units"
+    );
     h.get_by_label("2026-09-20").click();
     h.run_steps(2);
     h.get_by_label("Edit planned purchase").click();

@@ -622,18 +622,21 @@ pub fn settings_ui(
         }
         if !ws.planned.is_empty() {
             let eval = state.outcome().map(|o| &o.eval);
+            let profile = state.derived.as_ref().ok().map(|d| &d.session.profile);
             let rows: Vec<Vec<String>> = ws.planned.iter().map(|p| vec![
                 p.date.to_string(),
                 p.description.clone(),
                 // the line as the summary's table names it
                 p.line.name().to_string(),
                 widgets::count(p.kits),
+                // the KPI units the kits are worth on their line, as the summary's table says
+                profile.map_or(String::new(), |profile| crate::report::grouped_units(p.figures(profile).kpi_units)),
                 usd(p.amount_usd),
                 // whether the forecast counts it (R5), and why not
                 eval.map_or(String::new(), |e| crate::report::summary::plan_counted(e, p.date).to_string()),
             ]).collect();
             let at = view.selected_plan.as_ref().and_then(|k| position(&ws.planned, k));
-            if let Some(i) = pick_table(ui, "planned", &["Date", "Description", "Line", "Kits planned", "Revenue planned", "In the forecast"], &[96.0, 200.0, 100.0, 70.0, 110.0, 120.0], &[3, 4], &rows, at) {
+            if let Some(i) = pick_table(ui, "planned", &["Date", "Description", "Line", "Kits planned", "KPI units", "Revenue planned", "In the forecast"], &[96.0, 200.0, 100.0, 70.0, 70.0, 110.0, 120.0], &[3, 4, 5], &rows, at) {
                 view.selected_plan = if at == Some(i) { None } else { ws.planned.get(i).map(|p| (i, p.clone())) };
             }
             let at = view.selected_plan.as_ref().and_then(|k| position(&ws.planned, k));
