@@ -2436,3 +2436,19 @@ fn a_pass_typed_but_not_added_goes_with_the_person() {
     assert_eq!(h.state().state.workspace.people.len(), 1);
     h.get_by_label_contains("the day it was passed");
 }
+
+/// With no current level the verdict says so and offers the way to record it; with no exam
+/// rule the Capability panel says there is none, above the form that adds one.
+#[test]
+fn a_missing_level_and_no_exam_rule_say_where_to_go() {
+    let mut ws = partner();
+    ws.partner.level = None;
+    let mut h = harness(ws);
+    settle(&mut h);
+    h.get_by_label_contains("No verdict yet: the partner's current level is not recorded");
+    h.get_by_label("Open Settings").click();
+    h.run_steps(2);
+    assert_eq!(h.state().state.panel, lpkpi::ui::state::Panel::Settings);
+    click_tab(&mut h, "Capability");
+    h.get_by_label("No exam rule recorded yet: add one below.");
+}

@@ -604,6 +604,9 @@ fn rules_section(
         view.selected_rule = None;
     }
     let mut clicked = None;
+    if ws.competencies.is_empty() {
+        ui.label(RichText::new("No exam rule recorded yet: add one below.").weak());
+    }
     for (ci, c) in ws.competencies.iter().enumerate() {
         ui.label(RichText::new(&c.name).strong());
         if c.rules.is_empty() {

@@ -329,6 +329,10 @@ pub fn dashboard_ui(
                 .strong()
                 .color(status_color(ui, good)),
         );
+        // no current level: where to record it
+        if out.eval.current_level.is_none() && ui.small_button("Open Settings").clicked() {
+            cmds.push(Command::Show(Panel::Settings));
+        }
         for line in crate::report::summary::freshness(e, files) {
             ui.label(RichText::new(format!("⚠ {line}")).color(status_color(ui, Some(false))));
         }
