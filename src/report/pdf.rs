@@ -340,16 +340,25 @@ impl Layout {
                     used = 0.0;
                     continue;
                 }
-                // alone on its line and still too wide: cut it where it stops fitting
+                // alone on its line and still too wide: cut it where it stops fitting, after
+                // its last hyphen, underscore or slash there when one comes past a third of the
+                // line ("marketplace-2026-02-to-" / "06.csv", not "…-0" / "6.csv")
                 let mut cut = 0;
                 let mut taken = 0.0;
+                let mut after_mark: Option<(usize, f32)> = None;
                 for (i, c) in rest.char_indices() {
                     let cw = self.measure(c.encode_utf8(&mut [0; 4]), size, word.bold);
                     if taken + cw > width && i > 0 {
+                        if let Some(mark) = after_mark.filter(|&(_, w)| w > width / 3.0) {
+                            (cut, taken) = mark;
+                        }
                         break;
                     }
                     taken += cw;
                     cut = i + c.len_utf8();
+                    if matches!(c, '-' | '_' | '/' | '\\') {
+                        after_mark = Some((cut, taken));
+                    }
                 }
                 let (head, tail) = rest.split_at(cut);
                 if let Some(line) = lines.last_mut() {
@@ -1203,5 +1212,10 @@ mod tests {
         assert_eq!(lines.concat(), long, "nothing lost when a word is cut");
         assert!(layout_with("", 100.0).is_empty());
         assert_eq!(layout_with("a\nb\0c", 100.0), vec!["a b c"]);
+        // a file name is cut after a hyphen where one fits, not inside its last part
+        let name = "marketplace-2026-02-to-06.csv";
+        let lines = layout_with(name, 120.0);
+        assert_eq!(lines.concat(), name);
+        assert_eq!(lines, ["marketplace-2026-02-to-", "06.csv"]);
     }
 }
