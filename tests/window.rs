@@ -1774,6 +1774,16 @@ fn reconciliation_shows_the_planted_differences() {
 const PNG: &[u8] = b"\x89\x50\x4E\x47\x0D\x0A\x1A\x0A\x00\x00\x00\x0D\x49\x48\x44\x52\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1F\x15\xC4\x89\x00\x00\x00\x0D\x49\x44\x41\x54\x78\x9C\x63\xF8\xCF\xC0\xF0\x1F\x00\x05\x00\x01\xFF\x89\x99\x3D\x1D\x00\x00\x00\x00\x49\x45\x4E\x44\xAE\x42\x60\x82";
 
 /// Drop `paths` on the window and wait for the preview.
+/// The names of the workspace's import batches, in order.
+fn batch_names(app: &LpkpiApp) -> Vec<&str> {
+    app.state
+        .workspace
+        .batches
+        .iter()
+        .map(|b| b.name.as_str())
+        .collect()
+}
+
 fn drop_and_preview(h: &mut Harness<'static, LpkpiApp>, paths: &[PathBuf]) {
     for path in paths {
         h.input_mut()
@@ -1815,13 +1825,7 @@ fn a_dropped_png_fails_alone_and_confirm_imports_the_other_file() {
     settle(&mut h);
     let app = h.state();
     assert!(app.state.preview.is_none());
-    let names: Vec<&str> = app
-        .state
-        .workspace
-        .batches
-        .iter()
-        .map(|b| b.name.as_str())
-        .collect();
+    let names = batch_names(app);
     assert_eq!(names, ["orders-basic.csv"]);
     assert!(app.state.outcome().unwrap().eval.counts.counted > 0);
 }
@@ -1858,13 +1862,7 @@ fn a_dashboard_report_dropped_among_exports_goes_to_the_reconciliation() {
     h.run_steps(3);
     settle(&mut h);
     let app = h.state();
-    let names: Vec<&str> = app
-        .state
-        .workspace
-        .batches
-        .iter()
-        .map(|b| b.name.as_str())
-        .collect();
+    let names = batch_names(app);
     assert_eq!(
         names,
         ["orders-basic.csv"],

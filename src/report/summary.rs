@@ -1120,6 +1120,17 @@ pub fn needed_lines(eval: &Evaluation) -> Vec<String> {
         .collect()
 }
 
+/// Why a level is not known, its requirements' reasons in one clause.
+fn unknown_reasons(l: &LevelStatus) -> String {
+    let why: Vec<String> = l
+        .checks
+        .iter()
+        .filter(|c| c.met.is_none())
+        .map(|c| why_unknown(l, c))
+        .collect();
+    and_list(&why)
+}
+
 /// The verdict of `eval`, against the partner's current level it was judged with.
 pub fn verdict(eval: &Evaluation) -> VerdictSummary {
     let current = eval.current_level.as_deref();
@@ -1212,13 +1223,7 @@ pub fn verdict(eval: &Evaluation) -> VerdictSummary {
             let current = current.and_then(|id| eval.levels.iter().position(|l| l.id == id));
             match blocking.and_then(|b| Some((b, eval.levels.get(b)?))) {
                 Some((b, l)) => {
-                    let why: Vec<String> = l
-                        .checks
-                        .iter()
-                        .filter(|c| c.met.is_none())
-                        .map(|c| why_unknown(l, c))
-                        .collect();
-                    let unknown = format!("whether {} is met: {}.", l.name, and_list(&why));
+                    let unknown = format!("whether {} is met: {}.", l.name, unknown_reasons(l));
                     // every level from the top down to the current one is known: when the
                     // current one is not met it is lost, whatever the level below turns out
                     let lost = current
@@ -1255,19 +1260,11 @@ pub fn verdict(eval: &Evaluation) -> VerdictSummary {
                                 Some(now) if now.met == Some(true) => {
                                     format!(" {} is kept either way.", now.name)
                                 }
-                                Some(now) if now.met.is_none() => {
-                                    let why: Vec<String> = now
-                                        .checks
-                                        .iter()
-                                        .filter(|c| c.met.is_none())
-                                        .map(|c| why_unknown(now, c))
-                                        .collect();
-                                    format!(
-                                        " Nor is it known whether {} is kept: {}.",
-                                        now.name,
-                                        and_list(&why)
-                                    )
-                                }
+                                Some(now) if now.met.is_none() => format!(
+                                    " Nor is it known whether {} is kept: {}.",
+                                    now.name,
+                                    unknown_reasons(now)
+                                ),
                                 Some(now) => {
                                     let (missing, plural) = missing(now);
                                     format!(
