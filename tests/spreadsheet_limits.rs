@@ -340,6 +340,25 @@ fn two_billion_ods_spaces_are_refused() {
 }
 
 #[test]
+fn ods_currency_cells_in_too_many_separate_runs_are_refused() {
+    // each row a currency cell across every column, the currency changing from row to row:
+    // kept as runs of rows per column, there would be ten million of them
+    let row = |code: &str| {
+        format!(
+            r#"<table:table-row><table:table-cell office:value-type="currency" office:currency="{code}" office:value="1" table:number-columns-repeated="16384"/></table:table-row>"#
+        )
+    };
+    let rows: String = (0..600)
+        .map(|i| row(if i % 2 == 0 { "EUR" } else { "GBP" }))
+        .collect();
+    refused(
+        "runs.ods",
+        &ods(&rows),
+        "runs.ods: its cells shown in a currency make more than 2,000,000 separate groups, over lpkpi's limit",
+    );
+}
+
+#[test]
 fn an_ods_table_that_never_ends_is_refused() {
     // calamine would wait for the table's end forever
     let bytes = ods_table(ROW_ODS, "");
@@ -479,6 +498,11 @@ fn an_xls_sheet_starting_past_the_end_is_refused() {
 /// formats are `cell_xfs` (`xf` elements) over the number formats `num_fmts`; the styles part
 /// comes after the sheet in the container, as openpyxl writes it.
 fn xlsx_styled(sheet_data: &str, num_fmts: &str, cell_xfs: &str) -> Vec<u8> {
+    xlsx_styled_in(WORKBOOK, sheet_data, num_fmts, cell_xfs)
+}
+
+/// [`xlsx_styled`] with its own `workbook.xml`.
+fn xlsx_styled_in(workbook: &str, sheet_data: &str, num_fmts: &str, cell_xfs: &str) -> Vec<u8> {
     let styles = format!(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts>{num_fmts}</numFmts><cellStyleXfs count="2"><xf numFmtId="0"/><xf numFmtId="164"/></cellStyleXfs><cellXfs>{cell_xfs}</cellXfs></styleSheet>"#
@@ -491,7 +515,7 @@ fn xlsx_styled(sheet_data: &str, num_fmts: &str, cell_xfs: &str) -> Vec<u8> {
     for (name, text) in [
         ("[Content_Types].xml", CT),
         ("_rels/.rels", RELS),
-        ("xl/workbook.xml", WORKBOOK),
+        ("xl/workbook.xml", workbook),
         ("xl/_rels/workbook.xml.rels", &rels),
         (
             "xl/worksheets/sheet1.xml",
@@ -623,4 +647,39 @@ fn an_ods_currency_cell_is_read_in_its_currency() {
         ])
     );
     assert_eq!(set.rows[0].line, 4, "the header is on the sheet's row 3");
+}
+
+#[test]
+fn currencies_follow_the_sheet_whatever_its_name_and_ids_look_like() {
+    // the sheet's relationship id under another prefix, its name with a character reference,
+    // and a number format given twice (its last definition, plain, is the one that counts)
+    let workbook = WORKBOOK
+        .replace("xmlns:r=", "xmlns:relationships=")
+        .replace("r:id=", "relationships:id=")
+        .replace("Orders &amp; more", "Orders &#8211; Q1");
+    let text = |r: &str, v: &str| format!(r#"<c r="{r}" t="inlineStr"><is><t>{v}</t></is></c>"#);
+    let row = |n: u32, style: u32| {
+        format!(
+            r#"<row r="{n}">{}{}<c r="C{n}"><v>1</v></c><c r="D{n}" s="{style}"><v>10</v></c></row>"#,
+            text(&format!("A{n}"), "2026-01-05"),
+            text(&format!("B{n}"), "MOC"),
+        )
+    };
+    let sheet = format!(
+        r#"<row r="1">{}{}{}{}</row>{}{}"#,
+        text("A1", "Date"),
+        text("B1", "Product"),
+        text("C1", "Qty"),
+        text("D1", "Amount"),
+        row(2, 1),
+        row(3, 2),
+    );
+    let formats = r##"<numFmt numFmtId="164" formatCode="#,##0.00 &quot;€&quot;"/><numFmt numFmtId="165" formatCode="#,##0.00 &quot;€&quot;"/><numFmt numFmtId="165" formatCode="#,##0.00"/>"##;
+    let xfs = r#"<xf numFmtId="0"/><xf numFmtId="164"/><xf numFmtId="165"/>"#;
+    let set = import(
+        "names.xlsx",
+        &xlsx_styled_in(&workbook, &sheet, formats, xfs),
+    )
+    .unwrap();
+    assert_eq!(currencies(&set), pairs(&[("EUR", "10"), ("USD", "10")]));
 }

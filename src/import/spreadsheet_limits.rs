@@ -13,7 +13,7 @@
 mod money_formats;
 mod xls;
 
-pub use money_formats::{CellCurrencies, SheetCurrencies, format_currency};
+pub use money_formats::{CellCurrencies, SheetView, format_currency};
 
 use std::io::{Cursor, Read};
 
@@ -34,6 +34,9 @@ pub const MAX_CELL_TEXT: u64 = 1024 * 1024;
 pub const MAX_MARKUP: u64 = 1024 * 1024;
 /// The most memory reading a sheet may take, as estimated from what it holds.
 pub const MAX_MEMORY: u64 = 400 * 1024 * 1024;
+/// The most separate runs of cells shown in a currency (and cell formats showing one) a
+/// workbook may have (each a few bytes, kept from the scan to the import).
+pub const MAX_CURRENCY_RUNS: usize = 2_000_000;
 /// The largest `.xls` workbook read.
 pub const MAX_XLS_BYTES: u64 = 64 * 1024 * 1024;
 
@@ -159,6 +162,9 @@ pub enum Limit {
         /// Bytes of text in them.
         text: u64,
     },
+    /// Too many separate runs of cells shown in a currency.
+    #[error("its cells shown in a currency make more than {limit} separate groups, over lpkpi's limit", limit = grouped(MAX_CURRENCY_RUNS as u64))]
+    CurrencyRuns,
     /// An `.xls` workbook is too large.
     #[error("it is {size} MiB, over lpkpi's limit of {limit} MiB for .xls workbooks", size = mib(*.bytes), limit = mib(MAX_XLS_BYTES))]
     XlsSize {
@@ -290,8 +296,9 @@ struct Book {
     /// ODS: cells of all tables' ranges, and the memory they keep.
     ods_cells: u64,
     ods_bytes: u64,
-    /// XLSX: the currency each cell format (a cell's `s`) shows, if any.
-    styles: Vec<Option<crate::money::Currency>>,
+    /// XLSX: the cell formats (a cell's `s`) read, and the currency of those showing one.
+    cell_formats: u64,
+    styles: std::collections::HashMap<u64, crate::money::Currency>,
     /// The cells that show their number in a currency.
     currencies: CellCurrencies,
 }
@@ -328,6 +335,20 @@ fn local(name: &[u8]) -> &[u8] {
 
 /// The value of attribute `key` in a tag's attribute text, raw (entities not expanded).
 fn attr<'a>(attrs: &'a [u8], key: &[u8]) -> Option<&'a [u8]> {
+    attr_where(attrs, |name| name == key)
+}
+
+/// The value of the attribute whose local name is `key` under any prefix (`r:id`,
+/// `relationships:id`: workbooks differ, and calamine takes any).
+fn attr_prefixed<'a>(attrs: &'a [u8], key: &[u8]) -> Option<&'a [u8]> {
+    attr_where(attrs, |name| {
+        name.len() > key.len() + 1
+            && name.ends_with(key)
+            && name[name.len() - key.len() - 1] == b':'
+    })
+}
+
+fn attr_where(attrs: &[u8], wanted: impl Fn(&[u8]) -> bool) -> Option<&[u8]> {
     let mut rest = attrs;
     loop {
         let start = rest.iter().position(|b| !b.is_ascii_whitespace())?;
@@ -341,7 +362,7 @@ fn attr<'a>(attrs: &'a [u8], key: &[u8]) -> Option<&'a [u8]> {
         }
         let end = after[1..].iter().position(|&b| b == quote)?;
         let value = &after[1..1 + end];
-        if name == key {
+        if wanted(name) {
             return Some(value);
         }
         rest = &after[end + 2..];
@@ -356,14 +377,46 @@ fn number(raw: &[u8]) -> Option<u64> {
     std::str::from_utf8(raw).ok()?.parse().ok()
 }
 
-/// Attribute text with the five XML entities expanded (for names in messages).
+/// Attribute text with the XML entities expanded, character references included (`&#8364;`
+/// is `€`), as calamine reads names: a sheet's name must be the one calamine gives it.
 fn unescape(raw: &[u8]) -> String {
-    String::from_utf8_lossy(raw)
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&apos;", "'")
-        .replace("&amp;", "&")
+    let text = String::from_utf8_lossy(raw);
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_ref();
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let expanded = rest.find(';').filter(|&e| e <= 12).and_then(|end| {
+            let entity = &rest[1..end];
+            let c = match entity {
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "amp" => Some('&'),
+                _ => entity
+                    .strip_prefix("#x")
+                    .or_else(|| entity.strip_prefix("#X"))
+                    .map(|hex| u32::from_str_radix(hex, 16))
+                    .or_else(|| entity.strip_prefix('#').map(str::parse::<u32>))
+                    .and_then(Result::ok)
+                    .and_then(char::from_u32),
+            };
+            c.map(|c| (c, end))
+        });
+        match expanded {
+            Some((c, end)) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A cell reference (`XFD1048576`) as calamine reads it: 0-based (row, column), in u64 so
@@ -436,7 +489,9 @@ impl Sink for PartScan<'_> {
         match &mut self.kind {
             Part::Workbook if local(name) == b"sheet" => {
                 let sheet = attr(attrs, b"name").map(unescape).unwrap_or_default();
-                let id = attr(attrs, b"r:id").map(unescape).unwrap_or_default();
+                let id = attr_prefixed(attrs, b"id")
+                    .map(unescape)
+                    .unwrap_or_default();
                 book.sheet_ids.push((sheet, id));
                 Ok(())
             }
@@ -499,8 +554,8 @@ struct SheetScan {
 
 struct CellScan {
     pos: (u64, u64),
-    /// A number (no type, or `n`) and the currency its format shows, if any.
-    currency: Option<crate::money::Currency>,
+    /// For a number (no type, or `n`): the currency its format shows, if any.
+    currency: Option<Option<crate::money::Currency>>,
     shared: bool,
     inline_text: bool,
     value: bool,
@@ -623,11 +678,13 @@ impl Sink for SheetScan {
                 };
                 self.off_grid(pos.0, pos.1)?;
                 let kind = attr(attrs, b"t");
+                // a number's currency; Some(None) for a number that shows none
                 let currency = match kind {
-                    None | Some(b"n") => attr(attrs, b"s")
-                        .and_then(number)
-                        .and_then(|s| book.styles.get(usize::try_from(s).ok()?).copied())
-                        .flatten(),
+                    None | Some(b"n") => Some(
+                        attr(attrs, b"s")
+                            .and_then(number)
+                            .and_then(|s| book.styles.get(&s).copied()),
+                    ),
                     Some(_) => None,
                 };
                 self.cell = Some(CellScan {
@@ -680,7 +737,7 @@ impl Sink for SheetScan {
                         self.text = self.text.saturating_add(text);
                         if let Some(currency) = cell.currency {
                             book.currencies
-                                .add(&self.sheet, (r, r + 1), (c, c + 1), currency);
+                                .add(&self.sheet, (r, r + 1), (c, c + 1), currency)?;
                         }
                         if self.filled.is_multiple_of(65_536) {
                             self.check(book)?;
@@ -900,7 +957,7 @@ impl Sink for OdsScan {
                 && let Some(n) = attr(attrs, b"table:name")
             {
                 self.table = Some(OdsTable {
-                    name: money_formats::unescape_all(n),
+                    name: unescape(n),
                     ..OdsTable::default()
                 });
             }
@@ -1009,8 +1066,8 @@ impl Sink for OdsScan {
                                 &t.name,
                                 (t.rows, t.rows.saturating_add(row.repeats)),
                                 (row.pos, row.pos + repeats),
-                                currency,
-                            );
+                                Some(currency),
+                            )?;
                         }
                     }
                     let text = if cell.string {
@@ -1291,6 +1348,13 @@ mod tests {
         assert_eq!(attr(b" r = \"A1\"", b"r"), Some(b"A1".as_slice()));
         assert_eq!(attr(b" rr=\"A1\"", b"r"), None);
         assert_eq!(unescape(b"P&amp;L &lt;1&gt;"), "P&L <1>");
+        assert_eq!(unescape(b"#,##0.00 &quot;&#8364;&quot;"), "#,##0.00 \"€\"");
+        assert_eq!(unescape(b"&#x20AC;&amp;&bogus;&"), "€&&bogus;&");
+        assert_eq!(
+            attr_prefixed(b" sheetId=\"1\" rel:id=\"rId1\"", b"id"),
+            Some(b"rId1".as_slice())
+        );
+        assert_eq!(attr_prefixed(b" sheetId=\"1\" id=\"x\"", b"id"), None);
         assert_eq!(grouped(10_000_000), "10,000,000");
         assert_eq!(grouped(999), "999");
     }

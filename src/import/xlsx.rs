@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use super::layout::Layout;
 use super::rows::{Cell, Cells};
 use super::sniff::{ColumnMap, ColumnMapRepr, HEADER_SEARCH_ROWS, header_signature};
-use super::spreadsheet_limits::{self as limits, Refusal, SheetCurrencies};
+use super::spreadsheet_limits::{self as limits, Refusal, SheetView};
 use super::{
     AddOptions, FileShape, ImportError, ImportRules, ImportSet, ImportedFile, SpreadsheetError,
 };
@@ -22,7 +22,7 @@ struct SheetRow<'a> {
     cells: &'a [Data],
     /// The grid's row and column of `cells[0]`.
     at: (u64, u64),
-    money: Option<&'a SheetCurrencies>,
+    money: Option<SheetView<'a>>,
 }
 
 impl<'a> SheetRow<'a> {

@@ -5,59 +5,129 @@
 //! sheet, where such cells are and in which currency, for the importer to read them as a
 //! written `1.234,50 €` is read.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::money::Currency;
 
-use super::{Book, Limit, Sink, attr, number};
+use super::{Book, Limit, MAX_CURRENCY_RUNS, Sink, attr, number};
+
+/// A run's currency: an index into the book's currencies, or [`PLAIN`].
+type Shown = u16;
+
+/// A plain number: kept once a sheet shows a currency, so that a cell the sheet gives twice
+/// reads as its last copy does (calamine keeps the last).
+const PLAIN: Shown = Shown::MAX;
+
+/// Rows `[start, end)` of one column shown one way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Run {
+    start: u32,
+    end: u32,
+    shown: Shown,
+}
 
 /// Where a sheet's cells show their numbers in a currency: runs of rows of one column.
 #[derive(Debug, Default)]
 pub struct SheetCurrencies {
-    /// Per column (0-based, as calamine counts it), runs of rows `[start, end)` in one
-    /// currency, sorted by their start once the sheet is read.
-    columns: HashMap<u32, Vec<(u32, u32, Currency)>>,
+    /// Per column (0-based, as calamine counts it), its runs: in the order they were met
+    /// while the sheet is read, then sorted by their start, none overlapping.
+    columns: HashMap<u32, Vec<Run>>,
 }
 
 impl SheetCurrencies {
-    /// The currency the cell at `row`, `col` (0-based, on the sheet's grid, not the range's)
-    /// shows its number in; None when its format names none.
-    pub fn at(&self, row: u64, col: u64) -> Option<&Currency> {
+    fn at(&self, row: u64, col: u64) -> Option<Shown> {
         let runs = self.columns.get(&u32::try_from(col).ok()?)?;
         let row = u32::try_from(row).ok()?;
-        let i = runs.partition_point(|&(start, _, _)| start <= row);
-        let (_, end, currency) = runs.get(i.checked_sub(1)?)?;
-        (row < *end).then_some(currency)
+        let i = runs.partition_point(|r| r.start <= row);
+        let run = runs.get(i.checked_sub(1)?)?;
+        (row < run.end && run.shown != PLAIN).then_some(run.shown)
     }
 
-    /// Whether no cell of the sheet names a currency.
-    pub fn is_empty(&self) -> bool {
-        self.columns.is_empty()
-    }
-
-    /// Note rows `[r0, r1)` of columns `[c0, c1)` as shown in `currency`.
-    fn add(&mut self, (r0, r1): (u64, u64), (c0, c1): (u64, u64), currency: Currency) {
+    /// Note rows `[r0, r1)` of columns `[c0, c1)` as shown; the runs it took.
+    fn add(&mut self, (r0, r1): (u64, u64), (c0, c1): (u64, u64), shown: Shown) -> usize {
         let clamp = |v: u64| u32::try_from(v).unwrap_or(u32::MAX);
         let (r0, r1) = (clamp(r0), clamp(r1));
         if r1 <= r0 {
-            return;
+            return 0;
         }
+        let mut added = 0;
         for col in clamp(c0)..clamp(c1) {
             let runs = self.columns.entry(col).or_default();
             match runs.last_mut() {
-                Some((_, end, c)) if *end == r0 && *c == currency => *end = r1,
-                _ => runs.push((r0, r1, currency)),
+                Some(last) if last.end == r0 && last.shown == shown => last.end = r1,
+                _ => {
+                    runs.push(Run {
+                        start: r0,
+                        end: r1,
+                        shown,
+                    });
+                    added += 1;
+                }
+            }
+        }
+        added
+    }
+
+    /// Sort every column's runs; a sheet that gives a cell twice (rows out of order, a row
+    /// repeated) has its later runs laid over the earlier ones.
+    fn finish(&mut self) {
+        for runs in self.columns.values_mut() {
+            let ordered = runs.windows(2).all(|w| w[0].end <= w[1].start);
+            if !ordered {
+                *runs = laid_over(runs);
             }
         }
     }
+}
 
-    fn sort(&mut self) {
-        for runs in self.columns.values_mut() {
-            if !runs.is_sorted_by_key(|r| r.0) {
-                // a sheet may write its rows out of order; a cell given twice keeps the last
-                runs.sort_by_key(|r| r.0);
+/// `runs` laid over one another in their order (a later one hides what it covers), sorted.
+fn laid_over(runs: &[Run]) -> Vec<Run> {
+    let mut by_start: BTreeMap<u32, (u32, Shown)> = BTreeMap::new();
+    for r in runs {
+        let mut keep = Vec::new();
+        // the run starting before this one may reach into it
+        if let Some((&s, &(e, shown))) = by_start.range(..r.start).next_back()
+            && e > r.start
+        {
+            by_start.remove(&s);
+            keep.push((s, r.start, shown));
+            if e > r.end {
+                keep.push((r.end, e, shown));
             }
         }
+        let inside: Vec<u32> = by_start.range(r.start..r.end).map(|(&s, _)| s).collect();
+        for s in inside {
+            if let Some((e, shown)) = by_start.remove(&s)
+                && e > r.end
+            {
+                keep.push((r.end, e, shown));
+            }
+        }
+        for (s, e, shown) in keep {
+            by_start.insert(s, (e, shown));
+        }
+        by_start.insert(r.start, (r.end, r.shown));
+    }
+    by_start
+        .into_iter()
+        .map(|(start, (end, shown))| Run { start, end, shown })
+        .collect()
+}
+
+/// One sheet's currencies, to look cells up in.
+#[derive(Debug, Clone, Copy)]
+pub struct SheetView<'a> {
+    sheet: &'a SheetCurrencies,
+    table: &'a [Currency],
+}
+
+impl<'a> SheetView<'a> {
+    /// The currency the cell at `row`, `col` (0-based, on the sheet's grid, not the range's)
+    /// shows its number in; None when its format names none.
+    pub fn at(&self, row: u64, col: u64) -> Option<&'a Currency> {
+        self.sheet
+            .at(row, col)
+            .and_then(|i| self.table.get(usize::from(i)))
     }
 }
 
@@ -65,52 +135,86 @@ impl SheetCurrencies {
 #[derive(Debug, Default)]
 pub struct CellCurrencies {
     sheets: Vec<(String, SheetCurrencies)>,
+    /// The currencies shown, each once (runs refer to them by index).
+    table: Vec<Currency>,
+    /// Runs kept, in all sheets, against [`MAX_CURRENCY_RUNS`].
+    runs: usize,
 }
 
 impl CellCurrencies {
     /// The sheet named `name`, if any of its cells shows a currency.
-    pub fn sheet(&self, name: &str) -> Option<&SheetCurrencies> {
+    pub fn sheet(&self, name: &str) -> Option<SheetView<'_>> {
         self.sheets
             .iter()
-            .find(|(n, s)| n == name && !s.is_empty())
-            .map(|(_, s)| s)
+            .find(|(n, _)| n == name)
+            .map(|(_, sheet)| SheetView {
+                sheet,
+                table: &self.table,
+            })
     }
 
-    /// Note cells of sheet `name` (see [`SheetCurrencies::add`]).
+    /// Note cells of sheet `name` as shown in `currency` (a plain number when None: kept only
+    /// in a sheet that shows a currency already).
     pub(super) fn add(
         &mut self,
         name: &str,
         rows: (u64, u64),
         cols: (u64, u64),
-        currency: Currency,
-    ) {
+        currency: Option<Currency>,
+    ) -> Result<(), Limit> {
+        let shown = match currency {
+            None => PLAIN,
+            Some(c) => match self.table.iter().position(|t| *t == c) {
+                Some(i) => i as Shown,
+                None if self.table.len() < usize::from(PLAIN) => {
+                    self.table.push(c);
+                    (self.table.len() - 1) as Shown
+                }
+                None => return Err(Limit::CurrencyRuns),
+            },
+        };
         if self.sheets.last().is_none_or(|(n, _)| n != name) {
             match self.sheets.iter().position(|(n, _)| n == name) {
                 Some(i) => {
                     let s = self.sheets.remove(i);
                     self.sheets.push(s);
                 }
+                None if shown == PLAIN => return Ok(()),
                 None => self
                     .sheets
                     .push((name.to_string(), SheetCurrencies::default())),
             }
         }
         if let Some((_, s)) = self.sheets.last_mut() {
-            s.add(rows, cols, currency);
+            self.runs = self.runs.saturating_add(s.add(rows, cols, shown));
         }
+        if self.runs > MAX_CURRENCY_RUNS {
+            return Err(Limit::CurrencyRuns);
+        }
+        Ok(())
+    }
+
+    /// A cell format (`cellXfs`) showing a currency: counted against the limit as a run.
+    pub(super) fn count_style(&mut self) -> Result<(), Limit> {
+        self.runs = self.runs.saturating_add(1);
+        if self.runs > MAX_CURRENCY_RUNS {
+            return Err(Limit::CurrencyRuns);
+        }
+        Ok(())
     }
 
     /// Sort every sheet's runs, once all is read.
     pub(super) fn finish(&mut self) {
         for (_, s) in &mut self.sheets {
-            s.sort();
+            s.finish();
         }
     }
 }
 
 /// The currency an Excel number format shows: the first of a `[$€-407]` tag, a quoted
-/// `"EUR"`, an escaped `\£`, a bare `$`, `€` or `£`, looked for in the format's sections in
-/// order. A tag with a symbol lpkpi does not know (`[$¥-411]`) gives that symbol, so the rows
+/// `"€"` or `"EUR"` (or a word with it: `"€ HT"`, `"EUR netto"`), an escaped `\£`, a bare
+/// `$`, `€`, `¥` or any other currency sign, looked for in the format's sections in order. A
+/// symbol lpkpi does not read in amounts (`¥`, `R$`, `kr`) gives that symbol, so the rows
 /// wait for a rate rather than count as dollars; a tag with a locale alone (`[$-409]`), and
 /// Excel's built-in currency formats (whose symbol is the reader's locale), give None.
 pub fn format_currency(code: &str) -> Option<Currency> {
@@ -128,7 +232,11 @@ pub fn format_currency(code: &str) -> Option<Currency> {
                 if let Some(body) = tag.strip_prefix('$') {
                     let symbol = body.split('-').next().unwrap_or("").trim();
                     if !symbol.is_empty() {
-                        return Some(tag_currency(symbol));
+                        return Some(
+                            symbol_currency(symbol)
+                                .or_else(|| Currency::from_cell(symbol))
+                                .unwrap_or(Currency::USD),
+                        );
                     }
                 }
             }
@@ -145,7 +253,10 @@ pub fn format_currency(code: &str) -> Option<Currency> {
                 }
             }
             '\\' => {
-                if let Some(c) = chars.next().and_then(symbol_currency) {
+                if let Some(c) = chars
+                    .next()
+                    .and_then(|c| symbol_currency(c.encode_utf8(&mut [0; 4])))
+                {
                     return Some(c);
                 }
             }
@@ -154,7 +265,7 @@ pub fn format_currency(code: &str) -> Option<Currency> {
                 chars.next();
             }
             _ => {
-                if let Some(c) = symbol_currency(c) {
+                if let Some(c) = symbol_currency(c.encode_utf8(&mut [0; 4])) {
                     return Some(c);
                 }
             }
@@ -163,33 +274,46 @@ pub fn format_currency(code: &str) -> Option<Currency> {
     None
 }
 
-fn symbol_currency(c: char) -> Option<Currency> {
-    match c {
-        '$' => Some(Currency::USD),
-        '€' => Some(Currency::EUR),
-        '£' => Some(Currency::GBP),
+/// A currency sign (Unicode's currency symbols: `$`, `£`, `¥`, `₹`, `₽`, …).
+fn is_currency_sign(c: char) -> bool {
+    matches!(
+        c,
+        '$' | '¢' | '£' | '¤' | '¥' | '֏' | '؋' | '৲' | '৳' | '฿' | '៛' | '\u{20A0}'
+            ..='\u{20C0}' | '﷼' | '＄' | '￠' | '￡' | '￥' | '￦'
+    )
+}
+
+/// Currencies written in letters in number formats (`#,##0.00 "kr"`), as they are written.
+const LETTER_SYMBOLS: [&str; 14] = [
+    "kr", "kr.", "zł", "Kč", "Ft", "lei", "лв", "лв.", "kn", "Fr.", "Rp", "RM", "Rs", "Rs.",
+];
+
+/// The currency a symbol names: `$`, `€`, `£` and `US$` as lpkpi reads them in amounts; any
+/// other word with a currency sign (`¥`, `R$`, `A$`), or one of [`LETTER_SYMBOLS`], as itself
+/// (to wait for a rate).
+fn symbol_currency(symbol: &str) -> Option<Currency> {
+    match symbol {
+        "$" | "US$" => Some(Currency::USD),
+        "€" => Some(Currency::EUR),
+        "£" => Some(Currency::GBP),
+        s if s.chars().any(is_currency_sign) || LETTER_SYMBOLS.contains(&s) => {
+            Currency::from_cell(s)
+        }
         _ => None,
     }
 }
 
-/// A `[$...]` tag's symbol (not empty): one lpkpi reads in amounts, a code, `US$`, else the
-/// symbol itself, as a currency column's text is kept.
-fn tag_currency(symbol: &str) -> Currency {
-    if symbol == "US$" {
-        return Currency::USD;
-    }
-    Currency::from_cell(symbol).unwrap_or(Currency::USD)
-}
-
-/// Quoted text of a format that names a currency (`"€"`, `" EUR"`); other text is None.
+/// Quoted text of a format that names a currency: its first word that is a symbol
+/// ([`symbol_currency`]) or a three-letter code in capitals (`"€ HT"`, `" EUR"`, `"EUR netto"`);
+/// other text (`"units"`) is None.
 fn quoted_currency(text: &str) -> Option<Currency> {
-    let t = text.trim();
-    match t {
-        "US$" => Some(Currency::USD),
-        _ if t.chars().count() == 1 => t.chars().next().and_then(symbol_currency),
-        _ if t.len() == 3 && t.bytes().all(|b| b.is_ascii_uppercase()) => Currency::parse(t),
-        _ => None,
-    }
+    text.split_whitespace().find_map(|word| {
+        symbol_currency(word).or_else(|| {
+            (word.len() == 3 && word.bytes().all(|b| b.is_ascii_uppercase()))
+                .then(|| Currency::parse(word))
+                .flatten()
+        })
+    })
 }
 
 /// The currency of an ODS cell: `office:value-type="currency"` with its `office:currency`.
@@ -208,9 +332,6 @@ pub(super) struct StylesScan {
     in_cell_xfs: bool,
 }
 
-/// The most cell formats whose currency is kept (Excel allows 64,000).
-const MAX_STYLES: usize = 65_536;
-
 impl StylesScan {
     pub(super) fn new() -> StylesScan {
         StylesScan {
@@ -227,17 +348,31 @@ impl Sink for StylesScan {
                 if let (Some(id), Some(code)) = (
                     attr(attrs, b"numFmtId").and_then(number),
                     attr(attrs, b"formatCode"),
-                ) && let Some(c) = format_currency(&unescape_all(code))
-                    && self.formats.len() < MAX_STYLES
-                {
-                    self.formats.insert(id, c);
+                ) {
+                    // a format given twice is its last definition, as calamine reads it
+                    match format_currency(&super::unescape(code)) {
+                        Some(c) => {
+                            book.currencies.count_style()?;
+                            self.formats.insert(id, c);
+                        }
+                        None => {
+                            self.formats.remove(&id);
+                        }
+                    }
                 }
             }
             b"cellXfs" => self.in_cell_xfs = true,
-            b"xf" if self.in_cell_xfs && book.styles.len() < MAX_STYLES => {
-                let id = attr(attrs, b"numFmtId").and_then(number);
-                book.styles
-                    .push(id.and_then(|id| self.formats.get(&id)).copied());
+            b"xf" if self.in_cell_xfs => {
+                // the cell formats are numbered in order; only those showing a currency kept
+                let index = book.cell_formats;
+                book.cell_formats += 1;
+                if let Some(c) = attr(attrs, b"numFmtId")
+                    .and_then(number)
+                    .and_then(|id| self.formats.get(&id))
+                {
+                    book.currencies.count_style()?;
+                    book.styles.insert(index, *c);
+                }
             }
             _ => {}
         }
@@ -254,50 +389,6 @@ impl Sink for StylesScan {
     fn text(&mut self, _text: &[u8]) -> Result<(), Limit> {
         Ok(())
     }
-}
-
-/// Attribute text with the XML entities expanded, character references included
-/// (`&#8364;` is `€`).
-pub(super) fn unescape_all(raw: &[u8]) -> String {
-    let text = String::from_utf8_lossy(raw);
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text.as_ref();
-    while let Some(at) = rest.find('&') {
-        out.push_str(&rest[..at]);
-        rest = &rest[at..];
-        let Some(end) = rest.find(';').filter(|&e| e <= 12) else {
-            out.push('&');
-            rest = &rest[1..];
-            continue;
-        };
-        let entity = &rest[1..end];
-        let expanded = match entity {
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "quot" => Some('"'),
-            "apos" => Some('\''),
-            "amp" => Some('&'),
-            _ => entity
-                .strip_prefix("#x")
-                .or_else(|| entity.strip_prefix("#X"))
-                .map(|hex| u32::from_str_radix(hex, 16))
-                .or_else(|| entity.strip_prefix('#').map(str::parse::<u32>))
-                .and_then(Result::ok)
-                .and_then(char::from_u32),
-        };
-        match expanded {
-            Some(c) => {
-                out.push(c);
-                rest = &rest[end + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 #[cfg(test)]
@@ -333,6 +424,24 @@ mod tests {
             format_currency("[$CHF] #,##0.00").map(|c| c.to_string()),
             Some("CHF".into())
         );
+        // other signs and symbols are kept as written, to wait for a rate: quoted, escaped,
+        // bare, with a word beside them
+        let kept = |code: &str| format_currency(code).map(|c| c.to_string());
+        for (code, symbol) in [
+            ("\"¥\"#,##0;[Red]\"¥\"\\-#,##0", "¥"),
+            ("\\¥#,##0", "¥"),
+            ("¥#,##0", "¥"),
+            ("_-\"R$\"\\ * #,##0.00_-", "R$"),
+            ("#,##0.00\\ \"kr\"", "KR"),
+            ("#,##0.00 \"zł\"", "ZŁ"),
+            ("\"₹\"#,##0.00", "₹"),
+            ("#,##0.00\\ ₽", "₽"),
+            ("\"A$\"#,##0.00", "A$"),
+        ] {
+            assert_eq!(kept(code).as_deref(), Some(symbol), "{code}");
+        }
+        assert_eq!(format_currency("#,##0.00 \"€ HT\""), eur);
+        assert_eq!(format_currency("#,##0.00 \"EUR netto\""), eur);
         // no currency: a locale alone, plain numbers, dates, quoted words, fills and spaces
         for none in [
             "[$-409]#,##0.00",
@@ -355,15 +464,22 @@ mod tests {
 
     #[test]
     fn runs_of_rows_by_column() {
+        let (eur, gbp) = (Some(Currency::EUR), Some(Currency::GBP));
         let mut sheets = CellCurrencies::default();
-        sheets.add("S", (1, 2), (3, 4), Currency::EUR);
-        sheets.add("S", (2, 3), (3, 4), Currency::EUR);
-        sheets.add("S", (3, 5), (3, 5), Currency::GBP);
-        sheets.add("T", (0, 1), (0, 1), Currency::EUR);
-        sheets.add("S", (9, 10), (3, 4), Currency::EUR);
+        sheets.add("S", (1, 2), (3, 4), eur).unwrap();
+        sheets.add("S", (2, 3), (3, 4), eur).unwrap();
+        sheets.add("S", (3, 5), (3, 5), gbp).unwrap();
+        sheets.add("T", (0, 1), (0, 1), eur).unwrap();
+        sheets.add("S", (9, 10), (3, 4), eur).unwrap();
+        // a plain number is kept only in a sheet that shows a currency
+        sheets.add("U", (0, 1), (0, 1), None).unwrap();
         sheets.finish();
         let s = sheets.sheet("S").unwrap();
-        assert_eq!(s.columns[&3].len(), 3, "the first two rows are one run");
+        assert_eq!(
+            s.sheet.columns[&3].len(),
+            3,
+            "the first two rows are one run"
+        );
         assert_eq!(s.at(0, 3), None);
         assert_eq!(s.at(1, 3), Some(&Currency::EUR));
         assert_eq!(s.at(2, 3), Some(&Currency::EUR));
@@ -375,14 +491,46 @@ mod tests {
         assert_eq!(s.at(u64::MAX, u64::MAX), None);
         assert!(sheets.sheet("T").is_some());
         assert!(sheets.sheet("U").is_none());
+        assert_eq!(sheets.table, [Currency::EUR, Currency::GBP]);
     }
 
     #[test]
-    fn entities_and_character_references() {
+    fn a_cell_given_twice_reads_as_its_last_copy() {
+        let (eur, gbp) = (Some(Currency::EUR), Some(Currency::GBP));
+        let mut sheets = CellCurrencies::default();
+        for (row, shown) in [(1, eur), (2, eur), (3, eur), (2, gbp), (3, None), (0, gbp)] {
+            sheets.add("S", (row, row + 1), (0, 1), shown).unwrap();
+        }
+        sheets.finish();
+        let s = sheets.sheet("S").unwrap();
+        let read: Vec<_> = (0..5).map(|r| s.at(r, 0).copied()).collect();
+        assert_eq!(read, [gbp, eur, gbp, None, None]);
+        // runs laid over in the middle, and one covering several
+        let run = |start, end, shown| Run { start, end, shown };
         assert_eq!(
-            unescape_all(b"#,##0.00 &quot;&#8364;&quot;"),
-            "#,##0.00 \"€\""
+            laid_over(&[run(0, 10, 0), run(3, 5, 1), run(4, 12, 2)]),
+            [run(0, 3, 0), run(3, 4, 1), run(4, 12, 2)]
         );
-        assert_eq!(unescape_all(b"&#x20AC;&amp;&bogus;&"), "€&&bogus;&");
+    }
+
+    #[test]
+    fn too_many_runs_are_refused() {
+        let mut sheets = CellCurrencies::default();
+        let mut refused = None;
+        for row in 0..=MAX_CURRENCY_RUNS as u64 {
+            let shown = Some(if row % 2 == 0 {
+                Currency::EUR
+            } else {
+                Currency::GBP
+            });
+            if let Err(e) = sheets.add("S", (row, row + 1), (0, 1), shown) {
+                refused = Some((row, e));
+                break;
+            }
+        }
+        assert!(
+            matches!(refused, Some((row, Limit::CurrencyRuns)) if row == MAX_CURRENCY_RUNS as u64),
+            "{refused:?}"
+        );
     }
 }
