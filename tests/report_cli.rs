@@ -1030,6 +1030,20 @@ fn the_caveats_say_what_the_imports_do_not_cover() {
             "The latest export was imported on 2026-11-20, before the deadline 2027-02-28: purchases invoiced after it are not in these figures, so they are not final."
         ]
     );
+    // in the deadline's month nothing is projected: no run rate is said to take a month
+    assert_eq!(
+        caveats("2027-02-15"),
+        [
+            "The latest export was imported on 2026-11-20: purchases after it are not in these figures."
+        ]
+    );
+    // before the window opens there is no run rate to add
+    assert_eq!(
+        caveats("2025-12-01"),
+        [
+            "Purchases dated in the months after the as-of day's (3,668 KPI units and $352,291.72 in 2026-03 to 2026-11) are in these figures: every purchase in the window counts."
+        ]
+    );
     assert_eq!(
         caveats("2026-09-15"),
         [

@@ -673,6 +673,11 @@ fn the_whole_loop_from_drop_to_export() {
     h.get_by_label("Use this path").click();
     h.run_steps(2);
     wait(&mut h, "the export", |_| summary.exists());
+    // the notification offers the file (looked at first: it is shown for a few seconds, and
+    // reading the PDF back below takes a while in a debug build on a busy machine)
+    h.run_steps(2);
+    h.get_by_label("Open");
+    h.get_by_label("Show in folder");
     let pdf = std::fs::read(&summary).unwrap();
     assert!(pdf.starts_with(b"%PDF-"));
     let text = pdf_extract::extract_text_from_mem(&pdf).unwrap();
@@ -685,10 +690,6 @@ fn the_whole_loop_from_drop_to_export() {
         text.contains("Keeps Silver: every requirement of Silver is met."),
         "{text}"
     );
-    // the notification offers the file
-    h.run_steps(2);
-    h.get_by_label("Open");
-    h.get_by_label("Show in folder");
 
     // save the workspace as a file, then the title loses its unsaved marker
     let saved = dir.path().join("contoso.ron");

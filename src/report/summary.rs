@@ -546,8 +546,8 @@ pub fn freshness(eval: &Evaluation, files: &[crate::import::ImportedFile]) -> Ve
             out.push(format!(
                 "The latest export was imported on {last}, before the deadline {deadline}: purchases invoiced after it are not in these figures, so they are not final."
             ));
-        } else if eval.days_to_deadline >= 0 && eval.forecast.completed_months > 0 {
-            // the months the run rate takes as complete that the imports do not cover whole
+        } else if eval.days_to_deadline >= 0 {
+            // the window's months before the as-of day's that the imports do not cover whole
             let as_of = Month::of(eval.as_of);
             let first = Month::of(last).max(Month::of(eval.dates.window_start));
             let partial: Vec<Month> = (0..first.until(as_of).max(0))
@@ -555,11 +555,22 @@ pub fn freshness(eval: &Evaluation, files: &[crate::import::ImportedFile]) -> Ve
                 .filter(|m| m.last_day() > last)
                 .collect();
             if !partial.is_empty() {
-                let (one, many) = ("as a complete month", "as complete months");
+                // the run rate takes them as complete, when there is one to project
+                let taken = if !projects(eval) {
+                    String::new()
+                } else if partial.len() == 1 {
+                    format!(
+                        ", yet the run rate takes {} as a complete month",
+                        months_phrase(partial.iter().copied())
+                    )
+                } else {
+                    format!(
+                        ", yet the run rate takes {} as complete months",
+                        months_phrase(partial.iter().copied())
+                    )
+                };
                 out.push(format!(
-                    "The latest export was imported on {last}: purchases after it are not in these figures, yet the run rate takes {} {}.",
-                    months_phrase(partial.iter().copied()),
-                    if partial.len() == 1 { one } else { many }
+                    "The latest export was imported on {last}: purchases after it are not in these figures{taken}."
                 ));
             }
         }
@@ -578,8 +589,14 @@ pub fn freshness(eval: &Evaluation, files: &[crate::import::ImportedFile]) -> Ve
                 a.saturating_add(f(&m.month_total))
             })
         };
+        // the forecast projects the run rate over those months too, when it projects one
+        let again = if projects(eval) {
+            ", and the forecast adds the run rate for those months as well"
+        } else {
+            ""
+        };
         out.push(format!(
-            "Purchases dated in the months after the as-of day's ({} and {} in {}) are in these figures: every purchase in the window counts, and the forecast adds the run rate for those months as well.",
+            "Purchases dated in the months after the as-of day's ({} and {} in {}) are in these figures: every purchase in the window counts{again}.",
             kpi_units(sum(|f| f.kpi_units)),
             super::usd(sum(|f| f.revenue_usd)),
             months_phrase(later.iter().map(|m| m.month)),
@@ -852,6 +869,20 @@ pub fn forecast_sentence(eval: &Evaluation, named: Option<NamedPlan<'_>>) -> Str
     out
 }
 
+/// A currency without a rate whose rows all add no revenue as classified: "GBP has no exchange
+/// rate: 1 row in GBP waits for one; it adds no revenue as classified."
+pub fn no_revenue_waits(code: &str, rows: usize) -> String {
+    match rows {
+        1 => format!(
+            "{code} has no exchange rate: 1 row in {code} waits for one; it adds no revenue as classified."
+        ),
+        o => format!(
+            "{code} has no exchange rate: {} in {code} wait for one, none of which adds revenue as classified.",
+            count_of(o, "row", "rows")
+        ),
+    }
+}
+
 /// What follows a currency's held-back revenue when more of its rows wait for a rate but add
 /// no revenue as classified: " (2 more rows in EUR add no revenue as classified)"; "" for none.
 pub fn no_revenue_too(code: &str, rows: usize) -> String {
@@ -880,15 +911,7 @@ pub fn held_back_said(eval: &Evaluation) -> Vec<(String, String)> {
         .map(|(code, amount, n, other)| {
             let also = no_revenue_too(&code, other);
             let said = if n == 0 {
-                match other {
-                    1 => format!(
-                        "{code} has no exchange rate: 1 row in {code} waits for one; it adds no revenue as classified."
-                    ),
-                    o => format!(
-                        "{code} has no exchange rate: {} in {code} wait for one, none of which adds revenue as classified.",
-                        count_of(o, "row", "rows")
-                    ),
-                }
+                no_revenue_waits(&code, other)
             } else {
                 // the months named: a rate given for other months is not theirs
                 let months = months_phrase(
@@ -1266,12 +1289,40 @@ pub fn verdict(eval: &Evaluation) -> VerdictSummary {
                                     unknown_reasons(now)
                                 ),
                                 Some(now) => {
+                                    // not met: what the partner drops to unless the level
+                                    // not known is met (or, before the deadline, it is)
                                     let (missing, plural) = missing(now);
-                                    format!(
-                                        " {}'s {missing} {} not met: the partner stays in the program only at a level above it.",
-                                        now.name,
-                                        if plural { "are" } else { "is" },
-                                    )
+                                    let below = current.and_then(|c| {
+                                        eval.levels
+                                            .iter()
+                                            .skip(c + 1)
+                                            .find(|l| l.met != Some(false))
+                                    });
+                                    let drops = match below {
+                                        Some(lower) if lower.met == Some(true) => {
+                                            format!("the partner drops to {}", lower.name)
+                                        }
+                                        Some(lower) => {
+                                            format!("the partner drops to {} at best", lower.name)
+                                        }
+                                        None => "the partner is removed from the program".into(),
+                                    };
+                                    if eval.days_to_deadline < 0 {
+                                        format!(
+                                            " {}'s {missing} {} not met: unless {} is, {drops}.",
+                                            now.name,
+                                            if plural { "were" } else { "was" },
+                                            l.name
+                                        )
+                                    } else {
+                                        format!(
+                                            " {}'s {missing} {} not met yet: unless {} by the deadline, or {} is, {drops}.",
+                                            now.name,
+                                            if plural { "are" } else { "is" },
+                                            if plural { "they are" } else { "it is" },
+                                            l.name
+                                        )
+                                    }
                                 }
                                 None => String::new(),
                             };
@@ -1472,7 +1523,25 @@ mod tests {
         held[2] = level("lap", "Learning Action Pack", vec![check(Mct, Some(false))]);
         assert_eq!(
             line(&held),
-            "Not known yet whether Silver is met: no competency exam rule for Silver is recorded. Learning Action Pack's Certified Trainers (MCTs) are not met: the partner stays in the program only at a level above it."
+            "Not known yet whether Silver is met: no competency exam rule for Silver is recorded. Learning Action Pack's Certified Trainers (MCTs) are not met yet: unless they are by the deadline, or Silver is, the partner is removed from the program."
+        );
+        // not met, with a level below that is: the partner drops to it
+        let mut gold_unknown = held.clone();
+        gold_unknown[0] = level("gold", "Gold", vec![check(KpiUnits, None)]);
+        gold_unknown[1] = level("silver", "Silver", vec![check(Exams, Some(false))]);
+        gold_unknown[2] = level("lap", "Learning Action Pack", vec![check(Mct, Some(true))]);
+        let mut e = evaluation(gold_unknown, Some("silver"));
+        assert_eq!(
+            verdict(&e).sentence,
+            "Not known yet whether Gold is met: the KPI units of Gold cannot be computed. Silver's competency exam rule is not met yet: unless it is by the deadline, or Gold is, the partner drops to Learning Action Pack."
+        );
+        e.days_to_deadline = -1;
+        assert!(
+            verdict(&e).sentence.ends_with(
+                "Silver's competency exam rule was not met: unless Gold is, the partner drops to Learning Action Pack."
+            ),
+            "{}",
+            verdict(&e).sentence
         );
     }
 

@@ -43,7 +43,11 @@ pub fn charts_ui(ui: &mut Ui, state: &AppState, view: &mut ChartView, cmds: &mut
         return;
     };
     let e = &out.eval;
-    let footer = crate::report::summary::chart_footer(e, view.revenue);
+    // worked out with the figures, not in each frame
+    let footer = state.derived.as_ref().map_or_else(
+        |_| String::new(),
+        |d| d.chart_footers[usize::from(view.revenue)].clone(),
+    );
     // the chart takes the height the footer leaves: a narrow window wraps the footer's
     // figures onto more lines, and they stay in view
     let button = 110.0;

@@ -205,12 +205,10 @@ fn held_back_line(
     // the rows that add no revenue said apart, in the dashboard's words
     let also = crate::report::summary::no_revenue_too(h.currency.as_str(), h.other as usize);
     let said = if h.rows == 0 {
+        // the summary's sentence
         format!(
-            "⚠ {} has no exchange rate: {} in {} wait{} for one, adding no revenue as classified.",
-            h.currency,
-            crate::report::summary::count_of(h.other as usize, "row", "rows"),
-            h.currency,
-            if h.other == 1 { "s" } else { "" }
+            "⚠ {}",
+            crate::report::summary::no_revenue_waits(h.currency.as_str(), h.other as usize)
         )
     } else {
         format!(

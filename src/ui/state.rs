@@ -152,6 +152,9 @@ pub struct Derived {
     /// The summary's sentences on revenue waiting for a rate, worked out here once (the list
     /// behind them can hold every row; the dashboard shows them every frame).
     pub held_back: Vec<(String, String)>,
+    /// The lines under the charts of KPI units and of revenue (worked out here once: the
+    /// revenue's passes over the rows waiting for a rate).
+    pub chart_footers: [String; 2],
     /// Rows on the review list, and how many of them wait for a rate (a row may be on it for
     /// two reasons: these count rows, as the table's "Needs review only" shows them).
     pub review_rows: (usize, usize),
@@ -482,6 +485,9 @@ impl Derived {
             .as_ref()
             .map(|o| crate::report::summary::held_back_said(&o.eval))
             .unwrap_or_default();
+        let chart_footers = outcome.as_ref().map_or_else(Default::default, |o| {
+            [false, true].map(|revenue| crate::report::summary::chart_footer(&o.eval, revenue))
+        });
         Ok(Derived {
             session,
             outcome,
@@ -491,6 +497,7 @@ impl Derived {
             rows_from,
             as_of: today,
             held_back,
+            chart_footers,
             review_rows,
         })
     }
