@@ -1106,6 +1106,12 @@ pub fn needed_lines(eval: &Evaluation) -> Vec<String> {
                 None if f.open_months == 0 => {}
                 // the forecast's sentence says there is no run rate yet
                 None if f.completed_months == 0 => {}
+                // what purchases above the run rate must make up, unless the plans do
+                None if t.short_with_plans.is_zero() && !pick(&f.planned).is_zero() => out
+                    .push_str(&format!(
+                        "; at the run rate it ends {} short",
+                        figure(t.short_at_run_rate)
+                    )),
                 None => out.push_str(&format!(
                     "; at the run rate it ends {} short, for purchases above the run rate to make up",
                     figure(t.short_at_run_rate)
@@ -1118,21 +1124,22 @@ pub fn needed_lines(eval: &Evaluation) -> Vec<String> {
                     "the planned purchases"
                 };
                 // the plans on top of the run rate, when there is one: not the plans alone
-                let with = if f.completed_months > 0 && f.open_months > 0 {
-                    format!("at the run rate and with {plans}")
+                let also = if f.completed_months > 0 && f.open_months > 0 {
+                    " as well"
                 } else {
-                    format!("with {plans}")
+                    ""
                 };
-                if t.short_with_plans.is_zero() {
-                    let at = pick(&f.at_deadline);
+                let over = pick(&f.at_deadline).saturating_sub(t.target);
+                if t.short_with_plans.is_zero() && over > rust_decimal::Decimal::ZERO {
                     out.push_str(&format!(
-                        "; {with} it ends at {}, {} above the target",
-                        figure(at),
-                        figure(at.saturating_sub(t.target).max(rust_decimal::Decimal::ZERO))
+                        "; with {plans}{also} it ends {} above",
+                        figure(over)
                     ));
+                } else if t.short_with_plans.is_zero() {
+                    out.push_str(&format!("; with {plans}{also} it is reached exactly"));
                 } else {
                     out.push_str(&format!(
-                        "; {with} it is still {} short",
+                        "; with {plans}{also} it is still {} short",
                         figure(t.short_with_plans)
                     ));
                 }
@@ -1804,13 +1811,13 @@ mod tests {
         assert_eq!(
             short_of_gold(None, "120").1,
             [format!(
-                "{head}; {run}; at the run rate and with the planned purchase it ends at 5,100.88, 100.88 above the target."
+                "{head}; at the run rate it ends 19.13 short; with the planned purchase as well it ends 100.88 above."
             )]
         );
         assert_eq!(
             short_of_gold(None, "10").1,
             [format!(
-                "{head}; {run}; at the run rate and with the planned purchase it is still 9.13 short."
+                "{head}; {run}; with the planned purchase as well it is still 9.13 short."
             )]
         );
         let by = chrono::NaiveDate::from_ymd_opt(2027, 1, 31);
@@ -1826,7 +1833,7 @@ mod tests {
         assert_eq!(
             needed_lines(&e),
             [format!(
-                "{head}; {run}; at the run rate and with the planned purchases it is still 9.13 short."
+                "{head}; {run}; with the planned purchases as well it is still 9.13 short."
             )]
         );
         // no completed month: nothing to project (the forecast's sentence says why)

@@ -54,7 +54,9 @@ impl SheetCurrencies {
         for col in clamp(c0)..clamp(c1) {
             let runs = self.columns.entry(col).or_default();
             match runs.last_mut() {
-                Some(last) if last.end == r0 && last.shown == shown => last.end = r1,
+                // rows come in order: the rows between hold no number of this column (a
+                // cell's currency is looked up for numbers only), so the run spans them
+                Some(last) if last.end <= r0 && last.shown == shown => last.end = r1,
                 _ => {
                     runs.push(Run {
                         start: r0,
@@ -492,6 +494,21 @@ mod tests {
         assert!(sheets.sheet("T").is_some());
         assert!(sheets.sheet("U").is_none());
         assert_eq!(sheets.table, [Currency::EUR, Currency::GBP]);
+        // a column with gaps between its numbers is one run while its currency stays
+        let mut sparse = CellCurrencies::default();
+        for row in [0, 5, 9, 400] {
+            sparse.add("S", (row, row + 1), (0, 1), eur).unwrap();
+            sparse
+                .add("S", (row * 2, row * 2 + 1), (1, 2), None)
+                .unwrap();
+        }
+        sparse.finish();
+        let s = sparse.sheet("S").unwrap();
+        assert_eq!(s.sheet.columns[&0].len(), 1);
+        assert_eq!(s.sheet.columns[&1].len(), 1);
+        assert_eq!(sparse.runs, 2);
+        assert_eq!(s.at(9, 0), Some(&Currency::EUR));
+        assert_eq!(s.at(18, 1), None);
     }
 
     #[test]
