@@ -1774,7 +1774,6 @@ fn reconciliation_shows_the_planted_differences() {
 /// A whole 1x1 PNG, as an image editor writes it.
 const PNG: &[u8] = b"\x89\x50\x4E\x47\x0D\x0A\x1A\x0A\x00\x00\x00\x0D\x49\x48\x44\x52\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1F\x15\xC4\x89\x00\x00\x00\x0D\x49\x44\x41\x54\x78\x9C\x63\xF8\xCF\xC0\xF0\x1F\x00\x05\x00\x01\xFF\x89\x99\x3D\x1D\x00\x00\x00\x00\x49\x45\x4E\x44\xAE\x42\x60\x82";
 
-/// Drop `paths` on the window and wait for the preview.
 /// The names of the workspace's import batches, in order.
 fn batch_names(app: &LpkpiApp) -> Vec<&str> {
     app.state
@@ -1785,6 +1784,7 @@ fn batch_names(app: &LpkpiApp) -> Vec<&str> {
         .collect()
 }
 
+/// Drop `paths` on the window and wait for the preview.
 fn drop_and_preview(h: &mut Harness<'static, LpkpiApp>, paths: &[PathBuf]) {
     for path in paths {
         h.input_mut()

@@ -37,6 +37,8 @@ pub const MAX_MEMORY: u64 = 400 * 1024 * 1024;
 /// The most separate runs of cells shown in a currency (and cell formats showing one) a
 /// workbook may have (each a few bytes, kept from the scan to the import).
 pub const MAX_CURRENCY_RUNS: usize = 2_000_000;
+/// The most different currencies a workbook's cells may show (each one needs a rate).
+pub const MAX_CURRENCIES: usize = 1_000;
 /// The largest `.xls` workbook read.
 pub const MAX_XLS_BYTES: u64 = 64 * 1024 * 1024;
 
@@ -165,6 +167,9 @@ pub enum Limit {
     /// Too many separate runs of cells shown in a currency.
     #[error("its cells shown in a currency make more than {limit} separate groups, over lpkpi's limit", limit = grouped(MAX_CURRENCY_RUNS as u64))]
     CurrencyRuns,
+    /// Too many different currencies shown.
+    #[error("its cells show more than {MAX_CURRENCIES} different currencies, over lpkpi's limit")]
+    Currencies,
     /// An `.xls` workbook is too large.
     #[error("it is {size} MiB, over lpkpi's limit of {limit} MiB for .xls workbooks", size = mib(*.bytes), limit = mib(MAX_XLS_BYTES))]
     XlsSize {
@@ -338,14 +343,33 @@ fn attr<'a>(attrs: &'a [u8], key: &[u8]) -> Option<&'a [u8]> {
     attr_where(attrs, |name| name == key)
 }
 
-/// The value of the attribute whose local name is `key` under any prefix (`r:id`,
-/// `relationships:id`: workbooks differ, and calamine takes any).
+/// The value of the last attribute whose local name is `key`, with or without a prefix
+/// (`r:id`, `relationships:id`, `id`: workbooks differ, and calamine takes the last of any).
 fn attr_prefixed<'a>(attrs: &'a [u8], key: &[u8]) -> Option<&'a [u8]> {
-    attr_where(attrs, |name| {
-        name.len() > key.len() + 1
-            && name.ends_with(key)
-            && name[name.len() - key.len() - 1] == b':'
-    })
+    let mut found = None;
+    let mut rest = attrs;
+    while let Some((name, value, after)) = next_attr(rest) {
+        if local(name) == key {
+            found = Some(value);
+        }
+        rest = after;
+    }
+    found
+}
+
+/// The first attribute of `attrs` (name, raw value) and what follows it.
+fn next_attr(attrs: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
+    let start = attrs.iter().position(|b| !b.is_ascii_whitespace())?;
+    let rest = &attrs[start..];
+    let eq = rest.iter().position(|&b| b == b'=')?;
+    let name = rest[..eq].trim_ascii();
+    let after = rest[eq + 1..].trim_ascii_start();
+    let quote = *after.first()?;
+    if quote != b'"' && quote != b'\'' {
+        return None;
+    }
+    let end = after[1..].iter().position(|&b| b == quote)?;
+    Some((name, &after[1..1 + end], &after[end + 2..]))
 }
 
 fn attr_where(attrs: &[u8], wanted: impl Fn(&[u8]) -> bool) -> Option<&[u8]> {
@@ -386,24 +410,35 @@ fn unescape(raw: &[u8]) -> String {
     while let Some(at) = rest.find('&') {
         out.push_str(&rest[..at]);
         rest = &rest[at..];
-        let expanded = rest.find(';').filter(|&e| e <= 12).and_then(|end| {
-            let entity = &rest[1..end];
-            let c = match entity {
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                "amp" => Some('&'),
-                _ => entity
-                    .strip_prefix("#x")
-                    .or_else(|| entity.strip_prefix("#X"))
-                    .map(|hex| u32::from_str_radix(hex, 16))
-                    .or_else(|| entity.strip_prefix('#').map(str::parse::<u32>))
-                    .and_then(Result::ok)
-                    .and_then(char::from_u32),
-            };
-            c.map(|c| (c, end))
-        });
+        // a reference may carry leading zeros (`&#x00020AC;`); what runs on longer is text
+        let expanded = rest
+            .get(..rest.len().min(40))
+            .and_then(|head| head.find(';'))
+            .and_then(|end| {
+                let entity = &rest[1..end];
+                let c = match entity {
+                    "lt" => Some('<'),
+                    "gt" => Some('>'),
+                    "quot" => Some('"'),
+                    "apos" => Some('\''),
+                    "amp" => Some('&'),
+                    // as XML reads them: `x` in lower case, digits only, never 0 or a surrogate
+                    _ => entity
+                        .strip_prefix("#x")
+                        .filter(|hex| !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+                        .map(|hex| u32::from_str_radix(hex, 16))
+                        .or_else(|| {
+                            entity
+                                .strip_prefix('#')
+                                .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+                                .map(str::parse::<u32>)
+                        })
+                        .and_then(Result::ok)
+                        .filter(|&n| n != 0)
+                        .and_then(char::from_u32),
+                };
+                c.map(|c| (c, end))
+            });
         match expanded {
             Some((c, end)) => {
                 out.push(c);
@@ -1351,10 +1386,23 @@ mod tests {
         assert_eq!(unescape(b"#,##0.00 &quot;&#8364;&quot;"), "#,##0.00 \"€\"");
         assert_eq!(unescape(b"&#x20AC;&amp;&bogus;&"), "€&&bogus;&");
         assert_eq!(
+            unescape(b"Orders &#x00000000020AC; &#00000008364;"),
+            "Orders € €"
+        );
+        assert_eq!(unescape(b"&#0;&#X20AC;&#xZZ;"), "&#0;&#X20AC;&#xZZ;");
+        assert_eq!(
             attr_prefixed(b" sheetId=\"1\" rel:id=\"rId1\"", b"id"),
             Some(b"rId1".as_slice())
         );
-        assert_eq!(attr_prefixed(b" sheetId=\"1\" id=\"x\"", b"id"), None);
+        assert_eq!(
+            attr_prefixed(b" sheetId=\"1\" id=\"x\"", b"id"),
+            Some(b"x".as_slice())
+        );
+        assert_eq!(
+            attr_prefixed(b" foo:id=\"rIdX\" r:id=\"rId1\"", b"id"),
+            Some(b"rId1".as_slice()),
+            "the last, as calamine"
+        );
         assert_eq!(grouped(10_000_000), "10,000,000");
         assert_eq!(grouped(999), "999");
     }

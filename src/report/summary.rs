@@ -1295,6 +1295,20 @@ pub fn verdict(eval: &Evaluation) -> VerdictSummary {
                                     now.name,
                                     unknown_reasons(now)
                                 ),
+                                // not met, with a level between the two met: R1 keeps it
+                                Some(now)
+                                    if let Some(mid) = eval
+                                        .levels
+                                        .get(b + 1..current.unwrap_or(b + 1))
+                                        .and_then(|between| {
+                                            between.iter().find(|l| l.met == Some(true))
+                                        }) =>
+                                {
+                                    format!(
+                                        " {} is kept either way: {}, above it, is met.",
+                                        now.name, mid.name
+                                    )
+                                }
                                 Some(now) => {
                                     // not met: what the partner drops to unless the level
                                     // not known is met (or, before the deadline, it is)
@@ -1316,14 +1330,14 @@ pub fn verdict(eval: &Evaluation) -> VerdictSummary {
                                     };
                                     if eval.days_to_deadline < 0 {
                                         format!(
-                                            " {}'s {missing} {} not met: unless {} is, {drops}.",
+                                            " {}'s {missing} {} not met: unless {} is met, {drops}.",
                                             now.name,
                                             if plural { "were" } else { "was" },
                                             l.name
                                         )
                                     } else {
                                         format!(
-                                            " {}'s {missing} {} not met yet: unless {} by the deadline, or {} is, {drops}.",
+                                            " {}'s {missing} {} not met yet: unless {} met by the deadline or {} is met, {drops}.",
                                             now.name,
                                             if plural { "are" } else { "is" },
                                             if plural { "they are" } else { "it is" },
@@ -1530,7 +1544,7 @@ mod tests {
         held[2] = level("lap", "Learning Action Pack", vec![check(Mct, Some(false))]);
         assert_eq!(
             line(&held),
-            "Not known yet whether Silver is met: no competency exam rule for Silver is recorded. Learning Action Pack's Certified Trainers (MCTs) are not met yet: unless they are by the deadline, or Silver is, the partner is removed from the program."
+            "Not known yet whether Silver is met: no competency exam rule for Silver is recorded. Learning Action Pack's Certified Trainers (MCTs) are not met yet: unless they are met by the deadline or Silver is met, the partner is removed from the program."
         );
         // not met, with a level below that is: the partner drops to it
         let mut gold_unknown = held.clone();
@@ -1540,16 +1554,35 @@ mod tests {
         let mut e = evaluation(gold_unknown, Some("silver"));
         assert_eq!(
             verdict(&e).sentence,
-            "Not known yet whether Gold is met: the KPI units of Gold cannot be computed. Silver's competency exam rule is not met yet: unless it is by the deadline, or Gold is, the partner drops to Learning Action Pack."
+            "Not known yet whether Gold is met: the KPI units of Gold cannot be computed. Silver's competency exam rule is not met yet: unless it is met by the deadline or Gold is met, the partner drops to Learning Action Pack."
+        );
+        // a level between the one not known and the one held is met: it is kept (R1)
+        let mut four = vec![level("platinum", "Platinum", vec![check(KpiUnits, None)])];
+        four.extend(gold_unknown_met_gold(&e.levels));
+        assert!(
+            verdict(&evaluation(four, Some("silver")))
+                .sentence
+                .ends_with(" Silver is kept either way: Gold, above it, is met."),
         );
         e.days_to_deadline = -1;
         assert!(
             verdict(&e).sentence.ends_with(
-                "Silver's competency exam rule was not met: unless Gold is, the partner drops to Learning Action Pack."
+                "Silver's competency exam rule was not met: unless Gold is met, the partner drops to Learning Action Pack."
             ),
             "{}",
             verdict(&e).sentence
         );
+    }
+
+    /// `levels` with Gold met.
+    fn gold_unknown_met_gold(levels: &[LevelStatus]) -> Vec<LevelStatus> {
+        let mut out = levels.to_vec();
+        out[0] = level(
+            "gold",
+            "Gold",
+            vec![check(Requirement::KpiUnits, Some(true))],
+        );
+        out
     }
 
     fn evaluation(levels: Vec<LevelStatus>, current: Option<&str>) -> Evaluation {

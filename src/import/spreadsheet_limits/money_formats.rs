@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::money::Currency;
 
-use super::{Book, Limit, MAX_CURRENCY_RUNS, Sink, attr, number};
+use super::{Book, Limit, MAX_CURRENCIES, MAX_CURRENCY_RUNS, Sink, attr, number};
 
 /// A run's currency: an index into the book's currencies, or [`PLAIN`].
 type Shown = u16;
@@ -32,6 +32,8 @@ pub struct SheetCurrencies {
     /// Per column (0-based, as calamine counts it), its runs: in the order they were met
     /// while the sheet is read, then sorted by their start, none overlapping.
     columns: HashMap<u32, Vec<Run>>,
+    /// Columns a cell came to out of order (a row given again, or before an earlier one).
+    disordered: std::collections::HashSet<u32>,
 }
 
 impl SheetCurrencies {
@@ -53,6 +55,20 @@ impl SheetCurrencies {
         let mut added = 0;
         for col in clamp(c0)..clamp(c1) {
             let runs = self.columns.entry(col).or_default();
+            let in_order = runs.last().is_none_or(|last| r0 >= last.end);
+            if !in_order {
+                self.disordered.insert(col);
+            }
+            // a plain number read in order after no currency needs no run: only one after
+            // a currency's run ends it, and in a column read out of order each may be a
+            // cell given again
+            if shown == PLAIN
+                && in_order
+                && !self.disordered.contains(&col)
+                && runs.last().is_none_or(|last| last.shown == PLAIN)
+            {
+                continue;
+            }
             match runs.last_mut() {
                 // rows come in order: the rows between hold no number of this column (a
                 // cell's currency is looked up for numbers only), so the run spans them
@@ -137,8 +153,9 @@ impl<'a> SheetView<'a> {
 #[derive(Debug, Default)]
 pub struct CellCurrencies {
     sheets: Vec<(String, SheetCurrencies)>,
-    /// The currencies shown, each once (runs refer to them by index).
+    /// The currencies shown, each once (runs refer to them by index), and their indexes.
     table: Vec<Currency>,
+    index: HashMap<Currency, Shown>,
     /// Runs kept, in all sheets, against [`MAX_CURRENCY_RUNS`].
     runs: usize,
 }
@@ -166,13 +183,15 @@ impl CellCurrencies {
     ) -> Result<(), Limit> {
         let shown = match currency {
             None => PLAIN,
-            Some(c) => match self.table.iter().position(|t| *t == c) {
-                Some(i) => i as Shown,
-                None if self.table.len() < usize::from(PLAIN) => {
+            Some(c) => match self.index.get(&c) {
+                Some(&i) => i,
+                None if self.table.len() < MAX_CURRENCIES => {
+                    let i = self.table.len() as Shown;
                     self.table.push(c);
-                    (self.table.len() - 1) as Shown
+                    self.index.insert(c, i);
+                    i
                 }
-                None => return Err(Limit::CurrencyRuns),
+                None => return Err(Limit::Currencies),
             },
         };
         if self.sheets.last().is_none_or(|(n, _)| n != name) {
@@ -505,8 +524,18 @@ mod tests {
         sparse.finish();
         let s = sparse.sheet("S").unwrap();
         assert_eq!(s.sheet.columns[&0].len(), 1);
-        assert_eq!(s.sheet.columns[&1].len(), 1);
-        assert_eq!(sparse.runs, 2);
+        assert!(
+            s.sheet.columns.get(&1).is_none_or(Vec::is_empty),
+            "plain numbers read in order after no currency take no run"
+        );
+        assert_eq!(sparse.runs, 1);
+        // a plain number after a currency's run ends it
+        sparse.add("S", (500, 501), (0, 1), None).unwrap();
+        sparse.add("S", (600, 601), (0, 1), eur).unwrap();
+        sparse.finish();
+        let s = sparse.sheet("S").unwrap();
+        assert_eq!(s.at(500, 0), None);
+        assert_eq!(s.at(600, 0), Some(&Currency::EUR));
         assert_eq!(s.at(9, 0), Some(&Currency::EUR));
         assert_eq!(s.at(18, 1), None);
     }
