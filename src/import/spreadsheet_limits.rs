@@ -168,7 +168,7 @@ pub enum Limit {
     #[error("its cells shown in a currency make more than {limit} separate groups, over lpkpi's limit", limit = grouped(MAX_CURRENCY_RUNS as u64))]
     CurrencyRuns,
     /// Too many different currencies shown.
-    #[error("its cells show more than {MAX_CURRENCIES} different currencies, over lpkpi's limit")]
+    #[error("its cells show more than {limit} different currencies, over lpkpi's limit", limit = grouped(MAX_CURRENCIES as u64))]
     Currencies,
     /// An `.xls` workbook is too large.
     #[error("it is {size} MiB, over lpkpi's limit of {limit} MiB for .xls workbooks", size = mib(*.bytes), limit = mib(MAX_XLS_BYTES))]
