@@ -340,21 +340,18 @@ fn local(name: &[u8]) -> &[u8] {
 
 /// The value of attribute `key` in a tag's attribute text, raw (entities not expanded).
 fn attr<'a>(attrs: &'a [u8], key: &[u8]) -> Option<&'a [u8]> {
-    attr_where(attrs, |name| name == key)
+    attributes(attrs)
+        .find(|(name, _)| *name == key)
+        .map(|(_, v)| v)
 }
 
 /// The value of the last attribute whose local name is `key`, with or without a prefix
 /// (`r:id`, `relationships:id`, `id`: workbooks differ, and calamine takes the last of any).
 fn attr_prefixed<'a>(attrs: &'a [u8], key: &[u8]) -> Option<&'a [u8]> {
-    let mut found = None;
-    let mut rest = attrs;
-    while let Some((name, value, after)) = next_attr(rest) {
-        if local(name) == key {
-            found = Some(value);
-        }
-        rest = after;
-    }
-    found
+    attributes(attrs)
+        .filter(|(name, _)| local(name) == key)
+        .last()
+        .map(|(_, v)| v)
 }
 
 /// The first attribute of `attrs` (name, raw value) and what follows it.
@@ -372,25 +369,15 @@ fn next_attr(attrs: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
     Some((name, &after[1..1 + end], &after[end + 2..]))
 }
 
-fn attr_where(attrs: &[u8], wanted: impl Fn(&[u8]) -> bool) -> Option<&[u8]> {
+/// The attributes of a tag's attribute text, in order (name, raw value), until one that
+/// cannot be read.
+fn attributes(attrs: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
     let mut rest = attrs;
-    loop {
-        let start = rest.iter().position(|b| !b.is_ascii_whitespace())?;
-        rest = &rest[start..];
-        let eq = rest.iter().position(|&b| b == b'=')?;
-        let name = rest[..eq].trim_ascii();
-        let after = rest[eq + 1..].trim_ascii_start();
-        let quote = *after.first()?;
-        if quote != b'"' && quote != b'\'' {
-            return None;
-        }
-        let end = after[1..].iter().position(|&b| b == quote)?;
-        let value = &after[1..1 + end];
-        if wanted(name) {
-            return Some(value);
-        }
-        rest = &after[end + 2..];
-    }
+    std::iter::from_fn(move || {
+        let (name, value, after) = next_attr(rest)?;
+        rest = after;
+        Some((name, value))
+    })
 }
 
 fn number(raw: &[u8]) -> Option<u64> {
