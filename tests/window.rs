@@ -672,10 +672,17 @@ fn the_whole_loop_from_drop_to_export() {
     h.run_steps(2);
     h.get_by_label("Use this path").click();
     h.run_steps(2);
-    wait(&mut h, "the export", |_| summary.exists());
+    // the file is in place a moment before the worker's message that says so reaches the
+    // window: wait for the notification, not for the file alone
+    wait(&mut h, "the export's notification", |app| {
+        app.state
+            .notes
+            .iter()
+            .any(|n| n.file.as_deref() == Some(summary.as_path()))
+    });
+    assert!(summary.exists());
     // the notification offers the file (looked at first: it is shown for a few seconds, and
     // reading the PDF back below takes a while in a debug build on a busy machine)
-    h.run_steps(2);
     h.get_by_label("Open");
     h.get_by_label("Show in folder");
     let pdf = std::fs::read(&summary).unwrap();
