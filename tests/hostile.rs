@@ -1578,6 +1578,28 @@ fn spreadsheet_cases() -> Vec<Case> {
         })
         .exit(&[2])
         .one_line(),
+        // calamine finds its parts by name, not by their root element: a part rooted
+        // otherwise is read, and checked, all the same (this one held calamine in a loop)
+        case(g, "ods_content_unclosed_under_another_root", |c| {
+            let rows = sheet_rows();
+            let mut content = ods_head().replace("office:document-content", "officeoffice");
+            content.push_str(&ods_row(&rows[0], ""));
+            content.push_str(&ods_row(&rows[1], ""));
+            report(&[&c.write("rooted.ods", ods(Part::Bytes(content.into_bytes())))])
+        })
+        .exit(&[2])
+        .one_line()
+        .err_has("ends inside a table"),
+        case(g, "xlsx_far_cell_under_another_root", |c| {
+            let sheet = sheet_xml("A1:E3", r#"<row r="1000000"><c r="XFD1000000"><v>1</v></c></row>"#)
+                .replace("<worksheet ", "<wrksheet ")
+                .replace("</worksheet>", "</wrksheet>");
+            report(&[&c.write("rooted.xlsx", xlsx(Part::Bytes(sheet.into_bytes()), None))])
+        })
+        .peak_below(256)
+        .exit(&[2])
+        .one_line()
+        .err_has("over lpkpi's limit"),
         case(g, "ods_content_deflate_bomb", |c| {
             report(&[&c.write("bomb.ods", ods_bomb())])
         })

@@ -319,6 +319,40 @@ impl Book {
             .map_or_else(|| part.to_string(), |(name, _)| name.clone())
     }
 
+    /// The scan a part needs by its name, as calamine finds parts: by name, never by their
+    /// root element. `content.xml` is an ODS's cells, the target of a sheet's relationship a
+    /// worksheet, and shared strings, formats, the workbook and relationships go by their file
+    /// names (calamine's own lookup of those ignores case). A part that names its root
+    /// otherwise is read all the same, so it is checked all the same (a sheet rooted
+    /// `<wrksheet>` spanning XFD1000000 aborted the process; an ODS `content.xml` so rooted
+    /// with its table unclosed held calamine in a loop). None for the other parts, scanned as
+    /// their root element says.
+    fn part_kind(&self, part: &str) -> Option<Part> {
+        let file = part.rsplit('/').next().unwrap_or(part);
+        let is = |name: &str| file.eq_ignore_ascii_case(name);
+        // a target of the relationship a sheet of the workbook names (not a theme's, say)
+        let target = self.targets.iter().any(|(id, target)| {
+            let target = target.trim_start_matches('/');
+            (part == target || part.ends_with(&format!("/{target}")))
+                && self.sheet_ids.iter().any(|(_, rid)| rid == id)
+        });
+        Some(if part == "content.xml" {
+            Part::Ods(OdsScan::new(part.to_string()))
+        } else if is("workbook.xml") {
+            Part::Workbook
+        } else if file.to_ascii_lowercase().ends_with(".rels") {
+            Part::Relationships
+        } else if is("sharedStrings.xml") {
+            Part::Shared(SharedScan::new(part.to_string()))
+        } else if is("styles.xml") {
+            Part::Styles(money_formats::StylesScan::new())
+        } else if target {
+            Part::Sheet(SheetScan::new(self.sheet_name(part), part.to_string()))
+        } else {
+            return None;
+        })
+    }
+
     fn finish(mut self) -> Result<CellCurrencies, Refusal> {
         if self.ods_cells > MAX_CELLS {
             return Err(Limit::BookCells {
@@ -1192,7 +1226,7 @@ fn scan_part<R: Read>(
 ) -> Result<(), Refusal> {
     let mut sink = PartScan {
         part,
-        kind: Part::Unknown,
+        kind: book.part_kind(part).unwrap_or(Part::Unknown),
     };
     let markup = || Limit::Markup {
         part: part.to_string(),
