@@ -496,6 +496,8 @@ impl eframe::App for LpkpiApp {
         while let Some(done) = self.jobs.poll() {
             self.job_done(done, &ctx);
         }
+        // an export or a chart that waited for the running task
+        self.output_when_settled();
         if self.state.running.is_some() {
             ctx.request_repaint_after(Duration::from_millis(100));
         }

@@ -125,8 +125,25 @@ impl LpkpiApp {
         }
     }
 
+    /// Whether a save must wait for the task under way (opening, reading an import, a save,
+    /// a write): it owns the progress bar and the guard against replacing the workspace
+    /// meanwhile, which a second task would clear when it ends. Said, and the close that asked
+    /// for the save asks again.
+    fn save_waits(&mut self) -> bool {
+        let Some(r) = &self.state.running else {
+            return false;
+        };
+        let why = format!("Not saved: {} is under way; save once it ends", r.label);
+        self.error(why.clone());
+        self.save_abandoned(&why);
+        true
+    }
+
     /// Save into the workspace's file (Save As when it has none).
     pub(super) fn save(&mut self) {
+        if self.save_waits() {
+            return;
+        }
         match &self.doc {
             Some(doc) => {
                 self.state.running = Some(Running {
@@ -149,6 +166,9 @@ impl LpkpiApp {
     pub(super) fn save_as(&mut self, mut path: PathBuf) {
         if path.extension().is_none() {
             path.set_extension("ron");
+        }
+        if self.save_waits() {
+            return;
         }
         self.state.running = Some(Running {
             label: "Saving".into(),
@@ -223,7 +243,7 @@ impl LpkpiApp {
 
     /// Export the summary to `path` (rendered now, written on a worker thread).
     pub(super) fn export(&mut self, path: PathBuf, format: Format) {
-        if !self.state.settled() {
+        if !self.state.settled() || self.state.running.is_some() {
             self.wait_for_figures(WaitingOutput::Export(path, format));
             return;
         }
@@ -261,9 +281,10 @@ impl LpkpiApp {
         self.jobs.export(path, export);
     }
 
-    /// Write `output` once the figures are the workspace's as it is (the recompute under way
-    /// ends in [`LpkpiApp::output_when_settled`]); outputs asked for meanwhile are written in
-    /// turn.
+    /// Write `output` once the figures are the workspace's as it is and no other task runs
+    /// (the one running owns the progress bar, and its end clears it): the recompute or the
+    /// task under way ends in [`LpkpiApp::output_when_settled`]. Outputs asked for meanwhile
+    /// are written in turn.
     pub(super) fn wait_for_figures(&mut self, output: WaitingOutput) {
         let path = match &output {
             WaitingOutput::Export(path, _) | WaitingOutput::Chart(path) => {
@@ -271,16 +292,21 @@ impl LpkpiApp {
             }
         };
         self.waiting_output.push(output);
-        self.info(format!("{path} is written once the figures are worked out"));
+        let after = match &self.state.running {
+            Some(r) if self.state.settled() => format!("once {} ends", r.label),
+            _ => "once the figures are worked out".to_string(),
+        };
+        self.info(format!("{path} is written {after}"));
     }
 
-    /// The figures settled: write what waited for them, in the order asked.
+    /// Each frame, and when figures arrive: while the figures are settled and nothing runs,
+    /// write the next output that waited, in the order asked (a write runs until it is done).
     pub(super) fn output_when_settled(&mut self) {
-        if !self.state.settled() {
-            return;
-        }
-        for output in std::mem::take(&mut self.waiting_output) {
-            match output {
+        while self.state.settled()
+            && self.state.running.is_none()
+            && !self.waiting_output.is_empty()
+        {
+            match self.waiting_output.remove(0) {
                 WaitingOutput::Export(path, format) => self.export(path, format),
                 WaitingOutput::Chart(path) => self.chart_picked(path),
             }

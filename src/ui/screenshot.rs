@@ -22,7 +22,7 @@ impl LpkpiApp {
     /// its title, axes and labelled targets), as SVG or PNG by the file's extension, drawn and
     /// written on a worker thread.
     pub(super) fn chart_picked(&mut self, path: PathBuf) {
-        if !self.state.settled() {
+        if !self.state.settled() || self.state.running.is_some() {
             self.wait_for_figures(super::app::WaitingOutput::Chart(path));
             return;
         }
@@ -44,6 +44,12 @@ impl LpkpiApp {
         };
         let partner = self.state.workspace.partner_name();
         let svg = crate::report::chart::svg(&out.eval, partner, metric, 900, 480);
+        // the write owns the progress bar until it is done ([`LpkpiApp::wrote`] clears it)
+        self.state.running = Some(super::state::Running {
+            label: format!("Writing {}", path.display()),
+            cancellable: false,
+            measured: false,
+        });
         self.jobs.write_chart(path, svg);
     }
 
