@@ -689,7 +689,11 @@ fn killed_while_saving_200_times_the_workspace_always_loads() {
             .spawn()
             .unwrap();
         seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
-        let after = if round < 200 { 5 + (seed >> 33) % 60 } else { 2000 };
+        let after = if round < 200 {
+            5 + (seed >> 33) % 60
+        } else {
+            2000
+        };
         std::thread::sleep(std::time::Duration::from_millis(after));
         c.kill().unwrap(); // SIGKILL
         c.wait().unwrap();
