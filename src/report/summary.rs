@@ -609,11 +609,7 @@ pub fn freshness(eval: &Evaluation, files: &[crate::import::ImportedFile]) -> Ve
 /// was imported into the workspace; None when no file has that day (a report straight from
 /// files).
 pub fn last_import(files: &[crate::import::ImportedFile]) -> Option<String> {
-    files
-        .iter()
-        .filter_map(|f| f.imported_at)
-        .max()
-        .map(|at| format!("last import {}", at.date()))
+    last_import_day(files).map(|day| format!("last import {day}"))
 }
 
 /// The evaluation's warnings a list of warnings shows: all but the anniversary's passing,
