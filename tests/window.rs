@@ -665,15 +665,7 @@ fn the_whole_loop_from_drop_to_export() {
 
     // export the summary as PDF (Ctrl+E), typing the path
     let summary = dir.path().join("summary.pdf");
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
-    h.run_steps(4);
-    let prompt = h.get_by_label("Path");
-    prompt.focus();
-    h.run_steps(1);
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.get_by_label("Path")
-        .type_text(&summary.display().to_string());
-    h.run_steps(2);
+    type_export_path(&mut h, &summary);
     h.get_by_label("Use this path").click();
     h.run_steps(2);
     // the file is in place a moment before the worker's message that says so reaches the
@@ -734,6 +726,18 @@ fn the_whole_loop_from_drop_to_export() {
     );
 }
 
+/// Open the export prompt (Ctrl+E) and type `path` into it, over what it proposes.
+fn type_export_path(h: &mut Harness<'static, LpkpiApp>, path: &std::path::Path) {
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
+    h.run_steps(4);
+    h.get_by_label("Path").focus();
+    h.run_steps(1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("Path")
+        .type_text(&path.display().to_string());
+    h.run_steps(2);
+}
+
 /// An export asked for while the figures are being worked out waits for them: the file says
 /// the workspace as it is, never the figures of the edit before. (The edit is made here in the
 /// frame of the click, as a large workspace's recompute would still be running then.)
@@ -744,14 +748,7 @@ fn an_export_waits_for_the_figures_of_the_last_edit() {
     settle(&mut h);
     let before = totals(h.state()).1;
     let summary = dir.path().join("summary.pdf");
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
-    h.run_steps(4);
-    h.get_by_label("Path").focus();
-    h.run_steps(1);
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.get_by_label("Path")
-        .type_text(&summary.display().to_string());
-    h.run_steps(2);
+    type_export_path(&mut h, &summary);
     // the EUR rate edited through the core, its figures not derived yet
     let state = &mut h.state_mut().state;
     let mut rate = state.workspace.rates[0].clone();
@@ -795,14 +792,7 @@ fn an_export_waits_for_the_running_task_and_a_save_is_refused() {
     };
     h.state_mut().state.running = Some(running.clone());
     let summary = dir.path().join("summary.pdf");
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
-    h.run_steps(4);
-    h.get_by_label("Path").focus();
-    h.run_steps(1);
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.get_by_label("Path")
-        .type_text(&summary.display().to_string());
-    h.run_steps(2);
+    type_export_path(&mut h, &summary);
     h.get_by_label("Use this path").click();
     h.run_steps(4);
     std::thread::sleep(Duration::from_millis(300));
