@@ -1590,6 +1590,18 @@ fn spreadsheet_cases() -> Vec<Case> {
         .exit(&[2])
         .one_line()
         .err_has("ends inside a table"),
+        // a quote inside a processing instruction, which ends at "?>" all the same: the
+        // table after it is seen, and its missing end (found by the workbook_parts fuzz target)
+        case(g, "ods_table_unclosed_after_a_quote_in_a_processing_instruction", |c| {
+            let rows = sheet_rows();
+            let mut content = ods_head().replacen("<?xml", "<?xmp a\"?><?xml", 1);
+            content.push_str(&ods_row(&rows[0], ""));
+            content.push_str(&ods_row(&rows[1], ""));
+            report(&[&c.write("pi.ods", ods(Part::Bytes(content.into_bytes())))])
+        })
+        .exit(&[2])
+        .one_line()
+        .err_has("ends inside a table"),
         case(g, "xlsx_far_cell_under_another_root", |c| {
             let sheet = sheet_xml("A1:E3", r#"<row r="1000000"><c r="XFD1000000"><v>1</v></c></row>"#)
                 .replace("<worksheet ", "<wrksheet ")

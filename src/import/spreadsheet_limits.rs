@@ -1216,6 +1216,9 @@ enum State {
     Tag,
     Comment,
     CData,
+    /// A processing instruction (`<?...?>`), which ends at `?>` whatever quotes it holds, as
+    /// calamine's XML reader ends it (a quote in one used to hide the tags after it).
+    Pi,
 }
 
 /// Read one part as a stream of tags and text, telling `book` what it holds.
@@ -1293,7 +1296,10 @@ fn scan_part<R: Read>(
                     if tag.len() as u64 > MAX_MARKUP {
                         return Err(markup().into());
                     }
-                    if tag == b"!--" {
+                    if tag == b"?" {
+                        state = State::Pi;
+                        tail = [0, 0];
+                    } else if tag == b"!--" {
                         state = State::Comment;
                         tail = [0, 0];
                     } else if tag == b"![CDATA[" {
@@ -1302,7 +1308,7 @@ fn scan_part<R: Read>(
                         text_run = 0;
                     }
                 }
-                State::Comment | State::CData => {
+                State::Comment | State::CData | State::Pi => {
                     let cdata = state == State::CData;
                     let rest = &buf[i..n];
                     let end = rest.iter().position(|&b| b == b'>');
@@ -1325,7 +1331,12 @@ fn scan_part<R: Read>(
                         Some(p) => {
                             i += p + 1;
                             let closing = if cdata { *b"]]" } else { *b"--" };
-                            if tail == closing {
+                            let closed = if state == State::Pi {
+                                tail[1] == b'?'
+                            } else {
+                                tail == closing
+                            };
+                            if closed {
                                 state = State::Text;
                                 text_run = 0;
                             } else {
