@@ -705,13 +705,7 @@ fn the_whole_loop_from_drop_to_export() {
         egui::Modifiers::COMMAND.plus(egui::Modifiers::SHIFT),
         egui::Key::S,
     );
-    h.run_steps(4);
-    h.get_by_label("Path").focus();
-    h.run_steps(1);
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.get_by_label("Path")
-        .type_text(&saved.display().to_string());
-    h.run_steps(2);
+    type_path(&mut h, &saved);
     h.get_by_label("Use this path").click();
     h.run_steps(2);
     wait(&mut h, "the save", |app| !app.state.dirty());
@@ -729,6 +723,11 @@ fn the_whole_loop_from_drop_to_export() {
 /// Open the export prompt (Ctrl+E) and type `path` into it, over what it proposes.
 fn type_export_path(h: &mut Harness<'static, LpkpiApp>, path: &std::path::Path) {
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
+    type_path(h, path);
+}
+
+/// In the path prompt just opened, type `path` over what it proposes.
+fn type_path(h: &mut Harness<'static, LpkpiApp>, path: &std::path::Path) {
     h.run_steps(4);
     h.get_by_label("Path").focus();
     h.run_steps(1);
