@@ -606,10 +606,7 @@ fn import(path: &Path, files: &[PathBuf], now: NaiveDateTime) -> Result<(), CliE
     // export is then read a block at a time, never all in memory.
     let mut opened = Vec::new();
     for f in files {
-        let name = f.file_name().map_or_else(
-            || f.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        );
+        let name = crate::files::name_of(f);
         opened.push((name, open_export(f)?, f));
     }
     let inputs: Vec<(String, crate::import::Export<'_>)> = opened

@@ -162,6 +162,14 @@ pub struct Opened {
     pub len: u64,
 }
 
+/// The name a file is shown by: its file name, or the whole path when it has none (`/`, `..`).
+pub fn name_of(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
 /// Open the regular file at `path` (a symbolic link to one is fine) if it is at most `cap`
 /// bytes, without reading it; `what` names its kind in the error ("an export").
 pub fn open_capped(path: &Path, cap: u64, what: &'static str) -> Result<Opened, FileError> {

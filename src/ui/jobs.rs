@@ -300,14 +300,8 @@ impl Jobs {
             )
             .map_err(JobError::from)
             .and_then(|bytes| {
-                crate::import::official::read_official(
-                    &path.file_name().map_or_else(
-                        || path.display().to_string(),
-                        |n| n.to_string_lossy().into_owned(),
-                    ),
-                    &bytes,
-                )
-                .map_err(JobError::from)
+                crate::import::official::read_official(&crate::files::name_of(&path), &bytes)
+                    .map_err(JobError::from)
             });
             Done::Official(report)
         });
@@ -337,10 +331,7 @@ impl Jobs {
                 files
                     .into_iter()
                     .map(|f| {
-                        let name = f.path().file_name().map_or_else(
-                            || f.path().display().to_string(),
-                            |n| n.to_string_lossy().into_owned(),
-                        );
+                        let name = crate::files::name_of(f.path());
                         // a path on disk is read as every input is, when it is parsed
                         let source = if f.path().as_os_str().is_empty() {
                             f.bytes().map(|b| Source::Bytes(Arc::new(b)))
@@ -370,10 +361,7 @@ impl Jobs {
             let inputs = paths
                 .into_iter()
                 .map(|p| {
-                    let name = p.file_name().map_or_else(
-                        || p.display().to_string(),
-                        |n| n.to_string_lossy().into_owned(),
-                    );
+                    let name = crate::files::name_of(&p);
                     (name, Ok(Source::Disk(p)))
                 })
                 .collect();

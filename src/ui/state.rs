@@ -673,10 +673,7 @@ impl Then {
             Then::New => "Save changes before starting a new workspace?".into(),
             Then::Open(path) => format!(
                 "Save changes before opening {}?",
-                path.file_name().map_or_else(
-                    || path.display().to_string(),
-                    |n| n.to_string_lossy().into_owned()
-                )
+                crate::files::name_of(path)
             ),
         }
     }
@@ -853,10 +850,7 @@ impl AppState {
     /// The window title: workspace, partner, unsaved marker.
     pub fn title(&self) -> String {
         let file = match (&self.path, self.demo) {
-            (Some(p), _) => p.file_name().map_or_else(
-                || p.display().to_string(),
-                |n| n.to_string_lossy().into_owned(),
-            ),
+            (Some(p), _) => crate::files::name_of(p),
             (None, true) => "demo workspace".to_string(),
             (None, false) => "untitled".to_string(),
         };
