@@ -1859,6 +1859,52 @@ fn reconciliation_shows_the_planted_differences() {
     assert!(h.state().state.workspace.official.is_empty());
 }
 
+/// The dashboard's report picked while another task runs (here a stand-in for a workspace
+/// being opened) is not read, and says why: its edit would land on whatever workspace that
+/// task leaves. Picked again once the task ends, it is read, and its reading, the running task
+/// meanwhile, leaves the status bar to the figures when it ends.
+#[test]
+fn the_dashboards_report_waits_for_the_running_task() {
+    let mut h = harness(imported());
+    settle(&mut h);
+    h.get_by_label("Reconciliation").click();
+    h.run_steps(2);
+    h.state_mut().state.running = Some(lpkpi::ui::state::Running {
+        label: "Opening other.ron".into(),
+        cancellable: false,
+        measured: false,
+    });
+    let pick = |h: &mut Harness<'static, LpkpiApp>| {
+        h.get_by_label("Import the dashboard's report…").click();
+        h.run_steps(4);
+        use_path(h, &data().join("official-dashboard.csv"));
+    };
+    pick(&mut h);
+    // the browser looks at the path on a thread, then the pick is refused
+    wait(&mut h, "the refusal", |app| {
+        app.state.notes.iter().any(|n| {
+            n.text
+                .contains("official-dashboard.csv not read: Opening other.ron is under way")
+        })
+    });
+    h.run_steps(2);
+    let app = h.state();
+    assert!(app.state.workspace.official.is_empty(), "read meanwhile");
+    assert_eq!(
+        app.state.running.as_ref().map(|r| r.label.as_str()),
+        Some("Opening other.ron"),
+        "the running task keeps the progress bar"
+    );
+    // the task ends: picked again, it is read
+    h.state_mut().state.running = None;
+    pick(&mut h);
+    wait(&mut h, "the report's lines", |app| {
+        app.state.workspace.official.len() == 106 && app.state.running.is_none()
+    });
+    settle(&mut h);
+    assert!(!h.state().busy());
+}
+
 /// A whole 1x1 PNG, as an image editor writes it.
 const PNG: &[u8] = b"\x89\x50\x4E\x47\x0D\x0A\x1A\x0A\x00\x00\x00\x0D\x49\x48\x44\x52\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1F\x15\xC4\x89\x00\x00\x00\x0D\x49\x44\x41\x54\x78\x9C\x63\xF8\xCF\xC0\xF0\x1F\x00\x05\x00\x01\xFF\x89\x99\x3D\x1D\x00\x00\x00\x00\x49\x45\x4E\x44\xAE\x42\x60\x82";
 

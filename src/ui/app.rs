@@ -214,12 +214,15 @@ impl LpkpiApp {
         app
     }
 
-    /// Whether a job is running or figures (the workspace's, an import preview's) are being
-    /// derived (tests wait on this).
+    /// Whether a job is running, figures (the workspace's, an import preview's) are being
+    /// derived, or the window's file browser is reading a folder or looking at a path (tests
+    /// wait on this). A sort of the purchases on a worker is not counted: its order is taken
+    /// when the panel is drawn, so it would stay pending while another panel is shown.
     pub fn busy(&self) -> bool {
         self.state.running.is_some()
             || !self.state.settled()
             || (self.state.preview.as_ref()).is_some_and(|p| p.stale(self.state.figures_key()))
+            || (self.state.browser.as_ref()).is_some_and(|b| b.checking || b.listing.is_none())
     }
 
     /// Log an error (shown as a toast too).
@@ -354,7 +357,11 @@ impl LpkpiApp {
                 }
             }
             Command::Paper(paper) => self.state.paper = paper,
-            Command::LoadOfficial(path) => self.jobs.official(path),
+            Command::LoadOfficial(path) => {
+                if self.reading(&path, "the dashboard's report") {
+                    self.jobs.official(path);
+                }
+            }
             Command::SelectReconcileMonth(month) => self.views.reconcile.selected = month,
             Command::ShowMonth(month) => {
                 self.views.purchases.clear_filters();
@@ -384,9 +391,35 @@ impl LpkpiApp {
                 self.after_save = None;
             }
             Command::SaveChart => self.save_chart(),
-            Command::LoadProfile(path) => self.jobs.profile(path),
+            Command::LoadProfile(path) => {
+                if self.reading(&path, "the program profile") {
+                    self.jobs.profile(path);
+                }
+            }
             Command::SelectRow(i) => self.select_row(i),
         }
+    }
+
+    /// Whether a file whose content becomes an edit (the dashboard's report, a program
+    /// profile) may be read now: not while another task runs (an open would land the edit on
+    /// the other workspace, and the task owns the progress bar). When it may, it is the running
+    /// task till it is read, so that nothing replaces the workspace meanwhile.
+    fn reading(&mut self, path: &std::path::Path, what: &str) -> bool {
+        if let Some(r) = &self.state.running {
+            let why = format!(
+                "{} not read: {} is under way; try again once it ends",
+                path.display(),
+                r.label
+            );
+            self.error(why);
+            return false;
+        }
+        self.state.running = Some(Running {
+            label: format!("Reading {what} {}", crate::files::name_of(path)),
+            cancellable: false,
+            measured: false,
+        });
+        true
     }
 
     /// Ask "save changes first?" before `then` drops the unsaved changes.
@@ -442,6 +475,7 @@ impl LpkpiApp {
             Done::Warning(e) => self.error(e),
             Done::Quiet => {}
             Done::Official(Ok(report)) => {
+                self.state.running = None;
                 let (n, bad) = (report.lines.len(), report.rejected.len());
                 for (line, why) in report.rejected.iter().take(20) {
                     self.error(format!("Dashboard report line {line}: {why}"));
@@ -461,11 +495,17 @@ impl LpkpiApp {
                     }
                 ));
             }
-            Done::Official(Err(e)) => self.error(format!("Dashboard report not read: {e}")),
-            Done::Profile(result) => match result {
-                Ok(p) => self.edit(Edit::Profile(ProfileChoice::Custom(Box::new(p)))),
-                Err(e) => self.error(e.to_string()),
-            },
+            Done::Official(Err(e)) => {
+                self.state.running = None;
+                self.error(format!("Dashboard report not read: {e}"));
+            }
+            Done::Profile(result) => {
+                self.state.running = None;
+                match result {
+                    Ok(p) => self.edit(Edit::Profile(ProfileChoice::Custom(Box::new(p)))),
+                    Err(e) => self.error(e.to_string()),
+                }
+            }
         }
     }
 
@@ -496,6 +536,7 @@ impl eframe::App for LpkpiApp {
         while let Some(done) = self.jobs.poll() {
             self.job_done(done, &ctx);
         }
+        self.dialog_still_awaited();
         // an export or a chart that waited for the running task
         self.output_when_settled();
         if self.state.running.is_some() {

@@ -24,6 +24,12 @@ use super::file_browser::FileBrowser;
 use super::state::{AppState, Running, UnsavedPrompt};
 use crate::report::Format;
 
+/// The status bar's words while a native file dialog is awaited.
+const WAITING_FOR_THE_DIALOG: &str = "Waiting for the file dialog";
+
+/// The status bar's words while the probe for a native file dialog runs.
+const LOOKING_FOR_THE_DIALOG: &str = "Looking for the desktop's file dialog";
+
 /// Whether the desktop's file dialog can answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum NativeDialog {
@@ -238,24 +244,55 @@ impl LpkpiApp {
             NativeDialog::Missing => self.open_browser(pick, start, name),
             NativeDialog::Probing => {
                 self.parked_pick = Some(pick);
-                self.state.running = Some(Running {
-                    label: "Looking for the desktop's file dialog".into(),
-                    cancellable: true,
-                    measured: false,
-                });
+                self.dialog_waits(LOOKING_FOR_THE_DIALOG);
             }
             NativeDialog::Answers => {
                 self.dialog_request += 1;
                 self.dialog_open = true;
                 self.dialog_pick = Some((pick, start.clone(), name.clone()));
-                self.state.running = Some(Running {
-                    label: "Waiting for the file dialog".into(),
-                    cancellable: true,
-                    measured: false,
-                });
+                self.dialog_waits(WAITING_FOR_THE_DIALOG);
                 self.jobs.dialog(self.dialog_request, pick, start, name);
             }
         }
+    }
+
+    /// A native dialog (or the probe for one) is waited for: it is the running task shown in
+    /// the status bar, with Cancel, unless another task runs (an export asked for during an
+    /// import): that one keeps the progress bar and the guard against replacing the workspace.
+    fn dialog_waits(&mut self, label: &str) {
+        if self.state.running.is_none() {
+            self.state.running = Some(Running {
+                label: label.into(),
+                cancellable: true,
+                measured: false,
+            });
+        }
+    }
+
+    /// A native dialog still awaited when the task beside it ended takes the status bar again
+    /// (its Cancel and "Browse in the window instead").
+    pub(super) fn dialog_still_awaited(&mut self) {
+        if self.parked_pick.is_some() {
+            self.dialog_waits(LOOKING_FOR_THE_DIALOG);
+        } else if self.dialog_open {
+            self.dialog_waits(WAITING_FOR_THE_DIALOG);
+        }
+    }
+
+    /// The wait for a native dialog ended: its entry in the status bar goes (another task's
+    /// stays).
+    fn dialog_ends(&mut self) {
+        if self.waiting_for_a_dialog() {
+            self.state.running = None;
+        }
+    }
+
+    /// Whether the running task is the wait for a native dialog.
+    fn waiting_for_a_dialog(&self) -> bool {
+        self.state
+            .running
+            .as_ref()
+            .is_some_and(|r| r.label == WAITING_FOR_THE_DIALOG || r.label == LOOKING_FOR_THE_DIALOG)
     }
 
     /// The probe at start answered: remember it, and show the pick asked for meanwhile.
@@ -269,7 +306,7 @@ impl LpkpiApp {
             NativeDialog::Missing
         };
         if let Some(pick) = self.parked_pick.take() {
-            self.state.running = None;
+            self.dialog_ends();
             self.ask_path(pick);
         }
     }
@@ -315,7 +352,7 @@ impl LpkpiApp {
         };
         self.dialog_request += 1;
         self.dialog_open = false;
-        self.state.running = None;
+        self.dialog_ends();
         self.open_browser(pick, start, name);
     }
 
@@ -335,13 +372,16 @@ impl LpkpiApp {
 
     /// Stop waiting for the file dialog (or its probe), or stop the running job.
     pub(super) fn cancel_job(&mut self) {
-        if let Some(pick) = self.parked_pick.take() {
-            self.state.running = None;
+        if !self.waiting_for_a_dialog() {
+            // another task's Cancel; a dialog waited for beside it answers on its own
+            self.jobs.cancel();
+        } else if let Some(pick) = self.parked_pick.take() {
+            self.dialog_ends();
             self.answer(pick, None);
         } else if self.dialog_open {
             self.dialog_open = false;
             self.dialog_request += 1;
-            self.state.running = None;
+            self.dialog_ends();
             if let Some((pick, ..)) = self.dialog_pick.take() {
                 self.answer(pick, None);
             }
@@ -357,7 +397,7 @@ impl LpkpiApp {
         }
         self.dialog_open = false;
         self.dialog_pick = None;
-        self.state.running = None;
+        self.dialog_ends();
         self.answer(pick, paths);
     }
 
