@@ -185,7 +185,11 @@ pub struct FileBrowser {
     pub message: Option<String>,
     /// A path being looked at on a thread.
     pub checking: bool,
+    /// The folder reading whose answer is awaited (older answers are dropped).
     request: u64,
+    /// The look at a path whose answer is awaited, counted apart: a path looked at before the
+    /// folder is read must not drop the folder's answer.
+    check_request: u64,
     tx: Sender<Report>,
     rx: Receiver<Report>,
     ctx: egui::Context,
@@ -216,6 +220,7 @@ impl FileBrowser {
             message: None,
             checking: false,
             request: 0,
+            check_request: 0,
             tx,
             rx,
             ctx,
@@ -227,6 +232,9 @@ impl FileBrowser {
     /// Show `dir` (read on a thread; an answer for an older request is dropped).
     pub fn go(&mut self, dir: PathBuf) {
         self.request += 1;
+        // a path being looked at in the folder left is not acted on
+        self.check_request += 1;
+        self.checking = false;
         self.dir = dir.clone();
         self.listing = None;
         self.selected.clear();
@@ -253,10 +261,10 @@ impl FileBrowser {
 
     /// Look at `path` on a thread, then act on it ([`FileBrowser::checked`]).
     fn check(&mut self, path: PathBuf) {
-        self.request += 1;
+        self.check_request += 1;
         self.checking = true;
         self.message = None;
-        let (tx, ctx, request) = (self.tx.clone(), self.ctx.clone(), self.request);
+        let (tx, ctx, request) = (self.tx.clone(), self.ctx.clone(), self.check_request);
         std::thread::spawn(move || {
             let kind = kind_of(&path);
             // ignored: the browser (the receiver) was closed meanwhile
@@ -272,7 +280,7 @@ impl FileBrowser {
                 Report::Listed(request, listing) if request == self.request => {
                     self.listing = Some(Arc::new(listing));
                 }
-                Report::Checked(request, path, kind) if request == self.request => {
+                Report::Checked(request, path, kind) if request == self.check_request => {
                     self.checking = false;
                     self.checked(path, kind, cmds);
                 }
@@ -658,6 +666,56 @@ mod tests {
         let all = list_dir(dir.path(), &[], true);
         assert_eq!(all.entries.len(), 7);
         assert_eq!(all.left_out, 0);
+    }
+
+    /// A path looked at (typed, "Use this path") before the folder was read: the folder's
+    /// listing still arrives (it used to be dropped as an older answer, leaving the folder
+    /// blank and the browser reading for good), and the path is picked.
+    #[test]
+    fn a_path_looked_at_before_the_folder_is_read_keeps_the_folder() {
+        let dir = folder();
+        let mut b = FileBrowser::new(
+            Pick::Import,
+            dir.path().to_path_buf(),
+            None,
+            Vec::new(),
+            egui::Context::default(),
+        );
+        b.check(dir.path().join("b.csv"));
+        let mut cmds = Vec::new();
+        let start = std::time::Instant::now();
+        while b.listing.is_none() || b.checking {
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(30),
+                "listing {:?}, checking {}",
+                b.listing.is_some(),
+                b.checking
+            );
+            std::thread::sleep(std::time::Duration::from_millis(5));
+            b.poll(&mut cmds);
+        }
+        assert_eq!(
+            names(b.listing.as_ref().unwrap()),
+            ["sub", "Zeta", "A.XLSX", "b.csv", "c.txt"]
+        );
+        assert!(
+            matches!(&cmds[..], [Command::Chosen(p)] if p == &[dir.path().join("b.csv")]),
+            "{cmds:?}"
+        );
+        // a folder left while a path is looked at: that look is not acted on
+        b.check(dir.path().join("c.txt"));
+        b.go(dir.path().join("sub"));
+        assert!(!b.checking);
+        let mut after = Vec::new();
+        let start = std::time::Instant::now();
+        while b.listing.is_none() {
+            assert!(start.elapsed() < std::time::Duration::from_secs(30));
+            std::thread::sleep(std::time::Duration::from_millis(5));
+            b.poll(&mut after);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        b.poll(&mut after);
+        assert!(after.is_empty(), "{after:?}");
     }
 
     #[test]
