@@ -1459,6 +1459,45 @@ fn make_an_edit(h: &mut Harness<'static, LpkpiApp>) {
     assert!(h.state().state.dirty(), "the rate is an unsaved change");
 }
 
+/// "Don't save" for a new workspace while a task runs (here a stand-in for the dashboard's
+/// report being read) waits for it, as New does unasked, and the question stays; once the task
+/// ends it starts the new workspace. Closing does not wait.
+#[test]
+fn dont_save_waits_for_the_running_task_before_a_new_workspace() {
+    let mut h = harness(partner());
+    make_an_edit(&mut h);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::N);
+    h.run_steps(2);
+    h.get_by_label("Save changes before starting a new workspace?");
+    h.state_mut().state.running = Some(lpkpi::ui::state::Running {
+        label: "Reading the dashboard's report official.csv".into(),
+        cancellable: false,
+        measured: false,
+    });
+    h.get_by_label("Don't save").click();
+    h.run_steps(2);
+    let app = h.state();
+    assert!(
+        app.state.notes.iter().any(|n| n.text.contains(
+            "Reading the dashboard's report official.csv is under way; answer once it ends"
+        )),
+        "{:?}",
+        app.state.notes
+    );
+    assert!(app.state.dirty(), "the edit is still there");
+    assert!(app.state.unsaved.is_some(), "the question stays");
+    h.state_mut().state.running = None;
+    h.get_by_label("Don't save").click();
+    h.run_steps(2);
+    settle(&mut h);
+    let app = h.state();
+    assert!(app.state.unsaved.is_none() && !app.state.dirty());
+    assert!(
+        app.state.workspace.partner.name.is_empty(),
+        "a new workspace"
+    );
+}
+
 /// Whether the window asked eframe to close in its last frame.
 fn asked_to_close(h: &Harness<'static, LpkpiApp>) -> bool {
     h.output()
@@ -2053,6 +2092,60 @@ fn change_mapping_starts_from_the_columns_as_read_beside_a_ragged_row() {
     for field in ["Invoice date", "Product name", "Order number", "Amount"] {
         assert!(chosen.iter().any(|c| c == field), "{field}: {chosen:?}");
     }
+}
+
+/// "Use this mapping" while another task runs (here a stand-in for the dashboard's report
+/// being read from the preview) waits for it, and says so: reading the files again beside it
+/// took its progress bar, and the first to end cleared the other's guard.
+#[test]
+fn a_mapping_waits_for_the_running_task() {
+    // tall enough for the mapping's buttons below the preview's file
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 1600.0))
+        .build_eframe(move |cc| LpkpiApp::with_workspace(cc, partner(), d("2026-09-15")));
+    h.run_steps(3);
+    drop_and_preview(&mut h, &[data().join("orders-basic.csv")]);
+    h.get_by_label("Change mapping").click();
+    h.run_steps(3);
+    h.state_mut().state.running = Some(lpkpi::ui::state::Running {
+        label: "Reading the dashboard's report official.csv".into(),
+        cancellable: false,
+        measured: false,
+    });
+    h.get_by_label("Use this mapping").click();
+    h.run_steps(3);
+    let refusals = |app: &LpkpiApp| {
+        app.state
+            .notes
+            .iter()
+            .filter(|n| {
+                n.text.contains(
+                    "Columns not mapped yet: Reading the dashboard's report official.csv is under way",
+                )
+            })
+            .count()
+    };
+    assert_eq!(
+        refusals(h.state()),
+        1,
+        "{:?} {:?}",
+        h.state().state.notes,
+        h.state().state.running
+    );
+    assert_eq!(
+        h.state().state.running.as_ref().map(|r| r.label.as_str()),
+        Some("Reading the dashboard's report official.csv"),
+        "the running task keeps the progress bar"
+    );
+    assert!(h.state().state.preview.is_some());
+    // the task ends: the mapping, still open with its choices, is used
+    h.state_mut().state.running = None;
+    h.get_by_label("Use this mapping").click();
+    h.run_steps(2);
+    wait(&mut h, "the files read again", |app| {
+        !app.busy() && app.state.preview.is_some()
+    });
+    assert_eq!(refusals(h.state()), 1);
 }
 
 /// The dashboard's "Add the EUR rate in Settings" opens the rate form filled in for EUR, its

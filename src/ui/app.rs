@@ -382,7 +382,17 @@ impl LpkpiApp {
                 }
             }
             Command::UnsavedDiscard => {
-                if let Some(prompt) = self.state.unsaved.take() {
+                // a new or opened workspace waits for the running task, as it does unasked
+                let waits = self.state.running.as_ref().filter(|_| {
+                    self.state
+                        .unsaved
+                        .as_ref()
+                        .is_some_and(|p| p.then != Then::Close)
+                });
+                if let Some(r) = waits {
+                    let why = format!("{} is under way; answer once it ends", r.label);
+                    self.error(why);
+                } else if let Some(prompt) = self.state.unsaved.take() {
                     self.go_on(prompt.then);
                 }
             }

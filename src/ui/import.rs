@@ -135,11 +135,12 @@ fn mapping_editor(ui: &mut Ui, file: &PreviewFile, view: &mut ImportView, cmds: 
         });
     ui.horizontal(|ui| {
         if ui.button("Use this mapping").clicked() {
+            // the editor closes once the files are read again with it (it stays open, with the
+            // choices made, when the mapping must wait)
             cmds.push(Command::MapColumns {
                 header: header.clone(),
                 fields: view.fields.clone(),
             });
-            view.editing = None;
         }
         if ui.button("Cancel mapping").clicked() {
             view.editing = None;

@@ -328,7 +328,18 @@ impl LpkpiApp {
     /// Read the preview's files again with `header`'s columns mapped by hand (the field of
     /// each column, None for ignored; a field given twice keeps its first column).
     pub(super) fn map_columns(&mut self, header: Vec<String>, fields: Vec<Option<Field>>) {
+        // the preview's files are read again as the running task: not beside another one
+        // (the dashboard's report being read from the preview, say)
+        if let Some(r) = &self.state.running {
+            let why = format!(
+                "Columns not mapped yet: {} is under way; use the mapping again once it ends",
+                r.label
+            );
+            self.error(why);
+            return;
+        }
         let Some(p) = &self.state.preview else { return };
+        self.views.import.editing = None;
         let mut map = std::collections::BTreeMap::new();
         for (col, field) in fields.into_iter().enumerate() {
             if let Some(f) = field {
