@@ -112,6 +112,17 @@ fn harness_opening(path: &Path) -> Harness<'static, LpkpiApp> {
 /// the large files of some tests slowly.
 const WAIT_AT_MOST: Duration = Duration::from_secs(if cfg!(debug_assertions) { 120 } else { 30 });
 
+/// A stand-in for a task running on a worker (reading an import, opening a workspace): the
+/// window treats it as it treats the real one, and the test ends it by setting `running` to
+/// None.
+fn stand_in_task(h: &mut Harness<'static, LpkpiApp>, label: &str) {
+    h.state_mut().state.running = Some(lpkpi::ui::state::Running {
+        label: label.into(),
+        cancellable: false,
+        measured: false,
+    });
+}
+
 /// Step the window until `done` holds (jobs run on threads).
 fn wait(h: &mut Harness<'static, LpkpiApp>, what: &str, done: impl Fn(&LpkpiApp) -> bool) {
     let start = Instant::now();
@@ -1469,11 +1480,7 @@ fn dont_save_waits_for_the_running_task_before_a_new_workspace() {
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::N);
     h.run_steps(2);
     h.get_by_label("Save changes before starting a new workspace?");
-    h.state_mut().state.running = Some(lpkpi::ui::state::Running {
-        label: "Reading the dashboard's report official.csv".into(),
-        cancellable: false,
-        measured: false,
-    });
+    stand_in_task(&mut h, "Reading the dashboard's report official.csv");
     h.get_by_label("Don't save").click();
     h.run_steps(2);
     let app = h.state();
@@ -1908,11 +1915,7 @@ fn the_dashboards_report_waits_for_the_running_task() {
     settle(&mut h);
     h.get_by_label("Reconciliation").click();
     h.run_steps(2);
-    h.state_mut().state.running = Some(lpkpi::ui::state::Running {
-        label: "Opening other.ron".into(),
-        cancellable: false,
-        measured: false,
-    });
+    stand_in_task(&mut h, "Opening other.ron");
     let pick = |h: &mut Harness<'static, LpkpiApp>| {
         h.get_by_label("Import the dashboard's report…").click();
         h.run_steps(4);
@@ -2107,11 +2110,7 @@ fn a_mapping_waits_for_the_running_task() {
     drop_and_preview(&mut h, &[data().join("orders-basic.csv")]);
     h.get_by_label("Change mapping").click();
     h.run_steps(3);
-    h.state_mut().state.running = Some(lpkpi::ui::state::Running {
-        label: "Reading the dashboard's report official.csv".into(),
-        cancellable: false,
-        measured: false,
-    });
+    stand_in_task(&mut h, "Reading the dashboard's report official.csv");
     h.get_by_label("Use this mapping").click();
     h.run_steps(3);
     let refusals = |app: &LpkpiApp| {
@@ -2294,11 +2293,7 @@ fn eur_rows_without_a_rate_are_grouped_and_a_rate_added_in_the_preview_counts() 
 fn files_dropped_while_a_workspace_opens_wait() {
     let mut h = harness(partner());
     settle(&mut h);
-    h.state_mut().state.running = Some(lpkpi::ui::state::Running {
-        label: "Opening w.ron".into(),
-        cancellable: false,
-        measured: false,
-    });
+    stand_in_task(&mut h, "Opening w.ron");
     h.input_mut().dropped_files.push(Arc::new(Dropped {
         path: data().join("orders-basic.csv"),
     }));

@@ -383,16 +383,9 @@ impl LpkpiApp {
             }
             Command::UnsavedDiscard => {
                 // a new or opened workspace waits for the running task, as it does unasked
-                let waits = self.state.running.as_ref().filter(|_| {
-                    self.state
-                        .unsaved
-                        .as_ref()
-                        .is_some_and(|p| p.then != Then::Close)
-                });
-                if let Some(r) = waits {
-                    let why = format!("{} is under way; answer once it ends", r.label);
-                    self.error(why);
-                } else if let Some(prompt) = self.state.unsaved.take() {
+                let replaces = (self.state.unsaved.as_ref()).is_some_and(|p| p.then != Then::Close);
+                let waits = replaces && self.waits_for_the_task("Not yet", "answer").is_some();
+                if !waits && let Some(prompt) = self.state.unsaved.take() {
                     self.go_on(prompt.then);
                 }
             }
@@ -410,18 +403,23 @@ impl LpkpiApp {
         }
     }
 
+    /// Whether what was asked for must wait for the running task, which owns the progress
+    /// bar and the guard against replacing the workspace: if so it is said, as "REFUSED: TASK is
+    /// under way; AGAIN once it ends", and the sentence returned.
+    pub(super) fn waits_for_the_task(&mut self, refused: &str, again: &str) -> Option<String> {
+        let r = self.state.running.as_ref()?;
+        let why = format!("{refused}: {} is under way; {again} once it ends", r.label);
+        self.error(why.clone());
+        Some(why)
+    }
+
     /// Whether a file whose content becomes an edit (the dashboard's report, a program
     /// profile) may be read now: not while another task runs (an open would land the edit on
     /// the other workspace, and the task owns the progress bar). When it may, it is the running
     /// task till it is read, so that nothing replaces the workspace meanwhile.
     fn reading(&mut self, path: &std::path::Path, what: &str) -> bool {
-        if let Some(r) = &self.state.running {
-            let why = format!(
-                "{} not read: {} is under way; try again once it ends",
-                path.display(),
-                r.label
-            );
-            self.error(why);
+        let refused = format!("{} not read", path.display());
+        if self.waits_for_the_task(&refused, "try again").is_some() {
             return false;
         }
         self.state.running = Some(Running {

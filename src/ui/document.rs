@@ -130,11 +130,9 @@ impl LpkpiApp {
     /// meanwhile, which a second task would clear when it ends. Said, and the close that asked
     /// for the save asks again.
     fn save_waits(&mut self) -> bool {
-        let Some(r) = &self.state.running else {
+        let Some(why) = self.waits_for_the_task("Not saved", "save") else {
             return false;
         };
-        let why = format!("Not saved: {} is under way; save once it ends", r.label);
-        self.error(why.clone());
         self.save_abandoned(&why);
         true
     }

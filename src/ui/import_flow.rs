@@ -330,12 +330,8 @@ impl LpkpiApp {
     pub(super) fn map_columns(&mut self, header: Vec<String>, fields: Vec<Option<Field>>) {
         // the preview's files are read again as the running task: not beside another one
         // (the dashboard's report being read from the preview, say)
-        if let Some(r) = &self.state.running {
-            let why = format!(
-                "Columns not mapped yet: {} is under way; use the mapping again once it ends",
-                r.label
-            );
-            self.error(why);
+        let again = "use the mapping again";
+        if (self.waits_for_the_task("Columns not mapped yet", again)).is_some() {
             return;
         }
         let Some(p) = &self.state.preview else { return };
