@@ -85,8 +85,13 @@ fn imported() -> Workspace {
 }
 
 fn harness(ws: Workspace) -> Harness<'static, LpkpiApp> {
+    harness_sized(ws, egui::vec2(1280.0, 900.0))
+}
+
+/// The window on `ws`, `size` points large, on 2026-09-15.
+fn harness_sized(ws: Workspace, size: egui::Vec2) -> Harness<'static, LpkpiApp> {
     let mut h = Harness::builder()
-        .with_size(egui::vec2(1280.0, 900.0))
+        .with_size(size)
         .build_eframe(move |cc| LpkpiApp::with_workspace(cc, ws, d("2026-09-15")));
     h.run_steps(3);
     h
@@ -1826,10 +1831,7 @@ fn an_as_of_that_is_not_a_date_is_said_and_not_applied() {
 /// opens its details beside the table, which does not move.
 #[test]
 fn a_small_window_wraps_the_cards_and_scrolls_the_table() {
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(900.0, 600.0))
-        .build_eframe(move |cc| LpkpiApp::with_workspace(cc, imported(), d("2026-09-15")));
-    h.run_steps(3);
+    let mut h = harness_sized(imported(), egui::vec2(900.0, 600.0));
     settle(&mut h);
     let window = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(900.0, 600.0));
     let names: Vec<String> = h
@@ -2103,10 +2105,7 @@ fn change_mapping_starts_from_the_columns_as_read_beside_a_ragged_row() {
 #[test]
 fn a_mapping_waits_for_the_running_task() {
     // tall enough for the mapping's buttons below the preview's file
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1280.0, 1600.0))
-        .build_eframe(move |cc| LpkpiApp::with_workspace(cc, partner(), d("2026-09-15")));
-    h.run_steps(3);
+    let mut h = harness_sized(partner(), egui::vec2(1280.0, 1600.0));
     drop_and_preview(&mut h, &[data().join("orders-basic.csv")]);
     h.get_by_label("Change mapping").click();
     h.run_steps(3);
