@@ -21,6 +21,7 @@ use eframe::egui::{self, RichText};
 use super::app::LpkpiApp;
 use super::command::{Command, Pick};
 use super::file_browser::FileBrowser;
+use super::jobs::JobError;
 use super::state::{AppState, Running, UnsavedPrompt};
 use crate::report::Format;
 
@@ -390,15 +391,30 @@ impl LpkpiApp {
         }
     }
 
-    /// The desktop's dialog answered request `request` (None, or no path: cancelled).
-    pub(super) fn picked(&mut self, request: u64, pick: Pick, paths: Option<Vec<PathBuf>>) {
+    /// The desktop's dialog answered request `request` (None, or no path: cancelled). One that
+    /// failed (`Err`) is not asked again this session: the window's browser opens in its place.
+    pub(super) fn picked(
+        &mut self,
+        request: u64,
+        pick: Pick,
+        paths: Result<Option<Vec<PathBuf>>, JobError>,
+    ) {
         if request != self.dialog_request {
             return;
         }
         self.dialog_open = false;
         self.dialog_pick = None;
         self.dialog_ends();
-        self.answer(pick, paths);
+        match paths {
+            Ok(paths) => self.answer(pick, paths),
+            Err(e) => {
+                self.error(format!(
+                    "The desktop's file dialog failed: {e}; the window's own browser opens instead"
+                ));
+                self.native_dialog = NativeDialog::Missing;
+                self.ask_path(pick);
+            }
+        }
     }
 
     /// A dialog (the desktop's or the window's) answered: do what was asked, or nothing on a

@@ -385,11 +385,17 @@ pub fn preview_ui(
             for h in &p.figures.held_back {
                 held_back_line(ui, h, &state.workspace, view, cmds);
             }
-            if updating {
-                ui.horizontal(|ui| {
-                    super::widgets::spinner(ui);
-                    ui.label("Working out the figures again…");
-                });
+            match &p.failed {
+                Some((key, why)) if *key == state.figures_key() => {
+                    ui.label(RichText::new(format!("✘ {why}")).color(status_color(ui, Some(false))));
+                }
+                _ if updating => {
+                    ui.horizontal(|ui| {
+                        super::widgets::spinner(ui);
+                        ui.label("Working out the figures again…");
+                    });
+                }
+                _ => {}
             }
             ui.horizontal(|ui| {
                 let can = p.files.iter().any(|f| f.index.is_some());

@@ -17,7 +17,8 @@ use super::app::{LpkpiApp, now};
 use super::import::ImportView;
 use super::jobs::{ImportInput, JobError, Parsed, PreviewBasis};
 use super::state::{
-    HeldBack, ImportPreview, PreviewDetails, PreviewFigures, ReviewGroup, Running, drop_elsewhere,
+    FiguresKey, HeldBack, ImportPreview, PreviewDetails, PreviewFigures, ReviewGroup, Running,
+    drop_elsewhere,
 };
 use super::widgets::count;
 use crate::import::sniff::{ColumnMapRepr, Remembered, header_signature};
@@ -150,10 +151,12 @@ impl LpkpiApp {
 
     /// Dropped files were read: parse them (one that could not be read shows in the preview
     /// as failed, with its reason).
-    pub(super) fn dropped_read(&mut self, inputs: Vec<ImportInput>) {
+    pub(super) fn dropped_read(&mut self, inputs: Result<Vec<ImportInput>, JobError>) {
         self.state.running = None;
-        if !inputs.is_empty() {
-            self.start_parse(inputs, Remembered::new());
+        match inputs {
+            Ok(inputs) if !inputs.is_empty() => self.start_parse(inputs, Remembered::new()),
+            Ok(_) => {}
+            Err(e) => self.error(format!("The dropped files were not read: {e}")),
         }
     }
 
@@ -188,6 +191,7 @@ impl LpkpiApp {
             counts,
             figures: parsed.figures,
             pending: None,
+            failed: None,
         });
     }
 
@@ -196,7 +200,7 @@ impl LpkpiApp {
     pub(super) fn schedule_preview_figures(&mut self) {
         let key = self.state.figures_key();
         let Some(p) = &self.state.preview else { return };
-        if !p.stale(key) || p.pending.is_some() {
+        if !p.stale(key) || p.pending.is_some() || p.failed.as_ref().is_some_and(|f| f.0 == key) {
             return;
         }
         let (set, first_new) = (p.set.clone(), p.first_new);
@@ -210,12 +214,33 @@ impl LpkpiApp {
 
     /// The preview's figures arrived (kept when the preview is still open; a newer state
     /// schedules the next).
-    pub(super) fn preview_figures(&mut self, figures: PreviewFigures) {
-        if let Some(p) = &mut self.state.preview
-            && p.pending == Some(figures.key)
-        {
-            p.pending = None;
-            p.figures = figures;
+    /// Figures that could not be worked out are not asked for again until the workspace or
+    /// the as-of day changes: the preview says why meanwhile.
+    pub(super) fn preview_figures(
+        &mut self,
+        figures: Result<PreviewFigures, (FiguresKey, JobError)>,
+    ) {
+        let key = match &figures {
+            Ok(f) => f.key,
+            Err((key, _)) => *key,
+        };
+        let Some(p) = &mut self.state.preview else {
+            return;
+        };
+        if p.pending != Some(key) {
+            return;
+        }
+        p.pending = None;
+        match figures {
+            Ok(figures) => {
+                p.failed = None;
+                p.figures = figures;
+            }
+            Err((key, e)) => {
+                let why = format!("The import's figures were not worked out: {e}");
+                p.failed = Some((key, why.clone()));
+                self.error(why);
+            }
         }
     }
 
@@ -234,6 +259,7 @@ impl LpkpiApp {
             inputs,
             figures,
             pending: _,
+            failed: _,
         } = p;
         // what the figures become, for the log, as the preview said it
         let change = match (self.state.outcome(), &figures.after) {

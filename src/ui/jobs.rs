@@ -50,6 +50,9 @@ pub enum JobError {
     /// An earlier job panicked while holding the workspace.
     #[error("the workspace is unavailable after an earlier failure")]
     Poisoned,
+    /// The job itself panicked (a defect of lpkpi's): what it said.
+    #[error("an internal error stopped it ({0})")]
+    Panicked(String),
 }
 
 /// What a job reports (a few messages a minute at most: their size does not matter).
@@ -58,8 +61,9 @@ pub enum JobError {
     reason = "a few messages a minute; boxing would only add noise"
 )]
 pub enum Done {
-    /// A dialog closed (None: cancelled): the request number, what it picked.
-    Picked(u64, Pick, Option<Vec<PathBuf>>),
+    /// A dialog closed (None: cancelled; an error: the dialog failed): the request number,
+    /// what it picked.
+    Picked(u64, Pick, Result<Option<Vec<PathBuf>>, JobError>),
     /// Whether the desktop's file dialog can answer (the probe at start).
     NativeDialog(bool),
     /// A workspace was opened, with the unsaved edits of an earlier session if any.
@@ -68,8 +72,9 @@ pub enum Done {
     Profile(Result<crate::rules::Profile, JobError>),
     /// Import files were read and parsed.
     Parsed(Result<Parsed, JobError>),
-    /// The figures of the import preview were worked out again.
-    PreviewFigures(PreviewFigures),
+    /// The figures of the import preview were worked out again (an error: they could not be,
+    /// for that key).
+    PreviewFigures(Result<PreviewFigures, (FiguresKey, JobError)>),
     /// The workspace was saved (revision saved, file) or not.
     Saved(u64, Result<PathBuf, JobError>),
     /// A workspace that had no file was saved to a new one.
@@ -79,7 +84,7 @@ pub enum Done {
     /// A file was written (export, chart).
     Wrote(Result<PathBuf, JobError>),
     /// Dropped files were read (those without a path) or located (the others).
-    Dropped(Vec<ImportInput>),
+    Dropped(Result<Vec<ImportInput>, JobError>),
     /// A recovery file was written (errors only matter for the log).
     Recovery(Result<(), JobError>),
     /// The figures of a workspace revision were derived.
@@ -198,11 +203,22 @@ impl Jobs {
         self.cancel.store(true, Ordering::Relaxed);
     }
 
-    fn spawn(&self, work: impl FnOnce() -> Done + Send + 'static) {
+    /// Run `work` on a thread and report what it returns; should it panic (a defect), report
+    /// what `failed` makes of the panic instead, so that the window never waits for a job that
+    /// has ended (the task it shows as running, a dialog, a preview's figures).
+    fn spawn(
+        &self,
+        work: impl FnOnce() -> Done + Send + 'static,
+        failed: impl FnOnce(JobError) -> Done + Send + 'static,
+    ) {
         let tx = self.tx.clone();
         let ctx = self.ctx.clone();
         std::thread::spawn(move || {
-            send(&tx, work());
+            // unwind safety: what `work` owned is dropped with it, and a document it held
+            // locked is poisoned, which the jobs that lock it report (JobError::Poisoned)
+            let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work))
+                .unwrap_or_else(|panic| failed(JobError::Panicked(panic_message(&*panic))));
+            send(&tx, done);
             ctx.request_repaint();
         });
     }
@@ -215,61 +231,72 @@ impl Jobs {
         start: Option<PathBuf>,
         file_name: Option<String>,
     ) {
-        self.spawn(move || {
-            let mut d = rfd::AsyncFileDialog::new();
-            if let Some(dir) = start {
-                d = d.set_directory(dir);
-            }
-            if let Some(name) = file_name {
-                d = d.set_file_name(name);
-            }
-            d = d.add_filter(pick.filter_name(), pick.extensions());
-            if pick == Pick::Import {
-                d = d.add_filter("All files", &["*"]);
-            }
-            let picked = if pick.many() {
-                pollster::block_on(d.pick_files())
-                    .map(|fs| fs.iter().map(|f| f.path().to_path_buf()).collect())
-            } else if pick.saves() {
-                pollster::block_on(d.save_file()).map(|f| vec![f.path().to_path_buf()])
-            } else {
-                pollster::block_on(d.pick_file()).map(|f| vec![f.path().to_path_buf()])
-            };
-            Done::Picked(request, pick, picked)
-        });
+        self.spawn(
+            move || {
+                let mut d = rfd::AsyncFileDialog::new();
+                if let Some(dir) = start {
+                    d = d.set_directory(dir);
+                }
+                if let Some(name) = file_name {
+                    d = d.set_file_name(name);
+                }
+                d = d.add_filter(pick.filter_name(), pick.extensions());
+                if pick == Pick::Import {
+                    d = d.add_filter("All files", &["*"]);
+                }
+                let picked = if pick.many() {
+                    pollster::block_on(d.pick_files())
+                        .map(|fs| fs.iter().map(|f| f.path().to_path_buf()).collect())
+                } else if pick.saves() {
+                    pollster::block_on(d.save_file()).map(|f| vec![f.path().to_path_buf()])
+                } else {
+                    pollster::block_on(d.pick_file()).map(|f| vec![f.path().to_path_buf()])
+                };
+                Done::Picked(request, pick, Ok(picked))
+            },
+            move |e| Done::Picked(request, pick, Err(e)),
+        );
     }
 
     /// Find out whether the desktop's file dialog can answer ([`super::dialogs::native_dialog_answers`]
     /// runs a short D-Bus query); reported as [`Done::NativeDialog`].
     pub fn probe_native_dialog(&self) {
-        self.spawn(|| Done::NativeDialog(super::dialogs::native_dialog_answers()));
+        self.spawn(
+            || Done::NativeDialog(super::dialogs::native_dialog_answers()),
+            |_| Done::NativeDialog(false),
+        );
     }
 
     /// Open (lock and read) a workspace.
     pub fn open(&self, path: PathBuf, today: chrono::NaiveDate) {
-        self.spawn(move || {
-            let opened = Document::open(&path)
-                .map(|doc| {
-                    let (recovery, unreadable) = match doc.recovery() {
-                        Ok(found) => (found, None),
-                        Err(note) => (None, Some(note)),
-                    };
-                    let recovery = recovery.map(|(ws, _)| Recovery {
-                        changes: doc.workspace.differences(&ws),
-                        workspace: ws,
-                    });
-                    // the figures too: the frame that shows the workspace does not derive them
-                    let derived = super::state::Derived::compute(&doc.workspace, today, None, None);
-                    Opened {
-                        doc,
-                        derived,
-                        recovery,
-                        unreadable,
-                    }
-                })
-                .map_err(JobError::from);
-            Done::Opened(path, opened)
-        });
+        let failed_path = path.clone();
+        self.spawn(
+            move || {
+                let opened = Document::open(&path)
+                    .map(|doc| {
+                        let (recovery, unreadable) = match doc.recovery() {
+                            Ok(found) => (found, None),
+                            Err(note) => (None, Some(note)),
+                        };
+                        let recovery = recovery.map(|(ws, _)| Recovery {
+                            changes: doc.workspace.differences(&ws),
+                            workspace: ws,
+                        });
+                        // the figures too: the frame that shows the workspace does not derive them
+                        let derived =
+                            super::state::Derived::compute(&doc.workspace, today, None, None);
+                        Opened {
+                            doc,
+                            derived,
+                            recovery,
+                            unreadable,
+                        }
+                    })
+                    .map_err(JobError::from);
+                Done::Opened(path, opened)
+            },
+            move |e| Done::Opened(failed_path, Err(e)),
+        );
     }
 
     /// Derive the figures of `workspace` (revision `revision`) off the UI thread, reusing the
@@ -282,36 +309,48 @@ impl Jobs {
         imported: Option<Arc<ImportSet>>,
         revision: u64,
     ) {
-        self.spawn(move || {
-            Done::Derived(
-                revision,
-                super::state::Derived::compute(&workspace, today, previous, imported),
-            )
-        });
+        self.spawn(
+            move || {
+                Done::Derived(
+                    revision,
+                    super::state::Derived::compute(&workspace, today, previous, imported),
+                )
+            },
+            move |e| {
+                Done::Derived(
+                    revision,
+                    Err(format!("The figures were not worked out: {e}")),
+                )
+            },
+        );
     }
 
     /// Read the official dashboard's report.
     pub fn official(&self, path: PathBuf) {
-        self.spawn(move || {
-            let report = crate::files::read_capped(
-                &path,
-                crate::money::limits::MAX_EXPORT_BYTES,
-                "a dashboard report",
-            )
-            .map_err(JobError::from)
-            .and_then(|bytes| {
-                crate::import::official::read_official(&crate::files::name_of(&path), &bytes)
-                    .map_err(JobError::from)
-            });
-            Done::Official(report)
-        });
+        self.spawn(
+            move || {
+                let report = crate::files::read_capped(
+                    &path,
+                    crate::money::limits::MAX_EXPORT_BYTES,
+                    "a dashboard report",
+                )
+                .map_err(JobError::from)
+                .and_then(|bytes| {
+                    crate::import::official::read_official(&crate::files::name_of(&path), &bytes)
+                        .map_err(JobError::from)
+                });
+                Done::Official(report)
+            },
+            |e| Done::Official(Err(e)),
+        );
     }
 
     /// Read a program profile.
     pub fn profile(&self, path: PathBuf) {
-        self.spawn(move || {
-            Done::Profile(crate::rules::Profile::from_path(&path).map_err(JobError::from))
-        });
+        self.spawn(
+            move || Done::Profile(crate::rules::Profile::from_path(&path).map_err(JobError::from)),
+            |e| Done::Profile(Err(e)),
+        );
     }
 
     /// Forget the recovery file of a document.
@@ -321,14 +360,14 @@ impl Jobs {
             Err(_) => Done::Warning(
                 "The recovery file was not discarded: the workspace is unavailable after an earlier failure".into(),
             ),
-        });
+        }, |e| Done::Warning(format!("The recovery file was not discarded: {e}")));
     }
 
     /// Read dropped files.
     pub fn read_dropped(&self, files: Vec<egui::DroppedFileHandle>) {
-        self.spawn(move || {
-            Done::Dropped(
-                files
+        self.spawn(
+            move || {
+                Done::Dropped(Ok(files
                     .into_iter()
                     .map(|f| {
                         let name = crate::files::name_of(f.path());
@@ -340,9 +379,10 @@ impl Jobs {
                         };
                         (name, source)
                     })
-                    .collect(),
-            )
-        });
+                    .collect()))
+            },
+            |e| Done::Dropped(Err(e)),
+        );
     }
 
     /// Parse files on disk on top of `base` (the workspace's rows, copied on the worker); a
@@ -357,19 +397,22 @@ impl Jobs {
     ) {
         self.reset();
         let (progress, cancel) = (self.progress.clone(), self.cancel.clone());
-        self.spawn(move || {
-            let inputs = paths
-                .into_iter()
-                .map(|p| {
-                    let name = crate::files::name_of(&p);
-                    (name, Ok(Source::Disk(p)))
-                })
-                .collect();
-            let base = Arc::unwrap_or_clone(base);
-            Done::Parsed(parse(
-                inputs, base, &rules, mappings, &basis, &progress, &cancel,
-            ))
-        });
+        self.spawn(
+            move || {
+                let inputs = paths
+                    .into_iter()
+                    .map(|p| {
+                        let name = crate::files::name_of(&p);
+                        (name, Ok(Source::Disk(p)))
+                    })
+                    .collect();
+                let base = Arc::unwrap_or_clone(base);
+                Done::Parsed(parse(
+                    inputs, base, &rules, mappings, &basis, &progress, &cancel,
+                ))
+            },
+            |e| Done::Parsed(Err(e)),
+        );
     }
 
     /// Parse files already in memory on top of `base` (copied on the worker).
@@ -383,12 +426,15 @@ impl Jobs {
     ) {
         self.reset();
         let (progress, cancel) = (self.progress.clone(), self.cancel.clone());
-        self.spawn(move || {
-            let base = Arc::unwrap_or_clone(base);
-            Done::Parsed(parse(
-                inputs, base, &rules, mappings, &basis, &progress, &cancel,
-            ))
-        });
+        self.spawn(
+            move || {
+                let base = Arc::unwrap_or_clone(base);
+                Done::Parsed(parse(
+                    inputs, base, &rules, mappings, &basis, &progress, &cancel,
+                ))
+            },
+            |e| Done::Parsed(Err(e)),
+        );
     }
 
     /// Work out an import preview's figures again (the workspace changed under it: a rate was
@@ -400,11 +446,15 @@ impl Jobs {
         first_new: usize,
         basis: PreviewBasis,
     ) {
-        self.spawn(move || {
-            Done::PreviewFigures(super::import_flow::work_out_figures(
-                &set, &files, first_new, &basis,
-            ))
-        });
+        let key = basis.key;
+        self.spawn(
+            move || {
+                Done::PreviewFigures(Ok(super::import_flow::work_out_figures(
+                    &set, &files, first_new, &basis,
+                )))
+            },
+            move |e| Done::PreviewFigures(Err((key, e))),
+        );
     }
 
     fn reset(&self) {
@@ -415,27 +465,32 @@ impl Jobs {
     /// Save the workspace into its document.
     pub fn save(&self, doc: Arc<Mutex<Document>>, workspace: Workspace, revision: u64) {
         let tx = self.tx.clone();
-        self.spawn(move || {
-            let result = match doc.lock() {
-                Ok(mut d) => {
-                    d.workspace = workspace;
-                    let saved = d.save().map(|()| d.path.clone()).map_err(JobError::from);
-                    if saved.is_ok() {
-                        d.saved_revision = revision;
-                        // the window's unsaved edits are saved now: its recovery file goes
-                        if let Err(e) = d.discard_recovery() {
-                            send(
-                                &tx,
-                                Done::Warning(format!("The recovery file was not removed: {e}")),
-                            );
+        self.spawn(
+            move || {
+                let result = match doc.lock() {
+                    Ok(mut d) => {
+                        d.workspace = workspace;
+                        let saved = d.save().map(|()| d.path.clone()).map_err(JobError::from);
+                        if saved.is_ok() {
+                            d.saved_revision = revision;
+                            // the window's unsaved edits are saved now: its recovery file goes
+                            if let Err(e) = d.discard_recovery() {
+                                send(
+                                    &tx,
+                                    Done::Warning(format!(
+                                        "The recovery file was not removed: {e}"
+                                    )),
+                                );
+                            }
                         }
+                        saved
                     }
-                    saved
-                }
-                Err(_) => Err(JobError::Poisoned),
-            };
-            Done::Saved(revision, result)
-        });
+                    Err(_) => Err(JobError::Poisoned),
+                };
+                Done::Saved(revision, result)
+            },
+            move |e| Done::Saved(revision, Err(e)),
+        );
     }
 
     /// Save to a new file (locking it), switching the document to it; a workspace that had no
@@ -448,36 +503,48 @@ impl Jobs {
         revision: u64,
     ) {
         let tx = self.tx.clone();
-        self.spawn(move || match doc {
-            Some(doc) => Done::Saved(
-                revision,
-                match doc.lock() {
-                    Ok(mut d) => {
-                        d.workspace = workspace;
-                        let old = d.path.clone();
-                        let saved = d.save_as(&path).map(|()| d.path.clone());
-                        if saved.is_ok() {
-                            for path in [d.path.clone(), old] {
-                                if let Err(e) = crate::workspace::file::discard_recovery_of(&path) {
-                                    send(
-                                        &tx,
-                                        Done::Warning(format!(
-                                            "The recovery file was not removed: {e}"
-                                        )),
-                                    );
+        let had_file = doc.is_some();
+        self.spawn(
+            move || match doc {
+                Some(doc) => Done::Saved(
+                    revision,
+                    match doc.lock() {
+                        Ok(mut d) => {
+                            d.workspace = workspace;
+                            let old = d.path.clone();
+                            let saved = d.save_as(&path).map(|()| d.path.clone());
+                            if saved.is_ok() {
+                                for path in [d.path.clone(), old] {
+                                    if let Err(e) =
+                                        crate::workspace::file::discard_recovery_of(&path)
+                                    {
+                                        send(
+                                            &tx,
+                                            Done::Warning(format!(
+                                                "The recovery file was not removed: {e}"
+                                            )),
+                                        );
+                                    }
                                 }
                             }
+                            saved.map_err(JobError::from)
                         }
-                        saved.map_err(JobError::from)
-                    }
-                    Err(_) => Err(JobError::Poisoned),
-                },
-            ),
-            None => Done::Created(
-                revision,
-                Document::create_or_replace(&path, workspace).map_err(JobError::from),
-            ),
-        });
+                        Err(_) => Err(JobError::Poisoned),
+                    },
+                ),
+                None => Done::Created(
+                    revision,
+                    Document::create_or_replace(&path, workspace).map_err(JobError::from),
+                ),
+            },
+            move |e| {
+                if had_file {
+                    Done::Saved(revision, Err(e))
+                } else {
+                    Done::Created(revision, Err(e))
+                }
+            },
+        );
     }
 
     /// Ask for a screenshot of the window; it arrives as [`Done::Screenshot`].
@@ -493,78 +560,94 @@ impl Jobs {
     /// Write the recovery file for the edits of `revision` (skipped when that revision, or a
     /// later one, is already saved: a late recovery must not undo a save).
     pub fn recovery(&self, doc: Arc<Mutex<Document>>, workspace: Workspace, revision: u64) {
-        self.spawn(move || {
-            Done::Recovery(match doc.lock() {
-                Ok(d) if revision <= d.saved_revision => Ok(()),
-                Ok(d) => d.write_recovery_of(&workspace).map_err(JobError::from),
-                Err(_) => Err(JobError::Poisoned),
-            })
-        });
+        self.spawn(
+            move || {
+                Done::Recovery(match doc.lock() {
+                    Ok(d) if revision <= d.saved_revision => Ok(()),
+                    Ok(d) => d.write_recovery_of(&workspace).map_err(JobError::from),
+                    Err(_) => Err(JobError::Poisoned),
+                })
+            },
+            |e| Done::Recovery(Err(e)),
+        );
     }
 
     /// Write the chart `svg` to `path`: as is for `.svg`, else drawn as PNG (twice the size).
     pub fn write_chart(&self, path: PathBuf, svg: String) {
-        self.spawn(move || {
-            let svg_out = path
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("svg"));
-            let bytes = if svg_out {
-                Ok(svg.into_bytes())
-            } else {
-                crate::report::chart::png(&svg, 2.0).map_err(JobError::from)
-            };
-            Done::Wrote(bytes.and_then(|bytes| write_file(&path, &bytes)))
-        });
+        self.spawn(
+            move || {
+                let svg_out = path
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("svg"));
+                let bytes = if svg_out {
+                    Ok(svg.into_bytes())
+                } else {
+                    crate::report::chart::png(&svg, 2.0).map_err(JobError::from)
+                };
+                Done::Wrote(bytes.and_then(|bytes| write_file(&path, &bytes)))
+            },
+            |e| Done::Wrote(Err(e)),
+        );
     }
 
     /// Write bytes to a file atomically.
     pub fn write(&self, path: PathBuf, bytes: Vec<u8>) {
-        self.spawn(move || Done::Wrote(write_file(&path, &bytes)));
+        self.spawn(
+            move || Done::Wrote(write_file(&path, &bytes)),
+            |e| Done::Wrote(Err(e)),
+        );
     }
 
     /// Render a summary (a PDF takes a moment) and write it, off the UI thread.
     pub fn export(&self, path: PathBuf, export: Export) {
-        self.spawn(move || {
-            let d = &export.derived;
-            let bytes = d
-                .outcome
-                .as_ref()
-                .ok_or(JobError::NothingToExport)
-                .and_then(|out| {
-                    let input = ReportInput {
-                        eval: &out.eval,
-                        profile: &d.session.profile,
-                        set: &d.session.set,
-                        partner: export.partner.as_deref(),
-                        capability: export.roster.then_some(&out.capability),
-                        reconciliation: &out.reconciliation,
-                        planned: &export.planned,
-                    };
-                    crate::report::render(&input, export.format).map_err(JobError::Report)
-                });
-            Done::Wrote(bytes.and_then(|bytes| write_file(&path, &bytes)))
-        });
+        self.spawn(
+            move || {
+                let d = &export.derived;
+                let bytes = d
+                    .outcome
+                    .as_ref()
+                    .ok_or(JobError::NothingToExport)
+                    .and_then(|out| {
+                        let input = ReportInput {
+                            eval: &out.eval,
+                            profile: &d.session.profile,
+                            set: &d.session.set,
+                            partner: export.partner.as_deref(),
+                            capability: export.roster.then_some(&out.capability),
+                            reconciliation: &out.reconciliation,
+                            planned: &export.planned,
+                        };
+                        crate::report::render(&input, export.format).map_err(JobError::Report)
+                    });
+                Done::Wrote(bytes.and_then(|bytes| write_file(&path, &bytes)))
+            },
+            |e| Done::Wrote(Err(e)),
+        );
     }
 
     /// Open `path` with the system's application for it, or (`folder`) show it in the file
     /// manager. The opener runs on a thread and is waited for there, so nothing lingers.
     pub fn reveal(&self, path: PathBuf, folder: bool) {
-        self.spawn(move || {
-            let mut command = opener(&path, folder);
-            match command.status() {
-                Ok(status) if status.success() => Done::Quiet,
-                Ok(status) => Done::Warning(format!(
-                    "{} did not open {} ({status})",
-                    command.get_program().to_string_lossy(),
-                    path.display()
-                )),
-                Err(e) => Done::Warning(format!(
-                    "cannot open {}: {} is not available ({e})",
-                    path.display(),
-                    command.get_program().to_string_lossy()
-                )),
-            }
-        });
+        let what = crate::files::name_of(&path);
+        self.spawn(
+            move || {
+                let mut command = opener(&path, folder);
+                match command.status() {
+                    Ok(status) if status.success() => Done::Quiet,
+                    Ok(status) => Done::Warning(format!(
+                        "{} did not open {} ({status})",
+                        command.get_program().to_string_lossy(),
+                        path.display()
+                    )),
+                    Err(e) => Done::Warning(format!(
+                        "cannot open {}: {} is not available ({e})",
+                        path.display(),
+                        command.get_program().to_string_lossy()
+                    )),
+                }
+            },
+            move |e| Done::Warning(format!("{what} not opened: {e}")),
+        );
     }
 }
 
@@ -608,6 +691,15 @@ fn opener(path: &std::path::Path, folder: bool) -> std::process::Command {
         };
         c
     }
+}
+
+/// What a panic said: its message when it is text (as `panic!` and failed indexing make it).
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".to_string())
 }
 
 /// Write an export as the command line's `--out` does: a regular file atomically, through a
@@ -779,4 +871,141 @@ fn parse(
         mappings,
         figures,
     })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "tests fail by panicking")]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::{NodeT, Queryable};
+
+    use super::*;
+    use crate::ui::LpkpiApp;
+    use crate::ui::command::Command;
+
+    fn harness() -> Harness<'static, LpkpiApp> {
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 9, 15).unwrap();
+        let ws = Workspace::new("Contoso Learning", Some("silver"), Some(day));
+        let mut h = Harness::builder()
+            .with_size(egui::vec2(1280.0, 900.0))
+            .build_eframe(move |cc| LpkpiApp::with_workspace(cc, ws, day));
+        h.run_steps(3);
+        h
+    }
+
+    /// Step the window until `done` holds (jobs run on threads).
+    fn wait(h: &mut Harness<'static, LpkpiApp>, what: &str, done: impl Fn(&LpkpiApp) -> bool) {
+        let start = Instant::now();
+        while !done(h.state()) {
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "waited for {what}"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+            h.step();
+        }
+    }
+
+    fn logged(app: &LpkpiApp, text: &str) -> bool {
+        app.state.notes.iter().any(|n| n.text.contains(text))
+    }
+
+    /// A job that panics (a defect) ends the task the window shows as running, and says why,
+    /// instead of leaving the window waiting for it for good.
+    #[test]
+    fn a_job_that_panics_ends_its_task_and_says_why() {
+        let mut h = harness();
+        h.state_mut().state.running = Some(crate::ui::state::Running {
+            label: "Reading the program profile".into(),
+            cancellable: false,
+            measured: false,
+        });
+        let row = 7;
+        h.state()
+            .jobs
+            .spawn(move || panic!("no row {row}"), |e| Done::Profile(Err(e)));
+        wait(&mut h, "the failed job", |app| app.state.running.is_none());
+        assert!(
+            logged(h.state(), "an internal error stopped it (no row 7)"),
+            "{:?}",
+            h.state().state.notes.last().map(|n| &n.text)
+        );
+        // the window goes on: a job after it runs
+        h.state()
+            .jobs
+            .spawn(|| Done::Warning("after".into()), |e| Done::Profile(Err(e)));
+        wait(&mut h, "the next job", |app| logged(app, "after"));
+    }
+
+    /// Preview figures that could not be worked out: the preview says why in place of its
+    /// spinner, and does not ask for them again (no loop of failing jobs).
+    #[test]
+    fn preview_figures_that_fail_say_why_and_are_not_asked_again() {
+        let mut h = harness();
+        let file =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/orders-basic.csv");
+        h.state_mut().apply(Command::Import(vec![file]));
+        wait(&mut h, "the import preview", |app| {
+            app.state
+                .preview
+                .as_ref()
+                .is_some_and(|p| p.pending.is_none())
+        });
+        // the figures go stale (as an edit under the preview would make them), and the job
+        // working them out again fails
+        let key = h.state().state.figures_key();
+        let p = h.state_mut().state.preview.as_mut().unwrap();
+        p.figures.key.0 = p.figures.key.0.wrapping_add(1_000);
+        p.pending = Some(key);
+        let tx = h.state().jobs.tx.clone();
+        send(
+            &tx,
+            Done::PreviewFigures(Err((key, JobError::Panicked("no month 13".into())))),
+        );
+        h.run_steps(4);
+        let p = h.state().state.preview.as_ref().unwrap();
+        assert_eq!(p.pending, None, "not asked again");
+        let why =
+            "The import's figures were not worked out: an internal error stopped it (no month 13)";
+        assert_eq!(p.failed.as_ref().map(|f| f.1.as_str()), Some(why));
+        assert!(logged(h.state(), why));
+        // shown in the preview, not only in the log's toast
+        h.state_mut().state.notes.clear();
+        h.run_steps(2);
+        h.get_by_label(&format!("✘ {why}"));
+        assert!(h.query_by_label("Working out the figures again…").is_none());
+        assert!(
+            !h.get_by_label("Confirm import")
+                .accesskit_node()
+                .is_disabled(),
+            "the import itself still can be"
+        );
+    }
+
+    /// A desktop file dialog that fails: the window's own browser opens for the same pick,
+    /// and is used from then on.
+    #[test]
+    fn a_failed_desktop_dialog_gives_way_to_the_windows_browser() {
+        let mut h = harness();
+        {
+            let app = h.state_mut();
+            app.native_dialog = crate::ui::dialogs::NativeDialog::Answers;
+            app.dialog_request = 3;
+            app.dialog_open = true;
+        }
+        let tx = h.state().jobs.tx.clone();
+        let failed = JobError::Panicked("portal gone".into());
+        send(&tx, Done::Picked(3, Pick::Open, Err(failed)));
+        h.run_steps(3);
+        let app = h.state();
+        assert!(app.state.browser.is_some(), "the window's browser opens");
+        assert_eq!(app.native_dialog, crate::ui::dialogs::NativeDialog::Missing);
+        assert!(!app.dialog_open);
+        assert!(logged(
+            app,
+            "The desktop's file dialog failed: an internal error stopped it (portal gone)"
+        ));
+    }
 }

@@ -609,6 +609,8 @@ pub struct ImportPreview {
     pub figures: PreviewFigures,
     /// The key of figures being worked out on a worker, if any.
     pub pending: Option<FiguresKey>,
+    /// The key of figures that could not be worked out, and why (shown in the preview).
+    pub failed: Option<(FiguresKey, String)>,
 }
 
 impl ImportPreview {
