@@ -345,9 +345,12 @@ impl LpkpiApp {
 
     /// Every [`RECOVERY_EVERY`] while there are unsaved edits, write them beside the file.
     pub(super) fn autosave_recovery(&mut self, ctx: &egui::Context) {
+        // a document a failed job left poisoned writes no recovery file (each try would only
+        // fail again; the save that failed said so, and Save As to another file still saves)
         if self.state.dirty()
             && self.last_recovery.elapsed() > RECOVERY_EVERY
             && let Some(doc) = &self.doc
+            && !doc.is_poisoned()
         {
             self.last_recovery = Instant::now();
             self.jobs.recovery(

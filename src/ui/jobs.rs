@@ -47,8 +47,11 @@ pub enum JobError {
     /// The user stopped it.
     #[error("import cancelled")]
     Cancelled,
-    /// An earlier job panicked while holding the workspace.
-    #[error("the workspace is unavailable after an earlier failure")]
+    /// An earlier job panicked while holding the workspace's document (Save As to another file
+    /// still saves the edits).
+    #[error(
+        "the workspace file is unavailable after an earlier failure: Save As to another file keeps the edits"
+    )]
     Poisoned,
     /// The job itself panicked (a defect of lpkpi's): what it said.
     #[error("an internal error stopped it ({0})")]
@@ -505,33 +508,32 @@ impl Jobs {
         let tx = self.tx.clone();
         let had_file = doc.is_some();
         self.spawn(
-            move || match doc {
-                Some(doc) => Done::Saved(
-                    revision,
-                    match doc.lock() {
-                        Ok(mut d) => {
-                            d.workspace = workspace;
-                            let old = d.path.clone();
-                            let saved = d.save_as(&path).map(|()| d.path.clone());
-                            if saved.is_ok() {
-                                for path in [d.path.clone(), old] {
-                                    if let Err(e) =
-                                        crate::workspace::file::discard_recovery_of(&path)
-                                    {
-                                        send(
-                                            &tx,
-                                            Done::Warning(format!(
-                                                "The recovery file was not removed: {e}"
-                                            )),
-                                        );
-                                    }
-                                }
+            move || match doc.as_ref().map(|d| d.lock()) {
+                Some(Ok(mut d)) => {
+                    d.workspace = workspace;
+                    let old = d.path.clone();
+                    let saved = d.save_as(&path).map(|()| d.path.clone());
+                    if saved.is_ok() {
+                        for path in [d.path.clone(), old] {
+                            if let Err(e) = crate::workspace::file::discard_recovery_of(&path) {
+                                send(
+                                    &tx,
+                                    Done::Warning(format!(
+                                        "The recovery file was not removed: {e}"
+                                    )),
+                                );
                             }
-                            saved.map_err(JobError::from)
                         }
-                        Err(_) => Err(JobError::Poisoned),
-                    },
+                    }
+                    Done::Saved(revision, saved.map_err(JobError::from))
+                }
+                // a job failed holding the document: the workspace goes to a new document at
+                // another file, which takes its place, so that the edits are never stuck
+                Some(Err(poisoned)) if poisoned.get_ref().path != path => Done::Created(
+                    revision,
+                    Document::create_or_replace(&path, workspace).map_err(JobError::from),
                 ),
+                Some(Err(_)) => Done::Saved(revision, Err(JobError::Poisoned)),
                 None => Done::Created(
                     revision,
                     Document::create_or_replace(&path, workspace).map_err(JobError::from),
@@ -1007,5 +1009,61 @@ mod tests {
             app,
             "The desktop's file dialog failed: an internal error stopped it (portal gone)"
         ));
+    }
+
+    /// A job that panics while holding the workspace's document leaves it unusable (poisoned):
+    /// Save says so and what still saves, and Save As to another file keeps the edits, its new
+    /// document taking the old one's place.
+    #[test]
+    fn after_a_failure_holding_the_document_save_as_keeps_the_edits() {
+        let dir = tempfile::tempdir().unwrap();
+        let (first, second) = (dir.path().join("w.ron"), dir.path().join("again.ron"));
+        let mut h = harness();
+        h.state_mut().save_as(first.clone());
+        wait(&mut h, "the first save", |app| app.state.running.is_none());
+        assert_eq!(h.state().state.path.as_deref(), Some(first.as_path()));
+        let doc = h.state().doc.clone().unwrap();
+        let held = doc.clone();
+        let _ = std::thread::spawn(move || {
+            let _guard = held.lock();
+            panic!("failed holding the document");
+        })
+        .join();
+        assert!(doc.is_poisoned());
+
+        let mut partner = h.state().state.workspace.partner.clone();
+        partner.name = "Contoso Learning Europe".into();
+        h.state_mut().edit(crate::workspace::Edit::Partner(partner));
+        h.state_mut().save();
+        wait(&mut h, "the refused save", |app| {
+            app.state.running.is_none()
+        });
+        assert!(logged(h.state(), "Save As to another file keeps the edits"));
+        assert!(h.state().state.dirty());
+        // Save As to the same file is refused the same way (the old document holds its lock)
+        h.state_mut().save_as(first.clone());
+        wait(&mut h, "the refused save as", |app| {
+            app.state.running.is_none()
+        });
+        assert!(h.state().state.dirty());
+
+        h.state_mut().save_as(second.clone());
+        wait(&mut h, "the save as", |app| app.state.running.is_none());
+        assert!(!h.state().state.dirty(), "saved");
+        assert_eq!(h.state().state.path.as_deref(), Some(second.as_path()));
+        // (the window holds the file's lock: read as text)
+        let saved = std::fs::read_to_string(&second).unwrap();
+        assert!(saved.contains("\"Contoso Learning Europe\""), "{saved}");
+        // the new document is the window's: a later save goes to it
+        assert!(!h.state().doc.as_ref().unwrap().is_poisoned());
+        drop(doc);
+        let mut partner = h.state().state.workspace.partner.clone();
+        partner.name = "Contoso Learning EMEA".into();
+        h.state_mut().edit(crate::workspace::Edit::Partner(partner));
+        h.state_mut().save();
+        wait(&mut h, "the save", |app| app.state.running.is_none());
+        assert!(!h.state().state.dirty(), "saved again");
+        let saved = std::fs::read_to_string(&second).unwrap();
+        assert!(saved.contains("\"Contoso Learning EMEA\""), "{saved}");
     }
 }
