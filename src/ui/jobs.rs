@@ -527,14 +527,13 @@ impl Jobs {
                     }
                     Done::Saved(revision, saved.map_err(JobError::from))
                 }
-                // a job failed holding the document: the workspace goes to a new document at
-                // another file, which takes its place, so that the edits are never stuck
-                Some(Err(poisoned)) if poisoned.get_ref().path != path => Done::Created(
-                    revision,
-                    Document::create_or_replace(&path, workspace).map_err(JobError::from),
-                ),
-                Some(Err(_)) => Done::Saved(revision, Err(JobError::Poisoned)),
-                None => Done::Created(
+                // a job failed holding the document, which still holds this file's lock
+                Some(Err(poisoned)) if poisoned.get_ref().path == path => {
+                    Done::Saved(revision, Err(JobError::Poisoned))
+                }
+                // no file yet, or a job failed holding the document: a new document at `path`
+                // takes its place, so that the edits are never stuck
+                _ => Done::Created(
                     revision,
                     Document::create_or_replace(&path, workspace).map_err(JobError::from),
                 ),
